@@ -1,0 +1,1 @@
+"""FaceQuest audio package."""

@@ -1,0 +1,70 @@
+"""What one finished trial leaves behind: the row a therapist reads and a researcher exports.
+
+`TrialRecord` is the contract between the rules engine (`game.play`), which fills it when a
+trial ends, and the records layer (`game.records`), which stores and exports it. Every
+field is a plain value (str, int, float, bool, tuple, None) so it serialises as JSON.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class TrialOutcome(enum.StrEnum):
+    SUCCESS = "success"      # held above threshold for the hold time (or accepted by override)
+    TIMEOUT = "timeout"      # time limit reached: "let's try another one"
+    SKIPPED = "skipped"      # therapist skipped it
+    ENDED = "ended"          # session ended (time cap or therapist) while the trial ran
+
+
+class Override(enum.StrEnum):
+    ACCEPT = "accept"        # therapist: the child did make it, count it
+    REJECT = "reject"        # therapist: the machine was wrong to count it
+
+
+@dataclass(frozen=True, slots=True)
+class TrialRecord:
+    """One trial, as recorded when it ends. Times are in ms; scores in [0, 1]."""
+
+    trial_index: int                  # 0-based within the session
+    level_id: str
+    mode: str                         # mimic | cue | maze | story
+    target: str                       # Expression value
+    outcome: TrialOutcome
+    success: bool                     # final verdict, after any therapist override
+    machine_success: bool             # what the machine judged before any override
+    started_ms: int                   # session clock when the prompt was shown
+    ended_ms: int
+    prompt_level: int                 # 0 = independent; higher = more help was showing
+    prompt_name: str                  # e.g. "independent", "voice_repeat", "model", "part_hint"
+    latency_ms: int | None            # prompt to first threshold crossing (None: never crossed)
+    hold_ms: int                      # longest continuous hold above threshold
+    hold_required_ms: int
+    threshold: float                  # threshold in force at the end (after any lowering)
+    peak_score: float
+    mean_score: float                 # over trusted readings while the trial ran
+    reward: int                       # reward size given (0 when none)
+    paused_ms: int                    # time paused (no face / manual), not charged to the limit
+    hints_given: tuple[str, ...] = ()  # HintKey values in the order they were given
+    override: Override | None = None
+    override_note: str = ""
+    quality: dict[str, float] = field(default_factory=dict)  # flag -> share of readings
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values (enums as their strings, tuples as lists)."""
+        data = asdict(self)
+        data["outcome"] = self.outcome.value
+        data["override"] = self.override.value if self.override else None
+        data["hints_given"] = list(self.hints_given)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrialRecord:
+        values = dict(data)
+        values["outcome"] = TrialOutcome(values["outcome"])
+        values["override"] = Override(values["override"]) if values.get("override") else None
+        values["hints_given"] = tuple(values.get("hints_given", ()))
+        values["quality"] = dict(values.get("quality", {}))
+        return cls(**values)

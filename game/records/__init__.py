@@ -1,0 +1,1 @@
+"""FaceQuest records package."""

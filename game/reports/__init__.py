@@ -1,0 +1,1 @@
+"""FaceQuest reports package."""

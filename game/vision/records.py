@@ -1,0 +1,190 @@
+"""Typed, immutable records that flow through the vision chain, one per frame.
+
+Frame -> FaceObservation -> FeatureVector -> ExpressionReading. Each record checks its
+own shape at construction, and "no face" is a real empty value
+(`FaceObservation.empty()`, `ExpressionReading.untrusted()`), never `None`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from game.expressions import ADVISORY_FLAGS, Expression, HintKey, QualityFlag
+
+N_LANDMARKS = 478
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One camera image: a monotonic timestamp in ms and an RGB uint8 array (H, W, 3)."""
+
+    t_ms: int
+    rgb: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.rgb.dtype != np.uint8 or self.rgb.ndim != 3 or self.rgb.shape[2] != 3:
+            raise ValueError(
+                f"Frame.rgb must be uint8 (H, W, 3), got {self.rgb.dtype} {self.rgb.shape}"
+            )
+        if self.t_ms < 0:
+            raise ValueError(f"Frame.t_ms must be >= 0, got {self.t_ms}")
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in pixels."""
+        return int(self.rgb.shape[1]), int(self.rgb.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class FaceObservation:
+    """What the face tracker saw in one frame, already free of MediaPipe types.
+
+    `landmarks` are (478, 3) with x, y in pixels of the frame and z in the same scale
+    (MediaPipe's normalised z times the frame width). `blendshapes` maps MediaPipe's 52
+    category names to scores in [0, 1]. `transform` is the 4x4 facial transformation
+    matrix (canonical face -> camera). `faces_seen` counts every face found; the chosen
+    face is the largest, most central one. `brightness` is the mean luma (0-255) of the
+    face box. An observation with `faces_seen == 0` is the empty value.
+    """
+
+    t_ms: int
+    frame_size: tuple[int, int]
+    faces_seen: int
+    landmarks: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.float32))
+    blendshapes: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    transform: np.ndarray = field(default_factory=lambda: np.eye(4, dtype=np.float32))
+    brightness: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.faces_seen < 0:
+            raise ValueError("faces_seen must be >= 0")
+        if self.faces_seen == 0:
+            if len(self.landmarks):
+                raise ValueError("an empty observation carries no landmarks")
+            return
+        if self.landmarks.shape != (N_LANDMARKS, 3):
+            raise ValueError(f"landmarks must be ({N_LANDMARKS}, 3), got {self.landmarks.shape}")
+        if self.transform.shape != (4, 4):
+            raise ValueError(f"transform must be 4x4, got {self.transform.shape}")
+        if not self.blendshapes:
+            raise ValueError("a face observation needs its blendshapes")
+        if not isinstance(self.blendshapes, MappingProxyType):
+            object.__setattr__(self, "blendshapes", MappingProxyType(dict(self.blendshapes)))
+
+    @classmethod
+    def empty(
+        cls, t_ms: int, frame_size: tuple[int, int], brightness: float = 0.0
+    ) -> FaceObservation:
+        """The observation of a frame with no face in it."""
+        return cls(t_ms=t_ms, frame_size=frame_size, faces_seen=0, brightness=brightness)
+
+    @property
+    def has_face(self) -> bool:
+        return self.faces_seen > 0
+
+    @property
+    def face_box(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) of the landmarks in pixels; zeros when there is no face."""
+        if not self.has_face:
+            return (0.0, 0.0, 0.0, 0.0)
+        x0, y0 = self.landmarks[:, :2].min(axis=0)
+        x1, y1 = self.landmarks[:, :2].max(axis=0)
+        return (float(x0), float(y0), float(x1), float(y1))
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureVector:
+    """The model's input for one face: values in the order of `names`, with the spec version."""
+
+    values: np.ndarray
+    names: tuple[str, ...]
+    spec_version: str
+
+    def __post_init__(self) -> None:
+        if self.values.shape != (len(self.names),):
+            raise ValueError(
+                f"FeatureVector has {self.values.shape} values for {len(self.names)} names"
+            )
+
+    def get(self, name: str) -> float:
+        return float(self.values[self.names.index(name)])
+
+    def as_dict(self) -> dict[str, float]:
+        return {n: float(v) for n, v in zip(self.names, self.values, strict=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCheck:
+    """How far one prototype action of the target is made, relative to the child's neutral.
+
+    `level` is 0 (not made) to 1 (fully made); `change` is the raw change in feature units.
+    """
+
+    action: str
+    level: float
+    change: float
+    hint: HintKey
+
+
+def _frozen_probs(probabilities: Mapping[Expression, float]) -> Mapping[Expression, float]:
+    return MappingProxyType(dict(probabilities))
+
+
+@dataclass(frozen=True, slots=True)
+class ExpressionReading:
+    """The vision engine's verdict on one frame: what the game, the gauge and the log see.
+
+    `target_score` is the smoothed score in [0, 1] for `target` (0 when there is no target
+    or the reading is not trusted); `raw_score` is the same before smoothing. `flags` lists
+    the quality problems; a reading is `trusted` only when no blocking flag is up.
+    `latency_ms` is the time from the frame's capture to this reading.
+    """
+
+    t_ms: int
+    probabilities: Mapping[Expression, float]
+    target: Expression | None = None
+    target_score: float = 0.0
+    raw_score: float = 0.0
+    actions: tuple[ActionCheck, ...] = ()
+    hint: HintKey | None = None
+    flags: frozenset[QualityFlag] = frozenset()
+    latency_ms: float = 0.0
+    head_pose: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def __post_init__(self) -> None:
+        for name in ("target_score", "raw_score"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"ExpressionReading.{name} must be in [0, 1], got {value}")
+        object.__setattr__(self, "probabilities", _frozen_probs(self.probabilities))
+
+    @classmethod
+    def untrusted(
+        cls,
+        t_ms: int,
+        flags: frozenset[QualityFlag],
+        target: Expression | None = None,
+        latency_ms: float = 0.0,
+    ) -> ExpressionReading:
+        """A reading that carries only why it could not be scored (e.g. no face)."""
+        if not flags - ADVISORY_FLAGS:
+            raise ValueError("an untrusted reading needs a blocking quality flag")
+        return cls(t_ms=t_ms, probabilities={}, target=target, flags=flags, latency_ms=latency_ms)
+
+    @property
+    def trusted(self) -> bool:
+        return not (self.flags - ADVISORY_FLAGS)
+
+    @property
+    def face_present(self) -> bool:
+        return QualityFlag.NO_FACE not in self.flags and QualityFlag.CAMERA_LOST not in self.flags
+
+    @property
+    def top_expression(self) -> Expression | None:
+        if not self.probabilities:
+            return None
+        return max(self.probabilities, key=lambda e: self.probabilities[e])
