@@ -120,7 +120,7 @@ class ExpressionModel:
             classes=classes,
             feature_names=feature_names,
             spec_version=spec_version,
-            input_kind=input_kind,  # type: ignore[arg-type]  # checked just above
+            input_kind=input_kind,
             trained_on=meta.get(META_TRAINED_ON, ""),
             created=meta.get(META_CREATED, ""),
             path=path,
