@@ -1,0 +1,301 @@
+"""Every fixed text the game says or shows, in English and Mandarin Chinese (simplified).
+
+Texts are looked up by stable keys (CONTRACTS.md): `expression.<name>`,
+`prompt.show_me.<name>`, `hint.<HintKey>`, `quality.<QualityFlag>`, `praise.independent.<n>`,
+`praise.prompted.<n>`, `try_another`, `cant_see_you`, `calibration.*`, `break.*`,
+`session_end`, `maze.*`, `story.*` and the on-screen labels `ui.*`.
+
+Spoken texts are short, warm and never negative (CLINICAL.md: no "wrong"). Only `ui.*` labels
+may hold `{fields}`; every other text is fixed so the voice pack can pre-render it.
+
+    >>> text("hint.raise_brows", "en")
+    'Lift your eyebrows up high!'
+"""
+
+from __future__ import annotations
+
+import string
+
+from game.expressions import Expression, FacePart, HintKey, QualityFlag
+
+LANGUAGES: tuple[str, ...] = ("en", "zh-CN")
+DEFAULT_LANGUAGE = "en"
+
+_ALIASES = {"en": "en", "en-us": "en", "en-gb": "en", "zh": "zh-CN", "zh-cn": "zh-CN",
+            "zh-hans": "zh-CN", "cmn": "zh-CN"}
+
+
+class UnknownPhraseError(KeyError):
+    """A phrase key (or language) that the catalogue does not have."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+def normalize_language(lang: str) -> str:
+    """Map "en", "zh", "zh_CN", "zh-cn"... to one of LANGUAGES; KeyError when unsupported."""
+    found = _ALIASES.get(lang.strip().lower().replace("_", "-"))
+    if found is None:
+        raise UnknownPhraseError(
+            f"unsupported language {lang!r}; supported: {', '.join(LANGUAGES)}"
+        )
+    return found
+
+
+# (en, zh-CN)
+_EXPRESSION_NAMES: dict[Expression, tuple[str, str]] = {
+    Expression.NEUTRAL: ("calm", "平静"),
+    Expression.HAPPY: ("happy", "开心"),
+    Expression.SAD: ("sad", "难过"),
+    Expression.ANGRY: ("angry", "生气"),
+    Expression.SURPRISED: ("surprised", "惊讶"),
+    Expression.FEARFUL: ("scared", "害怕"),
+    Expression.DISGUSTED: ("disgusted", "嫌弃"),
+}
+
+_HINTS: dict[HintKey, tuple[str, str]] = {
+    HintKey.SMILE_WIDER: ("Make a big, wide smile!", "嘴巴笑得再大一点！"),
+    HintKey.SQUINT_CHEEKS: ("Push your cheeks up high!", "笑得脸蛋鼓起来！"),
+    HintKey.OPEN_MOUTH: ("Open your mouth wide!", "把嘴巴张大！"),
+    HintKey.RAISE_BROWS: ("Lift your eyebrows up high!", "把眉毛抬得高高的！"),
+    HintKey.RAISE_INNER_BROWS: ("Lift the middle of your eyebrows!", "把眉毛中间往上抬！"),
+    HintKey.LOWER_BROWS: ("Pull your eyebrows down low!", "把眉毛往下压！"),
+    HintKey.WIDEN_EYES: ("Open your eyes big and wide!", "把眼睛睁得大大的！"),
+    HintKey.NARROW_EYES: ("Squeeze your eyes a little!", "把眼睛眯一眯！"),
+    HintKey.FROWN_CORNERS: ("Turn the corners of your mouth down!", "把嘴角往下拉！"),
+    HintKey.PRESS_LIPS: ("Press your lips together!", "把嘴唇紧紧抿起来！"),
+    HintKey.STRETCH_LIPS: ("Stretch your lips out to the sides!", "把嘴唇往两边拉！"),
+    HintKey.WRINKLE_NOSE: ("Wrinkle up your nose!", "皱一皱鼻子！"),
+    HintKey.RAISE_UPPER_LIP: ("Lift your top lip up!", "把上嘴唇往上抬！"),
+    HintKey.RELAX_FACE: ("Let your face go soft and relaxed!", "让脸放松，软软的！"),
+}
+
+_QUALITY: dict[QualityFlag, tuple[str, str]] = {
+    QualityFlag.NO_FACE: (
+        "I can't see you. Come back in front of the camera!", "我看不到你啦，回到摄像头前面来吧！"
+    ),
+    QualityFlag.SEVERAL_FACES: ("I can see lots of faces! Just one, please.",
+                                "我看到好多张脸！只要一张就好。"),
+    QualityFlag.FACE_TOO_SMALL: ("Come a little bit closer!", "再靠近一点点！"),
+    QualityFlag.HEAD_TURNED: ("Look at the screen, please!", "请看着屏幕哦！"),
+    QualityFlag.TOO_DARK: ("It's a bit dark. Can we turn on a light?", "有点暗，我们开个灯好吗？"),
+    QualityFlag.CAMERA_LOST: ("The camera stopped. Let's ask a grown-up to help.",
+                              "摄像头停了，请大人帮帮忙吧。"),
+    QualityFlag.NOT_CALIBRATED: ("First, let me get to know your face.", "先让我认识一下你的脸。"),
+}
+
+_FACE_PARTS: dict[FacePart, tuple[str, str]] = {
+    FacePart.BROWS: ("eyebrows", "眉毛"),
+    FacePart.EYES: ("eyes", "眼睛"),
+    FacePart.CHEEKS: ("cheeks", "脸蛋"),
+    FacePart.NOSE: ("nose", "鼻子"),
+    FacePart.MOUTH: ("mouth", "嘴巴"),
+    FacePart.WHOLE_FACE: ("face", "脸"),
+}
+
+_PRAISE_INDEPENDENT: tuple[tuple[str, str], ...] = (
+    ("Wow, you did it all by yourself!", "哇，你自己做到了！"),
+    ("Amazing! That was all you!", "太棒了！全靠你自己！"),
+    ("Super job! You knew just what to do!", "真厉害！你一下就会了！"),
+    ("What a fantastic face! High five!", "这个表情太棒了！击个掌！"),
+    ("Brilliant! You are a face champion!", "好棒！你是表情小冠军！"),
+)
+
+_PRAISE_PROMPTED: tuple[tuple[str, str], ...] = (
+    ("Good job!", "做得好！"),
+    ("Nice! You got it!", "不错！你做到了！"),
+    ("Well done, that's it!", "很好，就是这样！"),
+    ("Yes, that's the face!", "对啦，就是这个表情！"),
+)
+
+_ENCOURAGE: tuple[tuple[str, str], ...] = (
+    ("You're getting closer!", "越来越像啦！"),
+    ("Keep going!", "继续加油！"),
+    ("Nearly there!", "快做到啦！"),
+)
+
+_FIXED: dict[str, tuple[str, str]] = {
+    "greeting": ("Hi! Let's play with faces!", "你好！我们一起来玩表情游戏吧！"),
+    "copy_my_face": ("Copy my face!", "跟我学这个表情！"),
+    "watch_me": ("Watch my face.", "看看我的表情。"),
+    "your_turn": ("Now you try!", "现在轮到你啦！"),
+    "get_ready": ("Get ready!", "准备好！"),
+    "hold_it": ("Hold it... hold it...", "保持住……保持住……"),
+    "try_another": ("Let's try another one!", "我们来试试下一个吧！"),
+    "cant_see_you": (
+        "I can't see you. Come back in front of the camera!", "我看不到你啦，回到摄像头前面来吧！"
+    ),
+    "welcome_back": ("There you are! Welcome back!", "你回来啦！欢迎回来！"),
+    "calibration.intro": ("First, let me learn your face.", "首先，让我认识一下你的脸。"),
+    "calibration.instruction": (
+        "Make a calm, relaxed face and look at the screen.", "做一个平静、放松的表情，看着屏幕。"
+    ),
+    "calibration.hold_still": ("Stay still, just like that.", "保持不动，就这样。"),
+    "calibration.almost": ("Almost done!", "快好啦！"),
+    "calibration.done": ("All done! Thank you!", "好啦！谢谢你！"),
+    "calibration.retry": ("Let's try that again.", "我们再来一次吧。"),
+    "break.suggest": ("Let's take a little break.", "我们休息一下吧。"),
+    "break.resume": ("Ready to play again?", "准备好再玩了吗？"),
+    "session_end": (
+        "That's all for today. I loved playing with you!", "今天就玩到这里啦，和你一起玩真开心！"
+    ),
+    "maze.instructions": (
+        "Make the face on the door, and the door will open!", "做出门上的表情，门就会打开！"
+    ),
+    "maze.door_open": ("The door is open!", "门开啦！"),
+    "maze.goal": ("You found the treasure!", "你找到宝藏啦！"),
+    "story.instructions": (
+        "How does this friend feel? Show me with your face!",
+        "这个小朋友是什么心情？用你的脸做给我看！",
+    ),
+    "story.next": ("Let's see what happens next!", "我们看看接下来会怎么样！"),
+    "story.end": ("The end! What a lovely story.", "故事讲完啦！真是个好故事。"),
+    # On-screen labels (shown, rarely spoken). Only these may hold {fields}.
+    "ui.title": ("FaceQuest", "表情大冒险"),
+    "ui.start": ("Start", "开始"),
+    "ui.play": ("Play", "开始玩"),
+    "ui.settings": ("Settings", "设置"),
+    "ui.back": ("Back", "返回"),
+    "ui.ok": ("OK", "好的"),
+    "ui.cancel": ("Cancel", "取消"),
+    "ui.yes": ("Yes", "是"),
+    "ui.no": ("No", "不"),
+    "ui.on": ("On", "开"),
+    "ui.off": ("Off", "关"),
+    "ui.quit": ("Quit", "退出"),
+    "ui.pause": ("Pause", "暂停"),
+    "ui.resume": ("Continue", "继续"),
+    "ui.skip": ("Skip", "跳过"),
+    "ui.take_break": ("Break", "休息一下"),
+    "ui.loading": ("Loading...", "加载中……"),
+    "ui.volume": ("Volume", "音量"),
+    "ui.volume.voice": ("Voice", "语音"),
+    "ui.volume.effects": ("Sound effects", "音效"),
+    "ui.volume.music": ("Music", "音乐"),
+    "ui.mute": ("Mute all sound", "全部静音"),
+    "ui.quiet_mode": ("Quiet mode", "安静模式"),
+    "ui.speech_rate": ("Speaking speed", "语速"),
+    "ui.palette": ("Colours", "颜色"),
+    "ui.palette.calm": ("Calm", "柔和"),
+    "ui.palette.high_contrast": ("High contrast", "高对比度"),
+    "ui.language": ("Language", "语言"),
+    "ui.language.en": ("English", "英语"),
+    "ui.language.zh-CN": ("Chinese", "中文"),
+    "ui.reduced_motion": ("Reduced motion", "减少动画"),
+    "ui.text_size": ("Text size", "文字大小"),
+    "ui.text_size.small": ("Small", "小"),
+    "ui.text_size.medium": ("Medium", "中"),
+    "ui.text_size.large": ("Large", "大"),
+    "ui.camera_view": ("Show the camera picture", "显示摄像头画面"),
+    "ui.therapist": ("Therapist", "治疗师"),
+    "ui.therapist.enter_pin": ("Enter the therapist PIN", "请输入治疗师密码"),
+    "ui.therapist.pin_incorrect": ("That PIN did not match. Please try again.",
+                                   "密码不对，请再输入一次。"),
+    "ui.therapist.accept": ("Count it", "算成功"),
+    "ui.therapist.reject": ("Don't count it", "不算"),
+    "ui.therapist.note": ("Note", "备注"),
+    "ui.end_session": ("End session", "结束练习"),
+    "ui.progress": ("Progress", "进步记录"),
+    "ui.profiles": ("Children", "孩子"),
+    "ui.profile.new": ("Add a child", "添加孩子"),
+    "ui.profile.name": ("Name", "名字"),
+    "ui.choose_level": ("Choose a game", "选择游戏"),
+    "ui.level_number": ("Level {number}", "第{number}关"),
+    "ui.trial_of": ("{done} of {total}", "第{done}个，共{total}个"),
+    "ui.calibrate": ("Learn my calm face", "认识我的平静表情"),
+    "ui.no_camera": ("No camera found", "没有找到摄像头"),
+    "ui.mode.practice": ("Practice", "练习"),
+    "ui.mode.copy": ("Copy me", "跟我学"),
+    "ui.mode.maze": ("Maze", "迷宫"),
+    "ui.mode.story": ("Stories", "故事"),
+}
+
+
+def _build() -> dict[str, dict[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for expr, (en, zh) in _EXPRESSION_NAMES.items():
+        table[f"expression.{expr.value}"] = (en, zh)
+        article = "an" if en[0] in "aeiou" else "a"
+        table[f"prompt.show_me.{expr.value}"] = (
+            f"Show me {article} {en} face!", f"做一个{zh}的表情吧！"
+        )
+    for hint, pair in _HINTS.items():
+        table[f"hint.{hint.value}"] = pair
+    for flag, pair in _QUALITY.items():
+        table[f"quality.{flag.value}"] = pair
+    for part, pair in _FACE_PARTS.items():
+        table[f"part.{part.value}"] = pair
+    for name, group in (("praise.independent", _PRAISE_INDEPENDENT),
+                        ("praise.prompted", _PRAISE_PROMPTED), ("encourage", _ENCOURAGE)):
+        for number, pair in enumerate(group, start=1):
+            table[f"{name}.{number}"] = pair
+    for key, pair in _FIXED.items():
+        if key in table:
+            raise AssertionError(f"phrase key {key!r} defined twice")
+        table[key] = pair
+    return {key: dict(zip(LANGUAGES, pair, strict=True)) for key, pair in table.items()}
+
+
+PHRASES: dict[str, dict[str, str]] = _build()
+
+
+def text(key: str, lang: str = DEFAULT_LANGUAGE, **fields: object) -> str:
+    """The text of phrase `key` in `lang`, with any `{fields}` filled in.
+
+    Raises:
+        UnknownPhraseError (a KeyError): the key or the language is not in the catalogue.
+    """
+    entry = PHRASES.get(key)
+    if entry is None:
+        raise UnknownPhraseError(f"no phrase with key {key!r} in game.phrases")
+    template = entry[normalize_language(lang)]
+    return template.format(**fields) if fields else template
+
+
+def all_keys(prefix: str = "") -> tuple[str, ...]:
+    """All phrase keys starting with `prefix`, sorted."""
+    return tuple(sorted(k for k in PHRASES if k.startswith(prefix)))
+
+
+def has_fields(key: str) -> bool:
+    """True when the phrase has `{fields}` to fill (it cannot be pre-rendered)."""
+    formatter = string.Formatter()
+    return any(
+        name is not None for value in PHRASES[key].values()
+        for _, name, _, _ in formatter.parse(value)
+    )
+
+
+def spoken_keys() -> tuple[str, ...]:
+    """Keys of every fixed text (no fields): what the pre-rendered voice pack covers."""
+    return tuple(k for k in all_keys() if not has_fields(k))
+
+
+def expression_name_key(expression: Expression) -> str:
+    return f"expression.{expression.value}"
+
+
+def show_me_key(expression: Expression) -> str:
+    return f"prompt.show_me.{expression.value}"
+
+
+def hint_key(hint: HintKey) -> str:
+    return f"hint.{hint.value}"
+
+
+def quality_key(flag: QualityFlag) -> str:
+    return f"quality.{flag.value}"
+
+
+def part_key(part: FacePart) -> str:
+    return f"part.{part.value}"
+
+
+def praise_keys(independent: bool) -> tuple[str, ...]:
+    """The praise phrases: bigger ones for an independent success, smaller when prompted."""
+    prefix = "praise.independent." if independent else "praise.prompted."
+    return tuple(sorted(all_keys(prefix), key=lambda k: int(k.rsplit(".", 1)[1])))
+
+
+def encourage_keys() -> tuple[str, ...]:
+    return tuple(sorted(all_keys("encourage."), key=lambda k: int(k.rsplit(".", 1)[1])))
