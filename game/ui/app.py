@@ -1,0 +1,203 @@
+"""The app loop: 60 frames a second, one scene stack, vision read once per frame.
+
+Each frame: convert pygame events to actions (once, in `InputAdapter`), copy the vision
+pipeline's latest reading into the context (never waiting), update the top scene with a
+clamped time step, draw, flip, and save a screenshot when the scene changed. Frame work
+times are kept so the UI frame-time p99 can be reported (`App.frame_stats()`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+from game.ui.clock import frames
+from game.ui.context import GameContext
+from game.ui.input import Action, InputAdapter, InputEvent
+from game.ui.scene_stack import Scene, SceneStack
+
+logger = logging.getLogger(__name__)
+
+FPS = 60
+SCREENSHOT_SETTLE_MS = 900  # re-save a scene's screenshot once it has settled
+END_GRACE_MS = 2500  # after --max-seconds: time for the end scene to show before closing
+
+
+def init_display(size: tuple[int, int], headless: bool) -> pygame.Surface:
+    """Open the window (or, headless, an off-screen surface via SDL's dummy driver)."""
+    if headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
+    pygame.display.init()
+    pygame.font.init()
+    pygame.display.set_caption("FaceQuest")
+    return pygame.display.set_mode(size)
+
+
+def init_mixer() -> bool:
+    """Start pygame.mixer; with no sound device fall back to SDL's dummy audio driver.
+
+    Returns:
+        True when a real audio device is used, False on the dummy driver.
+    """
+    try:
+        pygame.mixer.init()
+        return os.environ.get("SDL_AUDIODRIVER") != "dummy"
+    except pygame.error as exc:
+        logger.info("no sound device (%s); using the silent dummy audio driver", exc)
+    pygame.mixer.quit()
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    try:
+        pygame.mixer.init()
+    except pygame.error as exc:  # even the dummy driver failed: play on without sound
+        logger.warning("audio unavailable: %s", exc)
+    return False
+
+
+def init_gamepads() -> list[pygame.joystick.JoystickType]:
+    """Open every connected gamepad so its events reach the input adapter."""
+    pygame.joystick.init()
+    return [pygame.joystick.Joystick(i) for i in range(pygame.joystick.get_count())]
+
+
+@dataclass(frozen=True, slots=True)
+class FrameStats:
+    """Work time per frame (events + update + draw + flip), in ms."""
+
+    frames: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+class App:
+    """Runs the scene stack until it empties, the window closes or the time cap is reached.
+
+    Args:
+        ctx: the shared context (its `pipeline`, when set, is read once per frame).
+        surface: the display surface.
+        stack: the scene stack (the first scene should already be pushed, or pass it to run).
+        screenshots_dir: save `NNN_<scene>.png` at every scene change when set.
+        max_seconds: end the session cleanly after this many seconds (END_SESSION is sent).
+        frame_source: the frame pacing generator (tests pass a fast fake).
+        event_source: where pygame events come from (tests pass a scripted list).
+    """
+
+    def __init__(
+        self,
+        ctx: GameContext,
+        surface: pygame.Surface,
+        stack: SceneStack,
+        *,
+        screenshots_dir: Path | None = None,
+        max_seconds: float | None = None,
+        frame_source: Iterator[int] | None = None,
+        event_source: Callable[[], list[pygame.event.Event]] = pygame.event.get,
+    ) -> None:
+        self.ctx = ctx
+        self.surface = surface
+        self.stack = stack
+        self.adapter = InputAdapter(surface.get_size())
+        self.screenshots_dir = screenshots_dir
+        self.max_seconds = max_seconds
+        self._frames = frame_source if frame_source is not None else frames(FPS)
+        self._events = event_source
+        self._work_ms: deque[float] = deque(maxlen=20_000)
+        self._seen_changes = -1
+        self._shot_index = 0
+        self._settle: tuple[Path, int, int] | None = None  # (path, due_ms, changes)
+        self._end_requested_ms: int | None = None
+        self.running = True
+        self.screenshots: list[Path] = []
+
+    # ------------------------------------------------------------------ loop
+
+    def run(self, first: Scene | None = None) -> int:
+        """Run until done; returns 0. The caller stops the pipeline and closes the store."""
+        if first is not None:
+            self.stack.push(first)
+        for dt_ms in self._frames:
+            if not self.step(dt_ms):
+                break
+        return 0
+
+    def step(self, dt_ms: int) -> bool:
+        """One frame. Returns False when the app should stop."""
+        started = time.perf_counter()
+        now_ms = self.ctx.clock.now_ms()
+        for event in self.adapter.convert(self._events()):
+            self._dispatch(event)
+        self._check_time_cap(now_ms)
+        if self.ctx.pipeline is not None:
+            self.ctx.reading = self.ctx.pipeline.latest()
+        self.stack.update(dt_ms, now_ms)
+        if not self.running or len(self.stack) == 0:
+            return False
+        self.stack.draw(self.surface)
+        pygame.display.flip()
+        self._work_ms.append((time.perf_counter() - started) * 1000.0)
+        self._screenshot_if_changed(now_ms)
+        if self._end_requested_ms is not None and now_ms - self._end_requested_ms > END_GRACE_MS:
+            return False
+        return self.running
+
+    def stop(self) -> None:
+        self.running = False
+
+    def _dispatch(self, event: InputEvent) -> None:
+        if event.action is Action.QUIT:
+            # closing the window ends the session cleanly first, like the therapist's key
+            self.stack.handle(InputEvent(Action.END_SESSION))
+            self.running = False
+            return
+        self.stack.handle(event)
+
+    def _check_time_cap(self, now_ms: int) -> None:
+        if self.max_seconds is None or self._end_requested_ms is not None:
+            return
+        if now_ms >= self.max_seconds * 1000.0:
+            logger.info("--max-seconds reached: ending the session")
+            self._end_requested_ms = now_ms
+            self.stack.handle(InputEvent(Action.END_SESSION))
+
+    # ------------------------------------------------------------------ screenshots
+
+    def _screenshot_if_changed(self, now_ms: int) -> None:
+        if self.screenshots_dir is None:
+            return
+        top = self.stack.top
+        if self.stack.changes != self._seen_changes and top is not None:
+            self._seen_changes = self.stack.changes
+            path = self.screenshots_dir / f"{self._shot_index:03d}_{top.name}.png"
+            self._shot_index += 1
+            self._save(path)
+            self.screenshots.append(path)
+            self._settle = (path, now_ms + SCREENSHOT_SETTLE_MS, self.stack.changes)
+        elif self._settle is not None and now_ms >= self._settle[1]:
+            path, _, changes = self._settle
+            if changes == self.stack.changes:
+                self._save(path)
+            self._settle = None
+
+    def _save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.surface, str(path))
+
+    # ------------------------------------------------------------------ measuring
+
+    def frame_stats(self) -> FrameStats:
+        """Frame work-time percentiles over the run (the first 30 warm-up frames skipped)."""
+        values = sorted(list(self._work_ms)[30:] or list(self._work_ms) or [0.0])
+        n = len(values)
+
+        def pct(p: float) -> float:
+            return values[min(n - 1, round(p * (n - 1)))]
+
+        return FrameStats(len(self._work_ms), pct(0.5), pct(0.99), values[-1])

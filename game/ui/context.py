@@ -1,0 +1,86 @@
+"""Everything a scene may use, passed in explicitly (no globals): the `GameContext`.
+
+The app builds one context and hands it to every scene's constructor. The vision pipeline
+runs on its own thread; the app copies `pipeline.latest()` into `ctx.reading` once per
+frame, so every scene sees the same reading during a frame and nobody waits for vision.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.ui.clock import FrameClock
+from game.ui.settings import SensorySettings
+from game.ui.theme import Theme
+
+logger = logging.getLogger(__name__)
+
+WINDOW_SIZE = (1280, 720)
+
+
+@dataclass(slots=True)
+class GameContext:
+    """The dependencies of the scenes. Mutable on purpose: the session and the profile are
+    chosen while the app runs, and settings can change from the settings scene.
+
+    Attributes:
+        settings: the child's sensory settings (the theme is derived from them).
+        theme: colours, text scale and reduced motion for drawing.
+        clock: the app's monotonic clock (`now_ms()`).
+        audio: the speech/effects player (`game.audio`), or None when sound is unavailable.
+        store: the progress store (`game.records`), or None when nothing is recorded.
+        pipeline: the vision pipeline (`game.vision.pipeline.VisionPipeline`).
+        session: the rules engine's running `Session`, or None before one starts.
+        session_id: the store's id of the running session.
+        level_set: the loaded level set being played.
+        profile: the chosen child's profile (from the store), or None.
+        reading: the latest vision reading, refreshed by the app once per frame.
+        camera_view: the therapist has switched the child's camera image on.
+        window_size: the drawing surface size in pixels.
+        options: run options (e.g. seed, max seconds) the scenes may read.
+    """
+
+    settings: SensorySettings
+    theme: Theme
+    clock: FrameClock
+    audio: Any = None
+    store: Any = None
+    pipeline: Any = None
+    session: Any = None
+    session_id: Any = None
+    level_set: Any = None
+    profile: Any = None
+    reading: Any = None
+    camera_view: bool = False
+    window_size: tuple[int, int] = WINDOW_SIZE
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return self.settings.language
+
+    def apply_settings(self, settings: SensorySettings) -> None:
+        """Switch to new settings: rebuild the theme and pass volumes to the audio player."""
+        self.settings = settings
+        self.theme = theme_for(settings)
+        if not settings.camera_view_allowed:
+            self.camera_view = False
+        apply_audio_settings(self.audio, settings)
+
+
+def theme_for(settings: SensorySettings) -> Theme:
+    return Theme.from_settings(settings.palette, settings.text_scale, settings.reduced_motion)
+
+
+def apply_audio_settings(audio: Any, settings: SensorySettings) -> None:
+    """Pass mute and per-channel volumes to the audio player, if there is one."""
+    if audio is None:
+        return
+    try:
+        audio.set_muted(settings.muted)
+        for channel in ("voice", "effects", "music"):
+            audio.set_volume(channel, getattr(settings, f"{channel}_volume"))
+    except AttributeError:  # a player without volume control: nothing to pass on
+        logger.debug("audio player has no volume control")
