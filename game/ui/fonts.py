@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib
 import logging
 import sys
 from collections.abc import Iterable, Sequence
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import pygame
 
+from game import phrases
 from game.paths import ASSETS_DIR, LEVELS_DIR
 
 logger = logging.getLogger(__name__)
@@ -108,18 +108,8 @@ def _gb2312_level1() -> str:
 
 
 def _phrase_texts() -> str:
-    """Every text of game.phrases, when that module exists (read through its public API)."""
-    try:
-        phrases = importlib.import_module("game.phrases")
-    except ImportError:
-        logger.warning("game.phrases not found; the subset covers only the standard set")
-        return ""
-    parts: list[str] = []
-    for name in dir(phrases):
-        value = getattr(phrases, name)
-        if isinstance(value, dict):
-            parts.append(repr(value))
-    return "".join(parts)
+    """Every text of the phrase catalogue (game.phrases), both languages."""
+    return "".join(t for langs in phrases.PHRASES.values() for t in langs.values())
 
 
 def _level_texts(levels_dir: Path) -> str:
