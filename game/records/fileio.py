@@ -1,0 +1,93 @@
+"""Private folders and crash-safe file writes for a child's records.
+
+Every file written here is readable only by the user (0600) inside a folder only the user
+can open (0700). A write goes to a temporary file in the same folder, is flushed to disk,
+then renamed over the old file, so a crash or power cut leaves either the old file or the
+new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+TEMP_SUFFIX = ".tmp"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) if needed and make it private to the user (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)
+    return path
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (the rename) to disk; a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # Windows cannot open folders; its rename is durable enough
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically: temp file, fsync, os.replace, fsync folder.
+
+    The file ends with mode 0600. On any error the temporary file is removed and the old
+    file is left as it was.
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """`atomic_write_bytes` for text, always UTF-8."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def remove_stale_temp_files(path: Path) -> int:
+    """Delete temporary files a killed writer of `path` left behind; returns how many."""
+    removed = 0
+    for stale in path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+            removed += 1
+    if removed:
+        logger.info("removed %d unfinished temporary file(s) beside %s", removed, path.name)
+    return removed
+
+
+def stamped_path(folder: Path, stem: str, label: str, when: datetime, suffix: str) -> Path:
+    """`folder/<stem>.<label>-YYYYmmdd-HHMMSS<suffix>`, with `-2`, `-3`... if that exists."""
+    base = f"{stem}.{label}-{when:%Y%m%d-%H%M%S}"
+    candidate = folder / f"{base}{suffix}"
+    counter = 2
+    while candidate.exists():
+        candidate = folder / f"{base}-{counter}{suffix}"
+        counter += 1
+    return candidate

@@ -1,0 +1,118 @@
+"""The three kinds of records: a child's profile, a play session, and one stored trial.
+
+Each is a frozen dataclass with `to_dict()` / `from_dict()` giving plain JSON values.
+`from_dict` ignores keys it does not know (logged), so a file written by a slightly newer
+FaceQuest still opens; missing keys take the field defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.play.trial_record import TrialRecord
+
+logger = logging.getLogger(__name__)
+
+def known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The entries of `data` that are fields of dataclass `cls` (unknown ones are logged)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        logger.warning("ignoring unknown %s fields: %s", cls.__name__, ", ".join(unknown))
+    return {key: value for key, value in data.items() if key in names}
+
+
+def new_profile_id() -> str:
+    """A random pseudonymous id such as `C-7F3A2B` (it says nothing about the child)."""
+    return "C-" + secrets.token_hex(3).upper()
+
+
+def new_session_id() -> str:
+    """A random session id such as `S-5D01C9E2`."""
+    return "S-" + secrets.token_hex(4).upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One child. Only `profile_id` ever leaves the device in exports; never log the name.
+
+    `baseline` is the calibration result as an opaque dict (`NeutralBaseline.to_dict()`);
+    the records layer never interprets it. `settings` holds per-child game settings chosen
+    by the therapist (the UI owns its keys).
+    """
+
+    profile_id: str
+    display_name: str
+    created_at: str                     # ISO 8601 with UTC offset
+    updated_at: str
+    birth_year: int | None = None
+    notes: str = ""                     # therapist's notes about the child
+    baseline: dict[str, Any] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    allow_camera_images: bool = False   # therapist consent to store camera images
+    allow_frame_traces: bool = False    # keep per-frame score traces (traces/<session>.jsonl)
+
+    def __repr__(self) -> str:  # keep the name out of logs and tracebacks
+        return f"Profile(profile_id={self.profile_id!r})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        values = known_fields(cls, data)
+        values["settings"] = dict(values.get("settings") or {})
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One sitting: from the first prompt to the goodbye."""
+
+    session_id: str
+    profile_id: str
+    started_at: str                     # ISO 8601 with UTC offset
+    level_set_id: str
+    app_version: str
+    model_version: str = ""             # e.g. the model card's created date / training summary
+    model_hash: str = ""                # sha256 of the ONNX file, hex
+    ended_at: str | None = None         # None while running, or if the game was killed
+    end_reason: str = ""                # e.g. "completed", "time_cap", "therapist"
+    notes: str = ""                     # therapist's note about this session
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SessionRecord:
+        return cls(**known_fields(cls, data))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTrial:
+    """A `TrialRecord` as stored: which session and child it belongs to, plus a note."""
+
+    session_id: str
+    profile_id: str
+    recorded_at: str                    # ISO 8601 wall clock when it was written
+    trial: TrialRecord
+    therapist_note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "session_id": self.session_id,
+            "profile_id": self.profile_id,
+            "recorded_at": self.recorded_at,
+            "therapist_note": self.therapist_note,
+            "trial": self.trial.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoredTrial:
+        values = known_fields(cls, data)
+        values["trial"] = TrialRecord.from_dict(known_fields(TrialRecord, dict(data["trial"])))
+        return cls(**values)

@@ -1,0 +1,234 @@
+"""Where the records document lives: a JSON file written atomically, or memory (for tests).
+
+Both classes satisfy `DocumentStorage` (read/write one JSON document) and TinyDB's
+`Storage` interface, so `TinyDB(storage=lambda: storage)` runs on either. The document is
+TinyDB's own layout (`{table: {doc_id: document}}`), so the file stays readable by plain
+TinyDB and by any JSON tool.
+
+Why not TinyDB's own `JSONStorage`: it rewrites the file in place (a crash mid-write leaves
+half a file), uses the platform's default encoding and re-reads the disk on every query.
+`JSONFileStorage` writes a temp file and renames it, always UTF-8, mode 0600, keeps the last
+written text in memory, rotates backups, and moves an unreadable file aside (raising
+`CorruptStoreError`) instead of starting over on top of it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from tinydb.storages import Storage
+
+from game.records.fileio import (
+    DIR_MODE,
+    atomic_write_bytes,
+    atomic_write_text,
+    ensure_private_dir,
+    remove_stale_temp_files,
+    stamped_path,
+)
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def local_now() -> datetime:
+    """The wall clock, timezone-aware in local time (the default clock of the records layer)."""
+    return datetime.now().astimezone()
+
+
+class StoreError(Exception):
+    """A records problem the game can show in one sentence (`str(error)`)."""
+
+
+class CorruptStoreError(StoreError):
+    """The records file could not be read; it was moved aside (never overwritten).
+
+    Attributes:
+        path: the records file that could not be read.
+        moved_to: where it now is (None when opened read-only: nothing was moved).
+        backups: the backups that exist, newest first; the game may offer to restore one
+            with `restore_backup`.
+    """
+
+    def __init__(self, path: Path, moved_to: Path | None, backups: list[Path], reason: str):
+        self.path = path
+        self.moved_to = moved_to
+        self.backups = backups
+        self.reason = reason
+        where = f"It was kept as {moved_to.name}. " if moved_to else ""
+        newest = f"The newest backup is {backups[0].name}." if backups else "No backup exists."
+        super().__init__(
+            f"The progress file {path.name} could not be read ({reason}). {where}{newest}"
+        )
+
+
+class ReadOnlyStoreError(StoreError):
+    """A write was attempted on records opened for reading only."""
+
+
+class DocumentStorage(Protocol):
+    """One JSON document: `read()` gives it (None when there is none yet), `write` replaces it."""
+
+    def read(self) -> dict[str, Any] | None: ...
+
+    def write(self, data: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _check_document(data: object) -> dict[str, Any]:
+    """TinyDB's layout: an object of tables, each an object of documents."""
+    if not isinstance(data, dict):
+        raise ValueError("the top level is not a JSON object")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise ValueError(f"table {name!r} is not a JSON object")
+    return data
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, allow_nan=False)
+
+
+class MemoryStorage(Storage):
+    """The document kept in memory as JSON text, so tests see exactly what a file would hold."""
+
+    def __init__(self, data: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self._text: str | None = _dumps(data) if data is not None else None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._text is None:
+            return None
+        return _check_document(json.loads(self._text))
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._text = _dumps(data)
+
+    def close(self) -> None:
+        pass
+
+
+class JSONFileStorage(Storage):
+    """The document in one UTF-8 JSON file, replaced atomically on every write.
+
+    Args:
+        path: the JSON file. Its folder is created private (0700) unless `read_only`.
+        read_only: never write, move or back up anything (for reports and exports).
+        backups_to_keep: how many copies `backup()` keeps in `<folder>/backups/`.
+        clock: gives the time used in backup and corrupt-file names.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        backups_to_keep: int = 5,
+        clock: Clock = local_now,
+    ) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.read_only = read_only
+        self.backups_to_keep = max(1, backups_to_keep)
+        self._clock = clock
+        self._text: str | None = None  # last text read or written; the file is ours alone
+        if not read_only:
+            ensure_private_dir(self.path.parent)
+            remove_stale_temp_files(self.path)
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.path.parent / "backups"
+
+    def read(self) -> dict[str, Any] | None:
+        if self._text is None:
+            self._text = self._load_text()
+            if self._text is None:
+                return None
+        return _check_document(json.loads(self._text))
+
+    def write(self, data: dict[str, Any]) -> None:
+        if self.read_only:
+            raise ReadOnlyStoreError(f"{self.path.name} was opened read-only")
+        text = _dumps(data)
+        atomic_write_text(self.path, text)
+        self._text = text
+
+    def close(self) -> None:
+        self._text = None
+
+    def _load_text(self) -> str | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            if not raw.strip():
+                raise ValueError("the file is empty")
+            text = raw.decode("utf-8")
+            _check_document(json.loads(text))
+        except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+            reason = str(exc).splitlines()[0][:120]
+            raise self._set_aside(reason) from exc
+        return text
+
+    def _set_aside(self, reason: str) -> CorruptStoreError:
+        moved_to = None
+        if not self.read_only:
+            moved_to = stamped_path(
+                self.path.parent, self.path.stem, "corrupt", self._clock(), self.path.suffix
+            )
+            os.replace(self.path, moved_to)
+            logger.error("unreadable records file %s moved to %s", self.path.name, moved_to.name)
+        return CorruptStoreError(self.path, moved_to, self.list_backups(), reason)
+
+    # -- backups -------------------------------------------------------------------------
+
+    def list_backups(self) -> list[Path]:
+        """The backups of this file, newest first."""
+        if not self.backup_dir.is_dir():
+            return []
+        found = self.backup_dir.glob(f"{self.path.stem}.backup-*{self.path.suffix}")
+        return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+
+    def backup(self) -> Path | None:
+        """Copy the current file into `backups/` and keep the newest `backups_to_keep`.
+
+        Returns the new backup, or None when there is no file or the newest backup already
+        holds the same bytes (so re-opening many times does not push out older copies).
+        """
+        if self.read_only or not self.path.is_file():
+            return None
+        content = self.path.read_bytes()
+        existing = self.list_backups()
+        if existing and existing[0].read_bytes() == content:
+            return None
+        ensure_private_dir(self.backup_dir)
+        os.chmod(self.backup_dir, DIR_MODE)
+        target = stamped_path(
+            self.backup_dir, self.path.stem, "backup", self._clock(), self.path.suffix
+        )
+        atomic_write_bytes(target, content)
+        for old in self.list_backups()[self.backups_to_keep :]:
+            old.unlink()
+        logger.info("backed up %s to %s", self.path.name, target.name)
+        return target
+
+    def restore_backup(self, backup: Path) -> None:
+        """Replace the records file with a backup (the current file, if any, is backed up first)."""
+        if self.read_only:
+            raise ReadOnlyStoreError(f"{self.path.name} was opened read-only")
+        content = Path(backup).read_bytes()
+        _check_document(json.loads(content.decode("utf-8")))
+        if self.path.is_file():
+            self.backup()
+        atomic_write_bytes(self.path, content)
+        self._text = None

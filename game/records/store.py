@@ -1,0 +1,389 @@
+"""`ProgressStore`: the few typed calls the game makes to keep a child's progress.
+
+TinyDB runs on a `DocumentStorage` (a file written atomically, or memory). Tables:
+`profiles`, `sessions`, `trials` (one document per finished trial) and `_meta` (schema
+version). Every call that changes something writes the file before it returns, so a crash
+or kill loses at most the trial still being played. Nothing is written per frame: traces
+go to a separate append-only file (`open_trace`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from tinydb import TinyDB, where
+
+from game import __version__
+from game.play.trial_record import TrialRecord
+from game.records.fileio import ensure_private_dir
+from game.records.models import (
+    Profile,
+    SessionRecord,
+    StoredTrial,
+    new_profile_id,
+    new_session_id,
+)
+from game.records.schema import SCHEMA_VERSION, empty_document, migrate, schema_version
+from game.records.storage import (
+    Clock,
+    DocumentStorage,
+    JSONFileStorage,
+    MemoryStorage,
+    StoreError,
+    local_now,
+)
+from game.records.traces import TraceWriter
+
+logger = logging.getLogger(__name__)
+
+RECORDS_FILE = "progress.json"
+TRACES_DIR = "traces"
+EDITABLE_PROFILE_FIELDS = frozenset(
+    {"display_name", "birth_year", "notes", "settings", "baseline",
+     "allow_camera_images", "allow_frame_traces"}
+)
+
+
+class RecordNotFoundError(StoreError):
+    """No profile or session with that id."""
+
+
+class DuplicateTrialError(StoreError):
+    """That session already has a trial with that index."""
+
+
+class ProgressStore:
+    """Profiles, sessions and trials of every child on this computer.
+
+    Args:
+        storage: where the document lives (`JSONFileStorage` or `MemoryStorage`).
+        data_dir: the data folder (for traces); None for a memory store.
+        clock: wall clock for timestamps (inject a fixed one in tests).
+        read_only: refuse every change (reports and exports).
+    """
+
+    def __init__(
+        self,
+        storage: DocumentStorage,
+        *,
+        data_dir: Path | None = None,
+        clock: Clock = local_now,
+        read_only: bool = False,
+    ) -> None:
+        self.data_dir = data_dir
+        self.read_only = read_only
+        self._clock = clock
+        self._storage = storage
+        data = storage.read()
+        if data is None:
+            if not read_only:
+                storage.write(empty_document())
+        elif schema_version(data) != SCHEMA_VERSION:
+            migrated = migrate(data)
+            if not read_only:
+                storage.write(migrated)
+        self._db = TinyDB(storage=lambda: storage)
+        self._profiles = self._db.table("profiles")
+        self._sessions = self._db.table("sessions")
+        self._trials = self._db.table("trials")
+
+    # -- housekeeping --------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _now(self) -> str:
+        return self._clock().isoformat(timespec="seconds")
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("these records were opened for reading only")
+
+    # -- profiles ------------------------------------------------------------------------
+
+    def create_profile(
+        self,
+        display_name: str,
+        *,
+        birth_year: int | None = None,
+        notes: str = "",
+        settings: Mapping[str, Any] | None = None,
+        allow_camera_images: bool = False,
+        allow_frame_traces: bool = False,
+    ) -> Profile:
+        """Add a child with a fresh random pseudonymous id; returns the stored profile."""
+        self._writable()
+        name = display_name.strip()
+        if not name:
+            raise StoreError("a profile needs a name")
+        profile_id = new_profile_id()
+        while self._profiles.contains(where("profile_id") == profile_id):
+            profile_id = new_profile_id()
+        now = self._now()
+        profile = Profile(
+            profile_id=profile_id,
+            display_name=name,
+            created_at=now,
+            updated_at=now,
+            birth_year=birth_year,
+            notes=notes,
+            settings=dict(settings or {}),
+            allow_camera_images=allow_camera_images,
+            allow_frame_traces=allow_frame_traces,
+        )
+        self._profiles.insert(profile.to_dict())
+        logger.info("profile %s created", profile_id)
+        return profile
+
+    def get_profile(self, profile_id: str) -> Profile:
+        doc = self._profiles.get(where("profile_id") == profile_id)
+        if doc is None:
+            raise RecordNotFoundError(f"no profile with id {profile_id}")
+        return Profile.from_dict(dict(doc))
+
+    def list_profiles(self) -> list[Profile]:
+        """Every profile, sorted by name (case-insensitive), then id."""
+        profiles = [Profile.from_dict(dict(doc)) for doc in self._profiles.all()]
+        return sorted(profiles, key=lambda p: (p.display_name.casefold(), p.profile_id))
+
+    def find_profiles(self, name_or_id: str) -> list[Profile]:
+        """Profiles whose id (any case) or whole name (case-insensitive) equals the text."""
+        text = name_or_id.strip()
+        by_id = [p for p in self.list_profiles() if p.profile_id == text.upper()]
+        if by_id:
+            return by_id
+        return [p for p in self.list_profiles() if p.display_name.casefold() == text.casefold()]
+
+    def update_profile(self, profile_id: str, /, **changes: Any) -> Profile:
+        """Change some of: display_name, birth_year, notes, settings, baseline,
+        allow_camera_images, allow_frame_traces. Returns the updated profile."""
+        self._writable()
+        unknown = set(changes) - EDITABLE_PROFILE_FIELDS
+        if unknown:
+            raise StoreError(f"profiles have no editable field(s) {', '.join(sorted(unknown))}")
+        if "display_name" in changes and not str(changes["display_name"]).strip():
+            raise StoreError("a profile needs a name")
+        current = self.get_profile(profile_id)
+        if "display_name" in changes:
+            changes["display_name"] = str(changes["display_name"]).strip()
+        updated = dataclasses.replace(current, updated_at=self._now(), **changes)
+        self._profiles.update(updated.to_dict(), where("profile_id") == profile_id)
+        logger.info("profile %s updated (%s)", profile_id, ", ".join(sorted(changes)))
+        return updated
+
+    def set_baseline(self, profile_id: str, baseline: Mapping[str, Any] | None) -> Profile:
+        """Store the child's neutral-face calibration (`NeutralBaseline.to_dict()`), or clear it."""
+        return self.update_profile(
+            profile_id, baseline=dict(baseline) if baseline is not None else None
+        )
+
+    def delete_profile(self, profile_id: str) -> None:
+        """Erase a child: profile, sessions, trials and trace files."""
+        self._writable()
+        self.get_profile(profile_id)
+        session_ids = [s.session_id for s in self.sessions_for(profile_id)]
+        self._trials.remove(where("profile_id") == profile_id)
+        self._sessions.remove(where("profile_id") == profile_id)
+        self._profiles.remove(where("profile_id") == profile_id)
+        for session_id in session_ids:
+            path = self.trace_path(session_id)
+            if path is not None:
+                path.unlink(missing_ok=True)
+        logger.info("profile %s deleted with %d session(s)", profile_id, len(session_ids))
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def start_session(
+        self,
+        profile_id: str,
+        *,
+        level_set_id: str,
+        app_version: str = __version__,
+        model_version: str = "",
+        model_hash: str = "",
+    ) -> SessionRecord:
+        """Record that a session began now; returns it (keep `session_id` for `add_trial`)."""
+        self._writable()
+        self.get_profile(profile_id)
+        session_id = new_session_id()
+        while self._sessions.contains(where("session_id") == session_id):
+            session_id = new_session_id()
+        session = SessionRecord(
+            session_id=session_id,
+            profile_id=profile_id,
+            started_at=self._now(),
+            level_set_id=level_set_id,
+            app_version=app_version,
+            model_version=model_version,
+            model_hash=model_hash,
+        )
+        self._sessions.insert(session.to_dict())
+        logger.info("session %s started for profile %s", session_id, profile_id)
+        return session
+
+    def get_session(self, session_id: str) -> SessionRecord:
+        doc = self._sessions.get(where("session_id") == session_id)
+        if doc is None:
+            raise RecordNotFoundError(f"no session with id {session_id}")
+        return SessionRecord.from_dict(dict(doc))
+
+    def end_session(
+        self, session_id: str, *, reason: str = "completed", notes: str | None = None
+    ) -> SessionRecord:
+        """Record the end time (and why it ended, and optionally the therapist's note)."""
+        self._writable()
+        session = self.get_session(session_id)
+        changes: dict[str, Any] = {"ended_at": self._now(), "end_reason": reason}
+        if notes is not None:
+            changes["notes"] = notes
+        ended = dataclasses.replace(session, **changes)
+        self._sessions.update(ended.to_dict(), where("session_id") == session_id)
+        logger.info("session %s ended (%s)", session_id, reason)
+        return ended
+
+    def set_session_note(self, session_id: str, notes: str) -> SessionRecord:
+        """Replace the therapist's note for a session."""
+        self._writable()
+        updated = dataclasses.replace(self.get_session(session_id), notes=notes)
+        self._sessions.update(updated.to_dict(), where("session_id") == session_id)
+        return updated
+
+    def sessions_for(self, profile_id: str) -> list[SessionRecord]:
+        """A child's sessions, oldest first."""
+        docs = self._sessions.search(where("profile_id") == profile_id)
+        sessions = [SessionRecord.from_dict(dict(doc)) for doc in docs]
+        return sorted(sessions, key=lambda s: (s.started_at, s.session_id))
+
+    # -- trials --------------------------------------------------------------------------
+
+    def add_trial(
+        self, session_id: str, trial: TrialRecord, *, therapist_note: str = ""
+    ) -> StoredTrial:
+        """Write one finished trial now (the file is on disk when this returns)."""
+        self._writable()
+        session = self.get_session(session_id)
+        same = (where("session_id") == session_id) & (
+            where("trial").trial_index == trial.trial_index
+        )
+        if self._trials.contains(same):
+            raise DuplicateTrialError(
+                f"session {session_id} already has trial {trial.trial_index}"
+            )
+        stored = StoredTrial(
+            session_id=session_id,
+            profile_id=session.profile_id,
+            recorded_at=self._now(),
+            trial=trial,
+            therapist_note=therapist_note,
+        )
+        self._trials.insert(stored.to_dict())
+        logger.debug("trial %d of session %s stored", trial.trial_index, session_id)
+        return stored
+
+    def set_trial_note(self, session_id: str, trial_index: int, note: str) -> StoredTrial:
+        """Replace the therapist's note on a stored trial."""
+        self._writable()
+        cond = (where("session_id") == session_id) & (where("trial").trial_index == trial_index)
+        doc = self._trials.get(cond)
+        if doc is None:
+            raise RecordNotFoundError(f"session {session_id} has no trial {trial_index}")
+        updated = dataclasses.replace(StoredTrial.from_dict(dict(doc)), therapist_note=note)
+        self._trials.update(updated.to_dict(), cond)
+        return updated
+
+    def trials_in(self, session_id: str) -> list[StoredTrial]:
+        """One session's trials in play order."""
+        docs = self._trials.search(where("session_id") == session_id)
+        trials = [StoredTrial.from_dict(dict(doc)) for doc in docs]
+        return sorted(trials, key=lambda t: t.trial.trial_index)
+
+    def trials_for(self, profile_id: str) -> list[StoredTrial]:
+        """A child's trials, session by session (oldest first), in play order."""
+        order = {s.session_id: n for n, s in enumerate(self.sessions_for(profile_id))}
+        docs = self._trials.search(where("profile_id") == profile_id)
+        trials = [StoredTrial.from_dict(dict(doc)) for doc in docs]
+        return sorted(trials, key=lambda t: (order.get(t.session_id, -1), t.trial.trial_index))
+
+    # -- per-frame traces ----------------------------------------------------------------
+
+    def trace_path(self, session_id: str) -> Path | None:
+        """Where a session's frame trace is (or would be) kept; None for a memory store."""
+        if self.data_dir is None:
+            return None
+        return self.data_dir / TRACES_DIR / f"{session_id}.jsonl"
+
+    def open_trace(self, session_id: str) -> TraceWriter | None:
+        """An append-only writer for the session's frame trace, or None when the child's
+        profile does not allow traces (the default) or the store is in memory."""
+        self._writable()
+        session = self.get_session(session_id)
+        path = self.trace_path(session_id)
+        if path is None or not self.get_profile(session.profile_id).allow_frame_traces:
+            return None
+        ensure_private_dir(path.parent)
+        return TraceWriter(path)
+
+
+def memory_store(clock: Clock = local_now) -> ProgressStore:
+    """A store that lives in memory only (tests, demos)."""
+    return ProgressStore(MemoryStorage(), clock=clock)
+
+
+def open_store(
+    data_dir: Path,
+    *,
+    read_only: bool = False,
+    clock: Clock = local_now,
+    backups_to_keep: int = 5,
+) -> ProgressStore:
+    """Open (or create) the records in `data_dir/progress.json`.
+
+    When writable: the folder is made private (0700), unfinished temp files from a killed
+    write are removed, and the file is backed up into `data_dir/backups/` (newest
+    `backups_to_keep` kept) before anything changes. Read-only opens change nothing on disk.
+
+    Raises:
+        CorruptStoreError: the file could not be read; it was moved aside (see the error's
+            `moved_to` and `backups`). Show `str(error)`; calling `open_store` again starts
+            with empty records, or call `restore_backup` first.
+        SchemaTooNewError: written by a newer FaceQuest (left untouched).
+        StoreError: read-only and there are no records in `data_dir`.
+    """
+    data_dir = Path(data_dir)
+    path = data_dir / RECORDS_FILE
+    if read_only:
+        if not path.is_file():
+            raise StoreError(f"there are no FaceQuest records in {data_dir}")
+        data = JSONFileStorage(path, read_only=True, clock=clock).read()
+        snapshot = MemoryStorage(migrate(data) if data is not None else empty_document())
+        return ProgressStore(snapshot, data_dir=data_dir, clock=clock, read_only=True)
+    ensure_private_dir(data_dir)
+    storage = JSONFileStorage(path, backups_to_keep=backups_to_keep, clock=clock)
+    storage.read()  # raises CorruptStoreError (after moving the file aside) before any backup
+    storage.backup()
+    return ProgressStore(storage, data_dir=data_dir, clock=clock)
+
+
+def restore_backup(data_dir: Path, backup: Path) -> None:
+    """Put a backup (from `CorruptStoreError.backups`) back as the records file."""
+    storage = JSONFileStorage(Path(data_dir) / RECORDS_FILE)
+    with contextlib.suppress(StoreError):
+        storage.read()  # a corrupt current file is moved aside first, never overwritten
+    storage.restore_backup(backup)

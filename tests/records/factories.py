@@ -1,0 +1,114 @@
+"""Build realistic trial records and filled stores for records and reports tests."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+from game.play.trial_record import Override, TrialOutcome, TrialRecord
+from game.records.store import ProgressStore
+
+TARGETS = ("happy", "sad", "surprised", "angry")
+PROMPTS = ("independent", "voice_repeat", "model", "part_hint")
+
+
+def make_trial(
+    index: int,
+    *,
+    target: str = "happy",
+    success: bool = True,
+    prompt_level: int = 0,
+    latency_ms: int | None = 1800,
+    peak_score: float = 0.8,
+    override: Override | None = None,
+    override_note: str = "",
+    outcome: TrialOutcome | None = None,
+) -> TrialRecord:
+    """One trial as the rules engine would record it."""
+    started = 10_000 * index
+    if outcome is None:
+        outcome = TrialOutcome.SUCCESS if success else TrialOutcome.TIMEOUT
+    return TrialRecord(
+        trial_index=index,
+        level_id="mimic-1",
+        mode="mimic",
+        target=target,
+        outcome=outcome,
+        success=success,
+        machine_success=success if override is None else not success,
+        started_ms=started,
+        ended_ms=started + 6_000,
+        prompt_level=prompt_level,
+        prompt_name=PROMPTS[min(prompt_level, len(PROMPTS) - 1)],
+        latency_ms=latency_ms if success else None,
+        hold_ms=1_000 if success else 300,
+        hold_required_ms=1_000,
+        threshold=0.6,
+        peak_score=peak_score,
+        mean_score=peak_score * 0.7,
+        reward=2 if success and prompt_level == 0 else (1 if success else 0),
+        paused_ms=0,
+        hints_given=("smile_wider",) if prompt_level >= 3 else (),
+        override=override,
+        override_note=override_note,
+        quality={"head_turned": 0.1} if index % 3 == 0 else {},
+    )
+
+
+class StepClock:
+    """A wall clock that moves on a fixed step each time it is read."""
+
+    def __init__(self, start: datetime | None = None, step: timedelta = timedelta(seconds=7)):
+        self.now = start or datetime(2025, 3, 3, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+        self.step = step
+
+    def __call__(self) -> datetime:
+        current = self.now
+        self.now += self.step
+        return current
+
+    def jump(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+def fill_progress(
+    store: ProgressStore,
+    profile_id: str,
+    *,
+    sessions: int = 5,
+    trials_per_session: int = 12,
+    seed: int = 3,
+    clock: StepClock | None = None,
+) -> None:
+    """Several sessions in which a child slowly improves: more successes, less help."""
+    rng = random.Random(seed)
+    for number in range(sessions):
+        if clock is not None:
+            clock.jump(timedelta(days=3))
+        session = store.start_session(profile_id, level_set_id="first-faces", model_hash="ab12")
+        skill = 0.35 + 0.5 * number / max(1, sessions - 1)
+        for index in range(trials_per_session):
+            target = TARGETS[index % len(TARGETS)]
+            ease = skill + (0.15 if target == "happy" else 0.0) - (0.1 if target == "angry" else 0)
+            success = rng.random() < ease
+            level = 0 if rng.random() < skill else rng.randint(1, 3)
+            override = None
+            note = ""
+            if number == 1 and index == 2:
+                override, note, success = Override.ACCEPT, "Clear smile; camera missed it.", True
+            trial = make_trial(
+                index,
+                target=target,
+                success=success,
+                prompt_level=level,
+                latency_ms=int(4_000 - 2_500 * skill + rng.randint(-300, 300)),
+                peak_score=min(1.0, 0.4 + 0.5 * skill + rng.uniform(-0.1, 0.1)),
+                override=override,
+                override_note=note,
+            )
+            store.add_trial(session.session_id, trial)
+        store.end_session(
+            session.session_id,
+            reason="completed",
+            notes="Engaged well today." if number == sessions - 1 else "",
+        )
