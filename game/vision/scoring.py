@@ -1,0 +1,230 @@
+"""From a face to a score for the target expression, a per-action breakdown and one hint.
+
+Two parts make the target score (EXPRESSIONS.md, "From features to a target score"):
+
+1. the population model's probability of the target (`ExpressionModel`), and
+2. the action check: each prototype action of the target (game.expressions.PROTOTYPES),
+   measured as the change of its features from the child's neutral baseline, 0 (not made)
+   to 1 (its `full_change` reached). Without a calibrated baseline the population's neutral
+   medians stand in and the reading carries NOT_CALIBRATED.
+
+`score_target` and `check_actions` are pure and unsmoothed (for evaluating still images);
+`Scorer` applies them to a stream, with quality flags, smoothing and a steady hint.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import numpy as np
+
+from game.expressions import Expression, HintKey, QualityFlag, all_actions, prototype
+from game.vision.calibration import NeutralBaseline
+from game.vision.features import extract_features, head_pose_degrees
+from game.vision.model import ExpressionModel
+from game.vision.population import population_baseline
+from game.vision.quality import quality_flags
+from game.vision.records import ActionCheck, ExpressionReading, FaceObservation, FeatureVector
+from game.vision.smoothing import ScoreSmoother, SmoothingSettings
+
+logger = logging.getLogger(__name__)
+
+MODEL_WEIGHT = 0.6  # share of the model's probability in the target score (rest: actions)
+FIRST_ACTION_WEIGHT = 1.0  # the defining action of an expression (e.g. lip corners for happy)
+OTHER_ACTION_WEIGHT = 0.5
+HINT_DONE_LEVEL = 0.8  # no hint once every action is made at least this much
+HINT_SWITCH_MARGIN = 0.15  # a new hint must need this much more work than the current one
+RELAXED_ACTION = "relaxed"
+
+
+def _action_weight(position: int) -> float:
+    return FIRST_ACTION_WEIGHT if position == 0 else OTHER_ACTION_WEIGHT
+
+
+def check_actions(
+    features: FeatureVector, baseline: NeutralBaseline | None, target: Expression
+) -> tuple[ActionCheck, ...]:
+    """How far each prototype action of `target` is made, relative to `baseline`.
+
+    With no baseline the population's neutral face is used. For NEUTRAL the single check
+    "relaxed" is 1 minus the strongest action of any expression (hint: relax the face).
+    """
+    base = baseline if baseline is not None else population_baseline()
+    values = features.as_dict()
+
+    def measure(name: str) -> tuple[float, float]:
+        act = next(a for a in all_actions() if a.name == name)
+        change = act.direction * float(np.mean([values[f] - base.median(f) for f in act.features]))
+        return change, min(1.0, max(0.0, change / act.full_change))
+
+    if target is Expression.NEUTRAL:
+        strongest = max((measure(a.name) for a in all_actions()), key=lambda cl: cl[1])
+        return (ActionCheck(RELAXED_ACTION, 1.0 - strongest[1], strongest[0], HintKey.RELAX_FACE),)
+    checks = []
+    for act in prototype(target):
+        change, level = measure(act.name)
+        checks.append(ActionCheck(act.name, level, change, act.hint))
+    return tuple(checks)
+
+
+def action_score(actions: tuple[ActionCheck, ...]) -> float:
+    """Weighted mean level of the actions, the first (defining) one counting double."""
+    if not actions:
+        return 0.0
+    weights = [_action_weight(i) for i in range(len(actions))]
+    return sum(w * a.level for w, a in zip(weights, actions, strict=True)) / sum(weights)
+
+
+def score_target(
+    probabilities: Mapping[Expression, float],
+    actions: tuple[ActionCheck, ...],
+    target: Expression,
+) -> float:
+    """The unsmoothed target score in [0, 1].
+
+    MODEL_WEIGHT x the model's probability of the target + the rest x the action score.
+    When the model has no such class (or there is no model) the actions decide alone; with
+    no actions (never for a real target) the model decides alone.
+    """
+    p = probabilities.get(target)
+    if p is None:
+        score = action_score(actions)
+    elif not actions:
+        score = p
+    else:
+        score = MODEL_WEIGHT * p + (1.0 - MODEL_WEIGHT) * action_score(actions)
+    return min(1.0, max(0.0, float(score)))
+
+
+def _deficit(actions: tuple[ActionCheck, ...], position: int) -> float:
+    return _action_weight(position) * (1.0 - actions[position].level)
+
+
+def choose_hint(actions: tuple[ActionCheck, ...]) -> HintKey | None:
+    """The hint of the action that most needs work (importance x missing level), or None
+    when every action is made at least HINT_DONE_LEVEL. Ties go to the more important one."""
+    if not actions or all(a.level >= HINT_DONE_LEVEL for a in actions):
+        return None
+    best = max(range(len(actions)), key=lambda i: (_deficit(actions, i), -i))
+    return actions[best].hint
+
+
+class HintSelector:
+    """`choose_hint` with hysteresis: the hint changes only when another action clearly
+    needs more work (HINT_SWITCH_MARGIN), so the child is not told two things in a second."""
+
+    def __init__(self) -> None:
+        self.current: HintKey | None = None
+
+    def reset(self) -> None:
+        self.current = None
+
+    def update(self, actions: tuple[ActionCheck, ...]) -> HintKey | None:
+        candidate = choose_hint(actions)
+        if candidate is None or self.current is None or candidate == self.current:
+            self.current = candidate
+            return candidate
+        deficits = {a.hint: _deficit(actions, i) for i, a in reversed(list(enumerate(actions)))}
+        if self.current not in deficits or (
+            deficits[candidate] >= deficits[self.current] + HINT_SWITCH_MARGIN
+        ):
+            self.current = candidate
+        return self.current
+
+
+class Scorer:
+    """Turns each FaceObservation into an ExpressionReading for the current target.
+
+    Not thread-safe: the vision worker owns it (VisionPipeline forwards set_target /
+    set_baseline to its thread).
+    """
+
+    def __init__(
+        self,
+        model: ExpressionModel | None,
+        target: Expression | None = None,
+        baseline: NeutralBaseline | None = None,
+        smoothing: SmoothingSettings | None = None,
+    ) -> None:
+        self.model = model
+        self._target = target
+        self._baseline = baseline
+        self._smoother = ScoreSmoother(smoothing)
+        self._hints = HintSelector()
+
+    @property
+    def target(self) -> Expression | None:
+        return self._target
+
+    @property
+    def baseline(self) -> NeutralBaseline | None:
+        return self._baseline
+
+    def set_target(self, target: Expression | None) -> None:
+        if target != self._target:
+            self._target = target
+            self._smoother.reset()
+            self._hints.reset()
+
+    def set_baseline(self, baseline: NeutralBaseline | None) -> None:
+        self._baseline = baseline
+        self._smoother.reset()
+
+    def probabilities(self, features: FeatureVector) -> dict[Expression, float]:
+        """The model's probabilities ({} without a model)."""
+        if self.model is None:
+            return {}
+        base = self._baseline or population_baseline()
+        baseline_values = (
+            base.values_for(self.model.feature_names) if self.model.input_kind == "delta" else None
+        )
+        return self.model.probabilities(features, baseline_values)
+
+    def score(
+        self, observation: FaceObservation, latency_ms: float = 0.0
+    ) -> tuple[ExpressionReading, FeatureVector | None]:
+        """The reading for one observation, and its features (None when not extracted)."""
+        flags = set(quality_flags(observation))
+        if self._baseline is None:
+            flags.add(QualityFlag.NOT_CALIBRATED)
+        frozen = frozenset(flags)
+        t_ms = observation.t_ms
+        if not observation.has_face:
+            self._smoother.reset()
+            self._hints.reset()
+            return ExpressionReading.untrusted(t_ms, frozen, self._target, latency_ms), None
+        features = extract_features(observation)
+        probabilities = self.probabilities(features)
+        pose = head_pose_degrees(observation.transform)
+        reading = ExpressionReading(
+            t_ms=t_ms,
+            probabilities=probabilities,
+            target=self._target,
+            flags=frozen,
+            latency_ms=latency_ms,
+            head_pose=pose,
+        )
+        if self._target is None or not reading.trusted:
+            self._smoother.reset()
+            self._hints.reset()
+            return reading, features
+        actions = check_actions(features, self._baseline, self._target)
+        raw = score_target(probabilities, actions, self._target)
+        smoothed = self._smoother.update(raw, t_ms)
+        hint = self._hints.update(actions)
+        return (
+            ExpressionReading(
+                t_ms=t_ms,
+                probabilities=probabilities,
+                target=self._target,
+                target_score=smoothed,
+                raw_score=raw,
+                actions=actions,
+                hint=hint,
+                flags=frozen,
+                latency_ms=latency_ms,
+                head_pose=pose,
+            ),
+            features,
+        )
