@@ -1,0 +1,187 @@
+"""The pre-rendered voice pack under assets/voice/: an index mapping (lang, text) -> file.
+
+The pack lets the game speak every shipped prompt, hint and praise even where no speech
+engine is installed. `facequest voice render` rebuilds it (see `render_pack`); at run time
+`VoicePack.lookup(lang, text)` is consulted before the runtime speech cache.
+
+index.json:
+    {"format": 1, "sample_rate": 16000, "codec": "ogg/vorbis",
+     "voices": {"en": {"voice": ..., "rate": ...}, ...},
+     "entries": {"en": {"<text>": "en/<hash>.ogg", ...}, "zh-CN": {...}}}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from game.audio.engine import SpeechEngine
+from game.audio.voices import voice_for
+from game.audio.wavtools import read_wav, rms
+from game.paths import ASSETS_DIR
+from game.phrases import LANGUAGES, normalize_language
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PACK_DIR = ASSETS_DIR / "voice"
+INDEX_NAME = "index.json"
+PACK_FORMAT = 1
+PACK_RATE = 16000
+VORBIS_QUALITY = "1"  # sox -C: ~45 kbit/s nominal; plenty for 16 kHz speech
+MIN_RMS = 0.02  # a rendered phrase quieter than this is treated as broken
+
+
+def normalize_text(text: str) -> str:
+    """The lookup form of a text: whitespace collapsed and stripped."""
+    return " ".join(text.split())
+
+
+def pack_file_name(lang: str, text: str) -> str:
+    digest = hashlib.sha1(f"{lang}\n{normalize_text(text)}".encode()).hexdigest()[:16]
+    return f"{lang}/{digest}.ogg"
+
+
+@dataclass(slots=True)
+class VoicePack:
+    """A loaded pack (possibly empty). Lookups are plain dict reads, safe from any thread."""
+
+    root: Path
+    entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    voices: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path = DEFAULT_PACK_DIR) -> VoicePack:
+        """Read `root/index.json`; an absent or broken index gives an empty pack (logged)."""
+        index = root / INDEX_NAME
+        if not index.is_file():
+            logger.info("no voice pack at %s", root)
+            return cls(root)
+        try:
+            data = json.loads(index.read_text(encoding="utf-8"))
+            if data.get("format") != PACK_FORMAT:
+                raise ValueError(f"pack format {data.get('format')!r}, expected {PACK_FORMAT}")
+            entries = {str(lang): {normalize_text(t): str(f) for t, f in table.items()}
+                       for lang, table in data["entries"].items()}
+        except (OSError, ValueError, KeyError, AttributeError) as exc:
+            logger.warning("ignoring the voice pack at %s: %s", root, exc)
+            return cls(root)
+        return cls(root, entries, dict(data.get("voices", {})))
+
+    def lookup(self, lang: str, text: str) -> Path | None:
+        """The recording of `text` in `lang`, or None when the pack lacks it."""
+        name = self.entries.get(normalize_language(lang), {}).get(normalize_text(text))
+        if name is None:
+            return None
+        path = self.root / name
+        return path if path.is_file() else None
+
+    def texts(self, lang: str) -> frozenset[str]:
+        return frozenset(self.entries.get(normalize_language(lang), {}))
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self.entries.values())
+
+
+def sox_binary() -> str | None:
+    return shutil.which("sox")
+
+
+def encode_ogg(wav: Path, ogg: Path) -> None:
+    """WAV -> mono OGG Vorbis at PACK_RATE with sox (raises when sox fails or is missing)."""
+    sox = sox_binary()
+    if sox is None:
+        raise FileNotFoundError("sox is not installed (needed to encode the voice pack)")
+    ogg.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sox, str(wav), "-c", "1", "-C", VORBIS_QUALITY, str(ogg), "rate", "-h", str(PACK_RATE)],
+        check=True, capture_output=True, timeout=60,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PackReport:
+    """What a render did: counts, bytes, and the quietest recording."""
+
+    entries: int
+    rendered: int
+    reused: int
+    removed: int
+    total_bytes: int
+    quietest: tuple[str, str, float]  # (lang, text, rms)
+
+
+def render_pack(
+    texts: dict[str, Iterable[str]],
+    engine: SpeechEngine,
+    out_dir: Path = DEFAULT_PACK_DIR,
+    progress: Callable[[str, str], None] | None = None,
+    force: bool = False,
+) -> PackReport:
+    """Render every (lang, text) into `out_dir`, write the index, delete stale recordings.
+
+    A recording already in the pack with the same voice settings is reused unless `force`.
+
+    Raises:
+        RuntimeError: a rendered phrase is silent (RMS below MIN_RMS).
+    """
+    old = VoicePack.load(out_dir)
+    wanted: dict[str, list[str]] = {}
+    for lang, items in texts.items():
+        key = normalize_language(lang)
+        wanted.setdefault(key, [])
+        for text in items:
+            t = normalize_text(text)
+            if t and t not in wanted[key]:
+                wanted[key].append(t)
+    voices = {lang: {"voice": voice_for(lang).voice, "rate": voice_for(lang).rate}
+              for lang in wanted}
+    entries: dict[str, dict[str, str]] = {lang: {} for lang in wanted}
+    rendered = reused = 0
+    quietest = ("", "", float("inf"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang, items in wanted.items():
+            spec = voice_for(lang)
+            same_voice = old.voices.get(lang) == voices[lang]
+            for text in sorted(items):
+                name = pack_file_name(lang, text)
+                target = out_dir / name
+                if not force and same_voice and old.lookup(lang, text) == target:
+                    reused += 1
+                else:
+                    if progress is not None:
+                        progress(lang, text)
+                    wav = Path(tmp) / "phrase.wav"
+                    engine.render(text, spec, wav)
+                    encode_ogg(wav, target)
+                    rendered += 1
+                    loudness = rms(read_wav(wav)[0])
+                    if loudness < MIN_RMS:
+                        raise RuntimeError(f"silent recording ({loudness:.4f} RMS): {text!r}")
+                    if loudness < quietest[2]:
+                        quietest = (lang, text, loudness)
+                entries[lang][text] = name
+    index = {"format": PACK_FORMAT, "sample_rate": PACK_RATE, "codec": "ogg/vorbis",
+             "voices": voices, "entries": entries}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / INDEX_NAME).write_text(
+        json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    keep = {out_dir / n for table in entries.values() for n in table.values()}
+    removed = 0
+    for lang in LANGUAGES:
+        for stale in sorted((out_dir / lang).glob("*.ogg")):
+            if stale not in keep:
+                stale.unlink()
+                removed += 1
+    total = sum(p.stat().st_size for p in keep) + (out_dir / INDEX_NAME).stat().st_size
+    return PackReport(len(keep), rendered, reused, removed, total, quietest)
+
+
+__all__ = ["DEFAULT_PACK_DIR", "PackReport", "VoicePack", "render_pack"]
