@@ -18,7 +18,7 @@ import logging
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,7 +118,7 @@ class PackReport:
 
 
 def render_pack(
-    texts: dict[str, Iterable[str]],
+    texts: Mapping[str, Iterable[str]],
     engine: SpeechEngine,
     out_dir: Path = DEFAULT_PACK_DIR,
     progress: Callable[[str, str], None] | None = None,
