@@ -31,12 +31,40 @@ def to_pinyin(text: str) -> str:
 
     Latin letters and digits are kept (espeak-ng's pinyin voice reads digits in Mandarin).
     """
-    syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+    syllables = _yi_sandhi(text, lazy_pinyin(text, style=Style.TONE3,
+                                             neutral_tone_with_five=True))
     joined = " ".join(s.strip() for s in syllables if s.strip())
     joined = joined.translate(_PUNCTUATION)
     joined = _SPACE_BEFORE_PUNCT.sub(r"\1", joined)
     joined = _REPEATED_PUNCT.sub(r"\1", joined)
     return " ".join(joined.split()).strip(" ,")
+
+
+_SYLLABLE = re.compile(r"^[a-z]+[1-5]$")
+_HANZI = re.compile(r"[\u3400-\u9fff]")
+_NUMERALS = set("零一二三四五六七八九十百千万第0123456789")
+
+
+def _yi_sandhi(text: str, tokens: list[str]) -> list[str]:
+    """Tone of 一 where pypinyin left it at yi1: yi2 before a 4th tone, yi4 before the
+    others, neutral in "V一V" (看一看); kept as yi1 in numbers (第一, 十一)."""
+    hanzi = [c for c in text if _HANZI.match(c)]
+    index = [i for i, t in enumerate(tokens) if _SYLLABLE.match(t)]
+    if len(hanzi) != len(index):
+        return tokens  # cannot align characters and syllables: leave as is
+    out = list(tokens)
+    for k, i in enumerate(index):
+        if hanzi[k] != "一" or out[i] != "yi1" or k + 1 >= len(index):
+            continue
+        before = hanzi[k - 1] if k else ""
+        after = hanzi[k + 1]
+        if before in _NUMERALS or after in _NUMERALS:
+            continue
+        if before == after:
+            out[i] = "yi5"
+        else:
+            out[i] = "yi2" if out[index[k + 1]].endswith("4") else "yi4"
+    return out
 
 
 def espeak_binary() -> str | None:

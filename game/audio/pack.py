@@ -7,7 +7,10 @@ engine is installed. `facequest voice render` rebuilds it (see `render_pack`); a
 index.json:
     {"format": 1, "sample_rate": 16000, "codec": "ogg/vorbis",
      "voices": {"en": {"voice": ..., "rate": ...}, ...},
-     "entries": {"en": {"<text>": "en/<hash>.ogg", ...}, "zh-CN": {...}}}
+     "entries": {"en": {"<text>": "en/<hash>.ogg", ...}, "zh-CN": {...}},
+     "engine_text": {"zh-CN": {"<text>": "<numbered pinyin given to espeak-ng>", ...}, ...}}
+
+A recording is re-rendered when its voice, rate or engine text changed.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ class VoicePack:
     root: Path
     entries: dict[str, dict[str, str]] = field(default_factory=dict)
     voices: dict[str, dict[str, object]] = field(default_factory=dict)
+    engine_texts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path = DEFAULT_PACK_DIR) -> VoicePack:
@@ -72,7 +76,9 @@ class VoicePack:
         except (OSError, ValueError, KeyError, AttributeError) as exc:
             logger.warning("ignoring the voice pack at %s: %s", root, exc)
             return cls(root)
-        return cls(root, entries, dict(data.get("voices", {})))
+        engine_texts = {str(lang): {normalize_text(t): str(e) for t, e in table.items()}
+                        for lang, table in data.get("engine_text", {}).items()}
+        return cls(root, entries, dict(data.get("voices", {})), engine_texts)
 
     def lookup(self, lang: str, text: str) -> Path | None:
         """The recording of `text` in `lang`, or None when the pack lacks it."""
@@ -143,6 +149,7 @@ def render_pack(
     voices = {lang: {"voice": voice_for(lang).voice, "rate": voice_for(lang).rate}
               for lang in wanted}
     entries: dict[str, dict[str, str]] = {lang: {} for lang in wanted}
+    engine_texts: dict[str, dict[str, str]] = {lang: {} for lang in wanted}
     rendered = reused = 0
     quietest = ("", "", float("inf"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,7 +159,10 @@ def render_pack(
             for text in sorted(items):
                 name = pack_file_name(lang, text)
                 target = out_dir / name
-                if not force and same_voice and old.lookup(lang, text) == target:
+                said = spec.engine_text(text)
+                engine_texts[lang][text] = said
+                unchanged = same_voice and old.engine_texts.get(lang, {}).get(text) == said
+                if not force and unchanged and old.lookup(lang, text) == target:
                     reused += 1
                 else:
                     if progress is not None:
@@ -168,7 +178,7 @@ def render_pack(
                         quietest = (lang, text, loudness)
                 entries[lang][text] = name
     index = {"format": PACK_FORMAT, "sample_rate": PACK_RATE, "codec": "ogg/vorbis",
-             "voices": voices, "entries": entries}
+             "voices": voices, "entries": entries, "engine_text": engine_texts}
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / INDEX_NAME).write_text(
         json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
