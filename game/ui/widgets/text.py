@@ -1,0 +1,150 @@
+"""Text drawing with line wrapping for English (between words) and Chinese (between characters).
+
+Chinese closing punctuation never starts a line and opening punctuation never ends one.
+Rendered lines are cached, so the same label costs one blit per frame.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+import pygame
+
+from game.ui.fonts import get_font
+from game.ui.theme import Color, Theme
+
+logger = logging.getLogger(__name__)
+
+# may not start a line / may not end a line (a simple kinsoku rule)
+_NO_START = set("，。、；：！？）》」』】〕…—・,.;:!?)]}%")
+_NO_END = set("（《「『【〔([{")
+
+
+def _is_cjk(ch: str) -> bool:
+    return ord(ch) >= 0x2E80
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their trailing spaces; each CJK character is a token of its own."""
+    tokens: list[str] = []
+    word = ""
+    for ch in text:
+        if _is_cjk(ch):
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(ch)
+        elif ch == " ":
+            tokens.append(word + " ")
+            word = ""
+        else:
+            word += ch
+    if word:
+        tokens.append(word)
+    # glue punctuation to its neighbour so it never starts or ends a line alone
+    glued: list[str] = []
+    for tok in tokens:
+        if glued and (tok[0] in _NO_START or glued[-1][-1] in _NO_END):
+            glued[-1] += tok
+        else:
+            glued.append(tok)
+    return glued
+
+
+def _split_long(token: str, font: pygame.font.Font, max_width: int) -> list[str]:
+    """A single word wider than the line, cut between characters."""
+    parts: list[str] = []
+    cur = ""
+    for ch in token:
+        if cur and font.size(cur + ch)[0] > max_width:
+            parts.append(cur)
+            cur = ch
+        else:
+            cur += ch
+    if cur:
+        parts.append(cur)
+    return parts
+
+
+def wrap_text(text: str, font: pygame.font.Font, max_width: int) -> list[str]:
+    """`text` broken into lines no wider than `max_width` pixels ("\\n" forces a break)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _tokens(paragraph):
+            for piece in _split_long(token, font, max_width):
+                candidate = line + piece
+                if line and font.size(candidate.rstrip())[0] > max_width:
+                    lines.append(line.rstrip())
+                    line = piece.lstrip()
+                else:
+                    line = candidate
+        lines.append(line.rstrip())
+    return lines
+
+
+@functools.lru_cache(maxsize=512)
+def render_line(text: str, px: int, color: Color, bold: bool = False) -> pygame.Surface:
+    """One line of anti-aliased text on a transparent background (cached; do not modify)."""
+    return get_font(px, bold).render(text, True, color)
+
+
+def text_size(
+    text: str, theme: Theme, size: str | int = "body", max_width: int | None = None,
+    bold: bool = False, line_gap: float = 1.2,
+) -> tuple[int, int]:
+    """Width and height the text would take when drawn with `draw_text`."""
+    px = theme.text_px(size)
+    font = get_font(px, bold)
+    lines = wrap_text(text, font, max_width) if max_width else text.split("\n")
+    width = max((font.size(line)[0] for line in lines), default=0)
+    step = round(font.get_linesize() * line_gap)
+    return width, step * (len(lines) - 1) + font.get_linesize()
+
+
+def draw_text(
+    surface: pygame.Surface,
+    text: str,
+    theme: Theme,
+    pos: tuple[int, int],
+    *,
+    size: str | int = "body",
+    color: Color | None = None,
+    bold: bool = False,
+    anchor: str = "center",
+    max_width: int | None = None,
+    line_gap: float = 1.2,
+) -> pygame.Rect:
+    """Draw `text` (wrapped to `max_width`) and return the rectangle it covers.
+
+    Args:
+        pos: the anchor point.
+        size: "small", "body", "title", "huge" or a base pixel size (scaled by the theme).
+        color: defaults to the palette's text colour.
+        anchor: where `pos` sits on the text block: "center", "midtop", "topleft",
+            "midleft" or "midbottom". Lines are centred for "center"/"mid*" and left-aligned
+            for "topleft"/"midleft".
+    """
+    px = theme.text_px(size)
+    font = get_font(px, bold)
+    color = color if color is not None else theme.palette.text
+    lines = wrap_text(text, font, max_width) if max_width else text.split("\n")
+    step = round(font.get_linesize() * line_gap)
+    width = max((font.size(line)[0] for line in lines), default=0)
+    height = step * (len(lines) - 1) + font.get_linesize()
+    block = pygame.Rect(0, 0, width, height)
+    setattr(block, anchor, pos)
+    left_aligned = anchor in ("topleft", "midleft")
+    covered = pygame.Rect(block.topleft, (0, 0))
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        image = render_line(line, px, color, bold)
+        rect = image.get_rect()
+        if left_aligned:
+            rect.topleft = (block.left, block.top + i * step)
+        else:
+            rect.midtop = (block.centerx, block.top + i * step)
+        covered.union_ip(surface.blit(image, rect))
+    return covered
