@@ -33,9 +33,6 @@ from game.play.toml_lines import key_lines
 
 logger = logging.getLogger(__name__)
 
-MIN_THRESHOLD = 0.1  # a lowered threshold never goes below this
-
-
 class LevelFileError(ValueError):
     """A level-set file has errors; `errors` lists every one."""
 
@@ -203,7 +200,8 @@ def _build_level(v: dict[str, Any]) -> Level:
     )
     prompts = None
     if v["prompts"]:
-        prompts = MappingProxyType({Expression(k): _texts_given(t) for k, t in v["prompts"].items()})
+        prompts = MappingProxyType(
+            {Expression(k): _texts_given(t) for k, t in v["prompts"].items()})
     maze = None
     if v["mode"] == "maze":
         maze = MazeSettings(**(v["maze"] or Checker("", {}).table({}, MAZE, ())))

@@ -21,6 +21,7 @@ STEP_KINDS: tuple[str, ...] = ("voice_repeat", "model_face", "part_hint", "lower
 EXPRESSIONS: tuple[str, ...] = tuple(e.value for e in Expression)
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,47}"
 FORMAT_VERSION = 1
+MIN_THRESHOLD = 0.1  # a lowered threshold never goes below this
 
 
 class Kind(enum.StrEnum):

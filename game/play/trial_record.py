@@ -51,6 +51,7 @@ class TrialRecord:
     override: Override | None = None
     override_note: str = ""
     quality: dict[str, float] = field(default_factory=dict)  # flag -> share of readings
+    steps_given: tuple[str, ...] = ()  # prompt step kinds in the order they appeared
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (enums as their strings, tuples as lists)."""
@@ -58,6 +59,7 @@ class TrialRecord:
         data["outcome"] = self.outcome.value
         data["override"] = self.override.value if self.override else None
         data["hints_given"] = list(self.hints_given)
+        data["steps_given"] = list(self.steps_given)
         return data
 
     @classmethod
@@ -66,5 +68,6 @@ class TrialRecord:
         values["outcome"] = TrialOutcome(values["outcome"])
         values["override"] = Override(values["override"]) if values.get("override") else None
         values["hints_given"] = tuple(values.get("hints_given", ()))
+        values["steps_given"] = tuple(values.get("steps_given", ()))
         values["quality"] = dict(values.get("quality", {}))
         return cls(**values)

@@ -1,0 +1,310 @@
+"""A session: a level set played for one child, trial after trial, within a time cap.
+
+The game loop drives it; nothing here reads a clock or draws anything::
+
+    session = Session(level_set, random.Random(seed))
+    events = session.start(now_ms)
+    every frame:  events = session.update(vision.latest(), now_ms)
+    on a button:  events = session.accept(now_ms, note) / reject / skip / pause / resume / end
+
+Each call returns the events it caused, in order (see `game.play.events`). States:
+READY -> TRIAL (a trial runs; it may be paused) -> BETWEEN (a calm gap of
+`inter_trial_ms`; the therapist may accept or reject the trial that just ended) -> TRIAL
+... -> ENDED. A `TrialRecorded` event carries each trial's final record when the gap ends
+(or the session ends): store that one. Levels play in order, `trials` each. The session
+ends when every level is played, when its active time (pauses not counted) reaches
+`time_cap_ms` (checked after each trial, so the last trial finishes), when `end` is
+called, or when an automatic pause lasts `away_end_ms`.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+from collections import Counter
+from collections.abc import Sequence
+
+from game.expressions import Expression
+from game.play.adaptive import Staircase
+from game.play.events import (
+    BreakSuggested,
+    CommandIgnored,
+    DifficultyChanged,
+    EndReason,
+    Event,
+    LevelStarted,
+    Paused,
+    PauseReason,
+    Resumed,
+    SessionEnded,
+    TrialRecorded,
+    TrialState,
+)
+from game.play.level_set import Level, LevelSet, Texts
+from game.play.ordering import target_sequence
+from game.play.prompting import PromptFader
+from game.play.readings import Reading
+from game.play.trial import Trial, TrialSpec
+from game.play.trial_record import TrialRecord
+
+logger = logging.getLogger(__name__)
+
+
+class SessionState(enum.StrEnum):
+    READY = "ready"
+    TRIAL = "trial"
+    BETWEEN = "between"
+    ENDED = "ended"
+
+
+class Session:
+    """Runs `level_set` (or only the levels named in `level_ids`, in the set's order)."""
+
+    def __init__(self, level_set: LevelSet, rng: random.Random,
+                 level_ids: Sequence[str] | None = None) -> None:
+        levels = level_set.levels
+        if level_ids is not None:
+            unknown = set(level_ids) - {level.id for level in levels}
+            if unknown:
+                raise KeyError(f"level set {level_set.id!r} has no level {sorted(unknown)}")
+            levels = tuple(level for level in levels if level.id in set(level_ids))
+        if not levels:
+            raise ValueError("a session needs at least one level")
+        self.level_set = level_set
+        self.levels: tuple[Level, ...] = levels
+        self.settings = level_set.session
+        self.state = SessionState.READY
+        self.records: list[TrialRecord] = []
+        self.trial: Trial | None = None          # running, or the one just ended (BETWEEN)
+        self.level_index = -1
+        self.end_reason: EndReason | None = None
+        self.start_ms = 0
+        self._rng = rng
+        self._sequence: tuple[Expression, ...] = ()
+        self._trial_in_level = 0
+        self._next_index = 0
+        self._closed_paused_ms = 0
+        self._between_until = 0
+        self._gap_paused_since: int | None = None
+        self._last_break_active = 0
+        self._timeouts_in_row = 0
+        self._pending: Trial | None = None
+        self._staircase: Staircase | None = None
+        self._fader: PromptFader | None = None
+        self._scene_uses: Counter[Expression] = Counter()
+
+    # -- views -------------------------------------------------------------------------
+    @property
+    def level(self) -> Level | None:
+        return self.levels[self.level_index] if 0 <= self.level_index < len(self.levels) else None
+
+    @property
+    def trial_number_in_level(self) -> int:
+        """1-based number of the current trial within its level (0 before the start)."""
+        return self._trial_in_level
+
+    @property
+    def paused(self) -> bool:
+        if self.state is SessionState.BETWEEN:
+            return self._gap_paused_since is not None
+        return self.trial is not None and self.trial.state is TrialState.PAUSED
+
+    def active_ms(self, now_ms: int) -> int:
+        """Session time so far, not counting any pause."""
+        if self.state is SessionState.READY:
+            return 0
+        paused = self._closed_paused_ms
+        if self.trial is not None and not self.trial.finished:
+            paused += self.trial.paused_total_ms(now_ms)
+        if self._gap_paused_since is not None:
+            paused += now_ms - self._gap_paused_since
+        return max(0, now_ms - self.start_ms - paused)
+
+    def time_left_ms(self, now_ms: int) -> int:
+        return max(0, self.settings.time_cap_ms - self.active_ms(now_ms))
+
+    # -- driving -----------------------------------------------------------------------
+    def start(self, now_ms: int) -> list[Event]:
+        if self.state is not SessionState.READY:
+            raise RuntimeError("the session has already started")
+        self.start_ms = now_ms
+        return self._start_level(0, now_ms) + self._start_trial(now_ms)
+
+    def update(self, reading: Reading | None, now_ms: int) -> list[Event]:
+        """Once per frame: the latest reading (None when vision has nothing new)."""
+        if self.state is SessionState.TRIAL and self.trial is not None:
+            events = self.trial.update(reading, now_ms)
+            if self.trial.finished:
+                events += self._after_trial(now_ms)
+            return events
+        if (self.state is SessionState.BETWEEN and self._gap_paused_since is None
+                and now_ms >= self._between_until):
+            return self._finalize(now_ms) + self._advance(now_ms)
+        return []
+
+    # -- commands ----------------------------------------------------------------------
+    def accept(self, now_ms: int, note: str = "") -> list[Event]:
+        """Therapist: count it. Ends the running trial as a success, or turns the trial that
+        just ended (during the gap) into a success."""
+        if self.state is SessionState.TRIAL and self.trial is not None:
+            events = self.trial.accept(now_ms, note)
+            return events + self._after_trial(now_ms) if self.trial.finished else events
+        if self.state is SessionState.BETWEEN and self._pending is not None:
+            return self._pending.accept(now_ms, note) or self._ignored(
+                now_ms, "accept", "a skipped trial cannot be counted")
+        return self._ignored(now_ms, "accept", "no trial to count")
+
+    def reject(self, now_ms: int, note: str = "") -> list[Event]:
+        """Therapist: don't count the trial that just ended (during the gap after it)."""
+        if self.state is SessionState.BETWEEN and self._pending is not None:
+            return self._pending.reject(now_ms, note) or self._ignored(
+                now_ms, "reject", "a skipped trial has nothing to reject")
+        return self._ignored(now_ms, "reject", "only a trial that just ended can be rejected")
+
+    def skip(self, now_ms: int) -> list[Event]:
+        if self.state is SessionState.TRIAL and self.trial is not None:
+            return self.trial.skip(now_ms) + self._after_trial(now_ms)
+        return self._ignored(now_ms, "skip", "no trial is running")
+
+    def pause(self, now_ms: int) -> list[Event]:
+        """Manual pause (a break, or the therapist): every clock stops until `resume`."""
+        if self.state is SessionState.TRIAL and self.trial is not None:
+            return self.trial.pause(now_ms) or self._ignored(now_ms, "pause", "already paused")
+        if self.state is SessionState.BETWEEN and self._gap_paused_since is None:
+            self._gap_paused_since = now_ms
+            return [Paused(now_ms, None, PauseReason.MANUAL, frozenset(), "")]
+        return self._ignored(now_ms, "pause", "nothing to pause")
+
+    def resume(self, now_ms: int) -> list[Event]:
+        events: list[Event] = []
+        if self.state is SessionState.TRIAL and self.trial is not None:
+            events = self.trial.resume(now_ms)
+        elif self.state is SessionState.BETWEEN and self._gap_paused_since is not None:
+            paused = now_ms - self._gap_paused_since
+            self._gap_paused_since = None
+            self._closed_paused_ms += paused
+            self._between_until += paused
+            events = [Resumed(now_ms, None, paused)]
+        if not events:
+            return self._ignored(now_ms, "resume", "not paused by hand")
+        self._last_break_active = self.active_ms(now_ms)  # a pause by hand counts as a break
+        return events
+
+    def end(self, now_ms: int) -> list[Event]:
+        """End the session now (the running trial is recorded as ended)."""
+        if self.state is SessionState.TRIAL and self.trial is not None:
+            events = self.trial.end(now_ms)
+            self._closed_paused_ms += self.trial.paused_ms
+            self._pending = self.trial
+            return events + self._finalize(now_ms) + self._end(now_ms, EndReason.ENDED)
+        if self.state is SessionState.BETWEEN:
+            if self._gap_paused_since is not None:
+                self._closed_paused_ms += now_ms - self._gap_paused_since
+                self._gap_paused_since = None
+            return self._finalize(now_ms) + self._end(now_ms, EndReason.ENDED)
+        return self._ignored(now_ms, "end", "the session is not running")
+
+    # -- internals ---------------------------------------------------------------------
+    def _ignored(self, now_ms: int, command: str, reason: str) -> list[Event]:
+        logger.debug("%s ignored: %s", command, reason)
+        return [CommandIgnored(now_ms, command, reason)]
+
+    def _start_level(self, index: int, now_ms: int) -> list[Event]:
+        level = self.levels[index]
+        self.level_index = index
+        self._sequence = target_sequence(level.targets, level.trials, level.ordering, self._rng)
+        self._staircase = Staircase(level.adaptive, level.threshold, level.hold_ms)
+        self._fader = PromptFader(level.prompting)
+        self._trial_in_level = 0
+        self._scene_uses.clear()
+        return [LevelStarted(now_ms, index, level.id, level.mode, level.title, level.intro,
+                             level.trials)]
+
+    def _start_trial(self, now_ms: int) -> list[Event]:
+        level = self.levels[self.level_index]
+        assert self._staircase is not None and self._fader is not None
+        target = self._sequence[self._trial_in_level]
+        prompt_text: Texts | None = level.prompts.get(target) if level.prompts else None
+        picture = ""
+        scenes = level.scenes_for(target)
+        if scenes:
+            scene = scenes[self._scene_uses[target] % len(scenes)]
+            self._scene_uses[target] += 1
+            prompt_text, picture = scene.text, scene.picture
+        s = self.settings
+        spec = TrialSpec(
+            index=self._next_index, level_id=level.id, mode=level.mode, target=target,
+            threshold=self._staircase.threshold, hold_ms=self._staircase.hold_ms,
+            time_limit_ms=level.time_limit_ms, steps=level.prompting.steps,
+            start_level=self._fader.start_level, rewards=level.rewards,
+            attempt_fraction=level.attempt_fraction, pause_after_ms=s.pause_after_ms,
+            stale_after_ms=s.stale_after_ms, away_end_ms=s.away_end_ms,
+            prompt_text=prompt_text, scene_picture=picture,
+        )
+        self._next_index += 1
+        self._trial_in_level += 1
+        self.trial = Trial(spec)
+        self.state = SessionState.TRIAL
+        return self.trial.start(now_ms)
+
+    def _after_trial(self, now_ms: int) -> list[Event]:
+        trial = self.trial
+        assert trial is not None and trial.finished
+        self._closed_paused_ms += trial.paused_ms
+        self._pending = trial
+        if trial.state is TrialState.ENDED:  # only an away pause ends a trial by itself
+            return self._finalize(now_ms) + self._end(now_ms, EndReason.CHILD_AWAY)
+        if trial.state is TrialState.TIMEOUT:
+            self._timeouts_in_row += 1
+        elif trial.state is TrialState.SUCCESS:
+            self._timeouts_in_row = 0
+        self.state = SessionState.BETWEEN
+        self._between_until = now_ms + self.settings.inter_trial_ms
+        events = self._break_check(now_ms)
+        if self.settings.inter_trial_ms == 0:
+            events += self._finalize(now_ms) + self._advance(now_ms)
+        return events
+
+    def _break_check(self, now_ms: int) -> list[Event]:
+        s, active = self.settings, self.active_ms(now_ms)
+        if s.break_every_ms and active - self._last_break_active >= s.break_every_ms:
+            self._last_break_active = active
+            return [BreakSuggested(now_ms, "time", active)]
+        if s.break_after_timeouts and self._timeouts_in_row >= s.break_after_timeouts:
+            self._timeouts_in_row = 0
+            return [BreakSuggested(now_ms, "timeouts", active)]
+        return []
+
+    def _finalize(self, now_ms: int) -> list[Event]:
+        trial, self._pending = self._pending, None
+        if trial is None:
+            return []
+        record = trial.record(self.start_ms)
+        self.records.append(record)
+        events: list[Event] = [TrialRecorded(now_ms, record)]
+        assert self._staircase is not None and self._fader is not None
+        result = trial.result
+        self._fader.record(result)
+        direction = self._staircase.record(result)
+        if direction is not None:
+            events.append(DifficultyChanged(now_ms, trial.spec.level_id, direction,
+                                            self._staircase.threshold, self._staircase.hold_ms))
+        return events
+
+    def _advance(self, now_ms: int) -> list[Event]:
+        if self.active_ms(now_ms) >= self.settings.time_cap_ms:
+            return self._end(now_ms, EndReason.TIME_CAP)
+        events: list[Event] = []
+        if self._trial_in_level >= self.levels[self.level_index].trials:
+            if self.level_index + 1 >= len(self.levels):
+                return self._end(now_ms, EndReason.COMPLETE)
+            events += self._start_level(self.level_index + 1, now_ms)
+        return events + self._start_trial(now_ms)
+
+    def _end(self, now_ms: int, reason: EndReason) -> list[Event]:
+        active = self.active_ms(now_ms)
+        self.state = SessionState.ENDED
+        self.end_reason = reason
+        logger.info("session ended (%s) after %d trials", reason, len(self.records))
+        return [SessionEnded(now_ms, reason, len(self.records), active)]
