@@ -90,7 +90,7 @@ class TableSpec:
         return tuple(spec.name for spec in self.fields)
 
 
-_TEXTS = "a table with one text per language of the set, e.g. `{ en = \"...\", zh-CN = \"...\" }`"
+_TEXTS = "A table with one text per language of the set, e.g. `{ en = \"...\", zh-CN = \"...\" }`"
 
 PROMPT_STEP = TableSpec(
     "levels.prompting.steps",

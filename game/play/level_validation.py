@@ -75,6 +75,8 @@ def allowed_text(spec: FieldSpec) -> str:
     kind = spec.kind
     if kind in (Kind.INTEGER, Kind.NUMBER):
         noun = "a whole number" if kind is Kind.INTEGER else "a number"
+        if spec.minimum is not None and spec.minimum == spec.maximum:
+            return f"exactly {_number(spec.minimum)}"
         return f"{noun} from {_number(spec.minimum)} to {_number(spec.maximum)}"
     if kind is Kind.CHOICE or kind is Kind.EXPRESSION:
         return "one of " + ", ".join(spec.choices)
