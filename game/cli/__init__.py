@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from game import __version__
 
-COMMANDS: tuple[str, ...] = ("voice", "watch", "bench")
+COMMANDS: tuple[str, ...] = ("voice", "watch", "bench", "play", "levels")
 
 
 class CliError(Exception):
