@@ -140,7 +140,7 @@ _ACTIONS: dict[str, FacialAction] = {
             HintKey.SQUINT_CHEEKS,
         ),
         FacialAction("jaw_drop", "AU26", ("jawOpen",), 1, 0.35, HintKey.OPEN_MOUTH),
-        FacialAction("lips_part", "AU25", ("geo_mouth_open",), 1, 0.12, HintKey.OPEN_MOUTH),
+        FacialAction("lips_part", "AU25", ("geo_mouth_open",), 1, 0.2, HintKey.OPEN_MOUTH),
         FacialAction(
             "inner_brows_up", "AU1", ("browInnerUp", "geo_brow_inner_height_l",
                                       "geo_brow_inner_height_r"), 1, 0.25,
@@ -207,8 +207,10 @@ PROTOTYPES: dict[Expression, tuple[str, ...]] = {
     Expression.HAPPY: ("lip_corners_up", "cheeks_raised"),
     Expression.SAD: ("lip_corners_down", "inner_brows_up", "brows_lowered"),
     Expression.ANGRY: ("brows_lowered", "brows_together", "lips_pressed", "lids_tight"),
-    Expression.SURPRISED: ("jaw_drop", "outer_brows_up", "inner_brows_up", "upper_lids_up"),
-    Expression.FEARFUL: ("inner_brows_up", "upper_lids_up", "lips_stretched", "jaw_drop"),
+    # Mouth opening is measured by lip distance (AU25), not jawOpen: the adults' posed surprise
+    # and fear open the lips (+0.14 / +0.08 IOD) while jawOpen barely moves (+0.01).
+    Expression.SURPRISED: ("lips_part", "outer_brows_up", "inner_brows_up", "upper_lids_up"),
+    Expression.FEARFUL: ("inner_brows_up", "upper_lids_up", "lips_stretched", "lips_part"),
     Expression.DISGUSTED: ("nose_wrinkled", "upper_lip_raised", "lip_corners_down"),
 }
 
