@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 
 
-def in_frame(face: np.ndarray, size: tuple[int, int] = (640, 480), height: int = 400,
-             grey: int = 110) -> np.ndarray:
+def in_frame(
+    face: np.ndarray, size: tuple[int, int] = (640, 480), height: int = 400, grey: int = 110
+) -> np.ndarray:
     """`face` scaled to `height` px and centred in a grey frame of `size` (w, h)."""
     scale = height / face.shape[0]
     face = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

@@ -28,7 +28,8 @@ def _vec(values: list[float]) -> FeatureVector:
 
 rows = st.lists(
     st.lists(st.floats(-5, 5, allow_nan=False, width=32), min_size=3, max_size=3),
-    min_size=1, max_size=40,
+    min_size=1,
+    max_size=40,
 )
 
 

@@ -54,12 +54,14 @@ def test_two_faces_are_advisory(image_tracker: FaceTracker, astronaut_rgb) -> No
 
 
 @pytest.mark.datasets
-def test_dataset_faces_pass_quality(image_tracker: FaceTracker, children_dir, performers_dir) -> None:
+def test_dataset_faces_pass_quality(
+    image_tracker: FaceTracker, children_dir, performers_dir
+) -> None:
     from game.vision.population import pad_crop
     from game.vision.sources import read_image
 
     for root in (children_dir, performers_dir):
-        files = sorted((root / "images").iterdir())[:: 60][:8]
+        files = sorted((root / "images").iterdir())[::60][:8]
         for path in files:
             obs = image_tracker.observe(Frame(0, pad_crop(read_image(path))))
             assert obs.has_face, path.name

@@ -96,7 +96,9 @@ def test_scorer_streams_smoothed_readings_with_flags(
     readings = []
     for t in range(0, 300, 33):
         obs = FaceObservation(
-            t_ms=t, frame_size=astronaut_observation.frame_size, faces_seen=1,
+            t_ms=t,
+            frame_size=astronaut_observation.frame_size,
+            faces_seen=1,
             landmarks=astronaut_observation.landmarks,
             blendshapes=astronaut_observation.blendshapes,
             transform=astronaut_observation.transform,
@@ -123,8 +125,9 @@ def test_scorer_streams_smoothed_readings_with_flags(
     assert untargeted.probabilities
 
 
-def _dataset_scores(root: Path, tracker: FaceTracker, label: str, target: Expression,
-                    limit: int = 25) -> list[float]:
+def _dataset_scores(
+    root: Path, tracker: FaceTracker, label: str, target: Expression, limit: int = 25
+) -> list[float]:
     from game.vision.population import pad_crop
     from game.vision.sources import read_image
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,7 +59,7 @@ def test_a_single_spike_is_ignored_and_a_step_is_followed() -> None:
     step = [smoother.update(0.9, 600 + i * 33) for i in range(20)]
     assert step[0] < 0.5  # not a jump
     assert step[-1] == pytest.approx(0.9, abs=smoother.settings.deadband + 0.005)
-    assert all(b >= a for a, b in zip(step, step[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(step))
 
 
 def test_small_wobble_does_not_move_the_output() -> None:
