@@ -20,7 +20,7 @@ import pygame
 
 from game.ui.clock import frames
 from game.ui.context import GameContext
-from game.ui.input import Action, InputAdapter, InputEvent
+from game.ui.input import THERAPIST_ACTIONS, Action, InputAdapter, InputEvent
 from game.ui.scene_stack import Scene, SceneStack
 
 logger = logging.getLogger(__name__)
@@ -39,26 +39,6 @@ def init_display(size: tuple[int, int], headless: bool) -> pygame.Surface:
     pygame.font.init()
     pygame.display.set_caption("FaceQuest")
     return pygame.display.set_mode(size)
-
-
-def init_mixer() -> bool:
-    """Start pygame.mixer; with no sound device fall back to SDL's dummy audio driver.
-
-    Returns:
-        True when a real audio device is used, False on the dummy driver.
-    """
-    try:
-        pygame.mixer.init()
-        return os.environ.get("SDL_AUDIODRIVER") != "dummy"
-    except pygame.error as exc:
-        logger.info("no sound device (%s); using the silent dummy audio driver", exc)
-    pygame.mixer.quit()
-    os.environ["SDL_AUDIODRIVER"] = "dummy"
-    try:
-        pygame.mixer.init()
-    except pygame.error as exc:  # even the dummy driver failed: play on without sound
-        logger.warning("audio unavailable: %s", exc)
-    return False
 
 
 def init_gamepads() -> list[pygame.joystick.JoystickType]:
@@ -137,6 +117,8 @@ class App:
         self._check_time_cap(now_ms)
         if self.ctx.pipeline is not None:
             self.ctx.reading = self.ctx.pipeline.latest()
+        if self.ctx.flow is not None:
+            self.ctx.flow.tick(now_ms)
         self.stack.update(dt_ms, now_ms)
         if not self.running or len(self.stack) == 0:
             return False
@@ -154,10 +136,19 @@ class App:
     def _dispatch(self, event: InputEvent) -> None:
         if event.action is Action.QUIT:
             # closing the window ends the session cleanly first, like the therapist's key
-            self.stack.handle(InputEvent(Action.END_SESSION))
+            self._request_end()
             self.running = False
             return
-        self.stack.handle(event)
+        if self.stack.handle(event):
+            return
+        if event.action in THERAPIST_ACTIONS and self.ctx.flow is not None:
+            self.ctx.flow.therapist(event.action)  # therapist keys work over any scene
+
+    def _request_end(self) -> None:
+        if self.ctx.flow is not None:
+            self.ctx.flow.end_session()
+        else:
+            self.stack.clear()
 
     def _check_time_cap(self, now_ms: int) -> None:
         if self.max_seconds is None or self._end_requested_ms is not None:
@@ -165,7 +156,7 @@ class App:
         if now_ms >= self.max_seconds * 1000.0:
             logger.info("--max-seconds reached: ending the session")
             self._end_requested_ms = now_ms
-            self.stack.handle(InputEvent(Action.END_SESSION))
+            self._request_end()
 
     # ------------------------------------------------------------------ screenshots
 

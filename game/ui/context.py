@@ -34,6 +34,7 @@ class GameContext:
         pipeline: the vision pipeline (`game.vision.pipeline.VisionPipeline`).
         session: the rules engine's running `Session`, or None before one starts.
         session_id: the store's id of the running session.
+        flow: the `GameFlow` that builds scenes and drives the session (`tick` per frame).
         level_set: the loaded level set being played.
         profile: the chosen child's profile (from the store), or None.
         reading: the latest vision reading, refreshed by the app once per frame.
@@ -50,6 +51,7 @@ class GameContext:
     pipeline: Any = None
     session: Any = None
     session_id: Any = None
+    flow: Any = None
     level_set: Any = None
     profile: Any = None
     reading: Any = None
@@ -75,12 +77,6 @@ def theme_for(settings: SensorySettings) -> Theme:
 
 
 def apply_audio_settings(audio: Any, settings: SensorySettings) -> None:
-    """Pass mute and per-channel volumes to the audio player, if there is one."""
-    if audio is None:
-        return
-    try:
-        audio.set_muted(settings.muted)
-        for channel in ("voice", "effects", "music"):
-            audio.set_volume(channel, getattr(settings, f"{channel}_volume"))
-    except AttributeError:  # a player without volume control: nothing to pass on
-        logger.debug("audio player has no volume control")
+    """Pass mute and per-channel volumes to the audio system, if there is one."""
+    if audio is not None:
+        audio.apply_settings(settings)

@@ -38,12 +38,21 @@ class Action(enum.StrEnum):
     SETTINGS = "settings"        # therapist: sensory settings (F2)
     PROGRESS = "progress"        # therapist: progress charts (F3)
     DIGIT = "digit"              # a number key, for the therapist's PIN pad (`text`)
+    TEXT = "text"                # typed text (`text`), for entering a child's name
     QUIT = "quit"                # window closed
+
+
+# Keys the therapist may press over any scene during play (routed to the game flow).
+THERAPIST_ACTIONS: frozenset[Action] = frozenset({
+    Action.ACCEPT, Action.REJECT, Action.SKIP, Action.PAUSE, Action.END_SESSION,
+    Action.TOGGLE_CAMERA, Action.HELP, Action.SETTINGS,
+})
 
 
 @dataclass(frozen=True, slots=True)
 class InputEvent:
-    """One action; `pos` is the window position for POINT, `text` the digit for DIGIT."""
+    """One action; `pos` is the window position for POINT, `text` the characters for DIGIT
+    and TEXT (and " " on the CONFIRM made by the space bar, so name entry can tell it apart)."""
 
     action: Action
     pos: tuple[int, int] | None = None
@@ -130,6 +139,8 @@ class InputAdapter:
             return [InputEvent(Action.QUIT)]
         if kind == pygame.KEYDOWN:
             return self._key(event)
+        if kind == pygame.TEXTINPUT:
+            return [InputEvent(Action.TEXT, text=str(event.text))]
         if kind == pygame.MOUSEBUTTONDOWN:
             if getattr(event, "touch", False):
                 return []  # SDL also sends FINGERDOWN for this tap; count it once
@@ -157,6 +168,8 @@ class InputAdapter:
         digit = DIGIT_KEYS.get(event.key)
         if digit is not None:
             return [InputEvent(Action.DIGIT, text=digit)]
+        if event.key == pygame.K_SPACE:
+            return [InputEvent(Action.CONFIRM, text=" ")]
         action = KEY_ACTIONS.get(event.key)
         return [InputEvent(action)] if action else []
 

@@ -22,7 +22,7 @@ def adapter() -> InputAdapter:
     [
         pytest.param(pygame.K_LEFT, Action.LEFT, id="arrow-left"),
         pytest.param(pygame.K_d, Action.RIGHT, id="wasd-right"),
-        pytest.param(pygame.K_SPACE, Action.CONFIRM, id="space-confirms"),
+        pytest.param(pygame.K_RETURN, Action.CONFIRM, id="enter-confirms"),
         pytest.param(pygame.K_ESCAPE, Action.BACK, id="escape-goes-back"),
         pytest.param(pygame.K_y, Action.ACCEPT, id="therapist-accept"),
         pytest.param(pygame.K_n, Action.REJECT, id="therapist-reject"),
@@ -90,3 +90,13 @@ def test_stick_counts_one_move_per_push_out_of_the_dead_zone(adapter: InputAdapt
 
 def test_window_close_becomes_quit(adapter: InputAdapter) -> None:
     assert adapter.convert([pygame.event.Event(pygame.QUIT)]) == [InputEvent(Action.QUIT)]
+
+
+def test_space_confirms_but_says_it_was_a_space_and_typed_text_is_passed_on(
+    adapter: InputAdapter,
+) -> None:
+    typed = pygame.event.Event(pygame.TEXTINPUT, text="Mí")
+    assert adapter.convert([_key(pygame.K_SPACE), typed]) == [
+        InputEvent(Action.CONFIRM, text=" "),
+        InputEvent(Action.TEXT, text="Mí"),
+    ]

@@ -1,0 +1,127 @@
+"""`facequest play`: start the game (a window; or headless for tests, demos and research).
+
+    facequest play                                   # webcam, pick the child on screen
+    facequest play --source clip.mp4 --profile Mia --levels first-faces
+    facequest play --headless --source clip.mp4 --max-seconds 60 --screenshots shots/
+
+`--headless` draws off-screen (SDL's dummy video driver) and plays by itself (the first
+child is picked, the end card closes); `--max-seconds` ends the session cleanly;
+`--screenshots DIR` saves a PNG at every scene change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from game.cli import CliError
+from game.paths import LEVELS_DIR, user_data_dir
+from game.system_check import describe_missing, missing_libraries
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LEVELS = "first-faces"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "play",
+        help="play FaceQuest (webcam, or --source a video, image or folder)",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+    )
+    parser.add_argument("--source", help="webcam, webcam:N, a video file, an image or a folder "
+                        "of images (default: webcam)")
+    parser.add_argument("--profile", help="play as this child (created if missing)")
+    parser.add_argument("--levels", default=DEFAULT_LEVELS,
+                        help=f"level set id (a file in levels/) or a .toml path "
+                        f"(default: {DEFAULT_LEVELS})")
+    parser.add_argument("--data-dir", type=Path, help="where profiles and progress are kept")
+    parser.add_argument("--headless", action="store_true",
+                        help="no window: draw off-screen and play by itself")
+    parser.add_argument("--max-seconds", type=float, help="end the session after N seconds")
+    parser.add_argument("--screenshots", type=Path, help="save a PNG at every scene change")
+    parser.add_argument("--lang", choices=("en", "zh-CN"), help="language (default: profile's)")
+    parser.add_argument("--palette", choices=("calm", "high_contrast"),
+                        help="colours (default: the profile's, else calm)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for orders and mazes")
+    parser.add_argument("--model", type=Path, help="expression model (.onnx) to use")
+    parser.add_argument("--landmarker", type=Path, help="another face_landmarker.task to use")
+    parser.add_argument("--stats", action="store_true",
+                        help="print the UI frame-time percentiles at the end")
+    parser.set_defaults(func=run)
+
+
+def level_set_path(levels: str) -> Path:
+    path = Path(levels).expanduser()
+    if path.suffix == ".toml":
+        return path
+    return LEVELS_DIR / f"{levels}.toml"
+
+
+def has_display() -> bool:
+    """True when a window can be opened (always on Windows and macOS)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    missing = missing_libraries()
+    if missing:
+        raise CliError(describe_missing(missing))
+    from game.play.level_loader import LevelFileError, load_level_set
+
+    path = level_set_path(args.levels)
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in LEVELS_DIR.glob("*.toml")))
+        raise CliError(f"no level set {args.levels!r} (known: {known}); "
+                       "give an id from levels/ or a .toml path")
+    try:
+        level_set = load_level_set(path)
+    except LevelFileError as exc:
+        raise CliError(str(exc)) from None
+    source = _open_source(args)
+    if not args.headless and not has_display():
+        source.close()
+        raise CliError("No display found to open the game window; run it on a desktop, or "
+                       "add --headless (with --source PATH) to play without a window.")
+    from game.ui.runner import PlayOptions, run_game
+
+    options = PlayOptions(
+        headless=args.headless,
+        profile=args.profile,
+        data_dir=user_data_dir(args.data_dir),
+        max_seconds=args.max_seconds,
+        screenshots=args.screenshots,
+        lang=args.lang,
+        palette=args.palette,
+        seed=args.seed,
+        model=args.model,
+        landmarker=args.landmarker,
+    )
+    stats = run_game(source, level_set, options)
+    if args.stats or args.headless:
+        print(f"UI frame time: p50 {stats.p50_ms:.1f} ms, p99 {stats.p99_ms:.1f} ms, "
+              f"max {stats.max_ms:.1f} ms over {stats.frames} frames")
+    return 0
+
+
+def _open_source(args: argparse.Namespace) -> Any:
+    from game.vision.sources import CameraUnavailableError, SourceError, open_source
+
+    if args.source is None:
+        try:
+            return open_source("webcam")
+        except CameraUnavailableError:
+            raise CliError("No webcam found; plug one in, or play from a recording with "
+                           "--source PATH (a video file, an image or a folder of images).") \
+                from None
+    try:
+        return open_source(args.source)
+    except SourceError as exc:
+        raise CliError(str(exc)) from None

@@ -1,0 +1,184 @@
+"""The game's flow: which scene comes next, and the rules engine's events turned into scenes.
+
+`GameFlow` is the one place that builds scenes, so scenes never construct each other:
+start -> (PIN) -> calibration -> the level's trial scenes (with reward, pause and message
+cards on top) -> end. Once a session runs, `tick(now_ms)` (called by the app once per frame)
+hands the latest reading to the rules engine's `Session` and routes its events through
+`game.ui.session_events`: the UI shows, speaks and stores what the engine decided.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from game.ui.context import GameContext
+from game.ui.input import Action
+from game.ui.scene_stack import SceneStack
+from game.ui.scenes.base import GameScene
+from game.ui.scenes.calibration import CalibrationScene
+from game.ui.scenes.name_entry import NameEntryScene
+from game.ui.scenes.overlays import HelpOverlay
+from game.ui.scenes.pin import PinScene
+from game.ui.scenes.progress import ProgressScene
+from game.ui.scenes.settings_scene import SettingsScene
+from game.ui.scenes.start import StartScene
+from game.ui.session_events import SessionDriver
+from game.ui.settings import SensorySettings
+
+logger = logging.getLogger(__name__)
+
+
+class GameFlow:
+    """Builds scenes and connects the session to them.
+
+    Args:
+        ctx: the shared context (`ctx.flow` is set to this flow).
+        stack: the app's scene stack.
+        make_session: builds the rules engine's `Session` for a profile at `now_ms`.
+        pin_check: checks the therapist PIN; None when no PIN is set (doors open).
+        overrides: settings given on the command line, kept over the profile's own.
+        profile_name: pick this child at once (no start scene).
+    """
+
+    def __init__(
+        self,
+        ctx: GameContext,
+        stack: SceneStack,
+        make_session: Callable[[Any, int], Any],
+        *,
+        pin_check: Callable[[str], bool] | None = None,
+        overrides: dict[str, Any] | None = None,
+        profile_name: str | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.stack = stack
+        self.make_session = make_session
+        self.pin_check = pin_check
+        self.overrides = dict(overrides or {})
+        self.profile_name = profile_name
+        self.driver: SessionDriver | None = None
+        ctx.flow = self
+
+    # ---------------------------------------------------------------- start
+
+    def begin(self) -> None:
+        """Put the first scene on the stack."""
+        profile = self._find_profile(self.profile_name) if self.profile_name else None
+        if profile is not None:
+            self.stack.push(StartScene(self.ctx, [profile]))
+            self.profile_chosen(profile)
+            return
+        self.stack.push(StartScene(self.ctx, self._profiles()))
+
+    def _profiles(self) -> list[Any]:
+        store = self.ctx.store
+        return list(store.list_profiles()) if store is not None else []
+
+    def _find_profile(self, name: str) -> Any:
+        """The stored child called `name` (created when missing, so scripted runs work)."""
+        store = self.ctx.store
+        if store is None:
+            return None
+        found = store.find_profiles(name)
+        return found[0] if found else store.create_profile(name)
+
+    def profile_chosen(self, profile: Any) -> None:
+        self.ctx.profile = profile
+        stored = dict(getattr(profile, "settings", {}) or {})
+        self.ctx.apply_settings(SensorySettings.from_dict({**stored, **self.overrides}))
+        self.stack.replace(CalibrationScene(self.ctx))
+
+    # ---------------------------------------------------------------- therapist doors
+
+    def with_pin(self, make: Callable[[], GameScene]) -> None:
+        """Open `make()` after the PIN (at once when no PIN has been set)."""
+        if self.pin_check is None:
+            self.stack.push(make())
+        else:
+            self.stack.push(PinScene(self.ctx, self.pin_check, make))
+
+    def open_settings(self) -> None:
+        self.with_pin(lambda: SettingsScene(self.ctx, on_save=self.save_settings))
+
+    def open_progress(self) -> None:
+        self.with_pin(lambda: ProgressScene(self.ctx))
+
+    def add_profile(self) -> None:
+        self.with_pin(lambda: NameEntryScene(self.ctx, on_done=self._create_profile))
+
+    def show_help(self) -> None:
+        if not isinstance(self.stack.top, HelpOverlay):
+            self.stack.push(HelpOverlay(self.ctx))
+
+    def _create_profile(self, name: str) -> None:
+        store = self.ctx.store
+        if store is None:
+            return
+        profile = store.create_profile(name)
+        self.stack.pop()
+        start = self.stack.top
+        if isinstance(start, StartScene):
+            start.profiles = [*start.profiles, profile][-5:]
+            start.resume()
+
+    def save_settings(self, settings: SensorySettings) -> None:
+        """Keep the settings with the child's profile (when there is one)."""
+        store, profile = self.ctx.store, self.ctx.profile
+        if store is None or profile is None:
+            return
+        self.ctx.profile = store.update_profile(profile.profile_id, settings=settings.to_dict())
+
+    # ---------------------------------------------------------------- session
+
+    def calibration_finished(self, baseline: Any) -> None:
+        """Keep the new neutral baseline (or use the stored one), then start the session."""
+        store, profile, pipeline = self.ctx.store, self.ctx.profile, self.ctx.pipeline
+        if baseline is not None and store is not None and profile is not None:
+            self.ctx.profile = store.set_baseline(profile.profile_id, baseline.to_dict())
+        elif baseline is None and profile is not None and profile.baseline:
+            from game.vision.calibration import NeutralBaseline
+
+            stored = NeutralBaseline.from_dict(profile.baseline)
+            if stored.is_current and pipeline is not None:
+                pipeline.set_baseline(stored)
+        now_ms = self.ctx.clock.now_ms()
+        session = self.make_session(self.ctx.profile, now_ms)
+        self.ctx.session = session
+        self.driver = SessionDriver(self.ctx, self.stack, session)
+        self.driver.start(now_ms)
+
+    def tick(self, now_ms: int) -> None:
+        if self.driver is not None:
+            self.driver.tick(now_ms)
+
+    def therapist(self, action: Action) -> None:
+        """A therapist key pressed during play."""
+        if action is Action.HELP:
+            self.show_help()
+        elif action is Action.SETTINGS:
+            self.open_settings()
+        elif action is Action.TOGGLE_CAMERA:
+            if self.ctx.settings.camera_view_allowed:
+                self.ctx.camera_view = not self.ctx.camera_view
+                logger.info("camera view %s", "on" if self.ctx.camera_view else "off")
+        elif self.driver is not None:
+            self.driver.command(action, self.ctx.clock.now_ms())
+
+    def end_session(self) -> None:
+        """End now (window closed, time cap of the run, therapist key); before a session
+        runs, this simply closes the game."""
+        if self.driver is not None:
+            self.driver.command(Action.END_SESSION, self.ctx.clock.now_ms())
+        else:
+            self.stack.clear()
+
+    def remaining_fraction(self) -> float:
+        driver = self.driver
+        return driver.remaining_fraction() if driver is not None else 1.0
+
+    def close(self) -> None:
+        """Record the session as ended if the app stops before the engine said so."""
+        if self.driver is not None:
+            self.driver.close()

@@ -1,0 +1,126 @@
+"""Assemble the game from its parts and run it: vision, store, audio, display, flow, app.
+
+`run_game` is what `facequest play` calls once its arguments are checked. Everything is
+built here and passed in (no globals), and everything is closed here, in reverse order,
+however the run ends: the session is marked ended in the store, the vision threads stop,
+speech stops, pygame quits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from game.ui.app import App, FrameStats, init_display, init_gamepads
+from game.ui.clock import FrameClock
+from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.flow import GameFlow
+from game.ui.scene_stack import SceneStack
+from game.ui.settings import SensorySettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PlayOptions:
+    """How to run the game (from `facequest play`'s arguments)."""
+
+    headless: bool = False
+    profile: str | None = None
+    data_dir: Path | None = None
+    max_seconds: float | None = None
+    screenshots: Path | None = None
+    lang: str | None = None
+    palette: str | None = None
+    seed: int = 0
+    model: Path | None = None
+    landmarker: Path | None = None
+
+
+def command_line_settings(options: PlayOptions) -> dict[str, Any]:
+    """The settings given on the command line; they win over the profile's own."""
+    found: dict[str, Any] = {}
+    if options.lang:
+        found["language"] = options.lang
+    if options.palette:
+        found["palette"] = options.palette
+    return found
+
+
+def session_factory(level_set: Any, seed: int) -> Any:
+    """A function building the rules engine's Session for a profile at `now_ms`."""
+    import random
+
+    from game.play.session import Session
+
+    def make(profile: Any, now_ms: int) -> Any:
+        return Session(level_set, random.Random(seed))
+
+    return make
+
+
+def _open_audio(settings: SensorySettings, headless: bool) -> Any:
+    """The audio system; headless runs use the voice pack only (no live speech engine)."""
+    try:
+        from game.audio import AudioSystem
+
+        if headless:
+            return AudioSystem(settings, engine_factory=None)
+        return AudioSystem(settings)
+    except Exception:  # sound must never stop the game
+        logger.exception("audio unavailable; playing without sound")
+        return None
+
+
+def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
+    """Run one game until the session ends, the window closes or the time cap is reached."""
+    import pygame
+
+    from game.records import TherapistPin, open_store
+    from game.vision.pipeline import VisionChain, VisionPipeline, resolve_model_path
+
+    if options.headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    data_dir = options.data_dir
+    settings = SensorySettings.from_dict(command_line_settings(options))
+    chain = VisionChain.create(resolve_model_path(options.model), landmarker=options.landmarker)
+    pipeline = VisionPipeline(source, chain)
+    store = open_store(data_dir) if data_dir is not None else None
+    pin = TherapistPin(data_dir) if data_dir is not None else None
+    audio = None
+    pygame.init()
+    try:
+        surface = init_display(WINDOW_SIZE, options.headless)
+        init_gamepads()
+        audio = _open_audio(settings, options.headless)
+        ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+                          audio=audio, store=store, pipeline=pipeline, level_set=level_set,
+                          window_size=surface.get_size(),
+                          options={"seed": options.seed, "autoplay": options.headless})
+        stack = SceneStack()
+        flow = GameFlow(
+            ctx, stack, session_factory(level_set, options.seed),
+            pin_check=pin.verify if pin is not None and pin.is_set() else None,
+            overrides=command_line_settings(options),
+            profile_name=options.profile or ("Guest" if options.headless else None),
+        )
+        app = App(ctx, surface, stack, screenshots_dir=options.screenshots,
+                  max_seconds=options.max_seconds)
+        pipeline.start()
+        flow.begin()
+        try:
+            app.run()
+        finally:
+            flow.close()
+        return app.frame_stats()
+    finally:
+        pipeline.stop()
+        if audio is not None:
+            audio.close()
+        if store is not None:
+            store.close()
+        pygame.quit()

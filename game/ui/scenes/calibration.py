@@ -1,0 +1,117 @@
+"""Calibration: a friendly ~3 s "calm face" capture with a filling ring.
+
+The vision pipeline collects the neutral frames on its own thread
+(`pipeline.start_calibration(duration_ms)`, `pipeline.calibration_status()`); this scene
+only shows the progress, speaks the instructions and hands the result to
+`ctx.flow.calibration_finished(baseline_or_None)`. A failed capture is retried once with
+"let's try that again"; after that play goes on with the population neutral (scores are
+then absolute, which the vision engine flags as advisory only).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import pygame
+
+from game.ui.avatar import draw_avatar
+from game.ui.avatar_params import NEUTRAL_FACE
+from game.ui.context import GameContext
+from game.ui.input import Action, InputEvent
+from game.ui.scenes.base import GameScene, draw_text
+
+logger = logging.getLogger(__name__)
+
+DURATION_MS = 3000
+RETRY_PAUSE_MS = 1800
+MAX_ATTEMPTS = 2
+INTRO_MS = 1200  # time to hear the instruction before capturing starts
+
+
+class CalibrationScene(GameScene):
+    """Capture the child's calm face once per session."""
+
+    name = "calibration"
+
+    def __init__(self, ctx: GameContext) -> None:
+        super().__init__(ctx)
+        self.attempt = 0
+        self.phase = "intro"  # intro | collecting | retry | done
+        self.phase_ms = 0
+        self.progress = 0.0
+        self.message_key = "calibration.instruction"
+        self.status: Any = None
+
+    def enter(self) -> None:
+        self.say("calibration.intro")
+
+    def _start_capture(self) -> None:
+        self.attempt += 1
+        self.phase, self.phase_ms, self.progress = "collecting", 0, 0.0
+        self.message_key = "calibration.hold_still"
+        self.ctx.pipeline.start_calibration(DURATION_MS)
+        self.say("calibration.instruction")
+
+    def update(self, dt_ms: int, now_ms: int) -> None:
+        self.phase_ms += dt_ms
+        if self.phase == "intro" and self.phase_ms >= INTRO_MS:
+            self._start_capture()
+        elif self.phase == "collecting":
+            self._poll()
+        elif self.phase == "retry" and self.phase_ms >= RETRY_PAUSE_MS:
+            self._start_capture()
+        elif self.phase == "done" and self.phase_ms >= 900:
+            self.phase = "handed_over"
+            baseline = getattr(self.status, "baseline", None)
+            self.ctx.flow.calibration_finished(baseline)
+
+    def _poll(self) -> None:
+        status = self.ctx.pipeline.calibration_status()
+        if status is None:
+            return
+        self.status = status
+        self.progress = float(status.progress)
+        state = str(getattr(status.state, "value", status.state))
+        if state == "done":
+            self.phase, self.phase_ms, self.progress = "done", 0, 1.0
+            self.message_key = "calibration.done"
+            self.say("calibration.done")
+            self.effect("chime")
+        elif state == "failed":
+            logger.info("calibration attempt %d failed: %s", self.attempt, status.message)
+            if self.attempt >= MAX_ATTEMPTS:
+                self.phase, self.phase_ms = "done", 0
+                self.message_key = "calibration.done"
+            else:
+                self.phase, self.phase_ms = "retry", 0
+                self.message_key = "calibration.retry"
+                self.say("calibration.retry")
+        elif self.progress >= 0.7 and self.message_key != "calibration.almost":
+            self.message_key = "calibration.almost"
+
+    def handle(self, event: InputEvent) -> bool:
+        if event.action is Action.SKIP and self.phase != "handed_over":
+            self.phase = "handed_over"
+            self.ctx.flow.calibration_finished(None)
+            return True
+        return False
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p = self.palette
+        surface.fill(p.background)
+        w, h = surface.get_size()
+        center = (w // 2, h // 2 - 40)
+        radius = 150
+        pygame.draw.circle(surface, p.surface_alt, center, radius + 18)
+        if self.progress > 0:
+            rect = pygame.Rect(0, 0, 2 * radius + 36, 2 * radius + 36)
+            rect.center = center
+            end = -math.pi / 2 + 2 * math.pi * min(self.progress, 0.999)
+            pygame.draw.arc(surface, p.success, rect, -end, math.pi / 2, width=18)
+        face_rect = pygame.Rect(0, 0, 2 * radius - 20, 2 * radius - 20)
+        face_rect.center = center
+        draw_avatar(surface, face_rect, NEUTRAL_FACE, self.ctx.theme)
+        draw_text(surface, self.t(self.message_key), self.font("title"), p.text,
+                  (w // 2, h - 110), max_width=w - 160)

@@ -1,0 +1,60 @@
+"""Typing a new child's name (therapist only, reached through the PIN)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import pygame
+
+from game.ui.context import GameContext
+from game.ui.input import Action, InputEvent
+from game.ui.scenes.base import GameScene, draw_card, draw_text
+
+logger = logging.getLogger(__name__)
+
+MAX_NAME = 24
+
+
+class NameEntryScene(GameScene):
+    """Collects a name; Enter hands it to `on_done`, Escape goes back."""
+
+    name = "name_entry"
+
+    def __init__(self, ctx: GameContext, on_done: Callable[[str], None]) -> None:
+        super().__init__(ctx)
+        self.on_done = on_done
+        self.text = ""
+
+    def enter(self) -> None:
+        pygame.key.start_text_input()
+
+    def exit(self) -> None:
+        pygame.key.stop_text_input()
+
+    def handle(self, event: InputEvent) -> bool:
+        action = event.action
+        if action is Action.TEXT:
+            self.text = (self.text + event.text)[:MAX_NAME]
+        elif action is Action.CONFIRM and event.text != " ":
+            if self.text.strip():
+                self.on_done(self.text.strip())
+        elif action is Action.BACK:
+            if self.text:
+                self.text = self.text[:-1]
+            elif self.stack is not None and len(self.stack) > 1:
+                self.stack.pop()
+        return True
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p = self.palette
+        surface.fill(p.background)
+        w, h = surface.get_size()
+        draw_text(surface, self.t("ui.profile.new"), self.font("title", bold=True), p.text,
+                  (w // 2, 120))
+        box = pygame.Rect(0, 0, 640, 90)
+        box.center = (w // 2, h // 2)
+        draw_card(surface, box, p.surface, p.accent, radius=18)
+        draw_text(surface, self.text + "|", self.font("title"), p.text, box.center)
+        draw_text(surface, self.t("ui.profile.name"), self.font("body"), p.text_muted,
+                  (w // 2, box.top - 40))

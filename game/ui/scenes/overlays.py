@@ -1,0 +1,196 @@
+"""Cards drawn over the scene below: the therapist's key help, the pause card, short messages.
+
+All three are transparent scenes: the trial stays visible, dimmed, underneath, so nothing
+jumps for the child. The pause card for a lost face is taken away by the session driver
+when the rules engine says play resumed; a manual pause is resumed with the pause key.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pygame
+
+from game.ui.context import GameContext
+from game.ui.input import Action, InputEvent
+from game.ui.scenes.base import GameScene, draw_card, draw_text, draw_text_left
+
+logger = logging.getLogger(__name__)
+
+# (key label, phrase key or plain text). Shown to the therapist on F1 / H.
+THERAPIST_KEYS: tuple[tuple[str, str], ...] = (
+    ("Y", "ui.therapist.accept"),
+    ("N", "ui.therapist.reject"),
+    ("K", "ui.skip"),
+    ("P", "ui.pause"),
+    ("E", "ui.end_session"),
+    ("C", "ui.camera_view"),
+    ("F2", "ui.settings"),
+    ("F3", "ui.progress"),
+    ("F1 / H", "ui.help"),
+)
+
+
+def dim(surface: pygame.Surface, alpha: int = 150) -> None:
+    """Soften what lies underneath a card (a translucent wash of the background colour)."""
+    veil = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+    veil.fill((0, 0, 0, alpha // 2))
+    surface.blit(veil, (0, 0))
+
+
+class HelpOverlay(GameScene):
+    """The therapist's keys, shown over the game; any key closes it."""
+
+    name = "help"
+    transparent = True
+
+    def handle(self, event: InputEvent) -> bool:
+        if event.action in (Action.HELP, Action.BACK, Action.CONFIRM, Action.POINT):
+            if self.stack is not None:
+                self.stack.pop()
+            return True
+        return True  # while help is open, no key reaches the game
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p = self.palette
+        dim(surface)
+        w, h = surface.get_size()
+        card = pygame.Rect(0, 0, min(860, w - 80), min(600, h - 60))
+        card.center = (w // 2, h // 2)
+        draw_card(surface, card, p.surface, p.outline)
+        title = self.font("title", bold=True)
+        draw_text(surface, self.t("ui.therapist"), title, p.text, (card.centerx, card.top + 48))
+        body = self.font("body")
+        row_h = max(body.get_linesize() + 10, 40)
+        top = card.top + 100
+        for i, (key, label_key) in enumerate(THERAPIST_KEYS):
+            y = top + i * row_h
+            key_rect = pygame.Rect(card.left + 48, y, 130, row_h - 8)
+            pygame.draw.rect(surface, p.surface_alt, key_rect, border_radius=10)
+            draw_text(surface, key, body, p.text, key_rect.center)
+            draw_text_left(surface, _label(self, label_key), body, p.text,
+                           (key_rect.right + 28, y + (row_h - 8 - body.get_linesize()) // 2))
+
+
+def _label(scene: GameScene, key: str) -> str:
+    try:
+        return scene.t(key)
+    except KeyError:
+        return "Help" if scene.ctx.lang == "en" else "帮助"
+
+
+class PauseOverlay(GameScene):
+    """A kind pause card. `reason` "no_face" shows "I can't see you" and resumes by itself;
+    "manual" waits for the pause key (or confirm), then calls `on_resume`."""
+
+    name = "pause"
+    transparent = True
+
+    def __init__(self, ctx: GameContext, reason: str = "manual",
+                 on_resume: Callable[[], None] | None = None, phrase_key: str = "") -> None:
+        super().__init__(ctx)
+        self.reason = reason
+        self.on_resume = on_resume
+        self.phrase_key = phrase_key or (
+            "cant_see_you" if reason == "no_face" else "break.suggest")
+        self.elapsed_ms = 0
+
+    def enter(self) -> None:
+        self.say(self.phrase_key)
+
+    def update(self, dt_ms: int, now_ms: int) -> None:
+        self.elapsed_ms += dt_ms
+
+    def handle(self, event: InputEvent) -> bool:
+        if self.reason == "manual" and event.action in (Action.PAUSE, Action.CONFIRM):
+            if self.on_resume is not None:
+                self.on_resume()
+            return True
+        return False  # therapist keys (end, skip...) still reach the driver below
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p = self.palette
+        dim(surface)
+        w, h = surface.get_size()
+        card = pygame.Rect(0, 0, min(760, w - 80), 380)
+        card.center = (w // 2, h // 2)
+        draw_card(surface, card, p.surface, p.outline)
+        icon_center = (card.centerx, card.top + 110)
+        if self.reason == "no_face":
+            _draw_camera_icon(surface, icon_center, p, self._breath())
+            text = self.t(self.phrase_key)
+        else:
+            _draw_pause_icon(surface, icon_center, p)
+            text = self.t(self.phrase_key) + "\n" + self.t("ui.resume") + " (P)"
+        draw_text(surface, text, self.font("title"), p.text,
+                  (card.centerx, card.top + 270), max_width=card.width - 80)
+
+    def _breath(self) -> float:
+        """A slow 0..1 breathing pulse (still under reduced motion)."""
+        if self.ctx.theme.reduced_motion:
+            return 0.5
+        return 0.5 + 0.5 * math.sin(self.elapsed_ms / 700.0)
+
+
+def _draw_camera_icon(surface: pygame.Surface, center: tuple[int, int], p: Any,
+                      pulse: float) -> None:
+    cx, cy = center
+    accent = p.accent
+    pygame.draw.circle(surface, p.surface_alt, center, 70 + round(6 * pulse))
+    body = pygame.Rect(0, 0, 110, 72)
+    body.center = (cx - 8, cy)
+    pygame.draw.rect(surface, accent, body, border_radius=14)
+    pygame.draw.polygon(surface, accent, [(cx + 46, cy), (cx + 74, cy - 24), (cx + 74, cy + 24)])
+    pygame.draw.circle(surface, p.surface, (cx - 8, cy), 20)
+
+
+def _draw_pause_icon(surface: pygame.Surface, center: tuple[int, int], p: Any) -> None:
+    cx, cy = center
+    pygame.draw.circle(surface, p.surface_alt, center, 70)
+    for dx in (-20, 20):
+        bar = pygame.Rect(0, 0, 24, 70)
+        bar.center = (cx + dx, cy)
+        pygame.draw.rect(surface, p.accent, bar, border_radius=8)
+
+
+class MessageCard(GameScene):
+    """A short friendly message ("Let's try another one!") shown for `duration_ms`."""
+
+    name = "message"
+    transparent = True
+
+    def __init__(self, ctx: GameContext, key: str, duration_ms: int = 2200,
+                 speak: bool = True) -> None:
+        super().__init__(ctx)
+        self.key = key
+        self.duration_ms = duration_ms
+        self.speak = speak
+        self.elapsed_ms = 0
+        self.name = f"message_{key.split('.')[0]}"
+
+    def enter(self) -> None:
+        if self.speak:
+            self.say(self.key)
+
+    def update(self, dt_ms: int, now_ms: int) -> None:
+        self.elapsed_ms += dt_ms
+        if self.elapsed_ms >= self.duration_ms and self.stack is not None:
+            self.stack.remove(self)
+
+    def handle(self, event: InputEvent) -> bool:
+        if event.action in (Action.CONFIRM, Action.POINT) and self.stack is not None:
+            self.stack.remove(self)
+            return True
+        return False
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p = self.palette
+        w, h = surface.get_size()
+        card = pygame.Rect(0, 0, min(820, w - 80), 150)
+        card.center = (w // 2, h - 150)
+        draw_card(surface, card, p.surface, p.outline)
+        draw_text(surface, self.t(self.key), self.font("title"), p.text, card.center,
+                  max_width=card.width - 60)

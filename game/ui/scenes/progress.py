@@ -1,0 +1,104 @@
+"""The therapist's progress view (behind the PIN): the child's charts and a small table.
+
+The charts are the same PNG charts as the therapist report (`game.reports`), decoded once on
+entering; the table counts, per expression, trials, successes and independent successes
+from the store.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import logging
+from collections import defaultdict
+from typing import Any
+
+import pygame
+
+from game import phrases
+from game.expressions import Expression
+from game.ui.context import GameContext
+from game.ui.input import Action, InputEvent
+from game.ui.scenes.base import GameScene, draw_card, draw_text, draw_text_left
+
+logger = logging.getLogger(__name__)
+
+
+def progress_rows(trials: list[Any]) -> list[tuple[str, int, int, int]]:
+    """(expression, trials, successes, independent successes) for each target seen."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for stored in trials:
+        trial = getattr(stored, "trial", stored)
+        row = counts[trial.target]
+        row[0] += 1
+        row[1] += int(trial.success)
+        row[2] += int(trial.success and trial.prompt_level == 0)
+    order = [e.value for e in Expression]
+    ranked = sorted(counts, key=lambda t: order.index(t) if t in order else 99)
+    return [(t, counts[t][0], counts[t][1], counts[t][2]) for t in ranked]
+
+
+def chart_images(store: Any, profile_id: str) -> list[pygame.Surface]:
+    """The report's charts for this child as surfaces ([] when reports cannot draw them)."""
+    try:
+        charts: Any = importlib.import_module("game.reports.charts")
+    except ImportError:
+        return []
+    images = []
+    try:
+        for png in charts.progress_pngs(store, profile_id):
+            images.append(pygame.image.load(io.BytesIO(png), "chart.png"))
+    except Exception:  # a chart problem must not stop the game
+        logger.exception("could not draw the progress charts")
+    return images
+
+
+class ProgressScene(GameScene):
+    """Charts and a per-expression table for the current child; Back closes it."""
+
+    name = "progress"
+
+    def __init__(self, ctx: GameContext) -> None:
+        super().__init__(ctx)
+        self.rows: list[tuple[str, int, int, int]] = []
+        self.charts: list[pygame.Surface] = []
+
+    def enter(self) -> None:
+        store, profile = self.ctx.store, self.ctx.profile
+        if store is None or profile is None:
+            return
+        self.rows = progress_rows(list(store.trials_for(profile.profile_id)))
+        self.charts = chart_images(store, profile.profile_id)
+
+    def handle(self, event: InputEvent) -> bool:
+        closing = event.action in (Action.BACK, Action.PROGRESS, Action.CONFIRM, Action.POINT)
+        if closing and self.stack is not None and len(self.stack) > 1:
+            self.stack.pop()
+        return True
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p = self.palette
+        surface.fill(p.background)
+        w, h = surface.get_size()
+        name = getattr(self.ctx.profile, "display_name", "")
+        draw_text(surface, f"{self.t('ui.progress')} {name}".strip(),
+                  self.font("title", bold=True), p.text, (w // 2, 50))
+        table = pygame.Rect(40, 100, 520 if self.charts else w - 80, h - 140)
+        draw_card(surface, table, p.surface, p.outline, radius=18)
+        body = self.font("body")
+        y = table.top + 20
+        for expression, trials, wins, independent in self.rows:
+            label = phrases.text(f"expression.{expression}", self.ctx.lang)
+            draw_text_left(surface, label, body, p.text, (table.left + 24, y))
+            stats = f"{wins}/{trials}  ★{independent}"
+            image = body.render(stats, True, p.text)
+            surface.blit(image, image.get_rect(topright=(table.right - 24, y)))
+            y += body.get_linesize() + 12
+        if not self.rows:
+            draw_text(surface, "—", body, p.text_muted, table.center)
+        if self.charts:
+            area = pygame.Rect(table.right + 20, 100, w - table.right - 60, h - 140)
+            chart = self.charts[0]
+            scale = min(area.width / chart.get_width(), area.height / chart.get_height())
+            size = (round(chart.get_width() * scale), round(chart.get_height() * scale))
+            surface.blit(pygame.transform.smoothscale(chart, size), area.topleft)

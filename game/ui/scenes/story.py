@@ -1,0 +1,159 @@
+"""Story mode: a short illustrated scene card with narration, then "show how they feel".
+
+The picture is drawn from simple shapes by name (the level file's `picture`), so stories
+need no image files; an unknown name draws a calm landscape. The story's face stays on the
+card as a small avatar only when the rules engine shows the model prompt.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pygame
+
+from game.ui.avatar import draw_avatar
+from game.ui.avatar_params import face_for
+from game.ui.scenes.base import draw_card, draw_text
+from game.ui.scenes.reward import star_points
+from game.ui.scenes.trial import TrialScene
+
+logger = logging.getLogger(__name__)
+
+Painter = Callable[[pygame.Surface, pygame.Rect, Any], None]
+
+
+def _ground(s: pygame.Surface, r: pygame.Rect, p: Any) -> pygame.Rect:
+    sky = r.copy()
+    sky.height = round(r.height * 0.68)
+    pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
+    grass = pygame.Rect(r.left, sky.bottom, r.width, r.bottom - sky.bottom)
+    pygame.draw.rect(s, p.success, grass, border_bottom_left_radius=18,
+                     border_bottom_right_radius=18)
+    return sky
+
+
+def paint_landscape(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    sky = _ground(s, r, p)
+    pygame.draw.circle(s, p.star, (sky.right - 70, sky.top + 70), 42)
+    for i, x in enumerate((0.25, 0.55)):
+        pygame.draw.circle(s, p.surface, (r.left + round(r.width * x), sky.top + 60 + 20 * i), 30)
+        pygame.draw.circle(s, p.surface, (r.left + round(r.width * x) + 34, sky.top + 60 + 20 * i),
+                           24)
+
+
+def paint_birthday_cake(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
+    cx, base = r.centerx, r.bottom - 50
+    pygame.draw.ellipse(s, p.surface, pygame.Rect(cx - 170, base - 20, 340, 50))
+    for i, (w, h, c) in enumerate(((260, 80, p.sticker), (200, 70, p.cheek))):
+        top = base - 80 * (i + 1)
+        pygame.draw.rect(s, c, pygame.Rect(cx - w // 2, top, w, h), border_radius=14)
+    for dx in (-60, 0, 60):
+        pygame.draw.rect(s, p.accent, pygame.Rect(cx + dx - 6, base - 210, 12, 50),
+                         border_radius=4)
+        pygame.draw.ellipse(s, p.star, pygame.Rect(cx + dx - 9, base - 236, 18, 28))
+
+
+def paint_balloon_away(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    sky = _ground(s, r, p)
+    center = (sky.right - 110, sky.top + 80)
+    pygame.draw.ellipse(s, p.cheek, pygame.Rect(center[0] - 34, center[1] - 44, 68, 88))
+    points = [(center[0] + math.sin(i / 3) * 8, center[1] + 44 + i * 8) for i in range(12)]
+    pygame.draw.lines(s, p.outline, False, points, 2)
+
+
+def paint_present(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
+    box = pygame.Rect(0, 0, 240, 180)
+    box.midbottom = (r.centerx, r.bottom - 40)
+    pygame.draw.rect(s, p.sticker, box, border_radius=12)
+    pygame.draw.rect(s, p.star, pygame.Rect(box.centerx - 16, box.top, 32, box.height))
+    lid = box.inflate(24, 0)
+    lid.height, lid.bottom = 44, box.top + 10
+    pygame.draw.rect(s, p.sticker, lid, border_radius=10)
+    for dx in (-40, 40):
+        pygame.draw.ellipse(s, p.star, pygame.Rect(box.centerx + dx - 34, lid.top - 40, 68, 44),
+                            width=10)
+
+
+def paint_spider(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
+    cx, cy = r.centerx, r.centery + 20
+    pygame.draw.line(s, p.outline, (cx, r.top), (cx, cy - 40), 2)
+    for side in (-1, 1):
+        for k in range(4):
+            y = cy - 24 + k * 16
+            pygame.draw.lines(s, p.feature, False,
+                              [(cx, y), (cx + side * 60, y - 26), (cx + side * 90, y + 24)], 5)
+    pygame.draw.circle(s, p.feature, (cx, cy), 42)
+    for dx in (-14, 14):
+        pygame.draw.circle(s, p.eye_white, (cx + dx, cy - 10), 9)
+
+
+def paint_rain(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    sky = _ground(s, r, p)
+    for x in (0.3, 0.55, 0.75):
+        pygame.draw.circle(s, p.outline, (r.left + round(r.width * x), sky.top + 70), 44)
+    for i in range(18):
+        x = r.left + 40 + (i * 53) % (r.width - 80)
+        y = sky.top + 130 + (i * 37) % max(1, sky.height - 150)
+        pygame.draw.line(s, p.progress, (x, y), (x - 6, y + 18), 4)
+
+
+def paint_star_prize(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
+    pygame.draw.polygon(s, p.star, star_points(r.center, min(r.width, r.height) * 0.32))
+    pygame.draw.polygon(s, p.star_outline, star_points(r.center, min(r.width, r.height) * 0.32),
+                        4)
+
+
+PICTURES: dict[str, Painter] = {
+    "birthday_cake": paint_birthday_cake,
+    "cake": paint_birthday_cake,
+    "lost_balloon": paint_balloon_away,
+    "balloon": paint_balloon_away,
+    "present": paint_present,
+    "gift": paint_present,
+    "spider": paint_spider,
+    "rain": paint_rain,
+    "prize": paint_star_prize,
+    "landscape": paint_landscape,
+}
+
+
+def paint_picture(name: str, surface: pygame.Surface, rect: pygame.Rect, palette: Any) -> None:
+    """Draw the story picture called `name` (a calm landscape for names we do not know)."""
+    PICTURES.get(name or "landscape", paint_landscape)(surface, rect, palette)
+
+
+class StoryScene(TrialScene):
+    """Story mode: the scene card and its narration on the left."""
+
+    name = "story"
+
+    def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        p = self.palette
+        draw_card(surface, rect, p.surface, p.outline, radius=28)
+        picture = pygame.Rect(rect.left + 24, rect.top + 24, rect.width - 48,
+                              round(rect.height * 0.62))
+        paint_picture(str(self.view.story or ""), surface, picture, p)
+        if self.view.show_model:
+            face = pygame.Rect(0, 0, 130, 130)
+            face.bottomright = (picture.right - 10, picture.bottom - 10)
+            draw_avatar(surface, face, face_for(self.view.target, self.view.intensity),
+                        self.ctx.theme)
+        text_center = (rect.centerx, (picture.bottom + rect.bottom) // 2)
+        draw_text(surface, self.view.prompt_text, self.font("body"), p.text, text_center,
+                  max_width=rect.width - 60)
+
+    def draw_hint(self, surface: pygame.Surface) -> None:
+        w, h = surface.get_size()
+        text = self.hint_text() if self.view.active else ""
+        if text:
+            super().draw_hint(surface)
+            return
+        draw_text(surface, self.t("story.instructions"), self.font("body"), self.palette.text,
+                  (w // 4, h - 93), max_width=w // 2 - 60)

@@ -1,0 +1,197 @@
+"""The trial scenes: mimic (copy the avatar) and cue (word and voice only), on a shared base.
+
+Every trial scene has the same layout, so the child always knows where to look: the
+progress dots and the gentle timer at the top, the main picture on the left (the model
+face, the word card, the story card or the maze), the child's side on the right (the
+avatar mirroring the child from the readings, or the camera image when the therapist has
+allowed it and switched it on), and the gauge with the hold bar at the bottom. The hint
+is drawn on the model avatar (the part glows, an arrow shows the way) and as a short text.
+
+The scenes decide nothing: `TrialView` comes from the session driver, the mirror face from
+the latest reading; therapist keys go to `ctx.flow.therapist(action)`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pygame
+
+from game import phrases
+from game.ui.avatar import draw_avatar
+from game.ui.avatar_params import NEUTRAL_FACE, AvatarFace, face_for, face_from_reading, hint_visual
+from game.ui.context import GameContext
+from game.ui.scenes.base import GameScene, draw_card, draw_text
+from game.ui.scenes.hud import TrialView, draw_gauge, draw_hint_text, draw_timer, draw_trial_dots
+
+logger = logging.getLogger(__name__)
+
+MIRROR_EASE = 0.25  # how quickly the mirror avatar follows the readings (per frame)
+
+
+def frame_to_surface(rgb: np.ndarray) -> pygame.Surface:
+    """A pygame surface of an RGB uint8 (H, W, 3) image."""
+    h, w = rgb.shape[:2]
+    return pygame.image.frombuffer(np.ascontiguousarray(rgb).tobytes(), (w, h), "RGB")
+
+
+class TrialScene(GameScene):
+    """Shared behaviour of mimic, cue, story and maze: mirror face, camera, therapist keys."""
+
+    name = "trial"
+
+    def __init__(self, ctx: GameContext, view: TrialView) -> None:
+        super().__init__(ctx)
+        self.view = view
+        self.mirror: AvatarFace = NEUTRAL_FACE
+        self.face_seen = False
+        self.camera_image: pygame.Surface | None = None
+        self.t_ms = 0
+
+    # ---------------------------------------------------------------- state
+
+    def update(self, dt_ms: int, now_ms: int) -> None:
+        self.t_ms = now_ms
+        reading = self.ctx.reading
+        if reading is not None:
+            self.face_seen = bool(reading.face_present)
+            if reading.trusted and reading.probabilities:
+                target = face_from_reading(reading.probabilities, reading.actions)
+                self.mirror = self.mirror.blend(target, MIRROR_EASE)
+        self._update_camera()
+
+    def new_trial(self, view: TrialView) -> None:
+        """The next trial of the same mode starts (the view was refreshed by the driver)."""
+        self.view = view
+
+    def on_success(self) -> None:
+        """The rules engine counted a success (the maze opens its door here)."""
+
+    def _update_camera(self) -> None:
+        if not (self.ctx.camera_view and self.ctx.settings.camera_view_allowed):
+            self.camera_image = None
+            return
+        frame = self.ctx.pipeline.latest_frame() if self.ctx.pipeline is not None else None
+        if frame is not None:
+            self.camera_image = frame_to_surface(frame.rgb)
+
+    # ---------------------------------------------------------------- layout
+
+    def left_rect(self) -> pygame.Rect:
+        w, h = self.ctx.window_size
+        return pygame.Rect(40, 70, w // 2 - 60, h - 250)
+
+    def right_rect(self) -> pygame.Rect:
+        w, h = self.ctx.window_size
+        return pygame.Rect(w // 2 + 20, 70, w // 2 - 60, h - 250)
+
+    def gauge_rect(self) -> pygame.Rect:
+        w, h = self.ctx.window_size
+        return pygame.Rect(w // 2 + 40, h - 128, w // 2 - 100, 70)
+
+    def hint_text(self) -> str:
+        hint = self.view.hint
+        return phrases.text(phrases.hint_key(hint), self.ctx.lang) if hint else ""
+
+    # ---------------------------------------------------------------- drawing
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p = self.palette
+        surface.fill(p.background)
+        self.draw_top_bar(surface)
+        self.draw_main(surface, self.left_rect())
+        self.draw_child_side(surface, self.right_rect())
+        draw_gauge(surface, self.gauge_rect(), self.view, self.ctx.theme)
+        self.draw_hint(surface)
+
+    def draw_top_bar(self, surface: pygame.Surface) -> None:
+        w, _ = surface.get_size()
+        draw_trial_dots(surface, (40, 20), self.view, self.ctx.theme)
+        session = self.ctx.session
+        if self.ctx.settings.show_timer and session is not None:
+            draw_timer(surface, (w - 50, 36), self.ctx.flow.remaining_fraction(),
+                       self.ctx.theme)
+
+    def draw_hint(self, surface: pygame.Surface) -> None:
+        w, h = surface.get_size()
+        text = self.hint_text() if self.view.active else ""
+        if text:
+            draw_hint_text(surface, text, (w // 4, h - 93), w // 2 - 60, self.font("body"),
+                           self.ctx.theme)
+        else:
+            prompt = self.view.prompt_text
+            draw_text(surface, prompt, self.font("title"), self.palette.text, (w // 4, h - 93),
+                      max_width=w // 2 - 60)
+
+    def draw_child_side(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        p = self.palette
+        draw_card(surface, rect, p.surface, p.outline, radius=28)
+        inner = rect.inflate(-60, -60)
+        if self.camera_image is not None:
+            image = self.camera_image
+            scale = min(inner.width / image.get_width(), inner.height / image.get_height())
+            size = (round(image.get_width() * scale), round(image.get_height() * scale))
+            scaled = pygame.transform.smoothscale(image, size)
+            surface.blit(scaled, scaled.get_rect(center=inner.center))
+            return
+        draw_avatar(surface, inner, self.mirror, self.ctx.theme, t_ms=self.t_ms)
+        if not self.face_seen:
+            draw_text(surface, "?", self.font("huge", bold=True), p.text_muted,
+                      (inner.right - 30, inner.top + 30))
+
+    def draw_model(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """The avatar showing the target at the level's intensity, with the hint on it."""
+        part, arrow = hint_visual(self.view.hint if self.view.active else None)
+        face = face_for(self.view.target, self.view.intensity)
+        draw_avatar(surface, rect, face, self.ctx.theme, highlight=part, hint_arrow=arrow,
+                    t_ms=self.t_ms)
+
+    def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        raise NotImplementedError
+
+
+class MimicScene(TrialScene):
+    """Copy my face: the model avatar on the left, the child's mirror on the right."""
+
+    name = "mimic"
+
+    def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        p = self.palette
+        draw_card(surface, rect, p.surface, p.outline, radius=28)
+        label = phrases.text(phrases.expression_name_key(self.view.target), self.ctx.lang)
+        draw_text(surface, label, self.font("title", bold=True), p.text,
+                  (rect.centerx, rect.bottom - 42))
+        face_rect = rect.inflate(-70, -110).move(0, -20)
+        self.draw_model(surface, face_rect)
+
+
+class CueScene(TrialScene):
+    """Word and voice only: a big word card; the model face appears only as a prompt."""
+
+    name = "cue"
+
+    def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        p = self.palette
+        draw_card(surface, rect, p.surface, p.outline, radius=28)
+        word = phrases.text(phrases.expression_name_key(self.view.target), self.ctx.lang)
+        if self.view.show_model:
+            self.draw_model(surface, rect.inflate(-170, -190).move(0, -40))
+            draw_text(surface, word, self.font("huge", bold=True), p.text,
+                      (rect.centerx, rect.bottom - 56))
+            return
+        _draw_speaker(surface, (rect.centerx, rect.top + 110), p)
+        draw_text(surface, word, self.font(96, bold=True), p.text, rect.center)
+
+
+def _draw_speaker(surface: pygame.Surface, center: tuple[int, int], p: Any) -> None:
+    """A small speaker icon: the word is also spoken."""
+    cx, cy = center
+    pygame.draw.rect(surface, p.accent, pygame.Rect(cx - 36, cy - 14, 20, 28), border_radius=4)
+    pygame.draw.polygon(surface, p.accent, [(cx - 18, cy - 14), (cx + 6, cy - 32),
+                                            (cx + 6, cy + 32), (cx - 18, cy + 14)])
+    for r in (18, 32):
+        rect = pygame.Rect(0, 0, 2 * r, 2 * r)
+        rect.center = (cx + 8, cy)
+        pygame.draw.arc(surface, p.accent, rect, -0.8, 0.8, width=4)

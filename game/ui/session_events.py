@@ -1,0 +1,273 @@
+"""The rules engine's events turned into what the child sees and hears, and what is stored.
+
+`SessionDriver.tick(now_ms)` gives the latest reading to `Session.update` once per frame and
+routes each event (`game.play.events`): a prompt replaces the trial scene and is spoken,
+hints go onto the avatar and are spoken, a success brings the reward, a timeout the
+"let's try another one" card, a pause the "I can't see you" card, and every finished trial
+is written to the store at once (a crash loses at most the trial in flight). The driver
+keeps the `TrialView` the scenes draw; it never decides anything the engine decides.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from game import phrases
+from game.play import events as ev
+from game.play.trial_record import Override
+from game.ui.context import GameContext
+from game.ui.input import Action
+from game.ui.scene_stack import SceneStack
+from game.ui.scenes.end import EndScene
+from game.ui.scenes.hud import TrialView
+from game.ui.scenes.maze import MazeScene
+from game.ui.scenes.overlays import MessageCard, PauseOverlay
+from game.ui.scenes.reward import RewardScene
+from game.ui.scenes.story import StoryScene
+from game.ui.scenes.trial import CueScene, MimicScene, TrialScene
+
+logger = logging.getLogger(__name__)
+
+SCENES_BY_MODE: dict[str, type[TrialScene]] = {
+    "mimic": MimicScene,
+    "cue": CueScene,
+    "maze": MazeScene,
+    "story": StoryScene,
+}
+
+_END_REASONS = {
+    ev.EndReason.COMPLETE: "completed",
+    ev.EndReason.TIME_CAP: "time_cap",
+    ev.EndReason.ENDED: "therapist",
+    ev.EndReason.CHILD_AWAY: "child_away",
+}
+
+
+class SessionDriver:
+    """Feeds the session and shows its events. One per session."""
+
+    def __init__(self, ctx: GameContext, stack: SceneStack, session: Any) -> None:
+        self.ctx = ctx
+        self.stack = stack
+        self.session = session
+        self.view = TrialView()
+        self.level: Any = None
+        self.level_trial = 0
+        self.stars = 0
+        self.successes = 0
+        self.trials = 0
+        self.ended = False
+        self.time_cap_ms = int(getattr(getattr(ctx.level_set, "session", None),
+                                       "time_cap_ms", 0) or 0)
+        self.session_id: str | None = None
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def start(self, now_ms: int) -> None:
+        store, profile = self.ctx.store, self.ctx.profile
+        if store is not None and profile is not None:
+            record = store.start_session(profile.profile_id,
+                                         level_set_id=getattr(self.ctx.level_set, "id", ""))
+            self.session_id = record.session_id
+            self.ctx.session_id = record.session_id
+        self.route(self.session.start(now_ms))
+
+    def tick(self, now_ms: int) -> None:
+        if self.ended:
+            return
+        self.route(self.session.update(self.ctx.reading, now_ms))
+
+    def command(self, action: Action, now_ms: int) -> None:
+        """A therapist key: accept / reject the machine's judgement, skip, pause, end."""
+        if self.ended:
+            return
+        session = self.session
+        if action is Action.ACCEPT:
+            found = session.accept(now_ms, note="therapist key")
+        elif action is Action.REJECT:
+            found = session.reject(now_ms, note="therapist key")
+        elif action is Action.SKIP:
+            found = session.skip(now_ms)
+        elif action is Action.PAUSE:
+            found = session.resume(now_ms) if session.paused else session.pause(now_ms)
+        elif action is Action.END_SESSION:
+            found = session.end(now_ms)
+        else:
+            return
+        logger.info("therapist %s", action.value)
+        self.route(found)
+
+    def close(self) -> None:
+        """The app is stopping: make sure the store knows the session ended."""
+        if not self.ended and self.session_id is not None and self.ctx.store is not None:
+            self.ctx.store.end_session(self.session_id, reason="closed")
+            self.ended = True
+
+    def remaining_fraction(self) -> float:
+        """Share of the session's time cap still left (for the gentle timer)."""
+        if self.time_cap_ms <= 0:
+            return 1.0
+        return self.session.time_left_ms(self.ctx.clock.now_ms()) / self.time_cap_ms
+
+    # ---------------------------------------------------------------- events
+
+    def route(self, events: list[Any]) -> None:
+        for event in events:
+            handler = getattr(self, f"_on_{type(event).__name__}", None)
+            if handler is not None:
+                handler(event)
+
+    def text_of(self, texts: Any, fallback_key: str) -> str:
+        lang = self.ctx.lang
+        if texts:
+            return str(texts.get(lang) or next(iter(texts.values())))
+        return phrases.text(fallback_key, lang)
+
+    def speak_text(self, text: str) -> None:
+        if self.ctx.audio is not None and text:
+            self.ctx.audio.speak(text, self.ctx.lang)
+
+    def speak_key(self, key: str) -> None:
+        if self.ctx.audio is not None and key:
+            self.ctx.audio.speak_key(key, self.ctx.lang)
+
+    def _on_LevelStarted(self, e: ev.LevelStarted) -> None:
+        self.level = self.ctx.level_set.level(e.level_id) if self.ctx.level_set else None
+        self.level_trial = 0
+        self.view.trials_total = e.trials
+        self.view.level_id = e.level_id
+        if e.intro:
+            self.speak_text(self.text_of(e.intro, "copy_my_face"))
+
+    def _on_PromptShown(self, e: ev.PromptShown) -> None:
+        v = self.view
+        v.mode, v.target, v.trial_index = e.mode, e.target, self.level_trial
+        v.threshold, v.hold_required_ms, v.hold_ms, v.score = e.threshold, e.hold_ms, 0, 0.0
+        v.hint = None
+        v.show_model = e.mode == "mimic"
+        v.prompt_text = self.text_of(e.prompt_text, e.prompt_key)
+        v.story = e.scene_picture if e.mode == "story" else None
+        v.active = True
+        v.stars = self.stars
+        self.level_trial += 1
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.set_target(e.target)
+        self._show_trial_scene(e)
+        self.speak_text(v.prompt_text)
+
+    def _show_trial_scene(self, e: ev.PromptShown) -> None:
+        scene_class = SCENES_BY_MODE.get(e.mode, MimicScene)
+        current = self._trial_scene()
+        if current is not None and type(current) is scene_class:
+            current.new_trial(self.view)
+            return
+        self._clear_to_base()
+        scene = scene_class(self.ctx, self.view)
+        if self.level is not None and hasattr(scene, "set_level"):
+            scene.set_level(self.level, self.ctx.options.get("seed", 0))
+        self.stack.replace(scene)
+
+    def _trial_scene(self) -> TrialScene | None:
+        for scene in self.stack.scenes:
+            if isinstance(scene, TrialScene):
+                return scene
+        return None
+
+    def _clear_to_base(self) -> None:
+        """Take every card off, leaving one scene at the bottom to replace."""
+        while len(self.stack) > 1:
+            self.stack.pop()
+
+    def _on_PromptLevelRaised(self, e: ev.PromptLevelRaised) -> None:
+        v = self.view
+        v.threshold = e.threshold
+        if e.step == "voice_repeat":
+            self.speak_text(v.prompt_text)
+        elif e.step == "model_face":
+            v.show_model = True
+            self.speak_key("watch_me")
+        elif e.step == "part_hint" and e.hint is not None:
+            v.hint = e.hint
+            self.speak_key(phrases.hint_key(e.hint))
+
+    def _on_PartHintChanged(self, e: ev.PartHintChanged) -> None:
+        self.view.hint = e.hint
+        self.speak_key(phrases.hint_key(e.hint))
+
+    def _on_GaugeChanged(self, e: ev.GaugeChanged) -> None:
+        self.view.score, self.view.threshold = e.score, e.threshold
+
+    def _on_HoldProgress(self, e: ev.HoldProgress) -> None:
+        self.view.hold_ms, self.view.hold_required_ms = e.held_ms, e.required_ms
+
+    def _on_StateChanged(self, e: ev.StateChanged) -> None:
+        self.view.active = not e.new.finished
+        if e.new.finished:
+            self.view.hint = None
+
+    def _on_Succeeded(self, e: ev.Succeeded) -> None:
+        self.view.active = False
+        self.view.hold_ms = self.view.hold_required_ms
+        self.stars += e.reward
+        self.successes += 1
+        self.view.stars = self.stars
+        scene = self._trial_scene()
+        if scene is not None:
+            scene.on_success()
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.set_target(None)
+        gap = int(getattr(getattr(self.ctx.level_set, "session", None), "inter_trial_ms", 0) or 0)
+        duration = max(1200, min(2600, gap - 300)) if gap else 2600
+        self.stack.push(RewardScene(self.ctx, max(1, e.reward), e.independent, e.trial_index,
+                                    duration_ms=duration))
+
+    def _on_TimedOut(self, e: ev.TimedOut) -> None:
+        self.view.active = False
+        self.effect("try_again")
+        self.stack.push(MessageCard(self.ctx, e.phrase_key))
+
+    def effect(self, name: str) -> None:
+        if self.ctx.audio is not None:
+            self.ctx.audio.play_effect(name)
+
+    def _on_Paused(self, e: ev.Paused) -> None:
+        if isinstance(self.stack.top, PauseOverlay):
+            return
+        reason = "manual" if e.reason is ev.PauseReason.MANUAL else "no_face"
+        key = e.phrase_key or ("cant_see_you" if reason == "no_face" else "break.suggest")
+        self.stack.push(PauseOverlay(self.ctx, reason, on_resume=self._resume, phrase_key=key))
+
+    def _resume(self) -> None:
+        self.route(self.session.resume(self.ctx.clock.now_ms()))
+
+    def _on_Resumed(self, e: ev.Resumed) -> None:
+        for scene in self.stack.scenes:
+            if isinstance(scene, PauseOverlay):
+                self.stack.remove(scene)
+
+    def _on_BreakSuggested(self, e: ev.BreakSuggested) -> None:
+        self.stack.push(MessageCard(self.ctx, e.phrase_key, duration_ms=3500))
+
+    def _on_OverrideApplied(self, e: ev.OverrideApplied) -> None:
+        logger.info("override %s on trial %d (now %s)", e.override.value, e.trial_index,
+                    "success" if e.success else "not counted")
+        if e.success and e.override is Override.ACCEPT:
+            self.stars += e.reward
+            self.view.stars = self.stars
+
+    def _on_TrialRecorded(self, e: ev.TrialRecorded) -> None:
+        self.trials += 1
+        store = self.ctx.store
+        if store is not None and self.session_id is not None:
+            store.add_trial(self.session_id, e.record)
+
+    def _on_SessionEnded(self, e: ev.SessionEnded) -> None:
+        self.ended = True
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.set_target(None)
+        store = self.ctx.store
+        if store is not None and self.session_id is not None:
+            store.end_session(self.session_id, reason=_END_REASONS.get(e.reason, str(e.reason)))
+        self._clear_to_base()
+        self.stack.replace(EndScene(self.ctx, self.stars, self.successes, self.trials))
