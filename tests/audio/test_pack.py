@@ -1,0 +1,106 @@
+"""The committed voice pack covers every phrase and shipped level text, audibly and small."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pygame.mixer
+import pygame.sndarray
+import pytest
+
+from game import phrases
+from game.audio.catalogue import level_texts, shipped_texts
+from game.audio.pack import DEFAULT_PACK_DIR, INDEX_NAME, VoicePack, render_pack
+from game.audio.player import start_mixer
+from game.paths import LEVELS_DIR
+from tests.audio.conftest import FakeEngine, needs_espeak, needs_sox
+
+MAX_PACK_BYTES = 5_000_000
+
+
+@pytest.fixture(scope="module")
+def pack() -> VoicePack:
+    loaded = VoicePack.load(DEFAULT_PACK_DIR)
+    assert len(loaded) > 0, "assets/voice is missing: run 'facequest voice render'"
+    return loaded
+
+
+@pytest.mark.parametrize("lang", phrases.LANGUAGES)
+def test_every_phrase_key_is_recorded(pack: VoicePack, lang: str) -> None:
+    missing = [k for k in phrases.spoken_keys() if pack.lookup(lang, phrases.text(k, lang)) is None]
+    assert not missing, f"{lang}: not in the pack (run 'facequest voice render'): {missing[:5]}"
+
+
+@pytest.mark.parametrize("lang", phrases.LANGUAGES)
+def test_every_shipped_level_text_is_recorded(pack: VoicePack, lang: str) -> None:
+    texts = level_texts(LEVELS_DIR)[lang]
+    assert texts, "the shipped level sets have no texts?"
+    missing = [t for t in texts if pack.lookup(lang, t) is None]
+    assert not missing, f"{lang}: not in the pack (run 'facequest voice render'): {missing[:5]}"
+
+
+def test_pack_holds_nothing_stale_and_is_small(pack: VoicePack) -> None:
+    wanted = shipped_texts()
+    for lang in phrases.LANGUAGES:
+        assert pack.texts(lang) == set(wanted[lang])
+    files = list(DEFAULT_PACK_DIR.rglob("*.ogg"))
+    assert len(files) == len(pack)
+    assert sum(f.stat().st_size for f in files) < MAX_PACK_BYTES
+
+
+def test_every_recording_decodes_and_is_audible(pack: VoicePack) -> None:
+    """Decoded by pygame.mixer itself (what the game uses): non-silent, plausible length."""
+    assert start_mixer()
+    rate = pygame.mixer.get_init()[0]
+    quiet = []
+    for lang in phrases.LANGUAGES:
+        for text in pack.texts(lang):
+            path = pack.lookup(lang, text)
+            assert path is not None
+            samples = pygame.sndarray.array(pygame.mixer.Sound(str(path))).astype(np.float64)
+            seconds = samples.shape[0] / rate
+            loudness = float(np.sqrt(np.mean(np.square(samples / 32768.0))))
+            assert 0.2 < seconds < 20.0, (lang, text, seconds)
+            if loudness < 0.03:
+                quiet.append((lang, text, loudness))
+    assert not quiet, quiet[:3]
+
+
+def test_index_names_voices_and_engine_texts(pack: VoicePack) -> None:
+    index = json.loads((DEFAULT_PACK_DIR / INDEX_NAME).read_text(encoding="utf-8"))
+    assert index["voices"]["zh-CN"]["voice"].startswith("cmn-latn-pinyin")
+    said = index["engine_text"]["zh-CN"][phrases.text("try_another", "zh-CN")]
+    assert said.startswith("wo3 men5")
+
+
+def test_render_reuses_adds_and_removes(tmp_path: Path) -> None:
+    needs_sox()
+    engine = FakeEngine()
+    out = tmp_path / "voice"
+    first = render_pack({"en": ["One", "Two"], "zh-CN": ["一"]}, engine, out)
+    assert (first.entries, first.rendered, first.reused) == (3, 3, 0)
+    second = render_pack({"en": ["One", "Three"], "zh-CN": ["一"]}, engine, out)
+    assert (second.rendered, second.reused, second.removed) == (1, 2, 1)
+    loaded = VoicePack.load(out)
+    assert loaded.lookup("en", "Three") is not None
+    assert loaded.lookup("en", "Two") is None
+    assert len(list(out.rglob("*.ogg"))) == 3
+
+
+def test_render_with_the_real_engine(tmp_path: Path) -> None:
+    needs_espeak()
+    needs_sox()
+    from game.audio.engine import open_engine
+
+    report = render_pack({"zh-CN": ["你好！"]}, open_engine(), tmp_path)
+    assert report.rendered == 1 and report.quietest[2] > 0.05
+
+
+def test_a_broken_index_gives_an_empty_pack(tmp_path: Path) -> None:
+    shutil.copytree(DEFAULT_PACK_DIR / "en", tmp_path / "en")
+    (tmp_path / INDEX_NAME).write_text("{not json", encoding="utf-8")
+    assert len(VoicePack.load(tmp_path)) == 0
+    assert len(VoicePack.load(tmp_path / "absent")) == 0

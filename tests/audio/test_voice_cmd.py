@@ -1,0 +1,55 @@
+"""`facequest voice render|check`, driven through its own parser."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import pytest
+
+from game import phrases
+from game.audio.catalogue import phrase_texts
+from game.audio.pack import DEFAULT_PACK_DIR, VoicePack
+from game.cli import CliError, voice_cmd
+from tests.audio.conftest import needs_espeak, needs_sox
+
+
+def _run(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    voice_cmd.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["voice", *argv])
+    return int(args.func(args))
+
+
+def test_render_adds_an_extra_text_and_reuses_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    needs_espeak()
+    needs_sox()
+    out = tmp_path / "voice"
+    shutil.copytree(DEFAULT_PACK_DIR, out)
+    no_levels = tmp_path / "levels"
+    no_levels.mkdir()
+    reusable = sum(len(set(texts)) for texts in phrase_texts().values())
+    assert _run("render", "--out", str(out), "--levels", str(no_levels),
+                "--extra", "en:Hello Sam!") == 0
+    printed = capsys.readouterr().out
+    # every catalogue phrase reused in both languages; only the extra text rendered
+    assert f"{reusable + 1} recordings (1 rendered, {reusable} reused" in printed, printed
+    pack = VoicePack.load(out)
+    assert pack.lookup("en", "Hello Sam!") is not None
+    assert pack.lookup("zh-CN", phrases.text("try_another", "zh-CN")) is not None
+
+
+def test_render_rejects_a_malformed_extra(tmp_path: Path) -> None:
+    with pytest.raises(CliError, match="LANG:TEXT"):
+        _run("render", "--out", str(tmp_path), "--extra", "no colon here")
+    with pytest.raises(CliError, match="unsupported language"):
+        _run("render", "--out", str(tmp_path), "--extra", "fr:Bonjour")
+
+
+def test_check_passes_for_the_shipped_texts(capsys: pytest.CaptureFixture[str]) -> None:
+    needs_espeak()
+    assert _run("check") == 0
+    assert "read as Mandarin" in capsys.readouterr().out
