@@ -217,15 +217,14 @@ def _draw_brows(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette)
 
 
 def _draw_cheeks(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette) -> None:
-    layer = pygame.Surface(surf.get_size(), pygame.SRCALPHA)
     alpha = round(70 + 70 * face.cheek_raise)
+    w = 0.11 + 0.02 * face.cheek_raise
+    h = 0.062 + 0.012 * face.cheek_raise
+    cy = CHEEK_Y - 0.03 * face.cheek_raise
+    layer = pygame.Surface((math.ceil(f.d(w)), math.ceil(f.d(h))), pygame.SRCALPHA)
+    pygame.draw.ellipse(layer, (*pal.cheek, alpha), layer.get_rect())
     for side in (-1, 1):
-        w = 0.11 + 0.02 * face.cheek_raise
-        h = 0.062 + 0.012 * face.cheek_raise
-        cy = CHEEK_Y - 0.03 * face.cheek_raise
-        rect = pygame.Rect(*f.p(side * CHEEK_X - w / 2, cy - h / 2), f.d(w), f.d(h))
-        pygame.draw.ellipse(layer, (*pal.cheek, alpha), rect)
-    surf.blit(layer, (0, 0))
+        surf.blit(layer, f.p(side * CHEEK_X - w / 2, cy - h / 2))
 
 
 def _draw_nose(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette) -> None:
@@ -332,12 +331,18 @@ def _draw_mouth(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette)
     _stroke(surf, pal.feature, [f.p(u, v) for u, v in lower], line_w * 0.8)
 
 
+@functools.lru_cache(maxsize=4)
+def _head(big: int, pal: Palette) -> pygame.Surface:
+    surf = pygame.Surface((big, big), pygame.SRCALPHA)
+    _draw_head(surf, _Frame(big), pal)
+    return surf
+
+
 @functools.lru_cache(maxsize=48)
 def _render_face(side: int, face: AvatarFace, pal: Palette) -> pygame.Surface:
     big = side * SUPERSAMPLE
-    surf = pygame.Surface((big, big), pygame.SRCALPHA)
+    surf = _head(big, pal).copy()
     f = _Frame(big)
-    _draw_head(surf, f, pal)
     _draw_cheeks(surf, f, face, pal)
     _draw_nose(surf, f, face, pal)
     for s in (-1, 1):
