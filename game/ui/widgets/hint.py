@@ -54,8 +54,13 @@ def draw_part_icon(surface: pygame.Surface, rect: pygame.Rect, part: FacePart | 
         pygame.draw.circle(surface, ink, (cx, cy), r * 0.12)
         pygame.draw.lines(surface, ink, True, pts, line)
     elif part is FacePart.MOUTH:
-        upper = _arc((cx, cy - r * 0.35), r * 0.55, r * 0.45, math.pi * 0.15, math.pi * 0.85)
-        pygame.draw.lines(surface, ink, False, upper, line + 2)
+        # an open smiling mouth: lips, teeth and the inside
+        lower = _arc((cx, cy - r * 0.2), r * 0.62, r * 0.62, math.pi * 0.05, math.pi * 0.95)
+        top_y = cy - r * 0.2 + r * 0.62 * math.sin(math.pi * 0.05)
+        pygame.draw.polygon(surface, pal.mouth_inside, lower)
+        pygame.draw.rect(surface, pal.teeth, pygame.Rect(
+            cx - r * 0.5, top_y, r * 1.0, r * 0.16))
+        pygame.draw.lines(surface, ink, True, lower, line)
     elif part is FacePart.NOSE:
         pygame.draw.lines(surface, ink, False,
                           _arc((cx, cy + r * 0.05), r * 0.3, r * 0.3, math.pi * 0.0,

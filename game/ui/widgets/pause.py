@@ -64,11 +64,13 @@ def draw_cant_see_you(
     draw_card(surface, rect, theme, radius=32)
     pad = max(16, rect.height // 12)
     max_w = rect.width - 2 * pad
-    size = "title"
+    # the biggest text size that leaves room for the pictures (or at least fits the card)
+    size: str = "small"
+    for candidate in ("title", "body", "small"):
+        if text_size(text, theme, candidate, max_w)[1] <= (rect.height - 2 * pad) * 0.55:
+            size = candidate
+            break
     th = text_size(text, theme, size, max_w)[1]
-    if th > rect.height * 0.45:
-        size = "body"
-        th = text_size(text, theme, size, max_w)[1]
     breath = 0.0 if theme.reduced_motion else math.sin(2 * math.pi * (t_ms % 3000) / 3000)
     room = rect.height - th - 3 * pad
     icon = min(room * 0.9, rect.width * 0.3) * (1 + 0.03 * breath)
