@@ -1,0 +1,301 @@
+"""Sessions: levels in order, trials per level, the gap, overrides, breaks and the time cap."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from game.expressions import Expression
+from game.paths import LEVELS_DIR
+from game.play.events import (
+    BreakSuggested,
+    CommandIgnored,
+    DifficultyChanged,
+    EndReason,
+    LevelStarted,
+    PromptShown,
+    SessionEnded,
+    Succeeded,
+    TrialRecorded,
+)
+from game.play.level_loader import check_level_text, load_level_set
+from game.play.level_set import LevelSet
+from game.play.session import Session, SessionState
+from game.play.trial_record import Override, TrialOutcome
+from tests.play.fakes import NO_FACE, Clock, Feeder, of_type
+
+SET = """
+id = "test-set"
+title = { en = "Test", zh-CN = "测试" }
+[session]
+time_cap_ms = 600_000
+inter_trial_ms = 1000
+break_every_ms = 0
+break_after_timeouts = 2
+
+[[levels]]
+id = "one"
+title = { en = "One", zh-CN = "一" }
+mode = "mimic"
+targets = ["happy", "sad"]
+trials = 4
+ordering = "fixed"
+threshold = 0.6
+hold_ms = 500
+time_limit_ms = 5000
+[levels.prompting]
+steps = [{ kind = "voice_repeat", after_ms = 2000 }, { kind = "model_face", after_ms = 4000 }]
+[levels.adaptive]
+up_after = 2
+down_after = 2
+threshold_min = 0.5
+threshold_max = 0.7
+hold_min_ms = 300
+hold_max_ms = 700
+threshold_step = 0.1
+hold_step_ms = 200
+
+[[levels]]
+id = "two"
+title = { en = "Two", zh-CN = "二" }
+mode = "story"
+targets = ["surprised"]
+trials = 3
+threshold = 0.6
+hold_ms = 500
+time_limit_ms = 5000
+[[levels.scenes]]
+target = "surprised"
+text = { en = "A box opens!", zh-CN = "盒子打开了！" }
+picture = "box"
+[[levels.scenes]]
+target = "surprised"
+text = { en = "A rainbow!", zh-CN = "彩虹！" }
+"""
+
+
+def level_set(**session_changes: int) -> LevelSet:
+    loaded, errors = check_level_text(SET, "test.toml")
+    assert loaded is not None, errors
+    if session_changes:
+        loaded = dataclasses.replace(
+            loaded, session=dataclasses.replace(loaded.session, **session_changes))
+    return loaded
+
+
+def started(**session_changes: int) -> tuple[Session, Clock, Feeder]:
+    session = Session(level_set(**session_changes), random.Random(7))
+    clock = Clock()
+    feeder = Feeder(session, clock)
+    feeder.events += session.start(clock.now)
+    return session, clock, feeder
+
+
+def succeed(feeder: Feeder) -> None:
+    feeder.feed(0.9, 800)   # holds of up to 700 ms
+    feeder.idle(1040)       # the calm gap
+
+
+def test_a_session_runs_every_level_in_order_and_records_every_trial() -> None:
+    session, _, feeder = started()
+    for _ in range(7):
+        succeed(feeder)
+    assert session.state is SessionState.ENDED
+    assert session.end_reason is EndReason.COMPLETE
+    levels = of_type(feeder.events, LevelStarted)
+    assert [lv.level_id for lv in levels] == ["one", "two"]
+    prompts = of_type(feeder.events, PromptShown)
+    assert [p.target for p in prompts] == [Expression.HAPPY, Expression.SAD] * 2 + [
+        Expression.SURPRISED] * 3
+    assert [p.trial_index for p in prompts] == list(range(7))
+    records = [e.record for e in of_type(feeder.events, TrialRecorded)]
+    assert records == session.records and len(records) == 7
+    assert [r.trial_index for r in records] == list(range(7))
+    assert all(r.outcome is TrialOutcome.SUCCESS for r in records)
+    ended = of_type(feeder.events, SessionEnded)
+    assert len(ended) == 1 and ended[0].trials_recorded == 7
+
+
+def test_story_trials_carry_their_scene_in_turn() -> None:
+    session, _, feeder = started()
+    for _ in range(7):
+        succeed(feeder)
+    story = [p for p in of_type(feeder.events, PromptShown) if p.mode == "story"]
+    assert [p.prompt_text["en"] for p in story if p.prompt_text] == [
+        "A box opens!", "A rainbow!", "A box opens!"]
+    assert [p.scene_picture for p in story] == ["box", "", "box"]
+
+
+def test_independent_successes_make_it_harder_within_bounds() -> None:
+    session, _, feeder = started()
+    for _ in range(4):
+        succeed(feeder)
+    changes = of_type(feeder.events, DifficultyChanged)
+    # up one step after two independent successes; at the bounds it moves no further
+    assert [(c.direction, c.threshold, c.hold_ms) for c in changes] == [("harder", 0.7, 700)]
+    prompts = of_type(feeder.events, PromptShown)
+    assert [(p.threshold, p.hold_ms) for p in prompts[:4]] == [
+        (0.6, 500), (0.6, 500), (0.7, 700), (0.7, 700)]
+
+
+def test_timeouts_make_it_easier_bring_help_earlier_and_suggest_a_break() -> None:
+    session, _, feeder = started()
+    feeder.feed(0.1, 5040)
+    feeder.idle(1040)
+    feeder.feed(0.1, 5040)
+    assert of_type(feeder.events, BreakSuggested)[0].reason == "timeouts"
+    feeder.idle(1040)
+    change = of_type(feeder.events, DifficultyChanged)[0]
+    assert (change.direction, change.threshold, change.hold_ms) == ("easier", 0.5, 300)
+    prompts = of_type(feeder.events, PromptShown)
+    assert [p.prompt_level for p in prompts] == [0, 1, 2]   # help comes earlier next time
+    assert [r.outcome for r in session.records] == [TrialOutcome.TIMEOUT] * 2
+
+
+def test_differential_reinforcement_in_a_session() -> None:
+    session, _, feeder = started()
+    succeed(feeder)                      # independent
+    feeder.feed(0.1, 2040)               # voice_repeat appears at 2000
+    feeder.feed(0.9, 600)
+    rewards = [s.reward for s in of_type(feeder.events, Succeeded)]
+    assert rewards == [3, 1]
+
+
+def test_accept_and_reject_in_the_gap_change_the_record() -> None:
+    session, clock, feeder = started()
+    feeder.feed(0.1, 5040)                          # timeout
+    feeder.events += session.accept(clock.tick(100), "she did smile")
+    feeder.idle(1040)
+    feeder.feed(0.9, 600)                           # success
+    feeder.events += session.reject(clock.tick(100), "that was a yawn")
+    feeder.idle(1040)
+    first, second = session.records
+    assert (first.success, first.machine_success, first.override) == (True, False,
+                                                                      Override.ACCEPT)
+    assert first.override_note == "she did smile"
+    assert (second.success, second.machine_success, second.override) == (False, True,
+                                                                         Override.REJECT)
+
+
+def test_accept_during_a_trial_ends_it_as_a_success() -> None:
+    session, clock, feeder = started()
+    feeder.feed(0.2, 400)
+    feeder.events += session.accept(clock.tick(40))
+    assert session.state is SessionState.BETWEEN
+    assert of_type(feeder.events, Succeeded)
+
+
+def test_commands_that_do_not_apply_are_ignored_with_a_reason() -> None:
+    session, clock, feeder = started()
+    events = session.reject(clock.tick(40))
+    assert isinstance(events[0], CommandIgnored) and events[0].command == "reject"
+    assert isinstance(session.resume(clock.tick(40))[0], CommandIgnored)
+    succeed_half = session.skip(clock.tick(40))
+    assert session.state is SessionState.BETWEEN and succeed_half
+    assert isinstance(session.skip(clock.tick(40))[0], CommandIgnored)
+    assert isinstance(session.accept(clock.tick(40))[0], CommandIgnored)
+
+
+def test_skip_records_a_skipped_trial_without_changing_difficulty() -> None:
+    session, clock, feeder = started()
+    feeder.events += session.skip(clock.tick(40))
+    feeder.idle(1040)
+    assert session.records[0].outcome is TrialOutcome.SKIPPED
+    assert not of_type(feeder.events, DifficultyChanged)
+
+
+def test_pause_in_the_gap_stops_the_gap_and_the_session_clock() -> None:
+    session, clock, feeder = started()
+    feeder.feed(0.9, 600)
+    session.pause(clock.tick(40))
+    active = session.active_ms(clock.now)
+    feeder.idle(60_000)
+    assert session.active_ms(clock.now) == active
+    assert session.state is SessionState.BETWEEN
+    session.resume(clock.tick(40))
+    feeder.idle(1040)
+    assert session.state is SessionState.TRIAL
+
+
+def test_time_cap_ends_the_session_after_the_running_trial() -> None:
+    session, clock, feeder = started(time_cap_ms=15_000)
+    feeder.feed(0.1, 20_000)   # three 5 s timeouts with 1 s gaps; the cap passes in the third
+    feeder.idle(2000)
+    assert session.state is SessionState.ENDED
+    assert session.end_reason is EndReason.TIME_CAP
+    assert [r.outcome for r in session.records] == [TrialOutcome.TIMEOUT] * 3
+    third = session.records[2]
+    assert third.ended_ms - third.started_ms >= 5000   # it was not cut short
+    assert of_type(feeder.events, SessionEnded)[0].active_ms >= 15_000
+
+
+def test_paused_time_does_not_count_towards_the_time_cap() -> None:
+    session, clock, feeder = started(time_cap_ms=60_000, away_end_ms=1_000_000)
+    feeder.feed(0.0, 120_000, NO_FACE)
+    assert session.state is SessionState.TRIAL
+    assert session.active_ms(clock.now) < 1000
+
+
+def test_break_suggested_after_active_time() -> None:
+    session, _, feeder = started(break_every_ms=3000)
+    succeed(feeder)
+    succeed(feeder)
+    succeed(feeder)
+    breaks = of_type(feeder.events, BreakSuggested)
+    assert breaks and breaks[0].reason == "time" and breaks[0].phrase_key == "break.suggest"
+
+
+def test_end_records_the_running_trial_as_ended() -> None:
+    session, clock, feeder = started()
+    succeed(feeder)
+    feeder.feed(0.2, 400)
+    feeder.events += session.end(clock.tick(40))
+    assert session.state is SessionState.ENDED and session.end_reason is EndReason.ENDED
+    assert [r.outcome for r in session.records] == [TrialOutcome.SUCCESS, TrialOutcome.ENDED]
+    assert session.update(None, clock.tick(40)) == []
+
+
+def test_a_child_who_leaves_ends_the_session() -> None:
+    session, _, feeder = started(away_end_ms=20_000)
+    feeder.feed(0.0, 21_000, NO_FACE)
+    assert session.end_reason is EndReason.CHILD_AWAY
+    assert session.records[0].outcome is TrialOutcome.ENDED
+
+
+def test_only_the_chosen_levels_are_played() -> None:
+    session = Session(level_set(), random.Random(1), level_ids=["two"])
+    assert [lv.id for lv in session.levels] == ["two"]
+    with pytest.raises(KeyError):
+        Session(level_set(), random.Random(1), level_ids=["nope"])
+
+
+def test_the_same_seed_gives_the_same_session() -> None:
+    shipped = load_level_set(LEVELS_DIR / "six-feelings.toml")
+
+    def targets(seed: int) -> list[Expression]:
+        session = Session(shipped, random.Random(seed))
+        clock = Clock()
+        feeder = Feeder(session, clock)
+        feeder.events += session.start(clock.now)
+        for _ in range(24):
+            feeder.events += session.skip(clock.tick(40))
+            feeder.idle(2040)
+        return [p.target for p in of_type(feeder.events, PromptShown)]
+
+    assert targets(3) == targets(3)
+    assert len(targets(3)) == 24
+
+
+@pytest.mark.parametrize("path", sorted(LEVELS_DIR.glob("*.toml")), ids=lambda p: p.name)
+def test_every_shipped_set_plays_to_the_end(path) -> None:  # type: ignore[no-untyped-def]
+    session = Session(load_level_set(path), random.Random(0))
+    clock = Clock()
+    feeder = Feeder(session, clock)
+    feeder.events += session.start(clock.now)
+    while session.state is not SessionState.ENDED:
+        feeder.feed(0.95, 3000)
+        feeder.idle(3040)
+    assert session.end_reason is EndReason.COMPLETE
+    assert len(session.records) == sum(level.trials for level in session.levels)
