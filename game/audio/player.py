@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 import pygame.mixer
 import pygame.sndarray
 
+from game.audio.decoded import decoded_path, write_pcm_wav
 from game.audio.effects import calm_music, synthesize_all
 
 logger = logging.getLogger(__name__)
@@ -25,20 +27,32 @@ QUIET_FACTOR = 0.4  # quiet mode: voice and effects at 40 %, no music
 _VOICE_CHANNEL = 0
 _MUSIC_CHANNEL = 1
 _TOTAL_CHANNELS = 8
+_MEMORY_SOUNDS = 48  # decoded voice phrases kept in memory (about 100 kB each)
+
+# The format the game's sounds are made for: every recording and effect is mono and
+# 16-22 kHz, so a 22050 Hz mono mixer plays them without any resampling work.
+MIXER_FORMAT: dict[str, int] = {"frequency": 22050, "size": -16, "channels": 1, "buffer": 1024}
+
+
+def _init_in_format() -> None:
+    fmt = MIXER_FORMAT
+    pygame.mixer.init(frequency=fmt["frequency"], size=fmt["size"], channels=fmt["channels"],
+                      buffer=fmt["buffer"])
 
 
 def start_mixer() -> bool:
-    """Make sure pygame.mixer runs; fall back to the dummy driver. True when it runs."""
+    """Make sure pygame.mixer runs (in MIXER_FORMAT if we start it); fall back to SDL's
+    dummy driver. True when it runs."""
     if pygame.mixer.get_init():
         return True
     try:
-        pygame.mixer.init()
+        _init_in_format()
         return True
     except pygame.error as exc:
         logger.info("no sound device (%s); using SDL's silent dummy audio driver", exc)
     os.environ["SDL_AUDIODRIVER"] = "dummy"
     try:
-        pygame.mixer.init()
+        _init_in_format()
         return True
     except pygame.error as exc:
         logger.warning("sound is unavailable, playing on silently: %s", exc)
@@ -48,8 +62,10 @@ def start_mixer() -> bool:
 class Player:
     """The three channels and their volumes. Every method is safe to call from any thread."""
 
-    def __init__(self, init_mixer: bool = True) -> None:
+    def __init__(self, init_mixer: bool = True, decoded_dir: Path | None = None) -> None:
         self._lock = threading.RLock()
+        self._decoded_dir = decoded_dir
+        self._sounds: OrderedDict[Path, pygame.mixer.Sound] = OrderedDict()
         self._volumes = {"voice": 0.8, "effects": 0.5, "music": 0.3}
         self._muted = False
         self._quiet = False
@@ -71,6 +87,43 @@ class Player:
         except (pygame.error, ValueError) as exc:
             logger.warning("sound effects unavailable: %s", exc)
             self._effects = {}
+
+    @property
+    def mixer_format(self) -> tuple[int, int, int] | None:
+        """(frequency, size, channels) of the running mixer, or None."""
+        init = pygame.mixer.get_init()
+        return (int(init[0]), int(init[1]), int(init[2])) if init else None
+
+    @property
+    def decoded_dir(self) -> Path | None:
+        """Where decoded voice copies are kept (None: 16-bit mixer not running, or no dir)."""
+        fmt = self.mixer_format
+        return self._decoded_dir if fmt is not None and abs(fmt[1]) == 16 else None
+
+    def load_voice(self, path: Path) -> pygame.mixer.Sound:
+        """The Sound of a recording: from memory, from its decoded copy, or decoded now
+        (then its decoded copy is written so the next run loads it in ~0.1 ms)."""
+        sound = self._sounds.get(path)
+        if sound is not None:
+            self._sounds.move_to_end(path)
+            return sound
+        fmt = self.mixer_format
+        fast = None
+        if fmt is not None and self.decoded_dir is not None and path.suffix != ".wav":
+            fast = decoded_path(self.decoded_dir, path, fmt[0], fmt[2])
+        if fast is not None and fast.is_file():
+            sound = pygame.mixer.Sound(str(fast))
+        else:
+            sound = pygame.mixer.Sound(str(path))
+            if fast is not None and fmt is not None:
+                try:
+                    write_pcm_wav(fast, sound.get_raw(), fmt[0], fmt[2])
+                except OSError as exc:
+                    logger.debug("cannot keep decoded %s: %s", path, exc)
+        self._sounds[path] = sound
+        while len(self._sounds) > _MEMORY_SOUNDS:
+            self._sounds.popitem(last=False)
+        return sound
 
     @property
     def rate(self) -> int:
@@ -147,8 +200,8 @@ class Player:
         if self._voice is None or self.effective_volume("voice") == 0.0:
             return False
         try:
-            sound = pygame.mixer.Sound(str(path))  # decoding happens on the caller's thread
-        except (pygame.error, FileNotFoundError) as exc:
+            sound = self.load_voice(path)  # any decoding happens on the caller's thread
+        except (pygame.error, OSError) as exc:
             logger.warning("cannot play %s: %s", path, exc)
             return False
         with self._lock:

@@ -152,3 +152,27 @@ def test_real_engine_end_to_end(tmp_path: Path, empty_pack: Path) -> None:
         results = audio.speech_results()
         assert [r.source for r in results] == ["rendered", "cache"]
         assert results[0].path is not None and results[0].path.stat().st_size > 10_000
+
+
+def test_pack_recordings_are_decoded_once_and_kept(tmp_path: Path) -> None:
+    """The first play decodes the OGG and keeps a mixer-format WAV; the next run uses it."""
+    with AudioSystem(cache_dir=tmp_path, engine_factory=None) as audio:
+        path = audio.pack.lookup("en", phrases.text("try_another", "en"))
+        assert path is not None
+        first = audio.player.load_voice(path)
+        decoded = list((tmp_path / "decoded").glob("*.wav"))
+        assert len(decoded) == 1
+        assert audio.player.load_voice(path) is first  # kept in memory
+    with AudioSystem(cache_dir=tmp_path, engine_factory=None) as audio:
+        again = audio.player.load_voice(path)
+        assert again.get_raw() == first.get_raw()
+        assert len(list((tmp_path / "decoded").glob("*.wav"))) == 1
+
+
+def test_warm_up_decodes_a_whole_language_in_a_child_process(tmp_path: Path) -> None:
+    with AudioSystem(cache_dir=tmp_path, engine_factory=None) as audio:
+        assert audio.warm_up("zh-CN")
+        assert audio.wait_warm_up(120)
+        decoded = list((tmp_path / "decoded").glob("*.wav"))
+        assert len(decoded) == len(audio.pack.texts("zh-CN"))
+        assert not audio.warm_up("zh-CN")  # nothing left to do
