@@ -138,11 +138,12 @@ def _check_level(checker: Checker, raw: dict[str, Any], level: dict[str, Any], i
             and rewards["prompted"] > rewards["independent"]):
         checker.error((*here, "rewards", "prompted"), str(rewards["prompted"]),
                       f"at most rewards.independent ({rewards['independent']})")
-    _check_adaptive(checker, level, here)
+    _check_adaptive(checker, raw, level, here)
     _check_steps(checker, raw, level, here)
 
 
-def _check_adaptive(checker: Checker, level: dict[str, Any], here: tuple[str, int]) -> None:
+def _check_adaptive(checker: Checker, raw: dict[str, Any], level: dict[str, Any],
+                    here: tuple[str, int]) -> None:
     ad = level["adaptive"]
     if not _ok(ad):
         return
@@ -155,7 +156,8 @@ def _check_adaptive(checker: Checker, level: dict[str, Any], here: tuple[str, in
             checker.error((*here, "adaptive", low), show(ad[low]),
                           f"at most adaptive.{high} ({show(ad[high])})")
         elif ad["enabled"] is True and _ok(level[name]) and not ad[low] <= level[name] <= ad[high]:
-            checker.error((*here, name), show(level[name]),
+            default = "" if name in raw else " (the default)"
+            checker.error((*here, name), show(level[name]) + default,
                           f"from adaptive.{low} ({show(ad[low])}) to adaptive.{high} "
                           f"({show(ad[high])}) when adaptive difficulty is on")
 

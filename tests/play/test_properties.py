@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from hypothesis import given, settings
@@ -190,4 +191,4 @@ def test_balanced_order_is_even_and_never_repeats_a_target_back_to_back(
     counts = [seq.count(t) for t in targets]
     assert max(counts) - min(counts) <= 1
     if len(targets) > 1:
-        assert all(a is not b for a, b in zip(seq, seq[1:], strict=False))
+        assert all(a is not b for a, b in itertools.pairwise(seq))

@@ -119,7 +119,7 @@ def test_a_session_runs_every_level_in_order_and_records_every_trial() -> None:
 
 
 def test_story_trials_carry_their_scene_in_turn() -> None:
-    session, _, feeder = started()
+    _session, _, feeder = started()
     for _ in range(7):
         succeed(feeder)
     story = [p for p in of_type(feeder.events, PromptShown) if p.mode == "story"]
@@ -129,7 +129,7 @@ def test_story_trials_carry_their_scene_in_turn() -> None:
 
 
 def test_independent_successes_make_it_harder_within_bounds() -> None:
-    session, _, feeder = started()
+    _session, _, feeder = started()
     for _ in range(4):
         succeed(feeder)
     changes = of_type(feeder.events, DifficultyChanged)
@@ -155,7 +155,7 @@ def test_timeouts_make_it_easier_bring_help_earlier_and_suggest_a_break() -> Non
 
 
 def test_differential_reinforcement_in_a_session() -> None:
-    session, _, feeder = started()
+    _session, _, feeder = started()
     succeed(feeder)                      # independent
     feeder.feed(0.1, 2040)               # voice_repeat appears at 2000
     feeder.feed(0.9, 600)
@@ -188,7 +188,7 @@ def test_accept_during_a_trial_ends_it_as_a_success() -> None:
 
 
 def test_commands_that_do_not_apply_are_ignored_with_a_reason() -> None:
-    session, clock, feeder = started()
+    session, clock, _feeder = started()
     events = session.reject(clock.tick(40))
     assert isinstance(events[0], CommandIgnored) and events[0].command == "reject"
     assert isinstance(session.resume(clock.tick(40))[0], CommandIgnored)
@@ -220,7 +220,7 @@ def test_pause_in_the_gap_stops_the_gap_and_the_session_clock() -> None:
 
 
 def test_time_cap_ends_the_session_after_the_running_trial() -> None:
-    session, clock, feeder = started(time_cap_ms=15_000)
+    session, _clock, feeder = started(time_cap_ms=15_000)
     feeder.feed(0.1, 20_000)   # three 5 s timeouts with 1 s gaps; the cap passes in the third
     feeder.idle(2000)
     assert session.state is SessionState.ENDED
@@ -239,7 +239,7 @@ def test_paused_time_does_not_count_towards_the_time_cap() -> None:
 
 
 def test_break_suggested_after_active_time() -> None:
-    session, _, feeder = started(break_every_ms=3000)
+    _session, _, feeder = started(break_every_ms=3000)
     succeed(feeder)
     succeed(feeder)
     succeed(feeder)

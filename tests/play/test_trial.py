@@ -213,7 +213,7 @@ def test_commands_end_the_trial_from_attempt_and_holding(start: TrialState, comm
 
 
 def test_a_paused_trial_never_times_out_however_long_the_pause() -> None:
-    trial, clock, feeder = make(away_end_ms=600_000)
+    trial, _clock, feeder = make(away_end_ms=600_000)
     feeder.feed(0.0, 100_000, NO_FACE)
     assert trial.state is S.PAUSED
     assert not of_type(feeder.events, TimedOut)
@@ -222,7 +222,7 @@ def test_a_paused_trial_never_times_out_however_long_the_pause() -> None:
 # -- success, hold and threshold ---------------------------------------------------------
 
 def test_success_needs_the_full_hold_on_a_reading_at_or_above_threshold() -> None:
-    trial, clock, feeder = make(hold_ms=1000)
+    trial, _clock, feeder = make(hold_ms=1000)
     feeder.feed(0.6, 960)   # exactly at threshold counts; 24 frames = 920 ms held
     assert trial.state is S.HOLDING
     feeder.feed(0.6, 80)
@@ -252,7 +252,7 @@ def test_zero_hold_succeeds_on_the_first_crossing() -> None:
 
 
 def test_gauge_reports_every_trusted_score_with_the_threshold() -> None:
-    trial, _, feeder = make()
+    _trial, _, feeder = make()
     feeder.feed(0.3, 120)
     gauges = of_type(feeder.events, GaugeChanged)
     assert [(g.score, g.threshold) for g in gauges] == [(0.3, 0.6)] * 3
@@ -301,7 +301,7 @@ def test_no_face_pause_is_not_charged_to_the_time_limit() -> None:
 
 
 def test_head_turned_pauses_with_its_own_phrase() -> None:
-    trial, _, feeder = make()
+    _trial, _, feeder = make()
     feeder.feed(0.0, 600, HEAD_TURNED)
     paused = of_type(feeder.events, Paused)[0]
     assert paused.reason is PauseReason.UNTRUSTED
@@ -310,7 +310,7 @@ def test_head_turned_pauses_with_its_own_phrase() -> None:
 
 
 def test_untrusted_for_less_than_pause_after_does_not_pause() -> None:
-    trial, _, feeder = make(pause_after_ms=500)
+    _trial, _, feeder = make(pause_after_ms=500)
     feeder.feed(0.0, 400, NO_FACE)
     feeder.feed(0.3, 40)
     feeder.feed(0.0, 400, NO_FACE)
@@ -367,7 +367,7 @@ def test_an_automatic_pause_of_away_end_ms_ends_the_trial() -> None:
 
 
 def test_latency_excludes_paused_time() -> None:
-    trial, clock, feeder = make()
+    trial, _clock, feeder = make()
     feeder.feed(0.1, 1000)
     feeder.feed(0.0, 10_000, NO_FACE)
     feeder.feed(0.1, 1000)
@@ -433,7 +433,7 @@ def test_lowered_threshold_lets_a_weaker_face_succeed() -> None:
 
 
 def test_start_level_shows_the_first_steps_with_the_prompt() -> None:
-    trial, _, feeder = make(steps=LADDER, start_level=4)
+    _trial, _, feeder = make(steps=LADDER, start_level=4)
     shown = of_type(feeder.events, PromptShown)[0]
     assert shown.prompt_level == 4 and shown.threshold == pytest.approx(0.4)
     assert shown.prompt_key == "prompt.show_me.happy"
@@ -530,7 +530,7 @@ def test_record_fills_every_field() -> None:
 def test_record_round_trips_through_plain_values() -> None:
     from game.play.trial_record import TrialRecord
 
-    trial, clock, feeder = make(steps=LADDER, start_level=3)
+    trial, _clock, feeder = make(steps=LADDER, start_level=3)
     feeder.feed(0.8, 1200, hint=HintKey.SMILE_WIDER)
     record = trial.record(0)
     assert record.hints_given == ("smile_wider",)
