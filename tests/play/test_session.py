@@ -299,3 +299,29 @@ def test_every_shipped_set_plays_to_the_end(path) -> None:  # type: ignore[no-un
         feeder.idle(3040)
     assert session.end_reason is EndReason.COMPLETE
     assert len(session.records) == sum(level.trials for level in session.levels)
+
+
+def _prompt_levels_with_successes(shipped: LevelSet, trials: int) -> list[int]:
+    session = Session(shipped, random.Random(0), level_ids=[shipped.levels[0].id])
+    clock = Clock()
+    feeder = Feeder(session, clock)
+    feeder.events += session.start(clock.now)
+    for _ in range(trials):
+        feeder.feed(0.95, 1500)
+        feeder.idle(3040)
+    return [p.prompt_level for p in of_type(feeder.events, PromptShown)][:trials]
+
+
+def test_most_to_least_fades_help_after_each_success() -> None:
+    shipped = load_level_set(LEVELS_DIR / "first-faces.toml")
+    assert shipped.levels[0].prompting.direction == "most_to_least"
+    assert _prompt_levels_with_successes(shipped, 5) == [3, 2, 1, 0, 0]
+
+
+def test_errorless_keeps_every_step_showing() -> None:
+    shipped = load_level_set(LEVELS_DIR / "first-faces.toml")
+    level = shipped.levels[0]
+    errorless = dataclasses.replace(level, prompting=dataclasses.replace(
+        level.prompting, errorless=True))
+    shipped = dataclasses.replace(shipped, levels=(errorless,))
+    assert _prompt_levels_with_successes(shipped, 4) == [3, 3, 3, 3]
