@@ -541,3 +541,18 @@ def test_record_before_the_end_is_an_error() -> None:
     trial, _, _ = make()
     with pytest.raises(RuntimeError):
         trial.record(0)
+
+
+def test_the_vision_engines_reading_drives_a_trial() -> None:
+    from game.vision.records import ExpressionReading
+
+    trial, clock, _ = make(hold_ms=80)
+    events = []
+    for t in range(1, 5):
+        reading = ExpressionReading(t_ms=t, probabilities={Expression.HAPPY: 0.9},
+                                    target=Expression.HAPPY, target_score=0.8,
+                                    hint=HintKey.SMILE_WIDER)
+        events += trial.update(reading, clock.tick(40))
+    lost = ExpressionReading.untrusted(9, frozenset({QualityFlag.NO_FACE}))
+    assert not lost.trusted and not lost.face_present
+    assert trial.state is S.SUCCESS and of_type(events, Succeeded)
