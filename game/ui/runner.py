@@ -62,6 +62,15 @@ def session_factory(level_set: Any, seed: int) -> Any:
     return make
 
 
+def warm_fonts(theme: Any) -> None:
+    """Load every font size the scenes use now, so no frame stalls on a first use."""
+    from game.ui.fonts import get_font
+
+    for size in ("small", "body", "title", "huge", 96):
+        for bold in (False, True):
+            get_font(theme.text_px(size), bold)
+
+
 def _open_audio(settings: SensorySettings, headless: bool) -> Any:
     """The audio system; headless runs use the voice pack only (no live speech engine)."""
     try:
@@ -96,6 +105,7 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
     try:
         surface = init_display(WINDOW_SIZE, options.headless)
         init_gamepads()
+        warm_fonts(theme_for(settings))
         audio = _open_audio(settings, options.headless)
         ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                           audio=audio, store=store, pipeline=pipeline, level_set=level_set,

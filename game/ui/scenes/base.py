@@ -17,6 +17,8 @@ from game import phrases
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.scene_stack import Scene
+from game.ui.theme import Theme
+from game.ui.widgets import draw_button
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +78,18 @@ def wrap_text(font: pygame.font.Font, text: str, max_width: int) -> list[str]:
     return lines
 
 
+_NO_LINE_START = frozenset("，。！？、；：）」』”’》!?,.;:)…")
+
+
 def _tokens(text: str) -> list[str]:
-    """Words with their trailing space; each CJK character is a token of its own."""
+    """Words with their trailing space; each CJK character is a token of its own, except
+    that closing punctuation stays with the character before it (never starts a line)."""
     tokens: list[str] = []
     word = ""
     for ch in text:
-        if ord(ch) >= 0x2E80:  # CJK and full-width: may break between any two characters
+        if ch in _NO_LINE_START and not word and tokens:
+            tokens[-1] += ch
+        elif ord(ch) >= 0x2E80:  # CJK and full-width: may break between any two characters
             if word:
                 tokens.append(word)
                 word = ""
@@ -133,27 +141,6 @@ def draw_text_left(
     return surface.blit(image, topleft)
 
 
-def draw_card(
-    surface: pygame.Surface, rect: pygame.Rect, fill: tuple[int, int, int],
-    outline: tuple[int, int, int], radius: int = 24,
-) -> None:
-    """A rounded card with a soft outline."""
-    pygame.draw.rect(surface, fill, rect, border_radius=radius)
-    pygame.draw.rect(surface, outline, rect, width=2, border_radius=radius)
-
-
-def draw_button(
-    surface: pygame.Surface, rect: pygame.Rect, label: str, font: pygame.font.Font,
-    palette: Any, focused: bool,
-) -> None:
-    """A large rounded button; the focused one is filled with the accent colour."""
-    fill = palette.accent if focused else palette.surface
-    text_color = palette.accent_text if focused else palette.text
-    pygame.draw.rect(surface, fill, rect, border_radius=rect.height // 2)
-    pygame.draw.rect(surface, palette.outline, rect, width=2, border_radius=rect.height // 2)
-    draw_text(surface, label, font, text_color, rect.center, max_width=rect.width - 24)
-
-
 class Menu:
     """A vertical list of large buttons chosen with arrows, gamepad or a tap (UI state only)."""
 
@@ -176,6 +163,6 @@ class Menu:
                 return i
         return None
 
-    def draw(self, surface: pygame.Surface, font: pygame.font.Font, palette: Any) -> None:
+    def draw(self, surface: pygame.Surface, theme: Theme, size: str = "title") -> None:
         for i, (label, rect) in enumerate(zip(self.labels, self.rects, strict=True)):
-            draw_button(surface, rect, label, font, palette, i == self.focus)
+            draw_button(surface, rect, label, theme, focused=i == self.focus, size=size)

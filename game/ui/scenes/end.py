@@ -8,8 +8,8 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_card, draw_text
-from game.ui.scenes.reward import star_points
+from game.ui.scenes.base import GameScene, draw_text
+from game.ui.widgets import draw_card, star_points
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class EndScene(GameScene):
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(900, w - 80), h - 160)
         card.center = (w // 2, h // 2)
-        draw_card(surface, card, p.surface, p.outline)
+        draw_card(surface, card, self.ctx.theme)
         draw_text(surface, self.t("session_end"), self.font("title", bold=True), p.text,
                   (w // 2, card.top + 110), max_width=card.width - 100)
         shown = min(self.stars, 10)

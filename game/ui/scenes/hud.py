@@ -9,16 +9,16 @@ above the threshold, and the hold bar beneath fills while the child holds the fa
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import pygame
 
 from game.expressions import Expression, HintKey
-from game.ui.scenes.base import draw_card, draw_text
-from game.ui.scenes.reward import star_points
+from game.ui import widgets
+from game.ui.avatar_params import NEUTRAL_FACE, AvatarFace, hint_visual
 from game.ui.theme import Theme
+from game.ui.widgets import draw_card
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class TrialView:
         active: a trial is running (False between trials).
         level_id: the level being played.
         stars: stars collected this session.
+        mirror: the avatar pose mirroring the child (kept across scenes, so it never jumps).
     """
 
     mode: str = "mimic"
@@ -60,6 +61,7 @@ class TrialView:
     active: bool = False
     level_id: str = ""
     stars: int = 0
+    mirror: AvatarFace = NEUTRAL_FACE
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -69,33 +71,12 @@ class TrialView:
         return max(0.0, min(1.0, self.hold_ms / self.hold_required_ms))
 
 
-def draw_gauge(surface: pygame.Surface, rect: pygame.Rect, view: TrialView, theme: Theme,
-               label: str = "") -> None:
-    """A horizontal gauge of the live score, the threshold marker and the hold bar under it."""
-    p = theme.palette
-    draw_card(surface, rect.inflate(24, 24), p.surface, p.outline, radius=22)
-    track = pygame.Rect(rect.left, rect.top, rect.width, round(rect.height * 0.58))
-    radius = track.height // 2
-    pygame.draw.rect(surface, p.surface_alt, track, border_radius=radius)
-    reached = view.score >= view.threshold and view.active
-    fill_w = round(track.width * max(0.0, min(1.0, view.score)))
-    if fill_w > 0:
-        fill = pygame.Rect(track.left, track.top, max(fill_w, track.height), track.height)
-        pygame.draw.rect(surface, p.success if reached else p.progress, fill,
-                         border_radius=radius)
-    mark_x = track.left + round(track.width * view.threshold)
-    pygame.draw.line(surface, p.threshold, (mark_x, track.top - 8),
-                     (mark_x, track.bottom + 8), width=4)
-    star_center = (mark_x, track.top - 20)
-    pygame.draw.polygon(surface, p.star, star_points(star_center, 14))
-    pygame.draw.polygon(surface, p.star_outline, star_points(star_center, 14), width=2)
-    hold = pygame.Rect(rect.left, track.bottom + 12, rect.width, rect.bottom - track.bottom - 12)
-    pygame.draw.rect(surface, p.surface_alt, hold, border_radius=hold.height // 2)
-    hold_w = round(hold.width * view.hold_fraction)
-    if hold_w > 0:
-        pygame.draw.rect(surface, p.success,
-                         pygame.Rect(hold.left, hold.top, max(hold_w, hold.height), hold.height),
-                         border_radius=hold.height // 2)
+def draw_trial_gauge(surface: pygame.Surface, rect: pygame.Rect, view: TrialView,
+                     theme: Theme) -> None:
+    """The live score gauge (threshold star, hold bar beneath) on its card."""
+    draw_card(surface, rect.inflate(28, 28), theme, radius=22)
+    widgets.draw_gauge(surface, rect, view.score, view.threshold, theme,
+                       hold=view.hold_fraction, active=view.active)
 
 
 def draw_trial_dots(surface: pygame.Surface, topleft: tuple[int, int], view: TrialView,
@@ -114,33 +95,8 @@ def draw_trial_dots(surface: pygame.Surface, topleft: tuple[int, int], view: Tri
             pygame.draw.circle(surface, p.outline, center, 9, width=2)
 
 
-def draw_timer(surface: pygame.Surface, center: tuple[int, int], remaining_fraction: float,
-               theme: Theme) -> None:
-    """A gentle session timer: a soft pie that empties, no numbers, no ticking."""
-    p = theme.palette
-    radius = 22
-    pygame.draw.circle(surface, p.surface_alt, center, radius)
-    frac = max(0.0, min(1.0, remaining_fraction))
-    if frac > 0.0:
-        points: list[tuple[float, float]] = [center]
-        steps = max(2, round(40 * frac))
-        for i in range(steps + 1):
-            angle = -math.pi / 2 + 2 * math.pi * frac * i / steps
-            points.append((center[0] + radius * math.cos(angle),
-                           center[1] + radius * math.sin(angle)))
-        if len(points) >= 3:
-            pygame.draw.polygon(surface, p.progress, points)
-    pygame.draw.circle(surface, p.outline, center, radius, width=2)
-
-
-def draw_hint_text(surface: pygame.Surface, text: str, center: tuple[int, int], width: int,
-                   font: pygame.font.Font, theme: Theme) -> None:
-    """The hint's short text in a soft bubble (nothing when `text` is empty)."""
-    if not text:
-        return
-    p = theme.palette
-    lines_h = font.get_linesize() * (2 if font.size(text)[0] > width - 40 else 1)
-    bubble = pygame.Rect(0, 0, width, lines_h + 28)
-    bubble.center = center
-    draw_card(surface, bubble, p.surface, p.highlight, radius=20)
-    draw_text(surface, text, font, p.text, bubble.center, max_width=width - 40)
+def draw_hint(surface: pygame.Surface, rect: pygame.Rect, view: TrialView, text: str,
+              theme: Theme) -> None:
+    """The hint bubble: the face part's picture, its arrow and the short text."""
+    part, arrow = hint_visual(view.hint)
+    widgets.draw_hint_bubble(surface, rect, text, theme, part=part, arrow=arrow)

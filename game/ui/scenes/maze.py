@@ -18,11 +18,10 @@ from game.ui.avatar import draw_avatar
 from game.ui.avatar_params import NEUTRAL_FACE, face_for, hint_visual
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import draw_card
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze_grid import Maze, generate_maze
-from game.ui.scenes.reward import star_points
 from game.ui.scenes.trial import TrialScene
+from game.ui.widgets import draw_card, star_points
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +107,7 @@ class MazeScene(TrialScene):
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette
         grid, cell = self._grid()
-        draw_card(surface, grid.inflate(16, 16), p.surface, p.outline, radius=16)
+        draw_card(surface, grid.inflate(16, 16), self.ctx.theme, radius=16)
         maze = self.maze
         wall = max(3, cell // 12)
         if self.show_path:

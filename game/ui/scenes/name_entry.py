@@ -9,7 +9,8 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_card, draw_text
+from game.ui.scenes.base import GameScene, draw_text
+from game.ui.widgets import draw_card
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class NameEntryScene(GameScene):
                   (w // 2, 120))
         box = pygame.Rect(0, 0, 640, 90)
         box.center = (w // 2, h // 2)
-        draw_card(surface, box, p.surface, p.accent, radius=18)
+        draw_card(surface, box, self.ctx.theme, focused=True, radius=18)
         draw_text(surface, self.text + "|", self.font("title"), p.text, box.center)
         draw_text(surface, self.t("ui.profile.name"), self.font("body"), p.text_muted,
                   (w // 2, box.top - 40))

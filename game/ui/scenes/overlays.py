@@ -8,7 +8,6 @@ when the rules engine says play resumed; a manual pause is resumed with the paus
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,8 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_card, draw_text, draw_text_left
+from game.ui.scenes.base import GameScene, draw_text, draw_text_left
+from game.ui.widgets import draw_cant_see_you, draw_card
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class HelpOverlay(GameScene):
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(860, w - 80), min(600, h - 60))
         card.center = (w // 2, h // 2)
-        draw_card(surface, card, p.surface, p.outline)
+        draw_card(surface, card, self.ctx.theme)
         title = self.font("title", bold=True)
         draw_text(surface, self.t("ui.therapist"), title, p.text, (card.centerx, card.top + 48))
         body = self.font("body")
@@ -117,34 +117,16 @@ class PauseOverlay(GameScene):
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(760, w - 80), 380)
         card.center = (w // 2, h // 2)
-        draw_card(surface, card, p.surface, p.outline)
-        icon_center = (card.centerx, card.top + 110)
         if self.reason == "no_face":
-            _draw_camera_icon(surface, icon_center, p, self._breath())
-            text = self.t(self.phrase_key)
-        else:
-            _draw_pause_icon(surface, icon_center, p)
-            text = self.t(self.phrase_key) + "\n" + self.t("ui.resume") + " (P)"
+            draw_cant_see_you(surface, card, self.t(self.phrase_key), self.ctx.theme,
+                              t_ms=self.elapsed_ms)
+            return
+        draw_card(surface, card, self.ctx.theme)
+        icon_center = (card.centerx, card.top + 110)
+        _draw_pause_icon(surface, icon_center, p)
+        text = self.t(self.phrase_key) + "\n" + self.t("ui.resume") + " (P)"
         draw_text(surface, text, self.font("title"), p.text,
                   (card.centerx, card.top + 270), max_width=card.width - 80)
-
-    def _breath(self) -> float:
-        """A slow 0..1 breathing pulse (still under reduced motion)."""
-        if self.ctx.theme.reduced_motion:
-            return 0.5
-        return 0.5 + 0.5 * math.sin(self.elapsed_ms / 700.0)
-
-
-def _draw_camera_icon(surface: pygame.Surface, center: tuple[int, int], p: Any,
-                      pulse: float) -> None:
-    cx, cy = center
-    accent = p.accent
-    pygame.draw.circle(surface, p.surface_alt, center, 70 + round(6 * pulse))
-    body = pygame.Rect(0, 0, 110, 72)
-    body.center = (cx - 8, cy)
-    pygame.draw.rect(surface, accent, body, border_radius=14)
-    pygame.draw.polygon(surface, accent, [(cx + 46, cy), (cx + 74, cy - 24), (cx + 74, cy + 24)])
-    pygame.draw.circle(surface, p.surface, (cx - 8, cy), 20)
 
 
 def _draw_pause_icon(surface: pygame.Surface, center: tuple[int, int], p: Any) -> None:
@@ -191,6 +173,6 @@ class MessageCard(GameScene):
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(820, w - 80), 150)
         card.center = (w // 2, h - 150)
-        draw_card(surface, card, p.surface, p.outline)
+        draw_card(surface, card, self.ctx.theme)
         draw_text(surface, self.t(self.key), self.font("title"), p.text, card.center,
                   max_width=card.width - 60)

@@ -13,7 +13,8 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_card, draw_text
+from game.ui.scenes.base import GameScene, draw_text
+from game.ui.widgets import draw_card
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class PinScene(GameScene):
         body = self.font("body")
         for i, rect in enumerate(self._pad_rects(surface.get_size())):
             fill = p.accent if i == self.focus else p.surface
-            draw_card(surface, rect, fill, p.outline, radius=16)
+            draw_card(surface, rect, self.ctx.theme, fill=fill, radius=16, shadow=False)
             color = p.accent_text if i == self.focus else p.text
             draw_text(surface, _PAD[i], body, color, rect.center)
         if self.failed:

@@ -19,7 +19,8 @@ from game import phrases
 from game.expressions import Expression
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_card, draw_text, draw_text_left
+from game.ui.scenes.base import GameScene, draw_text, draw_text_left
+from game.ui.widgets import draw_card
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class ProgressScene(GameScene):
         draw_text(surface, f"{self.t('ui.progress')} {name}".strip(),
                   self.font("title", bold=True), p.text, (w // 2, 50))
         table = pygame.Rect(40, 100, 520 if self.charts else w - 80, h - 140)
-        draw_card(surface, table, p.surface, p.outline, radius=18)
+        draw_card(surface, table, self.ctx.theme, radius=18)
         body = self.font("body")
         y = table.top + 20
         for expression, trials, wins, independent in self.rows:

@@ -8,7 +8,6 @@ itself. Under reduced motion the stars appear at once.
 from __future__ import annotations
 
 import logging
-import math
 
 import pygame
 
@@ -16,21 +15,11 @@ from game import phrases
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene, draw_text
+from game.ui.widgets import draw_reward
 
 logger = logging.getLogger(__name__)
 
 MAX_STARS = 3
-
-
-def star_points(center: tuple[float, float], radius: float) -> list[tuple[float, float]]:
-    """The ten corners of a five-pointed star."""
-    cx, cy = center
-    points = []
-    for i in range(10):
-        r = radius if i % 2 == 0 else radius * 0.45
-        angle = -math.pi / 2 + i * math.pi / 5
-        points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
-    return points
 
 
 class RewardScene(GameScene):
@@ -60,30 +49,12 @@ class RewardScene(GameScene):
     def handle(self, event: InputEvent) -> bool:
         return event.action in (Action.CONFIRM, Action.POINT)  # no skipping the praise
 
-    def _grow(self, i: int) -> float:
-        if self.ctx.theme.reduced_motion:
-            return 1.0
-        t = (self.elapsed_ms - i * 250) / 450.0
-        if t <= 0:
-            return 0.0
-        if t >= 1:
-            return 1.0
-        return 1 - (1 - t) ** 3  # ease out, no overshoot: calm
-
     def draw(self, surface: pygame.Surface) -> None:
         p = self.palette
         surface.fill(p.background)
         w, h = surface.get_size()
-        radius = 90 if self.stars < 3 else 80
-        spacing = radius * 2 + 40
-        left = w / 2 - (self.stars - 1) * spacing / 2
-        for i in range(self.stars):
-            scale = self._grow(i)
-            if scale <= 0:
-                continue
-            center = (left + i * spacing, h * 0.40)
-            pygame.draw.polygon(surface, p.star, star_points(center, radius * scale))
-            pygame.draw.polygon(surface, p.star_outline, star_points(center, radius * scale),
-                                width=4)
+        area = pygame.Rect(80, 40, w - 160, round(h * 0.6))
+        draw_reward(surface, area, self.ctx.theme, stars=self.stars,
+                    independent=self.independent, t_ms=self.elapsed_ms)
         draw_text(surface, self.t(self.praise_key), self.font("huge", bold=True), p.text,
-                  (w // 2, round(h * 0.72)), max_width=w - 160)
+                  (w // 2, round(h * 0.78)), max_width=w - 160)

@@ -14,8 +14,9 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_card, draw_text, draw_text_left
+from game.ui.scenes.base import GameScene, draw_text, draw_text_left
 from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES, SensorySettings, cycle, step_volume
+from game.ui.widgets import draw_card
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +117,7 @@ class SettingsScene(GameScene):
         body = self.font("body")
         for i, (row, rect) in enumerate(zip(ROWS, self._row_rects(), strict=True)):
             focused = i == self.focus
-            draw_card(surface, rect, p.surface_alt if focused else p.surface,
-                      p.accent if focused else p.outline, radius=14)
+            draw_card(surface, rect, self.ctx.theme, focused=focused, radius=14, shadow=False)
             y = rect.centery - body.get_linesize() // 2
             draw_text_left(surface, self.t(row.label_key), body, p.text, (rect.left + 24, y))
             value = body.render(self.value_text(row), True, p.text)

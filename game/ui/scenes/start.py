@@ -83,6 +83,6 @@ class StartScene(GameScene):
         draw_text(surface, self.t("ui.title"), self.font("huge", bold=True), p.text, (w // 2, 90))
         draw_text(surface, self.t("greeting"), self.font("body"), p.text_muted, (w // 2, 170),
                   max_width=w - 200)
-        self.menu.draw(surface, self.font("title"), p)
+        self.menu.draw(surface, self.ctx.theme)
         hint = "F1 / H: " + self.t("ui.therapist")
         draw_text(surface, hint, self.font("small"), p.text_muted, (w // 2, h - 30))

@@ -16,9 +16,9 @@ import pygame
 
 from game.ui.avatar import draw_avatar
 from game.ui.avatar_params import face_for
-from game.ui.scenes.base import draw_card, draw_text
-from game.ui.scenes.reward import star_points
+from game.ui.scenes.base import draw_text
 from game.ui.scenes.trial import TrialScene
+from game.ui.widgets import draw_card, star_points
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class StoryScene(TrialScene):
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette
-        draw_card(surface, rect, p.surface, p.outline, radius=28)
+        draw_card(surface, rect, self.ctx.theme, radius=28)
         picture = pygame.Rect(rect.left + 24, rect.top + 24, rect.width - 48,
                               round(rect.height * 0.62))
         paint_picture(str(self.view.story or ""), surface, picture, p)

@@ -21,14 +21,16 @@ import pygame
 
 from game import phrases
 from game.ui.avatar import draw_avatar
-from game.ui.avatar_params import NEUTRAL_FACE, AvatarFace, face_for, face_from_reading, hint_visual
+from game.ui.avatar_params import AvatarFace, face_for, face_from_reading, hint_visual
 from game.ui.context import GameContext
-from game.ui.scenes.base import GameScene, draw_card, draw_text
-from game.ui.scenes.hud import TrialView, draw_gauge, draw_hint_text, draw_timer, draw_trial_dots
+from game.ui.scenes.base import GameScene, draw_text
+from game.ui.scenes.hud import TrialView, draw_hint, draw_trial_dots, draw_trial_gauge
+from game.ui.widgets import draw_card, draw_session_timer
 
 logger = logging.getLogger(__name__)
 
 MIRROR_EASE = 0.25  # how quickly the mirror avatar follows the readings (per frame)
+MIRROR_STEP = 0.05  # the mirror face moves in steps this size (drawings are cached per pose)
 
 
 def frame_to_surface(rgb: np.ndarray) -> pygame.Surface:
@@ -45,7 +47,6 @@ class TrialScene(GameScene):
     def __init__(self, ctx: GameContext, view: TrialView) -> None:
         super().__init__(ctx)
         self.view = view
-        self.mirror: AvatarFace = NEUTRAL_FACE
         self.face_seen = False
         self.camera_image: pygame.Surface | None = None
         self.t_ms = 0
@@ -57,10 +58,17 @@ class TrialScene(GameScene):
         reading = self.ctx.reading
         if reading is not None:
             self.face_seen = bool(reading.face_present)
-            if reading.trusted and reading.probabilities:
+            if reading.trusted:
                 target = face_from_reading(reading.probabilities, reading.actions)
-                self.mirror = self.mirror.blend(target, MIRROR_EASE)
+                moved = self.mirror.blend(target, MIRROR_EASE).quantized(MIRROR_STEP)
+                if moved.distance(self.mirror) < MIRROR_STEP:  # the last small step
+                    moved = target.quantized(MIRROR_STEP)
+                self.view.mirror = moved
         self._update_camera()
+
+    @property
+    def mirror(self) -> AvatarFace:
+        return self.view.mirror
 
     def new_trial(self, view: TrialView) -> None:
         """The next trial of the same mode starts (the view was refreshed by the driver)."""
@@ -103,23 +111,23 @@ class TrialScene(GameScene):
         self.draw_top_bar(surface)
         self.draw_main(surface, self.left_rect())
         self.draw_child_side(surface, self.right_rect())
-        draw_gauge(surface, self.gauge_rect(), self.view, self.ctx.theme)
+        draw_trial_gauge(surface, self.gauge_rect(), self.view, self.ctx.theme)
         self.draw_hint(surface)
 
     def draw_top_bar(self, surface: pygame.Surface) -> None:
         w, _ = surface.get_size()
         draw_trial_dots(surface, (40, 20), self.view, self.ctx.theme)
-        session = self.ctx.session
-        if self.ctx.settings.show_timer and session is not None:
-            draw_timer(surface, (w - 50, 36), self.ctx.flow.remaining_fraction(),
-                       self.ctx.theme)
+        if self.ctx.settings.show_timer and self.ctx.session is not None:
+            left = self.ctx.flow.remaining_fraction()
+            draw_session_timer(surface, (w - 50, 36), 24, round((1 - left) * 1000), 1000,
+                               self.ctx.theme)
 
     def draw_hint(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
         text = self.hint_text() if self.view.active else ""
         if text:
-            draw_hint_text(surface, text, (w // 4, h - 93), w // 2 - 60, self.font("body"),
-                           self.ctx.theme)
+            bubble = pygame.Rect(60, h - 150, w // 2 - 100, 112)
+            draw_hint(surface, bubble, self.view, text, self.ctx.theme)
         else:
             prompt = self.view.prompt_text
             draw_text(surface, prompt, self.font("title"), self.palette.text, (w // 4, h - 93),
@@ -127,7 +135,7 @@ class TrialScene(GameScene):
 
     def draw_child_side(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette
-        draw_card(surface, rect, p.surface, p.outline, radius=28)
+        draw_card(surface, rect, self.ctx.theme, radius=28)
         inner = rect.inflate(-60, -60)
         if self.camera_image is not None:
             image = self.camera_image
@@ -159,7 +167,7 @@ class MimicScene(TrialScene):
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette
-        draw_card(surface, rect, p.surface, p.outline, radius=28)
+        draw_card(surface, rect, self.ctx.theme, radius=28)
         label = phrases.text(phrases.expression_name_key(self.view.target), self.ctx.lang)
         draw_text(surface, label, self.font("title", bold=True), p.text,
                   (rect.centerx, rect.bottom - 42))
@@ -174,7 +182,7 @@ class CueScene(TrialScene):
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette
-        draw_card(surface, rect, p.surface, p.outline, radius=28)
+        draw_card(surface, rect, self.ctx.theme, radius=28)
         word = phrases.text(phrases.expression_name_key(self.view.target), self.ctx.lang)
         if self.view.show_model:
             self.draw_model(surface, rect.inflate(-170, -190).move(0, -40))

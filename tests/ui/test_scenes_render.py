@@ -1,0 +1,214 @@
+"""Every scene draws in both palettes and both languages, with fake pipeline/session/store
+built with spec= (no camera, no window), and the session driver turns engine events into
+the right scenes."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+from unittest.mock import Mock
+
+import numpy as np
+import pygame
+import pytest
+
+from game.expressions import Expression, HintKey, QualityFlag
+from game.play import events as ev
+from game.play.level_loader import load_level_set
+from game.play.session import Session
+from game.records import ProgressStore, memory_store
+from game.ui.clock import FrameClock
+from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.flow import GameFlow
+from game.ui.input import Action, InputEvent
+from game.ui.scene_stack import SceneStack
+from game.ui.scenes.base import GameScene
+from game.ui.scenes.calibration import CalibrationScene
+from game.ui.scenes.end import EndScene
+from game.ui.scenes.hud import TrialView
+from game.ui.scenes.maze import MazeScene
+from game.ui.scenes.name_entry import NameEntryScene
+from game.ui.scenes.overlays import HelpOverlay, MessageCard, PauseOverlay
+from game.ui.scenes.pin import PinScene
+from game.ui.scenes.progress import ProgressScene
+from game.ui.scenes.reward import RewardScene
+from game.ui.scenes.settings_scene import SettingsScene
+from game.ui.scenes.start import StartScene
+from game.ui.scenes.story import StoryScene
+from game.ui.scenes.trial import CueScene, MimicScene
+from game.ui.settings import SensorySettings
+from game.vision.calibration import CalibrationState, CalibrationStatus
+from game.vision.pipeline import VisionPipeline
+from game.vision.records import ExpressionReading, Frame
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pygame() -> None:
+    pygame.display.init()
+    pygame.font.init()
+
+
+def _reading() -> ExpressionReading:
+    probs = {e: 0.0 for e in Expression} | {Expression.HAPPY: 0.8, Expression.NEUTRAL: 0.2}
+    return ExpressionReading(t_ms=100, probabilities=probs, target=Expression.HAPPY,
+                             target_score=0.7, raw_score=0.7, hint=HintKey.SMILE_WIDER,
+                             flags=frozenset({QualityFlag.NOT_CALIBRATED}))
+
+
+def _context(palette: str, lang: str, store: ProgressStore | None = None) -> GameContext:
+    settings = SensorySettings(palette=palette, language=lang, camera_view_allowed=True)
+    pipeline = Mock(spec=VisionPipeline)
+    pipeline.latest.return_value = _reading()
+    pipeline.latest_frame.return_value = Frame(100, np.full((120, 160, 3), 90, np.uint8))
+    pipeline.calibration_status.return_value = CalibrationStatus(
+        CalibrationState.COLLECTING, progress=0.6)
+    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+                      pipeline=pipeline, store=store, reading=_reading(),
+                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+    flow = Mock(spec=GameFlow)
+    flow.remaining_fraction.return_value = 0.6
+    ctx.flow = flow
+    ctx.session = Mock(spec=Session)
+    return ctx
+
+
+def _view(mode: str) -> TrialView:
+    return TrialView(mode=mode, target=Expression.SURPRISED, trials_total=6, trial_index=2,
+                     threshold=0.55, score=0.62, hold_ms=300, hold_required_ms=600,
+                     hint=HintKey.RAISE_BROWS, prompt_text="Show me a surprised face!",
+                     story="birthday_cake", active=True)
+
+
+SCENES: dict[str, Callable[[GameContext], GameScene]] = {
+    "start": lambda c: StartScene(c, []),
+    "pin": lambda c: PinScene(c, lambda pin: False, lambda: StartScene(c, [])),
+    "name_entry": lambda c: NameEntryScene(c, lambda name: None),
+    "settings": lambda c: SettingsScene(c),
+    "calibration": CalibrationScene,
+    "mimic": lambda c: MimicScene(c, _view("mimic")),
+    "cue": lambda c: CueScene(c, _view("cue")),
+    "maze": lambda c: MazeScene(c, _view("maze")),
+    "story": lambda c: StoryScene(c, _view("story")),
+    "reward": lambda c: RewardScene(c, 3, True),
+    "pause_no_face": lambda c: PauseOverlay(c, "no_face"),
+    "pause_manual": lambda c: PauseOverlay(c, "manual"),
+    "message": lambda c: MessageCard(c, "try_another"),
+    "help": HelpOverlay,
+    "progress": ProgressScene,
+    "end": lambda c: EndScene(c, 7, 4, 6),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("palette", ["calm", "high_contrast"])
+@pytest.mark.parametrize("scene_name", sorted(SCENES))
+def test_every_scene_draws_in_every_palette_and_language(
+    scene_name: str, palette: str, lang: str
+) -> None:
+    ctx = _context(palette, lang)
+    stack = SceneStack()
+    scene = SCENES[scene_name](ctx)
+    stack.push(scene)
+    for _ in range(3):
+        stack.update(400, 1000)
+    surface = pygame.Surface(WINDOW_SIZE)
+    surface.fill((1, 2, 3))
+    stack.draw(surface)
+    pixels = pygame.surfarray.array3d(surface)[::8, ::8].reshape(-1, 3)
+    colours = {tuple(int(v) for v in px) for px in pixels}
+    assert len(colours) > 3, "the scene drew (almost) nothing"
+
+
+def test_draw_changes_no_state() -> None:
+    ctx = _context("calm", "en")
+    scene = MazeScene(ctx, _view("maze"))
+    scene.update(16, 500)
+    before = (scene.maze.player, scene.maze.cleared, scene.walk_ms, scene.mirror)
+    surface = pygame.Surface(WINDOW_SIZE)
+    scene.draw(surface)
+    scene.draw(surface)
+    assert (scene.maze.player, scene.maze.cleared, scene.walk_ms, scene.mirror) == before
+
+
+def test_camera_image_shows_only_when_the_profile_allows_it() -> None:
+    ctx = _context("calm", "en")
+    scene = MimicScene(ctx, _view("mimic"))
+    ctx.camera_view = True
+    scene.update(16, 100)
+    assert scene.camera_image is not None
+    ctx.apply_settings(ctx.settings.with_changes(camera_view_allowed=False))
+    scene.update(16, 116)
+    assert ctx.camera_view is False
+    assert scene.camera_image is None
+
+
+def test_settings_scene_changes_apply_at_once() -> None:
+    ctx = _context("calm", "en")
+    stack = SceneStack()
+    stack.push(SettingsScene(ctx))
+    stack.handle(InputEvent(Action.RIGHT))  # first row: palette
+    assert ctx.settings.palette == "high_contrast"
+    assert ctx.theme.palette.name == "high_contrast"
+
+
+def test_pin_scene_opens_its_door_only_with_the_right_pin() -> None:
+    ctx = _context("calm", "en")
+    stack = SceneStack()
+    stack.push(StartScene(ctx, []))
+    opened = MessageCard(ctx, "ui.ok")
+    stack.push(PinScene(ctx, lambda pin: pin == "2468", lambda: opened))
+    for digit in "1111":
+        stack.handle(InputEvent(Action.DIGIT, text=digit))
+    assert isinstance(stack.top, PinScene) and stack.top.failed
+    for digit in "2468":
+        stack.handle(InputEvent(Action.DIGIT, text=digit))
+    assert stack.top is opened
+
+
+def _driver_setup() -> tuple[GameContext, SceneStack, GameFlow, ProgressStore]:
+    store = memory_store()
+    ctx = _context("calm", "en", store=store)
+    ctx.flow = None
+    stack = SceneStack()
+    level_set = ctx.level_set
+
+    def make(profile: object, now_ms: int) -> Session:
+        return Session(level_set, random.Random(1))
+
+    flow = GameFlow(ctx, stack, make, profile_name="Kim")
+    flow.begin()
+    return ctx, stack, flow, store
+
+
+def test_flow_goes_from_calibration_to_the_first_trial_and_speaks_nothing_without_audio() -> None:
+    ctx, stack, flow, store = _driver_setup()
+    assert isinstance(stack.top, CalibrationScene)
+    flow.calibration_finished(None)
+    assert isinstance(stack.top, MimicScene)
+    assert flow.driver is not None and flow.driver.view.target is Expression.HAPPY
+    ctx.pipeline.set_target.assert_called_with(Expression.HAPPY)
+    assert store.sessions_for(ctx.profile.profile_id)
+
+
+def test_driver_routes_success_timeout_pause_and_end_events() -> None:
+    ctx, stack, flow, store = _driver_setup()
+    flow.calibration_finished(None)
+    driver = flow.driver
+    assert driver is not None
+    driver.route([ev.Succeeded(5, 0, Expression.HAPPY, 3, True, 0, "praise.independent")])
+    assert isinstance(stack.top, RewardScene) and stack.top.stars == 3
+    driver.route([ev.TimedOut(6, 0, Expression.HAPPY)])
+    assert isinstance(stack.top, MessageCard)
+    driver.route([ev.Paused(7, 0, ev.PauseReason.NO_FACE, frozenset({QualityFlag.NO_FACE}),
+                            "cant_see_you")])
+    assert isinstance(stack.top, PauseOverlay)
+    driver.route([ev.Resumed(8, 0, 1)])
+    assert not any(isinstance(s, PauseOverlay) for s in stack.scenes)
+    flow.end_session()
+    assert isinstance(stack.top, EndScene)
+    (session,) = store.sessions_for(ctx.profile.profile_id)
+    assert session.ended_at is not None
+    assert [t.trial.outcome.value for t in store.trials_for(ctx.profile.profile_id)] == ["ended"]
