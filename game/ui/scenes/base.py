@@ -8,6 +8,7 @@ the avatar comes from the UI art modules (`game.ui.widgets`, `game.ui.avatar`).
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -123,7 +124,7 @@ def draw_text(
     for i, line in enumerate(lines):
         if not line:
             continue
-        image = font.render(line, True, color)
+        image = _rendered(font, line, color)
         rect = image.get_rect(midtop=(center[0], top + i * step))
         surface.blit(image, rect)
         covered.union_ip(rect)
@@ -137,8 +138,13 @@ def draw_text_left(
     color: tuple[int, int, int],
     topleft: tuple[int, int],
 ) -> pygame.Rect:
-    image = font.render(text, True, color)
-    return surface.blit(image, topleft)
+    return surface.blit(_rendered(font, text, color), topleft)
+
+
+@functools.lru_cache(maxsize=512)
+def _rendered(font: pygame.font.Font, line: str, color: tuple[int, int, int]) -> pygame.Surface:
+    """One rendered line (cached: the same texts are drawn every frame; do not modify)."""
+    return font.render(line, True, color)
 
 
 class Menu:
