@@ -7,6 +7,7 @@ FaceQuest still opens; missing keys take the field defaults.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import secrets
@@ -64,8 +65,8 @@ class Profile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Profile:
-        values = known_fields(cls, data)
-        values["settings"] = dict(values.get("settings") or {})
+        values = copy.deepcopy(known_fields(cls, data))  # never share the stored dicts
+        values["settings"] = values.get("settings") or {}
         return cls(**values)
 
 
@@ -114,5 +115,6 @@ class StoredTrial:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StoredTrial:
         values = known_fields(cls, data)
-        values["trial"] = TrialRecord.from_dict(known_fields(TrialRecord, dict(data["trial"])))
+        trial = copy.deepcopy(known_fields(TrialRecord, dict(data["trial"])))
+        values["trial"] = TrialRecord.from_dict(trial)
         return cls(**values)

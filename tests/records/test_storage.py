@@ -43,14 +43,8 @@ def test_storage_is_empty_until_written(storage: DocumentStorage) -> None:
     assert storage.read() is None
 
 
-def test_storage_round_trips_unicode_and_returns_independent_copies(
-    storage: DocumentStorage,
-) -> None:
+def test_storage_round_trips_unicode(storage: DocumentStorage) -> None:
     storage.write(DOC)
-    first = storage.read()
-    assert first == DOC
-    assert first is not None
-    first["profiles"]["1"]["n"] = 99  # changing what was read must not change the store
     assert storage.read() == DOC
 
 
@@ -70,6 +64,24 @@ def test_file_is_utf8_private_and_leaves_no_temp_files(tmp_path: Path) -> None:
     assert mode(path) == 0o600
     assert mode(path.parent) == 0o700
     assert sorted(p.name for p in path.parent.iterdir()) == ["records.json"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_the_store_rereads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    store = open_store(data_dir)
+    child = store.create_profile("Ava")
+
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("game.records.storage.atomic_write_text", lambda p, t: disk_full(p, b""))
+    with pytest.raises(OSError, match="No space"):
+        store.update_profile(child.profile_id, notes="lost")
+    monkeypatch.undo()
+    assert store.get_profile(child.profile_id).notes == ""  # memory agrees with the disk
+    assert [p.name for p in data_dir.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_a_new_storage_reads_what_another_wrote(tmp_path: Path) -> None:

@@ -44,6 +44,21 @@ def test_profiles_round_trip_through_a_reopened_store(backend: Backend) -> None:
     assert again.baseline == BASELINE
 
 
+def test_changing_a_returned_record_does_not_change_the_store(store: ProgressStore) -> None:
+    made = store.create_profile("Ava", settings={"volume": 3})
+    store.set_baseline(made.profile_id, BASELINE)
+    read = store.get_profile(made.profile_id)
+    assert read.baseline is not None
+    read.baseline["median"]["mouthSmileLeft"] = 9.0
+    read.settings["volume"] = 0
+    session = store.start_session(made.profile_id, level_set_id="s")
+    stored = store.add_trial(session.session_id, make_trial(0))
+    store.trials_for(made.profile_id)[0].trial.quality["x"] = 1.0
+    again = store.get_profile(made.profile_id)
+    assert again.baseline == BASELINE and again.settings == {"volume": 3}
+    assert store.trials_for(made.profile_id)[0] == stored
+
+
 def test_update_profile_changes_only_the_named_fields(store: ProgressStore) -> None:
     made = store.create_profile("Leo")
     updated = store.update_profile(made.profile_id, notes="new", allow_frame_traces=True)
