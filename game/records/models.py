@@ -18,6 +18,7 @@ from game.play.trial_record import TrialRecord
 
 logger = logging.getLogger(__name__)
 
+
 def known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     """The entries of `data` that are fields of dataclass `cls` (unknown ones are logged)."""
     names = {f.name for f in dataclasses.fields(cls)}
@@ -48,14 +49,14 @@ class Profile:
 
     profile_id: str
     display_name: str
-    created_at: str                     # ISO 8601 with UTC offset
+    created_at: str  # ISO 8601 with UTC offset
     updated_at: str
     birth_year: int | None = None
-    notes: str = ""                     # therapist's notes about the child
+    notes: str = ""  # therapist's notes about the child
     baseline: dict[str, Any] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
-    allow_camera_images: bool = False   # therapist consent to store camera images
-    allow_frame_traces: bool = False    # keep per-frame score traces (traces/<session>.jsonl)
+    allow_camera_images: bool = False  # therapist consent to store camera images
+    allow_frame_traces: bool = False  # keep per-frame score traces (traces/<session>.jsonl)
 
     def __repr__(self) -> str:  # keep the name out of logs and tracebacks
         return f"Profile(profile_id={self.profile_id!r})"
@@ -76,14 +77,14 @@ class SessionRecord:
 
     session_id: str
     profile_id: str
-    started_at: str                     # ISO 8601 with UTC offset
+    started_at: str  # ISO 8601 with UTC offset
     level_set_id: str
     app_version: str
-    model_version: str = ""             # e.g. the model card's created date / training summary
-    model_hash: str = ""                # sha256 of the ONNX file, hex
-    ended_at: str | None = None         # None while running, or if the game was killed
-    end_reason: str = ""                # e.g. "completed", "time_cap", "therapist"
-    notes: str = ""                     # therapist's note about this session
+    model_version: str = ""  # e.g. the model card's created date / training summary
+    model_hash: str = ""  # sha256 of the ONNX file, hex
+    ended_at: str | None = None  # None while running, or if the game was killed
+    end_reason: str = ""  # e.g. "completed", "time_cap", "therapist"
+    notes: str = ""  # therapist's note about this session
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -99,7 +100,7 @@ class StoredTrial:
 
     session_id: str
     profile_id: str
-    recorded_at: str                    # ISO 8601 wall clock when it was written
+    recorded_at: str  # ISO 8601 wall clock when it was written
     trial: TrialRecord
     therapist_note: str = ""
 

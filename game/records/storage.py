@@ -9,8 +9,8 @@ Why not TinyDB's own `JSONStorage`: it rewrites the file in place (a crash mid-w
 half a file), uses the platform's default encoding and re-reads the disk on every query.
 `JSONFileStorage` writes a temp file and renames it, always UTF-8, mode 0600, parses the
 file once and then keeps the document in memory (one process owns the file; re-parsing a
-3,000-trial file costs ~30 ms per query), rotates backups, and moves an unreadable file aside (raising
-`CorruptStoreError`) instead of starting over on top of it.
+3,000-trial file costs ~30 ms per query), rotates backups, and moves an unreadable file
+aside (raising `CorruptStoreError`) instead of starting over on top of it.
 """
 
 from __future__ import annotations

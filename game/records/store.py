@@ -45,8 +45,15 @@ logger = logging.getLogger(__name__)
 RECORDS_FILE = "progress.json"
 TRACES_DIR = "traces"
 EDITABLE_PROFILE_FIELDS = frozenset(
-    {"display_name", "birth_year", "notes", "settings", "baseline",
-     "allow_camera_images", "allow_frame_traces"}
+    {
+        "display_name",
+        "birth_year",
+        "notes",
+        "settings",
+        "baseline",
+        "allow_camera_images",
+        "allow_frame_traces",
+    }
 )
 
 
@@ -283,9 +290,7 @@ class ProgressStore:
             where("trial").trial_index == trial.trial_index
         )
         if self._trials.contains(same):
-            raise DuplicateTrialError(
-                f"session {session_id} already has trial {trial.trial_index}"
-            )
+            raise DuplicateTrialError(f"session {session_id} already has trial {trial.trial_index}")
         stored = StoredTrial(
             session_id=session_id,
             profile_id=session.profile_id,

@@ -101,8 +101,14 @@ def test_stale_temp_files_of_a_killed_writer_are_removed(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"   ", b'{"profiles": {"1": {"name": "cut of', b"\xff\xfe\x00garbage", b"[1, 2]",
-     b'{"profiles": 3}'],
+    [
+        b"",
+        b"   ",
+        b'{"profiles": {"1": {"name": "cut of',
+        b"\xff\xfe\x00garbage",
+        b"[1, 2]",
+        b'{"profiles": 3}',
+    ],
     ids=["empty", "blank", "truncated", "not-utf8", "not-object", "table-not-object"],
 )
 def test_unreadable_file_is_moved_aside_with_a_timestamp_and_reported(
@@ -129,7 +135,10 @@ def test_two_corrupt_files_in_the_same_second_are_both_kept(tmp_path: Path) -> N
         with pytest.raises(CorruptStoreError):
             JSONFileStorage(path, clock=clock).read()
     kept = sorted(p.name for p in tmp_path.glob("records.corrupt-*"))
-    assert kept == ["records.corrupt-20250506-070809-2.json", "records.corrupt-20250506-070809.json"]
+    assert kept == [
+        "records.corrupt-20250506-070809-2.json",
+        "records.corrupt-20250506-070809.json",
+    ]
 
 
 def test_read_only_storage_reports_corruption_but_moves_and_writes_nothing(tmp_path: Path) -> None:
