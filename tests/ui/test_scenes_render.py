@@ -35,7 +35,7 @@ from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.reward import RewardScene
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
-from game.ui.scenes.story import StoryScene
+from game.ui.scenes.story import PICTURES, StoryScene, paint_picture
 from game.ui.scenes.trial import CueScene, MimicScene
 from game.ui.settings import SensorySettings
 from game.vision.calibration import CalibrationState, CalibrationStatus
@@ -120,6 +120,22 @@ def test_every_scene_draws_in_every_palette_and_language(
     pixels = pygame.surfarray.array3d(surface)[::8, ::8].reshape(-1, 3)
     colours = {tuple(int(v) for v in px) for px in pixels}
     assert len(colours) > 3, "the scene drew (almost) nothing"
+
+
+@pytest.mark.parametrize("picture", sorted(PICTURES))
+def test_every_story_picture_draws(picture: str) -> None:
+    surface = pygame.Surface((560, 380))
+    surface.fill((1, 2, 3))
+    paint_picture(picture, surface, surface.get_rect(), theme_for(SensorySettings()).palette)
+    pixels = pygame.surfarray.array3d(surface)[::6, ::6].reshape(-1, 3)
+    assert len({tuple(int(v) for v in px) for px in pixels}) > 3
+
+
+def test_every_shipped_story_picture_has_a_painter() -> None:
+    for path in sorted((REPO / "levels").glob("*.toml")):
+        for level in load_level_set(path).levels:
+            for scene in level.scenes:
+                assert not scene.picture or scene.picture in PICTURES, (path.name, scene.picture)
 
 
 def test_draw_changes_no_state() -> None:

@@ -41,11 +41,13 @@ class MazeScene(TrialScene):
         self.show_path = False
         self.walk_ms = 0
         self.auto_walk = True
+        self.step_ms = WALK_STEP_MS
 
     def set_level(self, level: Any, seed: int) -> None:
         settings = getattr(level, "maze", None)
         size = int(getattr(settings, "size", DEFAULT_SIZE) or DEFAULT_SIZE)
         self.show_path = bool(getattr(settings, "show_path", False))
+        self.step_ms = int(getattr(settings, "walk_ms", WALK_STEP_MS) or WALK_STEP_MS)
         self.maze = generate_maze(size, max(1, int(level.trials)), seed=seed)
 
     def on_success(self) -> None:
@@ -58,7 +60,7 @@ class MazeScene(TrialScene):
         if not self.auto_walk:
             return
         self.walk_ms += dt_ms
-        if self.walk_ms >= WALK_STEP_MS:
+        if self.walk_ms >= self.step_ms:
             self.walk_ms = 0
             if not self.maze.step_towards_next():
                 self.auto_walk = False

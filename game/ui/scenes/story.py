@@ -7,6 +7,7 @@ card as a small avatar only when the rules engine shows the model prompt.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable
@@ -110,7 +111,101 @@ def paint_star_prize(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
                         4)
 
 
+def paint_broken_tower(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    sky = _ground(s, r, p)
+    colours = (p.sticker, p.cheek, p.progress, p.star)
+    base = sky.bottom
+    for i, (dx, dy, c) in enumerate(((-120, 0, 0), (-50, 0, 1), (40, 0, 2), (110, -10, 3),
+                                     (-85, -60, 2), (70, -50, 0))):
+        block = pygame.Rect(0, 0, 62, 52)
+        block.midbottom = (r.centerx + dx, base + dy)
+        pygame.draw.rect(s, colours[c], block, border_radius=8)
+        pygame.draw.rect(s, p.outline, block, width=2, border_radius=8)
+        if i == 5:
+            pygame.draw.arc(s, p.outline, block.inflate(40, 40), 0.3, 1.2, 3)
+
+
+def paint_dog(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    sky = _ground(s, r, p)
+    cx, ground = r.centerx, sky.bottom + 20
+    body = pygame.Rect(0, 0, 190, 90)
+    body.midbottom = (cx, ground - 30)
+    pygame.draw.ellipse(s, p.hair, body)
+    for dx in (-60, -30, 40, 70):
+        pygame.draw.rect(s, p.hair, pygame.Rect(cx + dx - 10, ground - 55, 20, 55),
+                         border_radius=8)
+    head = (cx + 100, ground - 130)
+    pygame.draw.circle(s, p.hair, head, 52)
+    for dx in (-38, 38):
+        pygame.draw.ellipse(s, p.skin_shade, pygame.Rect(head[0] + dx - 16, head[1] - 40, 32, 70))
+    for dx in (-18, 18):
+        pygame.draw.circle(s, p.feature, (head[0] + dx, head[1] - 8), 7)
+    pygame.draw.circle(s, p.feature, (head[0], head[1] + 14), 10)
+    pygame.draw.arc(s, p.feature, pygame.Rect(head[0] - 20, head[1] + 6, 40, 30), 3.5, 5.9, 3)
+    pygame.draw.line(s, p.hair, (cx - 90, ground - 90), (cx - 130, ground - 140), 12)
+
+
+def paint_dropped_ice_cream(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    sky = _ground(s, r, p)
+    ground = sky.bottom + 10
+    cone = [(r.centerx + 20, ground - 10), (r.centerx + 140, ground - 40),
+            (r.centerx + 130, ground + 10)]
+    pygame.draw.polygon(s, p.star_outline, cone)
+    pygame.draw.ellipse(s, p.cheek, pygame.Rect(r.centerx - 110, ground - 30, 150, 50))
+    pygame.draw.circle(s, p.cheek, (r.centerx - 40, ground - 30), 38)
+
+
+def paint_jack_in_the_box(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
+    box = pygame.Rect(0, 0, 200, 150)
+    box.midbottom = (r.centerx, r.bottom - 30)
+    pygame.draw.rect(s, p.sticker, box, border_radius=10)
+    pygame.draw.rect(s, p.star, pygame.Rect(box.left, box.top, box.width, 20), border_radius=6)
+    points = [(r.centerx + (18 if i % 2 else -18), box.top - i * 14) for i in range(8)]
+    pygame.draw.lines(s, p.outline, False, points, 5)
+    head = (r.centerx, box.top - 130)
+    pygame.draw.circle(s, p.skin, head, 42)
+    pygame.draw.polygon(s, p.cheek, [(head[0] - 40, head[1] - 30), (head[0] + 40, head[1] - 30),
+                                     (head[0], head[1] - 90)])
+    for dx in (-14, 14):
+        pygame.draw.circle(s, p.feature, (head[0] + dx, head[1] - 6), 5)
+    pygame.draw.arc(s, p.feature, pygame.Rect(head[0] - 18, head[1], 36, 24), 3.4, 6.0, 3)
+
+
+def paint_queue(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    sky = _ground(s, r, p)
+    ground = sky.bottom + 20
+    colours = (p.progress, p.sticker, p.cheek, p.star)
+    for i in range(4):
+        x = r.left + 90 + i * (r.width - 180) // 3
+        lean = -18 if i == 1 else 0
+        body = pygame.Rect(0, 0, 56, 110)
+        body.midbottom = (x + lean, ground)
+        pygame.draw.rect(s, colours[i], body, border_radius=24)
+        pygame.draw.circle(s, p.skin, (x + lean * 2, body.top - 30), 30)
+    pygame.draw.line(s, p.outline, (r.left + 150, ground - 80), (r.left + 200, ground - 76), 6)
+
+
+def paint_rainbow(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+    sky = _ground(s, r, p)
+    colours = (p.cheek, p.star, p.success, p.progress, p.sticker)
+    for i, colour in enumerate(colours):
+        radius = sky.height - 30 - i * 22
+        arc = pygame.Rect(0, 0, 2 * radius, 2 * radius)
+        arc.center = (r.centerx, sky.bottom)
+        pygame.draw.arc(s, colour, arc, 0, math.pi, 20)
+    pygame.draw.circle(s, p.star, (sky.right - 60, sky.top + 50), 30)
+
+
 PICTURES: dict[str, Painter] = {
+    "birthday_party": paint_birthday_cake,
+    "broken_tower": paint_broken_tower,
+    "dog_greeting": paint_dog,
+    "dropped_ice_cream": paint_dropped_ice_cream,
+    "jack_in_the_box": paint_jack_in_the_box,
+    "queue_push": paint_queue,
+    "rainbow": paint_rainbow,
+    "rainy_window": paint_rain,
     "birthday_cake": paint_birthday_cake,
     "cake": paint_birthday_cake,
     "lost_balloon": paint_balloon_away,
@@ -124,9 +219,20 @@ PICTURES: dict[str, Painter] = {
 }
 
 
+CANVAS = (560, 380)  # every picture is painted at this size, then scaled to its place
+
+
+@functools.lru_cache(maxsize=16)
+def picture_surface(name: str, size: tuple[int, int], palette: Any) -> pygame.Surface:
+    """The story picture `name` at `size` (cached; a calm landscape for unknown names)."""
+    canvas = pygame.Surface(CANVAS, pygame.SRCALPHA)
+    PICTURES.get(name or "landscape", paint_landscape)(canvas, canvas.get_rect(), palette)
+    return pygame.transform.smoothscale(canvas, size)
+
+
 def paint_picture(name: str, surface: pygame.Surface, rect: pygame.Rect, palette: Any) -> None:
-    """Draw the story picture called `name` (a calm landscape for names we do not know)."""
-    PICTURES.get(name or "landscape", paint_landscape)(surface, rect, palette)
+    """Draw the story picture called `name` into `rect`."""
+    surface.blit(picture_surface(name, rect.size, palette), rect.topleft)
 
 
 class StoryScene(TrialScene):
