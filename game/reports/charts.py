@@ -1,0 +1,226 @@
+"""The progress charts, drawn once with matplotlib and given as SVG (reports) or PNG (game).
+
+Uses matplotlib's object API (`Figure` + `savefig`), never pyplot, so no GUI backend is
+chosen and nothing global changes. Colours are the Okabe-Ito palette (readable with
+colour-blindness), and each expression also has its own marker so charts print in grey.
+
+For the in-game progress scene:
+    summary = summarize_profile(store, profile_id)
+    png = chart_png("made", summary, width_px=900, height_px=420)
+    surface = pygame.image.load(io.BytesIO(png))
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Callable
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from game.reports.summary import ProgressSummary, SessionSummary, Tally
+
+CHART_KINDS: tuple[str, ...] = ("made", "without_help", "latency", "intensity")
+CHART_TITLES: dict[str, str] = {
+    "made": "Faces made, by expression",
+    "without_help": "Faces made without help",
+    "latency": "Time to make the face",
+    "intensity": "How strong the faces were",
+}
+CHART_CAPTIONS: dict[str, str] = {
+    "made": "Share of tries in which the face was made, per session and expression.",
+    "without_help": (
+        "Dark: made before any help was given. Light: made after a hint, a repeat or a model."
+    ),
+    "latency": "Median seconds from the prompt to the face (shaded: middle half of tries).",
+    "intensity": "Average peak score of the tries, 0 to 100 (how clearly the face was shown).",
+}
+
+EXPRESSION_STYLE: dict[str, tuple[str, str]] = {  # colour, marker
+    "happy": ("#E69F00", "o"),
+    "sad": ("#0072B2", "s"),
+    "angry": ("#D55E00", "^"),
+    "surprised": ("#CC79A7", "D"),
+    "fearful": ("#009E73", "v"),
+    "disgusted": ("#56B4E9", "P"),
+    "neutral": ("#777777", "X"),
+}
+INK = "#33414E"
+GRID = "#DDE3E8"
+MAIN = "#2F6F8F"
+LIGHT = "#A9CDE0"
+FONT_SIZE = 10
+
+
+def _style(expression: str) -> tuple[str, str]:
+    return EXPRESSION_STYLE.get(expression, ("#444444", "*"))
+
+
+def _pct(value: float | None) -> float:
+    return math.nan if value is None else 100 * value
+
+
+def _session_axis(ax: Axes, sessions: tuple[SessionSummary, ...]) -> list[int]:
+    xs = [s.number for s in sessions]
+    step = max(1, math.ceil(len(xs) / 10))
+    shown = xs[::step]
+    ax.set_xticks(shown)
+    ax.set_xticklabels([f"{s.number}\n{s.started.day} {s.started:%b}" for s in sessions][::step])
+    ax.set_xlim(0.5, max(xs) + 0.5)
+    ax.set_xlabel("session")
+    return xs
+
+
+def _frame(ax: Axes, ylabel: str) -> None:
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="y", color=GRID, linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color("#9AA7B2")
+    ax.tick_params(colors=INK)
+
+
+def _per_expression(ax: Axes, summary: ProgressSummary, value: Callable[[Tally], float]) -> None:
+    xs = _session_axis(ax, summary.sessions)
+    for expression in summary.expressions:
+        colour, marker = _style(expression)
+        ys = [value(s.by_expression.get(expression, Tally())) for s in summary.sessions]
+        ax.plot(
+            xs,
+            ys,
+            color=colour,
+            marker=marker,
+            markersize=6,
+            linewidth=2,
+            label=expression.capitalize(),
+        )
+    if summary.expressions:
+        ax.legend(
+            loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=FONT_SIZE - 1
+        )
+
+
+def _draw_made(ax: Axes, summary: ProgressSummary) -> None:
+    _per_expression(ax, summary, lambda t: _pct(t.made_rate))
+    ax.set_ylim(-3, 103)
+    _frame(ax, "% of tries made")
+
+
+def _draw_without_help(ax: Axes, summary: ProgressSummary) -> None:
+    xs = _session_axis(ax, summary.sessions)
+    alone = [_pct(s.overall.without_help_rate) for s in summary.sessions]
+    helped = [_pct(s.overall.with_help_rate) for s in summary.sessions]
+    ax.bar(xs, alone, width=0.6, color=MAIN, label="made without help")
+    ax.bar(xs, helped, width=0.6, bottom=alone, color=LIGHT, label="made with help")
+    ax.set_ylim(0, 100)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=FONT_SIZE - 1)
+    _frame(ax, "% of tries")
+
+
+def _draw_latency(ax: Axes, summary: ProgressSummary) -> None:
+    xs = _session_axis(ax, summary.sessions)
+    medians = [s.overall.median_latency_s for s in summary.sessions]
+    quartiles = [s.overall.latency_quartiles_s() for s in summary.sessions]
+    lows = [q[0] if q else math.nan for q in quartiles]
+    highs = [q[1] if q else math.nan for q in quartiles]
+    ax.fill_between(xs, lows, highs, color=LIGHT, alpha=0.55, linewidth=0, label="middle half")
+    ax.plot(
+        xs,
+        [math.nan if m is None else m for m in medians],
+        color=MAIN,
+        marker="o",
+        linewidth=2.2,
+        label="median",
+    )
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=FONT_SIZE - 1)
+    _frame(ax, "seconds")
+
+
+def _draw_intensity(ax: Axes, summary: ProgressSummary) -> None:
+    _per_expression(ax, summary, lambda t: _pct(t.mean_peak))
+    ax.set_ylim(-3, 103)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
+    _frame(ax, "peak score")
+
+
+DRAWERS: dict[str, Callable[[Axes, ProgressSummary], None]] = {
+    "made": _draw_made,
+    "without_help": _draw_without_help,
+    "latency": _draw_latency,
+    "intensity": _draw_intensity,
+}
+
+
+def chart_figure(kind: str, summary: ProgressSummary, width_in: float, height_in: float) -> Figure:
+    """The matplotlib figure of one chart kind (see CHART_KINDS)."""
+    if kind not in DRAWERS:
+        raise ValueError(f"unknown chart {kind!r}; known: {', '.join(CHART_KINDS)}")
+    fig = Figure(figsize=(width_in, height_in), facecolor="white")
+    ax = fig.add_subplot()
+    if not summary.sessions:
+        ax.axis("off")
+        ax.text(0.5, 0.5, "No sessions yet", ha="center", va="center", color=INK, fontsize=14)
+        return fig
+    DRAWERS[kind](ax, summary)
+    ax.set_title(CHART_TITLES[kind], loc="left", color=INK, fontsize=FONT_SIZE + 2, pad=10)
+    # the same plot area in every chart, so sessions line up when charts are stacked
+    fig.subplots_adjust(
+        left=0.8 / width_in,
+        right=1 - 1.75 / width_in,
+        top=1 - 0.42 / height_in,
+        bottom=0.72 / height_in,
+    )
+    return fig
+
+
+def _rc() -> dict[str, object]:
+    return {
+        "font.size": FONT_SIZE,
+        "font.family": ["DejaVu Sans"],
+        "axes.labelcolor": INK,
+        "text.color": INK,
+        "svg.fonttype": "none",  # text stays text: crisp, searchable, small
+        "svg.hashsalt": "facequest",
+    }
+
+
+_SVG_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+_SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+
+
+def chart_svg(
+    kind: str, summary: ProgressSummary, width_in: float = 8.4, height_in: float = 3.1
+) -> str:
+    """The chart as an inline `<svg>` element (no XML prologue, ids unique per kind)."""
+    rc = _rc() | {"svg.hashsalt": f"facequest-{kind}"}
+    with mpl.rc_context(rc):
+        fig = chart_figure(kind, summary, width_in, height_in)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = _SVG_METADATA.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue(), count=1))
+    title = CHART_TITLES[kind].replace("&", "and")
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
+
+
+def chart_png(
+    kind: str,
+    summary: ProgressSummary,
+    *,
+    width_px: int = 900,
+    height_px: int = 420,
+    dpi: int = 100,
+) -> bytes:
+    """The same chart as PNG bytes of exactly `width_px` x `height_px` (for pygame)."""
+    with mpl.rc_context(_rc()):
+        fig = chart_figure(kind, summary, width_px / dpi, height_px / dpi)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()

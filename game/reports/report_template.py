@@ -1,0 +1,198 @@
+"""The therapist report's HTML template (Jinja2, rendered with autoescape).
+
+Kept as a Python string so the package needs no data files. Everything in it is
+self-contained: inline CSS, inline SVG charts, no scripts, no links to load; a
+Content-Security-Policy forbids any request the file might otherwise make.
+"""
+
+REPORT_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="FaceQuest {{ app_version }}">
+<title>FaceQuest progress: {{ name }}</title>
+<style>
+  :root { --ink: #24323d; --soft: #5b6b78; --line: #dbe3e9; --band: #f3f7f9;
+          --accent: #2f6f8f; --accent-soft: #e4f0f6; }
+  * { box-sizing: border-box; }
+  body { margin: 0; background: #eef3f6; color: var(--ink);
+         font: 15px/1.5 "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif; }
+  main { max-width: 1040px; margin: 0 auto; padding: 28px 36px 40px; background: #fff; }
+  header { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 18px;
+           display: flex; justify-content: space-between; align-items: flex-end; gap: 16px; }
+  header .brand { color: var(--accent); font-weight: 600; letter-spacing: .04em;
+                  text-transform: uppercase; font-size: 12px; }
+  h1 { margin: 2px 0 0; font-size: 28px; line-height: 1.2; word-break: break-word; }
+  h2 { font-size: 19px; margin: 30px 0 10px; color: var(--accent); }
+  .ident { text-align: right; color: var(--soft); font-size: 13px; white-space: nowrap; }
+  .ident b { color: var(--ink); font-family: "DejaVu Sans Mono", monospace; }
+  .glance { background: var(--accent-soft); border-radius: 10px; padding: 14px 20px; }
+  .glance p { margin: 6px 0; font-size: 16px; }
+  .tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin: 16px 0 4px; }
+  .tile { border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px; }
+  .tile .big { font-size: 26px; font-weight: 600; color: var(--accent); }
+  .tile .what { color: var(--soft); font-size: 13px; }
+  .charts { display: grid; grid-template-columns: 1fr; gap: 8px; }
+  figure { margin: 0; padding: 10px 6px 4px; border: 1px solid var(--line); border-radius: 10px;
+           break-inside: avoid; page-break-inside: avoid; }
+  figure svg { width: 100%; max-width: 810px; height: auto; display: block; margin: 0 auto; }
+  figcaption { color: var(--soft); font-size: 13px; padding: 2px 12px 6px; text-align: center; }
+  table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 6px 0 4px; }
+  th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: right;
+           vertical-align: top; }
+  td { white-space: nowrap; }
+  th { background: var(--band); font-weight: 600; }
+  th:first-child, td:first-child, .text { text-align: left; }
+  td.text { white-space: normal; }
+  td.note { white-space: pre-wrap; overflow-wrap: anywhere; text-align: left; min-width: 14em; }
+  tbody tr:nth-child(even) td { background: #fafcfd; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  .muted { color: var(--soft); }
+  .note-box { border-left: 4px solid var(--accent); background: var(--band); padding: 8px 14px;
+              white-space: pre-wrap; word-break: break-word; }
+  dl.defs { display: grid; grid-template-columns: 210px 1fr; gap: 4px 14px; font-size: 13px; }
+  dl.defs dt { font-weight: 600; }
+  dl.defs dd { margin: 0; color: var(--soft); }
+  footer { margin-top: 30px; padding-top: 10px; border-top: 1px solid var(--line);
+           color: var(--soft); font-size: 12px; }
+  @media (max-width: 760px) { .tiles { grid-template-columns: repeat(2, 1fr); } }
+  @page { size: A4; margin: 14mm 12mm; }
+  @media print {
+    body { background: #fff; font-size: 11pt; }
+    main { max-width: none; padding: 0; }
+    h2 { break-after: avoid; page-break-after: avoid; }
+    .glance, th, tbody tr:nth-child(even) td, .tile, .note-box {
+      -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+    section { break-inside: auto; }
+  }
+</style>
+</head>
+<body>
+<main>
+<header>
+  <div>
+    <div class="brand">FaceQuest progress report</div>
+    <h1>{{ name }}</h1>
+  </div>
+  <div class="ident">
+    Id <b>{{ profile_id }}</b>{% if birth_year %} &middot; born {{ birth_year }}{% endif %}<br>
+    {% if first_date %}{{ first_date }} to {{ last_date }}<br>{% endif %}
+    Made {{ generated }}
+  </div>
+</header>
+
+<section class="glance" aria-label="At a glance">
+  {% for sentence in sentences %}<p>{{ sentence }}</p>{% endfor %}
+</section>
+
+{% if tiles %}
+<div class="tiles">
+  {% for tile in tiles %}
+  <div class="tile"><div class="big">{{ tile.value }}</div><div class="what">{{ tile.label }}</div></div>
+  {% endfor %}
+</div>
+{% endif %}
+
+{% if charts %}
+<section>
+<h2>Progress over time</h2>
+<div class="charts">
+{% for chart in charts %}
+  <figure>{{ chart.svg }}<figcaption>{{ chart.caption }}</figcaption></figure>
+{% endfor %}
+</div>
+</section>
+{% endif %}
+
+{% if expressions %}
+<section>
+<h2>By expression</h2>
+<table>
+  <thead><tr><th>Expression</th><th>Tries</th><th>Made</th><th>% made</th>
+    <th>% made without help</th><th>Median time (s)</th><th>Mean peak score</th>
+    <th>First &rarr; latest session (% made)</th></tr></thead>
+  <tbody>
+  {% for row in expressions %}
+    <tr><td>{{ row.name }}</td><td>{{ row.attempts }}</td><td>{{ row.made }}</td>
+      <td>{{ row.made_pct }}</td><td>{{ row.alone_pct }}</td><td>{{ row.latency }}</td>
+      <td>{{ row.peak }}</td><td>{{ row.change }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+</section>
+{% endif %}
+
+<section>
+<h2>Sessions</h2>
+{% if sessions %}
+<table>
+  <thead><tr><th>#</th><th>Date</th><th>Minutes</th><th>Level set</th>
+    <th>Trials</th><th>Tries</th><th>Made</th><th>Without help</th><th>% made</th>
+    <th>% without help</th><th>Median time (s)</th><th>Mean peak</th><th>Overrides</th>
+    <th class="text">Ended</th></tr></thead>
+  <tbody>
+  {% for row in sessions %}
+    <tr><td>{{ row.number }}</td><td>{{ row.date }}</td><td>{{ row.minutes }}</td>
+      <td>{{ row.level_set }}</td><td>{{ row.trials }}</td><td>{{ row.attempts }}</td>
+      <td>{{ row.made }}</td><td>{{ row.alone }}</td><td>{{ row.made_pct }}</td>
+      <td>{{ row.alone_pct }}</td><td>{{ row.latency }}</td><td>{{ row.peak }}</td>
+      <td>{{ row.overrides }}</td><td class="text">{{ row.ended }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% else %}
+<p class="muted">No sessions have been played yet.</p>
+{% endif %}
+</section>
+
+<section>
+<h2>Therapist notes and overrides</h2>
+{% if profile_notes %}<div class="note-box">{{ profile_notes }}</div>{% endif %}
+{% if notes %}
+<table>
+  <thead><tr><th>Session</th><th>Date</th><th>Trial</th><th class="text">Target</th>
+    <th class="text">Machine said</th><th class="text">Therapist decided</th>
+    <th class="text">Note</th></tr></thead>
+  <tbody>
+  {% for note in notes %}
+    <tr><td>{{ note.session_number }}</td><td>{{ note.day }}</td>
+      <td>{{ note.trial_number or "whole session" }}</td><td class="text">{{ note.target }}</td>
+      <td class="text">{{ note.machine_said }}</td><td class="text">{{ note.decision }}</td>
+      <td class="note">{{ note.text }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% elif not profile_notes %}
+<p class="muted">No notes or overrides were recorded.</p>
+{% endif %}
+</section>
+
+<section>
+<h2>How the numbers are counted</h2>
+<dl class="defs">
+  <dt>Try</dt><dd>A trial that ran to a verdict (made, or time ran out), or that the therapist
+    judged. Skipped trials and trials cut short by the end of a session are listed under
+    "Trials" but are not tries.</dd>
+  <dt>Made</dt><dd>The final verdict, after any therapist override; the therapist's judgement
+    wins over the camera's.</dd>
+  <dt>Without help</dt><dd>Made at prompt level 0, before any repeat, model or hint was given.</dd>
+  <dt>Time to make the face</dt><dd>From the prompt to the first moment the score crossed the
+    threshold, for faces that were made (median of the session).</dd>
+  <dt>Peak score</dt><dd>The highest score (0 to 100) the camera gave the target expression
+    during a try: how clearly the face was shown.</dd>
+  <dt>Versions</dt><dd>{{ versions }}</dd>
+</dl>
+</section>
+
+<footer>
+  Made by FaceQuest {{ app_version }} on this computer. This report holds personal information
+  about a child: keep it safe and share it only with people who care for the child.
+  Research exports use the id {{ profile_id }} instead of the name.
+</footer>
+</main>
+</body>
+</html>
+"""
