@@ -46,7 +46,6 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
   td { white-space: nowrap; }
   th { background: var(--band); font-weight: 600; }
   th:first-child, td:first-child, .text { text-align: left; }
-  td.text { white-space: normal; }
   td.note { white-space: pre-wrap; overflow-wrap: anywhere; text-align: left; min-width: 14em; }
   tbody tr:nth-child(even) td { background: #fafcfd; }
   tr { break-inside: avoid; page-break-inside: avoid; }
@@ -91,7 +90,9 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 {% if tiles %}
 <div class="tiles">
   {% for tile in tiles %}
-  <div class="tile"><div class="big">{{ tile.value }}</div><div class="what">{{ tile.label }}</div></div>
+  <div class="tile">
+    <div class="big">{{ tile.value }}</div><div class="what">{{ tile.label }}</div>
+  </div>
   {% endfor %}
 </div>
 {% endif %}
@@ -129,14 +130,14 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 <h2>Sessions</h2>
 {% if sessions %}
 <table>
-  <thead><tr><th>#</th><th>Date</th><th>Minutes</th><th>Level set</th>
+  <thead><tr><th>#</th><th>Date</th><th>Minutes</th><th class="text">Level set</th>
     <th>Trials</th><th>Tries</th><th>Made</th><th>Without help</th><th>% made</th>
     <th>% without help</th><th>Median time (s)</th><th>Mean peak</th><th>Overrides</th>
     <th class="text">Ended</th></tr></thead>
   <tbody>
   {% for row in sessions %}
     <tr><td>{{ row.number }}</td><td>{{ row.date }}</td><td>{{ row.minutes }}</td>
-      <td>{{ row.level_set }}</td><td>{{ row.trials }}</td><td>{{ row.attempts }}</td>
+      <td class="text">{{ row.level_set }}</td><td>{{ row.trials }}</td><td>{{ row.attempts }}</td>
       <td>{{ row.made }}</td><td>{{ row.alone }}</td><td>{{ row.made_pct }}</td>
       <td>{{ row.alone_pct }}</td><td>{{ row.latency }}</td><td>{{ row.peak }}</td>
       <td>{{ row.overrides }}</td><td class="text">{{ row.ended }}</td></tr>
