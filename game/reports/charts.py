@@ -16,6 +16,7 @@ import io
 import math
 import re
 from collections.abc import Callable
+from typing import Any
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
@@ -181,14 +182,14 @@ def chart_figure(kind: str, summary: ProgressSummary, width_in: float, height_in
     return fig
 
 
-def _rc() -> dict[str, object]:
+def _rc(hashsalt: str = "facequest") -> Any:  # matplotlib types keys as Literal names
     return {
         "font.size": FONT_SIZE,
         "font.family": ["DejaVu Sans"],
         "axes.labelcolor": INK,
         "text.color": INK,
         "svg.fonttype": "none",  # text stays text: crisp, searchable, small
-        "svg.hashsalt": "facequest",
+        "svg.hashsalt": hashsalt,  # ids differ per chart: several SVGs share one page
     }
 
 
@@ -200,8 +201,7 @@ def chart_svg(
     kind: str, summary: ProgressSummary, width_in: float = 8.4, height_in: float = 3.1
 ) -> str:
     """The chart as an inline `<svg>` element (no XML prologue, ids unique per kind)."""
-    rc = _rc() | {"svg.hashsalt": f"facequest-{kind}"}
-    with mpl.rc_context(rc):
+    with mpl.rc_context(_rc(f"facequest-{kind}")):
         fig = chart_figure(kind, summary, width_in, height_in)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
