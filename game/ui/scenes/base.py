@@ -172,3 +172,8 @@ class Menu:
     def draw(self, surface: pygame.Surface, theme: Theme, size: str = "title") -> None:
         for i, (label, rect) in enumerate(zip(self.labels, self.rects, strict=True)):
             draw_button(surface, rect, label, theme, focused=i == self.focus, size=size)
+
+
+def forget_rendered_text() -> None:
+    """Empty the rendered-text cache (after pygame.quit())."""
+    _rendered.cache_clear()
