@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from game import __version__
 
-COMMANDS: tuple[str, ...] = ("voice", "watch", "bench", "play", "levels")
+COMMANDS: tuple[str, ...] = ("voice", "watch", "bench", "play", "levels", "report", "export")
 
 
 class CliError(Exception):

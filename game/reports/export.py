@@ -1,0 +1,194 @@
+"""Research export: one row per trial, the child named only by the pseudonymous id.
+
+Columns are built from `TrialRecord`'s dataclass fields, so a field the rules engine adds
+appears in the export by itself (and `tests/reports/test_export.py` then asks for it to be
+documented in `docs/data-dictionary.md`). The `quality` dict is spread into one column per
+`QualityFlag`. Free-text notes are exported with the child's name (as written in the
+profile) replaced by `[child]`, or left empty with `include_notes=False`.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from game import __version__
+from game.expressions import QualityFlag
+from game.play.trial_record import TrialRecord
+from game.records.fileio import atomic_write_text
+from game.records.models import Profile
+from game.records.storage import local_now
+from game.records.store import ProgressStore
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("csv", "json")
+CONTEXT_COLUMNS: tuple[str, ...] = (
+    "profile_id",
+    "birth_year",
+    "session_id",
+    "session_started_at",
+    "session_ended_at",
+    "level_set_id",
+    "app_version",
+    "model_version",
+    "model_hash",
+    "recorded_at",
+    "therapist_note",
+)
+QUALITY_FIELD = "quality"
+QUALITY_PREFIX = "quality_"
+NOTE_COLUMNS = frozenset({"therapist_note", "override_note"})
+NAME_PLACEHOLDER = "[child]"
+
+
+def trial_columns() -> tuple[str, ...]:
+    """The columns that come from `TrialRecord`, in field order."""
+    columns: list[str] = []
+    for item in dataclasses.fields(TrialRecord):
+        if item.name == QUALITY_FIELD:
+            columns.extend(QUALITY_PREFIX + flag.value for flag in QualityFlag)
+        else:
+            columns.append(item.name)
+    return tuple(columns)
+
+
+def export_columns() -> tuple[str, ...]:
+    """Every exported column, in order (the data dictionary documents exactly these)."""
+    return CONTEXT_COLUMNS + trial_columns()
+
+
+def scrub_name(text: str, display_name: str) -> str:
+    """Replace the child's name, and each part of it, with `[child]` in free text."""
+    parts = {display_name.strip(), *display_name.split()}
+    for part in sorted((p for p in parts if len(p) >= 2), key=len, reverse=True):
+        if part.isascii():
+            pattern = rf"(?<!\w){re.escape(part)}(?!\w)"
+        else:  # e.g. Chinese: no spaces between words, so no word boundaries either
+            pattern = re.escape(part)
+        text = re.sub(pattern, NAME_PLACEHOLDER, text, flags=re.IGNORECASE)
+    return text
+
+
+def _trial_values(trial: TrialRecord) -> dict[str, Any]:
+    values = trial.to_dict()
+    quality = values.pop(QUALITY_FIELD, {}) or {}
+    known = {flag.value for flag in QualityFlag}
+    unknown = sorted(set(quality) - known)
+    if unknown:
+        logger.warning("quality flags not in the vocabulary are not exported: %s", unknown)
+    for flag in QualityFlag:
+        values[QUALITY_PREFIX + flag.value] = float(quality.get(flag.value, 0.0))
+    return values
+
+
+def export_rows(
+    store: ProgressStore,
+    profile_ids: Sequence[str] | None = None,
+    *,
+    include_notes: bool = True,
+) -> list[dict[str, Any]]:
+    """One dict per trial (JSON-ready values, keys = `export_columns()`), oldest first.
+
+    Args:
+        store: the records.
+        profile_ids: the children to export; None for every child.
+        include_notes: False leaves the free-text note columns empty.
+    """
+    profiles: list[Profile] = (
+        [store.get_profile(pid) for pid in profile_ids]
+        if profile_ids is not None
+        else sorted(store.list_profiles(), key=lambda p: p.profile_id)
+    )
+    columns = export_columns()
+    rows: list[dict[str, Any]] = []
+    for profile in profiles:
+        sessions = {s.session_id: s for s in store.sessions_for(profile.profile_id)}
+        for stored in store.trials_for(profile.profile_id):
+            session = sessions[stored.session_id]
+            row: dict[str, Any] = {
+                "profile_id": profile.profile_id,
+                "birth_year": profile.birth_year,
+                "session_id": session.session_id,
+                "session_started_at": session.started_at,
+                "session_ended_at": session.ended_at,
+                "level_set_id": session.level_set_id,
+                "app_version": session.app_version,
+                "model_version": session.model_version,
+                "model_hash": session.model_hash,
+                "recorded_at": stored.recorded_at,
+                "therapist_note": stored.therapist_note,
+            }
+            row.update(_trial_values(stored.trial))
+            for column in NOTE_COLUMNS:
+                text = str(row.get(column) or "")
+                row[column] = scrub_name(text, profile.display_name) if include_notes else ""
+            rows.append({column: row.get(column) for column in columns})
+    return rows
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def rows_to_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """CSV text with a header row; lists joined by `;`, booleans `true`/`false`, None empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = export_columns()
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def rows_to_json(rows: Sequence[dict[str, Any]], *, exported_at: datetime) -> str:
+    """A JSON object: format info, the column list and the rows (native JSON types)."""
+    document = {
+        "format": "facequest-trials",
+        "format_version": 1,
+        "exported_at": exported_at.isoformat(timespec="seconds"),
+        "app_version": __version__,
+        "columns": list(export_columns()),
+        "rows": list(rows),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_export(
+    store: ProgressStore,
+    out: Path,
+    *,
+    fmt: str,
+    profile_ids: Sequence[str] | None = None,
+    include_notes: bool = True,
+    exported_at: datetime | None = None,
+) -> int:
+    """Write the export (atomically, mode 0600); returns the number of trial rows."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    rows = export_rows(store, profile_ids, include_notes=include_notes)
+    if fmt == "csv":
+        text = rows_to_csv(rows)
+    else:
+        text = rows_to_json(rows, exported_at=exported_at or local_now())
+    atomic_write_text(Path(out), text)
+    return len(rows)
