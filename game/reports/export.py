@@ -70,10 +70,9 @@ def scrub_name(text: str, display_name: str) -> str:
     """Replace the child's name, and each part of it, with `[child]` in free text."""
     parts = {display_name.strip(), *display_name.split()}
     for part in sorted((p for p in parts if len(p) >= 2), key=len, reverse=True):
-        if part.isascii():
-            pattern = rf"(?<!\w){re.escape(part)}(?!\w)"
-        else:  # e.g. Chinese: no spaces between words, so no word boundaries either
-            pattern = re.escape(part)
+        # Chinese and the like have no spaces between words, so no word boundaries either
+        bounded = rf"(?<!\w){re.escape(part)}(?!\w)"
+        pattern = bounded if part.isascii() else re.escape(part)
         text = re.sub(pattern, NAME_PLACEHOLDER, text, flags=re.IGNORECASE)
     return text
 
