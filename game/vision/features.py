@@ -1,4 +1,4 @@
-"""Feature vector for one face: blendshapes + landmark geometry + head pose.
+"""Feature vector for one face: blendshapes + landmark geometry + head pose + face shape.
 
 The same function feeds the live game and the training code, so a model always sees
 features made the same way. Change anything here and bump `FEATURE_SPEC_VERSION`: the
@@ -7,17 +7,28 @@ model's metadata records the version it was trained on and loading refuses a mis
 Geometry is measured in the face's own frame: landmarks are centred between the eyes,
 rotated so the eye line is horizontal (roll cancels) and divided by the inter-ocular
 distance (head size cancels). y grows downwards, as in the image.
+
+Spec 2 adds, for the expression model: the logit of every blendshape (`logit_<name>`: small
+scores such as eyeWide or noseSneer spread out where a linear model can use them) and the
+whole 3-D mesh aligned to a reference face (`shape_<index>_<x|y|z>`): a similarity
+Procrustes fit on all 478 points cancels position, size, roll, yaw and pitch, so what is
+left is the face's shape and expression. The reference face (the mean aligned face of the
+dev datasets, made left-right symmetric) is stored below as float16; its symmetry gives the
+mirror pairing of the mesh (`mirror_features`), used to augment training data with
+left-right flipped faces.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import math
 
 import numpy as np
 
-from game.vision.records import FaceObservation, FeatureVector
+from game.vision.records import N_LANDMARKS, FaceObservation, FeatureVector
 
-FEATURE_SPEC_VERSION = "1"
+FEATURE_SPEC_VERSION = "2"
 
 # MediaPipe's 52 blendshape names, in the model's output order.
 BLENDSHAPE_NAMES: tuple[str, ...] = (
@@ -57,7 +68,63 @@ GEOMETRY_NAMES: tuple[str, ...] = (
 )
 POSE_NAMES: tuple[str, ...] = ("pose_yaw", "pose_pitch", "pose_roll")
 
-FEATURE_NAMES: tuple[str, ...] = BLENDSHAPE_NAMES + GEOMETRY_NAMES + POSE_NAMES
+LOGIT_NAMES: tuple[str, ...] = tuple(f"logit_{name}" for name in BLENDSHAPE_NAMES)
+SHAPE_NAMES: tuple[str, ...] = tuple(
+    f"shape_{i:03d}_{axis}" for i in range(N_LANDMARKS) for axis in "xyz"
+)
+
+FEATURE_NAMES: tuple[str, ...] = (
+    BLENDSHAPE_NAMES + GEOMETRY_NAMES + POSE_NAMES + LOGIT_NAMES + SHAPE_NAMES
+)
+
+_LOGIT_EPS = 1e-4
+
+# The reference face: (478, 3) float16, eye midpoint at 0, eye line along +x, IOD = 1,
+# left-right symmetric (generated from the mean Procrustes-aligned dev faces).
+_REFERENCE_FACE_B64 = (
+    "AACKOlK2AAAtOEu5AADuOHC2Vq2dMz24AADrNpS5AAAZNUO5AAAxKUK2dLkgHd4hAADVsUK1AADctJ+1AAAPuvCzAADH"
+    "Oh22AAABO5i1AAAsO9O0AAAwPMSzAABWPA60AACGPE+0AAC2PNGzAAADPYqwAACSOOC4sK2XOIq3VLxgtbA3w7ZOLcat"
+    "JLi1LVet5bh4LTir1bkLKQoncrU+LDitkbiJsT2wQ7cssTqwaLnysFqu7rmDr0irk7ovLv0s9rVePT2mt7lBpJ4pd7zd"
+    "Kjo4hLvkKLcxArg/N9KxFLBkOhi2ba/9OlW1/rOkOhC1ULXtOlyz07IQO5q0obQuO62yc7cgPE6pG60sODq5963yNnq5"
+    "ELv1sdGntbRfM3my07T9N3O277RCN/a1bboUNxerpa07NQG5MLmBtLqyS7oCtC2w4Lvzt3Q0vrJassS0p7Wnr4KuSLht"
+    "O/SnBLxJO4Q6PLNpONG1z7CgOP21zbaGO1GpXraFO2SsvLrwtDOt37RQOIq1XrdPtEy0qrePtae0pbiuuWavS7t/tsQs"
+    "KrhMuLWyi7s1sz8rDrxvtB0096+2OuO1abPeOuW0+7QNO0mzh7KLOH61mraFOzir8bXoO7auKraHO4us8rEqOAu4VLRB"
+    "Ox2yTrIqO9yzza4mO5m0t7D4PGqwZrCnPJyzPrB4PBu0569KPKSzFK8nPFazYrT9O8Swt7QMPBqxFbUjPG2xYrU7PM6w"
+    "urYrOnqyerxGN5Y7AADHOKC3O7XOO22ukrXcO9WuDLDmOP61WbS8OFG0aLDHOAu2bLZ+NFWxjrhsNWKwOLXpNwa1mbr/"
+    "uEssCrrvt+ysfLmvtS6yM7ZxPCCtwrMWtW+1bbRWuIy0CLUAuhmzfrluLM6icrsYMVgwmLTsKW+ssrqvrAsoJ7OTMbKz"
+    "5rN1Nwe4J7whM/cz67oCM7op6rkCNByqYridMwWufbaFMnqvzrRIMauwAK7jK5+1F7yUNigzV7tJrQMtB6qLONS4i7QW"
+    "NdazmbwHKug6H7OULzqxXrX/N7iyLbo3ohcs/rOONnK3UbxmOUM7kbRBJJ6phbG7NYS4Sbp+PAE1PrrpPMY3bLz8NrA4"
+    "RrsCPL82SLwBsL02PLa4PSwou6jBOIS3ALYkNpSyF7y+Kn80xLgCKCeqJrjSKKesPrb/O7StAbzDOC40rLI9PtkrDri0"
+    "PeUzEblfPaM1AABPuOu0AABQPlooBrdJKPSs1bWaJh+sAbWpJcep7bturskx9bUyqimtRbfhrFGuS7hBrQeu6LiCrGas"
+    "TblwqoCoh7w8sY85K7nyJC2kAACDOfu1J7XDOUO0PbNIOHG2YbCGOcy1AABxrCC1Orn2PFszObhWPWkwz7L/PZGrL7tj"
+    "PDw5A7UKoaerA7FlMhO2AAAVPjWt7bUBPlgwSLwgOZw4drIVPC+yErMuPIKyq7NSPOKyCrR8PFKyk7TAPLevmrVWO1qw"
+    "7rVGO0+wOrY2O1Ww6re7OpWv+rogOb8rCbEnL6C0zbIJq6uvWrSeqRutR7VfOwGw/rrsOkIz2a/+qgS0VbUJPSqsAAAx"
+    "M4S4r63uMDO3AABjMJS3KLNeNQW2AAC+PUKwAABaPUWwk7FKPVOvZrhCPL4kvraQOL6xQLewPHKkRLl9OE+wI7hKOdyw"
+    "37mlOXKperKqPeSufbQtNti0BLmLPDovB7j6PH0rA7mLOxsjwbsHOuE0/Lm0O/8uDryoOlQ4vbg0Ou+t+rIdNOq02rIJ"
+    "ODO4UbQ6OKO2lbEcN8y4qLR+sN2wSrdtsnSxz7jKsjaxw7kasrOvZrqtsBOrwroYIrEufbzMM384I7pBMPQmV7kLMUKo"
+    "SbgQMcesk7Z6MO2tDbU2L1+u9LOILd2uj7ztM4U7Q7RsONK1BbFxNFS3sbARONW4Ia5wOIC4qrAzOHC4ubOmOEC1/qyA"
+    "OLe4UKyxOIW3A7TRJMSrV7K5KNSvSrGlKjmyiLk5qPWQPLqBrBgbVi2dMz24dDkgHd4hsC2XOIq3VDxgtbA3wzZOLcat"
+    "JDi1LVet5Th4LTir1TkLKQoncjU+LDitkTiJsT2wQzcssTqwaDnysFqu7jmDr0irkzovLv0s9jVePT2mtzlBpJ4pdzzd"
+    "Kjo4hDvkKLcxAjg/N9KxFDBkOhi2bS/9OlW1/jOkOhC1UDXtOlyz0zIQO5q0oTQuO62yczcgPE6pGy0sODq59y3yNnq5"
+    "EDv1sdGntTRfM3my0zT9N3O27zRCN/a1bToUNxerpS07NQG5MDmBtLqySzoCtC2w4Dvzt3Q0vjJassS0pzWnr4KuSDht"
+    "O/SnBDxJO4Q6PDNpONG1zzCgOP21zTaGO1GpXjaFO2SsvDrwtDOt3zRQOIq1XjdPtEy0qjePtae0pTiuuWavSzt/tsQs"
+    "KjhMuLWyizs1sz8rDjxvtB009y+2OuO1aTPeOuW0+zQNO0mzhzKLOH61mjaFOzir8TXoO7auKjaHO4us8jEqOAu4VDRB"
+    "Ox2yTjIqO9yzzS4mO5m0tzD4PGqwZjCnPJyzPjB4PBu05y9KPKSzFC8nPFazYjT9O8SwtzQMPBqxFTUjPG2xYjU7PM6w"
+    "ujYrOnqyejxGN5Y7OzXOO22ukjXcO9WuDDDmOP61WTS8OFG0aDDHOAu2bDZ+NFWxjjhsNWKwODXpNwa1mTr/uEssCjrv"
+    "t+ysfDmvtS6yMzZxPCCtwjMWtW+1bTRWuIy0CDUAuhmzfjluLM6icjsYMVgwmDTsKW+ssjqvrAsoJzOTMbKz5jN1Nwe4"
+    "JzwhM/cz6zoCM7op6jkCNByqYjidMwWufTaFMnqvzjRIMauwAC7jK5+1FzyUNigzVztJrQMtByqLONS4izQWNdazmTwH"
+    "Kug6HzOULzqxXjX/N7iyLTo3ohcs/jOONnK3UTxmOUM7kTRBJJ6phTG7NYS4STp+PAE1PjrpPMY3bDz8NrA4RjsCPL82"
+    "SDwBsL02PDa4PSwouyjBOIS3ADYkNpSyFzy+Kn80xDgCKCeqJjjSKKesPjb/O7StATzDOC40rDI9PtkrDji0PeUzETlf"
+    "PaM1BjdJKPSs1TWaJh+sATWpJcep7Tturskx9TUyqimtRTfhrFGuSzhBrQeu6DiCrGasTTlwqoCohzw8sY85KznyJC2k"
+    "JzXDOUO0PTNIOHG2YTCGOcy1Ojn2PFszOThWPWkwzzL/PZGrLztjPDw5AzUKoaerAzFlMhO27TUBPlgwSDwgOZw4djIV"
+    "PC+yEjMuPIKyqzNSPOKyCjR8PFKykzTAPLevmjVWO1qw7jVGO0+wOjY2O1Ww6je7OpWv+jogOb8rCTEnL6C0zTIJq6uv"
+    "WjSeqRutRzVfOwGw/jrsOkIz2S/+qgS0VTUJPSqsry3uMDO3KDNeNQW2kzFKPVOvZjhCPL4kvjaQOL6xQDewPHKkRDl9"
+    "OE+wIzhKOdyw3zmlOXKpejKqPeSufTQtNti0BDmLPDovBzj6PH0rAzmLOxsjwTsHOuE0/Dm0O/8uDjyoOlQ4vTg0Ou+t"
+    "+jIdNOq02jIJODO4UTQ6OKO2lTEcN8y4qDR+sN2wSjdtsnSxzzjKsjaxwzkasrOvZjqtsBOrwjoYIrEufTzMM384IzpB"
+    "MPQmVzkLMUKoSTgQMceskzZ6MO2tDTU2L1+u9DOILd2ujzztM4U7QzRsONK1BTFxNFS3sTARONW4IS5wOIC4qjAzOHC4"
+    "uTOmOEC1/iyAOLe4UCyxOIW3AzTRJMSrVzK5KNSvSjGlKjmyiDk5qPWQPDqBrBgbD7h4pU+sebaFpVOsD7herk6s4bix"
+    "pU2sDbhpK1KsDzh4pU+s4TixpU2sDzherk6seTaFpVOsDThpK1Ks"
+)
 
 
 def aligned_landmarks(observation: FaceObservation) -> np.ndarray:
@@ -117,12 +184,95 @@ def _geometry(a: np.ndarray) -> list[float]:
     ]
 
 
+@functools.cache
+def reference_face() -> np.ndarray:
+    """The symmetric reference face (478, 3) that `shape_*` features are aligned to."""
+    raw = base64.b64decode("".join(_REFERENCE_FACE_B64))
+    face = np.frombuffer(raw, dtype=np.float16).astype(np.float64).reshape(N_LANDMARKS, 3)
+    face.setflags(write=False)
+    return face
+
+
+def procrustes_landmarks(landmarks: np.ndarray) -> np.ndarray:
+    """(478, 3) landmarks moved, scaled and rotated (3-D) onto the reference face."""
+    ref = reference_face()
+    pts = np.asarray(landmarks, dtype=np.float64)[:, :3]
+    centred = pts - pts.mean(axis=0)
+    ref_mean = ref.mean(axis=0)
+    norm = float((centred**2).sum())
+    if norm < 1e-12:
+        raise ValueError("degenerate face: all landmarks coincide")
+    u, sigma, vt = np.linalg.svd(centred.T @ (ref - ref_mean))
+    d = np.ones(3)
+    d[2] = np.sign(np.linalg.det(u @ vt)) or 1.0
+    rotation = (u * d) @ vt
+    scale = float((sigma * d).sum()) / norm
+    return centred @ rotation * scale + ref_mean
+
+
+@functools.cache
+def landmark_mirror_pairs() -> np.ndarray:
+    """For each mesh index, the index of the same point on the other side of the face."""
+    ref = reference_face()
+    mirrored = ref[:, :2] * np.array([-1.0, 1.0])
+    distances = np.linalg.norm(ref[:, None, :2] - mirrored[None, :, :], axis=2)
+    pairs = np.argmin(distances, axis=1)
+    pairs.setflags(write=False)
+    return pairs
+
+
+def _mirror_name(name: str) -> str:
+    swapped = name.replace("Left", "#").replace("Right", "Left").replace("#", "Right")
+    if swapped.endswith("_l"):
+        return swapped[:-2] + "_r"
+    if swapped.endswith("_r"):
+        return swapped[:-2] + "_l"
+    return swapped
+
+
+@functools.cache
+def mirror_permutation() -> tuple[np.ndarray, np.ndarray]:
+    """(index, sign): `values[..., index] * sign` is the feature vector of the mirrored face.
+
+    Left/right blendshapes and geometry swap; yaw and roll change sign; each mesh point
+    takes its mirror partner's coordinates with x negated.
+    """
+    position = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    index = np.arange(len(FEATURE_NAMES))
+    sign = np.ones(len(FEATURE_NAMES), dtype=np.float32)
+    for i, name in enumerate(FEATURE_NAMES[: len(FEATURE_NAMES) - len(SHAPE_NAMES)]):
+        index[i] = position[_mirror_name(name)]
+    for name in ("pose_yaw", "pose_roll"):
+        sign[position[name]] = -1.0
+    pairs = landmark_mirror_pairs()
+    first = len(FEATURE_NAMES) - len(SHAPE_NAMES)
+    for point in range(N_LANDMARKS):
+        for k, axis in enumerate("xyz"):
+            index[first + 3 * point + k] = first + 3 * int(pairs[point]) + k
+            if axis == "x":
+                sign[first + 3 * point + k] = -1.0
+    index.setflags(write=False)
+    sign.setflags(write=False)
+    return index, sign
+
+
+def mirror_features(values: np.ndarray) -> np.ndarray:
+    """Feature values (F,) or (N, F) of the same faces flipped left-right."""
+    index, sign = mirror_permutation()
+    return np.asarray(values)[..., index] * sign
+
+
 def extract_features(observation: FaceObservation) -> FeatureVector:
     """The feature vector of one observed face (ValueError for the empty observation)."""
     if not observation.has_face:
         raise ValueError("no face in this observation: nothing to extract")
-    blend = [float(observation.blendshapes.get(name, 0.0)) for name in BLENDSHAPE_NAMES]
+    blend = np.array(
+        [float(observation.blendshapes.get(name, 0.0)) for name in BLENDSHAPE_NAMES]
+    )
     geometry = _geometry(aligned_landmarks(observation))
     pose = list(head_pose_degrees(observation.transform))
-    values = np.asarray(blend + geometry + pose, dtype=np.float32)
+    clipped = np.clip(blend, _LOGIT_EPS, 1.0 - _LOGIT_EPS)
+    logits = np.log(clipped / (1.0 - clipped))
+    shape = procrustes_landmarks(observation.landmarks).reshape(-1)
+    values = np.concatenate([blend, geometry, pose, logits, shape]).astype(np.float32)
     return FeatureVector(values=values, names=FEATURE_NAMES, spec_version=FEATURE_SPEC_VERSION)

@@ -1,0 +1,148 @@
+"""Subject-wise cross-validation, raw and calibrated (features minus the subject's neutral).
+
+Folds are `GroupKFold` by subject: every image of a person is in one fold only, so the
+figures are for faces of people the model never saw (never random splits: one performer's
+consecutive shots are near-duplicates).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from game.expressions import Expression
+from game.training.metrics import summarise
+from game.training.recipe import Recipe, fit
+
+logger = logging.getLogger(__name__)
+
+NEUTRAL = Expression.NEUTRAL.value
+
+
+def class_order(labels: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The labels present, in `Expression` order (the model's column order)."""
+    present = set(labels)
+    return tuple(e.value for e in Expression if e.value in present)
+
+
+@dataclass(frozen=True, slots=True)
+class Deltas:
+    """Features minus each subject's own neutral median, for the rows that have one.
+
+    A neutral image is compared with the median of the subject's *other* neutral images
+    (leave one out), so it is never its own baseline. `rows` indexes the original rows;
+    `uncalibrated_subjects` had no neutral image (or only one, for its neutral rows).
+    """
+
+    values: np.ndarray
+    rows: np.ndarray
+    uncalibrated_subjects: tuple[str, ...]
+    uncalibrated_rows: np.ndarray
+
+
+def neutral_deltas(
+    features: np.ndarray, labels: tuple[str, ...], subjects: tuple[str, ...]
+) -> Deltas:
+    """The calibrated view of a data set (see `Deltas`)."""
+    labels_a, subjects_a = np.asarray(labels), np.asarray(subjects)
+    values: list[np.ndarray] = []
+    rows: list[int] = []
+    skipped: list[int] = []
+    without: list[str] = []
+    for subject in dict.fromkeys(subjects):
+        mine = np.flatnonzero(subjects_a == subject)
+        neutral = mine[labels_a[mine] == NEUTRAL]
+        if len(neutral) == 0:
+            without.append(subject)
+            skipped.extend(mine.tolist())
+            continue
+        base = np.median(features[neutral], axis=0)
+        for row in mine:
+            if labels_a[row] == NEUTRAL:
+                others = neutral[neutral != row]
+                if len(others) == 0:
+                    skipped.append(int(row))
+                    continue
+                values.append(features[row] - np.median(features[others], axis=0))
+            else:
+                values.append(features[row] - base)
+            rows.append(int(row))
+    order = np.argsort(rows)
+    stacked = np.vstack(values)[order] if values else np.zeros((0, features.shape[1]))
+    return Deltas(
+        values=stacked.astype(np.float32),
+        rows=np.asarray(rows, dtype=int)[order],
+        uncalibrated_subjects=tuple(without),
+        uncalibrated_rows=np.asarray(sorted(skipped), dtype=int),
+    )
+
+
+def out_of_fold_probabilities(
+    features: np.ndarray,
+    labels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    recipe: Recipe,
+    n_splits: int = 5,
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each row's class probabilities from the model trained without its subject's fold."""
+    classes = class_order(labels)
+    y = np.array([classes.index(label) for label in labels])
+    n_groups = len(set(subjects))
+    if n_groups < n_splits:
+        raise ValueError(f"{n_groups} subjects cannot make {n_splits} subject-wise folds")
+    probabilities = np.zeros((len(y), len(classes)))
+    for k, (train, test) in enumerate(GroupKFold(n_splits=n_splits).split(features, y, subjects)):
+        model = fit(features[train], y[train], recipe)
+        columns = [int(c) for c in model.classes_]
+        probabilities[np.ix_(test, columns)] = model.predict_proba(features[test])
+        logger.info("fold %d/%d done", k + 1, n_splits)
+    return probabilities, classes
+
+
+def per_dataset(
+    labels: tuple[str, ...],
+    datasets: tuple[str, ...],
+    probabilities: np.ndarray,
+    classes: tuple[str, ...],
+) -> dict[str, dict[str, Any]]:
+    """`summarise` for each data set (and "all" when there are several)."""
+    names = list(dict.fromkeys(datasets))
+    sets = np.asarray(datasets)
+    truth = np.asarray(labels)
+    out: dict[str, dict[str, Any]] = {}
+    for name in [*names, "all"] if len(names) > 1 else names:
+        mask = np.ones(len(truth), bool) if name == "all" else sets == name
+        out[name] = summarise(list(truth[mask]), probabilities[mask], classes)
+    return out
+
+
+def cross_validate(
+    features: np.ndarray,
+    labels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    datasets: tuple[str, ...],
+    recipe: Recipe,
+    n_splits: int = 5,
+) -> dict[str, Any]:
+    """Raw and calibrated subject-wise CV summaries, per data set."""
+    raw, classes = out_of_fold_probabilities(features, labels, subjects, recipe, n_splits)
+    result: dict[str, Any] = {
+        "folds": n_splits,
+        "raw": per_dataset(labels, datasets, raw, classes),
+    }
+    deltas = neutral_deltas(features, labels, subjects)
+    sub = deltas.rows
+    pick = lambda seq: tuple(seq[i] for i in sub)  # noqa: E731
+    calibrated, cal_classes = out_of_fold_probabilities(
+        deltas.values, pick(labels), pick(subjects), recipe, n_splits
+    )
+    result["calibrated"] = per_dataset(pick(labels), pick(datasets), calibrated, cal_classes)
+    result["calibrated_skipped"] = {
+        "subjects_without_neutral": len(deltas.uncalibrated_subjects),
+        "images": len(deltas.uncalibrated_rows),
+    }
+    return result

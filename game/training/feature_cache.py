@@ -1,0 +1,278 @@
+"""Features of labelled images, made by the game's own tracker and feature code, cached on disk.
+
+Each image is read, padded with a white border (the children's set is cropped so tightly
+that MediaPipe misses chins and foreheads) and passed to the real `FaceTracker` in IMAGE
+mode; `game.vision.features.extract_features` turns the observation into the feature
+vector. Two tables in one SQLite file in the user cache folder keep the work:
+
+- `observations`, keyed by the image's SHA-256 + preprocessing + landmarker version: the
+  tracker's landmarks, blendshapes and transform (or "no face"), so a feature-spec change
+  does not re-run MediaPipe;
+- `features`, keyed by the image's SHA-256 + preprocessing + `FEATURE_SPEC_VERSION`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from game.paths import user_cache_dir
+from game.training.dataset import LabelledImage
+from game.vision.face_tracker import FaceTracker, TrackerSettings
+from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION, extract_features
+from game.vision.landmarker_asset import LANDMARKER_SHA256
+from game.vision.records import N_LANDMARKS, FaceObservation, Frame
+
+logger = logging.getLogger(__name__)
+
+PAD_FRACTION = 0.2
+PREPROCESSING = f"pad{int(PAD_FRACTION * 100)}-white"
+CACHE_FILE = "training-features.sqlite"
+N_BLENDSHAPES = 52
+
+
+def read_rgb(path: Path) -> np.ndarray:
+    """The image at `path` as RGB uint8 (H, W, 3); ValueError when it cannot be decoded."""
+    import cv2
+
+    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise ValueError(f"cannot read image {path}")
+    return np.ascontiguousarray(bgr[:, :, ::-1])
+
+
+def pad_image(rgb: np.ndarray, fraction: float = PAD_FRACTION) -> np.ndarray:
+    """`rgb` with a white border of `fraction` of its size on every side."""
+    h, w = rgb.shape[:2]
+    py, px = round(h * fraction), round(w * fraction)
+    return np.pad(rgb, ((py, py), (px, px), (0, 0)), mode="constant", constant_values=255)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _observation_to_row(obs: FaceObservation) -> tuple[int, bytes, bytes, bytes, float]:
+    if not obs.has_face:
+        return 0, b"", b"", b"", obs.brightness
+    from game.vision.features import BLENDSHAPE_NAMES
+
+    blend = np.array([obs.blendshapes.get(n, 0.0) for n in BLENDSHAPE_NAMES], np.float32)
+    return (
+        obs.faces_seen,
+        np.asarray(obs.landmarks, np.float32).tobytes(),
+        blend.tobytes(),
+        np.asarray(obs.transform, np.float32).tobytes(),
+        obs.brightness,
+    )
+
+
+def _row_to_observation(
+    faces: int, lms: bytes, blend: bytes, transform: bytes, brightness: float, size: tuple[int, int]
+) -> FaceObservation:
+    if faces == 0:
+        return FaceObservation.empty(0, size, brightness)
+    from game.vision.features import BLENDSHAPE_NAMES
+
+    values = np.frombuffer(blend, np.float32)
+    return FaceObservation(
+        t_ms=0,
+        frame_size=size,
+        faces_seen=faces,
+        landmarks=np.frombuffer(lms, np.float32).reshape(N_LANDMARKS, 3).copy(),
+        blendshapes=dict(zip(BLENDSHAPE_NAMES, values.tolist(), strict=True)),
+        transform=np.frombuffer(transform, np.float32).reshape(4, 4).copy(),
+        brightness=brightness,
+    )
+
+
+class FeatureCache:
+    """The on-disk cache of observations and feature vectors (a context manager)."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        folder = user_cache_dir(cache_dir)
+        self.path = folder / CACHE_FILE
+        self._db = sqlite3.connect(self.path)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS observations (key TEXT PRIMARY KEY, faces INTEGER, "
+            "landmarks BLOB, blendshapes BLOB, transform BLOB, brightness REAL, "
+            "width INTEGER, height INTEGER)"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, face INTEGER, vals BLOB)"
+        )
+        self._db.commit()
+
+    def __enter__(self) -> FeatureCache:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
+
+    @staticmethod
+    def observation_key(sha: str) -> str:
+        return f"{sha}:{PREPROCESSING}:{LANDMARKER_SHA256[:16]}"
+
+    @staticmethod
+    def feature_key(sha: str) -> str:
+        return f"{FeatureCache.observation_key(sha)}:spec{FEATURE_SPEC_VERSION}"
+
+    def get_observation(self, sha: str) -> FaceObservation | None:
+        row = self._db.execute(
+            "SELECT faces, landmarks, blendshapes, transform, brightness, width, height "
+            "FROM observations WHERE key = ?",
+            (self.observation_key(sha),),
+        ).fetchone()
+        if row is None:
+            return None
+        faces, lms, blend, transform, brightness, width, height = row
+        return _row_to_observation(
+            faces, lms, blend, transform, brightness, (int(width), int(height))
+        )
+
+    def put_observation(self, sha: str, obs: FaceObservation) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.observation_key(sha), *_observation_to_row(obs), *obs.frame_size),
+        )
+
+    def get_features(self, sha: str) -> np.ndarray | bool | None:
+        """The cached vector, False when the image has no face, None when not cached."""
+        row = self._db.execute(
+            "SELECT face, vals FROM features WHERE key = ?", (self.feature_key(sha),)
+        ).fetchone()
+        if row is None:
+            return None
+        if not row[0]:
+            return False
+        values = np.frombuffer(row[1], np.float32)
+        return values.copy() if values.shape == (len(FEATURE_NAMES),) else None
+
+    def put_features(self, sha: str, values: np.ndarray | None) -> None:
+        blob = b"" if values is None else np.asarray(values, np.float32).tobytes()
+        self._db.execute(
+            "INSERT OR REPLACE INTO features VALUES (?, ?, ?)",
+            (self.feature_key(sha), int(values is not None), blob),
+        )
+
+    def commit(self) -> None:
+        self._db.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedSet:
+    """Feature rows of the images in which a face was found, plus what was missed."""
+
+    features: np.ndarray  # (N, F) float32
+    labels: tuple[str, ...]
+    subjects: tuple[str, ...]
+    datasets: tuple[str, ...]
+    paths: tuple[Path, ...]
+    missed: tuple[Path, ...]
+    observations: tuple[FaceObservation, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+class _Progress:
+    """A one-line progress bar on stderr (only when stderr is a terminal or forced)."""
+
+    def __init__(self, total: int, label: str, enabled: bool) -> None:
+        self.total, self.label, self.enabled, self.done = total, label, enabled, 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled and (self.done == self.total or self.done % 10 == 0):
+            width = 30
+            filled = int(width * self.done / max(self.total, 1))
+            bar = "#" * filled + "-" * (width - filled)
+            sys.stderr.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
+            if self.done == self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def extract(
+    items: Sequence[LabelledImage],
+    cache_dir: Path | None = None,
+    progress: bool | None = None,
+    keep_observations: bool = False,
+) -> ExtractedSet:
+    """Feature vectors of `items`, from the cache where possible, else by running the tracker."""
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _Progress(len(items), "extracting features", show)
+    rows: list[np.ndarray] = []
+    kept: list[LabelledImage] = []
+    observations: list[FaceObservation] = []
+    missed: list[Path] = []
+    tracker = None
+    try:
+        with FeatureCache(cache_dir) as cache:
+            for n, item in enumerate(items):
+                sha = file_sha256(item.path)
+                cached = None if keep_observations else cache.get_features(sha)
+                if cached is None:
+                    obs = cache.get_observation(sha)
+                    if obs is None:
+                        if tracker is None:
+                            tracker = _open_tracker()
+                        rgb = pad_image(read_rgb(item.path))
+                        obs = tracker.observe(Frame(t_ms=0, rgb=rgb))
+                        cache.put_observation(sha, obs)
+                    values = extract_features(obs).values if obs.has_face else None
+                    cache.put_features(sha, values)
+                    cached = values if values is not None else False
+                    if keep_observations and obs.has_face:
+                        observations.append(obs)
+                if cached is False:
+                    missed.append(item.path)
+                else:
+                    assert isinstance(cached, np.ndarray)
+                    rows.append(cached)
+                    kept.append(item)
+                if n % 50 == 49:
+                    cache.commit()
+                bar.step()
+    finally:
+        if tracker is not None:
+            tracker.close()
+    if missed:
+        logger.info("no face found in %d of %d images", len(missed), len(items))
+    features = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, len(FEATURE_NAMES)))
+    return ExtractedSet(
+        features=features,
+        labels=tuple(i.label.value for i in kept),
+        subjects=tuple(i.subject for i in kept),
+        datasets=tuple(i.dataset for i in kept),
+        paths=tuple(i.path for i in kept),
+        missed=tuple(missed),
+        observations=tuple(observations),
+    )
+
+
+def _open_tracker() -> FaceTracker:
+
+    return FaceTracker(TrackerSettings(mode="image"))
+
+
+def datasets_in(extracted: ExtractedSet) -> Iterable[str]:
+    """The data-set names in `extracted`, in first-seen order."""
+    return dict.fromkeys(extracted.datasets).keys()
