@@ -228,3 +228,16 @@ def test_driver_routes_success_timeout_pause_and_end_events() -> None:
     (session,) = store.sessions_for(ctx.profile.profile_id)
     assert session.ended_at is not None
     assert [t.trial.outcome.value for t in store.trials_for(ctx.profile.profile_id)] == ["ended"]
+
+
+def test_progress_scene_shows_the_reports_charts_and_a_table_for_the_child() -> None:
+    ctx, stack, flow, _store = _driver_setup()
+    flow.calibration_finished(None)
+    flow.end_session()
+    scene = ProgressScene(ctx)
+    stack.push(scene)
+    assert scene.rows == [("happy", 1, 0, 0)]
+    assert len(scene.charts) == 2
+    surface = pygame.Surface(WINDOW_SIZE)
+    stack.draw(surface)
+    assert surface.get_at((900, 300))[:3] != surface.get_at((5, 5))[:3]  # a chart is drawn

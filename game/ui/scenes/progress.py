@@ -7,7 +7,6 @@ from the store.
 
 from __future__ import annotations
 
-import importlib
 import io
 import logging
 from collections import defaultdict
@@ -39,15 +38,20 @@ def progress_rows(trials: list[Any]) -> list[tuple[str, int, int, int]]:
     return [(t, counts[t][0], counts[t][1], counts[t][2]) for t in ranked]
 
 
+CHARTS = ("made", "without_help")
+CHART_SIZE = (660, 280)
+
+
 def chart_images(store: Any, profile_id: str) -> list[pygame.Surface]:
-    """The report's charts for this child as surfaces ([] when reports cannot draw them)."""
-    try:
-        charts: Any = importlib.import_module("game.reports.charts")
-    except ImportError:
-        return []
+    """The report's charts for this child as surfaces ([] when they cannot be drawn)."""
+    from game.reports.charts import chart_png
+    from game.reports.summary import summarize_profile
+
     images = []
     try:
-        for png in charts.progress_pngs(store, profile_id):
+        summary = summarize_profile(store, profile_id)
+        for kind in CHARTS:
+            png = chart_png(kind, summary, width_px=CHART_SIZE[0], height_px=CHART_SIZE[1])
             images.append(pygame.image.load(io.BytesIO(png), "chart.png"))
     except Exception:  # a chart problem must not stop the game
         logger.exception("could not draw the progress charts")
@@ -84,7 +88,7 @@ class ProgressScene(GameScene):
         name = getattr(self.ctx.profile, "display_name", "")
         draw_text(surface, f"{self.t('ui.progress')} {name}".strip(),
                   self.font("title", bold=True), p.text, (w // 2, 50))
-        table = pygame.Rect(40, 100, 520 if self.charts else w - 80, h - 140)
+        table = pygame.Rect(40, 100, 500 if self.charts else w - 80, h - 140)
         draw_card(surface, table, self.ctx.theme, radius=18)
         body = self.font("body")
         y = table.top + 20
@@ -97,9 +101,10 @@ class ProgressScene(GameScene):
             y += body.get_linesize() + 12
         if not self.rows:
             draw_text(surface, "—", body, p.text_muted, table.center)
-        if self.charts:
-            area = pygame.Rect(table.right + 20, 100, w - table.right - 60, h - 140)
-            chart = self.charts[0]
+        top = 100
+        for chart in self.charts:
+            area = pygame.Rect(table.right + 20, top, w - table.right - 60, (h - 150) // 2)
             scale = min(area.width / chart.get_width(), area.height / chart.get_height())
             size = (round(chart.get_width() * scale), round(chart.get_height() * scale))
             surface.blit(pygame.transform.smoothscale(chart, size), area.topleft)
+            top = area.bottom + 10
