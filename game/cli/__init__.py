@@ -15,7 +15,9 @@ from collections.abc import Sequence
 
 from game import __version__
 
-COMMANDS: tuple[str, ...] = ("voice", "watch", "bench", "play", "levels", "report", "export")
+COMMANDS: tuple[str, ...] = (
+    "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
+)
 
 
 class CliError(Exception):

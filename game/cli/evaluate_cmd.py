@@ -1,0 +1,114 @@
+"""`facequest evaluate`: run the shipped pipeline on labelled images and report the figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from game.cli import CliError
+from game.paths import DEFAULT_MODEL_PATH
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="measure the expression model on labelled face images",
+        description=(
+            "Score every image of labelled folders (labels.csv: file,label,subject) with the "
+            "face tracker, features, model and target score the game uses; print accuracy, "
+            "per-class recall, the confusion matrix and per-target verification (ROC AUC of "
+            "the target score, hit rate at the threshold)."
+        ),
+    )
+    parser.add_argument(
+        "--data", type=Path, action="append", required=True, metavar="DIR",
+        help="a labelled image folder (repeat for several)",
+    )
+    parser.add_argument(
+        "--model", type=Path, default=None, metavar="FILE",
+        help=f"model file (default: {DEFAULT_MODEL_PATH}, or its _calibrated twin "
+        "with --calibrated)",
+    )
+    parser.add_argument(
+        "--calibrated", action="store_true",
+        help="score each subject against their own neutral images (needs a 'delta' model)",
+    )
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="target-score threshold for the hit rate (default 0.6)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--plot", type=Path, default=None, metavar="FILE",
+                        help="save the confusion matrix as a .png or .svg")
+    parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                        help="feature cache folder (default: the user cache folder)")
+    parser.set_defaults(func=run)
+
+
+def _text(report: dict[str, Any]) -> str:
+    from game.training.metrics import confusion_text
+
+    lines = [
+        f"{report['mode']} evaluation of {report['model']}",
+        f"images scored: {report['n']}   faces missed: {report['missed_faces']}",
+    ]
+    if "uncalibrated" in report:
+        u = report["uncalibrated"]
+        lines.append(
+            f"not calibrated (no neutral of their own): {u['images']} images of "
+            f"{u['subjects_without_neutral']} subjects, left out"
+        )
+    lines += [
+        f"accuracy {report['accuracy']:.3f}   balanced accuracy {report['balanced_accuracy']:.3f}",
+        "",
+        f"{'expression':<11} {'recall':>7} {'AUC':>7} {'hit@thr':>9} {'false@':>7}"
+        f"   (target-score threshold {report['threshold']:.2f})",
+    ]
+    for label in report["confusion"]["labels"]:
+        def cell(key: str, label: str = label) -> str:
+            value = report[key].get(label)
+            return "-" if value is None else f"{value:.3f}"
+
+        lines.append(
+            f"{label:<11} {cell('recall'):>7} {cell('auc'):>7} {cell('hit_rate'):>9} "
+            f"{cell('false_alarm_rate'):>7}"
+        )
+    lines += ["", "confusion (rows: label, columns: predicted)", confusion_text(report)]
+    for name, part in report.get("datasets", {}).items():
+        lines.append(
+            f"{name}: n={part['n']} accuracy {part['accuracy']:.3f} "
+            f"balanced {part['balanced_accuracy']:.3f}"
+        )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from game.training.dataset import DatasetError
+    from game.training.evaluate import (
+        DEFAULT_THRESHOLD,
+        EvaluationError,
+        evaluate,
+        plot_confusion,
+    )
+    from game.training.train import calibrated_path
+    from game.vision.model import ModelError
+
+    model = args.model
+    if model is None:
+        model = calibrated_path(DEFAULT_MODEL_PATH) if args.calibrated else DEFAULT_MODEL_PATH
+    threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    if not 0.0 < threshold < 1.0:
+        raise CliError("--threshold must be between 0 and 1.")
+    if args.plot is not None and args.plot.suffix.lower() not in (".png", ".svg"):
+        raise CliError("--plot must name a .png or .svg file.")
+    try:
+        report = evaluate(
+            list(args.data), model, calibrated=args.calibrated, threshold=threshold,
+            cache_dir=args.cache_dir,
+        )
+    except (DatasetError, ModelError, EvaluationError) as exc:
+        raise CliError(str(exc)) from None
+    if args.plot is not None:
+        plot_confusion(report, args.plot)
+    print(json.dumps(report, indent=1) if args.json else _text(report))
+    return 0

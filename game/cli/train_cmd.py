@@ -1,0 +1,91 @@
+"""`facequest train`: train the expression models on labelled face folders and write the card."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from game.cli import CliError
+from game.paths import DEFAULT_MODEL_PATH
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        help="train the expression model on labelled face images",
+        description=(
+            "Extract features with the game's own face tracker (cached per image), run "
+            "subject-wise cross-validation, train the raw and calibrated models, export them "
+            "to ONNX and write the model card. Each --data folder holds labels.csv "
+            "(file,label,subject) and the images."
+        ),
+    )
+    parser.add_argument(
+        "--data", type=Path, action="append", required=True, metavar="DIR",
+        help="a labelled image folder (repeat for several)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_MODEL_PATH, metavar="FILE",
+        help=f"raw model file (default: {DEFAULT_MODEL_PATH}); the calibrated model is "
+        "written beside it as NAME_calibrated.onnx",
+    )
+    parser.add_argument(
+        "--card", type=Path, default=None, metavar="FILE",
+        help="model card to write (default: MODEL_CARD.md beside --out)",
+    )
+    parser.add_argument(
+        "--folds", type=int, default=5,
+        help="subject-wise CV folds for the card's figures (0: skip CV; default 5)",
+    )
+    parser.add_argument(
+        "--no-calibrated", action="store_true", help="do not train the calibrated model"
+    )
+    parser.add_argument(
+        "--cache-dir", type=Path, default=None, metavar="DIR",
+        help="feature cache folder (default: the user cache folder)",
+    )
+    parser.add_argument("--cv-json", type=Path, default=None, metavar="FILE",
+                        help="also save the CV figures as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from game.training.dataset import DatasetError
+    from game.training.train import train
+
+    if args.folds == 1 or args.folds < 0:
+        raise CliError("--folds must be 0 (no cross-validation) or at least 2.")
+    if args.out.suffix != ".onnx":
+        raise CliError(f"--out must name an .onnx file, not {args.out}.")
+    card = args.card or args.out.with_name("MODEL_CARD.md")
+    try:
+        result = train(
+            list(args.data),
+            args.out,
+            cache_dir=args.cache_dir,
+            folds=args.folds,
+            card=card,
+            calibrated=not args.no_calibrated,
+        )
+    except DatasetError as exc:
+        raise CliError(str(exc)) from None
+    except ValueError as exc:
+        raise CliError(f"cannot train: {exc}") from None
+    print(f"trained on {result.n_images} faces")
+    print(f"raw model:        {result.raw_model}")
+    if result.calibrated_model is not None:
+        print(f"calibrated model: {result.calibrated_model}")
+    print(f"model card:       {card}")
+    if result.cv is not None:
+        for kind in ("raw", "calibrated"):
+            for name, s in result.cv[kind].items():
+                print(
+                    f"CV {kind:<10} {name:<16} n={s['n']:<5} accuracy {s['accuracy']:.3f}  "
+                    f"balanced {s['balanced_accuracy']:.3f}  "
+                    f"lowest AUC {min(s['auc'].values()):.3f}"
+                )
+        if args.cv_json is not None:
+            args.cv_json.write_text(json.dumps(result.cv, indent=1), encoding="utf-8")
+    return 0
