@@ -1,0 +1,137 @@
+"""Research export: one row per trial, documented columns, pseudonymous, notes scrubbed."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from game.expressions import QualityFlag
+from game.play.trial_record import TrialRecord
+from game.records.store import ProgressStore, memory_store
+from game.reports.export import (
+    export_columns,
+    export_rows,
+    rows_to_csv,
+    scrub_name,
+    write_export,
+)
+from tests.conftest import REPO_ROOT
+from tests.records.factories import make_trial
+
+DICTIONARY = REPO_ROOT / "docs" / "data-dictionary.md"
+
+
+def documented_columns() -> list[str]:
+    """The column names in the `## Columns` table of docs/data-dictionary.md, in order."""
+    text = DICTIONARY.read_text(encoding="utf-8")
+    section = text.split("## Columns", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)
+
+
+def test_data_dictionary_documents_exactly_the_exported_columns_in_order() -> None:
+    documented = documented_columns()
+    exported = list(export_columns())
+    missing = [c for c in exported if c not in documented]
+    extra = [c for c in documented if c not in exported]
+    assert not missing, f"document these columns in {DICTIONARY.name}: {missing}"
+    assert not extra, f"{DICTIONARY.name} documents columns that are not exported: {extra}"
+    assert documented == exported, "same order as the export"
+
+
+def test_columns_follow_the_trial_record_fields() -> None:
+    columns = export_columns()
+    for item in dataclasses.fields(TrialRecord):
+        if item.name == "quality":
+            assert all(f"quality_{flag.value}" in columns for flag in QualityFlag)
+        else:
+            assert item.name in columns
+    assert "display_name" not in columns and len(columns) == len(set(columns))
+
+
+def test_one_row_per_trial_with_the_child_by_id_only(
+    filled_store: tuple[ProgressStore, str], tmp_path: Path
+) -> None:
+    store, profile_id = filled_store
+    out = tmp_path / "trials.csv"
+    count = write_export(store, out, fmt="csv", profile_ids=[profile_id])
+    with open(out, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert count == len(rows) == len(store.trials_for(profile_id)) == 60
+    assert list(rows[0]) == list(export_columns())
+    assert {row["profile_id"] for row in rows} == {profile_id}
+    text = out.read_text(encoding="utf-8")
+    assert "script" not in text.lower() and "alert" not in text
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    tired = [row for row in rows if row["therapist_note"]]
+    assert [row["therapist_note"] for row in tired] == ["[child] was tired <img src=x>"]
+    first = rows[0]
+    assert first["success"] in ("true", "false")
+    assert first["quality_head_turned"] == "0.1"  # from make_trial's quality for index 0
+    assert first["session_ended_at"] and first["level_set_id"] == "first-faces"
+
+
+def test_export_of_every_child_and_json_format(
+    filled_store: tuple[ProgressStore, str], tmp_path: Path
+) -> None:
+    store, _profile_id = filled_store
+    out = tmp_path / "trials.json"
+    count = write_export(store, out, fmt="json")
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["format"] == "facequest-trials" and document["format_version"] == 1
+    assert document["columns"] == list(export_columns())
+    assert count == len(document["rows"]) == 60 + 8
+    assert len({row["profile_id"] for row in document["rows"]}) == 2
+    assert "Ben" not in out.read_text(encoding="utf-8")
+    row = document["rows"][0]
+    assert isinstance(row["success"], bool) and isinstance(row["hints_given"], list)
+    assert set(row) == set(export_columns())
+
+
+def test_csv_cells_for_lists_none_and_booleans() -> None:
+    store = memory_store()
+    child = store.create_profile("Ava")
+    session = store.start_session(child.profile_id, level_set_id="s")
+    store.add_trial(session.session_id, make_trial(0, success=False, prompt_level=3))
+    rows = export_rows(store)
+    text = rows_to_csv(rows)
+    record = next(csv.DictReader(text.splitlines()))
+    assert record["latency_ms"] == ""  # never crossed
+    assert record["hints_given"] == "smile_wider"
+    assert record["success"] == "false" and record["override"] == ""
+    assert record["birth_year"] == "" and record["session_ended_at"] == ""
+
+
+def test_without_notes_leaves_note_columns_empty(filled_store: tuple[ProgressStore, str]) -> None:
+    store, profile_id = filled_store
+    rows = export_rows(store, [profile_id], include_notes=False)
+    assert all(row["therapist_note"] == "" and row["override_note"] == "" for row in rows)
+    with_notes = export_rows(store, [profile_id])
+    assert any(row["override_note"] for row in with_notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        (
+            "Mia smiled; mia laughed. Miami trip.",
+            "Mia Rossi",
+            "[child] smiled; [child] laughed. Miami trip.",
+        ),
+        ("Rossi family came", "Mia Rossi", "[child] family came"),
+        ("小明今天很开心", "小明", "[child]今天很开心"),
+        ("nothing here", "Ava", "nothing here"),
+    ],
+)
+def test_scrub_name(text: str, name: str, expected: str) -> None:
+    assert scrub_name(text, name) == expected
+
+
+def test_unknown_format_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown export format"):
+        write_export(memory_store(), tmp_path / "x.xlsx", fmt="xlsx")
