@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+from game.expressions import HintKey, QualityFlag
 from game.play.trial_record import Override, TrialOutcome, TrialRecord
 from game.records.store import ProgressStore
 
@@ -112,3 +115,64 @@ def fill_progress(
             reason="completed",
             notes="Engaged well today." if number == sessions - 1 else "",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptedReading:
+    """The fields the rules engine reads from a vision reading (`game.play.readings.Reading`)."""
+
+    t_ms: int
+    target_score: float
+    hint: HintKey | None = None
+    flags: frozenset[QualityFlag] = frozenset()
+    trusted: bool = True
+    face_present: bool = True
+
+
+def play_scripted_session(
+    store: ProgressStore,
+    profile_id: str,
+    level_set_path: Path,
+    *,
+    seed: int = 1,
+    skill: float = 0.6,
+    max_frames: int = 60_000,
+) -> str:
+    """Play a whole level set headless with the real rules engine, storing each trial as the
+    game does (`add_trial` on every `TrialRecorded`). Returns the session id.
+
+    Per trial, the simulated child makes the face (score 0.95) with probability `skill`,
+    otherwise shows only a weak one (0.2) until the trial times out. One trial is accepted by
+    the therapist with a note.
+    """
+    from game.play.events import TrialRecorded
+    from game.play.level_loader import load_level_set
+    from game.play.session import Session, SessionState
+
+    rng = random.Random(seed)
+    level_set = load_level_set(level_set_path)
+    session = Session(level_set, random.Random(seed))
+    record = store.start_session(profile_id, level_set_id=level_set.id, model_hash="cafe01")
+    now = 1_000
+    events = session.start(now)
+    trying = rng.random() < skill
+    last_trial = -1
+    overridden = False
+    for frame in range(max_frames):
+        for event in events:
+            if isinstance(event, TrialRecorded):
+                store.add_trial(record.session_id, event.record)
+        if session.state is SessionState.ENDED:
+            break
+        if session.trial is not None and session.trial.spec.index != last_trial:
+            last_trial = session.trial.spec.index
+            trying = rng.random() < skill
+        now += 40
+        if session.state is SessionState.BETWEEN and not overridden and not trying:
+            events = session.accept(now, "Made it; the camera was slow.")
+            overridden = True
+            continue
+        score = 0.95 if trying and frame % 50 > 10 else 0.2
+        events = session.update(ScriptedReading(frame, score), now)
+    store.end_session(record.session_id, reason=str(session.end_reason or "completed"))
+    return record.session_id
