@@ -205,9 +205,15 @@ class Trial:
             events += self._score(reading, now_ms)
             if self.finished:
                 return events
-        elif (fresh or now_ms - self._last_reading_ms >= self.spec.stale_after_ms) and (
-                self._untrusted_since is None):
-            self._untrusted_since = now_ms
+        else:
+            if fresh and self.state is TrialState.HOLDING:
+                # An untrusted reading breaks the hold: success needs an unbroken run of
+                # trusted readings above threshold for the whole hold time.
+                self._hold_start = None
+                events += self._set_state(TrialState.ATTEMPT, now_ms)
+            if (fresh or now_ms - self._last_reading_ms >= self.spec.stale_after_ms) and (
+                    self._untrusted_since is None):
+                self._untrusted_since = now_ms
         if (self._untrusted_since is not None
                 and now_ms - self._untrusted_since >= self.spec.pause_after_ms):
             return events + self._pause(now_ms, self._auto_reason(now_ms))

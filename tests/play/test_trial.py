@@ -121,8 +121,10 @@ def _holding_success(f: Feeder, t: Trial) -> None:
 
 
 def _holding_paused(f: Feeder, t: Trial) -> None:
+    # Vision stops delivering while the child holds: stale readings pause the trial.
+    # (A no-face reading breaks the hold first: holding -> attempt -> paused.)
     f.feed(0.7, 200)
-    f.feed(0.0, 800, NO_FACE)
+    f.idle(2_200)  # stale after 1.5 s, paused 0.5 s later
 
 
 def _holding_timeout(f: Feeder, t: Trial) -> None:
