@@ -197,6 +197,22 @@ _SVG_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 
 
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _prefix_ids(svg: str, prefix: str) -> str:
+    """Give every id (and every reference to it) a prefix, so charts on one page never clash."""
+    ids = set(_SVG_ID.findall(svg))
+    if not ids:
+        return svg
+    pattern = re.compile(
+        r'(\bid="|url\(#|href="#)('
+        + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+        + r')(?=[")])'
+    )
+    return pattern.sub(lambda m: m.group(1) + prefix + m.group(2), svg)
+
+
 def chart_svg(
     kind: str, summary: ProgressSummary, width_in: float = 8.4, height_in: float = 3.1
 ) -> str:
@@ -206,6 +222,7 @@ def chart_svg(
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _SVG_METADATA.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue(), count=1))
+    svg = _prefix_ids(svg, f"fq-{kind}-")
     title = CHART_TITLES[kind].replace("&", "and")
     return svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
 

@@ -66,6 +66,7 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
     .glance, th, tbody tr:nth-child(even) td, .tile, .note-box {
       -webkit-print-color-adjust: exact; print-color-adjust: exact; }
     section { break-inside: auto; }
+    .tiles { grid-template-columns: repeat(4, 1fr); }
   }
 </style>
 </head>
