@@ -4,6 +4,7 @@ The game calls `open_store(data_dir)` once and keeps the `ProgressStore`; see
 `game.records.store` for the calls, `game.records.pin` for the therapist PIN.
 """
 
+from game.records.fileio import sha256_file
 from game.records.models import Profile, SessionRecord, StoredTrial
 from game.records.pin import PinError, TherapistPin
 from game.records.schema import SchemaTooNewError
@@ -46,4 +47,5 @@ __all__ = [
     "open_store",
     "read_trace",
     "restore_backup",
+    "sha256_file",
 ]

@@ -9,6 +9,7 @@ new one, never half of each.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import tempfile
@@ -91,3 +92,12 @@ def stamped_path(folder: Path, stem: str, label: str, when: datetime, suffix: st
         candidate = folder / f"{base}-{counter}{suffix}"
         counter += 1
     return candidate
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file (e.g. the model, for `start_session(model_hash=...)`)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

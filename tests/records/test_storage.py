@@ -233,3 +233,13 @@ def test_read_only_store_changes_nothing_on_disk(tmp_path: Path) -> None:
         reader.create_profile("Ben")
     assert {p: p.stat().st_mtime_ns for p in data_dir.rglob("*")} == before
     assert os.listdir(data_dir) == [RECORDS_FILE]
+
+
+def test_sha256_file_matches_hashlib(tmp_path: Path) -> None:
+    import hashlib
+
+    from game.records import sha256_file
+
+    path = tmp_path / "model.onnx"
+    path.write_bytes(b"x" * 3_000_000)
+    assert sha256_file(path) == hashlib.sha256(b"x" * 3_000_000).hexdigest()
