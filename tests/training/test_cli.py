@@ -1,0 +1,90 @@
+"""`facequest train` / `facequest evaluate` from the command line, on tiny real subsets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.paths import DEFAULT_MODEL_PATH
+
+REPORT_KEYS = {
+    "n",
+    "accuracy",
+    "balanced_accuracy",
+    "recall",
+    "auc",
+    "confusion",
+    "missed_faces",
+}
+
+
+@pytest.mark.datasets
+def test_evaluate_json_shape_and_plot(
+    tiny_adults: Path, feature_cache_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plot = tmp_path / "confusion.png"
+    code = main(
+        [
+            "evaluate",
+            "--data",
+            str(tiny_adults),
+            "--json",
+            "--plot",
+            str(plot),
+            "--cache-dir",
+            str(feature_cache_dir),
+        ]
+    )
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) >= REPORT_KEYS
+    assert report["n"] == 42 and report["missed_faces"] == 0
+    labels = report["confusion"]["labels"]
+    assert len(labels) == 7 and len(report["confusion"]["matrix"]) == 7
+    assert sum(map(sum, report["confusion"]["matrix"])) == 42
+    assert set(report["auc"]) == set(labels) == set(report["recall"])
+    assert all(0.0 <= v <= 1.0 for v in report["auc"].values())
+    assert 0.0 <= report["accuracy"] <= 1.0
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.datasets
+def test_evaluate_calibrated_uses_each_subjects_neutral(
+    tiny_adults: Path, feature_cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "evaluate",
+            "--data",
+            str(tiny_adults),
+            "--calibrated",
+            "--json",
+            "--cache-dir",
+            str(feature_cache_dir),
+        ]
+    )
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["mode"] == "calibrated"
+    assert report["n"] == 42  # two neutral images per performer: each is the other's baseline
+    assert report["uncalibrated"] == {"subjects_without_neutral": 0, "images": 0}
+
+
+def test_evaluate_refuses_a_raw_model_for_calibrated(
+    tiny_adults: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["evaluate", "--data", str(tiny_adults), "--calibrated", "--model", str(DEFAULT_MODEL_PATH)]
+    )
+    assert code == 2
+    assert "'delta' model" in capsys.readouterr().err
+
+
+def test_train_rejects_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.txt")]) == 2
+    assert ".onnx" in capsys.readouterr().err
+    assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.onnx")]) == 2
+    assert "labels.csv not found" in capsys.readouterr().err

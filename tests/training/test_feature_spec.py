@@ -1,0 +1,87 @@
+"""Feature spec 2: the mirror map and the Procrustes-aligned mesh, checked on real faces."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.expressions import PROTOTYPES, all_actions
+from game.vision.face_tracker import FaceTracker, TrackerSettings
+from game.vision.features import (
+    FEATURE_NAMES,
+    SHAPE_NAMES,
+    extract_features,
+    landmark_mirror_pairs,
+    mirror_features,
+    mirror_permutation,
+    procrustes_landmarks,
+    reference_face,
+)
+from game.vision.records import FaceObservation, Frame
+
+
+@pytest.fixture(scope="module")
+def astronaut_and_flipped(astronaut_rgb: np.ndarray) -> tuple[FaceObservation, FaceObservation]:
+    with FaceTracker(TrackerSettings(mode="image")) as tracker:
+        plain = tracker.observe(Frame(0, astronaut_rgb))
+        flipped = tracker.observe(Frame(0, np.ascontiguousarray(astronaut_rgb[:, ::-1])))
+    assert plain.has_face and flipped.has_face
+    return plain, flipped
+
+
+def test_names_are_unique_and_prototype_features_exist() -> None:
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+    used = {f for a in all_actions() for f in a.features}
+    assert used <= set(FEATURE_NAMES)
+    assert all(PROTOTYPES)  # every expression has an entry
+
+
+def test_reference_face_is_symmetric_and_eye_normalised() -> None:
+    ref = reference_face()
+    pairs = landmark_mirror_pairs()
+    assert ref.shape == (478, 3)
+    assert np.array_equal(pairs[pairs], np.arange(478))  # a pairing: mirror twice = same
+    assert 10 < int((pairs == np.arange(478)).sum()) < 40  # the midline points
+    assert pairs[33] == 263 and pairs[61] == 291  # eye corners, mouth corners
+    mirrored = ref[pairs] * np.array([-1.0, 1.0, 1.0])
+    assert np.abs(mirrored - ref).max() < 0.01
+    eye_r, eye_l = (ref[33] + ref[133]) / 2, (ref[263] + ref[362]) / 2
+    assert np.linalg.norm((eye_l - eye_r)[:2]) == pytest.approx(1.0, abs=0.01)
+
+
+def test_mirroring_twice_is_identity() -> None:
+    index, sign = mirror_permutation()
+    values = np.random.default_rng(0).normal(size=(3, len(FEATURE_NAMES))).astype(np.float32)
+    assert np.allclose(mirror_features(mirror_features(values)), values)
+    assert FEATURE_NAMES[index[FEATURE_NAMES.index("mouthSmileLeft")]] == "mouthSmileRight"
+    assert FEATURE_NAMES[index[FEATURE_NAMES.index("geo_eye_open_l")]] == "geo_eye_open_r"
+    assert sign[FEATURE_NAMES.index("pose_yaw")] == -1
+
+
+def test_mirror_map_predicts_the_flipped_image(
+    astronaut_and_flipped: tuple[FaceObservation, FaceObservation],
+) -> None:
+    plain, flipped = (extract_features(o).values for o in astronaut_and_flipped)
+    predicted = mirror_features(plain)
+    shape = slice(len(FEATURE_NAMES) - len(SHAPE_NAMES), None)
+    pose = slice(FEATURE_NAMES.index("pose_yaw"), FEATURE_NAMES.index("pose_roll") + 1)
+    assert (
+        np.abs(predicted[shape] - flipped[shape]).mean()
+        < np.abs(plain[shape] - flipped[shape]).mean()
+    )
+    assert np.abs(predicted[pose] - flipped[pose]).max() < 3.0  # degrees
+    assert np.abs(predicted[shape] - flipped[shape]).mean() < 0.02  # IOD units
+
+
+def test_shape_features_ignore_position_size_and_head_rotation(
+    astronaut_and_flipped: tuple[FaceObservation, FaceObservation],
+) -> None:
+    landmarks = astronaut_and_flipped[0].landmarks.astype(np.float64)
+    angle = np.radians(20.0)
+    yaw = np.array(
+        [[np.cos(angle), 0, np.sin(angle)], [0, 1, 0], [-np.sin(angle), 0, np.cos(angle)]]
+    )
+    moved = (landmarks - landmarks.mean(0)) @ yaw.T * 1.7 + np.array([40.0, -25.0, 3.0])
+    assert np.allclose(procrustes_landmarks(moved), procrustes_landmarks(landmarks), atol=1e-6)
+    aligned = procrustes_landmarks(landmarks)
+    assert np.abs(aligned - reference_face()).mean() < 0.1

@@ -1,0 +1,71 @@
+"""Train on a tiny real subset, export to ONNX, load with the game's ExpressionModel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.expressions import Expression
+from game.training.cv import cross_validate, neutral_deltas
+from game.training.dataset import load_labels
+from game.training.feature_cache import extract
+from game.training.recipe import Recipe
+from game.training.train import calibrated_path, train
+from game.vision.model import ExpressionModel
+
+SMALL = Recipe(logistic_c=0.05, mlp_hidden=8, shape_components=10)
+
+
+@pytest.mark.datasets
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_train_export_load_predict(
+    tiny_adults: Path, feature_cache_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "expression.onnx"
+    card = tmp_path / "MODEL_CARD.md"
+    result = train(
+        [tiny_adults], out, recipe=SMALL, cache_dir=feature_cache_dir, folds=0, card=card
+    )
+    model = ExpressionModel.load(out)
+    assert model.input_kind == "raw"
+    assert model.classes == tuple(Expression)
+    data = extract(load_labels(tiny_adults), cache_dir=feature_cache_dir, progress=False)
+    probabilities = model.predict(data.features)
+    assert probabilities.shape == (len(data), 7)
+    assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
+    # the model learnt its training faces (a broken export would be near chance)
+    predicted = [model.classes[i].value for i in probabilities.argmax(axis=1)]
+    assert np.mean([p == t for p, t in zip(predicted, data.labels, strict=True)]) > 0.8
+    calibrated = ExpressionModel.load(calibrated_path(out))
+    assert calibrated.input_kind == "delta"
+    assert result.calibrated_model == calibrated_path(out)
+    text = card.read_text(encoding="utf-8")
+    assert "research" in text and "facequest train --data" in text
+    assert out.stat().st_size < 5_000_000
+
+
+@pytest.mark.datasets
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_subject_wise_cv_keeps_subjects_apart(tiny_adults: Path, feature_cache_dir: Path) -> None:
+    data = extract(load_labels(tiny_adults), cache_dir=feature_cache_dir, progress=False)
+    result = cross_validate(
+        data.features, data.labels, data.subjects, data.datasets, SMALL, n_splits=3
+    )
+    (raw,) = result["raw"].values()  # one data set
+    assert raw["n"] == len(data)
+    assert set(raw["auc"]) == {e.value for e in Expression}
+    with pytest.raises(ValueError, match="subject-wise folds"):
+        cross_validate(data.features, data.labels, data.subjects, data.datasets, SMALL, 4)
+
+
+def test_neutral_deltas_use_the_subjects_other_neutral_images() -> None:
+    features = np.array([[1.0], [3.0], [10.0], [5.0], [7.0]])
+    labels = ("neutral", "neutral", "happy", "neutral", "sad")
+    subjects = ("a", "a", "a", "b", "c")
+    deltas = neutral_deltas(features, labels, subjects)
+    assert deltas.rows.tolist() == [0, 1, 2]
+    assert deltas.values[:, 0].tolist() == [1.0 - 3.0, 3.0 - 1.0, 10.0 - 2.0]
+    assert deltas.uncalibrated_subjects == ("c",)
+    assert deltas.uncalibrated_rows.tolist() == [3, 4]
