@@ -94,6 +94,39 @@ def stamped_path(folder: Path, stem: str, label: str, when: datetime, suffix: st
     return candidate
 
 
+class AlreadyLockedError(OSError):
+    """Another process (or another open store in this one) holds the lock."""
+
+
+class FolderLock:
+    """An advisory lock file, held while the records are open for writing.
+
+    Uses `fcntl.flock` where it exists (Linux, macOS): the OS drops it when the process
+    dies, even by SIGKILL, so a crash never leaves the records locked. Elsewhere it is a
+    no-op.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            self._fd: int | None = fd
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            raise AlreadyLockedError(f"{path.name} is held by another FaceQuest") from exc
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the flock
+            self._fd = None
+
+
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file (e.g. the model, for `start_session(model_hash=...)`)."""
     digest = hashlib.sha256()

@@ -21,7 +21,7 @@ from tinydb import TinyDB, where
 
 from game import __version__
 from game.play.trial_record import TrialRecord
-from game.records.fileio import ensure_private_dir
+from game.records.fileio import AlreadyLockedError, FolderLock, ensure_private_dir
 from game.records.models import (
     Profile,
     SessionRecord,
@@ -43,6 +43,7 @@ from game.records.traces import TraceWriter
 logger = logging.getLogger(__name__)
 
 RECORDS_FILE = "progress.json"
+LOCK_FILE = "progress.lock"
 TRACES_DIR = "traces"
 EDITABLE_PROFILE_FIELDS = frozenset(
     {
@@ -82,9 +83,11 @@ class ProgressStore:
         data_dir: Path | None = None,
         clock: Clock = local_now,
         read_only: bool = False,
+        lock: FolderLock | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.read_only = read_only
+        self._lock = lock
         self._clock = clock
         self._storage = storage
         data = storage.read()
@@ -103,7 +106,11 @@ class ProgressStore:
     # -- housekeeping --------------------------------------------------------------------
 
     def close(self) -> None:
+        """Forget the cached document and release the folder lock (safe to call twice)."""
         self._db.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> ProgressStore:
         return self
@@ -364,7 +371,11 @@ def open_store(
     write are removed, and the file is backed up into `data_dir/backups/` (newest
     `backups_to_keep` kept) before anything changes. Read-only opens change nothing on disk.
 
+    Only one writable store per folder at a time (an advisory lock, `progress.lock`, dropped
+    by the OS if the game dies); read-only opens take no lock. Call `close()` when done.
+
     Raises:
+        StoreError: the records are already open for writing elsewhere.
         CorruptStoreError: the file could not be read; it was moved aside (see the error's
             `moved_to` and `backups`). Show `str(error)`; calling `open_store` again starts
             with empty records, or call `restore_backup` first.
@@ -380,15 +391,32 @@ def open_store(
         snapshot = MemoryStorage(migrate(data) if data is not None else empty_document())
         return ProgressStore(snapshot, data_dir=data_dir, clock=clock, read_only=True)
     ensure_private_dir(data_dir)
-    storage = JSONFileStorage(path, backups_to_keep=backups_to_keep, clock=clock)
-    storage.read()  # raises CorruptStoreError (after moving the file aside) before any backup
-    storage.backup()
-    return ProgressStore(storage, data_dir=data_dir, clock=clock)
+    try:
+        lock = FolderLock(data_dir / LOCK_FILE)
+    except AlreadyLockedError as exc:
+        raise StoreError(
+            "these records are already open in another FaceQuest window; close it first"
+        ) from exc
+    try:
+        storage = JSONFileStorage(path, backups_to_keep=backups_to_keep, clock=clock)
+        storage.read()  # raises CorruptStoreError (after moving the file aside) before backup
+        storage.backup()
+        return ProgressStore(storage, data_dir=data_dir, clock=clock, lock=lock)
+    except BaseException:
+        lock.release()
+        raise
 
 
 def restore_backup(data_dir: Path, backup: Path) -> None:
     """Put a backup (from `CorruptStoreError.backups`) back as the records file."""
-    storage = JSONFileStorage(Path(data_dir) / RECORDS_FILE)
-    with contextlib.suppress(StoreError):
-        storage.read()  # a corrupt current file is moved aside first, never overwritten
-    storage.restore_backup(backup)
+    try:
+        lock = FolderLock(Path(data_dir) / LOCK_FILE)
+    except AlreadyLockedError as exc:
+        raise StoreError("close the records before restoring a backup") from exc
+    try:
+        storage = JSONFileStorage(Path(data_dir) / RECORDS_FILE)
+        with contextlib.suppress(StoreError):
+            storage.read()  # a corrupt current file is moved aside first, never overwritten
+        storage.restore_backup(backup)
+    finally:
+        lock.release()

@@ -18,7 +18,7 @@ from game.records.storage import (
     MemoryStorage,
     ReadOnlyStoreError,
 )
-from game.records.store import RECORDS_FILE, open_store, restore_backup
+from game.records.store import LOCK_FILE, RECORDS_FILE, StoreError, open_store, restore_backup
 from tests.records.factories import StepClock, fill_progress
 
 DOC = {"_meta": {"1": {"schema_version": 1}}, "profiles": {"1": {"name": "Zoë 小红", "n": 3}}}
@@ -232,7 +232,22 @@ def test_read_only_store_changes_nothing_on_disk(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="reading only"):
         reader.create_profile("Ben")
     assert {p: p.stat().st_mtime_ns for p in data_dir.rglob("*")} == before
-    assert os.listdir(data_dir) == [RECORDS_FILE]
+    assert sorted(os.listdir(data_dir)) == sorted([LOCK_FILE, RECORDS_FILE])
+
+
+def test_only_one_writable_store_per_folder_but_readers_are_welcome(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    writer = open_store(data_dir)
+    child = writer.create_profile("Ava")
+    with pytest.raises(StoreError, match="already open"):
+        open_store(data_dir)
+    reader = open_store(data_dir, read_only=True)
+    assert reader.get_profile(child.profile_id).display_name == "Ava"
+    writer.close()
+    writer.close()  # twice is fine
+    again = open_store(data_dir)
+    assert again.get_profile(child.profile_id).display_name == "Ava"
+    again.close()
 
 
 def test_sha256_file_matches_hashlib(tmp_path: Path) -> None:
