@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         count = write_export(
             store, out, fmt=args.format, profile_ids=ids, include_notes=not args.without_notes
         )
-        who = ids[0] if ids else f"{len(store.list_profiles())} children"
+        children = len(store.list_profiles())
+        who = ids[0] if ids else f"{children} {'child' if children == 1 else 'children'}"
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     print(f"Wrote {count} trial rows ({who}) to {out}")
