@@ -127,8 +127,15 @@ def cross_validate(
     datasets: tuple[str, ...],
     recipe: Recipe,
     n_splits: int = 5,
+    verify: bool = True,
 ) -> dict[str, Any]:
-    """Raw and calibrated subject-wise CV summaries, per data set."""
+    """Raw and calibrated subject-wise CV summaries, per data set.
+
+    With `verify`, each summary also gets the game's per-target verification on the
+    out-of-fold probabilities (`target_auc`, `hit_rate`, `false_alarm_rate` at
+    `DEFAULT_THRESHOLD`): raw rows are scored against the population neutral, calibrated
+    rows against their subject's own neutral images.
+    """
     raw, classes = out_of_fold_probabilities(features, labels, subjects, recipe, n_splits)
     result: dict[str, Any] = {
         "folds": n_splits,
@@ -141,8 +148,59 @@ def cross_validate(
         deltas.values, pick(labels), pick(subjects), recipe, n_splits
     )
     result["calibrated"] = per_dataset(pick(labels), pick(datasets), calibrated, cal_classes)
+    if verify:
+        _add_verification(result["raw"], features, labels, datasets, raw, classes, None)
+        _add_verification(
+            result["calibrated"],
+            features[sub],
+            pick(labels),
+            pick(datasets),
+            calibrated,
+            cal_classes,
+            pick(subjects),
+        )
     result["calibrated_skipped"] = {
         "subjects_without_neutral": len(deltas.uncalibrated_subjects),
         "images": len(deltas.uncalibrated_rows),
     }
     return result
+
+
+def _add_verification(
+    block: dict[str, dict[str, Any]],
+    features: np.ndarray,
+    labels: tuple[str, ...],
+    datasets: tuple[str, ...],
+    probabilities: np.ndarray,
+    classes: tuple[str, ...],
+    subjects: tuple[str, ...] | None,
+) -> None:
+    from game.training.evaluate import (
+        DEFAULT_THRESHOLD,
+        feature_vector,
+        subject_baselines,
+        verification,
+    )
+    from game.vision.calibration import NeutralBaseline
+
+    baselines: list[NeutralBaseline | None] = [None] * len(labels)
+    if subjects is not None:
+        by_row, _ = subject_baselines(features, labels, subjects)
+        baselines = [by_row.get(i) for i in range(len(labels))]
+    vectors = [feature_vector(row) for row in features]
+    expressions = tuple(Expression(c) for c in classes)
+    sets = np.asarray(datasets)
+    for name in block:
+        mask = np.ones(len(sets), bool) if name == "all" else sets == name
+        rows = np.flatnonzero(mask)
+        auc, hits, false_alarms = verification(
+            [labels[i] for i in rows],
+            probabilities[rows],
+            expressions,
+            [vectors[i] for i in rows],
+            [baselines[i] for i in rows],
+            DEFAULT_THRESHOLD,
+        )
+        block[name]["target_auc"] = auc
+        block[name]["hit_rate"] = hits
+        block[name]["false_alarm_rate"] = false_alarms

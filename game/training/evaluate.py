@@ -22,7 +22,7 @@ import numpy as np
 
 from game.expressions import Expression
 from game.training.dataset import load_folders
-from game.training.feature_cache import ExtractedSet, extract
+from game.training.feature_cache import extract
 from game.training.metrics import roc_auc, summarise
 from game.vision.calibration import NeutralBaseline
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
@@ -39,30 +39,30 @@ class EvaluationError(ValueError):
     """The model and the requested mode do not fit (e.g. a raw model for --calibrated)."""
 
 
-def _vector(values: np.ndarray) -> FeatureVector:
+def feature_vector(values: np.ndarray) -> FeatureVector:
     return FeatureVector(np.asarray(values, np.float32), FEATURE_NAMES, FEATURE_SPEC_VERSION)
 
 
 def subject_baselines(
-    data: ExtractedSet,
+    features: np.ndarray, labels: tuple[str, ...], subjects: tuple[str, ...]
 ) -> tuple[dict[int, NeutralBaseline], tuple[str, ...]]:
     """Row -> the baseline to score it against; and the subjects without a neutral image."""
     baselines: dict[int, NeutralBaseline] = {}
     without: list[str] = []
-    labels = np.asarray(data.labels)
-    subjects = np.asarray(data.subjects)
-    for subject in dict.fromkeys(data.subjects):
-        rows = np.flatnonzero(subjects == subject)
-        neutral = rows[labels[rows] == Expression.NEUTRAL.value]
+    labels_a = np.asarray(labels)
+    subjects_a = np.asarray(subjects)
+    for subject in dict.fromkeys(subjects):
+        rows = np.flatnonzero(subjects_a == subject)
+        neutral = rows[labels_a[rows] == Expression.NEUTRAL.value]
         if len(neutral) == 0:
             without.append(subject)
             continue
-        shared = NeutralBaseline.from_vectors([_vector(data.features[i]) for i in neutral])
+        shared = NeutralBaseline.from_vectors([feature_vector(features[i]) for i in neutral])
         for row in rows:
-            if labels[row] != Expression.NEUTRAL.value:
+            if labels_a[row] != Expression.NEUTRAL.value:
                 baselines[int(row)] = shared
             elif len(neutral) > 1:
-                others = [_vector(data.features[i]) for i in neutral if i != row]
+                others = [feature_vector(features[i]) for i in neutral if i != row]
                 baselines[int(row)] = NeutralBaseline.from_vectors(others)
     return baselines, tuple(without)
 
@@ -124,7 +124,7 @@ def evaluate(
     baselines: list[NeutralBaseline | None] = [None] * len(data)
     report_extra: dict[str, Any] = {}
     if calibrated:
-        by_row, without = subject_baselines(data)
+        by_row, without = subject_baselines(data.features, data.labels, data.subjects)
         rows = sorted(by_row)
         baselines = [by_row[i] for i in rows]
         report_extra["uncalibrated"] = {
@@ -143,7 +143,7 @@ def evaluate(
     class_names = tuple(c.value for c in model.classes)
     report = summarise(labels, probabilities, class_names)
     report["model_auc"] = report.pop("auc")
-    vectors = [_vector(data.features[i]) for i in rows]
+    vectors = [feature_vector(data.features[i]) for i in rows]
     auc, hits, false_alarms = verification(
         labels, probabilities, model.classes, vectors, baselines, threshold
     )

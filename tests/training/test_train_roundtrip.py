@@ -56,6 +56,9 @@ def test_subject_wise_cv_keeps_subjects_apart(tiny_adults: Path, feature_cache_d
     (raw,) = result["raw"].values()  # one data set
     assert raw["n"] == len(data)
     assert set(raw["auc"]) == {e.value for e in Expression}
+    assert set(raw["target_auc"]) == {e.value for e in Expression}  # the game's target score
+    assert all(0.0 <= v <= 1.0 for v in raw["hit_rate"].values())
+    assert result["calibrated"] and result["calibrated_skipped"]["images"] == 0
     with pytest.raises(ValueError, match="subject-wise folds"):
         cross_validate(data.features, data.labels, data.subjects, data.datasets, SMALL, 4)
 
