@@ -101,6 +101,11 @@ class _Frame:
     def d(self, u: float) -> float:
         return u * self.s
 
+    def local(self, pts: Sequence[Point], origin: Point) -> list[Point]:
+        """`pts` (face units) in pixels of a layer whose top-left sits at `origin`."""
+        ox, oy = origin
+        return [(self.c + u * self.s - ox, self.c + v * self.s - oy) for u, v in pts]
+
 
 def _masked(
     size: tuple[int, int], polygon: Sequence[Point]
@@ -173,7 +178,7 @@ def _draw_eye(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette, s
     ox, oy = box.topleft
 
     def local(pts: Sequence[Point]) -> list[Point]:
-        return [(f.p(u, v)[0] - ox, f.p(u, v)[1] - oy) for u, v in pts]
+        return f.local(pts, (ox, oy))
 
     poly = local(upper) + local(lower[::-1])
     layer, mask = _masked(box.size, poly)
@@ -304,7 +309,7 @@ def _draw_mouth(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette)
     ox, oy = box.topleft
 
     def local(pts: Sequence[Point]) -> list[Point]:
-        return [(f.p(u, v)[0] - ox, f.p(u, v)[1] - oy) for u, v in pts]
+        return f.local(pts, (ox, oy))
 
     poly = local(upper) + local(lower[::-1])
     layer, mask = _masked(box.size, poly)

@@ -141,9 +141,7 @@ def forget_fonts() -> None:
     """Drop every cached font and rendered text: they die with pygame.quit(), and a later
     game in the same process (tests) must load them afresh."""
     from game.ui.fonts import get_font
-    from game.ui.scenes.base import forget_rendered_text
     from game.ui.widgets.text import render_line
 
     get_font.cache_clear()
     render_line.cache_clear()
-    forget_rendered_text()

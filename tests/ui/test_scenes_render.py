@@ -241,3 +241,30 @@ def test_progress_scene_shows_the_reports_charts_and_a_table_for_the_child() -> 
     surface = pygame.Surface(WINDOW_SIZE)
     stack.draw(surface)
     assert surface.get_at((900, 300))[:3] != surface.get_at((5, 5))[:3]  # a chart is drawn
+
+
+@pytest.mark.parametrize("children", [0, 1, 3, 5])
+def test_start_buttons_fit_the_window_never_overlap_and_are_hit_where_drawn(
+    children: int,
+) -> None:
+    ctx = _context("calm", "en")
+    profiles = [Mock(display_name=f"Child {i}") for i in range(children)]
+    scene = StartScene(ctx, profiles)
+    rects = scene.menu.rects
+    assert len(rects) == children + 1
+    window = pygame.Rect((0, 0), WINDOW_SIZE)
+    assert all(window.contains(r) for r in rects)
+    assert all(r.height >= 88 for r in rects)
+    assert not any(a.colliderect(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    for i, rect in enumerate(rects):
+        assert scene.menu.hit(rect.center) == i
+
+
+def test_a_child_added_on_the_start_scene_gets_a_button() -> None:
+    ctx = _context("calm", "en")
+    scene = StartScene(ctx, [Mock(display_name="Mia")])
+    scene.profiles = [*scene.profiles, Mock(display_name="Leo")]
+    scene.resume()
+    surface = pygame.Surface(WINDOW_SIZE)
+    scene.draw(surface)
+    assert len(scene.menu.rects) == 3

@@ -153,6 +153,16 @@ def test_chinese_wraps_between_characters_and_keeps_punctuation_attached() -> No
     assert not any(line[0] in "，。！？" for line in lines)
 
 
+def test_closing_quotes_never_start_a_line_and_opening_quotes_never_end_one() -> None:
+    font = get_font(30)
+    text = "老师说：“我们一起笑一笑吧！”然后大家都笑了。"
+    for width in range(60, 400, 15):
+        lines = w.wrap_text(text, font, width)
+        assert "".join(lines) == text
+        assert not any(line[0] in "”’，。！" for line in lines if line), (width, lines)
+        assert not any(line[-1] in "“‘" for line in lines if line), (width, lines)
+
+
 def test_a_very_long_word_is_cut_rather_than_overflowing() -> None:
     font = get_font(30)
     lines = w.wrap_text("Supercalifragilisticexpialidocious", font, 120)

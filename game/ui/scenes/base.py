@@ -2,13 +2,12 @@
 
 `GameScene` gives each scene `self.ctx` (the `GameContext`), `self.t(key)` (the on-screen
 text in the child's language), `self.say(key)` (speak a phrase, never blocking) and
-`self.effect(name)`. Layout helpers here place text; the look of cards, buttons, gauges and
-the avatar comes from the UI art modules (`game.ui.widgets`, `game.ui.avatar`).
+`self.effect(name)`. Everything drawn (text, cards, buttons, gauges, the avatar) comes from
+the UI art modules (`game.ui.widgets`, `game.ui.avatar`); `Menu` only lays buttons out.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from typing import Any
 
@@ -18,8 +17,8 @@ from game import phrases
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.scene_stack import Scene
-from game.ui.theme import Theme
-from game.ui.widgets import draw_button
+from game.ui.theme import Color, Theme
+from game.ui.widgets import MIN_TARGET_PX, button_rects, draw_button, draw_text
 
 logger = logging.getLogger(__name__)
 
@@ -59,109 +58,79 @@ class GameScene(Scene):
         except Exception:
             logger.exception("could not play effect %s", name)
 
+    def leave(self) -> None:
+        """Go back to the scene below (nothing when this is the only scene)."""
+        if self.stack is not None and len(self.stack) > 1 and self.stack.top is self:
+            self.stack.pop()
+
+    @property
+    def theme(self) -> Theme:
+        return self.ctx.theme
+
     def font(self, size: str | int, bold: bool = False) -> pygame.font.Font:
+        """The font of text size `size` (for measuring; draw with `game.ui.widgets`)."""
         return get_font(self.ctx.theme.text_px(size), bold)
 
-
-def wrap_text(font: pygame.font.Font, text: str, max_width: int) -> list[str]:
-    """Break `text` into lines no wider than `max_width` (words for Latin, characters for CJK)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for token in _tokens(paragraph):
-            candidate = line + token
-            if line and font.size(candidate.rstrip())[0] > max_width:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-            else:
-                line = candidate
-        lines.append(line.rstrip())
-    return lines
-
-
-_NO_LINE_START = frozenset("，。！？、；：）」』”’》!?,.;:)…")
-
-
-def _tokens(text: str) -> list[str]:
-    """Words with their trailing space; each CJK character is a token of its own, except
-    that closing punctuation stays with the character before it (never starts a line)."""
-    tokens: list[str] = []
-    word = ""
-    for ch in text:
-        if ch in _NO_LINE_START and not word and tokens:
-            tokens[-1] += ch
-        elif ord(ch) >= 0x2E80:  # CJK and full-width: may break between any two characters
-            if word:
-                tokens.append(word)
-                word = ""
-            tokens.append(ch)
-        elif ch == " ":
-            tokens.append(word + " ")
-            word = ""
-        else:
-            word += ch
-    if word:
-        tokens.append(word)
-    return tokens
-
-
-def draw_text(
-    surface: pygame.Surface,
-    text: str,
-    font: pygame.font.Font,
-    color: tuple[int, int, int],
-    center: tuple[int, int],
-    max_width: int | None = None,
-    line_gap: float = 1.15,
-) -> pygame.Rect:
-    """Draw `text` centred on `center`, wrapped to `max_width`; returns the covered rect."""
-    lines = wrap_text(font, text, max_width) if max_width else text.split("\n")
-    height = font.get_linesize()
-    step = round(height * line_gap)
-    total = step * (len(lines) - 1) + height
-    top = center[1] - total // 2
-    covered = pygame.Rect(center[0], top, 0, 0)
-    for i, line in enumerate(lines):
-        if not line:
-            continue
-        image = _rendered(font, line, color)
-        rect = image.get_rect(midtop=(center[0], top + i * step))
-        surface.blit(image, rect)
-        covered.union_ip(rect)
-    return covered
-
-
-def draw_text_left(
-    surface: pygame.Surface,
-    text: str,
-    font: pygame.font.Font,
-    color: tuple[int, int, int],
-    topleft: tuple[int, int],
-) -> pygame.Rect:
-    return surface.blit(_rendered(font, text, color), topleft)
-
-
-@functools.lru_cache(maxsize=512)
-def _rendered(font: pygame.font.Font, line: str, color: tuple[int, int, int]) -> pygame.Surface:
-    """One rendered line (cached: the same texts are drawn every frame; do not modify)."""
-    return font.render(line, True, color)
+    def draw_text(
+        self, surface: pygame.Surface, text: str, pos: tuple[int, int], *,
+        size: str | int = "body", color: Color | None = None, bold: bool = False,
+        anchor: str = "center", max_width: int | None = None,
+    ) -> pygame.Rect:
+        """`game.ui.widgets.draw_text` in this scene's theme; returns the covered rect."""
+        return draw_text(surface, text, self.ctx.theme, pos, size=size, color=color, bold=bold,
+                         anchor=anchor, max_width=max_width)
 
 
 class Menu:
-    """A vertical list of large buttons chosen with arrows, gamepad or a tap (UI state only)."""
+    """Large buttons chosen with arrows, gamepad or a tap (UI state only).
+
+    The buttons stand in one column from `top`; when they would run past `bottom`, in two
+    columns (filled top to bottom, so up/down still walks the list in order). The rects are
+    the drawn buttons (never below `MIN_TARGET_PX` high), so a tap hits what is seen.
+    """
 
     def __init__(self, labels: list[str], center_x: int, top: int, width: int = 520,
-                 height: int = 72, gap: int = 18) -> None:
+                 height: int = MIN_TARGET_PX, gap: int = 18, bottom: int | None = None) -> None:
         self.labels = labels
         self.focus = 0
-        self.rects = [
-            pygame.Rect(center_x - width // 2, top + i * (height + gap), width, height)
-            for i in range(len(labels))
-        ]
+        self.center_x, self.top, self.bottom = center_x, top, bottom
+        self.width, self.height, self.gap = width, height, gap
+
+    @property
+    def columns(self) -> int:
+        rows_fit = len(self.labels)
+        if self.bottom is not None:
+            rows_fit = max(1, (self.bottom - self.top + self.gap)
+                           // (max(self.height, MIN_TARGET_PX) + self.gap))
+        return 1 if len(self.labels) <= rows_fit else 2
+
+    @property
+    def rows(self) -> int:
+        return -(-len(self.labels) // self.columns)
+
+    @property
+    def rects(self) -> list[pygame.Rect]:
+        """One rect per label, in list order."""
+        columns, rows = self.columns, self.rows
+        if columns == 1:
+            return button_rects(self.center_x, self.top, len(self.labels), width=self.width,
+                                height=self.height, gap=self.gap)
+        width = min(self.width, 440)
+        offset = (width + self.gap * 2) // 2
+        left = button_rects(self.center_x - offset, self.top, rows, width=width,
+                            height=self.height, gap=self.gap)
+        right = button_rects(self.center_x + offset, self.top, len(self.labels) - rows,
+                             width=width, height=self.height, gap=self.gap)
+        return left + right
 
     def move(self, step: int) -> None:
         if self.labels:
             self.focus = (self.focus + step) % len(self.labels)
+
+    def move_column(self, step: int) -> None:
+        """Left/right between the two columns (the same row where there is one)."""
+        if self.columns > 1:
+            self.focus = max(0, min(len(self.labels) - 1, self.focus + step * self.rows))
 
     def hit(self, pos: tuple[int, int]) -> int | None:
         for i, rect in enumerate(self.rects):
@@ -172,8 +141,3 @@ class Menu:
     def draw(self, surface: pygame.Surface, theme: Theme, size: str = "title") -> None:
         for i, (label, rect) in enumerate(zip(self.labels, self.rects, strict=True)):
             draw_button(surface, rect, label, theme, focused=i == self.focus, size=size)
-
-
-def forget_rendered_text() -> None:
-    """Empty the rendered-text cache (after pygame.quit())."""
-    _rendered.cache_clear()

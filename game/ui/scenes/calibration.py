@@ -20,7 +20,7 @@ from game.ui.avatar import draw_avatar
 from game.ui.avatar_params import NEUTRAL_FACE
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_text
+from game.ui.scenes.base import GameScene
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,6 @@ class CalibrationScene(GameScene):
             pygame.draw.arc(surface, p.success, rect, -end, math.pi / 2, width=18)
         face_rect = pygame.Rect(0, 0, 2 * radius - 20, 2 * radius - 20)
         face_rect.center = center
-        draw_avatar(surface, face_rect, NEUTRAL_FACE, self.ctx.theme)
-        draw_text(surface, self.t(self.message_key), self.font("title"), p.text,
-                  (w // 2, h - 110), max_width=w - 160)
+        draw_avatar(surface, face_rect, NEUTRAL_FACE, self.theme)
+        self.draw_text(surface, self.t(self.message_key), (w // 2, h - 110), size="title",
+                       max_width=w - 160)

@@ -8,8 +8,8 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_text
-from game.ui.widgets import draw_card, star_points
+from game.ui.scenes.base import GameScene
+from game.ui.widgets import draw_card, draw_star
 
 logger = logging.getLogger(__name__)
 
@@ -44,23 +44,20 @@ class EndScene(GameScene):
         return True
 
     def draw(self, surface: pygame.Surface) -> None:
-        p = self.palette
-        surface.fill(p.background)
+        surface.fill(self.palette.background)
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(900, w - 80), h - 160)
         card.center = (w // 2, h // 2)
-        draw_card(surface, card, self.ctx.theme)
-        draw_text(surface, self.t("session_end"), self.font("title", bold=True), p.text,
-                  (w // 2, card.top + 110), max_width=card.width - 100)
+        draw_card(surface, card, self.theme)
+        self.draw_text(surface, self.t("session_end"), (w // 2, card.top + 110), size="title",
+                       bold=True, max_width=card.width - 100)
         shown = min(self.stars, 10)
         spacing = 72
         left = w / 2 - (shown - 1) * spacing / 2
         for i in range(shown):
-            center = (left + i * spacing, card.top + 260)
-            pygame.draw.polygon(surface, p.star, star_points(center, 30))
-            pygame.draw.polygon(surface, p.star_outline, star_points(center, 30), width=3)
+            draw_star(surface, (left + i * spacing, card.top + 260), 30, self.theme)
         if self.stars > shown:
-            draw_text(surface, f"+{self.stars - shown}", self.font("title"), p.text,
-                      (round(left + shown * spacing), card.top + 260))
-        draw_text(surface, "★ " + str(self.stars), self.font("huge", bold=True), p.text,
-                  (w // 2, card.top + 370))
+            self.draw_text(surface, f"+{self.stars - shown}",
+                           (round(left + shown * spacing), card.top + 260), size="title")
+        self.draw_text(surface, "★ " + str(self.stars), (w // 2, card.top + 370), size="huge",
+                       bold=True)

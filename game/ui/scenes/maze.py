@@ -21,7 +21,7 @@ from game.ui.input import Action, InputEvent
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze_grid import Maze, generate_maze
 from game.ui.scenes.trial import TrialScene
-from game.ui.widgets import draw_card, star_points
+from game.ui.widgets import draw_card, draw_star
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class MazeScene(TrialScene):
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette
         grid, cell = self._grid()
-        draw_card(surface, grid.inflate(16, 16), self.ctx.theme, radius=16)
+        draw_card(surface, grid.inflate(16, 16), self.theme, radius=16)
         maze = self.maze
         wall = max(3, cell // 12)
         if self.show_path:
@@ -128,8 +128,7 @@ class MazeScene(TrialScene):
         pygame.draw.rect(surface, p.outline, grid, width=wall)
         gx, gy = maze.goal
         goal_center = (grid.left + gx * cell + cell // 2, grid.top + gy * cell + cell // 2)
-        pygame.draw.polygon(surface, p.star, star_points(goal_center, cell * 0.38))
-        pygame.draw.polygon(surface, p.star_outline, star_points(goal_center, cell * 0.38), 2)
+        draw_star(surface, goal_center, cell * 0.38, self.theme)
         part, arrow = hint_visual(self.view.hint if self.view.active else None)
         for i, (bx, by) in enumerate(maze.active_blockers()):
             face_rect = pygame.Rect(grid.left + bx * cell + 2, grid.top + by * cell + 2,
@@ -137,9 +136,9 @@ class MazeScene(TrialScene):
             if i == 0:
                 big = face_rect.inflate(cell * 0.5, cell * 0.5)
                 draw_avatar(surface, big, face_for(self.view.target, self.view.intensity),
-                            self.ctx.theme, highlight=part, hint_arrow=arrow, t_ms=self.t_ms)
+                            self.theme, highlight=part, hint_arrow=arrow, t_ms=self.t_ms)
             else:
-                draw_avatar(surface, face_rect, NEUTRAL_FACE, self.ctx.theme)
+                draw_avatar(surface, face_rect, NEUTRAL_FACE, self.theme)
         px, py = maze.player
         player = (grid.left + px * cell + cell // 2, grid.top + py * cell + cell // 2)
         pygame.draw.circle(surface, p.accent, player, cell // 3)

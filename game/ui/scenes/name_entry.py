@@ -9,7 +9,7 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_text
+from game.ui.scenes.base import GameScene
 from game.ui.widgets import draw_card
 
 logger = logging.getLogger(__name__)
@@ -43,19 +43,19 @@ class NameEntryScene(GameScene):
         elif action is Action.BACK:
             if self.text:
                 self.text = self.text[:-1]
-            elif self.stack is not None and len(self.stack) > 1:
-                self.stack.pop()
+            else:
+                self.leave()
         return True
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.palette
         surface.fill(p.background)
         w, h = surface.get_size()
-        draw_text(surface, self.t("ui.profile.new"), self.font("title", bold=True), p.text,
-                  (w // 2, 120))
+        self.draw_text(surface, self.t("ui.profile.new"), (w // 2, 120), size="title",
+                       bold=True)
         box = pygame.Rect(0, 0, 640, 90)
         box.center = (w // 2, h // 2)
-        draw_card(surface, box, self.ctx.theme, focused=True, radius=18)
-        draw_text(surface, self.text + "|", self.font("title"), p.text, box.center)
-        draw_text(surface, self.t("ui.profile.name"), self.font("body"), p.text_muted,
-                  (w // 2, box.top - 40))
+        draw_card(surface, box, self.theme, focused=True, radius=18)
+        self.draw_text(surface, self.text + "|", box.center, size="title")
+        self.draw_text(surface, self.t("ui.profile.name"), (w // 2, box.top - 40),
+                       color=p.text_muted)

@@ -15,7 +15,7 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_text, draw_text_left
+from game.ui.scenes.base import GameScene
 from game.ui.widgets import draw_cant_see_you, draw_card
 
 logger = logging.getLogger(__name__)
@@ -60,19 +60,18 @@ class HelpOverlay(GameScene):
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(860, w - 80), min(600, h - 60))
         card.center = (w // 2, h // 2)
-        draw_card(surface, card, self.ctx.theme)
-        title = self.font("title", bold=True)
-        draw_text(surface, self.t("ui.therapist"), title, p.text, (card.centerx, card.top + 48))
-        body = self.font("body")
-        row_h = max(body.get_linesize() + 10, 40)
+        draw_card(surface, card, self.theme)
+        self.draw_text(surface, self.t("ui.therapist"), (card.centerx, card.top + 48),
+                       size="title", bold=True)
+        row_h = max(self.font("body").get_linesize() + 10, 40)
         top = card.top + 100
         for i, (key, label_key) in enumerate(THERAPIST_KEYS):
             y = top + i * row_h
             key_rect = pygame.Rect(card.left + 48, y, 130, row_h - 8)
             pygame.draw.rect(surface, p.surface_alt, key_rect, border_radius=10)
-            draw_text(surface, key, body, p.text, key_rect.center)
-            draw_text_left(surface, _label(self, label_key), body, p.text,
-                           (key_rect.right + 28, y + (row_h - 8 - body.get_linesize()) // 2))
+            self.draw_text(surface, key, key_rect.center)
+            self.draw_text(surface, _label(self, label_key),
+                           (key_rect.right + 28, key_rect.centery), anchor="midleft")
 
 
 def _label(scene: GameScene, key: str) -> str:
@@ -118,15 +117,15 @@ class PauseOverlay(GameScene):
         card = pygame.Rect(0, 0, min(760, w - 80), 380)
         card.center = (w // 2, h // 2)
         if self.reason == "no_face":
-            draw_cant_see_you(surface, card, self.t(self.phrase_key), self.ctx.theme,
+            draw_cant_see_you(surface, card, self.t(self.phrase_key), self.theme,
                               t_ms=self.elapsed_ms)
             return
-        draw_card(surface, card, self.ctx.theme)
+        draw_card(surface, card, self.theme)
         icon_center = (card.centerx, card.top + 110)
         _draw_pause_icon(surface, icon_center, p)
         text = self.t(self.phrase_key) + "\n" + self.t("ui.resume") + " (P)"
-        draw_text(surface, text, self.font("title"), p.text,
-                  (card.centerx, card.top + 270), max_width=card.width - 80)
+        self.draw_text(surface, text, (card.centerx, card.top + 270), size="title",
+                       max_width=card.width - 80)
 
 
 def _draw_pause_icon(surface: pygame.Surface, center: tuple[int, int], p: Any) -> None:
@@ -169,10 +168,9 @@ class MessageCard(GameScene):
         return False
 
     def draw(self, surface: pygame.Surface) -> None:
-        p = self.palette
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(820, w - 80), 150)
         card.center = (w // 2, h - 150)
-        draw_card(surface, card, self.ctx.theme)
-        draw_text(surface, self.t(self.key), self.font("title"), p.text, card.center,
-                  max_width=card.width - 60)
+        draw_card(surface, card, self.theme)
+        self.draw_text(surface, self.t(self.key), card.center, size="title",
+                       max_width=card.width - 60)

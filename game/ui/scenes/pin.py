@@ -13,7 +13,7 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_text
+from game.ui.scenes.base import GameScene
 from game.ui.widgets import draw_card
 
 logger = logging.getLogger(__name__)
@@ -69,8 +69,7 @@ class PinScene(GameScene):
         if action is Action.DIGIT:
             self.press(event.text)
         elif action is Action.BACK:
-            if self.stack is not None and len(self.stack) > 1:
-                self.stack.pop()
+            self.leave()
         elif action in (Action.LEFT, Action.RIGHT, Action.UP, Action.DOWN):
             step = {Action.LEFT: -1, Action.RIGHT: 1, Action.UP: -3, Action.DOWN: 3}[action]
             self.focus = (self.focus + step) % len(_PAD)
@@ -86,19 +85,18 @@ class PinScene(GameScene):
         p = self.palette
         surface.fill(p.background)
         w, _ = surface.get_size()
-        draw_text(surface, self.t("ui.therapist.enter_pin"), self.font("title"), p.text,
-                  (w // 2, 90))
+        self.draw_text(surface, self.t("ui.therapist.enter_pin"), (w // 2, 90), size="title")
         for i in range(PIN_LENGTH):
             center = (w // 2 - 90 + i * 60, 170)
             pygame.draw.circle(surface, p.outline, center, 16, width=3)
             if i < len(self.digits):
                 pygame.draw.circle(surface, p.accent, center, 12)
-        body = self.font("body")
         for i, rect in enumerate(self._pad_rects(surface.get_size())):
             fill = p.accent if i == self.focus else p.surface
-            draw_card(surface, rect, self.ctx.theme, fill=fill, radius=16, shadow=False)
+            draw_card(surface, rect, self.theme, fill=fill, radius=16, shadow=False)
             color = p.accent_text if i == self.focus else p.text
-            draw_text(surface, _PAD[i], body, color, rect.center)
+            self.draw_text(surface, _PAD[i], rect.center, color=color)
         if self.failed:
-            draw_text(surface, self.t("ui.therapist.pin_incorrect"), body, p.text_muted,
-                      (w // 2, surface.get_height() - 60), max_width=w - 120)
+            self.draw_text(surface, self.t("ui.therapist.pin_incorrect"),
+                           (w // 2, surface.get_height() - 60), color=p.text_muted,
+                           max_width=w - 120)

@@ -18,7 +18,7 @@ from game import phrases
 from game.expressions import Expression
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_text, draw_text_left
+from game.ui.scenes.base import GameScene
 from game.ui.widgets import draw_card
 
 logger = logging.getLogger(__name__)
@@ -76,9 +76,8 @@ class ProgressScene(GameScene):
         self.charts = chart_images(store, profile.profile_id)
 
     def handle(self, event: InputEvent) -> bool:
-        closing = event.action in (Action.BACK, Action.PROGRESS, Action.CONFIRM, Action.POINT)
-        if closing and self.stack is not None and len(self.stack) > 1:
-            self.stack.pop()
+        if event.action in (Action.BACK, Action.PROGRESS, Action.CONFIRM, Action.POINT):
+            self.leave()
         return True
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -86,21 +85,19 @@ class ProgressScene(GameScene):
         surface.fill(p.background)
         w, h = surface.get_size()
         name = getattr(self.ctx.profile, "display_name", "")
-        draw_text(surface, f"{self.t('ui.progress')} {name}".strip(),
-                  self.font("title", bold=True), p.text, (w // 2, 50))
+        self.draw_text(surface, f"{self.t('ui.progress')} {name}".strip(), (w // 2, 50),
+                       size="title", bold=True)
         table = pygame.Rect(40, 100, 500 if self.charts else w - 80, h - 140)
-        draw_card(surface, table, self.ctx.theme, radius=18)
-        body = self.font("body")
+        draw_card(surface, table, self.theme, radius=18)
         y = table.top + 20
         for expression, trials, wins, independent in self.rows:
             label = phrases.text(f"expression.{expression}", self.ctx.lang)
-            draw_text_left(surface, label, body, p.text, (table.left + 24, y))
+            self.draw_text(surface, label, (table.left + 24, y), anchor="topleft")
             stats = f"{wins}/{trials}  ★{independent}"
-            image = body.render(stats, True, p.text)
-            surface.blit(image, image.get_rect(topright=(table.right - 24, y)))
-            y += body.get_linesize() + 12
+            self.draw_text(surface, stats, (table.right - 24, y), anchor="topright")
+            y += self.font("body").get_linesize() + 12
         if not self.rows:
-            draw_text(surface, "—", body, p.text_muted, table.center)
+            self.draw_text(surface, "—", table.center, color=p.text_muted)
         top = 100
         for chart in self.charts:
             area = pygame.Rect(table.right + 20, top, w - table.right - 60, (h - 150) // 2)

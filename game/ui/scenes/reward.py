@@ -14,7 +14,7 @@ import pygame
 from game import phrases
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_text
+from game.ui.scenes.base import GameScene
 from game.ui.widgets import draw_reward
 
 logger = logging.getLogger(__name__)
@@ -50,11 +50,10 @@ class RewardScene(GameScene):
         return event.action in (Action.CONFIRM, Action.POINT)  # no skipping the praise
 
     def draw(self, surface: pygame.Surface) -> None:
-        p = self.palette
-        surface.fill(p.background)
+        surface.fill(self.palette.background)
         w, h = surface.get_size()
         area = pygame.Rect(80, 40, w - 160, round(h * 0.6))
-        draw_reward(surface, area, self.ctx.theme, stars=self.stars,
+        draw_reward(surface, area, self.theme, stars=self.stars,
                     independent=self.independent, t_ms=self.elapsed_ms)
-        draw_text(surface, self.t(self.praise_key), self.font("huge", bold=True), p.text,
-                  (w // 2, round(h * 0.78)), max_width=w - 160)
+        self.draw_text(surface, self.t(self.praise_key), (w // 2, round(h * 0.78)),
+                       size="huge", bold=True, max_width=w - 160)

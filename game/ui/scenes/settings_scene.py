@@ -14,7 +14,7 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, draw_text, draw_text_left
+from game.ui.scenes.base import GameScene
 from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES, SensorySettings, cycle, step_volume
 from game.ui.widgets import draw_card
 
@@ -93,8 +93,7 @@ class SettingsScene(GameScene):
     def _close(self) -> None:
         if self.on_save is not None:
             self.on_save(self.ctx.settings)
-        if self.stack is not None and len(self.stack) > 1:
-            self.stack.pop()
+        self.leave()
 
     def value_text(self, row: _Row) -> str:
         value = getattr(self.ctx.settings, row.field)
@@ -112,13 +111,11 @@ class SettingsScene(GameScene):
         p = self.palette
         surface.fill(p.background)
         w, _ = surface.get_size()
-        draw_text(surface, self.t("ui.settings"), self.font("title", bold=True), p.text,
-                  (w // 2, 60))
-        body = self.font("body")
+        self.draw_text(surface, self.t("ui.settings"), (w // 2, 60), size="title", bold=True)
         for i, (row, rect) in enumerate(zip(ROWS, self._row_rects(), strict=True)):
-            focused = i == self.focus
-            draw_card(surface, rect, self.ctx.theme, focused=focused, radius=14, shadow=False)
-            y = rect.centery - body.get_linesize() // 2
-            draw_text_left(surface, self.t(row.label_key), body, p.text, (rect.left + 24, y))
-            value = body.render(self.value_text(row), True, p.text)
-            surface.blit(value, value.get_rect(midright=(rect.right - 24, rect.centery)))
+            draw_card(surface, rect, self.theme, focused=i == self.focus, radius=14,
+                      shadow=False)
+            self.draw_text(surface, self.t(row.label_key), (rect.left + 24, rect.centery),
+                           anchor="midleft")
+            self.draw_text(surface, self.value_text(row), (rect.right - 24, rect.centery),
+                           anchor="midright")

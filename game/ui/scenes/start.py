@@ -14,7 +14,7 @@ import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.base import GameScene, Menu, draw_text
+from game.ui.scenes.base import GameScene, Menu
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ class StartScene(GameScene):
         super().__init__(ctx)
         self.profiles = profiles[:MAX_SHOWN]
         labels = [p.display_name for p in self.profiles] + [self.t("ui.profile.new")]
-        w, _ = ctx.window_size
-        self.menu = Menu(labels, w // 2, 250, height=70, gap=14)
+        w, h = ctx.window_size
+        self.menu = Menu(labels, w // 2, 240, gap=16, bottom=h - 64)
         self.elapsed_ms = 0
 
     def enter(self) -> None:
@@ -60,6 +60,8 @@ class StartScene(GameScene):
             self.menu.move(-1)
         elif action is Action.DOWN:
             self.menu.move(1)
+        elif action in (Action.LEFT, Action.RIGHT):
+            self.menu.move_column(-1 if action is Action.LEFT else 1)
         elif action is Action.CONFIRM:
             self._choose(self.menu.focus)
         elif action is Action.POINT and event.pos is not None:
@@ -80,9 +82,9 @@ class StartScene(GameScene):
         p = self.palette
         surface.fill(p.background)
         w, h = surface.get_size()
-        draw_text(surface, self.t("ui.title"), self.font("huge", bold=True), p.text, (w // 2, 90))
-        draw_text(surface, self.t("greeting"), self.font("body"), p.text_muted, (w // 2, 170),
-                  max_width=w - 200)
-        self.menu.draw(surface, self.ctx.theme)
+        self.draw_text(surface, self.t("ui.title"), (w // 2, 90), size="huge", bold=True)
+        self.draw_text(surface, self.t("greeting"), (w // 2, 170), color=p.text_muted,
+                       max_width=w - 200)
+        self.menu.draw(surface, self.theme)
         hint = "F1 / H: " + self.t("ui.therapist")
-        draw_text(surface, hint, self.font("small"), p.text_muted, (w // 2, h - 30))
+        self.draw_text(surface, hint, (w // 2, h - 30), size="small", color=p.text_muted)

@@ -17,7 +17,6 @@ import pygame
 
 from game.ui.avatar import draw_avatar
 from game.ui.avatar_params import face_for
-from game.ui.scenes.base import draw_text
 from game.ui.scenes.trial import TrialScene
 from game.ui.widgets import draw_card, star_points
 
@@ -242,7 +241,7 @@ class StoryScene(TrialScene):
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette
-        draw_card(surface, rect, self.ctx.theme, radius=28)
+        draw_card(surface, rect, self.theme, radius=28)
         picture = pygame.Rect(rect.left + 24, rect.top + 24, rect.width - 48,
                               round(rect.height * 0.62))
         paint_picture(str(self.view.story or ""), surface, picture, p)
@@ -250,10 +249,9 @@ class StoryScene(TrialScene):
             face = pygame.Rect(0, 0, 130, 130)
             face.bottomright = (picture.right - 10, picture.bottom - 10)
             draw_avatar(surface, face, face_for(self.view.target, self.view.intensity),
-                        self.ctx.theme)
+                        self.theme)
         text_center = (rect.centerx, (picture.bottom + rect.bottom) // 2)
-        draw_text(surface, self.view.prompt_text, self.font("body"), p.text, text_center,
-                  max_width=rect.width - 60)
+        self.draw_text(surface, self.view.prompt_text, text_center, max_width=rect.width - 60)
 
     def draw_hint(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
@@ -261,5 +259,5 @@ class StoryScene(TrialScene):
         if text:
             super().draw_hint(surface)
             return
-        draw_text(surface, self.t("story.instructions"), self.font("body"), self.palette.text,
-                  (w // 4, h - 93), max_width=w // 2 - 60)
+        self.draw_text(surface, self.t("story.instructions"), (w // 4, h - 93),
+                       max_width=w // 2 - 60)

@@ -23,7 +23,7 @@ from game import phrases
 from game.ui.avatar import draw_avatar
 from game.ui.avatar_params import AvatarFace, face_for, face_from_reading, hint_visual
 from game.ui.context import GameContext
-from game.ui.scenes.base import GameScene, draw_text
+from game.ui.scenes.base import GameScene
 from game.ui.scenes.hud import TrialView, draw_hint, draw_trial_dots, draw_trial_gauge
 from game.ui.widgets import draw_card, draw_session_timer
 
@@ -111,31 +111,31 @@ class TrialScene(GameScene):
         self.draw_top_bar(surface)
         self.draw_main(surface, self.left_rect())
         self.draw_child_side(surface, self.right_rect())
-        draw_trial_gauge(surface, self.gauge_rect(), self.view, self.ctx.theme)
+        draw_trial_gauge(surface, self.gauge_rect(), self.view, self.theme)
         self.draw_hint(surface)
 
     def draw_top_bar(self, surface: pygame.Surface) -> None:
         w, _ = surface.get_size()
-        draw_trial_dots(surface, (40, 20), self.view, self.ctx.theme)
+        draw_trial_dots(surface, (40, 20), self.view, self.theme)
         if self.ctx.settings.show_timer and self.ctx.session is not None:
             left = self.ctx.flow.remaining_fraction()
             draw_session_timer(surface, (w - 50, 36), 24, round((1 - left) * 1000), 1000,
-                               self.ctx.theme)
+                               self.theme)
 
     def draw_hint(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
         text = self.hint_text() if self.view.active else ""
         if text:
             bubble = pygame.Rect(60, h - 150, w // 2 - 100, 112)
-            draw_hint(surface, bubble, self.view, text, self.ctx.theme)
+            draw_hint(surface, bubble, self.view, text, self.theme)
         else:
             prompt = self.view.prompt_text
-            draw_text(surface, prompt, self.font("title"), self.palette.text, (w // 4, h - 93),
-                      max_width=w // 2 - 60)
+            self.draw_text(surface, prompt, (w // 4, h - 93), size="title",
+                           max_width=w // 2 - 60)
 
     def draw_child_side(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette
-        draw_card(surface, rect, self.ctx.theme, radius=28)
+        draw_card(surface, rect, self.theme, radius=28)
         inner = rect.inflate(-60, -60)
         if self.camera_image is not None:
             image = self.camera_image
@@ -144,17 +144,21 @@ class TrialScene(GameScene):
             scaled = pygame.transform.smoothscale(image, size)
             surface.blit(scaled, scaled.get_rect(center=inner.center))
             return
-        draw_avatar(surface, inner, self.mirror, self.ctx.theme, t_ms=self.t_ms)
+        draw_avatar(surface, inner, self.mirror, self.theme, t_ms=self.t_ms)
         if not self.face_seen:
-            draw_text(surface, "?", self.font("huge", bold=True), p.text_muted,
-                      (inner.right - 30, inner.top + 30))
+            self.draw_text(surface, "?", (inner.right - 30, inner.top + 30), size="huge",
+                           bold=True, color=p.text_muted)
 
     def draw_model(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         """The avatar showing the target at the level's intensity, with the hint on it."""
         part, arrow = hint_visual(self.view.hint if self.view.active else None)
         face = face_for(self.view.target, self.view.intensity)
-        draw_avatar(surface, rect, face, self.ctx.theme, highlight=part, hint_arrow=arrow,
+        draw_avatar(surface, rect, face, self.theme, highlight=part, hint_arrow=arrow,
                     t_ms=self.t_ms)
+
+    def target_word(self) -> str:
+        """The target expression's name in the child's language."""
+        return phrases.text(phrases.expression_name_key(self.view.target), self.ctx.lang)
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         raise NotImplementedError
@@ -166,13 +170,10 @@ class MimicScene(TrialScene):
     name = "mimic"
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        p = self.palette
-        draw_card(surface, rect, self.ctx.theme, radius=28)
-        label = phrases.text(phrases.expression_name_key(self.view.target), self.ctx.lang)
-        draw_text(surface, label, self.font("title", bold=True), p.text,
-                  (rect.centerx, rect.bottom - 42))
-        face_rect = rect.inflate(-70, -110).move(0, -20)
-        self.draw_model(surface, face_rect)
+        draw_card(surface, rect, self.theme, radius=28)
+        self.draw_text(surface, self.target_word(), (rect.centerx, rect.bottom - 42),
+                       size="title", bold=True, max_width=rect.width - 40)
+        self.draw_model(surface, rect.inflate(-70, -110).move(0, -20))
 
 
 class CueScene(TrialScene):
@@ -181,16 +182,16 @@ class CueScene(TrialScene):
     name = "cue"
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        p = self.palette
-        draw_card(surface, rect, self.ctx.theme, radius=28)
-        word = phrases.text(phrases.expression_name_key(self.view.target), self.ctx.lang)
+        draw_card(surface, rect, self.theme, radius=28)
+        word = self.target_word()
         if self.view.show_model:
             self.draw_model(surface, rect.inflate(-170, -190).move(0, -40))
-            draw_text(surface, word, self.font("huge", bold=True), p.text,
-                      (rect.centerx, rect.bottom - 56))
+            self.draw_text(surface, word, (rect.centerx, rect.bottom - 56), size="huge",
+                           bold=True, max_width=rect.width - 40)
             return
-        _draw_speaker(surface, (rect.centerx, rect.top + 110), p)
-        draw_text(surface, word, self.font(96, bold=True), p.text, rect.center)
+        _draw_speaker(surface, (rect.centerx, rect.top + 110), self.palette)
+        self.draw_text(surface, word, rect.center, size=96, bold=True,
+                       max_width=rect.width - 40)
 
 
 def _draw_speaker(surface: pygame.Surface, center: tuple[int, int], p: Any) -> None:

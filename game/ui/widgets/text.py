@@ -17,8 +17,8 @@ from game.ui.theme import Color, Theme
 logger = logging.getLogger(__name__)
 
 # may not start a line / may not end a line (a simple kinsoku rule)
-_NO_START = set("，。、；：！？）》」』】〕…—・,.;:!?)]}%")
-_NO_END = set("（《「『【〔([{")
+_NO_START = set("，。、；：！？）》」』】〕”’…—・,.;:!?)]}%")
+_NO_END = set("（《「『【〔“‘([{")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -53,7 +53,10 @@ def _tokens(text: str) -> list[str]:
 
 
 def _split_long(token: str, font: pygame.font.Font, max_width: int) -> list[str]:
-    """A single word wider than the line, cut between characters."""
+    """A single word wider than the line, cut between characters. A CJK character with
+    its glued punctuation stays whole (the punctuation may hang past the width)."""
+    if any(_is_cjk(ch) for ch in token):
+        return [token]
     parts: list[str] = []
     cur = ""
     for ch in token:
@@ -122,9 +125,10 @@ def draw_text(
         pos: the anchor point.
         size: "small", "body", "title", "huge" or a base pixel size (scaled by the theme).
         color: defaults to the palette's text colour.
-        anchor: where `pos` sits on the text block: "center", "midtop", "topleft",
-            "midleft" or "midbottom". Lines are centred for "center"/"mid*" and left-aligned
-            for "topleft"/"midleft".
+        anchor: where `pos` sits on the text block, any pygame.Rect point ("center",
+            "midtop", "topleft", "midleft", "midright", "topright", "midbottom"...). Lines
+            are left-aligned for the "*left" anchors, right-aligned for the "*right" ones
+            and centred otherwise.
     """
     px = theme.text_px(size)
     font = get_font(px, bold)
@@ -135,7 +139,8 @@ def draw_text(
     height = step * (len(lines) - 1) + font.get_linesize()
     block = pygame.Rect(0, 0, width, height)
     setattr(block, anchor, pos)
-    left_aligned = anchor in ("topleft", "midleft")
+    left_aligned = anchor.endswith("left")
+    right_aligned = anchor.endswith("right")
     covered = pygame.Rect(block.topleft, (0, 0))
     for i, line in enumerate(lines):
         if not line:
@@ -144,6 +149,8 @@ def draw_text(
         rect = image.get_rect()
         if left_aligned:
             rect.topleft = (block.left, block.top + i * step)
+        elif right_aligned:
+            rect.topright = (block.right, block.top + i * step)
         else:
             rect.midtop = (block.centerx, block.top + i * step)
         covered.union_ip(surface.blit(image, rect))
