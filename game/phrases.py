@@ -174,6 +174,7 @@ _FIXED: dict[str, tuple[str, str]] = {
     "ui.volume.music": ("Music", "音乐"),
     "ui.mute": ("Mute all sound", "全部静音"),
     "ui.quiet_mode": ("Quiet mode", "安静模式"),
+    "ui.show_timer": ("Show the session timer", "显示练习计时器"),
     "ui.speech_rate": ("Speaking speed", "语速"),
     "ui.palette": ("Colours", "颜色"),
     "ui.palette.calm": ("Calm", "柔和"),

@@ -68,6 +68,8 @@ class App:
         max_seconds: end the session cleanly after this many seconds (END_SESSION is sent).
         frame_source: the frame pacing generator (tests pass a fast fake).
         event_source: where pygame events come from (tests pass a scripted list).
+        after_first_frame: called once, right after the first frame is on screen (start-up
+            work that must not delay the first picture, e.g. the voice warm-up).
     """
 
     def __init__(
@@ -80,6 +82,7 @@ class App:
         max_seconds: float | None = None,
         frame_source: Iterator[int] | None = None,
         event_source: Callable[[], list[pygame.event.Event]] = pygame.event.get,
+        after_first_frame: Callable[[], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.surface = surface
@@ -94,6 +97,7 @@ class App:
         self._shot_index = 0
         self._settle: tuple[Path, int, int] | None = None  # (path, due_ms, changes)
         self._end_requested_ms: int | None = None
+        self._after_first_frame = after_first_frame
         self.running = True
         self.screenshots: list[Path] = []
 
@@ -125,6 +129,12 @@ class App:
         self.stack.draw(self.surface)
         pygame.display.flip()
         self._work_ms.append((time.perf_counter() - started) * 1000.0)
+        if self._after_first_frame is not None:
+            hook, self._after_first_frame = self._after_first_frame, None
+            try:
+                hook()
+            except Exception:  # start-up extras must never stop the game
+                logger.exception("after-first-frame work failed")
         self._screenshot_if_changed(now_ms)
         if self._end_requested_ms is not None and now_ms - self._end_requested_ms > END_GRACE_MS:
             return False

@@ -41,6 +41,7 @@ class GameContext:
         camera_view: the therapist has switched the child's camera image on.
         window_size: the drawing surface size in pixels.
         options: run options (e.g. seed, max seconds) the scenes may read.
+        voice_warmed: the language whose voice pack was last warmed up (None: not yet).
     """
 
     settings: SensorySettings
@@ -58,6 +59,7 @@ class GameContext:
     camera_view: bool = False
     window_size: tuple[int, int] = WINDOW_SIZE
     options: dict[str, Any] = field(default_factory=dict)
+    voice_warmed: str | None = None
 
     @property
     def lang(self) -> str:
@@ -70,6 +72,20 @@ class GameContext:
         if not settings.camera_view_allowed:
             self.camera_view = False
         apply_audio_settings(self.audio, settings)
+        if self.voice_warmed is not None:  # after start-up: a new language's voice too
+            self.warm_up_voice()
+
+    def warm_up_voice(self) -> None:
+        """Decode the voice pack of the current language for the mixer in the background
+        (`AudioSystem.warm_up` returns at once). The app calls it once after the first frame;
+        afterwards a change of language warms the new one."""
+        if self.audio is None or self.voice_warmed == self.lang:
+            return
+        self.voice_warmed = self.lang
+        try:
+            self.audio.warm_up(self.lang)
+        except Exception:  # sound must never stop the game
+            logger.exception("voice warm-up failed")
 
 
 def theme_for(settings: SensorySettings) -> Theme:
@@ -77,6 +93,7 @@ def theme_for(settings: SensorySettings) -> Theme:
 
 
 def apply_audio_settings(audio: Any, settings: SensorySettings) -> None:
-    """Pass mute and per-channel volumes to the audio system, if there is one."""
+    """Pass mute, quiet mode and per-channel volumes to the audio system, if there is one
+    (`AudioSystem.apply_settings` reads the fields it knows from `settings`)."""
     if audio is not None:
         audio.apply_settings(settings)

@@ -71,6 +71,17 @@ def warm_fonts(theme: Any) -> None:
             get_font(theme.text_px(size), bold)
 
 
+def start_mixer() -> None:
+    """Open pygame.mixer in the audio system's own format (22050 Hz mono: the voice pack
+    and effects play without resampling) before pygame.init() opens it in SDL's default."""
+    try:
+        from game.audio.player import start_mixer as start_audio_mixer
+
+        start_audio_mixer()
+    except Exception:  # sound must never stop the game
+        logger.exception("could not start the mixer; playing without sound")
+
+
 def _open_audio(settings: SensorySettings, headless: bool) -> Any:
     """The audio system; headless runs use the voice pack only (no live speech engine)."""
     try:
@@ -101,6 +112,7 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
     store = open_store(data_dir) if data_dir is not None else None
     pin = TherapistPin(data_dir) if data_dir is not None else None
     audio = None
+    start_mixer()
     pygame.init()
     try:
         surface = init_display(WINDOW_SIZE, options.headless)
@@ -119,7 +131,8 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
             profile_name=options.profile or ("Guest" if options.headless else None),
         )
         app = App(ctx, surface, stack, screenshots_dir=options.screenshots,
-                  max_seconds=options.max_seconds)
+                  max_seconds=options.max_seconds,
+                  after_first_frame=ctx.warm_up_voice)
         pipeline.start()
         flow.begin()
         try:

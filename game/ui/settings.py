@@ -29,6 +29,8 @@ class SensorySettings:
         text_scale: 1.0, 1.25 or 1.5.
         reduced_motion: no bobbing, no sliding; changes appear at once.
         muted: every sound off.
+        quiet_mode: voice and effects softer, no music (for a child who finds sound too
+            much; the audio system applies it).
         voice_volume / effects_volume / music_volume: 0..1 per channel.
         show_timer: show the session cap as a gentle timer.
         camera_view_allowed: the therapist may show the child's camera image.
@@ -40,6 +42,7 @@ class SensorySettings:
     text_scale: float = 1.0
     reduced_motion: bool = False
     muted: bool = False
+    quiet_mode: bool = False
     voice_volume: float = 0.8
     effects_volume: float = 0.5
     music_volume: float = 0.3

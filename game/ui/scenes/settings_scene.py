@@ -1,7 +1,9 @@
 """The therapist's sensory settings: one row per setting, up/down to pick, left/right to change.
 
 Changes apply at once (so the therapist sees the palette or text size change) and are
-handed to `on_save` when the scene closes, which keeps them with the child's profile.
+handed to `on_save` when the scene closes, which keeps them with the child's profile. When
+the rows do not all fit (large text), the list scrolls to keep the chosen row in view and
+small arrows show that there is more above or below.
 """
 
 from __future__ import annotations
@@ -37,11 +39,18 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.text_size", "text_scale", "text_scale"),
     _Row("ui.reduced_motion", "reduced_motion", "bool"),
     _Row("ui.mute", "muted", "bool"),
+    _Row("ui.quiet_mode", "quiet_mode", "bool"),
     _Row("ui.volume.voice", "voice_volume", "volume"),
     _Row("ui.volume.effects", "effects_volume", "volume"),
     _Row("ui.volume.music", "music_volume", "volume"),
+    _Row("ui.show_timer", "show_timer", "bool"),
     _Row("ui.camera_view", "camera_view_allowed", "bool"),
 )
+
+TOP = 120  # the first row's top (below the title)
+ROW_GAP = 6
+BOTTOM_MARGIN = 28
+VOLUME_STEPS = 10
 
 
 def changed(settings: SensorySettings, row: _Row, step: int) -> SensorySettings:
@@ -65,12 +74,29 @@ class SettingsScene(GameScene):
         super().__init__(ctx)
         self.on_save = on_save
         self.focus = 0
+        self.first = 0  # the first row in view (scrolling)
 
-    def _row_rects(self) -> list[pygame.Rect]:
+    def _row_height(self) -> int:
+        return max(56, self.font("body").get_linesize() + 18)
+
+    def rows_in_view(self) -> int:
+        """How many rows fit in the window at the current text size."""
+        _, h = self.ctx.window_size
+        return max(1, (h - TOP - BOTTOM_MARGIN + ROW_GAP) // (self._row_height() + ROW_GAP))
+
+    def _scroll_to_focus(self) -> None:
+        shown = self.rows_in_view()
+        self.first = max(0, min(self.first, self.focus, len(ROWS) - shown))
+        if self.focus >= self.first + shown:
+            self.first = self.focus - shown + 1
+
+    def _row_rects(self) -> dict[int, pygame.Rect]:
+        """The rows in view, by row index."""
         w, _ = self.ctx.window_size
-        row_h = max(56, self.font("body").get_linesize() + 18)
-        return [pygame.Rect(w // 2 - 480, 120 + i * (row_h + 6), 960, row_h)
-                for i in range(len(ROWS))]
+        row_h = self._row_height()
+        shown = range(self.first, min(len(ROWS), self.first + self.rows_in_view()))
+        return {i: pygame.Rect(w // 2 - 480, TOP + (i - self.first) * (row_h + ROW_GAP), 960,
+                               row_h) for i in shown}
 
     def handle(self, event: InputEvent) -> bool:
         action = event.action
@@ -82,12 +108,13 @@ class SettingsScene(GameScene):
             step = -1 if action is Action.LEFT else 1
             self.ctx.apply_settings(changed(self.ctx.settings, ROWS[self.focus], step))
         elif action is Action.POINT and event.pos is not None:
-            for i, rect in enumerate(self._row_rects()):
+            for i, rect in self._row_rects().items():
                 if rect.collidepoint(event.pos):
                     self.focus = i
                     self.ctx.apply_settings(changed(self.ctx.settings, ROWS[i], 1))
         elif action in (Action.BACK, Action.SETTINGS):
             self._close()
+        self._scroll_to_focus()  # the text size may have changed too
         return True
 
     def _close(self) -> None:
@@ -96,9 +123,10 @@ class SettingsScene(GameScene):
         self.leave()
 
     def value_text(self, row: _Row) -> str:
+        """The row's value in words (a volume is drawn as a bar; its text is a percentage)."""
         value = getattr(self.ctx.settings, row.field)
         if row.kind == "volume":
-            return "▮" * round(value * 10) + "▯" * (10 - round(value * 10))
+            return f"{round(value * 100)} %"
         if row.kind == "bool":
             return self.t("ui.on" if value else "ui.off")
         if row.kind == "palette":
@@ -110,12 +138,46 @@ class SettingsScene(GameScene):
     def draw(self, surface: pygame.Surface) -> None:
         p = self.palette
         surface.fill(p.background)
-        w, _ = surface.get_size()
+        w, h = surface.get_size()
         self.draw_text(surface, self.t("ui.settings"), (w // 2, 60), size="title", bold=True)
-        for i, (row, rect) in enumerate(zip(ROWS, self._row_rects(), strict=True)):
+        rects = self._row_rects()
+        for i, rect in rects.items():
+            row = ROWS[i]
             draw_card(surface, rect, self.theme, focused=i == self.focus, radius=14,
                       shadow=False)
             self.draw_text(surface, self.t(row.label_key), (rect.left + 24, rect.centery),
-                           anchor="midleft")
-            self.draw_text(surface, self.value_text(row), (rect.right - 24, rect.centery),
-                           anchor="midright")
+                           anchor="midleft", max_width=rect.width // 2)
+            value_at = (rect.right - 24, rect.centery)
+            if row.kind == "volume":
+                self._draw_volume(surface, value_at, getattr(self.ctx.settings, row.field))
+            else:
+                self.draw_text(surface, self.value_text(row), value_at, anchor="midright",
+                               max_width=rect.width // 2 - 48)
+        if rects and min(rects) > 0:
+            self._draw_more(surface, (w // 2, TOP - 14), up=True)
+        if rects and max(rects) < len(ROWS) - 1:
+            self._draw_more(surface, (w // 2, h - BOTTOM_MARGIN // 2), up=False)
+
+    def _draw_volume(self, surface: pygame.Surface, midright: tuple[int, int],
+                     value: float) -> None:
+        """Ten soft steps, filled up to the volume (muted: drawn pale)."""
+        p = self.palette
+        on = round(value * VOLUME_STEPS)
+        size = max(12, self.theme.text_px("body") // 2)
+        gap = size // 3
+        right, cy = midright
+        left = right - VOLUME_STEPS * size - (VOLUME_STEPS - 1) * gap
+        fill = p.surface_alt if self.ctx.settings.muted else p.progress
+        for k in range(VOLUME_STEPS):
+            step = pygame.Rect(left + k * (size + gap), 0, size, size + k * size // 12)
+            step.bottom = cy + size // 2 + 2
+            pygame.draw.rect(surface, fill if k < on else p.surface_alt, step,
+                             border_radius=size // 4)
+            pygame.draw.rect(surface, p.outline, step, width=1, border_radius=size // 4)
+
+    def _draw_more(self, surface: pygame.Surface, center: tuple[int, int], up: bool) -> None:
+        """A small arrow saying that more rows lie above (or below)."""
+        cx, cy = center
+        d = -1 if up else 1
+        pygame.draw.polygon(surface, self.palette.text_muted,
+                            [(cx - 14, cy - d * 6), (cx + 14, cy - d * 6), (cx, cy + d * 8)])
