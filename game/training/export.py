@@ -45,10 +45,11 @@ def to_onnx_bytes(
     if input_kind not in ("raw", "delta"):
         raise ValueError(f"input_kind must be 'raw' or 'delta', not {input_kind!r}")
     columns = [classes[int(c)] for c in model.classes_]
+    final = model.steps[-1][1] if hasattr(model, "steps") else model
     onx = convert_sklearn(
         model,
         initial_types=[(INPUT_NAME, FloatTensorType([None, len(FEATURE_NAMES)]))],
-        options={id(model): {"zipmap": False}},
+        options={id(final): {"zipmap": False}},
         target_opset=TARGET_OPSET,
     )
     names = [o.name for o in onx.graph.output]

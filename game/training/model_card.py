@@ -52,6 +52,14 @@ All on the dev sets, 5-fold GroupKFold by subject, 7 classes, accuracy children 
 | RBF SVM on PCA-200 | 0.67 (0.84) | 0.64 |
 | MLP (64 hidden) on PCA-60 of the mesh + blendshapes + geometry | 0.71-0.72 (0.91) | 0.67-0.68 |
 | class-prior correction of the logistic model's probabilities | no gain (+-0.003) | no gain |
+| spec 2 (+ logits, mesh), mirror aug.: logistic (C=0.05, balanced) | 0.73 (0.92) | 0.66 |
+| spec 2, mirror aug.: one MLP (64, alpha 3, PCA-60), 4 seeds | 0.74-0.75 (0.92-0.93) | 0.66 |
+| spec 2: vote of logistic + one MLP (first shipped build) | 0.73 (0.92) | 0.66 |
+| one MLP, 128 hidden / alpha 10 / PCA-100 / PCA-30 | 0.74/0.73/0.75/0.73 | 0.67/0.67/0.66/0.65 |
+| spec 2: vote of 4 MLP seeds (the recipe now shipped, with 5 seeds) | 0.75 (0.93) | 0.67 |
+
+The recipe was chosen on these same folds, so the shipped CV figures are slightly
+optimistic; the held-out subjects of both sets are the independent check.
 
 The errors that remain are the ones human raters make too: angry vs disgusted, sad vs
 neutral, surprised vs fearful (children); fearful vs surprised/sad/angry (adults).

@@ -15,7 +15,7 @@ from game.training.recipe import Recipe
 from game.training.train import calibrated_path, train
 from game.vision.model import ExpressionModel
 
-SMALL = Recipe(logistic_c=0.05, mlp_hidden=8, shape_components=10)
+SMALL = Recipe(members=2, mlp_hidden=8, shape_components=10)
 
 
 @pytest.mark.datasets
