@@ -5,6 +5,10 @@ start -> (PIN) -> calibration -> the level's trial scenes (with reward, pause an
 cards on top) -> end. Once a session runs, `tick(now_ms)` (called by the app once per frame)
 hands the latest reading to the rules engine's `Session` and routes its events through
 `game.ui.session_events`: the UI shows, speaks and stores what the engine decided.
+
+The therapist's doors (adding a child, settings, progress) open through the PIN. With no PIN
+set they open freely only while no child exists (the very first set-up); once a profile
+exists, the first door asks the therapist to choose a PIN, then opens.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from game.ui.scenes.base import GameScene
 from game.ui.scenes.calibration import CalibrationScene
 from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay
-from game.ui.scenes.pin import PinScene
+from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
@@ -37,7 +41,8 @@ class GameFlow:
         ctx: the shared context (`ctx.flow` is set to this flow).
         stack: the app's scene stack.
         make_session: builds the rules engine's `Session` for a profile at `now_ms`.
-        pin_check: checks the therapist PIN; None when no PIN is set (doors open).
+        pin: the therapist PIN (`game.records.TherapistPin`: `is_set()`, `verify(pin)`,
+            `set(pin)`); None when nothing is recorded (doors open).
         overrides: settings given on the command line, kept over the profile's own.
         profile_name: pick this child at once (no start scene).
     """
@@ -48,14 +53,14 @@ class GameFlow:
         stack: SceneStack,
         make_session: Callable[[Any, int], Any],
         *,
-        pin_check: Callable[[str], bool] | None = None,
+        pin: Any = None,
         overrides: dict[str, Any] | None = None,
         profile_name: str | None = None,
     ) -> None:
         self.ctx = ctx
         self.stack = stack
         self.make_session = make_session
-        self.pin_check = pin_check
+        self.pin = pin
         self.overrides = dict(overrides or {})
         self.profile_name = profile_name
         self.driver: SessionDriver | None = None
@@ -93,11 +98,33 @@ class GameFlow:
     # ---------------------------------------------------------------- therapist doors
 
     def with_pin(self, make: Callable[[], GameScene]) -> None:
-        """Open `make()` after the PIN (at once when no PIN has been set)."""
-        if self.pin_check is None:
+        """Open `make()` after the PIN; when none is set yet but a child exists, after the
+        therapist has chosen one; at once before any child exists (or with no records)."""
+        pin = self.pin
+        if pin is None:
             self.stack.push(make())
+        elif pin.is_set():
+            self.stack.push(PinScene(self.ctx, self._check_pin, make))
+        elif self._profiles():
+            self.stack.push(PinSetupScene(self.ctx, self._set_pin, make))
         else:
-            self.stack.push(PinScene(self.ctx, self.pin_check, make))
+            self.stack.push(make())
+
+    def _check_pin(self, digits: str) -> bool:
+        try:
+            return bool(self.pin.verify(digits))
+        except Exception:  # a damaged PIN file: stay closed, say why in the log
+            logger.exception("the therapist PIN could not be checked")
+            return False
+
+    def _set_pin(self, digits: str) -> bool:
+        try:
+            self.pin.set(digits)
+        except Exception:
+            logger.exception("the therapist PIN could not be saved")
+            return False
+        logger.info("therapist PIN chosen")
+        return True
 
     def open_settings(self) -> None:
         self.with_pin(lambda: SettingsScene(self.ctx, on_save=self.save_settings))

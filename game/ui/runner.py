@@ -126,7 +126,7 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
         stack = SceneStack()
         flow = GameFlow(
             ctx, stack, session_factory(level_set, options.seed),
-            pin_check=pin.verify if pin is not None and pin.is_set() else None,
+            pin=pin,
             overrides=command_line_settings(options),
             profile_name=options.profile or ("Guest" if options.headless else None),
         )

@@ -30,7 +30,7 @@ from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
 from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay, MessageCard, PauseOverlay
-from game.ui.scenes.pin import PinScene
+from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.reward import RewardScene
 from game.ui.scenes.settings_scene import SettingsScene
@@ -85,6 +85,7 @@ def _view(mode: str) -> TrialView:
 SCENES: dict[str, Callable[[GameContext], GameScene]] = {
     "start": lambda c: StartScene(c, []),
     "pin": lambda c: PinScene(c, lambda pin: False, lambda: StartScene(c, [])),
+    "pin_setup": lambda c: PinSetupScene(c, lambda pin: True, lambda: StartScene(c, [])),
     "name_entry": lambda c: NameEntryScene(c, lambda name: None),
     "settings": lambda c: SettingsScene(c),
     "calibration": CalibrationScene,

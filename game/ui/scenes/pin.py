@@ -1,7 +1,8 @@
 """The therapist's PIN pad: four digits typed or tapped, then `on_success` runs.
 
-Checking the PIN is the records layer's job (`check(pin) -> bool` is passed in), so this
-scene only collects digits. A wrong PIN clears the dots with a calm sentence, never a buzzer.
+Checking and keeping the PIN is the records layer's job (`check(pin) -> bool`, or for
+`PinSetupScene` `save(pin) -> bool`, are passed in), so these scenes only collect digits.
+A wrong PIN clears the dots with a calm sentence, never a buzzer.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class PinScene(GameScene):
     """Collect a PIN; on a match replace this scene with what `on_success` returns."""
 
     name = "pin"
+    title_key = "ui.therapist.enter_pin"
+    failed_key = "ui.therapist.pin_incorrect"
 
     def __init__(self, ctx: GameContext, check: Callable[[str], bool],
                  on_success: Callable[[], GameScene]) -> None:
@@ -36,13 +39,17 @@ class PinScene(GameScene):
         self.failed = False
         self.focus = 0
 
+    def prompt(self) -> str:
+        """The sentence above the dots."""
+        return self.t(self.title_key)
+
     def _pad_rects(self, size: tuple[int, int]) -> list[pygame.Rect]:
         w, h = size
-        cell, gap = 96, 16
-        left = w // 2 - (3 * cell + 2 * gap) // 2
-        top = h // 2 - 60
-        return [pygame.Rect(left + (i % 3) * (cell + gap), top + (i // 3) * (cell + gap) - 40,
-                            cell, cell - 24) for i in range(len(_PAD))]
+        cell_w, cell_h, gap = 104, 76, 16
+        left = w // 2 - (3 * cell_w + 2 * gap) // 2
+        top = 230
+        return [pygame.Rect(left + (i % 3) * (cell_w + gap), top + (i // 3) * (cell_h + gap),
+                            cell_w, cell_h) for i in range(len(_PAD))]
 
     def press(self, key: str) -> None:
         if key == "<":
@@ -56,20 +63,28 @@ class PinScene(GameScene):
                 self._submit()
 
     def _submit(self) -> None:
+        if len(self.digits) < PIN_LENGTH:
+            return
         if self.check(self.digits):
             logger.info("therapist PIN accepted")
-            if self.stack is not None:
-                self.stack.replace(self.on_success())
+            self._open()
             return
         self.failed = True
         self.digits = ""
+
+    def _open(self) -> None:
+        if self.stack is not None:
+            self.stack.replace(self.on_success())
 
     def handle(self, event: InputEvent) -> bool:
         action = event.action
         if action is Action.DIGIT:
             self.press(event.text)
-        elif action is Action.BACK:
-            self.leave()
+        elif action is Action.BACK:  # Backspace / Escape: the last digit, then away
+            if self.digits:
+                self.digits = self.digits[:-1]
+            else:
+                self.leave()
         elif action in (Action.LEFT, Action.RIGHT, Action.UP, Action.DOWN):
             step = {Action.LEFT: -1, Action.RIGHT: 1, Action.UP: -3, Action.DOWN: 3}[action]
             self.focus = (self.focus + step) % len(_PAD)
@@ -85,7 +100,7 @@ class PinScene(GameScene):
         p = self.palette
         surface.fill(p.background)
         w, _ = surface.get_size()
-        self.draw_text(surface, self.t("ui.therapist.enter_pin"), (w // 2, 90), size="title")
+        self.draw_text(surface, self.prompt(), (w // 2, 90), size="title", max_width=w - 160)
         for i in range(PIN_LENGTH):
             center = (w // 2 - 90 + i * 60, 170)
             pygame.draw.circle(surface, p.outline, center, 16, width=3)
@@ -97,6 +112,38 @@ class PinScene(GameScene):
             color = p.accent_text if i == self.focus else p.text
             self.draw_text(surface, _PAD[i], rect.center, color=color)
         if self.failed:
-            self.draw_text(surface, self.t("ui.therapist.pin_incorrect"),
-                           (w // 2, surface.get_height() - 60), color=p.text_muted,
+            self.draw_text(surface, self.t(self.failed_key),
+                           (w // 2, surface.get_height() - 56), color=p.text_muted,
                            max_width=w - 120)
+
+
+class PinSetupScene(PinScene):
+    """Choose the therapist PIN: four digits, then the same four again; `save(pin)` keeps it
+    (False when it could not), then the door opens. Different entries start again kindly."""
+
+    name = "pin_setup"
+    failed_key = "ui.therapist.pin_mismatch"
+
+    def __init__(self, ctx: GameContext, save: Callable[[str], bool],
+                 on_success: Callable[[], GameScene]) -> None:
+        super().__init__(ctx, lambda digits: False, on_success)
+        self.save = save
+        self.first: str | None = None  # the first entry, waiting for the repeat
+
+    def prompt(self) -> str:
+        if self.first is None:
+            return self.t("ui.therapist.set_pin")
+        return self.t("ui.therapist.confirm_pin")
+
+    def _submit(self) -> None:
+        if len(self.digits) < PIN_LENGTH:
+            return
+        if self.first is None:
+            self.first, self.digits = self.digits, ""
+            return
+        first, self.first = self.first, None
+        if self.digits == first and self.save(self.digits):
+            self._open()
+            return
+        self.failed = True
+        self.digits = ""

@@ -1,0 +1,132 @@
+"""The therapist's doors: free before any child exists, then a PIN must be chosen, then asked;
+scripted runs with a named profile go straight to play."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from unittest.mock import Mock
+
+import pygame
+import pytest
+
+from game.play.level_loader import load_level_set
+from game.play.session import Session
+from game.records import TherapistPin, memory_store
+from game.ui.clock import FrameClock
+from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.flow import GameFlow
+from game.ui.input import Action, InputEvent
+from game.ui.scene_stack import SceneStack
+from game.ui.scenes.calibration import CalibrationScene
+from game.ui.scenes.name_entry import NameEntryScene
+from game.ui.scenes.pin import PinScene, PinSetupScene
+from game.ui.scenes.progress import ProgressScene
+from game.ui.scenes.settings_scene import SettingsScene
+from game.ui.scenes.start import StartScene
+from game.ui.settings import SensorySettings
+from game.vision.pipeline import VisionPipeline
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pygame() -> None:
+    pygame.display.init()
+    pygame.font.init()
+
+
+def _flow(tmp_path: Path, children: int = 0, pin: str | None = None,
+          profile_name: str | None = None) -> tuple[GameFlow, SceneStack, TherapistPin]:
+    store = memory_store()
+    for i in range(children):
+        store.create_profile(f"Child {i}")
+    therapist_pin = TherapistPin(tmp_path)
+    if pin is not None:
+        therapist_pin.set(pin)
+    settings = SensorySettings()
+    pipeline = Mock(spec=VisionPipeline)
+    pipeline.latest.return_value = None
+    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+                      store=store, pipeline=pipeline,
+                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+    stack = SceneStack()
+
+    def make(profile: object, now_ms: int) -> Session:
+        return Session(ctx.level_set, random.Random(1))
+
+    flow = GameFlow(ctx, stack, make, pin=therapist_pin, profile_name=profile_name)
+    flow.begin()
+    return flow, stack, therapist_pin
+
+
+def _type(stack: SceneStack, digits: str) -> None:
+    for digit in digits:
+        stack.handle(InputEvent(Action.DIGIT, text=digit))
+
+
+def test_before_any_child_exists_adding_the_first_one_needs_no_pin(tmp_path: Path) -> None:
+    flow, stack, pin = _flow(tmp_path)
+    flow.add_profile()
+    assert isinstance(stack.top, NameEntryScene)
+    assert not pin.is_set()
+
+
+@pytest.mark.parametrize("door", ["add_profile", "open_settings", "open_progress"])
+def test_once_a_child_exists_each_door_asks_for_a_new_pin_twice_then_opens(
+    tmp_path: Path, door: str
+) -> None:
+    flow, stack, pin = _flow(tmp_path, children=1)
+    getattr(flow, door)()
+    assert isinstance(stack.top, PinSetupScene)
+    surface = pygame.Surface(WINDOW_SIZE)
+    stack.draw(surface)
+    _type(stack, "1357")
+    assert isinstance(stack.top, PinSetupScene) and not pin.is_set()  # now: type it again
+    _type(stack, "1357")
+    expected = {"add_profile": NameEntryScene, "open_settings": SettingsScene,
+                "open_progress": ProgressScene}[door]
+    assert isinstance(stack.top, expected)
+    assert pin.verify("1357")
+
+
+def test_two_different_entries_start_again_and_set_nothing(tmp_path: Path) -> None:
+    flow, stack, pin = _flow(tmp_path, children=2)
+    flow.open_settings()
+    _type(stack, "1357")
+    _type(stack, "7531")
+    scene = stack.top
+    assert isinstance(scene, PinSetupScene) and scene.failed and scene.first is None
+    assert not pin.is_set()
+    stack.draw(pygame.Surface(WINDOW_SIZE))
+    _type(stack, "2468")
+    _type(stack, "2468")
+    assert isinstance(stack.top, SettingsScene) and pin.verify("2468")
+
+
+def test_a_set_pin_is_asked_and_only_the_right_one_opens(tmp_path: Path) -> None:
+    flow, stack, _pin = _flow(tmp_path, children=1, pin="9024")
+    flow.open_progress()
+    assert isinstance(stack.top, PinScene) and not isinstance(stack.top, PinSetupScene)
+    _type(stack, "1111")
+    assert isinstance(stack.top, PinScene) and stack.top.failed
+    _type(stack, "9024")
+    assert isinstance(stack.top, ProgressScene)
+
+
+def test_leaving_the_pin_setup_opens_nothing(tmp_path: Path) -> None:
+    flow, stack, pin = _flow(tmp_path, children=1)
+    flow.add_profile()
+    _type(stack, "12")
+    stack.handle(InputEvent(Action.BACK))  # Backspace takes the last digit back first
+    assert isinstance(stack.top, PinSetupScene) and stack.top.digits == "1"
+    stack.handle(InputEvent(Action.BACK))
+    stack.handle(InputEvent(Action.BACK))
+    assert isinstance(stack.top, StartScene) and not pin.is_set()
+
+
+def test_a_named_profile_goes_straight_to_play_whatever_the_pin(tmp_path: Path) -> None:
+    for pin in (None, "4321"):
+        stack = _flow(tmp_path / str(pin), children=2, pin=pin,
+                      profile_name="Child 1")[1]
+        assert isinstance(stack.top, CalibrationScene)
