@@ -47,7 +47,7 @@ class PinScene(GameScene):
         w, h = size
         cell_w, cell_h, gap = 104, 76, 16
         left = w // 2 - (3 * cell_w + 2 * gap) // 2
-        top = 230
+        top = max(200, h // 2 - 130)
         return [pygame.Rect(left + (i % 3) * (cell_w + gap), top + (i // 3) * (cell_h + gap),
                             cell_w, cell_h) for i in range(len(_PAD))]
 
