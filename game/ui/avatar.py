@@ -200,7 +200,7 @@ def _brow_points(face: AvatarFace, side: int) -> list[Point]:
     inner_x = side * (0.07 - 0.03 * face.brow_squeeze)
     outer_x = side * 0.225
     inner_y = BROW_Y - 0.075 * face.brow_inner + 0.018 * face.brow_squeeze
-    outer_y = BROW_Y - 0.01 - 0.06 * face.brow_outer
+    outer_y = BROW_Y + 0.008 - 0.06 * face.brow_outer  # level-to-soft at rest: calm, not cross
     # arch: raised brows arch more; worried (inner up) brows bend the other way near the middle
     arch = 0.022 + 0.015 * max(face.brow_outer, 0.0) - 0.03 * max(face.brow_angle, 0.0)
     mid_x = (inner_x + outer_x) / 2

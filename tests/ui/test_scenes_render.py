@@ -29,7 +29,7 @@ from game.ui.scenes.end import EndScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
 from game.ui.scenes.name_entry import NameEntryScene
-from game.ui.scenes.overlays import HelpOverlay, MessageCard, PauseOverlay
+from game.ui.scenes.overlays import THERAPIST_KEYS, HelpOverlay, MessageCard, PauseOverlay
 from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.reward import RewardScene
@@ -269,3 +269,17 @@ def test_a_child_added_on_the_start_scene_gets_a_button() -> None:
     surface = pygame.Surface(WINDOW_SIZE)
     scene.draw(surface)
     assert len(scene.menu.rects) == 3
+
+
+@pytest.mark.parametrize("text_scale", [1.0, 1.25, 1.5])
+def test_the_therapist_keys_fit_their_card_at_every_text_size(text_scale: float) -> None:
+    ctx = _context("calm", "zh-CN")
+    ctx.apply_settings(ctx.settings.with_changes(text_scale=text_scale))
+    scene = HelpOverlay(ctx)
+    h = WINDOW_SIZE[1]
+    card_bottom = h // 2 + min(600, h - 60) // 2
+    top = h // 2 - min(600, h - 60) // 2 + 100
+    size, row_h = scene._fitting_rows(card_bottom - 8 - top)
+    assert top + row_h * len(THERAPIST_KEYS) <= card_bottom
+    if text_scale == 1.0:
+        assert size == 30  # the usual body text when there is room

@@ -163,6 +163,21 @@ def test_closing_quotes_never_start_a_line_and_opening_quotes_never_end_one() ->
         assert not any(line[-1] in "“‘" for line in lines if line), (width, lines)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_balanced_lines_are_about_equally_long_and_no_more_of_them(lang: str) -> None:
+    font = get_font(44, bold=True)
+    text = phrases.text("session_end", lang)
+    greedy = w.wrap_text(text, font, 800)
+    balanced = w.balanced_wrap(text, font, 800)
+    assert len(greedy) == len(balanced) == 2
+    assert "".join(balanced).replace(" ", "") == text.replace(" ", "")
+    widths = [font.size(line)[0] for line in balanced]
+    assert max(widths) <= 800
+    assert min(widths) >= 0.6 * max(widths)
+    if lang == "zh-CN":  # greedy wrapping leaves a lone last character here
+        assert min(font.size(line)[0] for line in greedy) < 0.3 * max(widths)
+
+
 def test_a_very_long_word_is_cut_rather_than_overflowing() -> None:
     font = get_font(30)
     lines = w.wrap_text("Supercalifragilisticexpialidocious", font, 120)
@@ -182,3 +197,22 @@ def test_hint_bubble_draws_every_arrow_and_part() -> None:
             surf = _blank(theme)
             w.draw_hint_bubble(surf, pygame.Rect(40, 40, 600, 100), "ok", theme, part=part,
                                arrow=arrow)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("scale", [1.0, 1.25, 1.5])
+@pytest.mark.parametrize("hint", list(HintKey), ids=str)
+def test_hint_text_stays_inside_its_bubble_at_every_text_size(
+    lang: str, scale: float, hint: HintKey
+) -> None:
+    theme = Theme(CALM, text_scale=scale)
+    surf = _blank(theme)
+    bubble = pygame.Rect(60, 150, 540, 112)  # the trial scenes' bubble
+    part, arrow = hint_visual(hint)
+    w.draw_hint_bubble(surf, bubble, phrases.text(phrases.hint_key(hint), lang), theme,
+                       part=part, arrow=arrow)
+    pixels = pygame.surfarray.array3d(surf)
+    outside = np.ones(pixels.shape[:2], bool)
+    around = bubble.inflate(48, 32)  # the tail, the shadow and the focus ring
+    outside[around.left:around.right, around.top:around.bottom] = False
+    assert (pixels[outside] == np.array(CALM.background)).all()

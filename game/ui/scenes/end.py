@@ -49,15 +49,17 @@ class EndScene(GameScene):
         card = pygame.Rect(0, 0, min(900, w - 80), h - 160)
         card.center = (w // 2, h // 2)
         draw_card(surface, card, self.theme)
-        self.draw_text(surface, self.t("session_end"), (w // 2, card.top + 110), size="title",
+        self.draw_text(surface, self.t("session_end"), (w // 2, card.top + 120), size="title",
                        bold=True, max_width=card.width - 100)
         shown = min(self.stars, 10)
         spacing = 72
         left = w / 2 - (shown - 1) * spacing / 2
         for i in range(shown):
-            draw_star(surface, (left + i * spacing, card.top + 260), 30, self.theme)
+            draw_star(surface, (left + i * spacing, card.top + 290), 30, self.theme)
         if self.stars > shown:
             self.draw_text(surface, f"+{self.stars - shown}",
-                           (round(left + shown * spacing), card.top + 260), size="title")
-        self.draw_text(surface, "★ " + str(self.stars), (w // 2, card.top + 370), size="huge",
-                       bold=True)
+                           (round(left + shown * spacing), card.top + 290), size="title")
+        # today's total: one big gold star and the number beside it
+        total = self.draw_text(surface, str(self.stars), (w // 2 + 40, card.top + 420),
+                               size="huge", bold=True, anchor="midleft")
+        draw_star(surface, (total.left - 60, total.centery), 40, self.theme)

@@ -73,8 +73,12 @@ class TrialView:
 
 def draw_trial_gauge(surface: pygame.Surface, rect: pygame.Rect, view: TrialView,
                      theme: Theme) -> None:
-    """The live score gauge (threshold star, hold bar beneath) on its card."""
-    draw_card(surface, rect.inflate(28, 28), theme, radius=22)
+    """The live score gauge (threshold star, hold bar beneath) on its card; the card leaves
+    room above the bar for the threshold star."""
+    card = rect.inflate(28, 28)
+    card.top -= 26
+    card.height += 26
+    draw_card(surface, card, theme, radius=22)
     widgets.draw_gauge(surface, rect, view.score, view.threshold, theme,
                        hold=view.hold_fraction, active=view.active)
 

@@ -63,15 +63,25 @@ class HelpOverlay(GameScene):
         draw_card(surface, card, self.theme)
         self.draw_text(surface, self.t("ui.therapist"), (card.centerx, card.top + 48),
                        size="title", bold=True)
-        row_h = max(self.font("body").get_linesize() + 10, 40)
         top = card.top + 100
+        size, row_h = self._fitting_rows(card.bottom - 8 - top)
         for i, (key, label_key) in enumerate(THERAPIST_KEYS):
             y = top + i * row_h
             key_rect = pygame.Rect(card.left + 48, y, 130, row_h - 8)
             pygame.draw.rect(surface, p.surface_alt, key_rect, border_radius=10)
-            self.draw_text(surface, key, key_rect.center)
+            self.draw_text(surface, key, key_rect.center, size=size)
             self.draw_text(surface, _label(self, label_key),
-                           (key_rect.right + 28, key_rect.centery), anchor="midleft")
+                           (key_rect.right + 28, key_rect.centery), size=size,
+                           anchor="midleft")
+
+    def _fitting_rows(self, height: int) -> tuple[int, int]:
+        """The largest text size (up to "body") whose rows all fit in `height`, and the
+        row height: large text for the child must not push the keys off the card."""
+        for base in (30, 26, 22, 20, 18, 16):
+            row_h = max(self.font(base).get_linesize() + 10, 40)
+            if row_h * len(THERAPIST_KEYS) <= height:
+                return base, row_h
+        return 16, height // len(THERAPIST_KEYS)
 
 
 def _label(scene: GameScene, key: str) -> str:
@@ -169,8 +179,8 @@ class MessageCard(GameScene):
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
-        card = pygame.Rect(0, 0, min(820, w - 80), 150)
-        card.center = (w // 2, h - 150)
+        # the whole bottom band (hint and gauge), so nothing half-hidden peeks out beside it
+        card = pygame.Rect(40, h - 170, w - 80, 150)
         draw_card(surface, card, self.theme)
         self.draw_text(surface, self.t(self.key), card.center, size="title",
                        max_width=card.width - 60)

@@ -32,7 +32,7 @@ class StartScene(GameScene):
         self.profiles = profiles[:MAX_SHOWN]
         labels = [p.display_name for p in self.profiles] + [self.t("ui.profile.new")]
         w, h = ctx.window_size
-        self.menu = Menu(labels, w // 2, 240, gap=16, bottom=h - 64)
+        self.menu = Menu(labels, w // 2, 236, gap=22, bottom=h - 52)
         self.elapsed_ms = 0
 
     def enter(self) -> None:

@@ -156,6 +156,11 @@ class TrialScene(GameScene):
         draw_avatar(surface, rect, face, self.theme, highlight=part, hint_arrow=arrow,
                     t_ms=self.t_ms)
 
+    def model_rect(self, card: pygame.Rect, label_top: int, margin: int = 35) -> pygame.Rect:
+        """Where the model face goes on `card`: above its label, whatever the text size."""
+        return pygame.Rect(card.left + margin, card.top + margin, card.width - 2 * margin,
+                           max(40, label_top - card.top - margin - 4))
+
     def target_word(self) -> str:
         """The target expression's name in the child's language."""
         return phrases.text(phrases.expression_name_key(self.view.target), self.ctx.lang)
@@ -171,9 +176,10 @@ class MimicScene(TrialScene):
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         draw_card(surface, rect, self.theme, radius=28)
-        self.draw_text(surface, self.target_word(), (rect.centerx, rect.bottom - 42),
-                       size="title", bold=True, max_width=rect.width - 40)
-        self.draw_model(surface, rect.inflate(-70, -110).move(0, -20))
+        label = self.draw_text(surface, self.target_word(), (rect.centerx, rect.bottom - 16),
+                               size="title", bold=True, anchor="midbottom",
+                               max_width=rect.width - 40)
+        self.draw_model(surface, self.model_rect(rect, label.top))
 
 
 class CueScene(TrialScene):
@@ -185,9 +191,10 @@ class CueScene(TrialScene):
         draw_card(surface, rect, self.theme, radius=28)
         word = self.target_word()
         if self.view.show_model:
-            self.draw_model(surface, rect.inflate(-170, -190).move(0, -40))
-            self.draw_text(surface, word, (rect.centerx, rect.bottom - 56), size="huge",
-                           bold=True, max_width=rect.width - 40)
+            label = self.draw_text(surface, word, (rect.centerx, rect.bottom - 24),
+                                   size="huge", bold=True, anchor="midbottom",
+                                   max_width=rect.width - 40)
+            self.draw_model(surface, self.model_rect(rect, label.top, margin=60))
             return
         _draw_speaker(surface, (rect.centerx, rect.top + 110), self.palette)
         self.draw_text(surface, word, rect.center, size=96, bold=True,

@@ -9,12 +9,20 @@ from game.ui.widgets.hint import draw_hint_bubble, draw_part_icon, draw_small_ar
 from game.ui.widgets.pause import draw_camera_icon, draw_cant_see_you, draw_face_outline_icon
 from game.ui.widgets.reward import STICKER_KINDS, draw_reward, draw_sticker
 from game.ui.widgets.shapes import draw_card, draw_star, mix, star_points
-from game.ui.widgets.text import draw_text, render_line, text_size, wrap_text
+from game.ui.widgets.text import (
+    balanced_wrap,
+    draw_text,
+    fitting_size,
+    render_line,
+    text_size,
+    wrap_text,
+)
 from game.ui.widgets.timer import draw_session_timer
 
 __all__ = [
     "MIN_TARGET_PX",
     "STICKER_KINDS",
+    "balanced_wrap",
     "button_rects",
     "draw_button",
     "draw_camera_icon",
@@ -31,6 +39,7 @@ __all__ = [
     "draw_star",
     "draw_sticker",
     "draw_text",
+    "fitting_size",
     "mix",
     "render_line",
     "star_points",

@@ -10,7 +10,7 @@ from game.expressions import FacePart
 from game.ui.avatar_params import HintArrow
 from game.ui.theme import Theme
 from game.ui.widgets.shapes import draw_card
-from game.ui.widgets.text import draw_text
+from game.ui.widgets.text import draw_text, fitting_size
 
 _ARROW_DIRS: dict[HintArrow, tuple[float, float]] = {
     HintArrow.UP: (0, -1),
@@ -135,5 +135,7 @@ def draw_hint_bubble(
         text_left = a_rect.right + pad // 2
     area = pygame.Rect(text_left, rect.top + pad, rect.right - pad - text_left,
                        rect.height - 2 * pad)
-    draw_text(surface, text, theme, (area.left, area.centery), anchor="midleft",
-              max_width=max(40, area.width))
+    width = max(40, area.width)
+    size = fitting_size(text, theme, width, rect.height - 8)
+    draw_text(surface, text, theme, (area.left, area.centery), anchor="midleft", size=size,
+              max_width=width, balance=True)

@@ -8,7 +8,7 @@ import pygame
 
 from game.ui.theme import Theme
 from game.ui.widgets.shapes import draw_card, mix
-from game.ui.widgets.text import draw_text, text_size
+from game.ui.widgets.text import draw_text, fitting_size, text_size
 
 
 def draw_camera_icon(surface: pygame.Surface, center: tuple[float, float], size: float,
@@ -65,11 +65,8 @@ def draw_cant_see_you(
     pad = max(16, rect.height // 12)
     max_w = rect.width - 2 * pad
     # the biggest text size that leaves room for the pictures (or at least fits the card)
-    size: str = "small"
-    for candidate in ("title", "body", "small"):
-        if text_size(text, theme, candidate, max_w)[1] <= (rect.height - 2 * pad) * 0.55:
-            size = candidate
-            break
+    size = fitting_size(text, theme, max_w, (rect.height - 2 * pad) * 0.55,
+                        ("title", "body", "small"))
     th = text_size(text, theme, size, max_w)[1]
     breath = 0.0 if theme.reduced_motion else math.sin(2 * math.pi * (t_ms % 3000) / 3000)
     room = rect.height - th - 3 * pad

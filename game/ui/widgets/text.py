@@ -1,7 +1,8 @@
 """Text drawing with line wrapping for English (between words) and Chinese (between characters).
 
 Chinese closing punctuation never starts a line and opening punctuation never ends one.
-Rendered lines are cached, so the same label costs one blit per frame.
+Centred text is balanced: its lines are made about equally long (no lone last word or
+character). Wrapped and rendered lines are cached, so the same label costs one blit per frame.
 """
 
 from __future__ import annotations
@@ -87,6 +88,31 @@ def wrap_text(text: str, font: pygame.font.Font, max_width: int) -> list[str]:
     return lines
 
 
+def balanced_wrap(text: str, font: pygame.font.Font, max_width: int) -> list[str]:
+    """`wrap_text` at the narrowest width that needs no more lines than `max_width` does, so
+    the lines come out about equally long."""
+    lines = wrap_text(text, font, max_width)
+    if len(lines) < 2 or "\n" in text:
+        return lines
+    lo, hi = max_width // 4, max_width  # wrapping at hi needs len(lines) lines
+    while hi - lo > 2:
+        mid = (lo + hi) // 2
+        if len(wrap_text(text, font, mid)) <= len(lines):
+            hi = mid
+        else:
+            lo = mid
+    return wrap_text(text, font, hi)
+
+
+@functools.lru_cache(maxsize=512)
+def _lines(text: str, px: int, bold: bool, max_width: int | None,
+           balance: bool) -> tuple[str, ...]:
+    if not max_width:
+        return tuple(text.split("\n"))
+    wrap = balanced_wrap if balance else wrap_text
+    return tuple(wrap(text, get_font(px, bold), max_width))
+
+
 @functools.lru_cache(maxsize=512)
 def render_line(text: str, px: int, color: Color, bold: bool = False) -> pygame.Surface:
     """One line of anti-aliased text on a transparent background (cached; do not modify)."""
@@ -95,15 +121,29 @@ def render_line(text: str, px: int, color: Color, bold: bool = False) -> pygame.
 
 def text_size(
     text: str, theme: Theme, size: str | int = "body", max_width: int | None = None,
-    bold: bool = False, line_gap: float = 1.2,
+    bold: bool = False, line_gap: float = 1.2, balance: bool = True,
 ) -> tuple[int, int]:
-    """Width and height the text would take when drawn with `draw_text`."""
+    """Width and height the text would take when drawn with `draw_text` (centred text is
+    balanced; pass balance=False for the size of left- or right-aligned text)."""
     px = theme.text_px(size)
     font = get_font(px, bold)
-    lines = wrap_text(text, font, max_width) if max_width else text.split("\n")
+    lines = _lines(text, px, bold, max_width, balance)
     width = max((font.size(line)[0] for line in lines), default=0)
     step = round(font.get_linesize() * line_gap)
     return width, step * (len(lines) - 1) + font.get_linesize()
+
+
+def fitting_size(
+    text: str, theme: Theme, max_width: int, max_height: float,
+    sizes: tuple[str | int, ...] = ("body", "small", 18, 16, 14), *, bold: bool = False,
+    balance: bool = True,
+) -> str | int:
+    """The first of `sizes` (largest first) at which `text`, wrapped to `max_width`, is no
+    taller than `max_height`; the last one when none is (so large text still fits a card)."""
+    for size in sizes:
+        if text_size(text, theme, size, max_width, bold, balance=balance)[1] <= max_height:
+            return size
+    return sizes[-1]
 
 
 def draw_text(
@@ -118,6 +158,7 @@ def draw_text(
     anchor: str = "center",
     max_width: int | None = None,
     line_gap: float = 1.2,
+    balance: bool | None = None,
 ) -> pygame.Rect:
     """Draw `text` (wrapped to `max_width`) and return the rectangle it covers.
 
@@ -129,18 +170,21 @@ def draw_text(
             "midtop", "topleft", "midleft", "midright", "topright", "midbottom"...). Lines
             are left-aligned for the "*left" anchors, right-aligned for the "*right" ones
             and centred otherwise.
+        balance: make wrapped lines about equally long (default: for centred text).
     """
     px = theme.text_px(size)
     font = get_font(px, bold)
     color = color if color is not None else theme.palette.text
-    lines = wrap_text(text, font, max_width) if max_width else text.split("\n")
+    left_aligned = anchor.endswith("left")
+    right_aligned = anchor.endswith("right")
+    if balance is None:
+        balance = not (left_aligned or right_aligned)
+    lines = _lines(text, px, bold, max_width, balance)
     step = round(font.get_linesize() * line_gap)
     width = max((font.size(line)[0] for line in lines), default=0)
     height = step * (len(lines) - 1) + font.get_linesize()
     block = pygame.Rect(0, 0, width, height)
     setattr(block, anchor, pos)
-    left_aligned = anchor.endswith("left")
-    right_aligned = anchor.endswith("right")
     covered = pygame.Rect(block.topleft, (0, 0))
     for i, line in enumerate(lines):
         if not line:
