@@ -6,12 +6,14 @@ images). Readings scored against it carry the NOT_CALIBRATED flag.
 
 Rebuild it (after a feature-spec change) with:
     python -m game.vision.population DATASET_DIR [DATASET_DIR ...]
-(each with a labels.csv of file,label,subject; the images labelled neutral are used).
+(each with a labels.csv of file,label,subject; the images labelled neutral are used). The
+features come from the training feature cache (`game.training.feature_cache`: same padding,
+tracker and feature code as the model's training data), so a rebuild after training takes
+seconds.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import logging
@@ -22,6 +24,7 @@ import numpy as np
 
 from game.vision.calibration import NeutralBaseline
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
+from game.vision.records import FeatureVector
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +45,22 @@ def pad_crop(rgb: np.ndarray, fraction: float = PAD_FRACTION) -> np.ndarray:
 def population_baseline() -> NeutralBaseline:
     """The shipped population baseline, completed for features it lacks.
 
-    A feature missing from the file (the spec grew since it was built) gets median 0 and a
-    warning: rebuild the file.
+    A feature missing from the file (the spec changed since it was built) gets median 0 and
+    a one-line warning: rebuild the file.
     """
     stored = NeutralBaseline.from_dict(json.loads(POPULATION_PATH.read_text("utf-8")))
     index = {n: i for i, n in enumerate(stored.names)}
     missing = [n for n in FEATURE_NAMES if n not in index]
-    if missing:
-        logger.warning("population baseline lacks %s: rebuild %s", missing, POPULATION_PATH)
+    if missing or stored.spec_version != FEATURE_SPEC_VERSION:
+        logger.warning(
+            "%s is feature spec %s (this game: %s) and lacks %d of %d features; "
+            "rebuild it: python -m game.vision.population DATASET_DIR ...",
+            POPULATION_PATH.name,
+            stored.spec_version,
+            FEATURE_SPEC_VERSION,
+            len(missing),
+            len(FEATURE_NAMES),
+        )
     medians = tuple(stored.medians[index[n]] if n in index else 0.0 for n in FEATURE_NAMES)
     spreads = tuple(stored.spreads[index[n]] if n in index else 0.0 for n in FEATURE_NAMES)
     return NeutralBaseline(
@@ -57,22 +68,23 @@ def population_baseline() -> NeutralBaseline:
     )
 
 
-def build_population_baseline(dataset_dirs: list[Path]) -> NeutralBaseline:
-    """Median neutral face over the images labelled neutral in each dataset's labels.csv."""
-    from game.vision.face_tracker import FaceTracker, TrackerSettings
-    from game.vision.features import extract_features
-    from game.vision.records import Frame
-    from game.vision.sources import read_image
+def build_population_baseline(
+    dataset_dirs: list[Path], cache_dir: Path | None = None
+) -> NeutralBaseline:
+    """Median neutral face over the images labelled neutral in each dataset's labels.csv.
 
-    vectors = []
-    with FaceTracker(TrackerSettings(mode="image")) as tracker:
-        for root in dataset_dirs:
-            with (root / "labels.csv").open(newline="", encoding="utf-8") as fh:
-                rows = [r for r in csv.DictReader(fh) if r["label"] == "neutral"]
-            for row in rows:
-                obs = tracker.observe(Frame(0, pad_crop(read_image(root / row["file"]))))
-                if obs.has_face:
-                    vectors.append(extract_features(obs))
+    Features are made exactly as for training (`game.training.feature_cache.extract`, which
+    runs the tracker only for images not cached yet).
+    """
+    from game.expressions import Expression
+    from game.training.dataset import load_folders
+    from game.training.feature_cache import extract
+
+    neutral = [i for i in load_folders(dataset_dirs) if i.label is Expression.NEUTRAL]
+    data = extract(neutral, cache_dir=cache_dir)
+    if len(data) == 0:
+        raise ValueError("no neutral face found in the data folders")
+    vectors = [FeatureVector(row, FEATURE_NAMES, FEATURE_SPEC_VERSION) for row in data.features]
     return NeutralBaseline.from_vectors(vectors, source="population")
 
 
