@@ -216,3 +216,22 @@ def test_hint_text_stays_inside_its_bubble_at_every_text_size(
     around = bubble.inflate(48, 32)  # the tail, the shadow and the focus ring
     outside[around.left:around.right, around.top:around.bottom] = False
     assert (pixels[outside] == np.array(CALM.background)).all()
+
+
+@pytest.mark.parametrize(("part", "arrows"), [
+    (FacePart.MOUTH, (HintArrow.CORNERS_UP, HintArrow.CORNERS_DOWN, HintArrow.OPEN,
+                      HintArrow.CLOSE)),
+    (FacePart.EYES, (HintArrow.OPEN, HintArrow.CLOSE)),
+])
+def test_the_part_picture_shows_the_shape_the_hint_asks_for(
+    part: FacePart, arrows: tuple[HintArrow, ...]
+) -> None:
+    theme = Theme(CALM)
+    drawn = []
+    for arrow in arrows:
+        surf = _blank(theme)
+        w.draw_part_icon(surf, pygame.Rect(0, 0, 120, 120), part, theme, arrow)
+        drawn.append(pygame.surfarray.array3d(surf)[:120, :120])
+    for i, a in enumerate(drawn):
+        for b in drawn[i + 1:]:
+            assert not np.array_equal(a, b)

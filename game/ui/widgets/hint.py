@@ -31,8 +31,10 @@ def _arc(center: tuple[float, float], w: float, h: float, a0: float, a1: float,
 
 
 def draw_part_icon(surface: pygame.Surface, rect: pygame.Rect, part: FacePart | None,
-                   theme: Theme) -> None:
-    """A round badge with a simple drawing of `part` (a whole face for None)."""
+                   theme: Theme, arrow: HintArrow | None = None) -> None:
+    """A round badge with a simple drawing of `part` (a whole face for None). The mouth is
+    drawn in the shape the hint asks for (`arrow`): a frown for corners down, closed lips
+    for "close", an open mouth for "open", a smile otherwise."""
     pal = theme.palette
     r = min(rect.width, rect.height) // 2
     cx, cy = rect.center
@@ -47,12 +49,27 @@ def draw_part_icon(surface: pygame.Surface, rect: pygame.Rect, part: FacePart | 
                                    math.pi * 1.1, math.pi * 1.9), line + 3)
             pygame.draw.circle(surface, ink, (cx + s * r * 0.38, cy + r * 0.3), r * 0.1)
     elif part is FacePart.EYES:
-        pts = _arc((cx, cy + r * 0.35), r * 0.62, r * 0.72, math.pi * 1.2, math.pi * 1.8)
-        pts += _arc((cx, cy - r * 0.35), r * 0.62, r * 0.72, math.pi * 0.2, math.pi * 0.8)
+        # a wide-open eye for "open", a narrowed one for "close" (squeeze)
+        o = {HintArrow.OPEN: 1.2, HintArrow.CLOSE: 0.55}.get(arrow, 1.0) if arrow else 1.0
+        pts = _arc((cx, cy + r * 0.35 * o), r * 0.62, r * 0.72 * o, math.pi * 1.2, math.pi * 1.8)
+        pts += _arc((cx, cy - r * 0.35 * o), r * 0.62, r * 0.72 * o, math.pi * 0.2,
+                    math.pi * 0.8)
         pygame.draw.polygon(surface, pal.eye_white, pts)
         pygame.draw.circle(surface, pal.iris, (cx, cy), r * 0.24)
         pygame.draw.circle(surface, ink, (cx, cy), r * 0.12)
         pygame.draw.lines(surface, ink, True, pts, line)
+    elif part is FacePart.MOUTH and arrow is HintArrow.CORNERS_DOWN:
+        pygame.draw.lines(surface, ink, False,
+                          _arc((cx, cy + r * 0.45), r * 0.5, r * 0.4, math.pi * 1.15,
+                               math.pi * 1.85), line + 1)
+    elif part is FacePart.MOUTH and arrow is HintArrow.CLOSE:
+        pygame.draw.line(surface, ink, (cx - r * 0.5, cy + r * 0.1), (cx + r * 0.5, cy + r * 0.1),
+                         line + 1)
+    elif part is FacePart.MOUTH and arrow is HintArrow.OPEN:
+        mouth = pygame.Rect(0, 0, r * 0.7, r * 0.95)
+        mouth.center = (cx, cy + r * 0.08)
+        pygame.draw.ellipse(surface, pal.mouth_inside, mouth)
+        pygame.draw.ellipse(surface, ink, mouth, line)
     elif part is FacePart.MOUTH:
         # an open smiling mouth: lips, teeth and the inside
         lower = _arc((cx, cy - r * 0.2), r * 0.62, r * 0.62, math.pi * 0.05, math.pi * 0.95)
@@ -81,6 +98,19 @@ def draw_part_icon(surface: pygame.Surface, rect: pygame.Rect, part: FacePart | 
         pygame.draw.lines(surface, ink, False,
                           _arc((cx, cy + r * 0.1), r * 0.35, r * 0.3, 0.3, math.pi - 0.3),
                           line)
+
+
+def _draw_bubble_arrows(surface: pygame.Surface, rect: pygame.Rect, arrow: HintArrow,
+                        theme: Theme) -> None:
+    """The hint's arrow beside the part picture: apart ("open") and together ("close") are
+    a pair, one up and one down; every other hint is one arrow."""
+    if arrow in (HintArrow.OPEN, HintArrow.CLOSE):
+        length = rect.height * 0.4
+        sign = 1 if arrow is HintArrow.OPEN else -1
+        for dy, y in ((-1, rect.top + rect.height * 0.27), (1, rect.top + rect.height * 0.73)):
+            draw_small_arrow(surface, (rect.centerx, round(y)), length, (0, dy * sign), theme)
+        return
+    draw_small_arrow(surface, rect.center, rect.height * 0.5, _ARROW_DIRS[arrow], theme)
 
 
 def draw_small_arrow(surface: pygame.Surface, center: tuple[int, int], length: float,
@@ -127,11 +157,11 @@ def draw_hint_bubble(
     pad = max(8, rect.height // 10)
     icon_side = rect.height - 2 * pad
     icon = pygame.Rect(rect.left + pad, rect.top + pad, icon_side, icon_side)
-    draw_part_icon(surface, icon, part, theme)
+    draw_part_icon(surface, icon, part, theme, arrow)
     text_left = icon.right + pad
     if arrow is not None:
         a_rect = pygame.Rect(icon.right + pad // 2, rect.top + pad, icon_side // 2, icon_side)
-        draw_small_arrow(surface, a_rect.center, icon_side * 0.5, _ARROW_DIRS[arrow], theme)
+        _draw_bubble_arrows(surface, a_rect, arrow, theme)
         text_left = a_rect.right + pad // 2
     area = pygame.Rect(text_left, rect.top + pad, rect.right - pad - text_left,
                        rect.height - 2 * pad)
