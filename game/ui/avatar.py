@@ -16,7 +16,7 @@ import functools
 import itertools
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pygame
 
@@ -118,6 +118,22 @@ def _masked(
     return layer, mask
 
 
+def _feature_layer(
+    f: _Frame, box: pygame.Rect, upper: Sequence[Point], lower: Sequence[Point]
+) -> tuple[Callable[[Sequence[Point]], list[Point]], list[Point], pygame.Surface,
+           pygame.Surface]:
+    """A feature drawn on its own layer at `box` (eye, open mouth): the face-units-to-layer
+    mapping, the outline polygon from `upper` and `lower`, the layer and its mask."""
+    origin = box.topleft
+
+    def local(pts: Sequence[Point]) -> list[Point]:
+        return f.local(pts, origin)
+
+    poly = local(upper) + local(lower[::-1])
+    layer, mask = _masked(box.size, poly)
+    return local, poly, layer, mask
+
+
 # ------------------------------------------------------------------------------ face parts
 
 
@@ -176,12 +192,7 @@ def _draw_eye(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette, s
     upper, lower = _eye_outline(face, side)
     box = pygame.Rect(*f.p(side * EYE_X - 0.11, EYE_Y - 0.11), f.d(0.22), f.d(0.22))
     ox, oy = box.topleft
-
-    def local(pts: Sequence[Point]) -> list[Point]:
-        return f.local(pts, (ox, oy))
-
-    poly = local(upper) + local(lower[::-1])
-    layer, mask = _masked(box.size, poly)
+    _, poly, layer, mask = _feature_layer(f, box, upper, lower)
     pygame.draw.polygon(layer, pal.eye_white, poly)
     # iris looks straight ahead, slightly towards the viewer's centre
     ix, iy = f.p(side * EYE_X - side * 0.006, EYE_Y + 0.004)
@@ -306,13 +317,7 @@ def _draw_mouth(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette)
                 _stroke(surf, _mix(pal.feature, pal.skin, 0.4), crease, f.d(0.008))
         return
     box = pygame.Rect(*f.p(-0.26, MOUTH_Y - 0.2), f.d(0.52), f.d(0.42))
-    ox, oy = box.topleft
-
-    def local(pts: Sequence[Point]) -> list[Point]:
-        return f.local(pts, (ox, oy))
-
-    poly = local(upper) + local(lower[::-1])
-    layer, mask = _masked(box.size, poly)
+    local, poly, layer, mask = _feature_layer(f, box, upper, lower)
     pygame.draw.polygon(layer, pal.mouth_inside, poly)
     # tongue at the bottom of a well-opened mouth
     low_y = max(p[1] for p in local(lower))
