@@ -4,7 +4,9 @@
 start -> (PIN) -> calibration -> the level's trial scenes (with reward, pause and message
 cards on top) -> end. Once a session runs, `tick(now_ms)` (called by the app once per frame)
 hands the latest reading to the rules engine's `Session` and routes its events through
-`game.ui.session_events`: the UI shows, speaks and stores what the engine decided.
+`game.ui.session_events`: the UI shows, speaks and stores what the engine decided. While a
+therapist screen (PIN, settings, help, progress) is open over play, the session is held
+with the engine's own pause command and resumed when the screen closes.
 
 The therapist's doors (adding a child, settings, progress) open through the PIN. With no PIN
 set they open freely only while no child exists (the very first set-up); once a profile
@@ -177,8 +179,20 @@ class GameFlow:
         self.driver.start(now_ms)
 
     def tick(self, now_ms: int) -> None:
-        if self.driver is not None:
-            self.driver.tick(now_ms)
+        """Once per frame: keep the session paused while a therapist screen is open (the
+        rules engine's own manual pause), then give it the latest reading."""
+        driver = self.driver
+        if driver is None:
+            return
+        if self.therapist_screen_open():
+            driver.hold(now_ms)
+        else:
+            driver.release(now_ms)
+        driver.tick(now_ms)
+
+    def therapist_screen_open(self) -> bool:
+        """True while a PIN, settings, help, progress or new-child screen is on the stack."""
+        return any(getattr(scene, "holds_play", False) for scene in self.stack.scenes)
 
     def therapist(self, action: Action) -> None:
         """A therapist key pressed during play."""
@@ -186,6 +200,8 @@ class GameFlow:
             self.show_help()
         elif action is Action.SETTINGS:
             self.open_settings()
+        elif action is Action.PROGRESS:
+            self.open_progress()
         elif action is Action.TOGGLE_CAMERA:
             if self.ctx.settings.camera_view_allowed:
                 self.ctx.camera_view = not self.ctx.camera_view

@@ -45,7 +45,7 @@ class Action(enum.StrEnum):
 # Keys the therapist may press over any scene during play (routed to the game flow).
 THERAPIST_ACTIONS: frozenset[Action] = frozenset({
     Action.ACCEPT, Action.REJECT, Action.SKIP, Action.PAUSE, Action.END_SESSION,
-    Action.TOGGLE_CAMERA, Action.HELP, Action.SETTINGS,
+    Action.TOGGLE_CAMERA, Action.HELP, Action.SETTINGS, Action.PROGRESS,
 })
 
 

@@ -61,6 +61,7 @@ class SessionDriver:
         self.time_cap_ms = int(getattr(getattr(ctx.level_set, "session", None),
                                        "time_cap_ms", 0) or 0)
         self.session_id: str | None = None
+        self.held = False  # this driver paused the session for a therapist screen
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -97,6 +98,28 @@ class SessionDriver:
             return
         logger.info("therapist %s", action.value)
         self.route(found)
+
+    def hold(self, now_ms: int) -> None:
+        """A therapist screen opened over play: pause the session (the engine's manual
+        pause) so no trial times out behind it. A pause the therapist already made is left
+        as it is, and `release` will not resume it. No pause card is shown (the therapist
+        screen covers the game)."""
+        if self.ended or self.held:
+            return
+        found = self.session.pause(now_ms)
+        if any(isinstance(event, ev.Paused) for event in found):
+            self.held = True
+            logger.info("session paused while a therapist screen is open")
+        self.route([event for event in found if not isinstance(event, ev.Paused)])
+
+    def release(self, now_ms: int) -> None:
+        """The therapist screens closed: resume the session if `hold` paused it."""
+        if not self.held:
+            return
+        self.held = False
+        if not self.ended:
+            logger.info("session resumed after the therapist screen")
+            self.route(self.session.resume(now_ms))
 
     def close(self) -> None:
         """The app is stopping: make sure the store knows the session ended."""

@@ -24,7 +24,14 @@ logger = logging.getLogger(__name__)
 
 
 class GameScene(Scene):
-    """A scene with the shared context."""
+    """A scene with the shared context.
+
+    Attributes:
+        holds_play: a therapist screen (PIN, settings, help, progress, new child): while one
+            is on the stack, the flow keeps the running session paused.
+    """
+
+    holds_play = False
 
     def __init__(self, ctx: GameContext) -> None:
         super().__init__()

@@ -21,6 +21,7 @@ class NameEntryScene(GameScene):
     """Collects a name; Enter hands it to `on_done`, Escape goes back."""
 
     name = "name_entry"
+    holds_play = True
 
     def __init__(self, ctx: GameContext, on_done: Callable[[str], None]) -> None:
         super().__init__(ctx)

@@ -45,6 +45,7 @@ class HelpOverlay(GameScene):
     """The therapist's keys, shown over the game; any key closes it."""
 
     name = "help"
+    holds_play = True
     transparent = True
 
     def handle(self, event: InputEvent) -> bool:

@@ -27,6 +27,7 @@ class PinScene(GameScene):
     """Collect a PIN; on a match replace this scene with what `on_success` returns."""
 
     name = "pin"
+    holds_play = True
     title_key = "ui.therapist.enter_pin"
     failed_key = "ui.therapist.pin_incorrect"
 

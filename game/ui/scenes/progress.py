@@ -62,6 +62,7 @@ class ProgressScene(GameScene):
     """Charts and a per-expression table for the current child; Back closes it."""
 
     name = "progress"
+    holds_play = True
 
     def __init__(self, ctx: GameContext) -> None:
         super().__init__(ctx)

@@ -68,6 +68,7 @@ class SettingsScene(GameScene):
     """Edit the sensory settings of the current child."""
 
     name = "settings"
+    holds_play = True
 
     def __init__(self, ctx: GameContext,
                  on_save: Callable[[SensorySettings], None] | None = None) -> None:
