@@ -28,6 +28,7 @@ from game.vision.calibration import NeutralBaseline
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
 from game.vision.model import ExpressionModel
 from game.vision.records import FeatureVector
+from game.vision.score_map import ScoreMap
 from game.vision.scoring import check_actions, score_target
 
 logger = logging.getLogger(__name__)
@@ -74,8 +75,11 @@ def verification(
     vectors: list[FeatureVector],
     baselines: list[NeutralBaseline | None],
     threshold: float,
+    score_map: ScoreMap | None = None,
 ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
-    """Per target: ROC AUC of the target score, hit rate and false-alarm rate at threshold."""
+    """Per target: ROC AUC of the target score, hit rate and false-alarm rate at threshold.
+
+    `score_map`: the scored model's fitted map (None: the default map)."""
     truth = np.asarray(labels)
     auc: dict[str, float] = {}
     hits: dict[str, float] = {}
@@ -89,6 +93,7 @@ def verification(
                     dict(zip(classes, row.tolist(), strict=True)),
                     check_actions(vector, baseline, target),
                     target,
+                    score_map,
                 )
                 for row, vector, baseline in zip(probabilities, vectors, baselines, strict=True)
             ]
@@ -145,7 +150,13 @@ def evaluate(
     report["model_auc"] = report.pop("auc")
     vectors = [feature_vector(data.features[i]) for i in rows]
     auc, hits, false_alarms = verification(
-        labels, probabilities, model.classes, vectors, baselines, threshold
+        labels,
+        probabilities,
+        model.classes,
+        vectors,
+        baselines,
+        threshold,
+        ScoreMap.for_model(model_path),
     )
     ordered: dict[str, Any] = {
         "n": report["n"],

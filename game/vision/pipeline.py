@@ -37,7 +37,7 @@ from game.vision.calibration import (
     NeutralCalibrator,
 )
 from game.vision.face_tracker import FaceTracker, TrackerSettings
-from game.vision.model import ExpressionModel
+from game.vision.model import ExpressionModel, ModelError
 from game.vision.records import ExpressionReading, FaceObservation, FeatureVector, Frame
 from game.vision.scoring import Scorer
 from game.vision.sources import FrameSource, SourceState
@@ -49,6 +49,33 @@ FPS_WINDOW_S = 2.0
 CAMERA_LOST_EVERY_MS = 250  # how often a CAMERA_LOST reading is republished
 
 ReadingCallback = Callable[[ExpressionReading, FaceObservation], None]
+
+
+def calibrated_model_path(model_path: Path) -> Path:
+    """Where the calibrated ("delta") companion of a raw model is shipped
+    (models/expression.onnx -> models/expression_calibrated.onnx, as `facequest train`
+    writes it)."""
+    return model_path.with_name(f"{model_path.stem}_calibrated{model_path.suffix}")
+
+
+def load_calibrated_companion(model: ExpressionModel) -> ExpressionModel | None:
+    """The calibrated model beside the raw `model`, or None when there is none (or `model`
+    is itself a delta model). A companion that fails to load or is not a delta model is
+    skipped with a warning: the raw model then scores calibrated children too."""
+    path = calibrated_model_path(model.path)
+    if model.input_kind != "raw" or not path.is_file():
+        return None
+    try:
+        companion = ExpressionModel.load(path)
+    except ModelError as exc:
+        logger.warning("calibrated model skipped: %s", exc)
+        return None
+    if companion.input_kind != "delta" or companion.classes != model.classes:
+        logger.warning(
+            "calibrated model skipped: %s is not a delta model of the same classes", path
+        )
+        return None
+    return companion
 
 
 def resolve_model_path(explicit: Path | None) -> Path | None:
@@ -86,14 +113,19 @@ class VisionChain:
     ) -> VisionChain:
         """Build the chain; `model_path` None runs without a model (actions only).
 
+        The calibrated companion of the model (`calibrated_model_path`), when shipped,
+        scores while a baseline is set.
+
         Raises ModelError / LandmarkerAssetError with a clear message.
         """
         model = ExpressionModel.load(model_path) if model_path is not None else None
+        calibrated = load_calibrated_companion(model) if model is not None else None
         settings = TrackerSettings(
             mode="image" if mode == "image" else "video", landmarker=landmarker
         )
         tracker = FaceTracker(settings)
-        return cls(tracker, Scorer(model, target=target, baseline=baseline))
+        scorer = Scorer(model, target=target, baseline=baseline, calibrated_model=calibrated)
+        return cls(tracker, scorer)
 
     def process(self, frame: Frame, waited_ms: float = 0.0) -> ChainResult:
         """Track, extract, score one frame. `waited_ms` (time spent in a queue) is added

@@ -2,11 +2,16 @@
 
 Two parts make the target score (EXPRESSIONS.md, "From features to a target score"):
 
-1. the population model's probability of the target (`ExpressionModel`), and
+1. the model's probability of the target (`ExpressionModel`): the raw model before the
+   child is calibrated, the calibrated ("delta") model once a baseline is set, when one is
+   shipped beside the raw model; and
 2. the action check: each prototype action of the target (game.expressions.PROTOTYPES),
    measured as the change of its features from the child's neutral baseline, 0 (not made)
    to 1 (its `full_change` reached). Without a calibrated baseline the population's neutral
-   medians stand in and the reading carries NOT_CALIBRATED.
+   medians stand in and the reading carries NOT_CALIBRATED. The action check drives the
+   hint and adds a bonus to the model's evidence (`game.vision.score_map`: a per-model,
+   per-target monotone map fitted so that the default threshold 0.6 means about 4% false
+   alarms).
 
 `score_target` and `check_actions` are pure and unsmoothed (for evaluating still images);
 `Scorer` applies them to a stream, with quality flags, smoothing and a steady hint.
@@ -26,11 +31,11 @@ from game.vision.model import ExpressionModel
 from game.vision.population import population_baseline
 from game.vision.quality import quality_flags
 from game.vision.records import ActionCheck, ExpressionReading, FaceObservation, FeatureVector
+from game.vision.score_map import ScoreMap
 from game.vision.smoothing import ScoreSmoother, SmoothingSettings
 
 logger = logging.getLogger(__name__)
 
-MODEL_WEIGHT = 0.6  # share of the model's probability in the target score (rest: actions)
 FIRST_ACTION_WEIGHT = 1.0  # the defining action of an expression (e.g. lip corners for happy)
 OTHER_ACTION_WEIGHT = 0.5
 HINT_DONE_LEVEL = 0.8  # no hint once every action is made at least this much
@@ -80,20 +85,21 @@ def score_target(
     probabilities: Mapping[Expression, float],
     actions: tuple[ActionCheck, ...],
     target: Expression,
+    score_map: ScoreMap | None = None,
 ) -> float:
     """The unsmoothed target score in [0, 1].
 
-    MODEL_WEIGHT x the model's probability of the target + the rest x the action score.
-    When the model has no such class (or there is no model) the actions decide alone; with
-    no actions (never for a real target) the model decides alone.
+    `score_map` (the model's fitted map; None: `ScoreMap.default()`) turns the model's
+    probability of the target plus the action bonus into the score. When the model has no
+    such class (or there is no model) the action score decides alone; with no actions
+    (never for a real target) the model decides alone.
     """
     p = probabilities.get(target)
     if p is None:
         score = action_score(actions)
-    elif not actions:
-        score = p
     else:
-        score = MODEL_WEIGHT * p + (1.0 - MODEL_WEIGHT) * action_score(actions)
+        mapping = score_map if score_map is not None else ScoreMap.default()
+        score = mapping.score(p, action_score(actions) if actions else None, target)
     return min(1.0, max(0.0, float(score)))
 
 
@@ -136,6 +142,11 @@ class HintSelector:
 class Scorer:
     """Turns each FaceObservation into an ExpressionReading for the current target.
 
+    `model` scores faces before calibration; `calibrated_model` (a "delta" model, optional)
+    takes over while a baseline is set (`set_baseline` switches), since it was trained on
+    changes from each person's own neutral. Each model scores through its own `ScoreMap`
+    (`ScoreMap.for_model` of its file unless given).
+
     Not thread-safe: the vision worker owns it (VisionPipeline forwards set_target /
     set_baseline to its thread).
     """
@@ -146,12 +157,34 @@ class Scorer:
         target: Expression | None = None,
         baseline: NeutralBaseline | None = None,
         smoothing: SmoothingSettings | None = None,
+        calibrated_model: ExpressionModel | None = None,
+        score_maps: Mapping[str, ScoreMap] | None = None,
     ) -> None:
-        self.model = model
+        if calibrated_model is not None and calibrated_model.input_kind != "delta":
+            raise ValueError("calibrated_model must take 'delta' features")
+        self.raw_model = model
+        self.calibrated_model = calibrated_model
+        self._maps: dict[str, ScoreMap] = dict(score_maps or {})
+        for m in (model, calibrated_model):
+            if m is not None and str(m.path) not in self._maps:
+                self._maps[str(m.path)] = ScoreMap.for_model(m.path)
         self._target = target
         self._baseline = baseline
         self._smoother = ScoreSmoother(smoothing)
         self._hints = HintSelector()
+
+    @property
+    def model(self) -> ExpressionModel | None:
+        """The model scoring now: the calibrated one while a baseline is set (if shipped)."""
+        if self._baseline is not None and self.calibrated_model is not None:
+            return self.calibrated_model
+        return self.raw_model
+
+    @property
+    def score_map(self) -> ScoreMap:
+        """The score map of the model scoring now."""
+        model = self.model
+        return ScoreMap.default() if model is None else self._maps[str(model.path)]
 
     @property
     def target(self) -> Expression | None:
@@ -210,7 +243,7 @@ class Scorer:
             self._hints.reset()
             return reading, features
         actions = check_actions(features, self._baseline, self._target)
-        raw = score_target(probabilities, actions, self._target)
+        raw = score_target(probabilities, actions, self._target, self.score_map)
         smoothed = self._smoother.update(raw, t_ms)
         hint = self._hints.update(actions)
         return (

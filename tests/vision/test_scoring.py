@@ -14,8 +14,8 @@ from game.vision.face_tracker import FaceTracker
 from game.vision.features import extract_features
 from game.vision.model import ExpressionModel
 from game.vision.records import ActionCheck, FaceObservation, Frame
+from game.vision.score_map import ACTION_BONUS, ScoreMap, logit, sigmoid
 from game.vision.scoring import (
-    MODEL_WEIGHT,
     HintSelector,
     Scorer,
     action_score,
@@ -63,16 +63,49 @@ def test_against_its_own_baseline_a_face_shows_no_action(
     assert choose_hint(check_actions(features, own, Expression.HAPPY)) is HintKey.SMILE_WIDER
 
 
-def test_score_target_combines_model_and_actions() -> None:
+def test_score_target_adds_the_action_bonus_to_the_models_evidence() -> None:
     actions = _checks(1.0, 0.0, 0.0, 0.0)
     a = action_score(actions)
     assert a == pytest.approx(1.0 / 2.5)
     probs = {Expression.SURPRISED: 0.9, Expression.HAPPY: 0.1}
+    # default map: sigmoid(logit p + bonus * action score)
     assert score_target(probs, actions, Expression.SURPRISED) == pytest.approx(
-        MODEL_WEIGHT * 0.9 + (1 - MODEL_WEIGHT) * a
+        sigmoid(logit(0.9) + ACTION_BONUS * a)
     )
     assert score_target({}, actions, Expression.SURPRISED) == pytest.approx(a)
     assert score_target(probs, (), Expression.HAPPY) == pytest.approx(0.1)
+    # a bonus, not a cap: a certain model scores high with no action made
+    assert (
+        score_target(
+            {Expression.SAD: 0.99}, _checks(0, 0, 0, target=Expression.SAD), Expression.SAD
+        )
+        > 0.95
+    )
+
+
+def test_a_fitted_map_puts_the_default_threshold_at_the_targets_offset() -> None:
+    fitted = ScoreMap(offsets={Expression.SAD: 0.5, Expression.HAPPY: -1.0})
+    none = _checks(0, 0, 0, target=Expression.SAD)
+    p_at_offset = sigmoid(0.5)
+    assert score_target({Expression.SAD: p_at_offset}, none, Expression.SAD, fitted) == (
+        pytest.approx(0.6)
+    )
+    made = _checks(1, 1, 1, target=Expression.SAD)
+    with_bonus = score_target({Expression.SAD: p_at_offset}, made, Expression.SAD, fitted)
+    assert with_bonus == pytest.approx(sigmoid(ACTION_BONUS + logit(0.6)))
+    # monotone in the probability and in the actions, always inside [0, 1]
+    grid = [0.0, 0.01, 0.2, 0.5, 0.8, 0.99, 1.0]
+    for target in (Expression.SAD, Expression.HAPPY, Expression.ANGRY):
+        for levels in ((0, 0, 0), (0.5, 0.5, 0.5), (1, 1, 1)):
+            checks = _checks(*levels, target=target)
+            scores = [score_target({target: p}, checks, target, fitted) for p in grid]
+            assert scores == sorted(scores) and scores[0] >= 0.0 and scores[-1] <= 1.0
+    # the easier target (lower offset) reaches 0.6 with a lower probability
+    p = 0.4
+    happy = score_target(
+        {Expression.HAPPY: p}, _checks(0, 0, target=Expression.HAPPY), Expression.HAPPY, fitted
+    )
+    assert happy > 0.6 > score_target({Expression.SAD: p}, none, Expression.SAD, fitted)
 
 
 def test_hint_goes_to_the_action_most_in_need_and_stops_when_all_are_made() -> None:

@@ -1,0 +1,241 @@
+"""Fit the target-score maps of a model pair (`game.vision.score_map`) by subject-wise CV.
+
+For the raw and the calibrated ("delta") model, every labelled face gets its out-of-fold
+probabilities (`game.training.cv.out_of_fold_probabilities`: the model that scores a face
+never trained on that person) and its action check (raw: against the population neutral;
+calibrated: against the person's own neutral images). For each target, the offset is the
+evidence z = logit(p) + bonus * action score above which at most `false_alarm_rate` of the
+other expressions' faces lie, in every data set (children and adults alike); the map then
+puts the score 0.6 there.
+
+`nested_verification` estimates what those maps do on new people: offsets fitted on four
+subject folds, applied to the fifth (ROC AUC, hit rate and false-alarm rate at 0.6).
+
+Run after `facequest train` (a stale map is ignored by the game with a warning):
+    python -m game.training.score_fit --data DIR [--data DIR ...] [--model PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from game.expressions import Expression
+from game.paths import DEFAULT_MODEL_PATH
+from game.training.cv import out_of_fold_probabilities
+from game.training.dataset import load_folders
+from game.training.evaluate import DEFAULT_THRESHOLD, feature_vector, subject_baselines
+from game.training.feature_cache import extract
+from game.training.metrics import roc_auc
+from game.training.recipe import Recipe
+from game.vision.calibration import NeutralBaseline
+from game.vision.pipeline import calibrated_model_path
+from game.vision.score_map import ACTION_BONUS, ScoreMap, file_sha256, logit
+from game.vision.scoring import action_score, check_actions
+
+logger = logging.getLogger(__name__)
+
+FALSE_ALARM_RATE = 0.04  # share of non-target faces allowed at the default threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Per face: the out-of-fold probabilities and each target's action score."""
+
+    probabilities: np.ndarray  # (N, C), columns as `classes`
+    actions: np.ndarray  # (N, len(Expression)), columns in Expression order
+    classes: tuple[str, ...]
+    labels: np.ndarray
+    subjects: np.ndarray
+    datasets: np.ndarray
+
+    def z(self, target: Expression, bonus: float = ACTION_BONUS) -> np.ndarray:
+        """logit(p_target) + bonus * action score, per face."""
+        p = self.probabilities[:, self.classes.index(target.value)]
+        clipped = np.array([logit(x) for x in p])
+        return clipped + bonus * self.actions[:, list(Expression).index(target)]
+
+
+def action_scores(features: np.ndarray, baselines: Sequence[NeutralBaseline | None]) -> np.ndarray:
+    """(N, 7): the action score of every target for every face (the game's check_actions)."""
+    out = np.zeros((len(features), len(Expression)))
+    for i, (row, base) in enumerate(zip(features, baselines, strict=True)):
+        vector = feature_vector(row)
+        for j, target in enumerate(Expression):
+            out[i, j] = action_score(check_actions(vector, base, target))
+    return out
+
+
+def evidence(
+    features: np.ndarray,
+    labels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    datasets: tuple[str, ...],
+    recipe: Recipe,
+    calibrated: bool,
+) -> Evidence:
+    """Out-of-fold evidence for the raw or the calibrated model."""
+    rows = list(range(len(labels)))
+    baselines: list[NeutralBaseline | None] = [None] * len(labels)
+    values = features
+    if calibrated:
+        by_row, _ = subject_baselines(features, labels, subjects)
+        rows = sorted(by_row)
+        baselines = [by_row[i] for i in rows]
+        values = features[rows] - np.stack(
+            [b.values_for(b.names) for b in baselines if b is not None]
+        )
+    pick = lambda seq: tuple(seq[i] for i in rows)  # noqa: E731
+    probabilities, classes = out_of_fold_probabilities(values, pick(labels), pick(subjects), recipe)
+    return Evidence(
+        probabilities=probabilities,
+        actions=action_scores(features[rows], baselines),
+        classes=classes,
+        labels=np.asarray(pick(labels)),
+        subjects=np.asarray(pick(subjects)),
+        datasets=np.asarray(pick(datasets)),
+    )
+
+
+def fit_offsets(
+    ev: Evidence,
+    rows: np.ndarray | None = None,
+    false_alarm_rate: float = FALSE_ALARM_RATE,
+    bonus: float = ACTION_BONUS,
+) -> dict[Expression, float]:
+    """Per target present: the z reached by at most `false_alarm_rate` of the non-target
+    faces of each data set (the largest such z over the sets)."""
+    pick = np.arange(len(ev.labels)) if rows is None else rows
+    offsets: dict[Expression, float] = {}
+    for target in Expression:
+        if target.value not in ev.classes:
+            continue
+        z = ev.z(target, bonus)[pick]
+        negative = ev.labels[pick] != target.value
+        quantiles = [
+            float(np.quantile(z[negative & (ev.datasets[pick] == name)], 1 - false_alarm_rate))
+            for name in np.unique(ev.datasets[pick])
+            if (negative & (ev.datasets[pick] == name)).any()
+        ]
+        if quantiles:
+            offsets[target] = max(quantiles)
+    return offsets
+
+
+def verify(
+    ev: Evidence, scores: dict[Expression, np.ndarray], threshold: float = DEFAULT_THRESHOLD
+) -> dict[str, dict[str, dict[str, float]]]:
+    """{data set: {target: {"auc", "hit_rate", "false_alarm_rate"}}} of the given scores."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for name in dict.fromkeys(ev.datasets.tolist()):
+        mask = ev.datasets == name
+        block: dict[str, dict[str, float]] = {}
+        for target, score in scores.items():
+            positive = ev.labels[mask] == target.value
+            if not positive.any() or positive.all():
+                continue
+            s = score[mask]
+            block[target.value] = {
+                "auc": float(roc_auc(positive, s) or 0.0),
+                "hit_rate": float((s[positive] >= threshold).mean()),
+                "false_alarm_rate": float((s[~positive] >= threshold).mean()),
+            }
+        out[str(name)] = block
+    return out
+
+
+def nested_verification(
+    ev: Evidence, false_alarm_rate: float = FALSE_ALARM_RATE, n_splits: int = 5
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Verification of maps fitted without the scored people (subject-wise folds)."""
+    scores = {t: np.zeros(len(ev.labels)) for t in Expression if t.value in ev.classes}
+    folds = GroupKFold(n_splits=n_splits).split(ev.labels, ev.labels, ev.subjects)
+    for train, test in folds:
+        fitted = ScoreMap(offsets=fit_offsets(ev, train, false_alarm_rate))
+        for target in scores:
+            p = ev.probabilities[test, ev.classes.index(target.value)]
+            a = ev.actions[test, list(Expression).index(target)]
+            scores[target][test] = [fitted.score(x, y, target) for x, y in zip(p, a, strict=True)]
+    return verify(ev, scores)
+
+
+def fit_model_maps(
+    data_dirs: list[Path],
+    model_path: Path = DEFAULT_MODEL_PATH,
+    recipe: Recipe | None = None,
+    false_alarm_rate: float = FALSE_ALARM_RATE,
+    cache_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Fit and write the maps of `model_path` and its calibrated companion (when present);
+    returns the nested verification per mode."""
+    recipe = recipe or Recipe()
+    data = extract(load_folders(data_dirs), cache_dir=cache_dir)
+    report: dict[str, Any] = {"false_alarm_rate": false_alarm_rate, "modes": {}}
+    targets = [("raw", model_path, False)]
+    companion = calibrated_model_path(model_path)
+    if companion.is_file():
+        targets.append(("calibrated", companion, True))
+    for mode, path, calibrated in targets:
+        ev = evidence(data.features, data.labels, data.subjects, data.datasets, recipe, calibrated)
+        offsets = fit_offsets(ev, false_alarm_rate=false_alarm_rate)
+        sets = ", ".join(f"{n} {int((ev.datasets == n).sum())}" for n in np.unique(ev.datasets))
+        ScoreMap(
+            offsets=offsets,
+            model_sha256=file_sha256(path),
+            note=(
+                f"{mode}: offsets at {false_alarm_rate:.0%} false alarms per data set, "
+                f"out-of-fold ({recipe.describe()}) on {sets} faces"
+            ),
+        ).write(path.with_suffix(".scoring.json"))
+        report["modes"][mode] = {
+            "offsets": {t.value: round(v, 3) for t, v in offsets.items()},
+            "nested": nested_verification(ev, false_alarm_rate),
+        }
+        logger.info("wrote the %s score map of %s", mode, path.name)
+    return report
+
+
+def markdown_table(nested: dict[str, dict[str, dict[str, float]]]) -> str:
+    """AUC / hit rate / false alarms per data set and target, as a Markdown table."""
+    names = [e.value for e in Expression]
+    lines = ["| set | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for name, block in nested.items():
+        cells = [
+            "{auc:.2f} / {hit_rate:.2f} / {false_alarm_rate:.2f}".format(**block[t])
+            if t in block
+            else "-"
+            for t in names
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m game.training.score_fit", description=__doc__)
+    parser.add_argument("--data", type=Path, action="append", required=True)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
+    parser.add_argument("--false-alarm", type=float, default=FALSE_ALARM_RATE)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    report = fit_model_maps(args.data, args.model, false_alarm_rate=args.false_alarm)
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        for mode, block in report["modes"].items():
+            print(f"\n{mode} (nested subject-wise CV: AUC / hit rate / false alarms at 0.6)")
+            print(markdown_table(block["nested"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
