@@ -42,6 +42,8 @@ class GameContext:
         window_size: the drawing surface size in pixels.
         options: run options (e.g. seed, max seconds) the scenes may read.
         voice_warmed: the language whose voice pack was last warmed up (None: not yet).
+        model_version: the expression model's file name, kept with each session record.
+        model_hash: SHA-256 (hex) of that file, computed once at start-up ("" when none).
     """
 
     settings: SensorySettings
@@ -60,6 +62,8 @@ class GameContext:
     window_size: tuple[int, int] = WINDOW_SIZE
     options: dict[str, Any] = field(default_factory=dict)
     voice_warmed: str | None = None
+    model_version: str = ""
+    model_hash: str = ""
 
     @property
     def lang(self) -> str:

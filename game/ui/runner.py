@@ -62,6 +62,16 @@ def session_factory(level_set: Any, seed: int) -> Any:
     return make
 
 
+def describe_model(model_path: Path | None) -> tuple[str, str]:
+    """(file name, SHA-256 hex) of the expression model, for every session record of this
+    run (hashed once here, at start-up); ("", "") when playing without a model."""
+    if model_path is None:
+        return "", ""
+    from game.records import sha256_file
+
+    return model_path.name, sha256_file(model_path)
+
+
 def warm_fonts(theme: Any) -> None:
     """Load every font size the scenes use now, so no frame stalls on a first use."""
     from game.ui.fonts import get_font
@@ -107,7 +117,9 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     data_dir = options.data_dir
     settings = SensorySettings.from_dict(command_line_settings(options))
-    chain = VisionChain.create(resolve_model_path(options.model), landmarker=options.landmarker)
+    model_path = resolve_model_path(options.model)
+    chain = VisionChain.create(model_path, landmarker=options.landmarker)
+    model_version, model_hash = describe_model(model_path)
     pipeline = VisionPipeline(source, chain)
     store = open_store(data_dir) if data_dir is not None else None
     pin = TherapistPin(data_dir) if data_dir is not None else None
@@ -122,6 +134,7 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
         ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                           audio=audio, store=store, pipeline=pipeline, level_set=level_set,
                           window_size=surface.get_size(),
+                          model_version=model_version, model_hash=model_hash,
                           options={"seed": options.seed, "autoplay": options.headless})
         stack = SceneStack()
         flow = GameFlow(

@@ -69,7 +69,9 @@ class SessionDriver:
         store, profile = self.ctx.store, self.ctx.profile
         if store is not None and profile is not None:
             record = store.start_session(profile.profile_id,
-                                         level_set_id=getattr(self.ctx.level_set, "id", ""))
+                                         level_set_id=getattr(self.ctx.level_set, "id", ""),
+                                         model_version=self.ctx.model_version,
+                                         model_hash=self.ctx.model_hash)
             self.session_id = record.session_id
             self.ctx.session_id = record.session_id
         self.route(self.session.start(now_ms))
