@@ -106,6 +106,18 @@ def evidence(
     )
 
 
+def offset_for(negative_z: np.ndarray, false_alarm_rate: float) -> float:
+    """The z that at most `false_alarm_rate` of `negative_z` reach: halfway between the
+    highest value left below it and the lowest one allowed above it."""
+    ordered = np.sort(np.asarray(negative_z, np.float64))[::-1]
+    allowed = int(np.floor(false_alarm_rate * len(ordered) + 1e-9))
+    if allowed >= len(ordered):
+        return float(ordered[-1])
+    below = ordered[allowed]
+    above = ordered[allowed - 1] if allowed > 0 else below + 0.02
+    return float((below + above) / 2) if above > below else float(np.nextafter(below, np.inf))
+
+
 def fit_offsets(
     ev: Evidence,
     rows: np.ndarray | None = None,
@@ -121,13 +133,14 @@ def fit_offsets(
             continue
         z = ev.z(target, bonus)[pick]
         negative = ev.labels[pick] != target.value
-        quantiles = [
-            float(np.quantile(z[negative & (ev.datasets[pick] == name)], 1 - false_alarm_rate))
-            for name in np.unique(ev.datasets[pick])
-            if (negative & (ev.datasets[pick] == name)).any()
+        sets = ev.datasets[pick]
+        per_set = [
+            offset_for(z[negative & (sets == name)], false_alarm_rate)
+            for name in np.unique(sets)
+            if (negative & (sets == name)).any()
         ]
-        if quantiles:
-            offsets[target] = max(quantiles)
+        if per_set:
+            offsets[target] = max(per_set)
     return offsets
 
 
