@@ -213,6 +213,14 @@ _FIXED: dict[str, tuple[str, str]] = {
     "ui.mode.copy": ("Copy me", "跟我学"),
     "ui.mode.maze": ("Maze", "迷宫"),
     "ui.mode.story": ("Stories", "故事"),
+    "ui.records.set_aside": (
+        "The progress file could not be read, so it was moved to {moved} and a new one was "
+        "started; the newest backup is {backup}.",
+        "进步记录文件无法读取，已移到 {moved}，并新建了一个；最新的备份是 {backup}。"),
+    "ui.records.set_aside_no_backup": (
+        "The progress file could not be read, so it was moved to {moved} and a new one was "
+        "started; there is no backup yet.",
+        "进步记录文件无法读取，已移到 {moved}，并新建了一个；还没有备份。"),
 }
 
 

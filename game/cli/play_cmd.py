@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         source.close()
         raise CliError("No display found to open the game window; run it on a desktop, or "
                        "add --headless (with --source PATH) to play without a window.")
-    from game.ui.runner import PlayOptions, run_game
+    from game.ui.runner import GameStartError, PlayOptions, run_game
 
     options = PlayOptions(
         headless=args.headless,
@@ -104,7 +104,10 @@ def run(args: argparse.Namespace) -> int:
         model=args.model,
         landmarker=args.landmarker,
     )
-    stats = run_game(source, level_set, options)
+    try:
+        stats = run_game(source, level_set, options)
+    except GameStartError as exc:  # e.g. the records are open in another window
+        raise CliError(str(exc)) from None
     if args.stats or args.headless:
         print(f"UI frame time: p50 {stats.p50_ms:.1f} ms, p99 {stats.p99_ms:.1f} ms, "
               f"max {stats.max_ms:.1f} ms over {stats.frames} frames")

@@ -8,6 +8,7 @@ frame, so every scene sees the same reading during a frame and nobody waits for 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,9 @@ class GameContext:
         voice_warmed: the language whose voice pack was last warmed up (None: not yet).
         model_version: the expression model's file name, kept with each session record.
         model_hash: SHA-256 (hex) of that file, computed once at start-up ("" when none).
+        notice: a message for the therapist shown over the first scene (e.g. the progress
+            file was unreadable and set aside): a function of the language giving one
+            sentence.
     """
 
     settings: SensorySettings
@@ -64,6 +68,7 @@ class GameContext:
     voice_warmed: str | None = None
     model_version: str = ""
     model_hash: str = ""
+    notice: Callable[[str], str] | None = None
 
     @property
     def lang(self) -> str:

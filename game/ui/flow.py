@@ -25,7 +25,7 @@ from game.ui.scene_stack import SceneStack
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.calibration import CalibrationScene
 from game.ui.scenes.name_entry import NameEntryScene
-from game.ui.scenes.overlays import HelpOverlay
+from game.ui.scenes.overlays import HelpOverlay, NoticeCard
 from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.settings_scene import SettingsScene
@@ -71,13 +71,15 @@ class GameFlow:
     # ---------------------------------------------------------------- start
 
     def begin(self) -> None:
-        """Put the first scene on the stack."""
+        """Put the first scene on the stack (with the therapist's notice, if any, on top)."""
         profile = self._find_profile(self.profile_name) if self.profile_name else None
         if profile is not None:
             self.stack.push(StartScene(self.ctx, [profile]))
             self.profile_chosen(profile)
-            return
-        self.stack.push(StartScene(self.ctx, self._profiles()))
+        else:
+            self.stack.push(StartScene(self.ctx, self._profiles()))
+        if self.ctx.notice is not None:
+            self.stack.push(NoticeCard(self.ctx, self.ctx.notice))
 
     def _profiles(self) -> list[Any]:
         store = self.ctx.store

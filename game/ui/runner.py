@@ -8,8 +8,11 @@ speech stops, pygame quits.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,11 +108,56 @@ def _open_audio(settings: SensorySettings, headless: bool) -> Any:
         return None
 
 
+class GameStartError(Exception):
+    """The game cannot start (e.g. its records are open in another window); `str(error)`
+    is one sentence for the user."""
+
+
+def open_records(data_dir: Path) -> tuple[Any, Any]:
+    """The progress store of `data_dir`, and the `CorruptStoreError` when its file could not
+    be read (the records layer moved it aside; a fresh store was started), else None.
+
+    Raises:
+        GameStartError: the records are open in another FaceQuest window, or were written
+            by a newer FaceQuest.
+    """
+    from game.records import CorruptStoreError, StoreError, open_store
+
+    set_aside: CorruptStoreError | None = None
+    for _ in range(2):
+        try:
+            return open_store(data_dir), set_aside
+        except CorruptStoreError as exc:  # moved aside; opening again starts afresh
+            set_aside = exc
+            logger.info("records set aside: %s", exc)
+        except StoreError as exc:
+            text = str(exc)
+            raise GameStartError(f"The progress records in {data_dir} cannot be opened: "
+                                 f"{text[:1].lower()}{text[1:].rstrip('.')}.") from None
+    raise GameStartError(str(set_aside))
+
+
+def set_aside_sentence(error: Any, lang: str) -> str:
+    """One sentence: the unreadable progress file was moved (where to), a new one started,
+    and whether backups exist (the newest named)."""
+    from game import phrases
+
+    moved = str(error.moved_to or error.path)
+    if error.backups:
+        return phrases.text("ui.records.set_aside", lang, moved=moved,
+                            backup=str(error.backups[0]))
+    return phrases.text("ui.records.set_aside_no_backup", lang, moved=moved)
+
+
 def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
-    """Run one game until the session ends, the window closes or the time cap is reached."""
+    """Run one game until the session ends, the window closes or the time cap is reached.
+
+    Raises:
+        GameStartError: the game cannot start (one sentence for the user).
+    """
     import pygame
 
-    from game.records import TherapistPin, open_store
+    from game.records import TherapistPin
     from game.vision.pipeline import VisionChain, VisionPipeline, resolve_model_path
 
     if options.headless:
@@ -117,24 +165,38 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     data_dir = options.data_dir
     settings = SensorySettings.from_dict(command_line_settings(options))
-    model_path = resolve_model_path(options.model)
-    chain = VisionChain.create(model_path, landmarker=options.landmarker)
-    model_version, model_hash = describe_model(model_path)
-    pipeline = VisionPipeline(source, chain)
-    store = open_store(data_dir) if data_dir is not None else None
-    pin = TherapistPin(data_dir) if data_dir is not None else None
-    audio = None
-    start_mixer()
-    pygame.init()
-    try:
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(source.close)  # until the pipeline owns it
+        store, set_aside = open_records(data_dir) if data_dir is not None else (None, None)
+        if store is not None:
+            cleanup.callback(store.close)
+        notice = functools.partial(set_aside_sentence, set_aside) if set_aside else None
+        if notice is not None:
+            print(f"facequest: {notice('en')}", file=sys.stderr)
+        model_path = resolve_model_path(options.model)
+        chain = VisionChain.create(model_path, landmarker=options.landmarker)
+        model_version, model_hash = describe_model(model_path)
+        cleanup.pop_all()  # the pipeline closes the source from here on
+        if store is not None:
+            cleanup.callback(store.close)
+        pipeline = VisionPipeline(source, chain)
+        cleanup.callback(pipeline.stop)
+        pin = TherapistPin(data_dir) if data_dir is not None else None
+        start_mixer()
+        pygame.init()
+        cleanup.callback(forget_fonts)
+        cleanup.callback(pygame.quit)
         surface = init_display(WINDOW_SIZE, options.headless)
         init_gamepads()
         warm_fonts(theme_for(settings))
         audio = _open_audio(settings, options.headless)
+        if audio is not None:
+            cleanup.callback(audio.close)
         ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                           audio=audio, store=store, pipeline=pipeline, level_set=level_set,
                           window_size=surface.get_size(),
                           model_version=model_version, model_hash=model_hash,
+                          notice=notice,
                           options={"seed": options.seed, "autoplay": options.headless})
         stack = SceneStack()
         flow = GameFlow(
@@ -153,14 +215,6 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
         finally:
             flow.close()
         return app.frame_stats()
-    finally:
-        pipeline.stop()
-        if audio is not None:
-            audio.close()
-        if store is not None:
-            store.close()
-        pygame.quit()
-        forget_fonts()
 
 
 def forget_fonts() -> None:

@@ -184,6 +184,16 @@ def test_a_very_long_word_is_cut_rather_than_overflowing() -> None:
     assert len(lines) > 1 and all(font.size(line)[0] <= 120 for line in lines)
 
 
+def test_a_long_path_before_chinese_punctuation_is_cut_and_keeps_its_comma() -> None:
+    font = get_font(24)
+    path = "/home/therapist/.local/share/facequest/progress.corrupt-20261122-042900.json"
+    text = f"已移到 {path}，并新建了一个。"
+    lines = w.wrap_text(text, font, 300)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(font.size(line.rstrip("，。"))[0] <= 300 for line in lines), lines
+    assert not any(line[0] in "，。" for line in lines)
+
+
 def test_text_scale_makes_text_bigger() -> None:
     small = w.text_size("Happy", Theme(CALM), "body")
     big = w.text_size("Happy", Theme(CALM, text_scale=1.5), "body")

@@ -1,6 +1,7 @@
-"""Cards drawn over the scene below: the therapist's key help, the pause card, short messages.
+"""Cards drawn over the scene below: the therapist's key help, the pause card, short messages,
+and a notice for the therapist at start-up (e.g. the progress file was unreadable).
 
-All three are transparent scenes: the trial stays visible, dimmed, underneath, so nothing
+All of them are transparent scenes: the trial stays visible, dimmed, underneath, so nothing
 jumps for the child. The pause card for a lost face is taken away by the session driver
 when the rules engine says play resumed; a manual pause is resumed with the pause key.
 """
@@ -16,7 +17,7 @@ import pygame
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.widgets import draw_cant_see_you, draw_card
+from game.ui.widgets import draw_cant_see_you, draw_card, fitting_size
 
 logger = logging.getLogger(__name__)
 
@@ -185,3 +186,43 @@ class MessageCard(GameScene):
         draw_card(surface, card, self.theme)
         self.draw_text(surface, self.t(self.key), card.center, size="title",
                        max_width=card.width - 60)
+
+
+class NoticeCard(GameScene):
+    """A message for the therapist (`text_of(lang)` gives one sentence), shown over the first
+    scene until confirmed (Enter, Escape or a tap); in autoplay it closes by itself."""
+
+    name = "notice"
+    transparent = True
+    AUTOPLAY_CLOSE_MS = 3000
+
+    def __init__(self, ctx: GameContext, text_of: Callable[[str], str]) -> None:
+        super().__init__(ctx)
+        self.text_of = text_of
+        self.elapsed_ms = 0
+
+    def update(self, dt_ms: int, now_ms: int) -> None:
+        self.elapsed_ms += dt_ms
+        if self.ctx.options.get("autoplay") and self.elapsed_ms >= self.AUTOPLAY_CLOSE_MS:
+            self.leave()
+
+    def handle(self, event: InputEvent) -> bool:
+        if event.action in (Action.CONFIRM, Action.BACK, Action.POINT):
+            self.leave()
+        return True  # the scene below waits until the therapist has read it
+
+    def draw(self, surface: pygame.Surface) -> None:
+        dim(surface)
+        w, h = surface.get_size()
+        card = pygame.Rect(0, 0, min(1000, w - 80), min(420, h - 60))
+        card.center = (w // 2, h // 2)
+        draw_card(surface, card, self.theme)
+        text = self.text_of(self.ctx.lang)
+        ok = self.t("ui.ok") + " (Enter)"
+        ok_h = self.font("body").get_linesize()
+        room = card.inflate(-80, -80)
+        room.height -= ok_h + 20
+        size = fitting_size(text, self.theme, room.width, room.height)
+        self.draw_text(surface, text, room.center, size=size, max_width=room.width)
+        self.draw_text(surface, ok, (card.centerx, card.bottom - 40), anchor="midbottom",
+                       color=self.palette.text_muted)

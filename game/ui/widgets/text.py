@@ -55,13 +55,16 @@ def _tokens(text: str) -> list[str]:
 
 def _split_long(token: str, font: pygame.font.Font, max_width: int) -> list[str]:
     """A single word wider than the line, cut between characters. A CJK character with
-    its glued punctuation stays whole (the punctuation may hang past the width)."""
-    if any(_is_cjk(ch) for ch in token):
+    its glued punctuation stays whole, and punctuation glued to a long word (a path
+    followed by "，") stays on the word's last line (it may hang past the width)."""
+    if any(_is_cjk(ch) and ch not in _NO_START and ch not in _NO_END for ch in token):
+        return [token]
+    if font.size(token.rstrip())[0] <= max_width:
         return [token]
     parts: list[str] = []
     cur = ""
     for ch in token:
-        if cur and font.size(cur + ch)[0] > max_width:
+        if cur and ch not in _NO_START and font.size(cur + ch)[0] > max_width:
             parts.append(cur)
             cur = ch
         else:
