@@ -18,7 +18,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Extract features with the game's own face tracker (cached per image), run "
             "subject-wise cross-validation, train the raw and calibrated models, export them "
-            "to ONNX and write the model card. Each --data folder holds labels.csv "
+            "to ONNX, fit each model's target-score map (NAME.scoring.json) from the "
+            "cross-validation and write the model card. Each --data folder holds labels.csv "
             "(file,label,subject) and the images."
         ),
     )
@@ -37,7 +38,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--folds", type=int, default=5,
-        help="subject-wise CV folds for the card's figures (0: skip CV; default 5)",
+        help="subject-wise CV folds for the card's figures and the score maps "
+        "(0: skip CV and write no score map; default 5)",
+    )
+    parser.add_argument(
+        "--false-alarm", type=float, default=None, metavar="RATE",
+        help="share of other expressions' faces allowed to reach the default threshold "
+        "when the score maps are fitted (default 0.04)",
     )
     parser.add_argument(
         "--no-calibrated", action="store_true", help="do not train the calibrated model"
@@ -59,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--folds must be 0 (no cross-validation) or at least 2.")
     if args.out.suffix != ".onnx":
         raise CliError(f"--out must name an .onnx file, not {args.out}.")
+    if args.false_alarm is not None and not 0.0 < args.false_alarm < 1.0:
+        raise CliError("--false-alarm must be a share between 0 and 1, such as 0.04.")
     card = args.card or args.out.with_name("MODEL_CARD.md")
+    extra = {} if args.false_alarm is None else {"false_alarm_rate": args.false_alarm}
     try:
         result = train(
             list(args.data),
@@ -68,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
             folds=args.folds,
             card=card,
             calibrated=not args.no_calibrated,
+            **extra,
         )
     except DatasetError as exc:
         raise CliError(str(exc)) from None
@@ -77,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"raw model:        {result.raw_model}")
     if result.calibrated_model is not None:
         print(f"calibrated model: {result.calibrated_model}")
+    for score_map in result.score_maps:
+        print(f"score map:        {score_map}")
+    if not result.score_maps:
+        print("score maps:       none (they need --folds >= 2); the game uses the default map")
     print(f"model card:       {card}")
     if result.cv is not None:
         for kind in ("raw", "calibrated"):
@@ -85,6 +100,16 @@ def run(args: argparse.Namespace) -> int:
                     f"CV {kind:<10} {name:<16} n={s['n']:<5} accuracy {s['accuracy']:.3f}  "
                     f"balanced {s['balanced_accuracy']:.3f}  "
                     f"lowest AUC {min(s['auc'].values()):.3f}"
+                )
+        for kind, block in result.cv.get("target_score", {}).get("modes", {}).items():
+            for name, per_target in block["nested"].items():
+                hits = [m["hit_rate"] for m in per_target.values()]
+                alarms = [m["false_alarm_rate"] for m in per_target.values()]
+                if not hits:
+                    continue
+                print(
+                    f"target score {kind:<10} {name:<16} mean hit rate "
+                    f"{sum(hits) / len(hits):.2f}  highest false alarms {max(alarms):.3f}"
                 )
         if args.cv_json is not None:
             args.cv_json.write_text(json.dumps(result.cv, indent=1), encoding="utf-8")

@@ -120,6 +120,82 @@ def per_dataset(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class OutOfFold:
+    """Every face's out-of-fold class probabilities, raw and calibrated.
+
+    `raw` covers every row (columns `classes`); `calibrated` covers the rows of
+    `deltas.rows` (columns `calibrated_classes`), scored by models trained on deltas; it is
+    None when fewer than `n_splits` subjects have a neutral image.
+    """
+
+    n_splits: int
+    raw: np.ndarray
+    classes: tuple[str, ...]
+    deltas: Deltas
+    calibrated: np.ndarray | None
+    calibrated_classes: tuple[str, ...]
+
+
+def out_of_fold(
+    features: np.ndarray,
+    labels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    recipe: Recipe,
+    n_splits: int = 5,
+) -> OutOfFold:
+    """The raw and calibrated out-of-fold probabilities (the expensive part of the CV)."""
+    raw, classes = out_of_fold_probabilities(features, labels, subjects, recipe, n_splits)
+    deltas = neutral_deltas(features, labels, subjects)
+    pick = lambda seq: tuple(seq[i] for i in deltas.rows)  # noqa: E731
+    if len(set(pick(subjects))) < n_splits:
+        logger.warning("fewer than %d subjects have a neutral image: no calibrated CV", n_splits)
+        return OutOfFold(n_splits, raw, classes, deltas, None, ())
+    calibrated, cal_classes = out_of_fold_probabilities(
+        deltas.values, pick(labels), pick(subjects), recipe, n_splits
+    )
+    return OutOfFold(n_splits, raw, classes, deltas, calibrated, cal_classes)
+
+
+def summarise_cv(
+    oof: OutOfFold,
+    features: np.ndarray,
+    labels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    datasets: tuple[str, ...],
+    verify: bool = True,
+) -> dict[str, Any]:
+    """Raw and calibrated figures per data set from `out_of_fold` (see `cross_validate`)."""
+    sub = oof.deltas.rows
+    pick = lambda seq: tuple(seq[i] for i in sub)  # noqa: E731
+    result: dict[str, Any] = {
+        "folds": oof.n_splits,
+        "raw": per_dataset(labels, datasets, oof.raw, oof.classes),
+        "calibrated": {},
+    }
+    if oof.calibrated is not None:
+        result["calibrated"] = per_dataset(
+            pick(labels), pick(datasets), oof.calibrated, oof.calibrated_classes
+        )
+    if verify:
+        _add_verification(result["raw"], features, labels, datasets, oof.raw, oof.classes, None)
+    if verify and oof.calibrated is not None:
+        _add_verification(
+            result["calibrated"],
+            features[sub],
+            pick(labels),
+            pick(datasets),
+            oof.calibrated,
+            oof.calibrated_classes,
+            pick(subjects),
+        )
+    result["calibrated_skipped"] = {
+        "subjects_without_neutral": len(oof.deltas.uncalibrated_subjects),
+        "images": len(oof.deltas.uncalibrated_rows),
+    }
+    return result
+
+
 def cross_validate(
     features: np.ndarray,
     labels: tuple[str, ...],
@@ -131,39 +207,14 @@ def cross_validate(
 ) -> dict[str, Any]:
     """Raw and calibrated subject-wise CV summaries, per data set.
 
-    With `verify`, each summary also gets the game's per-target verification on the
-    out-of-fold probabilities (`target_auc`, `hit_rate`, `false_alarm_rate` at
-    `DEFAULT_THRESHOLD`): raw rows are scored against the population neutral, calibrated
-    rows against their subject's own neutral images.
+    With `verify`, each summary also gets the per-target verification of the target score
+    under the *default* score map on the out-of-fold probabilities (`target_auc`,
+    `hit_rate`, `false_alarm_rate` at `DEFAULT_THRESHOLD`): raw rows are scored against
+    the population neutral, calibrated rows against their subject's own neutral images.
+    (The fitted maps' verification is `game.training.score_fit.nested_verification`.)
     """
-    raw, classes = out_of_fold_probabilities(features, labels, subjects, recipe, n_splits)
-    result: dict[str, Any] = {
-        "folds": n_splits,
-        "raw": per_dataset(labels, datasets, raw, classes),
-    }
-    deltas = neutral_deltas(features, labels, subjects)
-    sub = deltas.rows
-    pick = lambda seq: tuple(seq[i] for i in sub)  # noqa: E731
-    calibrated, cal_classes = out_of_fold_probabilities(
-        deltas.values, pick(labels), pick(subjects), recipe, n_splits
-    )
-    result["calibrated"] = per_dataset(pick(labels), pick(datasets), calibrated, cal_classes)
-    if verify:
-        _add_verification(result["raw"], features, labels, datasets, raw, classes, None)
-        _add_verification(
-            result["calibrated"],
-            features[sub],
-            pick(labels),
-            pick(datasets),
-            calibrated,
-            cal_classes,
-            pick(subjects),
-        )
-    result["calibrated_skipped"] = {
-        "subjects_without_neutral": len(deltas.uncalibrated_subjects),
-        "images": len(deltas.uncalibrated_rows),
-    }
-    return result
+    oof = out_of_fold(features, labels, subjects, recipe, n_splits)
+    return summarise_cv(oof, features, labels, subjects, datasets, verify)
 
 
 def _add_verification(

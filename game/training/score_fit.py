@@ -11,7 +11,10 @@ puts the score 0.6 there.
 `nested_verification` estimates what those maps do on new people: offsets fitted on four
 subject folds, applied to the fifth (ROC AUC, hit rate and false-alarm rate at 0.6).
 
-Run after `facequest train` (a stale map is ignored by the game with a warning):
+`facequest train` fits and writes the maps of the models it writes (`evidence_from_cv`
+reuses its cross-validation's probabilities; `fit_and_write`) and the model card reports
+them. To refit the maps of existing models alone (e.g. at another false-alarm rate; a stale
+map is ignored by the game with a warning):
     python -m game.training.score_fit --data DIR [--data DIR ...] [--model PATH]
 """
 
@@ -31,7 +34,7 @@ from sklearn.model_selection import GroupKFold
 
 from game.expressions import Expression
 from game.paths import DEFAULT_MODEL_PATH
-from game.training.cv import out_of_fold_probabilities
+from game.training.cv import OutOfFold, out_of_fold_probabilities
 from game.training.dataset import load_folders
 from game.training.evaluate import DEFAULT_THRESHOLD, feature_vector, subject_baselines
 from game.training.feature_cache import extract
@@ -39,7 +42,7 @@ from game.training.metrics import roc_auc
 from game.training.recipe import Recipe
 from game.vision.calibration import NeutralBaseline
 from game.vision.pipeline import calibrated_model_path
-from game.vision.score_map import ACTION_BONUS, ScoreMap, file_sha256, logit
+from game.vision.score_map import ACTION_BONUS, ScoreMap, file_sha256, logit, score_map_path
 from game.vision.scoring import action_score, check_actions
 
 logger = logging.getLogger(__name__)
@@ -75,27 +78,28 @@ def action_scores(features: np.ndarray, baselines: Sequence[NeutralBaseline | No
     return out
 
 
-def evidence(
+def _scored_rows(
+    features: np.ndarray, labels: tuple[str, ...], subjects: tuple[str, ...], calibrated: bool
+) -> tuple[list[int], list[NeutralBaseline | None]]:
+    """The rows a mode scores and the baseline of each (None: the population neutral)."""
+    if not calibrated:
+        return list(range(len(labels))), [None] * len(labels)
+    by_row, _ = subject_baselines(features, labels, subjects)
+    rows = sorted(by_row)
+    return rows, [by_row[i] for i in rows]
+
+
+def _evidence_of(
     features: np.ndarray,
     labels: tuple[str, ...],
     subjects: tuple[str, ...],
     datasets: tuple[str, ...],
-    recipe: Recipe,
-    calibrated: bool,
+    rows: list[int],
+    baselines: list[NeutralBaseline | None],
+    probabilities: np.ndarray,
+    classes: tuple[str, ...],
 ) -> Evidence:
-    """Out-of-fold evidence for the raw or the calibrated model."""
-    rows = list(range(len(labels)))
-    baselines: list[NeutralBaseline | None] = [None] * len(labels)
-    values = features
-    if calibrated:
-        by_row, _ = subject_baselines(features, labels, subjects)
-        rows = sorted(by_row)
-        baselines = [by_row[i] for i in rows]
-        values = features[rows] - np.stack(
-            [b.values_for(b.names) for b in baselines if b is not None]
-        )
     pick = lambda seq: tuple(seq[i] for i in rows)  # noqa: E731
-    probabilities, classes = out_of_fold_probabilities(values, pick(labels), pick(subjects), recipe)
     return Evidence(
         probabilities=probabilities,
         actions=action_scores(features[rows], baselines),
@@ -104,6 +108,60 @@ def evidence(
         subjects=np.asarray(pick(subjects)),
         datasets=np.asarray(pick(datasets)),
     )
+
+
+def evidence(
+    features: np.ndarray,
+    labels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    datasets: tuple[str, ...],
+    recipe: Recipe,
+    calibrated: bool,
+    n_splits: int = 5,
+) -> Evidence:
+    """Out-of-fold evidence for the raw or the calibrated model (fits the CV models)."""
+    rows, baselines = _scored_rows(features, labels, subjects, calibrated)
+    values = features
+    if calibrated:
+        values = features[rows] - np.stack(
+            [b.values_for(b.names) for b in baselines if b is not None]
+        )
+    pick = lambda seq: tuple(seq[i] for i in rows)  # noqa: E731
+    probabilities, classes = out_of_fold_probabilities(
+        values, pick(labels), pick(subjects), recipe, n_splits
+    )
+    return _evidence_of(
+        features, labels, subjects, datasets, rows, baselines, probabilities, classes
+    )
+
+
+def evidence_from_cv(
+    oof: OutOfFold,
+    features: np.ndarray,
+    labels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    datasets: tuple[str, ...],
+    calibrated: bool,
+) -> Evidence:
+    """The same evidence as `evidence`, from the probabilities a subject-wise CV already
+    made (`game.training.cv.out_of_fold`), so `facequest train` fits the CV models once."""
+    rows, baselines = _scored_rows(features, labels, subjects, calibrated)
+    if calibrated:
+        if oof.calibrated is None:
+            raise ValueError("the CV made no calibrated probabilities")
+        if oof.deltas.rows.tolist() != rows:
+            raise ValueError("the CV's calibrated rows differ from the scored rows")
+        return _evidence_of(
+            features,
+            labels,
+            subjects,
+            datasets,
+            rows,
+            baselines,
+            oof.calibrated,
+            oof.calibrated_classes,
+        )
+    return _evidence_of(features, labels, subjects, datasets, rows, baselines, oof.raw, oof.classes)
 
 
 def offset_for(negative_z: np.ndarray, false_alarm_rate: float) -> float:
@@ -174,11 +232,57 @@ def nested_verification(
     folds = GroupKFold(n_splits=n_splits).split(ev.labels, ev.labels, ev.subjects)
     for train, test in folds:
         fitted = ScoreMap(offsets=fit_offsets(ev, train, false_alarm_rate))
-        for target in scores:
-            p = ev.probabilities[test, ev.classes.index(target.value)]
-            a = ev.actions[test, list(Expression).index(target)]
-            scores[target][test] = [fitted.score(x, y, target) for x, y in zip(p, a, strict=True)]
+        for target, values in scores_of(ev, fitted, test).items():
+            scores[target][test] = values
     return verify(ev, scores)
+
+
+def scores_of(
+    ev: Evidence, score_map: ScoreMap, rows: np.ndarray | None = None
+) -> dict[Expression, np.ndarray]:
+    """Each target's score of every face (or of `rows`) under `score_map`."""
+    pick = np.arange(len(ev.labels)) if rows is None else rows
+    out: dict[Expression, np.ndarray] = {}
+    for target in Expression:
+        if target.value not in ev.classes:
+            continue
+        p = ev.probabilities[pick, ev.classes.index(target.value)]
+        a = ev.actions[pick, list(Expression).index(target)]
+        out[target] = np.array([score_map.score(x, y, target) for x, y in zip(p, a, strict=True)])
+    return out
+
+
+def fit_and_write(
+    ev: Evidence,
+    model_path: Path,
+    mode: str,
+    recipe: Recipe,
+    false_alarm_rate: float = FALSE_ALARM_RATE,
+    n_splits: int = 5,
+) -> dict[str, Any]:
+    """Fit the map of the model at `model_path` on all of `ev`, write it beside the model
+    (with the model's SHA-256), and report it: {"map", "offsets", "model_sha256",
+    "default" (verification without a fitted map), "nested" (maps fitted without the
+    scored people)}."""
+    offsets = fit_offsets(ev, false_alarm_rate=false_alarm_rate)
+    sets = ", ".join(f"{n} {int((ev.datasets == n).sum())}" for n in dict.fromkeys(ev.datasets))
+    fitted = ScoreMap(
+        offsets=offsets,
+        model_sha256=file_sha256(model_path),
+        note=(
+            f"{mode}: offsets at {false_alarm_rate:.0%} false alarms per data set, "
+            f"out-of-fold ({recipe.describe()}) on {sets} faces"
+        ),
+    )
+    written = fitted.write(score_map_path(model_path))
+    logger.info("wrote the %s score map %s", mode, written)
+    return {
+        "map": str(written),
+        "model_sha256": fitted.model_sha256,
+        "offsets": {t.value: round(v, 3) for t, v in offsets.items()},
+        "default": verify(ev, scores_of(ev, ScoreMap.default())),
+        "nested": nested_verification(ev, false_alarm_rate, n_splits),
+    }
 
 
 def fit_model_maps(
@@ -189,7 +293,7 @@ def fit_model_maps(
     cache_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Fit and write the maps of `model_path` and its calibrated companion (when present);
-    returns the nested verification per mode."""
+    returns {"false_alarm_rate", "modes": {mode: `fit_and_write`'s report}}."""
     recipe = recipe or Recipe()
     data = extract(load_folders(data_dirs), cache_dir=cache_dir)
     report: dict[str, Any] = {"false_alarm_rate": false_alarm_rate, "modes": {}}
@@ -199,21 +303,7 @@ def fit_model_maps(
         targets.append(("calibrated", companion, True))
     for mode, path, calibrated in targets:
         ev = evidence(data.features, data.labels, data.subjects, data.datasets, recipe, calibrated)
-        offsets = fit_offsets(ev, false_alarm_rate=false_alarm_rate)
-        sets = ", ".join(f"{n} {int((ev.datasets == n).sum())}" for n in np.unique(ev.datasets))
-        ScoreMap(
-            offsets=offsets,
-            model_sha256=file_sha256(path),
-            note=(
-                f"{mode}: offsets at {false_alarm_rate:.0%} false alarms per data set, "
-                f"out-of-fold ({recipe.describe()}) on {sets} faces"
-            ),
-        ).write(path.with_suffix(".scoring.json"))
-        report["modes"][mode] = {
-            "offsets": {t.value: round(v, 3) for t, v in offsets.items()},
-            "nested": nested_verification(ev, false_alarm_rate),
-        }
-        logger.info("wrote the %s score map of %s", mode, path.name)
+        report["modes"][mode] = fit_and_write(ev, path, mode, recipe, false_alarm_rate)
     return report
 
 

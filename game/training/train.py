@@ -1,9 +1,16 @@
-"""`facequest train`: features -> subject-wise CV -> final models -> ONNX files + model card.
+"""`facequest train`: features -> subject-wise CV -> final models -> ONNX files, their
+target-score maps and the model card.
 
 Two models are made from the same data: the raw model (`--out`, loaded by the game before
 and without calibration) and the calibrated model (same name + `_calibrated`, metadata
 "facequest.input" = "delta"), trained on features minus each subject's own neutral, which is
 what the game can use once a child's neutral face is recorded.
+
+Each model gets its target-score map beside it (`NAME.scoring.json`, `game.vision.
+score_map`), fitted by `game.training.score_fit` on the CV's out-of-fold probabilities and
+checked nested (maps fitted without the scored people); the card reports those figures. The
+maps need the CV: with `folds` 0 none is written, and a map left beside an overwritten model
+(fitted for the old file) is removed.
 """
 
 from __future__ import annotations
@@ -16,12 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from game.training.cv import class_order, cross_validate, neutral_deltas
+from game.training.cv import OutOfFold, class_order, neutral_deltas, out_of_fold, summarise_cv
 from game.training.dataset import load_folders
 from game.training.export import export_onnx
 from game.training.feature_cache import ExtractedSet, extract
 from game.training.model_card import write_model_card
 from game.training.recipe import Recipe, fit
+from game.training.score_fit import FALSE_ALARM_RATE, evidence_from_cv, fit_and_write
+from game.vision.score_map import score_map_path
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +47,7 @@ class TrainingResult:
     card: Path | None
     cv: dict[str, Any] | None
     n_images: int
+    score_maps: tuple[Path, ...] = ()
 
 
 def summary_text(data: ExtractedSet) -> str:
@@ -61,10 +71,13 @@ def train(
     card: Path | None = None,
     calibrated: bool = True,
     progress: bool | None = None,
+    false_alarm_rate: float = FALSE_ALARM_RATE,
 ) -> TrainingResult:
-    """Train and export the models; run subject-wise CV first when `folds` > 1.
+    """Train and export the models; run subject-wise CV first when `folds` > 1 and fit each
+    written model's target-score map from it (at `false_alarm_rate`).
 
-    `card` is the model card to write (None: no card).
+    `card` is the model card to write (None: no card). The CV figures (`TrainingResult.cv`)
+    include the maps' report under "target_score" (`score_fit.fit_and_write` per mode).
     """
     recipe = recipe or Recipe()
     items = load_folders(data_dirs)
@@ -74,9 +87,11 @@ def train(
     classes = class_order(data.labels)
     trained_on = summary_text(data)
     cv = None
+    oof = None
     if folds > 1:
         logger.info("subject-wise %d-fold cross-validation ...", folds)
-        cv = cross_validate(data.features, data.labels, data.subjects, data.datasets, recipe, folds)
+        oof = out_of_fold(data.features, data.labels, data.subjects, recipe, folds)
+        cv = summarise_cv(oof, data.features, data.labels, data.subjects, data.datasets, False)
     y = np.array([classes.index(label) for label in data.labels])
     raw = fit(data.features, y, recipe)
     export_onnx(raw, out, classes, "raw", trained_on)
@@ -97,6 +112,13 @@ def train(
             )
         else:
             logger.warning("no subject has a neutral image: no calibrated model")
+    maps: list[Path] = []
+    if cv is not None and oof is not None:
+        cv["target_score"] = _fit_maps(oof, data, out, cal_path, recipe, false_alarm_rate)
+        maps = [Path(m["map"]) for m in cv["target_score"]["modes"].values()]
+    for model in (out, cal_path):
+        if model is not None and score_map_path(model) not in maps:
+            _remove_stale_map(model)
     if card is not None:
         write_model_card(
             card,
@@ -108,4 +130,37 @@ def train(
             cv=cv,
             data_dirs=data_dirs,
         )
-    return TrainingResult(out, cal_path, card, cv, len(data))
+    return TrainingResult(out, cal_path, card, cv, len(data), tuple(maps))
+
+
+def _fit_maps(
+    oof: OutOfFold,
+    data: ExtractedSet,
+    raw_model: Path,
+    calibrated_model: Path | None,
+    recipe: Recipe,
+    false_alarm_rate: float,
+) -> dict[str, Any]:
+    """Fit and write the score map of each written model (`score_fit`'s report shape)."""
+    report: dict[str, Any] = {"false_alarm_rate": false_alarm_rate, "modes": {}}
+    targets = [("raw", raw_model, False)]
+    if calibrated_model is not None and oof.calibrated is not None:
+        targets.append(("calibrated", calibrated_model, True))
+    for mode, path, is_calibrated in targets:
+        logger.info("fitting the %s target-score map ...", mode)
+        ev = evidence_from_cv(
+            oof, data.features, data.labels, data.subjects, data.datasets, is_calibrated
+        )
+        report["modes"][mode] = fit_and_write(
+            ev, path, mode, recipe, false_alarm_rate, oof.n_splits
+        )
+    return report
+
+
+def _remove_stale_map(model: Path) -> None:
+    """Remove the map beside a freshly written model: it was fitted for the old file."""
+    stale = score_map_path(model)
+    if stale.is_file():
+        stale.unlink()
+        logger.warning("removed %s (fitted for the previous %s)", stale.name, model.name)
+    logger.warning("no target-score map for %s (needs --folds >= 2)", model.name)
