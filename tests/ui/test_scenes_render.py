@@ -179,9 +179,11 @@ def test_pin_scene_opens_its_door_only_with_the_right_pin() -> None:
     stack.push(PinScene(ctx, lambda pin: pin == "2468", lambda: opened))
     for digit in "1111":
         stack.handle(InputEvent(Action.DIGIT, text=digit))
+    stack.handle(InputEvent(Action.CONFIRM))  # Enter: typing put the focus on OK
     assert isinstance(stack.top, PinScene) and stack.top.failed
     for digit in "2468":
         stack.handle(InputEvent(Action.DIGIT, text=digit))
+    stack.handle(InputEvent(Action.CONFIRM))
     assert stack.top is opened
 
 

@@ -145,6 +145,7 @@ def test_the_pin_then_the_settings_behind_it_hold_throughout(tmp_path: Path) -> 
     game.run(2 * TIME_LIMIT_MS)
     for digit in "2468":
         game.stack.handle(InputEvent(Action.DIGIT, text=digit))
+    game.stack.handle(InputEvent(Action.CONFIRM))
     assert isinstance(game.stack.top, SettingsScene)  # the PIN scene was replaced
     game.run(2 * TIME_LIMIT_MS)
     assert game.session.paused and game.timeouts() == 0

@@ -60,9 +60,12 @@ def _flow(tmp_path: Path, children: int = 0, pin: str | None = None,
     return flow, stack, therapist_pin
 
 
-def _type(stack: SceneStack, digits: str) -> None:
+def _type(stack: SceneStack, digits: str, enter: bool = True) -> None:
+    """Type `digits` on the keyboard, then Enter (typing moves the pad's focus to OK)."""
     for digit in digits:
         stack.handle(InputEvent(Action.DIGIT, text=digit))
+    if enter:
+        stack.handle(InputEvent(Action.CONFIRM))
 
 
 def test_before_any_child_exists_adding_the_first_one_needs_no_pin(tmp_path: Path) -> None:
@@ -117,7 +120,7 @@ def test_a_set_pin_is_asked_and_only_the_right_one_opens(tmp_path: Path) -> None
 def test_leaving_the_pin_setup_opens_nothing(tmp_path: Path) -> None:
     flow, stack, pin = _flow(tmp_path, children=1)
     flow.add_profile()
-    _type(stack, "12")
+    _type(stack, "12", enter=False)
     stack.handle(InputEvent(Action.BACK))  # Backspace takes the last digit back first
     assert isinstance(stack.top, PinSetupScene) and stack.top.digits == "1"
     stack.handle(InputEvent(Action.BACK))
@@ -130,3 +133,68 @@ def test_a_named_profile_goes_straight_to_play_whatever_the_pin(tmp_path: Path) 
         stack = _flow(tmp_path / str(pin), children=2, pin=pin,
                       profile_name="Child 1")[1]
         assert isinstance(stack.top, CalibrationScene)
+
+
+@pytest.mark.parametrize("digits", ["2468", "24681357", "246813579753"])
+def test_a_pin_of_4_to_12_digits_can_be_chosen_and_then_opens_the_door(
+    tmp_path: Path, digits: str
+) -> None:
+    flow, stack, pin = _flow(tmp_path, children=1)
+    flow.open_settings()
+    _type(stack, digits)
+    assert isinstance(stack.top, PinSetupScene) and stack.top.first == digits
+    _type(stack, digits)
+    assert isinstance(stack.top, SettingsScene) and pin.verify(digits)
+    stack.handle(InputEvent(Action.BACK))
+    flow.open_settings()
+    _type(stack, digits[:4] if len(digits) > 4 else "1111")  # only the whole PIN opens
+    assert isinstance(stack.top, PinScene) and stack.top.failed
+    _type(stack, digits)
+    assert isinstance(stack.top, SettingsScene)
+
+
+def test_fewer_than_4_digits_are_kept_with_a_kind_word_and_a_13th_is_not_taken(
+    tmp_path: Path
+) -> None:
+    flow, stack, pin = _flow(tmp_path, children=1)
+    flow.add_profile()
+    scene = stack.top
+    assert isinstance(scene, PinSetupScene)
+    _type(stack, "135")
+    assert scene.too_short and scene.digits == "135" and scene.first is None
+    surface = pygame.Surface(WINDOW_SIZE)
+    stack.draw(surface)
+    _type(stack, "7", enter=False)
+    assert not scene.too_short
+    _type(stack, "9" * 20, enter=False)
+    assert len(scene.digits) == 12
+    stack.draw(surface)  # twelve dots fit
+    _type(stack, "")
+    assert scene.first == "1357" + "9" * 8 and not pin.is_set()
+
+
+def test_the_pad_is_worked_by_arrows_and_its_ok_key_speaks_the_childs_language(
+    tmp_path: Path
+) -> None:
+    from game import phrases
+    from game.ui.scenes.pin import OK_INDEX
+
+    flow, stack, _pin = _flow(tmp_path, children=1, pin="48151")
+    flow.open_progress()
+    scene = stack.top
+    assert isinstance(scene, PinScene)
+    for key in "48151":  # focus starts on "1"; move to each key, press it
+        target = "1234567890".index(key)
+        target = target if key != "0" else 10
+        while scene.focus != target:
+            stack.handle(InputEvent(Action.RIGHT))
+        stack.handle(InputEvent(Action.CONFIRM))
+    assert scene.digits == "48151"
+    assert scene.key_label("OK") == phrases.text("ui.ok", "en") == "OK"
+    scene.ctx.settings = SensorySettings(language="zh-CN")
+    assert scene.key_label("OK") == phrases.text("ui.ok", "zh-CN") == "确定"
+    assert scene.key_label("7") == "7"
+    while scene.focus != OK_INDEX:
+        stack.handle(InputEvent(Action.RIGHT))
+    stack.handle(InputEvent(Action.CONFIRM))
+    assert isinstance(stack.top, ProgressScene)

@@ -1,8 +1,10 @@
-"""The therapist's PIN pad: four digits typed or tapped, then `on_success` runs.
+"""The therapist's PIN pad: 4 to 12 digits (as `game.records` allows) typed or tapped, then
+OK (the pad's key, or Enter), then `on_success` runs.
 
 Checking and keeping the PIN is the records layer's job (`check(pin) -> bool`, or for
 `PinSetupScene` `save(pin) -> bool`, are passed in), so these scenes only collect digits.
-A wrong PIN clears the dots with a calm sentence, never a buzzer.
+A digit typed on the keyboard moves the pad's focus to OK, so Enter submits. A wrong PIN
+clears the dots with a calm sentence, never a buzzer.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 
 import pygame
 
+from game.records.pin import MAX_DIGITS, MIN_DIGITS
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
@@ -19,8 +22,10 @@ from game.ui.widgets import draw_card
 
 logger = logging.getLogger(__name__)
 
-PIN_LENGTH = 4
-_PAD = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "<", "0", "OK")
+OK = "OK"
+_PAD = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "<", "0", OK)
+OK_INDEX = _PAD.index(OK)
+DOT_GAP = 52
 
 
 class PinScene(GameScene):
@@ -38,6 +43,7 @@ class PinScene(GameScene):
         self.on_success = on_success
         self.digits = ""
         self.failed = False
+        self.too_short = False
         self.focus = 0
 
     def prompt(self) -> str:
@@ -55,16 +61,21 @@ class PinScene(GameScene):
     def press(self, key: str) -> None:
         if key == "<":
             self.digits = self.digits[:-1]
-        elif key == "OK":
+        elif key == OK:
             self._submit()
-        elif len(self.digits) < PIN_LENGTH:
+        elif len(self.digits) < MAX_DIGITS:
             self.digits += key
+            self.failed = self.too_short = False
+
+    def _long_enough(self) -> bool:
+        """A PIN needs MIN_DIGITS; OK before that says so kindly and keeps the digits."""
+        self.too_short = len(self.digits) < MIN_DIGITS
+        if self.too_short:
             self.failed = False
-            if len(self.digits) == PIN_LENGTH:
-                self._submit()
+        return not self.too_short
 
     def _submit(self) -> None:
-        if len(self.digits) < PIN_LENGTH:
+        if not self._long_enough():
             return
         if self.check(self.digits):
             logger.info("therapist PIN accepted")
@@ -81,6 +92,7 @@ class PinScene(GameScene):
         action = event.action
         if action is Action.DIGIT:
             self.press(event.text)
+            self.focus = OK_INDEX  # so Enter submits what was typed
         elif action is Action.BACK:  # Backspace / Escape: the last digit, then away
             if self.digits:
                 self.digits = self.digits[:-1]
@@ -102,8 +114,9 @@ class PinScene(GameScene):
         surface.fill(p.background)
         w, _ = surface.get_size()
         self.draw_text(surface, self.prompt(), (w // 2, 90), size="title", max_width=w - 160)
-        for i in range(PIN_LENGTH):
-            center = (w // 2 - 90 + i * 60, 170)
+        dots = max(MIN_DIGITS, len(self.digits))
+        for i in range(dots):
+            center = (w // 2 - (dots - 1) * DOT_GAP // 2 + i * DOT_GAP, 170)
             pygame.draw.circle(surface, p.outline, center, 16, width=3)
             if i < len(self.digits):
                 pygame.draw.circle(surface, p.accent, center, 12)
@@ -111,16 +124,26 @@ class PinScene(GameScene):
             fill = p.accent if i == self.focus else p.surface
             draw_card(surface, rect, self.theme, fill=fill, radius=16, shadow=False)
             color = p.accent_text if i == self.focus else p.text
-            self.draw_text(surface, _PAD[i], rect.center, color=color)
+            self.draw_text(surface, self.key_label(_PAD[i]), rect.center, color=color,
+                           max_width=rect.width - 8)
+        message = ""
         if self.failed:
-            self.draw_text(surface, self.t(self.failed_key),
-                           (w // 2, surface.get_height() - 56), color=p.text_muted,
-                           max_width=w - 120)
+            message = self.t(self.failed_key)
+        elif self.too_short:
+            message = self.t("ui.therapist.pin_length", min=MIN_DIGITS, max=MAX_DIGITS)
+        if message:
+            self.draw_text(surface, message, (w // 2, surface.get_height() - 56),
+                           color=p.text_muted, max_width=w - 120)
+
+    def key_label(self, key: str) -> str:
+        """What a pad key shows: digits and "<" as they are, OK in the child's language."""
+        return self.t("ui.ok") if key == OK else key
 
 
 class PinSetupScene(PinScene):
-    """Choose the therapist PIN: four digits, then the same four again; `save(pin)` keeps it
-    (False when it could not), then the door opens. Different entries start again kindly."""
+    """Choose the therapist PIN: 4 to 12 digits and OK, then the same again and OK;
+    `save(pin)` keeps it (False when it could not), then the door opens. Different entries
+    start again kindly."""
 
     name = "pin_setup"
     failed_key = "ui.therapist.pin_mismatch"
@@ -133,11 +156,11 @@ class PinSetupScene(PinScene):
 
     def prompt(self) -> str:
         if self.first is None:
-            return self.t("ui.therapist.set_pin")
+            return self.t("ui.therapist.set_pin", min=MIN_DIGITS, max=MAX_DIGITS)
         return self.t("ui.therapist.confirm_pin")
 
     def _submit(self) -> None:
-        if len(self.digits) < PIN_LENGTH:
+        if not self._long_enough():
             return
         if self.first is None:
             self.first, self.digits = self.digits, ""
