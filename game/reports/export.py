@@ -23,7 +23,7 @@ from typing import Any
 from game import __version__
 from game.expressions import QualityFlag
 from game.play.trial_record import TrialRecord
-from game.records.fileio import atomic_write_text
+from game.records.fileio import atomic_write_bytes, atomic_write_text
 from game.records.models import Profile
 from game.records.storage import local_now
 from game.records.store import ProgressStore
@@ -31,6 +31,9 @@ from game.records.store import ProgressStore
 logger = logging.getLogger(__name__)
 
 FORMATS = ("csv", "json")
+# CSV starts with a UTF-8 byte-order mark: without it Excel reads the file in the computer's
+# legacy code page and Chinese notes turn to mojibake. JSON stays plain UTF-8 (RFC 8259).
+CSV_ENCODING = "utf-8-sig"
 CONTEXT_COLUMNS: tuple[str, ...] = (
     "profile_id",
     "birth_year",
@@ -181,13 +184,13 @@ def write_export(
     include_notes: bool = True,
     exported_at: datetime | None = None,
 ) -> int:
-    """Write the export (atomically, mode 0600); returns the number of trial rows."""
+    """Write the export (atomically, mode 0600; CSV as UTF-8 with a byte-order mark, JSON
+    as plain UTF-8); returns the number of trial rows."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     rows = export_rows(store, profile_ids, include_notes=include_notes)
     if fmt == "csv":
-        text = rows_to_csv(rows)
+        atomic_write_bytes(Path(out), rows_to_csv(rows).encode(CSV_ENCODING))
     else:
-        text = rows_to_json(rows, exported_at=exported_at or local_now())
-    atomic_write_text(Path(out), text)
+        atomic_write_text(Path(out), rows_to_json(rows, exported_at=exported_at or local_now()))
     return len(rows)

@@ -41,7 +41,7 @@ def test_export_csv_has_one_row_per_trial_and_the_documented_columns(
         ["export", "Mia Rossi", "--data-dir", str(data_dir), "--format", "csv", "--out", str(out)]
     )
     assert code == 0
-    with open(out, encoding="utf-8", newline="") as handle:
+    with open(out, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
         assert tuple(reader.fieldnames or ()) == export_columns()
@@ -68,7 +68,7 @@ def test_export_without_notes(played: tuple[Path, dict[str, int]], tmp_path: Pat
     out = tmp_path / "t.csv"
     args = ["export", "--data-dir", str(data_dir), "--out", str(out), "--without-notes"]
     assert main(args) == 0
-    with open(out, encoding="utf-8", newline="") as handle:
+    with open(out, encoding="utf-8-sig", newline="") as handle:
         assert all(row["override_note"] == "" for row in csv.DictReader(handle))
 
 

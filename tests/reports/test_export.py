@@ -60,7 +60,7 @@ def test_one_row_per_trial_with_the_child_by_id_only(
     store, profile_id = filled_store
     out = tmp_path / "trials.csv"
     count = write_export(store, out, fmt="csv", profile_ids=[profile_id])
-    with open(out, encoding="utf-8", newline="") as handle:
+    with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert count == len(rows) == len(store.trials_for(profile_id)) == 60
     assert list(rows[0]) == list(export_columns())
@@ -135,3 +135,27 @@ def test_scrub_name(text: str, name: str, expected: str) -> None:
 def test_unknown_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown export format"):
         write_export(memory_store(), tmp_path / "x.xlsx", fmt="xlsx")
+
+
+def test_csv_starts_with_a_byte_order_mark_and_json_does_not(tmp_path: Path) -> None:
+    """Excel reads a CSV without a BOM in the legacy code page: Chinese notes would break."""
+    store = memory_store()
+    child = store.create_profile("小明")
+    session = store.start_session(child.profile_id, level_set_id="first-faces")
+    store.add_trial(session.session_id, make_trial(0), therapist_note="小明今天很开心，笑了三次")
+    csv_out, json_out = tmp_path / "trials.csv", tmp_path / "trials.json"
+    write_export(store, csv_out, fmt="csv")
+    write_export(store, json_out, fmt="json")
+
+    raw = csv_out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
+    with open(csv_out, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert tuple(reader.fieldnames or ()) == export_columns()  # no BOM glued to the header
+    assert rows[0]["therapist_note"] == "[child]今天很开心，笑了三次"
+    assert "今天很开心".encode() in raw  # UTF-8 after the mark
+
+    raw_json = json_out.read_bytes()
+    assert raw_json.startswith(b"{")
+    assert json.loads(raw_json.decode("utf-8"))["rows"][0]["therapist_note"].endswith("笑了三次")
