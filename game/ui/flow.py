@@ -163,12 +163,13 @@ class GameFlow:
 
     # ---------------------------------------------------------------- session
 
-    def calibration_finished(self, baseline: Any) -> None:
-        """Keep the new neutral baseline (or use the stored one), then start the session."""
+    def calibration_finished(self, baseline: Any, *, use_stored: bool = True) -> None:
+        """Keep the new neutral baseline (or, with `use_stored`, use the profile's stored
+        one; else the population neutral), then start the session."""
         store, profile, pipeline = self.ctx.store, self.ctx.profile, self.ctx.pipeline
         if baseline is not None and store is not None and profile is not None:
             self.ctx.profile = store.set_baseline(profile.profile_id, baseline.to_dict())
-        elif baseline is None and profile is not None and profile.baseline:
+        elif baseline is None and use_stored and profile is not None and profile.baseline:
             from game.vision.calibration import NeutralBaseline
 
             stored = NeutralBaseline.from_dict(profile.baseline)

@@ -158,6 +158,7 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
     import pygame
 
     from game.records import TherapistPin
+    from game.ui.live_source import is_still, live_source
     from game.vision.pipeline import VisionChain, VisionPipeline, resolve_model_path
 
     if options.headless:
@@ -179,7 +180,7 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
         cleanup.pop_all()  # the pipeline closes the source from here on
         if store is not None:
             cleanup.callback(store.close)
-        pipeline = VisionPipeline(source, chain)
+        pipeline = VisionPipeline(live_source(source), chain)  # a still image: a steady stream
         cleanup.callback(pipeline.stop)
         pin = TherapistPin(data_dir) if data_dir is not None else None
         start_mixer()
@@ -197,7 +198,8 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
                           window_size=surface.get_size(),
                           model_version=model_version, model_hash=model_hash,
                           notice=notice,
-                          options={"seed": options.seed, "autoplay": options.headless})
+                          options={"seed": options.seed, "autoplay": options.headless,
+                                   "calibrate": not is_still(source)})
         stack = SceneStack()
         flow = GameFlow(
             ctx, stack, session_factory(level_set, options.seed),

@@ -5,7 +5,11 @@ The vision pipeline collects the neutral frames on its own thread
 only shows the progress, speaks the instructions and hands the result to
 `ctx.flow.calibration_finished(baseline_or_None)`. A failed capture is retried once with
 "let's try that again"; after that play goes on with the population neutral (scores are
-then absolute, which the vision engine flags as advisory only).
+then absolute, which the vision engine flags as advisory only). A capture that gives no
+result within `CAPTURE_TIMEOUT_MS` counts as failed, and when the frame source has ended
+(the pipeline is finished: no frame will ever come) play goes on at once, so a session
+always starts. With `ctx.options["calibrate"]` False (pictures, see `game.ui.live_source`)
+the scene hands over at once and play uses the population neutral.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ DURATION_MS = 3000
 RETRY_PAUSE_MS = 1800
 MAX_ATTEMPTS = 2
 INTRO_MS = 1200  # time to hear the instruction before capturing starts
+CAPTURE_TIMEOUT_MS = DURATION_MS + 5000  # no result by then: the frames stopped coming
 
 
 class CalibrationScene(GameScene):
@@ -56,10 +61,16 @@ class CalibrationScene(GameScene):
 
     def update(self, dt_ms: int, now_ms: int) -> None:
         self.phase_ms += dt_ms
-        if self.phase == "intro" and self.phase_ms >= INTRO_MS:
+        if self.phase == "intro" and not self.ctx.options.get("calibrate", True):
+            logger.info("pictures are not calibrated: scoring uses the population neutral")
+            self.phase = "handed_over"
+            self.ctx.flow.calibration_finished(None, use_stored=False)
+        elif self.phase == "intro" and self.phase_ms >= INTRO_MS:
             self._start_capture()
         elif self.phase == "collecting":
             self._poll()
+            if self.phase == "collecting":
+                self._check_stalled()
         elif self.phase == "retry" and self.phase_ms >= RETRY_PAUSE_MS:
             self._start_capture()
         elif self.phase == "done" and self.phase_ms >= 900:
@@ -80,16 +91,28 @@ class CalibrationScene(GameScene):
             self.say("calibration.done")
             self.effect("chime")
         elif state == "failed":
-            logger.info("calibration attempt %d failed: %s", self.attempt, status.message)
-            if self.attempt >= MAX_ATTEMPTS:
-                self.phase, self.phase_ms = "done", 0
-                self.message_key = "calibration.done"
-            else:
-                self.phase, self.phase_ms = "retry", 0
-                self.message_key = "calibration.retry"
-                self.say("calibration.retry")
+            self._attempt_failed(str(status.message), retry=True)
         elif self.progress >= 0.7 and self.message_key != "calibration.almost":
             self.message_key = "calibration.almost"
+
+    def _check_stalled(self) -> None:
+        """No result although the capture should be over: the frames stopped coming."""
+        if getattr(self.ctx.pipeline, "finished", False) is True:
+            self._attempt_failed("the frame source has ended", retry=False)
+        elif self.phase_ms >= CAPTURE_TIMEOUT_MS:
+            self._attempt_failed(f"no result after {self.phase_ms} ms", retry=True)
+
+    def _attempt_failed(self, reason: str, *, retry: bool) -> None:
+        """Try once more (when it can help), else go on with the population neutral."""
+        logger.info("calibration attempt %d failed: %s", self.attempt, reason)
+        if self.attempt >= MAX_ATTEMPTS or not retry:
+            self.phase, self.phase_ms = "done", 0
+            self.message_key = "calibration.done"
+            self.status = None
+        else:
+            self.phase, self.phase_ms = "retry", 0
+            self.message_key = "calibration.retry"
+            self.say("calibration.retry")
 
     def handle(self, event: InputEvent) -> bool:
         if event.action is Action.SKIP and self.phase != "handed_over":
