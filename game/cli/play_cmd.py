@@ -110,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     if args.stats or args.headless:
         print(f"UI frame time: p50 {stats.p50_ms:.1f} ms, p99 {stats.p99_ms:.1f} ms, "
-              f"max {stats.max_ms:.1f} ms over {stats.frames} frames")
+              f"max {stats.max_ms:.1f} ms over {stats.frames} frames; "
+              f"first frame {stats.first_frame_s:.2f} s after start; "
+              f"peak memory {stats.peak_rss_mb:.0f} MB")
     return 0
 
 

@@ -55,6 +55,31 @@ class FrameStats:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    first_frame_s: float = 0.0  # process start -> first frame on screen
+    peak_rss_mb: float = 0.0    # the process's peak resident memory so far
+
+
+def process_age_s() -> float:
+    """Seconds since this process started (Linux /proc; elsewhere since this module loaded)."""
+    try:
+        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started_ticks = int(stat[19])  # field 22 of proc(5): starttime, in clock ticks
+        uptime_s = float(Path("/proc/uptime").read_text().split()[0])
+        return uptime_s - started_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _MODULE_LOADED
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (0 where the platform cannot say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+_MODULE_LOADED = time.perf_counter()
 
 
 class App:
@@ -98,6 +123,7 @@ class App:
         self._settle: tuple[Path, int, int] | None = None  # (path, due_ms, changes)
         self._end_requested_ms: int | None = None
         self._after_first_frame = after_first_frame
+        self._first_frame_s = 0.0
         self.running = True
         self.screenshots: list[Path] = []
 
@@ -129,6 +155,8 @@ class App:
         self.stack.draw(self.surface)
         pygame.display.flip()
         self._work_ms.append((time.perf_counter() - started) * 1000.0)
+        if not self._first_frame_s:
+            self._first_frame_s = process_age_s()
         if self._after_first_frame is not None:
             hook, self._after_first_frame = self._after_first_frame, None
             try:
@@ -201,4 +229,5 @@ class App:
         def pct(p: float) -> float:
             return values[min(n - 1, round(p * (n - 1)))]
 
-        return FrameStats(len(self._work_ms), pct(0.5), pct(0.99), values[-1])
+        return FrameStats(len(self._work_ms), pct(0.5), pct(0.99), values[-1],
+                          first_frame_s=self._first_frame_s, peak_rss_mb=peak_rss_mb())

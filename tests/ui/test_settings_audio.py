@@ -165,3 +165,20 @@ def test_the_chosen_settings_row_is_always_in_the_window(text_scale: float) -> N
     tapped = rects[max(rects)]
     stack.handle(InputEvent(Action.POINT, pos=tapped.center))
     assert scene.focus == max(rects)
+
+
+def test_frame_stats_report_the_first_frame_time_and_peak_memory() -> None:
+    from game.ui.app import process_age_s
+
+    surface = pygame.display.set_mode((64, 48))
+
+    def frames() -> Iterator[int]:
+        yield from [16] * 3
+
+    app = App(_ctx(), surface, SceneStack(), frame_source=frames(), event_source=lambda: [])
+    before = process_age_s()
+    app.run(_Counting())
+    stats = app.frame_stats()
+    assert stats.frames == 3
+    assert before <= stats.first_frame_s <= process_age_s()
+    assert stats.peak_rss_mb > 10  # a Python process with pygame loaded
