@@ -19,7 +19,7 @@ accuracy 0.745 -> 0.779 and the lowest one-vs-rest AUC 0.928 -> 0.936 (experimen
 skimage's HOG; the shipped CV figures are in models/MODEL_CARD.md).
 
 Chosen by subject-wise CV on the dev sets (see models/MODEL_CARD.md, "what was tried"): a
-class-balanced logistic regression over all 1,558 features, alone or in the vote, scored
+class-balanced logistic regression over all 1,558 spec-2 features, alone or in the vote, scored
 lower than the MLP vote on the children's set and took 15x longer to fit.
 """
 
