@@ -253,7 +253,7 @@ def render_model_card(
         f"Made {today.isoformat()} by `facequest train`. Feature spec {FEATURE_SPEC_VERSION} "
         f"({len(FEATURE_NAMES)} features: 52 MediaPipe blendshapes, 17 landmark-geometry "
         "measures, head pose, blendshape logits, the 478-point mesh aligned to a reference "
-        "face; see `game/vision/features.py`).",
+        "face, the HOG of the eye-aligned 96x96 grey face; see `game/vision/features.py`).",
         "",
         "| file | input | size | sha256 |",
         "|---|---|---|---|",
