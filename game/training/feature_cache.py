@@ -9,6 +9,9 @@ vector. Two tables in one SQLite file in the user cache folder keep the work:
   tracker's landmarks, blendshapes and transform (or "no face"), so a feature-spec change
   does not re-run MediaPipe;
 - `features`, keyed by the image's SHA-256 + preprocessing + `FEATURE_SPEC_VERSION`.
+
+The observation table keeps no face crop: an observation read from it gets its crop again
+from the padded image (`game.vision.face_crop.align_face`, as the tracker adapter does).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 
@@ -26,6 +29,7 @@ import numpy as np
 
 from game.paths import user_cache_dir
 from game.training.dataset import LabelledImage
+from game.vision.face_crop import align_face
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION, extract_features
 from game.vision.landmarker_asset import LANDMARKER_SHA256
@@ -237,6 +241,9 @@ def extract(
                         rgb = pad_image(read_rgb(item.path))
                         obs = tracker.observe(Frame(t_ms=0, rgb=rgb))
                         cache.put_observation(sha, obs)
+                    elif obs.has_face:
+                        rgb = pad_image(read_rgb(item.path))
+                        obs = replace(obs, face_crop=align_face(rgb, obs.landmarks))
                     values = extract_features(obs).values if obs.has_face else None
                     cache.put_features(sha, values)
                     cached = values if values is not None else False

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from game.vision.face_crop import align_face
 from game.vision.landmarker_asset import landmarker_path
 from game.vision.records import N_LANDMARKS, FaceObservation, Frame
 
@@ -149,4 +150,12 @@ def observation_from_result(result: Any, frame: Frame) -> FaceObservation:
         blendshapes=blendshapes,
         transform=transform,
         brightness=_mean_luma(frame.rgb, box),
+        face_crop=_crop_or_empty(frame.rgb, landmarks),
     )
+
+
+def _crop_or_empty(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    try:
+        return align_face(rgb, landmarks)
+    except ValueError:  # eyes on one pixel: no usable crop
+        return np.zeros((0, 0), np.uint8)

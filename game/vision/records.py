@@ -16,6 +16,7 @@ import numpy as np
 from game.expressions import ADVISORY_FLAGS, Expression, HintKey, QualityFlag
 
 N_LANDMARKS = 478
+FACE_CROP_SIZE = 96  # side of the eye-aligned grey face crop (`FaceObservation.face_crop`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,10 @@ class FaceObservation:
     category names to scores in [0, 1]. `transform` is the 4x4 facial transformation
     matrix (canonical face -> camera). `faces_seen` counts every face found; the chosen
     face is the largest, most central one. `brightness` is the mean luma (0-255) of the
-    face box. An observation with `faces_seen == 0` is the empty value.
+    face box. `face_crop` is the face in grey (uint8, `FACE_CROP_SIZE` square), rotated and
+    scaled so the eyes lie level at fixed points (`game.vision.face_crop`); it is empty
+    (0, 0) for the empty observation and for observations rebuilt without their image.
+    An observation with `faces_seen == 0` is the empty value.
     """
 
     t_ms: int
@@ -58,6 +62,7 @@ class FaceObservation:
     blendshapes: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     transform: np.ndarray = field(default_factory=lambda: np.eye(4, dtype=np.float32))
     brightness: float = 0.0
+    face_crop: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.uint8))
 
     def __post_init__(self) -> None:
         if self.faces_seen < 0:
@@ -65,7 +70,17 @@ class FaceObservation:
         if self.faces_seen == 0:
             if len(self.landmarks):
                 raise ValueError("an empty observation carries no landmarks")
+            if self.face_crop.size:
+                raise ValueError("an empty observation carries no face crop")
             return
+        if self.face_crop.size and (
+            self.face_crop.dtype != np.uint8
+            or self.face_crop.shape != (FACE_CROP_SIZE, FACE_CROP_SIZE)
+        ):
+            raise ValueError(
+                f"face_crop must be uint8 ({FACE_CROP_SIZE}, {FACE_CROP_SIZE}), got "
+                f"{self.face_crop.dtype} {self.face_crop.shape}"
+            )
         if self.landmarks.shape != (N_LANDMARKS, 3):
             raise ValueError(f"landmarks must be ({N_LANDMARKS}, 3), got {self.landmarks.shape}")
         if self.transform.shape != (4, 4):
@@ -85,6 +100,10 @@ class FaceObservation:
     @property
     def has_face(self) -> bool:
         return self.faces_seen > 0
+
+    @property
+    def has_crop(self) -> bool:
+        return self.face_crop.size > 0
 
     @property
     def face_box(self) -> tuple[float, float, float, float]:

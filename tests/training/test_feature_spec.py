@@ -1,4 +1,5 @@
-"""Feature spec 2: the mirror map and the Procrustes-aligned mesh, checked on real faces."""
+"""Feature specs 2-3: the mirror map, the Procrustes-aligned mesh and the HOG of the face crop,
+checked on real faces."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from game.expressions import PROTOTYPES, all_actions
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.features import (
     FEATURE_NAMES,
+    HOG_NAMES,
+    LANDMARK_FEATURE_NAMES,
     SHAPE_NAMES,
     extract_features,
+    hog_features,
+    hog_mirror_index,
     landmark_mirror_pairs,
     mirror_features,
     mirror_permutation,
@@ -63,7 +68,7 @@ def test_mirror_map_predicts_the_flipped_image(
 ) -> None:
     plain, flipped = (extract_features(o).values for o in astronaut_and_flipped)
     predicted = mirror_features(plain)
-    shape = slice(len(FEATURE_NAMES) - len(SHAPE_NAMES), None)
+    shape = slice(len(LANDMARK_FEATURE_NAMES) - len(SHAPE_NAMES), len(LANDMARK_FEATURE_NAMES))
     pose = slice(FEATURE_NAMES.index("pose_yaw"), FEATURE_NAMES.index("pose_roll") + 1)
     assert (
         np.abs(predicted[shape] - flipped[shape]).mean()
@@ -85,3 +90,30 @@ def test_shape_features_ignore_position_size_and_head_rotation(
     assert np.allclose(procrustes_landmarks(moved), procrustes_landmarks(landmarks), atol=1e-6)
     aligned = procrustes_landmarks(landmarks)
     assert np.abs(aligned - reference_face()).mean() < 0.1
+
+
+def test_hog_block_follows_the_landmark_features() -> None:
+    assert FEATURE_NAMES == LANDMARK_FEATURE_NAMES + HOG_NAMES
+    assert len(HOG_NAMES) == 11 * 11 * 4 * 9
+    assert HOG_NAMES[0] == "hog_0000"
+    index = hog_mirror_index()
+    assert np.array_equal(index[index], np.arange(len(HOG_NAMES)))
+    assert sorted(index.tolist()) == list(range(len(HOG_NAMES)))
+
+
+def test_hog_mirror_map_predicts_the_hog_of_the_flipped_crop(
+    astronaut_and_flipped: tuple[FaceObservation, FaceObservation],
+) -> None:
+    crop = astronaut_and_flipped[0].face_crop
+    plain = hog_features(crop)
+    flipped = hog_features(np.ascontiguousarray(crop[:, ::-1]))
+    predicted = plain[hog_mirror_index()]
+    assert np.corrcoef(predicted, flipped)[0, 1] > 0.9
+    assert np.abs(predicted - flipped).mean() < 0.5 * np.abs(plain - flipped).mean()
+    values = extract_features(astronaut_and_flipped[0]).values
+    assert np.array_equal(values[len(LANDMARK_FEATURE_NAMES) :], plain)
+
+
+def test_hog_needs_a_crop_of_the_right_shape() -> None:
+    with pytest.raises(ValueError, match="face crop"):
+        hog_features(np.zeros((64, 64), np.uint8))

@@ -28,6 +28,29 @@ def test_astronaut_is_one_smiling_face(
     assert features.names == FEATURE_NAMES
     assert np.isfinite(features.values).all()
     assert abs(features.get("pose_roll")) < 30
+    assert obs.face_crop.shape == (96, 96) and obs.face_crop.dtype == np.uint8
+    assert 30 < float(obs.face_crop.mean()) < 225 and float(obs.face_crop.std()) > 10
+
+
+def test_face_crop_puts_the_eyes_level_at_fixed_points(
+    image_tracker: FaceTracker, astronaut_rgb: np.ndarray
+) -> None:
+    import cv2
+
+    from game.vision.face_crop import CROP_EYE_Y, align_face
+
+    h, w = astronaut_rgb.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 15.0, 1.0)
+    tilted = np.ascontiguousarray(cv2.warpAffine(astronaut_rgb, turn, (w, h)))
+    plain = image_tracker.observe(Frame(0, astronaut_rgb))
+    rotated = image_tracker.observe(Frame(0, tilted))
+    assert rotated.has_face and rotated.face_crop.shape == (96, 96)
+    # Roll cancels: the two crops agree far better than the crop and its shifted copy.
+    a, b = plain.face_crop.astype(float), rotated.face_crop.astype(float)
+    shifted = np.roll(a, 6, axis=0)
+    assert np.abs(a - b).mean() < 0.5 * np.abs(a - shifted).mean()
+    assert np.array_equal(align_face(astronaut_rgb, plain.landmarks), plain.face_crop)
+    assert CROP_EYE_Y < 48  # eyes in the upper half
 
 
 def test_blank_image_is_the_empty_observation(
@@ -36,6 +59,7 @@ def test_blank_image_is_the_empty_observation(
     obs = image_tracker.observe(Frame(0, blank_rgb))
     assert not obs.has_face
     assert obs.faces_seen == 0
+    assert obs.face_crop.size == 0
     with pytest.raises(ValueError, match="no face"):
         extract_features(obs)
 
@@ -54,3 +78,21 @@ def test_video_mode_tracks_across_frames(astronaut_rgb: np.ndarray) -> None:
     with FaceTracker(TrackerSettings(mode="video")) as tracker:
         results = [tracker.observe(Frame(t, astronaut_rgb)) for t in (0, 33, 66, 66)]
     assert all(r.has_face for r in results)
+
+
+def test_face_crop_shape_is_checked(image_tracker: FaceTracker, astronaut_rgb: np.ndarray) -> None:
+    from dataclasses import replace
+
+    from game.vision.records import FaceObservation
+
+    obs = image_tracker.observe(Frame(0, astronaut_rgb))
+    with pytest.raises(ValueError, match="face_crop"):
+        replace(obs, face_crop=np.zeros((64, 64), np.uint8))
+    with pytest.raises(ValueError, match="face_crop"):
+        replace(obs, face_crop=obs.face_crop.astype(np.float32))
+    with pytest.raises(ValueError, match="no face crop"):
+        FaceObservation(0, (10, 10), 0, face_crop=obs.face_crop)
+    without = replace(obs, face_crop=np.zeros((0, 0), np.uint8))
+    assert not without.has_crop
+    with pytest.raises(ValueError, match="no face crop"):
+        extract_features(without)

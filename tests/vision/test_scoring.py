@@ -136,6 +136,7 @@ def test_scorer_streams_smoothed_readings_with_flags(
             blendshapes=astronaut_observation.blendshapes,
             transform=astronaut_observation.transform,
             brightness=astronaut_observation.brightness,
+            face_crop=astronaut_observation.face_crop,
         )
         readings.append(scorer.score(obs)[0])
     last = readings[-1]
