@@ -4,9 +4,9 @@ File contract (CONTRACTS.md): input "features" float32 [None, F]; output "probab
 float32 [None, C]; metadata facequest.classes / feature_spec / feature_names / input /
 trained_on / created.
 
-A `FusedClassifier` becomes one graph: each of its two scikit-learn pipelines is converted
-by skl2onnx over the full input, their nodes are renamed apart and joined by
-Clip -> Log -> weighted Add -> Softmax, the same fusion as `recipe.fuse_probabilities`.
+A `FusedClassifier` becomes one graph: each of its scikit-learn pipelines is converted by
+skl2onnx over the full input, their nodes are renamed apart and joined by
+Clip -> Log -> Sum -> Mul(1/k) -> Softmax, the same fusion as `recipe.fuse_probabilities`.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def to_onnx_bytes(
         )
 
     if isinstance(model, FusedClassifier):
-        onx = _fused_graph(convert(model.landmarks), convert(model.hog), model.hog_weight)
+        onx = _fused_graph({name: convert(m) for name, m in model.members.items()})
     else:
         onx = convert(model)
     names = [o.name for o in onx.graph.output]
@@ -82,59 +82,45 @@ def to_onnx_bytes(
     return bytes(onx.SerializeToString())
 
 
-def _fused_graph(landmarks: Any, hog: Any, hog_weight: float) -> Any:
-    """One ONNX model: softmax((1 - w) log p_landmarks + w log p_hog) of two converted models."""
+def _fused_graph(parts: dict[str, Any]) -> Any:
+    """One ONNX model: softmax(mean_k log p_k) of the converted models in `parts`."""
     import numpy as np
     from onnx import compose, helper, numpy_helper
 
-    parts = []
-    for prefix, part in (("landmarks_", landmarks), ("hog_", hog)):
+    nodes, initializers, weighted = [], [], []
+    for name, part in parts.items():
+        prefix = f"{name}_"
         renamed = compose.add_prefix(part, prefix)
         for node in renamed.graph.node:
             node.input[:] = [INPUT_NAME if n == prefix + INPUT_NAME else n for n in node.input]
-        parts.append((prefix, renamed))
-    nodes, initializers = [], []
-    for _, part in parts:
-        nodes.extend(part.graph.node)
-        initializers.extend(part.graph.initializer)
-    constants = {
-        "fuse_floor": np.array(LOG_FLOOR, np.float32),
-        "fuse_one": np.array(1.0, np.float32),
-        "fuse_w_landmarks": np.array(1.0 - hog_weight, np.float32),
-        "fuse_w_hog": np.array(hog_weight, np.float32),
-    }
-    initializers.extend(numpy_helper.from_array(v, k) for k, v in constants.items())
-    for prefix, weight in (("landmarks_", "fuse_w_landmarks"), ("hog_", "fuse_w_hog")):
+        nodes.extend(renamed.graph.node)
+        initializers.extend(renamed.graph.initializer)
         probs = prefix + OUTPUT_NAME
         nodes.append(helper.make_node("Clip", [probs, "fuse_floor", "fuse_one"], [probs + "_c"]))
         nodes.append(helper.make_node("Log", [probs + "_c"], [probs + "_log"]))
-        nodes.append(helper.make_node("Mul", [probs + "_log", weight], [probs + "_w"]))
-    nodes.append(
-        helper.make_node(
-            "Add", ["landmarks_" + OUTPUT_NAME + "_w", "hog_" + OUTPUT_NAME + "_w"], ["fuse_mix"]
-        )
-    )
+        weighted.append(probs + "_log")
+    constants = {
+        "fuse_floor": np.array(LOG_FLOOR, np.float32),
+        "fuse_one": np.array(1.0, np.float32),
+        "fuse_share": np.array(1.0 / len(parts), np.float32),
+    }
+    initializers.extend(numpy_helper.from_array(v, k) for k, v in constants.items())
+    nodes.append(helper.make_node("Sum", weighted, ["fuse_sum"]))
+    nodes.append(helper.make_node("Mul", ["fuse_sum", "fuse_share"], ["fuse_mix"]))
     nodes.append(helper.make_node("Softmax", ["fuse_mix"], [OUTPUT_NAME], axis=1))
-    first = landmarks.graph
-    output = helper.make_tensor_value_info(
-        OUTPUT_NAME, first.output[1].type.tensor_type.elem_type, [None, None]
+    first = next(iter(parts.values()))
+    output = next(o for o in first.graph.output if o.name == OUTPUT_NAME)
+    graph = helper.make_graph(
+        nodes, "facequest_fused", list(first.graph.input), [output], initializers
     )
-    for out in first.output:
-        if out.name == OUTPUT_NAME:
-            output = helper.make_tensor_value_info(
-                OUTPUT_NAME,
-                out.type.tensor_type.elem_type,
-                [d.dim_value or None for d in out.type.tensor_type.shape.dim],
-            )
-    graph = helper.make_graph(nodes, "facequest_fused", list(first.input), [output], initializers)
     opsets: dict[str, int] = {}
-    for part in (landmarks, hog):
+    for part in parts.values():
         for entry in part.opset_import:
             opsets[entry.domain] = max(opsets.get(entry.domain, 0), entry.version)
     model = helper.make_model(
         graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets.items()]
     )
-    model.ir_version = min(landmarks.ir_version, hog.ir_version) or model.ir_version
+    model.ir_version = min(p.ir_version for p in parts.values()) or model.ir_version
     return model
 
 

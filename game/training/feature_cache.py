@@ -11,7 +11,8 @@ vector. Two tables in one SQLite file in the user cache folder keep the work:
 - `features`, keyed by the image's SHA-256 + preprocessing + `FEATURE_SPEC_VERSION`.
 
 The observation table keeps no face crop: an observation read from it gets its crop again
-from the padded image (`game.vision.face_crop.align_face`, as the tracker adapter does).
+from the padded image (`game.vision.face_crop`, as the tracker adapter does), and so does its
+colour patch.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import numpy as np
 
 from game.paths import user_cache_dir
 from game.training.dataset import LabelledImage
-from game.vision.face_crop import align_face
+from game.vision.face_crop import align_face, face_box_patch
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION, extract_features
 from game.vision.landmarker_asset import LANDMARKER_SHA256
@@ -243,7 +244,11 @@ def extract(
                         cache.put_observation(sha, obs)
                     elif obs.has_face:
                         rgb = pad_image(read_rgb(item.path))
-                        obs = replace(obs, face_crop=align_face(rgb, obs.landmarks))
+                        obs = replace(
+                            obs,
+                            face_crop=align_face(rgb, obs.landmarks),
+                            face_patch=face_box_patch(rgb, obs.landmarks),
+                        )
                     values = extract_features(obs).values if obs.has_face else None
                     cache.put_features(sha, values)
                     cached = values if values is not None else False

@@ -183,9 +183,16 @@ class GameFlow:
 
     def tick(self, now_ms: int) -> None:
         """Once per frame: keep the session paused while a therapist screen is open (the
-        rules engine's own manual pause), then give it the latest reading."""
+        rules engine's own manual pause), then give it the latest reading. When the frames
+        are over (a video file has ended, or the vision worker stopped), the session ends
+        as if the therapist ended it: no reading will come, so waiting for the away timeout
+        would only show "I can't see you" for minutes."""
         driver = self.driver
         if driver is None:
+            return
+        if getattr(self.ctx.pipeline, "finished", False) is True and not driver.ended:
+            logger.info("the frame source has ended: ending the session")
+            driver.command(Action.END_SESSION, now_ms)
             return
         if self.therapist_screen_open():
             driver.hold(now_ms)

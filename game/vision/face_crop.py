@@ -1,9 +1,15 @@
-"""The eye-aligned grey face crop that the appearance (HOG) features are computed from.
+"""The two face images the appearance features are computed from.
+
+`align_face`: the eye-aligned grey face crop of the HOG features.
 
 The face is rotated so the eye line is level, scaled so the inter-ocular distance is
 `CROP_IOD` pixels, and placed with the eye midpoint at (`FACE_CROP_SIZE` / 2, `CROP_EYE_Y`)
 in a `FACE_CROP_SIZE` square grey image (borders replicate the edge). One affine warp:
 well under a millisecond.
+
+`face_box_patch`: the face-expression network's input (`game.vision.face_net`), the box
+around the 478 landmarks grown by `PATCH_PAD` (a tenth each side), made square about its
+centre (zeros outside the frame, as face-api pads) and resized to `FACE_PATCH_SIZE` RGB.
 """
 
 from __future__ import annotations
@@ -11,10 +17,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from game.vision.records import FACE_CROP_SIZE
+from game.vision.records import FACE_CROP_SIZE, FACE_PATCH_SIZE
 
-CROP_IOD = 30.0
-CROP_EYE_Y = 34.0
+CROP_IOD = 40.0
+CROP_EYE_Y = 45.0
+PATCH_PAD = 0.2
 
 _EYE_R_OUTER, _EYE_R_INNER, _EYE_L_OUTER, _EYE_L_INNER = 33, 133, 263, 362
 
@@ -66,3 +73,30 @@ def _source_box(matrix: np.ndarray, width: int, height: int) -> tuple[int, int, 
     x1 = int(np.clip(np.ceil(back[:, 0].max()) + 3, x0 + 1, width))
     y1 = int(np.clip(np.ceil(back[:, 1].max()) + 3, y0 + 1, height))
     return x0, y0, x1, y1
+
+
+def face_box_patch(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """The square colour patch (uint8 RGB, FACE_PATCH_SIZE square) around `landmarks`.
+
+    Args:
+        rgb: the frame, RGB uint8 (H, W, 3).
+        landmarks: (478, 3) landmarks in pixels of `rgb`.
+    """
+    pts = np.asarray(landmarks, dtype=np.float64)[:, :2]
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    side = max((x1 - x0), (y1 - y0)) * (1.0 + PATCH_PAD)
+    if side < 1e-6:
+        raise ValueError("degenerate face: the landmarks coincide")
+    scale = FACE_PATCH_SIZE / side
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    matrix = np.array([[scale, 0.0, 0.0], [0.0, scale, 0.0]])
+    matrix[:, 2] = FACE_PATCH_SIZE / 2 - scale * centre
+    patch = cv2.warpAffine(
+        np.ascontiguousarray(rgb),
+        matrix,
+        (FACE_PATCH_SIZE, FACE_PATCH_SIZE),
+        flags=cv2.INTER_AREA if scale < 1.0 else cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(0, 0, 0),
+    )
+    return np.ascontiguousarray(patch, dtype=np.uint8)

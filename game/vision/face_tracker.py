@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from game.vision.face_crop import align_face
+from game.vision.face_crop import align_face, face_box_patch
 from game.vision.landmarker_asset import landmarker_path
 from game.vision.records import N_LANDMARKS, FaceObservation, Frame
 
@@ -150,12 +150,16 @@ def observation_from_result(result: Any, frame: Frame) -> FaceObservation:
         blendshapes=blendshapes,
         transform=transform,
         brightness=_mean_luma(frame.rgb, box),
-        face_crop=_crop_or_empty(frame.rgb, landmarks),
+        **_crops_or_empty(frame.rgb, landmarks),
     )
 
 
-def _crop_or_empty(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+def _crops_or_empty(rgb: np.ndarray, landmarks: np.ndarray) -> dict[str, np.ndarray]:
+    """`face_crop` and `face_patch` of the observation (both empty when either fails)."""
     try:
-        return align_face(rgb, landmarks)
+        return {
+            "face_crop": align_face(rgb, landmarks),
+            "face_patch": face_box_patch(rgb, landmarks),
+        }
     except ValueError:  # eyes on one pixel: no usable crop
-        return np.zeros((0, 0), np.uint8)
+        return {}

@@ -16,7 +16,8 @@ import numpy as np
 from game.expressions import ADVISORY_FLAGS, Expression, HintKey, QualityFlag
 
 N_LANDMARKS = 478
-FACE_CROP_SIZE = 96  # side of the eye-aligned grey face crop (`FaceObservation.face_crop`)
+FACE_CROP_SIZE = 128  # side of the eye-aligned grey face crop (`FaceObservation.face_crop`)
+FACE_PATCH_SIZE = 112  # side of the RGB face-box patch (`FaceObservation.face_patch`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,9 @@ class FaceObservation:
     face box. `face_crop` is the face in grey (uint8, `FACE_CROP_SIZE` square), rotated and
     scaled so the eyes lie level at fixed points (`game.vision.face_crop`); it is empty
     (0, 0) for the empty observation and for observations rebuilt without their image.
+    `face_patch` is the box around the landmarks in colour (uint8 RGB, `FACE_PATCH_SIZE`
+    square, `game.vision.face_crop.face_box_patch`), the face-expression network's input;
+    empty (0, 0, 3) whenever `face_crop` is.
     An observation with `faces_seen == 0` is the empty value.
     """
 
@@ -63,6 +67,7 @@ class FaceObservation:
     transform: np.ndarray = field(default_factory=lambda: np.eye(4, dtype=np.float32))
     brightness: float = 0.0
     face_crop: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.uint8))
+    face_patch: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 3), np.uint8))
 
     def __post_init__(self) -> None:
         if self.faces_seen < 0:
@@ -70,9 +75,17 @@ class FaceObservation:
         if self.faces_seen == 0:
             if len(self.landmarks):
                 raise ValueError("an empty observation carries no landmarks")
-            if self.face_crop.size:
+            if self.face_crop.size or self.face_patch.size:
                 raise ValueError("an empty observation carries no face crop")
             return
+        if self.face_patch.size and (
+            self.face_patch.dtype != np.uint8
+            or self.face_patch.shape != (FACE_PATCH_SIZE, FACE_PATCH_SIZE, 3)
+        ):
+            raise ValueError(
+                f"face_patch must be uint8 ({FACE_PATCH_SIZE}, {FACE_PATCH_SIZE}, 3), got "
+                f"{self.face_patch.dtype} {self.face_patch.shape}"
+            )
         if self.face_crop.size and (
             self.face_crop.dtype != np.uint8
             or self.face_crop.shape != (FACE_CROP_SIZE, FACE_CROP_SIZE)
@@ -103,7 +116,8 @@ class FaceObservation:
 
     @property
     def has_crop(self) -> bool:
-        return self.face_crop.size > 0
+        """Whether both appearance inputs (grey crop and colour patch) are present."""
+        return self.face_crop.size > 0 and self.face_patch.size > 0
 
     @property
     def face_box(self) -> tuple[float, float, float, float]:

@@ -26,6 +26,7 @@ import numpy as np
 
 from game.expressions import Expression, HintKey, QualityFlag, all_actions, prototype
 from game.vision.calibration import NeutralBaseline
+from game.vision.face_net import FaceNet, default_face_net
 from game.vision.features import extract_features, head_pose_degrees
 from game.vision.model import ExpressionModel
 from game.vision.population import population_baseline
@@ -159,6 +160,7 @@ class Scorer:
         smoothing: SmoothingSettings | None = None,
         calibrated_model: ExpressionModel | None = None,
         score_maps: Mapping[str, ScoreMap] | None = None,
+        face_net: FaceNet | None = None,
     ) -> None:
         if calibrated_model is not None and calibrated_model.input_kind != "delta":
             raise ValueError("calibrated_model must take 'delta' features")
@@ -172,6 +174,8 @@ class Scorer:
         self._baseline = baseline
         self._smoother = ScoreSmoother(smoothing)
         self._hints = HintSelector()
+        # Loaded here, with the models, not on the first face.
+        self._face_net = face_net or default_face_net()
 
     @property
     def model(self) -> ExpressionModel | None:
@@ -227,7 +231,7 @@ class Scorer:
             self._smoother.reset()
             self._hints.reset()
             return ExpressionReading.untrusted(t_ms, frozen, self._target, latency_ms), None
-        features = extract_features(observation)
+        features = extract_features(observation, self._face_net)
         probabilities = self.probabilities(features)
         pose = head_pose_degrees(observation.transform)
         reading = ExpressionReading(

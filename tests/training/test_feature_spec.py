@@ -13,6 +13,7 @@ from game.vision.features import (
     HOG_NAMES,
     LANDMARK_FEATURE_NAMES,
     SHAPE_NAMES,
+    block_columns,
     extract_features,
     hog_features,
     hog_mirror_index,
@@ -93,8 +94,13 @@ def test_shape_features_ignore_position_size_and_head_rotation(
 
 
 def test_hog_block_follows_the_landmark_features() -> None:
-    assert FEATURE_NAMES == LANDMARK_FEATURE_NAMES + HOG_NAMES
-    assert len(HOG_NAMES) == 11 * 11 * 4 * 9
+    assert FEATURE_NAMES[: len(LANDMARK_FEATURE_NAMES) + len(HOG_NAMES)] == (
+        LANDMARK_FEATURE_NAMES + HOG_NAMES
+    )
+    assert len(HOG_NAMES) == 15 * 15 * 4 * 9
+    assert list(block_columns("hog")) == list(
+        range(len(LANDMARK_FEATURE_NAMES), len(LANDMARK_FEATURE_NAMES) + len(HOG_NAMES))
+    )
     assert HOG_NAMES[0] == "hog_0000"
     index = hog_mirror_index()
     assert np.array_equal(index[index], np.arange(len(HOG_NAMES)))
@@ -111,7 +117,8 @@ def test_hog_mirror_map_predicts_the_hog_of_the_flipped_crop(
     assert np.corrcoef(predicted, flipped)[0, 1] > 0.9
     assert np.abs(predicted - flipped).mean() < 0.5 * np.abs(plain - flipped).mean()
     values = extract_features(astronaut_and_flipped[0]).values
-    assert np.array_equal(values[len(LANDMARK_FEATURE_NAMES) :], plain)
+    hog = block_columns("hog")
+    assert np.array_equal(values[hog.start : hog.stop], plain)
 
 
 def test_hog_needs_a_crop_of_the_right_shape() -> None:

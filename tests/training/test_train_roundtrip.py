@@ -78,20 +78,20 @@ def test_neutral_deltas_use_the_subjects_other_neutral_images() -> None:
 def test_fused_export_matches_the_python_fusion(tmp_path: Path) -> None:
     from game.training.export import export_onnx
     from game.training.recipe import fit, fuse_probabilities
-    from game.vision.features import FEATURE_NAMES, LANDMARK_FEATURE_NAMES
+    from game.vision.features import FEATURE_NAMES, LANDMARK_FEATURE_NAMES, block_columns
 
     rng = np.random.default_rng(0)
     y = np.arange(60) % 3
     x = rng.normal(size=(60, len(FEATURE_NAMES))).astype(np.float32)
     x[:, len(LANDMARK_FEATURE_NAMES) + 5] += 3.0 * y  # the HOG block carries the class too
+    x[:, block_columns("embedding").start + 7] -= 2.0 * y  # and so does the embedding
     model = fit(x, y, SMALL)
-    expected = fuse_probabilities(
-        model.landmarks.predict_proba(x), model.hog.predict_proba(x), SMALL.hog_weight
-    )
+    assert list(model.members) == ["landmarks", "hog", "embedding"]
+    each = [m.predict_proba(x) for m in model.members.values()]
+    expected = fuse_probabilities(each)
     assert np.allclose(model.predict_proba(x), expected)
-    hog_only = model.hog.predict_proba(x)
-    assert not np.allclose(expected, model.landmarks.predict_proba(x), atol=1e-3)
-    assert not np.allclose(expected, hog_only, atol=1e-3)
+    for alone in each:
+        assert not np.allclose(expected, alone, atol=1e-3)
     path = export_onnx(model, tmp_path / "m.onnx", ("neutral", "happy", "sad"), "raw", "test")
     loaded = ExpressionModel.load(path)
     assert np.allclose(loaded.predict(x), expected, atol=1e-5)

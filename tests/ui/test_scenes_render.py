@@ -285,3 +285,17 @@ def test_the_therapist_keys_fit_their_card_at_every_text_size(text_scale: float)
     assert top + row_h * len(THERAPIST_KEYS) <= card_bottom
     if text_scale == 1.0:
         assert size == 30  # the usual body text when there is room
+
+
+def test_a_source_that_ends_mid_session_ends_the_session() -> None:
+    ctx, stack, flow, store = _driver_setup()
+    flow.calibration_finished(None)
+    assert isinstance(stack.top, MimicScene)
+    flow.tick(1000)
+    assert flow.driver is not None and not flow.driver.ended  # frames still coming
+    ctx.pipeline.finished = True  # the video file has ended
+    flow.tick(2000)
+    assert flow.driver.ended
+    assert isinstance(stack.top, EndScene)
+    (session,) = store.sessions_for(ctx.profile.profile_id)
+    assert session.ended_at is not None

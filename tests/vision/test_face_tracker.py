@@ -28,7 +28,8 @@ def test_astronaut_is_one_smiling_face(
     assert features.names == FEATURE_NAMES
     assert np.isfinite(features.values).all()
     assert abs(features.get("pose_roll")) < 30
-    assert obs.face_crop.shape == (96, 96) and obs.face_crop.dtype == np.uint8
+    assert obs.face_crop.shape == (128, 128) and obs.face_crop.dtype == np.uint8
+    assert obs.face_patch.shape == (112, 112, 3) and obs.face_patch.dtype == np.uint8
     assert 30 < float(obs.face_crop.mean()) < 225 and float(obs.face_crop.std()) > 10
 
 
@@ -44,13 +45,13 @@ def test_face_crop_puts_the_eyes_level_at_fixed_points(
     tilted = np.ascontiguousarray(cv2.warpAffine(astronaut_rgb, turn, (w, h)))
     plain = image_tracker.observe(Frame(0, astronaut_rgb))
     rotated = image_tracker.observe(Frame(0, tilted))
-    assert rotated.has_face and rotated.face_crop.shape == (96, 96)
+    assert rotated.has_face and rotated.face_crop.shape == (128, 128)
     # Roll cancels: the two crops agree far better than the crop and its shifted copy.
     a, b = plain.face_crop.astype(float), rotated.face_crop.astype(float)
     shifted = np.roll(a, 6, axis=0)
     assert np.abs(a - b).mean() < 0.5 * np.abs(a - shifted).mean()
     assert np.array_equal(align_face(astronaut_rgb, plain.landmarks), plain.face_crop)
-    assert CROP_EYE_Y < 48  # eyes in the upper half
+    assert CROP_EYE_Y < 64  # eyes in the upper half
 
 
 def test_blank_image_is_the_empty_observation(
@@ -92,7 +93,12 @@ def test_face_crop_shape_is_checked(image_tracker: FaceTracker, astronaut_rgb: n
         replace(obs, face_crop=obs.face_crop.astype(np.float32))
     with pytest.raises(ValueError, match="no face crop"):
         FaceObservation(0, (10, 10), 0, face_crop=obs.face_crop)
+    with pytest.raises(ValueError, match="face_patch"):
+        replace(obs, face_patch=np.zeros((112, 112), np.uint8))
+    with pytest.raises(ValueError, match="no face crop"):
+        FaceObservation(0, (10, 10), 0, face_patch=obs.face_patch)
     without = replace(obs, face_crop=np.zeros((0, 0), np.uint8))
     assert not without.has_crop
+    assert not replace(obs, face_patch=np.zeros((0, 0, 3), np.uint8)).has_crop
     with pytest.raises(ValueError, match="no face crop"):
         extract_features(without)

@@ -137,6 +137,7 @@ def test_scorer_streams_smoothed_readings_with_flags(
             transform=astronaut_observation.transform,
             brightness=astronaut_observation.brightness,
             face_crop=astronaut_observation.face_crop,
+            face_patch=astronaut_observation.face_patch,
         )
         readings.append(scorer.score(obs)[0])
     last = readings[-1]
