@@ -170,11 +170,15 @@ class GameFlow:
         if baseline is not None and store is not None and profile is not None:
             self.ctx.profile = store.set_baseline(profile.profile_id, baseline.to_dict())
         elif baseline is None and use_stored and profile is not None and profile.baseline:
-            from game.vision.calibration import NeutralBaseline
+            from game.vision.calibration import CalibrationError, NeutralBaseline
 
-            stored = NeutralBaseline.from_dict(profile.baseline)
-            if stored.is_current and pipeline is not None:
-                pipeline.set_baseline(stored)
+            try:
+                stored = NeutralBaseline.from_dict(profile.baseline)
+            except CalibrationError as exc:  # the population neutral stands in
+                logger.warning("the child's stored neutral face cannot be used: %s", exc)
+            else:
+                if stored.is_current and pipeline is not None:
+                    pipeline.set_baseline(stored)
         now_ms = self.ctx.clock.now_ms()
         session = self.make_session(self.ctx.profile, now_ms)
         self.ctx.session = session

@@ -299,3 +299,13 @@ def test_a_source_that_ends_mid_session_ends_the_session() -> None:
     assert isinstance(stack.top, EndScene)
     (session,) = store.sessions_for(ctx.profile.profile_id)
     assert session.ended_at is not None
+
+
+def test_an_unusable_stored_neutral_face_falls_back_and_play_starts() -> None:
+    ctx, stack, flow, store = _driver_setup()
+    assert ctx.profile is not None
+    broken = {"spec_version": "4", "frames": 3, "names": "feature_spec", "medians": "!!"}
+    ctx.profile = store.set_baseline(ctx.profile.profile_id, broken)
+    flow.calibration_finished(None)  # "use the stored calibration"
+    assert isinstance(stack.top, MimicScene)
+    ctx.pipeline.set_baseline.assert_not_called()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
@@ -116,3 +117,34 @@ def test_malformed_stored_baselines_are_refused() -> None:
     baseline = NeutralBaseline.from_vectors([_vec([1, 2, 3])])
     with pytest.raises(CalibrationError, match="lacks features"):
         baseline.values_for(("a", "zzz"))
+
+
+def test_stored_baseline_is_compact_and_older_forms_still_load() -> None:
+    values = np.linspace(-1.0, 1.0, len(FEATURE_NAMES)).astype(np.float32)
+    vector = FeatureVector(values=values, names=FEATURE_NAMES, spec_version=FEATURE_SPEC_VERSION)
+    baseline = NeutralBaseline.from_vectors([vector, vector])
+    stored = baseline.to_dict()
+    assert stored["names"] == "feature_spec"  # the current spec's names are not written out
+    text = json.dumps(stored)
+    assert len(text) < 25 * len(FEATURE_NAMES)  # ~21 bytes a feature, was ~40
+    assert NeutralBaseline.from_dict(json.loads(text)) == baseline
+    older = {
+        "spec_version": FEATURE_SPEC_VERSION,
+        "frames": 2,
+        "source": "child",
+        "features": {
+            n: [m, s]
+            for n, m, s in zip(baseline.names, baseline.medians, baseline.spreads, strict=True)
+        },
+    }
+    assert NeutralBaseline.from_dict(older) == baseline
+    with pytest.raises(CalibrationError, match="feature spec 0"):
+        NeutralBaseline.from_dict({**stored, "spec_version": "0"})
+    with pytest.raises(CalibrationError, match="malformed"):
+        NeutralBaseline.from_dict({**stored, "medians": "not base64!"})
+    with pytest.raises(CalibrationError, match="one median"):
+        one = base64.b64encode(np.zeros(1, "<f8").tobytes()).decode("ascii")
+        NeutralBaseline.from_dict({**stored, "spreads": one})
+    other = NeutralBaseline(("a", "b"), (1.0, 2.0), (0.5, 0.25), "3", 4)
+    assert other.to_dict()["names"] == ["a", "b"]
+    assert NeutralBaseline.from_dict(json.loads(json.dumps(other.to_dict()))) == other
