@@ -13,7 +13,7 @@ from game.vision.calibration import NeutralBaseline
 from game.vision.face_tracker import FaceTracker
 from game.vision.features import extract_features
 from game.vision.model import ExpressionModel
-from game.vision.records import ActionCheck, FaceObservation, Frame
+from game.vision.records import ActionCheck, FaceObservation, FeatureVector, Frame
 from game.vision.score_map import ACTION_BONUS, ScoreMap, logit, sigmoid
 from game.vision.scoring import (
     HintSelector,
@@ -187,3 +187,39 @@ def test_action_score_separates_posed_expressions_from_neutral(
         neutral = _dataset_scores(root, image_tracker, "neutral", target)
         assert len(posed) >= 20 and len(neutral) >= 20
         assert np.median(posed) > np.median(neutral) + 0.15, (root.name, target)
+
+
+@pytest.mark.datasets
+def test_wrinkle_your_nose_registers_on_posed_disgust(
+    image_tracker: FaceTracker, children_dir: Path, performers_dir: Path
+) -> None:
+    """MediaPipe's noseSneer is 0 on posed disgust; the nose-wing flare is not. Each face is
+    measured against its own person's neutral face, as the game does after calibration."""
+    from game.vision.population import pad_crop
+    from game.vision.sources import read_image
+
+    def features(path: Path) -> FeatureVector | None:
+        obs = image_tracker.observe(Frame(0, pad_crop(read_image(path))))
+        return extract_features(obs) if obs.has_face else None
+
+    def nose_level(face: FeatureVector, own_neutral: FeatureVector) -> float:
+        baseline = NeutralBaseline.from_vectors([own_neutral])
+        checks = check_actions(face, baseline, Expression.DISGUSTED)
+        return next(c.level for c in checks if c.action == "nose_wrinkled")
+
+    for root in (children_dir, performers_dir):
+        firsts: dict[tuple[str, str], str] = {}
+        with (root / "labels.csv").open(newline="") as fh:
+            for row in csv.DictReader(fh):
+                firsts.setdefault((row["subject"], row["label"]), row["file"])
+        subjects = sorted({s for s, label in firsts if label == "neutral"})
+        levels = []
+        for subject in subjects:
+            if (subject, "disgusted") not in firsts or len(levels) >= 20:
+                continue
+            neutral = features(root / firsts[(subject, "neutral")])
+            disgusted = features(root / firsts[(subject, "disgusted")])
+            if neutral is not None and disgusted is not None:
+                levels.append(nose_level(disgusted, neutral))
+        assert len(levels) >= 15, root.name
+        assert np.mean(np.array(levels) >= 0.5) >= 0.5, (root.name, levels)
