@@ -196,6 +196,7 @@ class GameFlow:
             return
         if getattr(self.ctx.pipeline, "finished", False) is True and not driver.ended:
             logger.info("the frame source has ended: ending the session")
+            driver.end_reason_override = "source_ended"
             driver.command(Action.END_SESSION, now_ms)
             return
         if self.therapist_screen_open():

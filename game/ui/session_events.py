@@ -62,6 +62,7 @@ class SessionDriver:
                                        "time_cap_ms", 0) or 0)
         self.session_id: str | None = None
         self.held = False  # this driver paused the session for a therapist screen
+        self.end_reason_override: str | None = None  # e.g. "source_ended", set before ending
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -293,6 +294,7 @@ class SessionDriver:
             self.ctx.pipeline.set_target(None)
         store = self.ctx.store
         if store is not None and self.session_id is not None:
-            store.end_session(self.session_id, reason=_END_REASONS.get(e.reason, str(e.reason)))
+            reason = self.end_reason_override or _END_REASONS.get(e.reason, str(e.reason))
+            store.end_session(self.session_id, reason=reason)
         self._clear_to_base()
         self.stack.replace(EndScene(self.ctx, self.stars, self.successes, self.trials))

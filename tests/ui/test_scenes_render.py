@@ -298,7 +298,7 @@ def test_a_source_that_ends_mid_session_ends_the_session() -> None:
     assert flow.driver.ended
     assert isinstance(stack.top, EndScene)
     (session,) = store.sessions_for(ctx.profile.profile_id)
-    assert session.ended_at is not None
+    assert session.ended_at is not None and session.end_reason == "source_ended"
 
 
 def test_an_unusable_stored_neutral_face_falls_back_and_play_starts() -> None:
