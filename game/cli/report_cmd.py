@@ -30,6 +30,10 @@ def register(subparsers: Any) -> None:
         "--data-dir", type=Path, default=None, help="records folder (default: the user's)"
     )
     parser.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    parser.add_argument(
+        "--lang", choices=("en", "zh-CN"), default=None,
+        help="the report's language (default: the child's language setting)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -42,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = open_records_for_reading(args.data_dir)
         profile = resolve_profile(store, args.profile)
-        write_report(store, profile.profile_id, out)
+        write_report(store, profile.profile_id, out, lang=args.lang)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     print(f"Wrote the report for {profile.profile_id} to {out}")

@@ -8,10 +8,15 @@ For the in-game progress scene:
     summary = summarize_profile(store, profile_id)
     png = chart_png("made", summary, width_px=900, height_px=420)
     surface = pygame.image.load(io.BytesIO(png))
+
+Every text is in the report's language (`lang`, `game.reports.report_text`); Chinese
+charts draw their glyphs with the shipped Noto Sans CJK SC subset.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import io
 import math
 import re
@@ -23,23 +28,24 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from game.paths import ASSETS_DIR
+from game.reports.report_text import TEXTS, ReportText
 from game.reports.summary import ProgressSummary, SessionSummary, Tally
 
 CHART_KINDS: tuple[str, ...] = ("made", "without_help", "latency", "intensity")
-CHART_TITLES: dict[str, str] = {
-    "made": "Faces made, by expression",
-    "without_help": "Faces made without help",
-    "latency": "Time to make the face",
-    "intensity": "How strong the faces were",
-}
-CHART_CAPTIONS: dict[str, str] = {
-    "made": "Share of tries in which the face was made, per session and expression.",
-    "without_help": (
-        "Dark: made before any help was given. Light: made after a hint, a repeat or a model."
-    ),
-    "latency": "Median seconds from the prompt to the face (shaded: middle half of tries).",
-    "intensity": "Average peak score of the tries, 0 to 100 (how clearly the face was shown).",
-}
+CHART_TITLES: dict[str, str] = {kind: TEXTS[f"chart.{kind}"][0] for kind in CHART_KINDS}
+CHART_CAPTIONS: dict[str, str] = {kind: TEXTS[f"caption.{kind}"][0] for kind in CHART_KINDS}
+CJK_FONT_FILE = ASSETS_DIR / "fonts" / "NotoSansCJKsc-Regular-subset.otf"
+CJK_FONT_NAME = "Noto Sans CJK SC"
+
+
+def chart_title(kind: str, lang: str = "en") -> str:
+    return ReportText(lang).t(f"chart.{kind}")
+
+
+def chart_caption(kind: str, lang: str = "en") -> str:
+    return ReportText(lang).t(f"caption.{kind}")
+
 
 EXPRESSION_STYLE: dict[str, tuple[str, str]] = {  # colour, marker
     "happy": ("#E69F00", "o"),
@@ -65,14 +71,14 @@ def _pct(value: float | None) -> float:
     return math.nan if value is None else 100 * value
 
 
-def _session_axis(ax: Axes, sessions: tuple[SessionSummary, ...]) -> list[int]:
+def _session_axis(ax: Axes, sessions: tuple[SessionSummary, ...], text: ReportText) -> list[int]:
     xs = [s.number for s in sessions]
     step = max(1, math.ceil(len(xs) / 10))
     shown = xs[::step]
     ax.set_xticks(shown)
-    ax.set_xticklabels([f"{s.number}\n{s.started.day} {s.started:%b}" for s in sessions][::step])
+    ax.set_xticklabels([f"{s.number}\n{text.short_date(s.started)}" for s in sessions][::step])
     ax.set_xlim(0.5, max(xs) + 0.5)
-    ax.set_xlabel("session")
+    ax.set_xlabel(text.t("axis.session"))
     return xs
 
 
@@ -87,8 +93,10 @@ def _frame(ax: Axes, ylabel: str) -> None:
     ax.tick_params(colors=INK)
 
 
-def _per_expression(ax: Axes, summary: ProgressSummary, value: Callable[[Tally], float]) -> None:
-    xs = _session_axis(ax, summary.sessions)
+def _per_expression(
+    ax: Axes, summary: ProgressSummary, value: Callable[[Tally], float], text: ReportText
+) -> None:
+    xs = _session_axis(ax, summary.sessions, text)
     for expression in summary.expressions:
         colour, marker = _style(expression)
         ys = [value(s.by_expression.get(expression, Tally())) for s in summary.sessions]
@@ -99,7 +107,7 @@ def _per_expression(ax: Axes, summary: ProgressSummary, value: Callable[[Tally],
             marker=marker,
             markersize=6,
             linewidth=2,
-            label=expression.capitalize(),
+            label=text.expression(expression),
         )
     if summary.expressions:
         ax.legend(
@@ -107,52 +115,54 @@ def _per_expression(ax: Axes, summary: ProgressSummary, value: Callable[[Tally],
         )
 
 
-def _draw_made(ax: Axes, summary: ProgressSummary) -> None:
-    _per_expression(ax, summary, lambda t: _pct(t.made_rate))
+def _draw_made(ax: Axes, summary: ProgressSummary, text: ReportText) -> None:
+    _per_expression(ax, summary, lambda t: _pct(t.made_rate), text)
     ax.set_ylim(-3, 103)
-    _frame(ax, "% of tries made")
+    _frame(ax, text.t("axis.made_pct"))
 
 
-def _draw_without_help(ax: Axes, summary: ProgressSummary) -> None:
-    xs = _session_axis(ax, summary.sessions)
+def _draw_without_help(ax: Axes, summary: ProgressSummary, text: ReportText) -> None:
+    xs = _session_axis(ax, summary.sessions, text)
     alone = [_pct(s.overall.without_help_rate) for s in summary.sessions]
     helped = [_pct(s.overall.with_help_rate) for s in summary.sessions]
-    ax.bar(xs, alone, width=0.6, color=MAIN, label="made without help")
-    ax.bar(xs, helped, width=0.6, bottom=alone, color=LIGHT, label="made with help")
+    ax.bar(xs, alone, width=0.6, color=MAIN, label=text.t("legend.alone"))
+    ax.bar(xs, helped, width=0.6, bottom=alone, color=LIGHT, label=text.t("legend.helped"))
     ax.set_ylim(0, 100)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=FONT_SIZE - 1)
-    _frame(ax, "% of tries")
+    _frame(ax, text.t("axis.tries_pct"))
 
 
-def _draw_latency(ax: Axes, summary: ProgressSummary) -> None:
-    xs = _session_axis(ax, summary.sessions)
+def _draw_latency(ax: Axes, summary: ProgressSummary, text: ReportText) -> None:
+    xs = _session_axis(ax, summary.sessions, text)
     medians = [s.overall.median_latency_s for s in summary.sessions]
     quartiles = [s.overall.latency_quartiles_s() for s in summary.sessions]
     lows = [q[0] if q else math.nan for q in quartiles]
     highs = [q[1] if q else math.nan for q in quartiles]
-    ax.fill_between(xs, lows, highs, color=LIGHT, alpha=0.55, linewidth=0, label="middle half")
+    ax.fill_between(
+        xs, lows, highs, color=LIGHT, alpha=0.55, linewidth=0, label=text.t("legend.middle")
+    )
     ax.plot(
         xs,
         [math.nan if m is None else m for m in medians],
         color=MAIN,
         marker="o",
         linewidth=2.2,
-        label="median",
+        label=text.t("legend.median"),
     )
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=FONT_SIZE - 1)
-    _frame(ax, "seconds")
+    _frame(ax, text.t("axis.seconds"))
 
 
-def _draw_intensity(ax: Axes, summary: ProgressSummary) -> None:
-    _per_expression(ax, summary, lambda t: _pct(t.mean_peak))
+def _draw_intensity(ax: Axes, summary: ProgressSummary, text: ReportText) -> None:
+    _per_expression(ax, summary, lambda t: _pct(t.mean_peak), text)
     ax.set_ylim(-3, 103)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
-    _frame(ax, "peak score")
+    _frame(ax, text.t("axis.peak"))
 
 
-DRAWERS: dict[str, Callable[[Axes, ProgressSummary], None]] = {
+DRAWERS: dict[str, Callable[[Axes, ProgressSummary, ReportText], None]] = {
     "made": _draw_made,
     "without_help": _draw_without_help,
     "latency": _draw_latency,
@@ -160,18 +170,21 @@ DRAWERS: dict[str, Callable[[Axes, ProgressSummary], None]] = {
 }
 
 
-def chart_figure(kind: str, summary: ProgressSummary, width_in: float, height_in: float) -> Figure:
-    """The matplotlib figure of one chart kind (see CHART_KINDS)."""
+def chart_figure(
+    kind: str, summary: ProgressSummary, width_in: float, height_in: float, lang: str = "en"
+) -> Figure:
+    """The matplotlib figure of one chart kind (see CHART_KINDS), its texts in `lang`."""
+    text = ReportText(lang)
     if kind not in DRAWERS:
         raise ValueError(f"unknown chart {kind!r}; known: {', '.join(CHART_KINDS)}")
     fig = Figure(figsize=(width_in, height_in), facecolor="white")
     ax = fig.add_subplot()
     if not summary.sessions:
         ax.axis("off")
-        ax.text(0.5, 0.5, "No sessions yet", ha="center", va="center", color=INK, fontsize=14)
+        ax.text(0.5, 0.5, text.t("chart.empty"), ha="center", va="center", color=INK, fontsize=14)
         return fig
-    DRAWERS[kind](ax, summary)
-    ax.set_title(CHART_TITLES[kind], loc="left", color=INK, fontsize=FONT_SIZE + 2, pad=10)
+    DRAWERS[kind](ax, summary, text)
+    ax.set_title(text.t(f"chart.{kind}"), loc="left", color=INK, fontsize=FONT_SIZE + 2, pad=10)
     # the same plot area in every chart, so sessions line up when charts are stacked
     fig.subplots_adjust(
         left=0.8 / width_in,
@@ -182,10 +195,26 @@ def chart_figure(kind: str, summary: ProgressSummary, width_in: float, height_in
     return fig
 
 
-def _rc(hashsalt: str = "facequest") -> Any:  # matplotlib types keys as Literal names
+def _font_families(lang: str) -> list[str]:
+    """DejaVu Sans, and for Chinese the shipped Noto Sans CJK SC subset as the fallback for
+    the glyphs DejaVu lacks (registered with matplotlib once)."""
+    if ReportText(lang).chinese:
+        _register_cjk_font()
+        return ["DejaVu Sans", CJK_FONT_NAME]
+    return ["DejaVu Sans"]
+
+
+@functools.cache
+def _register_cjk_font() -> None:
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(CJK_FONT_FILE))
+
+
+def _rc(hashsalt: str = "facequest", lang: str = "en") -> Any:  # keys are Literal names
     return {
         "font.size": FONT_SIZE,
-        "font.family": ["DejaVu Sans"],
+        "font.family": _font_families(lang),
         "axes.labelcolor": INK,
         "text.color": INK,
         "svg.fonttype": "none",  # text stays text: crisp, searchable, small
@@ -214,16 +243,20 @@ def _prefix_ids(svg: str, prefix: str) -> str:
 
 
 def chart_svg(
-    kind: str, summary: ProgressSummary, width_in: float = 8.4, height_in: float = 3.1
+    kind: str,
+    summary: ProgressSummary,
+    width_in: float = 8.4,
+    height_in: float = 3.1,
+    lang: str = "en",
 ) -> str:
     """The chart as an inline `<svg>` element (no XML prologue, ids unique per kind)."""
-    with mpl.rc_context(_rc(f"facequest-{kind}")):
-        fig = chart_figure(kind, summary, width_in, height_in)
+    with mpl.rc_context(_rc(f"facequest-{kind}", lang)):
+        fig = chart_figure(kind, summary, width_in, height_in, lang)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _SVG_METADATA.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue(), count=1))
     svg = _prefix_ids(svg, f"fq-{kind}-")
-    title = CHART_TITLES[kind].replace("&", "and")
+    title = html.escape(chart_title(kind, lang), quote=True)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
 
 
@@ -234,10 +267,11 @@ def chart_png(
     width_px: int = 900,
     height_px: int = 420,
     dpi: int = 100,
+    lang: str = "en",
 ) -> bytes:
     """The same chart as PNG bytes of exactly `width_px` x `height_px` (for pygame)."""
-    with mpl.rc_context(_rc()):
-        fig = chart_figure(kind, summary, width_px / dpi, height_px / dpi)
+    with mpl.rc_context(_rc(lang=lang)):
+        fig = chart_figure(kind, summary, width_px / dpi, height_px / dpi, lang)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()

@@ -7,20 +7,23 @@ SVG this package drew itself (`charts.chart_svg`), the only markup passed throug
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from game import __version__
+from game.phrases import normalize_language
 from game.records.fileio import atomic_write_text
 from game.records.models import Profile
 from game.records.storage import local_now
 from game.records.store import ProgressStore
-from game.reports.charts import CHART_CAPTIONS, CHART_KINDS, chart_svg
+from game.reports.charts import CHART_KINDS, chart_caption, chart_svg
 from game.reports.report_template import REPORT_TEMPLATE
+from game.reports.report_text import ReportText
 from game.reports.summary import (
     NoteLine,
     ProgressSummary,
@@ -45,48 +48,53 @@ def _peak(value: float | None) -> str:
     return DASH if value is None else f"{100 * value:.0f}"
 
 
-def _date(when: datetime) -> str:
-    return f"{when.day} {when:%b %Y}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 @dataclass(frozen=True, slots=True)
 class Tile:
     value: str
     label: str
 
 
-def headline_sentences(name: str, summary: ProgressSummary) -> list[str]:
+def headline_sentences(
+    name: str, summary: ProgressSummary, text: ReportText | None = None
+) -> list[str]:
     """A few plain, encouraging sentences for parents (never "wrong" or "failed")."""
+    text = text or ReportText()
     sessions = summary.sessions
     if not sessions:
-        return [f"{name} has not played a session yet."]
+        return [text.t("sentence.none", name=name)]
     first, latest = sessions[0], sessions[-1]
-    tries = _plural(summary.overall.attempts, "face")
+    faces = text.faces(summary.overall.attempts)
     if len(sessions) == 1:
-        lines = [f"{name} played one session on {_date(first.started)} and tried {tries}."]
+        lines = [text.t("sentence.one", name=name, date=text.date(first.started), faces=faces)]
     else:
         lines = [
-            f"{name} has played {len(sessions)} sessions between {_date(first.started)} and "
-            f"{_date(latest.started)}, trying {tries} in all."
+            text.t(
+                "sentence.many",
+                name=name,
+                sessions=len(sessions),
+                first=text.date(first.started),
+                last=text.date(latest.started),
+                faces=faces,
+            )
         ]
     last = latest.overall
     if last.attempts:
         lines.append(
-            f"In the latest session, {last.made} of {last.attempts} faces were made, "
-            f"{last.made_without_help} of them without any help."
+            text.t(
+                "sentence.latest",
+                made=last.made,
+                attempts=last.attempts,
+                alone=last.made_without_help,
+            )
         )
     before, now = first.overall.made_rate, last.made_rate
     if len(sessions) > 1 and before is not None and now is not None:
         if round(now * 100) > round(before * 100):
-            lines.append(f"That is up from {_pct(before)} in the first session.")
+            lines.append(text.t("sentence.up", pct=_pct(before)))
         elif round(now * 100) == round(before * 100):
-            lines.append(f"That is the same share as in the first session ({_pct(before)}).")
+            lines.append(text.t("sentence.same", pct=_pct(before)))
         else:
-            lines.append(f"In the first session it was {_pct(before)}.")
+            lines.append(text.t("sentence.first_was", pct=_pct(before)))
     rated = [
         (tally.made_rate, expression)
         for expression, tally in summary.by_expression.items()
@@ -97,29 +105,34 @@ def headline_sentences(name: str, summary: ProgressSummary) -> list[str]:
         low_rate, low = min(rated)
         if best_rate > low_rate:
             lines.append(
-                f"Made most easily so far: {best.capitalize()} ({_pct(best_rate)}). "
-                f"Still practising: {low.capitalize()} ({_pct(low_rate)})."
+                text.t(
+                    "sentence.best_low",
+                    best=text.expression(best),
+                    best_pct=_pct(best_rate),
+                    low=text.expression(low),
+                    low_pct=_pct(low_rate),
+                )
             )
     return lines
 
 
-def _tiles(summary: ProgressSummary) -> list[Tile]:
+def _tiles(summary: ProgressSummary, text: ReportText) -> list[Tile]:
     if not summary.sessions:
         return []
     last = summary.sessions[-1].overall
     return [
-        Tile(str(len(summary.sessions)), "sessions played"),
-        Tile(str(summary.overall.attempts), "faces tried in all"),
-        Tile(_pct(last.made_rate), "made in the latest session"),
-        Tile(_pct(last.without_help_rate), "made without help, latest session"),
+        Tile(str(len(summary.sessions)), text.t("tile.sessions")),
+        Tile(str(summary.overall.attempts), text.t("tile.faces")),
+        Tile(_pct(last.made_rate), text.t("tile.made_latest")),
+        Tile(_pct(last.without_help_rate), text.t("tile.alone_latest")),
     ]
 
 
-def _session_row(item: SessionSummary) -> dict[str, object]:
+def _session_row(item: SessionSummary, text: ReportText) -> dict[str, object]:
     tally = item.overall
     return {
         "number": item.number,
-        "date": _date(item.started),
+        "date": text.date(item.started),
         "minutes": _num(item.minutes),
         "level_set": item.session.level_set_id,
         "trials": item.trials,
@@ -131,7 +144,9 @@ def _session_row(item: SessionSummary) -> dict[str, object]:
         "latency": _num(tally.median_latency_s),
         "peak": _peak(tally.mean_peak),
         "overrides": item.overrides,
-        "ended": item.session.end_reason or ("still open" if not item.session.ended_at else ""),
+        "ended": text.end_reason(item.session.end_reason)
+        if item.session.end_reason
+        else (text.t("value.still_open") if not item.session.ended_at else ""),
     }
 
 
@@ -146,13 +161,13 @@ def _first_to_latest(summary: ProgressSummary, expression: str) -> str:
     return f"{_pct(rates[0])} → {_pct(rates[-1])}"
 
 
-def _expression_rows(summary: ProgressSummary) -> list[dict[str, object]]:
+def _expression_rows(summary: ProgressSummary, text: ReportText) -> list[dict[str, object]]:
     rows = []
     for expression in summary.expressions:
         tally: Tally = summary.by_expression[expression]
         rows.append(
             {
-                "name": expression.capitalize(),
+                "name": text.expression(expression),
                 "attempts": tally.attempts,
                 "made": tally.made,
                 "made_pct": _pct(tally.made_rate),
@@ -165,26 +180,42 @@ def _expression_rows(summary: ProgressSummary) -> list[dict[str, object]]:
     return rows
 
 
-def _note_row(note: NoteLine) -> dict[str, object]:
+_NOTE_VALUES = {
+    "made": "value.made",
+    "not yet": "value.not_yet",
+    "counted as made": "value.counted",
+    "not counted": "value.not_counted",
+}
+
+
+def _note_value(value: str, text: ReportText) -> str:
+    return text.t(_NOTE_VALUES[value]) if value in _NOTE_VALUES else value
+
+
+def _note_row(note: NoteLine, text: ReportText) -> dict[str, object]:
     return {
         "session_number": note.session_number,
-        "day": _date(datetime.fromisoformat(note.date)),
+        "day": text.date(datetime.fromisoformat(note.date)),
         "trial_number": note.trial_number,
-        "target": note.target.capitalize(),
-        "machine_said": note.machine_said,
-        "decision": note.decision,
+        "target": text.expression(note.target),
+        "machine_said": _note_value(note.machine_said, text),
+        "decision": _note_value(note.decision, text),
         "text": note.text,
     }
 
 
-def _versions(summary: ProgressSummary) -> str:
+def _versions(summary: ProgressSummary, text: ReportText) -> str:
     seen: list[str] = []
     for item in summary.sessions:
         s = item.session
-        model = s.model_version or (f"hash {s.model_hash[:12]}" if s.model_hash else "unknown")
-        text = f"FaceQuest {s.app_version}, model {model}"
-        if text not in seen:
-            seen.append(text)
+        model = s.model_version or (
+            text.t("value.model_hash", hash=s.model_hash[:12])
+            if s.model_hash
+            else text.t("value.unknown")
+        )
+        line = text.t("value.versions", app=s.app_version, model=model)
+        if line not in seen:
+            seen.append(line)
     return "; ".join(seen) if seen else DASH
 
 
@@ -192,49 +223,90 @@ _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 _TEMPLATE = _ENV.from_string(REPORT_TEMPLATE)
 
 
+def report_language(profile: Profile, lang: str | None = None) -> str:
+    """`lang` when given, else the child's language setting, else English."""
+    chosen = lang or str(profile.settings.get("language") or "en")
+    try:
+        return normalize_language(chosen)
+    except KeyError:
+        return "en"
+
+
 def render_report_html(
-    profile: Profile, summary: ProgressSummary, *, generated_at: datetime
+    profile: Profile, summary: ProgressSummary, *, generated_at: datetime, lang: str = "en"
 ) -> str:
-    """The report for one child as an HTML string."""
+    """The report for one child as an HTML string, in `lang` ("en" or "zh-CN")."""
+    text = ReportText(lang)
     charts = []
     if summary.sessions:
         charts = [
-            {"svg": Markup(chart_svg(kind, summary)), "caption": CHART_CAPTIONS[kind]}
+            {
+                "svg": Markup(chart_svg(kind, summary, lang=text.lang)),
+                "caption": chart_caption(kind, text.lang),
+            }
             for kind in CHART_KINDS
         ]
     sessions = summary.sessions
     return _TEMPLATE.render(
+        t=_template_text(text),
+        lang=text.lang,
         name=profile.display_name,
         profile_id=profile.profile_id,
         birth_year=profile.birth_year,
-        first_date=_date(sessions[0].started) if sessions else "",
-        last_date=_date(sessions[-1].started) if sessions else "",
-        generated=_date(generated_at),
-        sentences=headline_sentences(profile.display_name, summary),
-        tiles=_tiles(summary),
+        first_date=text.date(sessions[0].started) if sessions else "",
+        last_date=text.date(sessions[-1].started) if sessions else "",
+        generated=text.date(generated_at),
+        sentences=headline_sentences(profile.display_name, summary, text),
+        tiles=_tiles(summary, text),
         charts=charts,
-        expressions=_expression_rows(summary),
-        sessions=[_session_row(s) for s in sessions],
+        expressions=_expression_rows(summary, text),
+        sessions=[_session_row(s, text) for s in sessions],
         profile_notes=profile.notes.strip(),
-        notes=[_note_row(note) for note in summary.notes],
-        versions=_versions(summary),
+        notes=[_note_row(note, text) for note in summary.notes],
+        versions=_versions(summary, text),
         app_version=__version__,
     )
 
 
+def _template_text(text: ReportText) -> Callable[..., Markup]:
+    """`t(key, **fields)` for the template: the fields are escaped, the catalogue's own
+    markup (such as "&rarr;") is kept."""
+
+    def t(key: str, **fields: object) -> Markup:
+        return Markup(text.t(key, **{k: escape(str(v)) for k, v in fields.items()}))
+
+    return t
+
+
 def render_report(
-    store: ProgressStore, profile_id: str, *, generated_at: datetime | None = None
+    store: ProgressStore,
+    profile_id: str,
+    *,
+    generated_at: datetime | None = None,
+    lang: str | None = None,
 ) -> str:
-    """The report for the child with `profile_id`, straight from the store."""
+    """The report for the child with `profile_id`, straight from the store (in `lang`, or
+    the child's own language setting)."""
     profile = store.get_profile(profile_id)
     summary = summarize_profile(store, profile_id)
-    return render_report_html(profile, summary, generated_at=generated_at or local_now())
+    return render_report_html(
+        profile,
+        summary,
+        generated_at=generated_at or local_now(),
+        lang=report_language(profile, lang),
+    )
 
 
 def write_report(
-    store: ProgressStore, profile_id: str, out: Path, *, generated_at: datetime | None = None
+    store: ProgressStore,
+    profile_id: str,
+    out: Path,
+    *,
+    generated_at: datetime | None = None,
+    lang: str | None = None,
 ) -> Path:
     """Write the report to `out` (atomically, mode 0600: it holds a child's data)."""
     out = Path(out)
-    atomic_write_text(out, render_report(store, profile_id, generated_at=generated_at))
+    text = render_report(store, profile_id, generated_at=generated_at, lang=lang)
+    atomic_write_text(out, text)
     return out

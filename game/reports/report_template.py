@@ -2,24 +2,26 @@
 
 Kept as a Python string so the package needs no data files. Everything in it is
 self-contained: inline CSS, inline SVG charts, no scripts, no links to load; a
-Content-Security-Policy forbids any request the file might otherwise make.
+Content-Security-Policy forbids any request the file might otherwise make. Every text is
+`t(key)` from `game.reports.report_text`, in the report's language.
 """
 
 REPORT_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy"
       content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="FaceQuest {{ app_version }}">
-<title>FaceQuest progress: {{ name }}</title>
+<title>{{ t('page.title', name=name) }}</title>
 <style>
   :root { --ink: #24323d; --soft: #5b6b78; --line: #dbe3e9; --band: #f3f7f9;
           --accent: #2f6f8f; --accent-soft: #e4f0f6; }
   * { box-sizing: border-box; }
   body { margin: 0; background: #eef3f6; color: var(--ink);
-         font: 15px/1.5 "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif; }
+         font: 15px/1.5 "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, "Noto Sans CJK SC",
+               "Microsoft YaHei", "PingFang SC", sans-serif; }
   main { max-width: 1040px; margin: 0 auto; padding: 28px 36px 40px; background: #fff; }
   header { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 18px;
            display: flex; justify-content: space-between; align-items: flex-end; gap: 16px; }
@@ -74,17 +76,18 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 <main>
 <header>
   <div>
-    <div class="brand">FaceQuest progress report</div>
+    <div class="brand">{{ t('page.brand') }}</div>
     <h1>{{ name }}</h1>
   </div>
   <div class="ident">
-    Id <b>{{ profile_id }}</b>{% if birth_year %} &middot; born {{ birth_year }}{% endif %}<br>
-    {% if first_date %}{{ first_date }} to {{ last_date }}<br>{% endif %}
-    Made {{ generated }}
+    {{ t('page.id') }} <b>{{ profile_id }}</b>{% if birth_year %} &middot;
+    {{ t('page.born', year=birth_year) }}{% endif %}<br>
+    {% if first_date %}{{ t('page.span', first=first_date, last=last_date) }}<br>{% endif %}
+    {{ t('page.made_on', date=generated) }}
   </div>
 </header>
 
-<section class="glance" aria-label="At a glance">
+<section class="glance" aria-label="{{ t('page.glance') }}">
   {% for sentence in sentences %}<p>{{ sentence }}</p>{% endfor %}
 </section>
 
@@ -100,7 +103,7 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 
 {% if charts %}
 <section>
-<h2>Progress over time</h2>
+<h2>{{ t('section.progress') }}</h2>
 <div class="charts">
 {% for chart in charts %}
   <figure>{{ chart.svg }}<figcaption>{{ chart.caption }}</figcaption></figure>
@@ -111,11 +114,12 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 
 {% if expressions %}
 <section>
-<h2>By expression</h2>
+<h2>{{ t('section.expressions') }}</h2>
 <table>
-  <thead><tr><th>Expression</th><th>Tries</th><th>Made</th><th>% made</th>
-    <th>% made without help</th><th>Median time (s)</th><th>Mean peak score</th>
-    <th>First &rarr; latest session (% made)</th></tr></thead>
+  <thead><tr><th>{{ t('col.expression') }}</th><th>{{ t('col.tries') }}</th>
+    <th>{{ t('col.made') }}</th><th>{{ t('col.made_pct') }}</th><th>{{ t('col.alone_pct') }}</th>
+    <th>{{ t('col.latency') }}</th><th>{{ t('col.peak') }}</th>
+    <th>{{ t('col.change') }}</th></tr></thead>
   <tbody>
   {% for row in expressions %}
     <tr><td>{{ row.name }}</td><td>{{ row.attempts }}</td><td>{{ row.made }}</td>
@@ -128,13 +132,16 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 {% endif %}
 
 <section>
-<h2>Sessions</h2>
+<h2>{{ t('section.sessions') }}</h2>
 {% if sessions %}
 <table>
-  <thead><tr><th>#</th><th>Date</th><th>Minutes</th><th class="text">Level set</th>
-    <th>Trials</th><th>Tries</th><th>Made</th><th>Without help</th><th>% made</th>
-    <th>% without help</th><th>Median time (s)</th><th>Mean peak</th><th>Overrides</th>
-    <th class="text">Ended</th></tr></thead>
+  <thead><tr><th>{{ t('col.number') }}</th><th>{{ t('col.date') }}</th>
+    <th>{{ t('col.minutes') }}</th><th class="text">{{ t('col.level_set') }}</th>
+    <th>{{ t('col.trials') }}</th><th>{{ t('col.tries') }}</th><th>{{ t('col.made') }}</th>
+    <th>{{ t('col.alone') }}</th><th>{{ t('col.made_pct') }}</th>
+    <th>{{ t('col.alone_pct_short') }}</th><th>{{ t('col.latency') }}</th>
+    <th>{{ t('col.peak_short') }}</th><th>{{ t('col.overrides') }}</th>
+    <th class="text">{{ t('col.ended') }}</th></tr></thead>
   <tbody>
   {% for row in sessions %}
     <tr><td>{{ row.number }}</td><td>{{ row.date }}</td><td>{{ row.minutes }}</td>
@@ -146,53 +153,48 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
   </tbody>
 </table>
 {% else %}
-<p class="muted">No sessions have been played yet.</p>
+<p class="muted">{{ t('empty.sessions') }}</p>
 {% endif %}
 </section>
 
 <section>
-<h2>Therapist notes and overrides</h2>
+<h2>{{ t('section.notes') }}</h2>
 {% if profile_notes %}<div class="note-box">{{ profile_notes }}</div>{% endif %}
 {% if notes %}
 <table>
-  <thead><tr><th>Session</th><th>Date</th><th>Trial</th><th class="text">Target</th>
-    <th class="text">Machine said</th><th class="text">Therapist decided</th>
-    <th class="text">Note</th></tr></thead>
+  <thead><tr><th>{{ t('col.session') }}</th><th>{{ t('col.date') }}</th>
+    <th>{{ t('col.trial') }}</th><th class="text">{{ t('col.target') }}</th>
+    <th class="text">{{ t('col.machine') }}</th><th class="text">{{ t('col.decision') }}</th>
+    <th class="text">{{ t('col.note') }}</th></tr></thead>
   <tbody>
   {% for note in notes %}
     <tr><td>{{ note.session_number }}</td><td>{{ note.day }}</td>
-      <td>{{ note.trial_number or "whole session" }}</td><td class="text">{{ note.target }}</td>
+      <td>{{ note.trial_number or t('notes.whole_session') }}</td>
+      <td class="text">{{ note.target }}</td>
       <td class="text">{{ note.machine_said }}</td><td class="text">{{ note.decision }}</td>
       <td class="note">{{ note.text }}</td></tr>
   {% endfor %}
   </tbody>
 </table>
 {% elif not profile_notes %}
-<p class="muted">No notes or overrides were recorded.</p>
+<p class="muted">{{ t('empty.notes') }}</p>
 {% endif %}
 </section>
 
 <section>
-<h2>How the numbers are counted</h2>
+<h2>{{ t('section.counting') }}</h2>
 <dl class="defs">
-  <dt>Try</dt><dd>A trial that ran to a verdict (made, or time ran out), or that the therapist
-    judged. Skipped trials and trials cut short by the end of a session are listed under
-    "Trials" but are not tries.</dd>
-  <dt>Made</dt><dd>The final verdict, after any therapist override; the therapist's judgement
-    wins over the camera's.</dd>
-  <dt>Without help</dt><dd>Made at prompt level 0, before any repeat, model or hint was given.</dd>
-  <dt>Time to make the face</dt><dd>From the prompt to the first moment the score crossed the
-    threshold, for faces that were made (median of the session).</dd>
-  <dt>Peak score</dt><dd>The highest score (0 to 100) the camera gave the target expression
-    during a try: how clearly the face was shown.</dd>
-  <dt>Versions</dt><dd>{{ versions }}</dd>
+  <dt>{{ t('def.try') }}</dt><dd>{{ t('def.try.text') }}</dd>
+  <dt>{{ t('def.made') }}</dt><dd>{{ t('def.made.text') }}</dd>
+  <dt>{{ t('def.alone') }}</dt><dd>{{ t('def.alone.text') }}</dd>
+  <dt>{{ t('def.latency') }}</dt><dd>{{ t('def.latency.text') }}</dd>
+  <dt>{{ t('def.peak') }}</dt><dd>{{ t('def.peak.text') }}</dd>
+  <dt>{{ t('def.versions') }}</dt><dd>{{ versions }}</dd>
 </dl>
 </section>
 
 <footer>
-  Made by FaceQuest {{ app_version }} on this computer. This report holds personal information
-  about a child: keep it safe and share it only with people who care for the child.
-  Research exports use the id {{ profile_id }} instead of the name.
+  {{ t('footer', version=app_version, profile_id=profile_id) }}
 </footer>
 </main>
 </body>

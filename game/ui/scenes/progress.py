@@ -42,8 +42,9 @@ CHARTS = ("made", "without_help")
 CHART_SIZE = (660, 280)
 
 
-def chart_images(store: Any, profile_id: str) -> list[pygame.Surface]:
-    """The report's charts for this child as surfaces ([] when they cannot be drawn)."""
+def chart_images(store: Any, profile_id: str, lang: str = "en") -> list[pygame.Surface]:
+    """The report's charts for this child as surfaces, texts in `lang` ([] when they
+    cannot be drawn)."""
     from game.reports.charts import chart_png
     from game.reports.summary import summarize_profile
 
@@ -51,7 +52,9 @@ def chart_images(store: Any, profile_id: str) -> list[pygame.Surface]:
     try:
         summary = summarize_profile(store, profile_id)
         for kind in CHARTS:
-            png = chart_png(kind, summary, width_px=CHART_SIZE[0], height_px=CHART_SIZE[1])
+            png = chart_png(
+                kind, summary, width_px=CHART_SIZE[0], height_px=CHART_SIZE[1], lang=lang
+            )
             images.append(pygame.image.load(io.BytesIO(png), "chart.png"))
     except Exception:  # a chart problem must not stop the game
         logger.exception("could not draw the progress charts")
@@ -74,7 +77,7 @@ class ProgressScene(GameScene):
         if store is None or profile is None:
             return
         self.rows = progress_rows(list(store.trials_for(profile.profile_id)))
-        self.charts = chart_images(store, profile.profile_id)
+        self.charts = chart_images(store, profile.profile_id, self.ctx.settings.language)
 
     def handle(self, event: InputEvent) -> bool:
         if event.action in (Action.BACK, Action.PROGRESS, Action.CONFIRM, Action.POINT):

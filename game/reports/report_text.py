@@ -1,0 +1,229 @@
+"""Every text of the progress report and its charts, in English and Simplified Chinese.
+
+The report follows the child's language setting (`facequest report --lang` overrides it), so
+a therapist who runs the game in Chinese gives parents a report in Chinese. Expression names
+come from `game.phrases`, the same words the child hears in the game. Dates: "22 Nov 2026" /
+"2026年11月22日".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from game import phrases
+
+# key -> (English, Simplified Chinese); {fields} are filled by `ReportText.t`.
+TEXTS: dict[str, tuple[str, str]] = {
+    # headline sentences
+    "sentence.none": ("{name} has not played a session yet.", "{name}还没有进行过练习。"),
+    "sentence.one": (
+        "{name} played one session on {date} and tried {faces}.",
+        "{name}在{date}进行了一次练习，共尝试了{faces}。",
+    ),
+    "sentence.many": (
+        "{name} has played {sessions} sessions between {first} and {last}, trying {faces} in all.",
+        "{name}在{first}至{last}之间进行了{sessions}次练习，共尝试了{faces}。",
+    ),
+    "sentence.latest": (
+        "In the latest session, {made} of {attempts} faces were made, {alone} of them without "
+        "any help.",
+        "最近一次练习中，{attempts}个表情做到了{made}个，其中{alone}个没有用任何帮助。",
+    ),
+    "sentence.up": (
+        "That is up from {pct} in the first session.",
+        "第一次练习时是{pct}，现在提高了。",
+    ),
+    "sentence.same": (
+        "That is the same share as in the first session ({pct}).",
+        "和第一次练习时的比例相同（{pct}）。",
+    ),
+    "sentence.first_was": ("In the first session it was {pct}.", "第一次练习时是{pct}。"),
+    "sentence.best_low": (
+        "Made most easily so far: {best} ({best_pct}). Still practising: {low} ({low_pct}).",
+        "目前最容易做到的表情：{best}（{best_pct}）。还在练习的表情：{low}（{low_pct}）。",
+    ),
+    "faces.one": ("1 face", "1个表情"),
+    "faces.many": ("{n} faces", "{n}个表情"),
+    # tiles
+    "tile.sessions": ("sessions played", "次练习"),
+    "tile.faces": ("faces tried in all", "个表情尝试（总计）"),
+    "tile.made_latest": ("made in the latest session", "最近一次练习做到的比例"),
+    "tile.alone_latest": (
+        "made without help, latest session",
+        "最近一次练习没有用帮助就做到的比例",
+    ),
+    # page
+    "page.title": ("FaceQuest progress: {name}", "FaceQuest 进步报告：{name}"),
+    "page.brand": ("FaceQuest progress report", "FaceQuest 进步报告"),
+    "page.id": ("Id", "编号"),
+    "page.born": ("born {year}", "{year}年出生"),
+    "page.span": ("{first} to {last}", "{first}至{last}"),
+    "page.made_on": ("Made {date}", "生成于{date}"),
+    "page.glance": ("At a glance", "概览"),
+    "section.progress": ("Progress over time", "随时间的进步"),
+    "section.expressions": ("By expression", "按表情"),
+    "section.sessions": ("Sessions", "练习记录"),
+    "section.notes": ("Therapist notes and overrides", "治疗师备注和人工判定"),
+    "section.counting": ("How the numbers are counted", "数字是怎样计算的"),
+    "col.expression": ("Expression", "表情"),
+    "col.tries": ("Tries", "尝试"),
+    "col.made": ("Made", "做到"),
+    "col.made_pct": ("% made", "做到比例"),
+    "col.alone_pct": ("% made without help", "没有用帮助做到的比例"),
+    "col.latency": ("Median time (s)", "中位用时（秒）"),
+    "col.peak": ("Mean peak score", "平均最高分"),
+    "col.change": ("First &rarr; latest session (% made)", "第一次 → 最近一次（做到比例）"),
+    "col.number": ("#", "#"),
+    "col.date": ("Date", "日期"),
+    "col.minutes": ("Minutes", "分钟"),
+    "col.level_set": ("Level set", "关卡组"),
+    "col.trials": ("Trials", "题目"),
+    "col.alone": ("Without help", "没有用帮助"),
+    "col.alone_pct_short": ("% without help", "没有用帮助的比例"),
+    "col.peak_short": ("Mean peak", "平均最高分"),
+    "col.overrides": ("Overrides", "人工判定"),
+    "col.ended": ("Ended", "结束方式"),
+    "col.session": ("Session", "练习"),
+    "col.trial": ("Trial", "题目"),
+    "col.target": ("Target", "目标表情"),
+    "col.machine": ("Machine said", "机器判断"),
+    "col.decision": ("Therapist decided", "治疗师判定"),
+    "col.note": ("Note", "备注"),
+    "empty.sessions": ("No sessions have been played yet.", "还没有进行过练习。"),
+    "empty.notes": ("No notes or overrides were recorded.", "没有记录备注或人工判定。"),
+    "notes.whole_session": ("whole session", "整次练习"),
+    "def.try": ("Try", "尝试"),
+    "def.try.text": (
+        "A trial that ran to a verdict (made, or time ran out), or that the therapist judged. "
+        'Skipped trials and trials cut short by the end of a session are listed under "Trials" '
+        "but are not tries.",
+        "有结果的题目（做到了，或时间到了），或由治疗师判定的题目。跳过的题目和因练习结束而中断"
+        "的题目计入“题目”，但不算尝试。",
+    ),
+    "def.made": ("Made", "做到"),
+    "def.made.text": (
+        "The final verdict, after any therapist override; the therapist's judgement wins over "
+        "the camera's.",
+        "最终结果，已包括治疗师的人工判定；治疗师的判断优先于摄像头的判断。",
+    ),
+    "def.alone": ("Without help", "没有用帮助"),
+    "def.alone.text": (
+        "Made at prompt level 0, before any repeat, model or hint was given.",
+        "在提示级别 0 做到，即在任何重复、示范或提示之前做到。",
+    ),
+    "def.latency": ("Time to make the face", "做出表情的用时"),
+    "def.latency.text": (
+        "From the prompt to the first moment the score crossed the threshold, for faces that "
+        "were made (median of the session).",
+        "从提示开始到分数第一次达到及格线的时间，只计做到的表情（取该次练习的中位数）。",
+    ),
+    "def.peak": ("Peak score", "最高分"),
+    "def.peak.text": (
+        "The highest score (0 to 100) the camera gave the target expression during a try: how "
+        "clearly the face was shown.",
+        "一次尝试中摄像头给目标表情的最高分（0 到 100）：表情做得有多清楚。",
+    ),
+    "def.versions": ("Versions", "版本"),
+    "footer": (
+        "Made by FaceQuest {version} on this computer. This report holds personal information "
+        "about a child: keep it safe and share it only with people who care for the child. "
+        "Research exports use the id {profile_id} instead of the name.",
+        "由本机的 FaceQuest {version} 生成。本报告含有儿童的个人信息：请妥善保管，只与照顾"
+        "这名儿童的人分享。研究用的导出数据使用编号 {profile_id}，不含姓名。",
+    ),
+    # table values
+    "value.still_open": ("still open", "未结束"),
+    "value.made": ("made", "做到"),
+    "value.not_yet": ("not yet", "还没有"),
+    "value.counted": ("counted as made", "算作做到"),
+    "value.not_counted": ("not counted", "不算做到"),
+    "value.versions": ("FaceQuest {app}, model {model}", "FaceQuest {app}，模型 {model}"),
+    "value.model_hash": ("hash {hash}", "哈希 {hash}"),
+    "value.unknown": ("unknown", "未知"),
+    "end.completed": ("completed", "完成"),
+    "end.time_cap": ("time_cap", "到时"),
+    "end.therapist": ("therapist", "治疗师结束"),
+    "end.child_away": ("child_away", "孩子离开"),
+    "end.closed": ("closed", "程序关闭"),
+    "end.source_ended": ("source_ended", "视频结束"),
+    # charts
+    "chart.made": ("Faces made, by expression", "各表情做到的比例"),
+    "chart.without_help": ("Faces made without help", "没有用帮助做到的表情"),
+    "chart.latency": ("Time to make the face", "做出表情的用时"),
+    "chart.intensity": ("How strong the faces were", "表情的强度"),
+    "caption.made": (
+        "Share of tries in which the face was made, per session and expression.",
+        "每次练习、每种表情中做到的尝试所占比例。",
+    ),
+    "caption.without_help": (
+        "Dark: made before any help was given. Light: made after a hint, a repeat or a model.",
+        "深色：在任何帮助之前做到。浅色：在提示、重复或示范之后做到。",
+    ),
+    "caption.latency": (
+        "Median seconds from the prompt to the face (shaded: middle half of tries).",
+        "从提示到做出表情的中位秒数（阴影：中间一半的尝试）。",
+    ),
+    "caption.intensity": (
+        "Average peak score of the tries, 0 to 100 (how clearly the face was shown).",
+        "各次尝试最高分的平均值，0 到 100（表情做得有多清楚）。",
+    ),
+    "axis.session": ("session", "练习"),
+    "axis.made_pct": ("% of tries made", "做到的尝试（%）"),
+    "axis.tries_pct": ("% of tries", "尝试（%）"),
+    "axis.seconds": ("seconds", "秒"),
+    "axis.peak": ("peak score", "最高分"),
+    "legend.alone": ("made without help", "没有用帮助做到"),
+    "legend.helped": ("made with help", "用了帮助做到"),
+    "legend.middle": ("middle half", "中间一半"),
+    "legend.median": ("median", "中位数"),
+    "chart.empty": ("No sessions yet", "还没有练习"),
+}
+
+REPORT_LANGUAGES = phrases.LANGUAGES
+
+
+@dataclass(frozen=True, slots=True)
+class ReportText:
+    """The report's texts in one language ("en" or "zh-CN")."""
+
+    lang: str = "en"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lang", phrases.normalize_language(self.lang))
+
+    @property
+    def chinese(self) -> bool:
+        return self.lang == "zh-CN"
+
+    def t(self, key: str, **fields: object) -> str:
+        """The text of `key`, with its fields filled in (KeyError names an unknown key)."""
+        en, zh = TEXTS[key]
+        template = zh if self.chinese else en
+        return template.format(**fields) if fields else template
+
+    def faces(self, count: int) -> str:
+        return self.t("faces.one") if count == 1 else self.t("faces.many", n=count)
+
+    def expression(self, value: str) -> str:
+        """An expression's name: "Happy", "Fearful" (the data's names, capitalised) or, in
+        Chinese, the word the child hears in the game ("开心", "害怕")."""
+        if self.chinese:
+            try:
+                return phrases.text(f"expression.{value}", self.lang)
+            except KeyError:
+                return value
+        return value.capitalize()
+
+    def date(self, when: datetime) -> str:
+        if self.chinese:
+            return f"{when.year}年{when.month}月{when.day}日"
+        return f"{when.day} {when:%b %Y}"
+
+    def short_date(self, when: datetime) -> str:
+        """Day and month, for chart ticks."""
+        return f"{when.month}月{when.day}日" if self.chinese else f"{when.day} {when:%b}"
+
+    def end_reason(self, reason: str) -> str:
+        key = f"end.{reason}"
+        return self.t(key) if key in TEXTS else reason
