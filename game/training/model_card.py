@@ -344,6 +344,9 @@ def render_model_card(
         "- Fearful, disgusted and sad are the weakest classes; do not build levels that "
         "demand them at high thresholds until a clinic's data says they work.",
         "- No clinical data was available: the figures above are not a clinical validation.",
+        "- One part of the model is a network trained by others (face-api.js's "
+        "FaceExpressionNet) on data they describe only as public datasets and web images; "
+        "its biases are not measured here beyond these two sets.",
         "",
         "## Retraining on a clinic's own data (one command)",
         "",
@@ -398,6 +401,12 @@ def _cv_section(cv: dict[str, Any], classes: list[str]) -> list[str]:
     ]
     for name, target, value, met in target_check(cv):
         out.append(f"| {name} | >= {target:.2f} | {value:.3f} | {'yes' if met else '**no**'} |")
+    out += [
+        "",
+        "These are one split's figures. A figure within about 0.015 of its line can land on "
+        "either side of it on another subject-wise split: see \"How much the figures move "
+        "with the split\" under *Development history*.",
+    ]
     for kind in ("raw", "calibrated"):
         out += ["", f"### {kind.capitalize()}", ""]
         if not cv[kind]:
