@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from unittest.mock import Mock
 
@@ -309,3 +310,19 @@ def test_an_unusable_stored_neutral_face_falls_back_and_play_starts() -> None:
     flow.calibration_finished(None)  # "use the stored calibration"
     assert isinstance(stack.top, MimicScene)
     ctx.pipeline.set_baseline.assert_not_called()
+
+
+def test_maze_shows_the_hint_in_words_under_the_mirror() -> None:
+    ctx = _context("calm", "en")
+    scene = MazeScene(ctx, _view("maze"))
+    hint, grid = scene.hint_rect(), scene._grid()[0]
+    assert not hint.colliderect(grid.inflate(16, 16))
+    assert not hint.colliderect(scene.gauge_rect()) and not hint.colliderect(scene.right_rect())
+    empty = pygame.Surface(WINDOW_SIZE)
+    scene_without = MazeScene(ctx, replace(_view("maze"), hint=None, prompt_text=""))
+    scene_without.draw(empty)
+    drawn = pygame.Surface(WINDOW_SIZE)
+    scene.draw(drawn)
+    before = pygame.surfarray.array3d(empty.subsurface(hint))
+    after = pygame.surfarray.array3d(drawn.subsurface(hint))
+    assert (before != after).any(axis=2).mean() > 0.2  # the bubble, its picture and its words

@@ -18,12 +18,14 @@ from game.ui.avatar import draw_avatar
 from game.ui.avatar_params import NEUTRAL_FACE, face_for, hint_visual
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
-from game.ui.scenes.hud import TrialView
+from game.ui.scenes.hud import TrialView, draw_hint
 from game.ui.scenes.maze_grid import Maze, generate_maze
 from game.ui.scenes.trial import TrialScene
 from game.ui.widgets import draw_card, draw_star
 
 logger = logging.getLogger(__name__)
+
+HINT_HEIGHT = 112  # the hint bubble under the mirror card
 
 DEFAULT_SIZE = 7
 WALK_STEP_MS = 260
@@ -103,8 +105,27 @@ class MazeScene(TrialScene):
             return None
         return ((pos[0] - grid.left) // cell, (pos[1] - grid.top) // cell)
 
+    def right_rect(self) -> pygame.Rect:
+        """The mirror card, shorter than in the other modes: the hint goes under it (the
+        maze fills the left side, where the other modes show their hint)."""
+        rect = super().right_rect()
+        rect.height -= HINT_HEIGHT + 18
+        return rect
+
+    def hint_rect(self) -> pygame.Rect:
+        card = self.right_rect()
+        return pygame.Rect(card.left + 20, card.bottom + 12, card.width - 40, HINT_HEIGHT)
+
     def draw_hint(self, surface: pygame.Surface) -> None:
-        return  # the maze fills the left side; the hint glows on the blocker's face
+        """The hint in words and pictures beside the glow on the blocker's face, or the
+        prompt while no hint is due, always in the same place under the mirror."""
+        rect = self.hint_rect()
+        text = self.hint_text() if self.view.active else ""
+        if text:
+            draw_hint(surface, rect, self.view, text, self.theme)
+        else:
+            self.draw_text(surface, self.view.prompt_text, rect.center, size="title",
+                           max_width=rect.width)
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette
