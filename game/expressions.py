@@ -107,6 +107,16 @@ ADVISORY_FLAGS: frozenset[QualityFlag] = frozenset(
 )
 
 
+def flags_trusted(flags: frozenset[QualityFlag]) -> bool:
+    """A reading with these flags can be scored: none of them blocks (only advisory ones)."""
+    return not (flags - ADVISORY_FLAGS)
+
+
+def flags_face_present(flags: frozenset[QualityFlag]) -> bool:
+    """A face is in view (the camera works and found one), whatever else is flagged."""
+    return QualityFlag.NO_FACE not in flags and QualityFlag.CAMERA_LOST not in flags
+
+
 @dataclass(frozen=True, slots=True)
 class FacialAction:
     """One facial action (an action unit or a group of them) and how we measure it.

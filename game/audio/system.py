@@ -23,6 +23,7 @@ from game.audio.engine import SpeechEngine, open_engine
 from game.audio.pack import DEFAULT_PACK_DIR, VoicePack
 from game.audio.player import CHANNELS, Player
 from game.audio.speech import SpeechResult, SpeechWorker
+from game.closing import Closing
 from game.paths import user_cache_dir
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 EngineFactory = Callable[[], SpeechEngine]
 
 
-class AudioSystem:
+class AudioSystem(Closing):
     """Speech, effects and music with per-channel volumes, mute and quiet mode.
 
     Args:
@@ -191,9 +192,3 @@ class AudioSystem:
             self._warm_up.terminate()
         self._worker.close()
         self.player.stop_all()
-
-    def __enter__(self) -> AudioSystem:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()

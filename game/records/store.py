@@ -14,12 +14,12 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from tinydb import TinyDB, where
 
 from game import __version__
+from game.closing import Closing
 from game.play.trial_record import TrialRecord
 from game.records.fileio import AlreadyLockedError, FolderLock, ensure_private_dir
 from game.records.models import (
@@ -66,7 +66,7 @@ class DuplicateTrialError(StoreError):
     """That session already has a trial with that index."""
 
 
-class ProgressStore:
+class ProgressStore(Closing):
     """Profiles, sessions and trials of every child on this computer.
 
     Args:
@@ -111,17 +111,6 @@ class ProgressStore:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-
-    def __enter__(self) -> ProgressStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _now(self) -> str:
         return self._clock().isoformat(timespec="seconds")

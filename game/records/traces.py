@@ -13,15 +13,15 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
+from game.closing import Closing
 from game.records.fileio import FILE_MODE
 
 logger = logging.getLogger(__name__)
 
 
-class TraceWriter:
+class TraceWriter(Closing):
     """Appends one JSON line per frame to a private (0600) file."""
 
     def __init__(self, path: Path) -> None:
@@ -45,17 +45,6 @@ class TraceWriter:
         os.fsync(self._handle.fileno())
         self._handle.close()
         self._handle = None
-
-    def __enter__(self) -> TraceWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def read_trace(path: Path) -> list[dict[str, Any]]:

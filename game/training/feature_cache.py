@@ -24,10 +24,10 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 
+from game.closing import Closing
 from game.paths import user_cache_dir
 from game.training.dataset import LabelledImage
 from game.vision.face_crop import align_face, face_box_patch
@@ -99,7 +99,7 @@ def _row_to_observation(
     )
 
 
-class FeatureCache:
+class FeatureCache(Closing):
     """The on-disk cache of observations and feature vectors (a context manager)."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
@@ -115,17 +115,6 @@ class FeatureCache:
             "CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, face INTEGER, vals BLOB)"
         )
         self._db.commit()
-
-    def __enter__(self) -> FeatureCache:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         self._db.commit()

@@ -11,11 +11,11 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal
 
 import numpy as np
 
+from game.closing import Closing
 from game.vision.face_crop import align_face, face_box_patch
 from game.vision.landmarker_asset import landmarker_path
 from game.vision.records import N_LANDMARKS, FaceObservation, Frame
@@ -39,7 +39,7 @@ class TrackerSettings:
     landmarker: Path | None = None
 
 
-class FaceTracker:
+class FaceTracker(Closing):
     """Finds faces with MediaPipe and reports the largest, most central one.
 
     Use as a context manager or call `close()`: MediaPipe raises at interpreter exit when a
@@ -66,17 +66,6 @@ class FaceTracker:
         )
         self._landmarker: Any = vision.FaceLandmarker.create_from_options(options)
         self._last_t_ms = -1
-
-    def __enter__(self) -> FaceTracker:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         if self._landmarker is not None:

@@ -27,6 +27,7 @@ from types import TracebackType
 
 import numpy as np
 
+from game.closing import Closing
 from game.expressions import Expression, QualityFlag
 from game.paths import DEFAULT_MODEL_PATH
 from game.vision.calibration import (
@@ -95,7 +96,7 @@ class ChainResult:
     vision_ms: float
 
 
-class VisionChain:
+class VisionChain(Closing):
     """Face tracker + scorer, run synchronously on the caller's thread."""
 
     def __init__(self, tracker: FaceTracker, scorer: Scorer) -> None:
@@ -139,17 +140,6 @@ class VisionChain:
 
     def close(self) -> None:
         self.tracker.close()
-
-    def __enter__(self) -> VisionChain:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _with_latency(reading: ExpressionReading, latency_ms: float) -> ExpressionReading:

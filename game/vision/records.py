@@ -13,7 +13,14 @@ from types import MappingProxyType
 
 import numpy as np
 
-from game.expressions import ADVISORY_FLAGS, Expression, HintKey, QualityFlag
+from game.expressions import (
+    ADVISORY_FLAGS,
+    Expression,
+    HintKey,
+    QualityFlag,
+    flags_face_present,
+    flags_trusted,
+)
 
 N_LANDMARKS = 478
 FACE_CROP_SIZE = 128  # side of the eye-aligned grey face crop (`FaceObservation.face_crop`)
@@ -210,11 +217,11 @@ class ExpressionReading:
 
     @property
     def trusted(self) -> bool:
-        return not (self.flags - ADVISORY_FLAGS)
+        return flags_trusted(self.flags)
 
     @property
     def face_present(self) -> bool:
-        return QualityFlag.NO_FACE not in self.flags and QualityFlag.CAMERA_LOST not in self.flags
+        return flags_face_present(self.flags)
 
     @property
     def top_expression(self) -> Expression | None:

@@ -19,10 +19,10 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 
+from game.closing import Closing
 from game.vision.records import Frame
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class SourceState(enum.StrEnum):
     ENDED = "ended"
 
 
-class FrameSource(ABC):
+class FrameSource(Closing, ABC):
     """A stream of frames. `realtime` sources (webcam, paced video) drop frames when the
     consumer is slow; the others wait for it."""
 
@@ -72,17 +72,6 @@ class FrameSource(ABC):
     def close(self) -> None:
         """Release the device or file."""
         self.state = SourceState.ENDED
-
-    def __enter__(self) -> FrameSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __iter__(self) -> Iterator[Frame]:
         """Frames until the source ends (a lost camera keeps the loop waiting)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from game.expressions import ADVISORY_FLAGS, HintKey, QualityFlag
+from game.expressions import HintKey, QualityFlag, flags_face_present, flags_trusted
 from game.play.events import Event
 
 
@@ -20,11 +20,11 @@ class FakeReading:
 
     @property
     def trusted(self) -> bool:
-        return not (self.flags - ADVISORY_FLAGS)
+        return flags_trusted(self.flags)
 
     @property
     def face_present(self) -> bool:
-        return QualityFlag.NO_FACE not in self.flags and QualityFlag.CAMERA_LOST not in self.flags
+        return flags_face_present(self.flags)
 
 
 NO_FACE = frozenset({QualityFlag.NO_FACE})
