@@ -8,8 +8,11 @@ in a `FACE_CROP_SIZE` square grey image (borders replicate the edge). One affine
 well under a millisecond.
 
 `face_box_patch`: the face-expression network's input (`game.vision.face_net`), the box
-around the 478 landmarks grown by `PATCH_PAD` (a tenth each side), made square about its
-centre (zeros outside the frame, as face-api pads) and resized to `FACE_PATCH_SIZE` RGB.
+around the 478 landmarks turned upright by the eye line, grown by `PATCH_PAD` (a tenth each
+side), made square about its centre (zeros outside the frame, as face-api pads) and resized
+to `FACE_PATCH_SIZE` RGB.
+
+`face_exposure`: how bright the face itself is, and its contrast (quality flags).
 """
 
 from __future__ import annotations
@@ -33,16 +36,8 @@ def align_face(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         rgb: the frame, RGB uint8 (H, W, 3).
         landmarks: (478, 3) landmarks in pixels of `rgb`.
     """
-    pts = np.asarray(landmarks, dtype=np.float64)[:, :2]
-    eye_r = (pts[_EYE_R_OUTER] + pts[_EYE_R_INNER]) / 2
-    eye_l = (pts[_EYE_L_OUTER] + pts[_EYE_L_INNER]) / 2
-    centre = (eye_r + eye_l) / 2
-    dx, dy = eye_l - eye_r
-    dist = float(np.hypot(dx, dy))
-    if dist < 1e-6:
-        raise ValueError("degenerate face: the eyes coincide")
+    centre, dist, angle = eye_line(landmarks)
     scale = CROP_IOD / dist
-    angle = float(np.arctan2(dy, dx))
     cos, sin = scale * np.cos(-angle), scale * np.sin(-angle)
     matrix = np.array([[cos, -sin, 0.0], [sin, cos, 0.0]])
     matrix[:, 2] = np.array([FACE_CROP_SIZE / 2, CROP_EYE_Y]) - matrix[:, :2] @ centre
@@ -75,22 +70,50 @@ def _source_box(matrix: np.ndarray, width: int, height: int) -> tuple[int, int, 
     return x0, y0, x1, y1
 
 
+def eye_line(landmarks: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """(eye midpoint (2,), inter-ocular distance in px, roll angle of the eye line in
+    radians) of (478, 3) landmarks. Raises ValueError when the eyes coincide."""
+    pts = np.asarray(landmarks, dtype=np.float64)[:, :2]
+    eye_r = (pts[_EYE_R_OUTER] + pts[_EYE_R_INNER]) / 2
+    eye_l = (pts[_EYE_L_OUTER] + pts[_EYE_L_INNER]) / 2
+    dx, dy = eye_l - eye_r
+    dist = float(np.hypot(dx, dy))
+    if dist < 1e-6:
+        raise ValueError("degenerate face: the eyes coincide")
+    return (eye_r + eye_l) / 2, dist, float(np.arctan2(dy, dx))
+
+
 def face_box_patch(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
-    """The square colour patch (uint8 RGB, FACE_PATCH_SIZE square) around `landmarks`.
+    """The square colour patch (uint8 RGB, FACE_PATCH_SIZE square) around `landmarks`,
+    turned upright by the eye line.
+
+    The landmarks are rotated about their centre so the eyes lie level; the patch is the box
+    around the rotated landmarks grown by `PATCH_PAD` and made square. A face with no roll
+    gives the same patch as a box cut square to the image axes (the network's training
+    input); a tilted head no longer reaches the network tilted.
 
     Args:
         rgb: the frame, RGB uint8 (H, W, 3).
         landmarks: (478, 3) landmarks in pixels of `rgb`.
+
+    Raises:
+        ValueError: the landmarks are degenerate (eyes or all points on one pixel).
     """
     pts = np.asarray(landmarks, dtype=np.float64)[:, :2]
-    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    _, _, angle = eye_line(landmarks)
+    centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
+    cos, sin = np.cos(-angle), np.sin(-angle)
+    turn = np.array([[cos, -sin], [sin, cos]])
+    upright = (pts - centre) @ turn.T
+    (x0, y0), (x1, y1) = upright.min(axis=0), upright.max(axis=0)
     side = max((x1 - x0), (y1 - y0)) * (1.0 + PATCH_PAD)
     if side < 1e-6:
         raise ValueError("degenerate face: the landmarks coincide")
     scale = FACE_PATCH_SIZE / side
-    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-    matrix = np.array([[scale, 0.0, 0.0], [0.0, scale, 0.0]])
-    matrix[:, 2] = FACE_PATCH_SIZE / 2 - scale * centre
+    box_centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    matrix = np.zeros((2, 3))
+    matrix[:, :2] = scale * turn
+    matrix[:, 2] = FACE_PATCH_SIZE / 2 - scale * (box_centre + turn @ centre)
     patch = cv2.warpAffine(
         np.ascontiguousarray(rgb),
         matrix,
@@ -100,3 +123,29 @@ def face_box_patch(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         borderValue=(0, 0, 0),
     )
     return np.ascontiguousarray(patch, dtype=np.uint8)
+
+
+_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def face_exposure(
+    rgb: np.ndarray, box: tuple[float, float, float, float] | None
+) -> tuple[float, float]:
+    """(brightness, contrast) of the face: the mean luma (0-255) of the middle of `box`
+    (its central 60%, so hair and background count little) and the spread of luma there
+    (90th minus 10th percentile). Without a box: the whole frame's mean luma and 0.
+    Every 2nd pixel is read (enough for a mean, a tenth of the cost on big faces)."""
+    if box is None:
+        sub = rgb[::4, ::4].astype(np.float32)
+        return float((sub @ _LUMA).mean()), 0.0
+    h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = box
+    mx, my = 0.2 * (x1 - x0), 0.2 * (y1 - y0)
+    xa, ya = max(int(x0 + mx), 0), max(int(y0 + my), 0)
+    xb, yb = min(int(np.ceil(x1 - mx)), w), min(int(np.ceil(y1 - my)), h)
+    if xb <= xa or yb <= ya:
+        return face_exposure(rgb, None)
+    step = 2 if (xb - xa) > 40 else 1
+    luma = rgb[ya:yb:step, xa:xb:step].astype(np.float32) @ _LUMA
+    low, high = np.percentile(luma, [10, 90])
+    return float(luma.mean()), float(high - low)

@@ -1,23 +1,49 @@
 """MediaPipe FaceLandmarker behind our own small interface: Frame in, FaceObservation out.
 
 This is the one adapter that sees MediaPipe types; everything after it sees
-`FaceObservation`. VIDEO mode tracks a face across frames (needs increasing timestamps);
-IMAGE mode looks at each frame afresh (for still images and datasets).
+`FaceObservation`. Per frame it does what a webcam needs (ARCHITECTURE.md, "The live face"):
+
+1. **Follow the child** (video mode, once a face is known): the landmarker looks at the
+   region of interest around the child's last face, sampled up (`game.vision.reach`), so a
+   48 px face reaches the model as a 128 px one.
+2. **Search** when the child is not where they were: the landmarker on the whole frame
+   (faces >= ~90 px at 640x480), then the zoomed search: MediaPipe's face detector (the
+   one inside the landmarker bundle) on overlapping 320 px tiles, and the landmarker on the
+   region around each face it finds. In video mode a search looks at `tiles_per_frame`
+   tiles per frame, in turn, so its cost stays bounded; in image mode it looks at all.
+3. **Choose the child's face** with `game.vision.child_lock.ChildLock`: the face the session
+   started with, followed by position; a face that arrives later never takes over.
+4. **Count the other faces** (advice only): faces beside the child in its region, and every
+   `others_every_ms` the detector on the whole frame.
+
+IMAGE mode looks at each frame afresh (still images, datasets): no lock history.
+The landmarker itself always runs in MediaPipe's IMAGE mode, on the region we give it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 from game.closing import Closing
-from game.vision.face_crop import align_face, face_box_patch
+from game.vision.child_lock import Candidate, ChildLock
+from game.vision.face_crop import align_face, face_box_patch, face_exposure
 from game.vision.landmarker_asset import landmarker_path
+from game.vision.reach import (
+    Box,
+    Region,
+    box_iou,
+    merge_boxes,
+    roi_around,
+    search_tiles,
+    whole_frame,
+)
 from game.vision.records import N_LANDMARKS, FaceObservation, Frame
 
 logger = logging.getLogger(__name__)
@@ -25,11 +51,19 @@ logger = logging.getLogger(__name__)
 os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging quiet
 
 TrackerMode = Literal["video", "image"]
+SAME_FACE_IOU = 0.3  # two finds of one face overlap at least this much
 
 
 @dataclass(frozen=True, slots=True)
 class TrackerSettings:
-    """Face tracker settings. 640x480 frames and confidence 0.3 find small, far faces."""
+    """Face tracker settings.
+
+    `detection_confidence` is the landmarker's own detector threshold; `search_confidence`
+    the threshold of the zoomed search's detector (lower finds more far faces and more
+    false ones: each find is confirmed by the landmarker). `tiles_per_frame` bounds the
+    search's cost per frame in video mode; `others_every_ms` is how often the whole frame
+    is checked for other faces while the child is followed.
+    """
 
     mode: TrackerMode = "video"
     max_faces: int = 3
@@ -37,10 +71,29 @@ class TrackerSettings:
     presence_confidence: float = 0.5
     tracking_confidence: float = 0.5
     landmarker: Path | None = None
+    search_confidence: float = 0.5
+    tiles_per_frame: int = 6
+    others_every_ms: int = 500
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFace:
+    """One face the landmarker found, already in frame px (no MediaPipe types)."""
+
+    landmarks: np.ndarray  # (478, 3) frame px
+    blendshapes: dict[str, float]
+    transform: np.ndarray  # (4, 4)
+    region: Region = field(compare=False)
+
+    @property
+    def box(self) -> Box:
+        x0, y0 = self.landmarks[:, :2].min(axis=0)
+        x1, y1 = self.landmarks[:, :2].max(axis=0)
+        return (float(x0), float(y0), float(x1), float(y1))
 
 
 class FaceTracker(Closing):
-    """Finds faces with MediaPipe and reports the largest, most central one.
+    """Finds, follows and locks onto the child's face with MediaPipe.
 
     Use as a context manager or call `close()`: MediaPipe raises at interpreter exit when a
     landmarker is left open.
@@ -51,12 +104,9 @@ class FaceTracker(Closing):
 
         self.settings = settings or TrackerSettings()
         model = landmarker_path(self.settings.landmarker)
-        running_mode = (
-            vision.RunningMode.VIDEO if self.settings.mode == "video" else vision.RunningMode.IMAGE
-        )
         options = vision.FaceLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model)),
-            running_mode=running_mode,
+            running_mode=vision.RunningMode.IMAGE,
             num_faces=self.settings.max_faces,
             min_face_detection_confidence=self.settings.detection_confidence,
             min_face_presence_confidence=self.settings.presence_confidence,
@@ -65,81 +115,173 @@ class FaceTracker(Closing):
             output_facial_transformation_matrixes=True,
         )
         self._landmarker: Any = vision.FaceLandmarker.create_from_options(options)
-        self._last_t_ms = -1
+        self._detector: Any = vision.FaceDetector.create_from_options(
+            vision.FaceDetectorOptions(
+                base_options=BaseOptions(model_asset_buffer=_bundled_detector(model)),
+                running_mode=vision.RunningMode.IMAGE,
+                min_detection_confidence=self.settings.search_confidence,
+            )
+        )
+        self.lock = ChildLock()
+        self._tile_cursor = 0
+        self._others = 0
+        self._others_checked_ms: int | None = None
 
     def close(self) -> None:
-        if self._landmarker is not None:
-            self._landmarker.close()
-            self._landmarker = None
+        for name in ("_landmarker", "_detector"):
+            task = getattr(self, name, None)
+            if task is not None:
+                task.close()
+                setattr(self, name, None)
+
+    def reset_lock(self) -> None:
+        """Forget whose face this is: the next face found is taken as the child's
+        (calibration calls this, so the child calibrated on is the one followed)."""
+        self.lock.reset()
 
     def observe(self, frame: Frame) -> FaceObservation:
-        """Look for faces in `frame`; the empty observation when there is none."""
-        import mediapipe as mp
+        """Find the child's face in `frame`; the empty observation when it is not there.
 
+        Raises RuntimeError when the tracker is closed.
+        """
         if self._landmarker is None:
             raise RuntimeError("FaceTracker is closed")
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(frame.rgb))
-        if self.settings.mode == "video":
-            # VIDEO mode needs strictly increasing timestamps.
-            t_ms = max(frame.t_ms, self._last_t_ms + 1)
-            self._last_t_ms = t_ms
-            result = self._landmarker.detect_for_video(image, t_ms)
-        else:
-            result = self._landmarker.detect(image)
-        return observation_from_result(result, frame)
+        video = self.settings.mode == "video"
+        if not video:
+            self.lock.reset()
+        faces: list[FoundFace] = []
+        if video and self.lock.box is not None:
+            faces = self._landmark(frame.rgb, roi_around(self.lock.box, frame.size))
+        if not self._continues(faces, frame):
+            faces = _distinct(faces + self._search(frame, all_tiles=not video))
+        candidates = [Candidate(f.box) for f in faces]
+        index = self.lock.choose(candidates, frame.t_ms, frame.size)
+        if index is None:
+            return FaceObservation.empty(
+                frame.t_ms, frame.size, brightness=face_exposure(frame.rgb, None)[0]
+            )
+        child = faces[index]
+        others = len(faces) - 1
+        if video:
+            others = max(others, self._other_faces(frame, child.box))
+        return _observation(frame, child, faces_seen=1 + others)
+
+    # -- finding faces ---------------------------------------------------------------------
+
+    def _continues(self, faces: list[FoundFace], frame: Frame) -> bool:
+        if not faces or self.lock.box is None:
+            return False
+        return self.lock.follows([Candidate(f.box) for f in faces], frame.t_ms) is not None
+
+    def _search(self, frame: Frame, *, all_tiles: bool) -> list[FoundFace]:
+        """Faces of the whole frame, else of the zoomed search (see the module docstring)."""
+        found = self._landmark(frame.rgb, whole_frame(frame.size))
+        if found:
+            return found
+        tiles = search_tiles(frame.size)
+        if not tiles:
+            return []
+        if not all_tiles:
+            count = min(self.settings.tiles_per_frame, len(tiles))
+            start = self._tile_cursor % len(tiles)
+            tiles = [tiles[(start + k) % len(tiles)] for k in range(count)]
+            self._tile_cursor = start + count
+        boxes = merge_boxes([sb for tile in tiles for sb in self._detect(frame.rgb, tile)])
+        faces: list[FoundFace] = []
+        for _, box in boxes[: self.settings.max_faces]:
+            faces.extend(self._landmark(frame.rgb, roi_around(box, frame.size)))
+        return _distinct(faces)
+
+    def _other_faces(self, frame: Frame, child: Box) -> int:
+        """How many faces besides the child's the whole-frame detector saw lately."""
+        t = frame.t_ms
+        due = self._others_checked_ms is None or (
+            t - self._others_checked_ms >= self.settings.others_every_ms
+            or t < self._others_checked_ms
+        )
+        if due:
+            self._others_checked_ms = t
+            boxes = self._detect(frame.rgb, whole_frame(frame.size))
+            self._others = sum(1 for _, b in boxes if box_iou(b, child) < SAME_FACE_IOU)
+        return self._others
+
+    def _landmark(self, rgb: np.ndarray, region: Region) -> list[FoundFace]:
+        import mediapipe as mp
+
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=_sampled(rgb, region))
+        result = self._landmarker.detect(image)
+        faces = []
+        blendshape_lists = result.face_blendshapes or []
+        matrices = result.facial_transformation_matrixes or []
+        for i, face in enumerate(result.face_landmarks or []):
+            if i >= len(blendshape_lists):
+                break
+            normalised = np.array([(p.x, p.y, p.z) for p in face], dtype=np.float32)
+            transform = (
+                np.asarray(matrices[i], dtype=np.float32)
+                if i < len(matrices)
+                else np.eye(4, dtype=np.float32)
+            )
+            faces.append(
+                FoundFace(
+                    landmarks=region.to_frame(normalised[:N_LANDMARKS]),
+                    blendshapes={c.category_name: float(c.score) for c in blendshape_lists[i]},
+                    transform=transform,
+                    region=region,
+                )
+            )
+        return faces
+
+    def _detect(self, rgb: np.ndarray, region: Region) -> list[tuple[float, Box]]:
+        import mediapipe as mp
+
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=_sampled(rgb, region))
+        found = []
+        for detection in self._detector.detect(image).detections or []:
+            b = detection.bounding_box
+            box = (
+                float(b.origin_x),
+                float(b.origin_y),
+                float(b.origin_x + b.width),
+                float(b.origin_y + b.height),
+            )
+            score = float(detection.categories[0].score) if detection.categories else 0.0
+            found.append((score, region.box_to_frame(box)))
+        return found
 
 
-def _mean_luma(rgb: np.ndarray, box: tuple[float, float, float, float] | None = None) -> float:
-    if box is not None:
-        h, w = rgb.shape[:2]
-        x0, y0 = max(int(box[0]), 0), max(int(box[1]), 0)
-        x1, y1 = min(int(box[2]), w), min(int(box[3]), h)
-        if x1 > x0 and y1 > y0:
-            rgb = rgb[y0:y1, x0:x1]
-    sub = rgb[::4, ::4].astype(np.float32)
-    return float((sub @ np.array([0.299, 0.587, 0.114], np.float32)).mean())
+def _sampled(rgb: np.ndarray, region: Region) -> np.ndarray:
+    """The region's image, sampled (black outside the frame)."""
+    return region.sample(rgb)
 
 
-def observation_from_result(result: Any, frame: Frame) -> FaceObservation:
-    """Convert a MediaPipe FaceLandmarkerResult into our FaceObservation."""
-    width, height = frame.size
-    faces = list(result.face_landmarks or [])
-    if not faces:
-        return FaceObservation.empty(frame.t_ms, frame.size, brightness=_mean_luma(frame.rgb))
-    scale = np.array([width, height, width], dtype=np.float32)
-    best_index, best_value = 0, -np.inf
-    arrays = []
-    for i, face in enumerate(faces):
-        pts = np.array([(p.x, p.y, p.z) for p in face], dtype=np.float32)[:N_LANDMARKS] * scale
-        arrays.append(pts)
-        x0, y0 = pts[:, :2].min(axis=0)
-        x1, y1 = pts[:, :2].max(axis=0)
-        area = float((x1 - x0) * (y1 - y0)) / (width * height)
-        centre = np.array([(x0 + x1) / 2 / width, (y0 + y1) / 2 / height])
-        off_centre = float(np.linalg.norm(centre - 0.5))
-        value = area - 0.5 * off_centre * area  # largest first, ties go to the central one
-        if value > best_value:
-            best_index, best_value = i, value
-    landmarks = arrays[best_index]
-    blendshapes = {c.category_name: float(c.score) for c in result.face_blendshapes[best_index]}
-    matrices = result.facial_transformation_matrixes or []
-    transform = (
-        np.asarray(matrices[best_index], dtype=np.float32)
-        if len(matrices) > best_index
-        else np.eye(4, dtype=np.float32)
-    )
-    x0, y0 = landmarks[:, :2].min(axis=0)
-    x1, y1 = landmarks[:, :2].max(axis=0)
-    box = (float(x0), float(y0), float(x1), float(y1))
+def _distinct(faces: list[FoundFace]) -> list[FoundFace]:
+    kept: list[FoundFace] = []
+    for f in faces:
+        if all(box_iou(f.box, k.box) < SAME_FACE_IOU for k in kept):
+            kept.append(f)
+    return kept
+
+
+def _bundled_detector(bundle: Path) -> bytes:
+    """The face detector model inside the landmarker bundle (a zip of .tflite files)."""
+    with zipfile.ZipFile(bundle) as archive:
+        return archive.read("face_detector.tflite")
+
+
+def _observation(frame: Frame, face: FoundFace, faces_seen: int) -> FaceObservation:
+    box = face.box
+    brightness, contrast = face_exposure(frame.rgb, box)
     return FaceObservation(
         t_ms=frame.t_ms,
         frame_size=frame.size,
-        faces_seen=len(faces),
-        landmarks=landmarks,
-        blendshapes=blendshapes,
-        transform=transform,
-        brightness=_mean_luma(frame.rgb, box),
-        **_crops_or_empty(frame.rgb, landmarks),
+        faces_seen=faces_seen,
+        landmarks=face.landmarks,
+        blendshapes=face.blendshapes,
+        transform=face.transform,
+        brightness=brightness,
+        contrast=contrast,
+        **_crops_or_empty(frame.rgb, face.landmarks),
     )
 
 
