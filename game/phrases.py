@@ -74,6 +74,10 @@ _QUALITY: dict[QualityFlag, tuple[str, str]] = {
     QualityFlag.NO_FACE: (
         "I can't see you. Come back in front of the camera!", "我看不到你啦，回到摄像头前面来吧！"
     ),
+    QualityFlag.MOUTH_COVERED: ("I can't see your mouth. Let me see it!",
+                                "我看不到你的嘴巴，让我看看吧！"),
+    QualityFlag.EYES_COVERED: ("I can't see your eyes. Let me see them!",
+                               "我看不到你的眼睛，让我看看吧！"),
     QualityFlag.SEVERAL_FACES: ("I can see lots of faces! Just one, please.",
                                 "我看到好多张脸！只要一张就好。"),
     QualityFlag.FACE_TOO_SMALL: ("Come a little bit closer!", "再靠近一点点！"),

@@ -17,6 +17,7 @@ from game import __version__
 
 COMMANDS: tuple[str, ...] = (
     "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
+    "robustness", "occlusion",
 )
 
 

@@ -95,6 +95,11 @@ def summary_text(f: dict[str, Any]) -> str:
         f"median {f['latency_ms']['median']} ms, p95 {f['latency_ms']['p95']} ms, "
         f"{f['dropped']} dropped\n"
         f"start-up {f['startup_s']} s, peak memory {f['rss_mb']} MB\n"
+        + "".join(
+            f"stage {name}: median {v['median']} ms, p95 {v['p95']} ms\n"
+            for name, v in f.get("stages", {}).items()
+        )
+        +
         f"model: {f['model'] or 'none'}; machine: {f['machine']}"
     )
 
@@ -123,6 +128,15 @@ def section_markdown(f: dict[str, Any], date: str) -> str:
             f"| {f['rss_mb']} MB |",
             f"| pipeline throughput | keep up with a 30 fps camera | {f['fps']} fps as fast as it "
             f"goes; {f['paced_fps']} fps paced, {f['dropped']} frames dropped |",
+            "",
+            "Stages (ms, median / p95; `game.vision.bench.stage_timings`):",
+            "",
+            "| stage | median | p95 |",
+            "|---|---|---|",
+            *(
+                f"| {name} | {v['median']} | {v['p95']} |"
+                for name, v in f.get("stages", {}).items()
+            ),
             "",
             SECTION_END,
         ]

@@ -21,7 +21,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from game.expressions import Expression, HintKey, QualityFlag, prototype
+from game.expressions import ADVISORY_FLAGS, Expression, HintKey, QualityFlag, prototype
 from game.play.adaptive import TrialResult
 from game.play.events import (
     Event,
@@ -359,7 +359,7 @@ class Trial:
         if reason in (PauseReason.NO_FACE, PauseReason.NO_READING):
             key = "cant_see_you"
         elif reason is PauseReason.UNTRUSTED:
-            blocking = [f for f in QualityFlag if f in flags]
+            blocking = [f for f in QualityFlag if f in flags and f not in ADVISORY_FLAGS]
             key = f"quality.{blocking[0].value}" if blocking else "cant_see_you"
         logger.debug("trial %d paused: %s", self.spec.index, reason)
         return [*events, Paused(now_ms, self.spec.index, reason, flags, key)]

@@ -30,7 +30,7 @@ import numpy as np
 from game.closing import Closing
 from game.paths import user_cache_dir
 from game.training.dataset import LabelledImage
-from game.vision.face_crop import align_face, face_box_patch
+from game.vision.face_crop import face_images
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION, extract_features
 from game.vision.landmarker_asset import LANDMARKER_SHA256
@@ -233,11 +233,8 @@ def extract(
                         cache.put_observation(sha, obs)
                     elif obs.has_face:
                         rgb = pad_image(read_rgb(item.path))
-                        obs = replace(
-                            obs,
-                            face_crop=align_face(rgb, obs.landmarks),
-                            face_patch=face_box_patch(rgb, obs.landmarks),
-                        )
+                        crop, patch = face_images(rgb, obs.landmarks, obs.brightness)
+                        obs = replace(obs, face_crop=crop, face_patch=patch)
                     values = extract_features(obs).values if obs.has_face else None
                     cache.put_features(sha, values)
                     cached = values if values is not None else False

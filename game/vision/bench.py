@@ -96,9 +96,11 @@ class BenchResult:
     frames: int
     model: str | None
     machine: str
+    stages: dict[str, dict[str, float]]
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "stages": self.stages,
             "vision_ms": {
                 "median": round(self.vision_ms_median, 2),
                 "p95": round(self.vision_ms_p95, 2),
@@ -135,6 +137,90 @@ def machine_summary() -> str:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    values = np.asarray(times or [0.0])
+    return {
+        "median": round(float(np.median(values)), 2),
+        "p95": round(float(np.percentile(values, 95)), 2),
+    }
+
+
+def far_face_frames(count: int, face_px: int = 57) -> list[np.ndarray]:
+    """`count` 1280x720 frames with the astronaut's face `face_px` wide (landmark box),
+    drifting right by 2 px a frame: a child about 2 m from a 720p webcam."""
+    import cv2
+    from skimage import data
+
+    face = data.astronaut()[20:300, 100:330]
+    scale = face_px / 91.0  # the landmark box of this crop is about 91 px wide
+    face = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = face.shape[:2]
+    frames = []
+    for i in range(count):
+        canvas = np.full((720, 1280, 3), 110, dtype=np.uint8)
+        x, y = 400 + 2 * (i % 100), 300
+        canvas[y : y + h, x : x + w] = face
+        frames.append(canvas)
+    return frames
+
+
+def stage_timings(
+    model_path: Path | None, *, landmarker: Path | None = None, frames: int = 100
+) -> dict[str, dict[str, float]]:
+    """Median and p95 (ms) of each stage of the chain, and of the far-face search.
+
+    - `track_640` / `score_640`: the tracker (landmarker on the child's region) and the
+      scorer (quality flags with the occlusion check, features, model) on the swaying
+      640x480 astronaut;
+    - `chain_720p_57px`: the whole chain on a 57 px face in 1280x720, once followed;
+    - `search_sweep_720p` / `search_sweep_640`: a face-less frame before any face was
+      locked (the whole frame and every search tile at once);
+    - `search_away_720p`: a face-less frame while a locked child is away (the whole frame
+      and `tiles_per_frame` tiles, in turn).
+    """
+    from game.vision.pipeline import VisionChain
+
+    stages: dict[str, dict[str, float]] = {}
+    images = astronaut_frames(SWAY_FRAMES)
+    far = far_face_frames(frames + 5)
+    empty_720 = np.full((720, 1280, 3), 110, dtype=np.uint8)
+    empty_640 = np.full((480, 640, 3), 110, dtype=np.uint8)
+    with VisionChain.create(model_path, landmarker=landmarker) as chain:
+        track, score = [], []
+        for i in range(frames + 5):
+            t0 = time.perf_counter()
+            obs = chain.tracker.observe(Frame(i * 33, images[i % len(images)]))
+            t1 = time.perf_counter()
+            chain.scorer.score(obs)
+            t2 = time.perf_counter()
+            if i >= 5:
+                track.append((t1 - t0) * 1000)
+                score.append((t2 - t1) * 1000)
+        stages["track_640"], stages["score_640"] = _summary(track), _summary(score)
+        chain.tracker.reset_lock()
+        base = (frames + 10) * 33
+        times = [
+            chain.process(Frame(base + i * 33, far[i])).vision_ms for i in range(len(far))
+        ]
+        stages["chain_720p_57px"] = _summary(times[5:])
+        base += (len(far) + 5) * 33
+        away = []
+        for i in range(max(frames // 4, 5)):
+            t0 = time.perf_counter()
+            chain.tracker.observe(Frame(base + i * 33, empty_720))
+            away.append((time.perf_counter() - t0) * 1000)
+        stages["search_away_720p"] = _summary(away)
+        for name, empty in (("search_sweep_720p", empty_720), ("search_sweep_640", empty_640)):
+            sweeps = []
+            for i in range(max(frames // 10, 5)):
+                chain.tracker.reset_lock()
+                t0 = time.perf_counter()
+                chain.tracker.observe(Frame(base + (100 + i) * 33, empty))
+                sweeps.append((time.perf_counter() - t0) * 1000)
+            stages[name] = _summary(sweeps)
+    return stages
 
 
 def run_bench(
@@ -189,8 +275,11 @@ def run_bench(
         paced.wait_finished()
         elapsed = time.perf_counter() - t0
         stats = paced.stats()
+    progress("stages: tracking, scoring, the far-face search")
+    stages = stage_timings(model_path, landmarker=landmarker, frames=max(frames // 3, 10))
     lat = np.asarray(latencies or [0.0])
     return BenchResult(
+        stages=stages,
         vision_ms_median=float(np.median(vision)),
         vision_ms_p95=float(np.percentile(vision, 95)),
         fps=fps,

@@ -125,6 +125,37 @@ def face_box_patch(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(patch, dtype=np.uint8)
 
 
+NORMALISE_BELOW = 70.0  # faces darker than this (mean luma) are brought up ...
+EXPOSURE_TARGET = 110.0  # ... towards this mean luma
+MAX_GAIN = 4.0
+
+
+def exposure_gain(brightness: float) -> float:
+    """The gain that brings a dim face's images towards `EXPOSURE_TARGET` (1 for a face at
+    or above `NORMALISE_BELOW`, at most `MAX_GAIN`)."""
+    if brightness >= NORMALISE_BELOW or brightness <= 0:
+        return 1.0
+    return float(min(EXPOSURE_TARGET / brightness, MAX_GAIN))
+
+
+def face_images(
+    rgb: np.ndarray, landmarks: np.ndarray, brightness: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(`align_face`, `face_box_patch`) of the face, each brought up by `exposure_gain` of
+    the face's brightness (measured here when not given). Raises ValueError for degenerate
+    landmarks."""
+    crop, patch = align_face(rgb, landmarks), face_box_patch(rgb, landmarks)
+    if brightness is None:
+        pts = np.asarray(landmarks)[:, :2]
+        (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+        brightness = face_exposure(rgb, (float(x0), float(y0), float(x1), float(y1)))[0]
+    gain = exposure_gain(brightness)
+    if gain != 1.0:
+        crop = cv2.convertScaleAbs(crop, alpha=gain)
+        patch = cv2.convertScaleAbs(patch, alpha=gain)
+    return crop, patch
+
+
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 

@@ -7,10 +7,12 @@ This is the one adapter that sees MediaPipe types; everything after it sees
    region of interest around the child's last face, sampled up (`game.vision.reach`), so a
    48 px face reaches the model as a 128 px one.
 2. **Search** when the child is not where they were: the landmarker on the whole frame
-   (faces >= ~90 px at 640x480), then the zoomed search: MediaPipe's face detector (the
+   (faces >= ~64 px at 640x480), and the zoomed search: MediaPipe's face detector (the
    one inside the landmarker bundle) on overlapping 320 px tiles, and the landmarker on the
-   region around each face it finds. In video mode a search looks at `tiles_per_frame`
-   tiles per frame, in turn, so its cost stays bounded; in image mode it looks at all.
+   region around each face it finds there. Before anything is locked (and in image mode)
+   the search sweeps every tile at once, so the first choice sees every face; while a
+   locked child is away it looks at `tiles_per_frame` tiles a frame, in turn, so its cost
+   stays bounded.
 3. **Choose the child's face** with `game.vision.child_lock.ChildLock`: the face the session
    started with, followed by position; a face that arrives later never takes over.
 4. **Count the other faces** (advice only): faces beside the child in its region, and every
@@ -25,7 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,7 +35,7 @@ import numpy as np
 
 from game.closing import Closing
 from game.vision.child_lock import Candidate, ChildLock
-from game.vision.face_crop import align_face, face_box_patch, face_exposure
+from game.vision.face_crop import face_exposure, face_images
 from game.vision.landmarker_asset import landmarker_path
 from game.vision.reach import (
     Box,
@@ -42,7 +44,6 @@ from game.vision.reach import (
     merge_boxes,
     roi_around,
     search_tiles,
-    whole_frame,
 )
 from game.vision.records import N_LANDMARKS, FaceObservation, Frame
 
@@ -83,7 +84,6 @@ class FoundFace:
     landmarks: np.ndarray  # (478, 3) frame px
     blendshapes: dict[str, float]
     transform: np.ndarray  # (4, 4)
-    region: Region = field(compare=False)
 
     @property
     def box(self) -> Box:
@@ -135,8 +135,9 @@ class FaceTracker(Closing):
                 setattr(self, name, None)
 
     def reset_lock(self) -> None:
-        """Forget whose face this is: the next face found is taken as the child's
-        (calibration calls this, so the child calibrated on is the one followed)."""
+        """Forget whose face this is: the next face found (the most central) is taken as
+        the child's. For tools that show unrelated images one after another
+        (`facequest robustness`); a session keeps its child from start to end."""
         self.lock.reset()
 
     def observe(self, frame: Frame) -> FaceObservation:
@@ -153,7 +154,10 @@ class FaceTracker(Closing):
         if video and self.lock.box is not None:
             faces = self._landmark(frame.rgb, roi_around(self.lock.box, frame.size))
         if not self._continues(faces, frame):
-            faces = _distinct(faces + self._search(frame, all_tiles=not video))
+            # Before a lock, one full sweep, so the first choice sees every face; while the
+            # child is away, a few tiles a frame.
+            sweep = not video or not self.lock.locked
+            faces = _distinct(faces + self._search(frame, all_tiles=sweep))
         candidates = [Candidate(f.box) for f in faces]
         index = self.lock.choose(candidates, frame.t_ms, frame.size)
         if index is None:
@@ -174,21 +178,21 @@ class FaceTracker(Closing):
         return self.lock.follows([Candidate(f.box) for f in faces], frame.t_ms) is not None
 
     def _search(self, frame: Frame, *, all_tiles: bool) -> list[FoundFace]:
-        """Faces of the whole frame, else of the zoomed search (see the module docstring)."""
-        found = self._landmark(frame.rgb, whole_frame(frame.size))
-        if found:
-            return found
+        """Faces of the whole frame and of the zoomed search (see the module docstring)."""
+        found = self._landmark(frame.rgb, None)
         tiles = search_tiles(frame.size)
         if not tiles:
-            return []
+            return found
         if not all_tiles:
             count = min(self.settings.tiles_per_frame, len(tiles))
             start = self._tile_cursor % len(tiles)
             tiles = [tiles[(start + k) % len(tiles)] for k in range(count)]
             self._tile_cursor = start + count
         boxes = merge_boxes([sb for tile in tiles for sb in self._detect(frame.rgb, tile)])
-        faces: list[FoundFace] = []
+        faces = list(found)
         for _, box in boxes[: self.settings.max_faces]:
+            if any(box_iou(box, f.box) >= SAME_FACE_IOU for f in faces):
+                continue  # already found on the whole frame
             faces.extend(self._landmark(frame.rgb, roi_around(box, frame.size)))
         return _distinct(faces)
 
@@ -201,14 +205,17 @@ class FaceTracker(Closing):
         )
         if due:
             self._others_checked_ms = t
-            boxes = self._detect(frame.rgb, whole_frame(frame.size))
+            boxes = self._detect(frame.rgb, None)
             self._others = sum(1 for _, b in boxes if box_iou(b, child) < SAME_FACE_IOU)
         return self._others
 
-    def _landmark(self, rgb: np.ndarray, region: Region) -> list[FoundFace]:
+    def _landmark(self, rgb: np.ndarray, region: Region | None) -> list[FoundFace]:
+        """Faces the landmarker finds in `region` of the frame (None: the frame as it is)."""
         import mediapipe as mp
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=_sampled(rgb, region))
+        h, w = rgb.shape[:2]
+        whole = np.array([w, h, w], dtype=np.float32)
         result = self._landmarker.detect(image)
         faces = []
         blendshape_lists = result.face_blendshapes or []
@@ -224,15 +231,19 @@ class FaceTracker(Closing):
             )
             faces.append(
                 FoundFace(
-                    landmarks=region.to_frame(normalised[:N_LANDMARKS]),
+                    landmarks=(
+                        normalised[:N_LANDMARKS] * whole
+                        if region is None
+                        else region.to_frame(normalised[:N_LANDMARKS])
+                    ),
                     blendshapes={c.category_name: float(c.score) for c in blendshape_lists[i]},
                     transform=transform,
-                    region=region,
                 )
             )
         return faces
 
-    def _detect(self, rgb: np.ndarray, region: Region) -> list[tuple[float, Box]]:
+    def _detect(self, rgb: np.ndarray, region: Region | None) -> list[tuple[float, Box]]:
+        """Face boxes (score, frame px) the detector finds in `region` (None: the frame)."""
         import mediapipe as mp
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=_sampled(rgb, region))
@@ -246,13 +257,13 @@ class FaceTracker(Closing):
                 float(b.origin_y + b.height),
             )
             score = float(detection.categories[0].score) if detection.categories else 0.0
-            found.append((score, region.box_to_frame(box)))
+            found.append((score, box if region is None else region.box_to_frame(box)))
         return found
 
 
-def _sampled(rgb: np.ndarray, region: Region) -> np.ndarray:
-    """The region's image, sampled (black outside the frame)."""
-    return region.sample(rgb)
+def _sampled(rgb: np.ndarray, region: Region | None) -> np.ndarray:
+    """The region's image, sampled (black outside the frame); None: the frame itself."""
+    return np.ascontiguousarray(rgb) if region is None else region.sample(rgb)
 
 
 def _distinct(faces: list[FoundFace]) -> list[FoundFace]:
@@ -281,16 +292,16 @@ def _observation(frame: Frame, face: FoundFace, faces_seen: int) -> FaceObservat
         transform=face.transform,
         brightness=brightness,
         contrast=contrast,
-        **_crops_or_empty(frame.rgb, face.landmarks),
+        **_crops_or_empty(frame.rgb, face.landmarks, brightness),
     )
 
 
-def _crops_or_empty(rgb: np.ndarray, landmarks: np.ndarray) -> dict[str, np.ndarray]:
+def _crops_or_empty(
+    rgb: np.ndarray, landmarks: np.ndarray, brightness: float
+) -> dict[str, np.ndarray]:
     """`face_crop` and `face_patch` of the observation (both empty when either fails)."""
     try:
-        return {
-            "face_crop": align_face(rgb, landmarks),
-            "face_patch": face_box_patch(rgb, landmarks),
-        }
+        crop, patch = face_images(rgb, landmarks, brightness)
     except ValueError:  # eyes on one pixel: no usable crop
         return {}
+    return {"face_crop": crop, "face_patch": patch}

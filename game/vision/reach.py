@@ -87,12 +87,6 @@ class Region:
         )
 
 
-def whole_frame(frame_size: tuple[int, int]) -> Region:
-    """The whole frame as one region, padded to a square at the bottom/right, unscaled."""
-    side = max(frame_size)
-    return Region(0.0, 0.0, float(side), int(side))
-
-
 def roi_around(box: Box, frame_size: tuple[int, int]) -> Region:
     """The region the landmarker looks at to follow the face in `box` (frame px)."""
     x0, y0, x1, y1 = box
@@ -100,7 +94,7 @@ def roi_around(box: Box, frame_size: tuple[int, int]) -> Region:
     side = width * ROI_SCALE
     side = min(side, float(max(frame_size)) * 1.2)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    size = int(round(min(max(side, ROI_MIN_PX), ROI_MAX_PX)))
+    size = round(min(max(side, ROI_MIN_PX), ROI_MAX_PX))
     return Region(cx - side / 2, cy - side / 2, side, size)
 
 

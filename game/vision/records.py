@@ -58,7 +58,8 @@ class FaceObservation:
     matrix (canonical face -> camera). `faces_seen` counts every face found; the chosen
     face is the child's (`game.vision.child_lock`). `brightness` is the mean luma (0-255) of the
     middle of the face box and `contrast` the spread of luma there (90th - 10th percentile,
-    `game.vision.face_crop.face_exposure`). `face_crop` is the face in grey (uint8, `FACE_CROP_SIZE` square), rotated and
+    `game.vision.face_crop.face_exposure`; None when not measured, e.g. rebuilt from a
+    cache). `face_crop` is the face in grey (uint8, `FACE_CROP_SIZE` square), rotated and
     scaled so the eyes lie level at fixed points (`game.vision.face_crop`); it is empty
     (0, 0) for the empty observation and for observations rebuilt without their image.
     `face_patch` is the box around the landmarks in colour (uint8 RGB, `FACE_PATCH_SIZE`
@@ -74,7 +75,7 @@ class FaceObservation:
     blendshapes: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     transform: np.ndarray = field(default_factory=lambda: np.eye(4, dtype=np.float32))
     brightness: float = 0.0
-    contrast: float = 0.0
+    contrast: float | None = None
     face_crop: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.uint8))
     face_patch: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 3), np.uint8))
 

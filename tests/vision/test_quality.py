@@ -8,7 +8,7 @@ import pytest
 from game.expressions import QualityFlag
 from game.vision.face_tracker import FaceTracker
 from game.vision.features import extract_features
-from game.vision.quality import MIN_FACE_BRIGHTNESS, quality_flags
+from game.vision.quality import MIN_FACE_BRIGHTNESS, MIN_FACE_CONTRAST, quality_flags
 from game.vision.records import Frame
 from tests.vision.images import darkened, in_frame, rotated, two_faces
 
@@ -25,8 +25,41 @@ def test_blank_frame_is_no_face(image_tracker: FaceTracker, blank_rgb) -> None:
 def test_dark_frame_is_flagged_too_dark(image_tracker: FaceTracker, astronaut_rgb) -> None:
     obs = image_tracker.observe(Frame(0, darkened(in_frame(astronaut_rgb), 0.15)))
     flags = quality_flags(obs)
-    assert obs.brightness < MIN_FACE_BRIGHTNESS
+    assert obs.contrast is not None
+    assert obs.contrast < MIN_FACE_CONTRAST or obs.brightness < MIN_FACE_BRIGHTNESS
     assert QualityFlag.TOO_DARK in flags
+
+
+def test_a_dim_face_with_its_detail_is_scored(image_tracker: FaceTracker, astronaut_rgb) -> None:
+    from game.vision.face_crop import EXPOSURE_TARGET, face_images
+
+    dim = darkened(in_frame(astronaut_rgb), 0.45)
+    obs = image_tracker.observe(Frame(0, dim))
+    assert obs.brightness < 90
+    assert QualityFlag.TOO_DARK not in quality_flags(obs)
+    # A dim face's images are brought up towards a normal exposure before the models see them.
+    crop, _ = face_images(dim, obs.landmarks, brightness=EXPOSURE_TARGET / 2)
+    plain, _ = face_images(dim, obs.landmarks, brightness=EXPOSURE_TARGET)
+    assert float(crop.mean()) > 1.6 * float(plain.mean())
+
+
+def test_a_hand_over_the_mouth_is_named_and_glasses_are_not(
+    image_tracker: FaceTracker, astronaut_rgb
+) -> None:
+    from game.vision.conditions import eyewear, occluded
+
+    clean = image_tracker.observe(Frame(0, astronaut_rgb))
+    covered_flags = []
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        kind = ("hand", "cloth", "toy")[seed % 3]
+        image = occluded(astronaut_rgb, clean.landmarks, "mouth", kind, rng)
+        covered_flags.append(quality_flags(image_tracker.observe(Frame(0, image))))
+    assert sum(QualityFlag.MOUTH_COVERED in f for f in covered_flags) >= 5, covered_flags
+    for style in ("thin", "thick", "tinted"):
+        image = eyewear(astronaut_rgb, clean.landmarks, style, np.random.default_rng(0))
+        flags = quality_flags(image_tracker.observe(Frame(0, image)))
+        assert not flags & {QualityFlag.EYES_COVERED, QualityFlag.MOUTH_COVERED}, style
 
 
 def test_rotated_face_is_found_and_roll_cancels(image_tracker: FaceTracker, astronaut_rgb) -> None:

@@ -1,0 +1,76 @@
+"""`facequest robustness`: the live chain under webcam conditions (tilt, eyewear, occluders,
+light, range, a second face, a mirror), per condition (`game.training.robustness`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from game.cli import CliError
+from game.paths import DEFAULT_MODEL_PATH
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "robustness",
+        help="measure live scoring under webcam conditions on labelled face images",
+        description=(
+            "Apply a fixed, seeded set of webcam conditions (head roll 15/25/35 degrees, three "
+            "eyewear styles, hands, cloth and toys over the mouth or eyes, dark, backlight, "
+            "faces 48-180 px wide in 1280x720 frames, a second face beside or behind, a "
+            "mirror) to labelled images (labels.csv: file,label,subject) and print, per "
+            "condition: faces found, flagged, accuracy among trusted readings, the share of "
+            "confident wrong readings, target hit rate and false alarms."
+        ),
+    )
+    parser.add_argument(
+        "--data", type=Path, action="append", required=True, metavar="DIR",
+        help="a labelled image folder (repeat for several)",
+    )
+    parser.add_argument("--model", type=Path, default=None, metavar="FILE",
+                        help=f"raw model file (default: {DEFAULT_MODEL_PATH})")
+    parser.add_argument("--per-set", type=int, default=None, metavar="N",
+                        help="use at most N images of each folder, spread over its subjects")
+    parser.add_argument("--conditions", default=None, metavar="NAMES",
+                        help="comma-separated condition names (default: all)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the conditions (default 0)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from game.training.dataset import DatasetError
+    from game.training.robustness import as_json, as_table, measure
+    from game.vision.conditions import CONDITIONS, condition
+    from game.vision.model import ModelError
+
+    if args.per_set is not None and args.per_set < 1:
+        raise CliError("--per-set must be a whole number of at least 1.")
+    try:
+        chosen = (
+            [condition(n.strip()) for n in args.conditions.split(",") if n.strip()]
+            if args.conditions
+            else list(CONDITIONS)
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    model = args.model if args.model is not None else DEFAULT_MODEL_PATH
+
+    def progress(text: str) -> None:
+        print(f"robustness: {text}", file=sys.stderr, flush=True)
+
+    try:
+        results = measure(
+            list(args.data), model, conditions=chosen, per_set=args.per_set, seed=args.seed,
+            progress=progress,
+        )
+    except (DatasetError, ModelError) as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps({"seed": args.seed, "conditions": as_json(results)}, indent=1))
+    else:
+        print(as_table(results))
+    return 0

@@ -1,0 +1,214 @@
+"""`facequest robustness`: the live chain under webcam conditions, per condition.
+
+Every labelled image is turned into each condition of `game.vision.conditions` (seeded) and
+shown to the live chain as a short video: a still condition is the same frame
+`STILL_FRAMES` times (33 ms apart), so the tracker's zoomed search has the frames a webcam
+gives it; a sequence (a second face arriving) is played as it is. The last frame is scored
+with the raw model and the population neutral (no calibration), as a child is scored before
+calibration. Per condition:
+
+- `found`: share of images where a face was followed to the last frame;
+- `flagged`: share of those whose reading was untrusted (a blocking quality flag);
+- `accuracy`: share of trusted readings whose top class is the posed label;
+- `confident_wrong`: share of all images read trusted with a wrong top class of
+  probability >= `CONFIDENT` (the outcome that rewards the wrong face);
+- `hit_rate`: share of images whose target score for the posed label reaches `threshold`
+  (an untrusted reading never hits);
+- `false_alarm_rate`: share of (image, other target) pairs whose target score reaches it.
+
+The dev sets' images were used to train the shipped model, so absolute figures on them are
+optimistic; the drop from `clean` to a condition is the measure.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from game.training.dataset import LabelledImage, load_folders
+from game.training.feature_cache import read_rgb
+from game.vision.conditions import CONDITIONS, Condition, Face
+from game.vision.face_tracker import FaceTracker, TrackerSettings
+from game.vision.pipeline import VisionChain
+from game.vision.records import Frame
+from game.vision.scoring import check_actions, score_target
+
+logger = logging.getLogger(__name__)
+
+STILL_FRAMES = 4
+FRAME_MS = 33
+CONFIDENT = 0.6
+DEFAULT_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionResult:
+    """One condition's figures (shares in [0, 1]; see the module docstring)."""
+
+    condition: str
+    description: str
+    images: int
+    found: float
+    flagged: float
+    trusted: int
+    accuracy: float | None
+    confident_wrong: float
+    hit_rate: float
+    false_alarm_rate: float
+
+
+def pick_images(items: list[LabelledImage], per_set: int | None, seed: int) -> list[LabelledImage]:
+    """At most `per_set` images of each data set, spread over its subjects (seeded)."""
+    if per_set is None:
+        return items
+    rng = np.random.default_rng(seed)
+    by_set: dict[str, list[LabelledImage]] = defaultdict(list)
+    for item in items:
+        by_set[item.dataset].append(item)
+    picked = []
+    for group in by_set.values():
+        order = rng.permutation(len(group))
+        subjects_seen: dict[str, int] = defaultdict(int)
+        chosen: list[LabelledImage] = []
+        # Round-robin over subjects: one image each before any gets a second.
+        for round_ in range(len(group)):
+            for i in order:
+                item = group[int(i)]
+                if subjects_seen[item.subject] == round_ and len(chosen) < per_set:
+                    subjects_seen[item.subject] += 1
+                    chosen.append(item)
+            if len(chosen) >= per_set:
+                break
+        picked.extend(chosen)
+    return picked
+
+
+def measure(
+    data_dirs: Sequence[Path],
+    model_path: Path,
+    *,
+    conditions: Sequence[Condition] = CONDITIONS,
+    per_set: int | None = None,
+    seed: int = 0,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[str], None] | None = None,
+) -> list[ConditionResult]:
+    """Each condition's figures on the labelled images of `data_dirs`.
+
+    Raises DatasetError for a bad folder and ModelError for a bad model.
+    """
+    items = pick_images(load_folders(list(data_dirs)), per_set, seed)
+    faces: list[tuple[LabelledImage, Face]] = []
+    missed = 0
+    with FaceTracker(TrackerSettings(mode="image")) as still:
+        for item in items:
+            image = read_rgb(item.path)
+            obs = still.observe(Frame(0, image))
+            if obs.has_face:
+                faces.append((item, (image, obs.landmarks)))
+            else:
+                missed += 1
+    results = []
+    with VisionChain.create(model_path, mode="video") as chain:
+        for index, cond in enumerate(conditions):
+            if progress is not None:
+                progress(f"{cond.name} ({index + 1}/{len(conditions)})")
+            results.append(_measure_one(chain, cond, faces, missed, seed, threshold))
+    return results
+
+
+def _other_face(
+    faces: list[tuple[LabelledImage, Face]], item: LabelledImage, rng: np.random.Generator
+) -> Face:
+    """Another person's face: from another data set when there is one (a parent beside a
+    child), else another subject of the same set."""
+    others = [f for it, f in faces if it.dataset != item.dataset]
+    if not others:
+        others = [f for it, f in faces if it.subject != item.subject] or [f for _, f in faces]
+    return others[int(rng.integers(len(others)))]
+
+
+def _measure_one(
+    chain: VisionChain,
+    cond: Condition,
+    faces: list[tuple[LabelledImage, Face]],
+    missed: int,
+    seed: int,
+    threshold: float,
+) -> ConditionResult:
+    found = flagged = trusted = correct = confident_wrong = hits = false_alarms = pairs = 0
+    for k, (item, (image, landmarks)) in enumerate(faces):
+        rng = np.random.default_rng([seed, k, sum(map(ord, cond.name))])
+        other = _other_face(faces, item, rng) if cond.needs_other else None
+        frames = cond.make(image, landmarks, rng, other)
+        if len(frames) == 1:
+            frames = frames * STILL_FRAMES
+        chain.tracker.reset_lock()
+        chain.scorer.set_target(None)
+        observation = None
+        for i, rgb in enumerate(frames):
+            observation = chain.tracker.observe(Frame(i * FRAME_MS, np.ascontiguousarray(rgb)))
+        assert observation is not None
+        if not observation.has_face:
+            continue
+        found += 1
+        reading, features = chain.scorer.score(observation)
+        if not reading.trusted or features is None:
+            flagged += 1
+            continue
+        trusted += 1
+        top = reading.top_expression
+        if top == item.label:
+            correct += 1
+        elif top is not None and reading.probabilities[top] >= CONFIDENT:
+            confident_wrong += 1
+        for target in chain.scorer.model.classes if chain.scorer.model else ():
+            actions = check_actions(features, None, target)
+            score = score_target(reading.probabilities, actions, target, chain.scorer.score_map)
+            if target == item.label:
+                hits += score >= threshold
+            else:
+                pairs += 1
+                false_alarms += score >= threshold
+    total = len(faces) + missed
+    return ConditionResult(
+        condition=cond.name,
+        description=cond.description,
+        images=total,
+        found=found / total if total else 0.0,
+        flagged=flagged / found if found else 0.0,
+        trusted=trusted,
+        accuracy=correct / trusted if trusted else None,
+        confident_wrong=confident_wrong / total if total else 0.0,
+        hit_rate=hits / total if total else 0.0,
+        false_alarm_rate=false_alarms / pairs if pairs else 0.0,
+    )
+
+
+def as_json(results: list[ConditionResult]) -> list[dict[str, Any]]:
+    return [
+        {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(r).items()}
+        for r in results
+    ]
+
+
+def as_table(results: list[ConditionResult]) -> str:
+    """A Markdown table, one row per condition."""
+    head = (
+        "| condition | images | found | flagged | accuracy (trusted) | confident wrong "
+        "| hit rate | false alarms |\n|---|---|---|---|---|---|---|---|"
+    )
+    rows = []
+    for r in results:
+        acc = "-" if r.accuracy is None else f"{r.accuracy:.2f}"
+        rows.append(
+            f"| {r.condition} | {r.images} | {r.found:.2f} | {r.flagged:.2f} | {acc} "
+            f"| {r.confident_wrong:.3f} | {r.hit_rate:.2f} | {r.false_alarm_rate:.3f} |"
+        )
+    return "\n".join([head, *rows])

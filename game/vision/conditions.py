@@ -1,0 +1,445 @@
+"""Webcam conditions made from labelled face images: tilt, eyewear, occluders, light, range,
+a second face, a mirror.
+
+A posed photo is centred, full-size and unobstructed; a webcam frame is not (EXPRESSIONS.md,
+"What a webcam adds"). This module makes the webcam's world from a labelled image and the
+landmarks of its face, deterministically from a seed, so `facequest robustness` and the
+occlusion model's training meet the same conditions. Every condition is one function of
+(image, landmarks, rng) -> frames; a sequence of frames stands for a short video (the
+second face that arrives after the child).
+
+Images are RGB uint8 (H, W, 3); landmarks (478, 3) in px of the image. Sizes are in px, or in
+inter-ocular distances (IOD) where the face's own scale matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+import cv2
+import numpy as np
+
+from game.vision.face_crop import eye_line
+
+FRAME_720P = (1280, 720)
+BACKGROUND_GREY = 110
+ARRIVAL_FRAMES = (4, 4)  # frames of the child alone, then with the second face
+
+# FaceMesh indices: mouth corners, lip middles, eye corners.
+_MOUTH_L, _MOUTH_R, _LIP_TOP, _LIP_BOTTOM = 291, 61, 0, 17
+_EYE_R_OUTER, _EYE_L_OUTER = 33, 263
+
+SKIN_TONES = (  # RGB, light to dark (Fitzpatrick I-VI, approximately)
+    (246, 214, 189), (236, 188, 150), (214, 160, 118), (178, 122, 86), (130, 86, 58),
+    (86, 56, 40),
+)
+CLOTH_COLOURS = (
+    (40, 60, 140), (200, 40, 50), (230, 200, 60), (60, 140, 80), (30, 30, 30),
+    (220, 220, 225), (140, 90, 160), (250, 140, 40),
+)
+
+Frames = list[np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One named webcam condition: `make(image, landmarks, rng, other)` gives its frames
+    (the last is scored). `other` is a second person's (image, landmarks) for the
+    second-face conditions (None for the rest). `occludes` names the face part covered."""
+
+    name: str
+    description: str
+    make: Callable[[np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames]
+    occludes: str | None = None
+    needs_other: bool = False
+
+
+Face = tuple[np.ndarray, np.ndarray]  # (image, landmarks)
+
+
+def face_box(landmarks: np.ndarray) -> tuple[float, float, float, float]:
+    pts = landmarks[:, :2]
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+# -- geometry -------------------------------------------------------------------------------
+
+
+def rolled(image: np.ndarray, landmarks: np.ndarray, degrees: float) -> np.ndarray:
+    """The image turned by `degrees` (counter-clockwise) about the face centre."""
+    x0, y0, x1, y1 = face_box(landmarks)
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D(((x0 + x1) / 2, (y0 + y1) / 2), degrees, 1.0)
+    return np.ascontiguousarray(
+        cv2.warpAffine(image, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    )
+
+
+def _paste(
+    canvas: np.ndarray, image: np.ndarray, landmarks: np.ndarray, width: float,
+    centre: tuple[float, float], feather: bool = True,
+) -> None:
+    """Scale `image` so its face is `width` px wide and paste it (in place) with the face
+    centred at `centre` of `canvas`; with `feather`, only an oval around the face shows."""
+    x0, y0, x1, y1 = face_box(landmarks)
+    scale = width / max(x1 - x0, 1.0)
+    fx, fy = (x0 + x1) / 2, (y0 + y1) / 2
+    matrix = np.array([[scale, 0, centre[0] - scale * fx], [0, scale, centre[1] - scale * fy]])
+    h, w = canvas.shape[:2]
+    flags = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    warped = cv2.warpAffine(image, matrix, (w, h), flags=flags, borderMode=cv2.BORDER_CONSTANT)
+    mask: np.ndarray = np.zeros((h, w), np.float32)
+    if feather:
+        axes = (int(width * 0.75), int(width * 0.95))
+        cv2.ellipse(mask, (int(centre[0]), int(centre[1])), axes, 0, 0, 360, 1.0, -1)
+        blur = max(3, int(width * 0.15) | 1)
+        mask = cv2.GaussianBlur(mask, (blur, blur), 0)
+    else:
+        inside = cv2.warpAffine(
+            np.ones(image.shape[:2], np.float32), matrix, (w, h), flags=cv2.INTER_NEAREST
+        )
+        mask = inside
+    alpha = mask[..., None]
+    canvas[:] = (canvas * (1 - alpha) + warped * alpha).astype(np.uint8)
+
+
+def _background(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """A plain room-like background: a soft vertical gradient with a little noise."""
+    w, h = size
+    top, bottom = rng.uniform(90, 150), rng.uniform(70, 130)
+    column = np.linspace(top, bottom, h, dtype=np.float32)[:, None, None]
+    tint = np.asarray(rng.uniform(0.9, 1.1, size=3), np.float32)
+    canvas = np.broadcast_to(column * tint, (h, w, 3)).copy()
+    canvas += np.asarray(rng.normal(0, 2.0, canvas.shape), np.float32)
+    return np.clip(canvas, 0, 255).astype(np.uint8)
+
+
+def at_range(
+    image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator, face_width: float,
+    size: tuple[int, int] = FRAME_720P,
+) -> np.ndarray:
+    """The whole image scaled so the face is `face_width` px wide (landmark box), placed at
+    a seeded spot in a `size` frame (face centre within the middle 60% across, 50% down)."""
+    canvas = _background(size, rng)
+    w, h = size
+    centre = (rng.uniform(0.2, 0.8) * w, rng.uniform(0.25, 0.75) * h)
+    _paste(canvas, image, landmarks, face_width, centre, feather=False)
+    return canvas
+
+
+# -- light ----------------------------------------------------------------------------------
+
+
+def sensor_noise(image: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
+    noisy = image.astype(np.float32) + rng.normal(0, sigma, image.shape).astype(np.float32)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+def dark(image: np.ndarray, rng: np.random.Generator, exposure: float = 0.22) -> np.ndarray:
+    """Under-exposed: luma times `exposure`, then sensor noise (sigma 3 grey levels)."""
+    return sensor_noise((image.astype(np.float32) * exposure).astype(np.uint8), rng, 3.0)
+
+
+def backlit(image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A bright window behind: the background near white, the face at half its exposure
+    (a camera's auto-exposure meters the bright frame)."""
+    x0, y0, x1, y1 = face_box(landmarks)
+    h, w = image.shape[:2]
+    mask = np.zeros((h, w), np.float32)
+    centre = (int((x0 + x1) / 2), int((y0 + y1) / 2))
+    axes = (int((x1 - x0) * 0.62), int((y1 - y0) * 0.7))
+    cv2.ellipse(mask, centre, axes, 0, 0, 360, 1.0, -1)
+    blur = max(3, int((x1 - x0) * 0.2) | 1)
+    alpha = cv2.GaussianBlur(mask, (blur, blur), 0)[..., None]
+    face = image.astype(np.float32) * rng.uniform(0.4, 0.55)
+    bright = 235 + image.astype(np.float32) * 0.08
+    out = face * alpha + bright * (1 - alpha)
+    return sensor_noise(np.clip(out, 0, 255).astype(np.uint8), rng, 2.0)
+
+
+# -- eyewear --------------------------------------------------------------------------------
+
+
+def eyewear(
+    image: np.ndarray, landmarks: np.ndarray, style: str, rng: np.random.Generator
+) -> np.ndarray:
+    """Glasses drawn on the face. `style`: "thin" (thin round metal rims), "thick" (thick
+    dark rectangular frames), "tinted" (frames with half-transparent dark lenses)."""
+    out = image.copy()
+    pts = landmarks[:, :2].astype(np.float64)
+    _, iod, angle = eye_line(landmarks)
+    deg = float(np.degrees(angle))
+    eyes = [pts[[33, 133]].mean(axis=0), pts[[263, 362]].mean(axis=0)]
+    colour = tuple(int(c) for c in rng.choice([(20, 20, 20), (90, 60, 30), (160, 160, 170)]))
+    if style == "thin":
+        half, thickness = (0.3 * iod, 0.25 * iod), max(1, int(0.03 * iod))
+    else:
+        half, thickness = (0.36 * iod, 0.24 * iod), max(2, int(0.08 * iod))
+    lens_layer = out.astype(np.float32)
+    for e in eyes:
+        c = (int(e[0]), int(e[1] + 0.03 * iod))
+        axes = (int(half[0]), int(half[1]))
+        if style == "tinted":
+            mask = np.zeros(out.shape[:2], np.uint8)
+            cv2.ellipse(mask, c, axes, deg, 0, 360, 255, -1)
+            lens_layer[mask > 0] *= 0.35
+    out = lens_layer.astype(np.uint8)
+    for e in eyes:
+        c = (int(e[0]), int(e[1] + 0.03 * iod))
+        axes = (int(half[0]), int(half[1]))
+        if style == "thin":
+            cv2.ellipse(out, c, axes, deg, 0, 360, colour, thickness, cv2.LINE_AA)
+        else:
+            box = cv2.boxPoints(((c[0], c[1]), (2 * axes[0], 2 * axes[1]), deg))
+            cv2.polylines(out, [box.astype(np.int32)], True, colour, thickness, cv2.LINE_AA)
+    # Bridge and the temples towards the ears.
+    direction = (eyes[1] - eyes[0]) / max(np.linalg.norm(eyes[1] - eyes[0]), 1e-6)
+    inner = [eyes[0] + direction * half[0], eyes[1] - direction * half[0]]
+    cv2.line(out, tuple(int(v) for v in inner[0]), tuple(int(v) for v in inner[1]), colour,
+             thickness, cv2.LINE_AA)
+    for e, sign in ((eyes[0], -1), (eyes[1], 1)):
+        start = e + sign * direction * half[0]
+        end = start + sign * direction * 0.35 * iod
+        cv2.line(out, tuple(int(v) for v in start), tuple(int(v) for v in end), colour,
+                 thickness, cv2.LINE_AA)
+    return out
+
+
+# -- occluders ------------------------------------------------------------------------------
+
+
+def part_centre_and_size(landmarks: np.ndarray, part: str) -> tuple[np.ndarray, float]:
+    """Centre (px) and width (px) of the face part an occluder covers: "mouth" or "eyes"."""
+    pts = landmarks[:, :2].astype(np.float64)
+    if part == "mouth":
+        centre = pts[[_MOUTH_L, _MOUTH_R, _LIP_TOP, _LIP_BOTTOM]].mean(axis=0)
+        width = float(np.linalg.norm(pts[_MOUTH_L] - pts[_MOUTH_R]))
+        return centre, width
+    if part == "eyes":
+        centre = pts[[_EYE_R_OUTER, _EYE_L_OUTER]].mean(axis=0)
+        return centre, float(np.linalg.norm(pts[_EYE_R_OUTER] - pts[_EYE_L_OUTER]))
+    raise ValueError(f"unknown face part {part!r}: mouth or eyes")
+
+
+def _shade(colour: tuple[int, int, int], rng: np.random.Generator) -> np.ndarray:
+    return np.clip(np.array(colour, np.float32) * rng.uniform(0.85, 1.1), 0, 255)
+
+
+def occluded(
+    image: np.ndarray, landmarks: np.ndarray, part: str, kind: str, rng: np.random.Generator
+) -> np.ndarray:
+    """The face with `part` ("mouth" or "eyes") covered by a `kind` of occluder: "hand" (a
+    skin-toned palm and fingers), "cloth" (a sleeve or scarf: a textured band) or "toy" (a
+    bright rounded shape). Size, angle, colour and an offset of up to a fifth of the part's
+    width are drawn from `rng`."""
+    centre, width = part_centre_and_size(landmarks, part)
+    _, iod, _ = eye_line(landmarks)
+    centre = centre + rng.uniform(-0.2, 0.2, 2) * width
+    h, w = image.shape[:2]
+    mask = np.zeros((h, w), np.uint8)
+    angle = rng.uniform(-35, 35)
+    if kind == "hand":
+        colour = _shade(SKIN_TONES[rng.integers(len(SKIN_TONES))], rng)
+        palm = (int(0.75 * iod * rng.uniform(0.9, 1.2)), int(0.55 * iod * rng.uniform(0.9, 1.2)))
+        side = rng.choice([-1.0, 1.0])
+        palm_c = centre + np.array([side * 0.45 * iod, 0.1 * iod])
+        cv2.ellipse(mask, tuple(int(v) for v in palm_c), palm, angle, 0, 360, 255, -1)
+        for k in range(4):
+            offset = (k - 1.5) * 0.26 * iod
+            tip = palm_c + np.array([-side * 1.25 * iod, offset])
+            base = palm_c + np.array([-side * 0.3 * iod, offset * 0.8])
+            cv2.line(mask, tuple(int(v) for v in base), tuple(int(v) for v in tip), 255,
+                     max(2, int(0.22 * iod)), cv2.LINE_AA)
+        texture = np.array(colour)[None, None, :] * (1 + rng.normal(0, 0.03, (h, w, 1)))
+        creases = np.zeros((h, w), np.uint8)
+        for k in range(3):
+            offset = (k - 1) * 0.26 * iod
+            a = palm_c + np.array([-side * 0.35 * iod, offset + 0.13 * iod])
+            b = palm_c + np.array([-side * 1.2 * iod, offset + 0.13 * iod])
+            cv2.line(creases, tuple(int(v) for v in a), tuple(int(v) for v in b), 255, 1)
+        texture[creases > 0] *= 0.75
+    elif kind == "cloth":
+        colour = _shade(CLOTH_COLOURS[rng.integers(len(CLOTH_COLOURS))], rng)
+        band = ((centre[0], centre[1]), (2.6 * iod, rng.uniform(0.55, 0.8) * iod), angle)
+        cv2.fillPoly(mask, [cv2.boxPoints(band).astype(np.int32)], 255)
+        stripes = (np.sin(np.arange(w)[None, :] / max(2.0, 0.08 * iod) + rng.uniform(0, 6)) > 0.6)
+        texture = np.array(colour)[None, None, :] * (1 - 0.25 * stripes[..., None])
+        texture = texture * (1 + rng.normal(0, 0.05, (h, w, 1)))
+    elif kind == "toy":
+        colour = _shade(CLOTH_COLOURS[rng.integers(len(CLOTH_COLOURS))], rng)
+        radius = int(0.55 * iod * rng.uniform(0.9, 1.3))
+        if rng.random() < 0.5:
+            cv2.circle(mask, tuple(int(v) for v in centre), radius, 255, -1, cv2.LINE_AA)
+        else:
+            box = ((centre[0], centre[1]), (2.2 * radius, 1.5 * radius), angle)
+            cv2.fillPoly(mask, [cv2.boxPoints(box).astype(np.int32)], 255)
+        yy = np.linspace(1.15, 0.8, h, dtype=np.float32)[:, None, None]
+        texture = np.array(colour)[None, None, :] * yy
+    else:
+        raise ValueError(f"unknown occluder {kind!r}: hand, cloth or toy")
+    alpha = cv2.GaussianBlur(mask.astype(np.float32) / 255, (3, 3), 0)[..., None]
+    out = image.astype(np.float32) * (1 - alpha) + np.clip(texture, 0, 255) * alpha
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+# -- a second face --------------------------------------------------------------------------
+
+
+def with_second_face(
+    child: Face, other: Face, rng: np.random.Generator, placement: str,
+    size: tuple[int, int] = FRAME_720P, child_width: float = 150.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(frame with the child alone, frame with the child and a second person).
+
+    The child's face sits near the middle of the frame, `child_width` px wide. "beside": an
+    adult leaning in, face 1.35 times bigger, level with the child, to one side. "behind":
+    a smaller face (0.8 times) above and to one side, partly hidden by the child.
+    """
+    w, h = size
+    base = _background(size, rng)
+    child_c = (w / 2 + rng.uniform(-0.05, 0.05) * w, h * 0.55)
+    side = rng.choice([-1.0, 1.0])
+    alone = base.copy()
+    _paste(alone, *child, child_width, child_c)
+    both = base.copy()
+    if placement == "beside":
+        width = child_width * 1.35
+        centre = (child_c[0] + side * (child_width + width) * 0.62, child_c[1] - 0.1 * width)
+        _paste(both, *other, width, centre)
+        _paste(both, *child, child_width, child_c)
+    elif placement == "behind":
+        width = child_width * 0.8
+        centre = (child_c[0] + side * child_width * 0.75, child_c[1] - child_width * 0.75)
+        _paste(both, *other, width, centre)
+        _paste(both, *child, child_width, child_c)
+    else:
+        raise ValueError(f"unknown placement {placement!r}: beside or behind")
+    return alone, both
+
+
+# -- the catalogue --------------------------------------------------------------------------
+
+
+def _still(fn: Callable[[np.ndarray, np.ndarray, np.random.Generator], np.ndarray]) -> Callable[
+    [np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames
+]:
+    return lambda image, lm, rng, other: [fn(image, lm, rng)]
+
+
+def _arrives(placement: str) -> Callable[
+    [np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames
+]:
+    def make(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator,
+             other: Face | None) -> Frames:
+        assert other is not None
+        alone, both = with_second_face((image, lm), other, rng, placement)
+        return [alone] * ARRIVAL_FRAMES[0] + [both] * ARRIVAL_FRAMES[1]
+    return make
+
+
+def _from_start(placement: str) -> Callable[
+    [np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames
+]:
+    def make(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator,
+             other: Face | None) -> Frames:
+        assert other is not None
+        return [with_second_face((image, lm), other, rng, placement)[1]]
+    return make
+
+
+def _as_is(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return image
+
+
+def _mirror(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return np.ascontiguousarray(image[:, ::-1])
+
+
+def _roll_either_way(
+    image: np.ndarray, lm: np.ndarray, rng: np.random.Generator, *, degrees: float
+) -> np.ndarray:
+    return rolled(image, lm, degrees * float(rng.choice([-1.0, 1.0])))
+
+
+def _glasses(
+    image: np.ndarray, lm: np.ndarray, rng: np.random.Generator, *, style: str
+) -> np.ndarray:
+    return eyewear(image, lm, style, rng)
+
+
+def _cover(
+    image: np.ndarray, lm: np.ndarray, rng: np.random.Generator, *, part: str, kind: str
+) -> np.ndarray:
+    return occluded(image, lm, part, kind, rng)
+
+
+def _dark(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return dark(image, rng)
+
+
+def _far(
+    image: np.ndarray, lm: np.ndarray, rng: np.random.Generator, *, width: float
+) -> np.ndarray:
+    return at_range(image, lm, rng, width)
+
+
+def _catalogue() -> tuple[Condition, ...]:
+    conditions = [
+        Condition("clean", "the labelled image as it is", _still(_as_is)),
+        Condition("mirrored", "flipped left-right", _still(_mirror)),
+    ]
+    for deg in (15, 25, 35):
+        conditions.append(Condition(
+            f"roll_{deg}", f"head rolled {deg} degrees (either way, seeded)",
+            _still(partial(_roll_either_way, degrees=deg)),
+        ))
+    for style in ("thin", "thick", "tinted"):
+        conditions.append(Condition(
+            f"glasses_{style}", f"{style} glasses drawn at the eyes",
+            _still(partial(_glasses, style=style)),
+        ))
+    for part in ("mouth", "eyes"):
+        for kind in ("hand", "cloth", "toy"):
+            conditions.append(Condition(
+                f"{part}_{kind}", f"a {kind} over the {part} (shape, colour, place seeded)",
+                _still(partial(_cover, part=part, kind=kind)),
+                occludes=part,
+            ))
+    conditions.append(Condition(
+        "dark", "exposure x0.22 and sensor noise", _still(_dark)
+    ))
+    conditions.append(Condition(
+        "backlight", "bright background, face at about half exposure",
+        _still(backlit),
+    ))
+    for width in (48, 64, 90, 128, 180):
+        conditions.append(Condition(
+            f"far_{width}px", f"face {width} px wide in a 1280x720 frame",
+            _still(partial(_far, width=width)),
+        ))
+    for placement in ("beside", "behind"):
+        conditions.append(Condition(
+            f"second_face_{placement}_arrives",
+            f"another person's face {placement} the child arrives after {ARRIVAL_FRAMES[0]} "
+            "frames of the child alone",
+            _arrives(placement), needs_other=True,
+        ))
+    conditions.append(Condition(
+        "second_face_beside_from_start", "a bigger face beside the child from the first frame",
+        _from_start("beside"), needs_other=True,
+    ))
+    return tuple(conditions)
+
+
+CONDITIONS: tuple[Condition, ...] = _catalogue()
+
+
+def condition(name: str) -> Condition:
+    """The condition called `name`; ValueError naming the known ones otherwise."""
+    for c in CONDITIONS:
+        if c.name == name:
+            return c
+    raise ValueError(f"unknown condition {name!r}; known: {', '.join(c.name for c in CONDITIONS)}")
