@@ -97,6 +97,7 @@ def reading_record(result: ChainResult, file: Path | None = None) -> dict[str, A
         "t_ms": reading.t_ms,
         "face": obs.has_face,
         "faces_seen": obs.faces_seen,
+        "face_box": [round(v, 1) for v in obs.face_box],
         "blendshapes": {k: round(v, 4) for k, v in top},
         "probabilities": {e.value: round(p, 4) for e, p in reading.probabilities.items()},
         "target": reading.target.value if reading.target else None,

@@ -1,0 +1,76 @@
+"""`facequest robustness` end to end: real faces, the real chain, every figure in range."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.vision.conditions import CONDITIONS
+from tests.vision.test_sources import write_png
+
+REPO = Path(__file__).resolve().parents[2]
+FIELDS = {"condition", "description", "images", "found", "flagged", "trusted", "accuracy",
+          "confident_wrong", "hit_rate", "false_alarm_rate"}
+
+
+def robustness(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "game", "robustness", *args],
+        capture_output=True, text=True, timeout=600, cwd=REPO,
+    )
+
+
+def test_the_astronaut_under_a_few_conditions(tmp_path: Path, astronaut_rgb: np.ndarray) -> None:
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    write_png(folder / "astronaut.png", astronaut_rgb)
+    (folder / "labels.csv").write_text("file,label,subject\nastronaut.png,happy,EC\n")
+    names = "clean,mouth_hand,far_64px,second_face_beside_arrives"
+    result = robustness("--data", str(folder), "--conditions", names, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {r["condition"]: r for r in json.loads(result.stdout)["conditions"]}
+    assert list(rows) == names.split(",")
+    for row in rows.values():
+        assert set(row) == FIELDS
+        assert row["images"] == 1
+        for key in ("found", "flagged", "confident_wrong", "hit_rate", "false_alarm_rate"):
+            assert 0.0 <= row[key] <= 1.0
+    assert rows["clean"]["found"] == 1.0 and rows["clean"]["accuracy"] == 1.0
+    assert rows["clean"]["hit_rate"] == 1.0
+    assert rows["mouth_hand"]["flagged"] == 1.0  # covered: not scored
+    assert rows["far_64px"]["found"] == 1.0
+    assert rows["second_face_beside_arrives"]["accuracy"] == 1.0
+
+
+def test_a_markdown_table_by_default_and_one_sentence_for_a_bad_condition(
+    tmp_path: Path, astronaut_rgb: np.ndarray
+) -> None:
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    write_png(folder / "a.png", astronaut_rgb)
+    (folder / "labels.csv").write_text("file,label,subject\na.png,happy,EC\n")
+    result = robustness("--data", str(folder), "--conditions", "clean")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("| condition |") and "| clean | 1 |" in result.stdout
+    bad = robustness("--data", str(folder), "--conditions", "sideways")
+    assert bad.returncode == 2
+    assert bad.stderr.strip().startswith("facequest: unknown condition 'sideways'")
+    assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.datasets
+@pytest.mark.slow
+def test_every_condition_on_a_few_dev_faces(children_dir: Path, performers_dir: Path) -> None:
+    result = robustness("--data", str(children_dir), "--data", str(performers_dir),
+                        "--per-set", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["conditions"]
+    assert [r["condition"] for r in rows] == [c.name for c in CONDITIONS]
+    assert all(r["images"] == 4 for r in rows)
+    clean = rows[0]
+    assert clean["found"] == 1.0 and clean["flagged"] == 0.0
