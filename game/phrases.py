@@ -138,6 +138,7 @@ _FIXED: dict[str, tuple[str, str]] = {
     "calibration.almost": ("Almost done!", "快好啦！"),
     "calibration.done": ("All done! Thank you!", "好啦！谢谢你！"),
     "calibration.retry": ("Let's try that again.", "我们再来一次吧。"),
+    "calibration.sit_here": ("Sit so your face is in the circle.", "坐好，让你的脸在圆圈里。"),
     "break.suggest": ("Let's take a little break.", "我们休息一下吧。"),
     "break.resume": ("Ready to play again?", "准备好再玩了吗？"),
     "session_end": (

@@ -184,7 +184,9 @@ class ExpressionReading:
     `target_score` is the smoothed score in [0, 1] for `target` (0 when there is no target
     or the reading is not trusted); `raw_score` is the same before smoothing. `flags` lists
     the quality problems; a reading is `trusted` only when no blocking flag is up.
-    `latency_ms` is the time from the frame's capture to this reading.
+    `latency_ms` is the time from the frame's capture to this reading. `face_box` is where
+    the child's face is, (x0, y0, x1, y1) as fractions of the frame's width and height
+    (zeros without a face): the calibration screen shows the child where to sit.
     """
 
     t_ms: int
@@ -197,6 +199,7 @@ class ExpressionReading:
     flags: frozenset[QualityFlag] = frozenset()
     latency_ms: float = 0.0
     head_pose: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    face_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
     def __post_init__(self) -> None:
         for name in ("target_score", "raw_score"):

@@ -234,6 +234,7 @@ class Scorer:
         features = extract_features(observation, self._face_net)
         probabilities = self.probabilities(features)
         pose = head_pose_degrees(observation.transform)
+        box = _fractional_box(observation)
         reading = ExpressionReading(
             t_ms=t_ms,
             probabilities=probabilities,
@@ -241,6 +242,7 @@ class Scorer:
             flags=frozen,
             latency_ms=latency_ms,
             head_pose=pose,
+            face_box=box,
         )
         if self._target is None or not reading.trusted:
             self._smoother.reset()
@@ -262,6 +264,14 @@ class Scorer:
                 flags=frozen,
                 latency_ms=latency_ms,
                 head_pose=pose,
+                face_box=box,
             ),
             features,
         )
+
+
+def _fractional_box(observation: FaceObservation) -> tuple[float, float, float, float]:
+    """The face box as fractions of the frame's width and height."""
+    w, h = observation.frame_size
+    x0, y0, x1, y1 = observation.face_box
+    return (x0 / w, y0 / h, x1 / w, y1 / h) if w and h else (0.0, 0.0, 0.0, 0.0)

@@ -20,13 +20,22 @@ from typing import Any
 
 import pygame
 
+from game.expressions import QualityFlag
+from game.phrases import quality_key
 from game.ui.avatar import draw_avatar
 from game.ui.avatar_params import NEUTRAL_FACE
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
+from game.vision.records import ExpressionReading
 
 logger = logging.getLogger(__name__)
+
+# Where to sit: a face this wide (fraction of the camera frame's width) or wider scores
+# well (about 60 px or more at 640x480, `game.vision.quality.MIN_FACE_WIDTH_PX`); the
+# guide's circle shows a comfortable size, arm's length from a laptop.
+GUIDE_FACE_WIDTH = 0.28
+GUIDE_SIZE = (200, 150)  # px of the small camera-frame picture (4:3)
 
 DURATION_MS = 3000
 RETRY_PAUSE_MS = 1800
@@ -138,3 +147,28 @@ class CalibrationScene(GameScene):
         draw_avatar(surface, face_rect, NEUTRAL_FACE, self.theme)
         self.draw_text(surface, self.t(self.message_key), (w // 2, h - 110), size="title",
                        max_width=w - 160)
+        guide = pygame.Rect((0, 0), GUIDE_SIZE)
+        guide.midleft = (center[0] + radius + 60, center[1])
+        if guide.right <= w - 10:
+            self._draw_seat_guide(surface, guide)
+
+    def _draw_seat_guide(self, surface: pygame.Surface, frame: pygame.Rect) -> None:
+        """Where to sit: the camera's view in small, a circle where the face should be, and
+        a dot where the child's face is (from the latest reading's face box)."""
+        p = self.palette
+        pygame.draw.rect(surface, p.surface_alt, frame, border_radius=12)
+        pygame.draw.rect(surface, p.text_muted, frame, width=2, border_radius=12)
+        target = int(frame.width * GUIDE_FACE_WIDTH / 2)
+        pygame.draw.circle(surface, p.success, frame.center, target, width=3)
+        reading: ExpressionReading | None = self.ctx.reading
+        box = reading.face_box if reading is not None else (0.0, 0.0, 0.0, 0.0)
+        if box[2] > box[0]:
+            # Mirrored, like a selfie view: the dot moves the way the child moves.
+            cx = frame.right - (box[0] + box[2]) / 2 * frame.width
+            cy = frame.top + (box[1] + box[3]) / 2 * frame.height
+            r = max(4, int((box[2] - box[0]) * frame.width / 2))
+            pygame.draw.circle(surface, p.accent, (int(cx), int(cy)), r)
+        too_small = reading is not None and QualityFlag.FACE_TOO_SMALL in reading.flags
+        key = quality_key(QualityFlag.FACE_TOO_SMALL) if too_small else "calibration.sit_here"
+        self.draw_text(surface, self.t(key), (frame.centerx, frame.bottom + 28), size="small",
+                       max_width=frame.width + 80)
