@@ -415,7 +415,7 @@ def _catalogue() -> tuple[Condition, ...]:
         "backlight", "bright background, face at about half exposure",
         _still(backlit),
     ))
-    for width in (48, 64, 90, 128, 180):
+    for width in (48, 57, 64, 90, 128, 180):
         conditions.append(Condition(
             f"far_{width}px", f"face {width} px wide in a 1280x720 frame",
             _still(partial(_far, width=width)),
