@@ -136,3 +136,23 @@ def test_a_hand_over_the_mouth_is_flagged_while_it_is_there(
     assert sum(flagged[6:14]) >= 6, flagged
     assert all(not r["trusted"] for r, f in zip(records, flagged, strict=True) if f)
     assert records[-1]["trusted"] and records[3]["trusted"]
+
+
+def test_the_child_leaving_pauses_even_with_the_parent_still_there(
+    tmp_path: Path, astronaut_rgb: np.ndarray
+) -> None:
+    child = face_only(astronaut_rgb)
+    adult = face_only(np.ascontiguousarray(astronaut_rgb[:, ::-1] // 2 + 60))
+    frames = []
+    for i in range(20):
+        canvas = blank()
+        place(canvas, adult, 182, (900, 330))
+        if i < 8:
+            place(canvas, child, 150, (560, 380))
+        frames.append(canvas)
+    records = lines(watch("--source", str(write_video(tmp_path / "away.avi", frames)),
+                          "--json", "--no-model"))
+    assert all(r["face"] for r in records[:8])
+    assert all(abs(box_centre(r)[0] - 560) < 40 for r in records[:8])
+    assert not any(r["face"] for r in records[9:]), [r["face"] for r in records]
+    assert all("no_face" in r["flags"] for r in records[9:])
