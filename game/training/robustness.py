@@ -1,7 +1,9 @@
 """`facequest robustness`: the live chain under webcam conditions, per condition.
 
 Every labelled image is turned into each condition of `game.vision.conditions` (seeded) and
-shown to the live chain as a short video: a still condition is the same frame
+shown to the live chain as a short video (an image whose face is under `SOURCE_FACE_PX`
+wide, such as CK+'s 48x48 crops, is first sampled up to that width: the "clean" face is a
+child at a normal distance): a still condition is the same frame
 `STILL_FRAMES` times (33 ms apart), so the tracker's zoomed search has the frames a webcam
 gives it; a sequence (a second face arriving) is played as it is. The last frame is scored
 with the raw model and the population neutral (no calibration), as a child is scored before
@@ -14,7 +16,9 @@ calibration. Per condition:
   probability >= `CONFIDENT` (the outcome that rewards the wrong face);
 - `hit_rate`: share of images whose target score for the posed label reaches `threshold`
   (an untrusted reading never hits);
-- `false_alarm_rate`: share of (image, other target) pairs whose target score reaches it.
+- `false_alarm_rate`: share of (image, other target) pairs whose target score reaches it;
+- `kept_credit` (second-face conditions only): of the images whose target was hit with
+  the child alone in the same scene, the share still hit with the second face there.
 
 The dev sets' images were used to train the shipped model, so absolute figures on them are
 optimistic; the drop from `clean` to a condition is the measure.
@@ -22,6 +26,7 @@ optimistic; the drop from `clean` to a condition is the measure.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -31,17 +36,19 @@ from typing import Any
 
 import numpy as np
 
+from game.expressions import Expression
 from game.training.dataset import LabelledImage, load_folders
 from game.training.feature_cache import read_rgb
 from game.vision.conditions import CONDITIONS, Condition, Face
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.pipeline import VisionChain
-from game.vision.records import Frame
+from game.vision.records import ExpressionReading, FaceObservation, Frame
 from game.vision.scoring import check_actions, score_target
 
 logger = logging.getLogger(__name__)
 
 STILL_FRAMES = 4
+SOURCE_FACE_PX = 150  # smaller faces (CK+'s 48x48 crops) are first sampled up to this width
 FRAME_MS = 33
 CONFIDENT = 0.6
 DEFAULT_THRESHOLD = 0.6
@@ -61,6 +68,7 @@ class ConditionResult:
     confident_wrong: float
     hit_rate: float
     false_alarm_rate: float
+    kept_credit: float | None = None
 
 
 def pick_images(items: list[LabelledImage], per_set: int | None, seed: int) -> list[LabelledImage]:
@@ -110,6 +118,10 @@ def measure(
         for item in items:
             image = read_rgb(item.path)
             obs = still.observe(Frame(0, image))
+            width = obs.face_box[2] - obs.face_box[0]
+            if obs.has_face and width < SOURCE_FACE_PX:
+                image = _sampled_up(image, SOURCE_FACE_PX / width)
+                obs = still.observe(Frame(0, image))
             if obs.has_face:
                 faces.append((item, (image, obs.landmarks)))
             else:
@@ -123,6 +135,14 @@ def measure(
     return results
 
 
+def _sampled_up(image: np.ndarray, factor: float) -> np.ndarray:
+    import cv2
+
+    return np.ascontiguousarray(
+        cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    )
+
+
 def _other_face(
     faces: list[tuple[LabelledImage, Face]], item: LabelledImage, rng: np.random.Generator
 ) -> Face:
@@ -134,6 +154,35 @@ def _other_face(
     return others[int(rng.integers(len(others)))]
 
 
+def _read(chain: VisionChain, frames: list[np.ndarray]) -> FaceObservation:
+    """The observation of the last of `frames`, played from a fresh lock."""
+    if len(frames) == 1:
+        frames = frames * STILL_FRAMES
+    chain.tracker.reset_lock()
+    observation = FaceObservation.empty(0, (1, 1))
+    for i, rgb in enumerate(frames):
+        observation = chain.tracker.observe(Frame(i * FRAME_MS, np.ascontiguousarray(rgb)))
+    return observation
+
+
+def _target_scores(
+    chain: VisionChain, observation: FaceObservation
+) -> tuple[ExpressionReading, dict[Expression, float]] | None:
+    """The reading and every class's unsmoothed target score; None when untrusted."""
+    chain.scorer.set_target(None)
+    reading, features = chain.scorer.score(observation)
+    if not reading.trusted or features is None or chain.scorer.model is None:
+        return None
+    scores = {
+        target: score_target(
+            reading.probabilities, check_actions(features, None, target), target,
+            chain.scorer.score_map,
+        )
+        for target in chain.scorer.model.classes
+    }
+    return reading, scores
+
+
 def _measure_one(
     chain: VisionChain,
     cond: Condition,
@@ -143,39 +192,39 @@ def _measure_one(
     threshold: float,
 ) -> ConditionResult:
     found = flagged = trusted = correct = confident_wrong = hits = false_alarms = pairs = 0
+    hit_alone = kept = 0
     for k, (item, (image, landmarks)) in enumerate(faces):
         rng = np.random.default_rng([seed, k, sum(map(ord, cond.name))])
         other = _other_face(faces, item, rng) if cond.needs_other else None
-        frames = cond.make(image, landmarks, rng, other)
-        if len(frames) == 1:
-            frames = frames * STILL_FRAMES
-        chain.tracker.reset_lock()
-        chain.scorer.set_target(None)
-        observation = None
-        for i, rgb in enumerate(frames):
-            observation = chain.tracker.observe(Frame(i * FRAME_MS, np.ascontiguousarray(rgb)))
-        assert observation is not None
-        if not observation.has_face:
-            continue
-        found += 1
-        reading, features = chain.scorer.score(observation)
-        if not reading.trusted or features is None:
-            flagged += 1
-            continue
-        trusted += 1
-        top = reading.top_expression
-        if top == item.label:
-            correct += 1
-        elif top is not None and reading.probabilities[top] >= CONFIDENT:
-            confident_wrong += 1
-        for target in chain.scorer.model.classes if chain.scorer.model else ():
-            actions = check_actions(features, None, target)
-            score = score_target(reading.probabilities, actions, target, chain.scorer.score_map)
-            if target == item.label:
-                hits += score >= threshold
+        reference = copy.deepcopy(rng)
+        observation = _read(chain, cond.make(image, landmarks, rng, other))
+        hit = False
+        if observation.has_face:
+            found += 1
+            scored = _target_scores(chain, observation)
+            if scored is None:
+                flagged += 1
             else:
-                pairs += 1
-                false_alarms += score >= threshold
+                reading, scores = scored
+                trusted += 1
+                top = reading.top_expression
+                if top == item.label:
+                    correct += 1
+                elif top is not None and reading.probabilities[top] >= CONFIDENT:
+                    confident_wrong += 1
+                for target, score in scores.items():
+                    if target == item.label:
+                        hit = score >= threshold
+                    else:
+                        pairs += 1
+                        false_alarms += score >= threshold
+        hits += hit
+        if cond.alone is not None:
+            alone = _target_scores(chain, _read(chain, cond.alone(image, landmarks, reference,
+                                                                  other)))
+            if alone is not None and alone[1].get(item.label, 0.0) >= threshold:
+                hit_alone += 1
+                kept += hit
     total = len(faces) + missed
     return ConditionResult(
         condition=cond.name,
@@ -188,6 +237,7 @@ def _measure_one(
         confident_wrong=confident_wrong / total if total else 0.0,
         hit_rate=hits / total if total else 0.0,
         false_alarm_rate=false_alarms / pairs if pairs else 0.0,
+        kept_credit=kept / hit_alone if hit_alone else None,
     )
 
 
@@ -202,13 +252,15 @@ def as_table(results: list[ConditionResult]) -> str:
     """A Markdown table, one row per condition."""
     head = (
         "| condition | images | found | flagged | accuracy (trusted) | confident wrong "
-        "| hit rate | false alarms |\n|---|---|---|---|---|---|---|---|"
+        "| hit rate | false alarms | kept credit |\n|---|---|---|---|---|---|---|---|---|"
     )
     rows = []
     for r in results:
         acc = "-" if r.accuracy is None else f"{r.accuracy:.2f}"
+        kept = "-" if r.kept_credit is None else f"{r.kept_credit:.2f}"
         rows.append(
             f"| {r.condition} | {r.images} | {r.found:.2f} | {r.flagged:.2f} | {acc} "
-            f"| {r.confident_wrong:.3f} | {r.hit_rate:.2f} | {r.false_alarm_rate:.3f} |"
+            f"| {r.confident_wrong:.3f} | {r.hit_rate:.2f} | {r.false_alarm_rate:.3f} "
+            f"| {kept} |"
         )
     return "\n".join([head, *rows])

@@ -32,7 +32,7 @@ import numpy as np
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in frame px
 
-CENTRE_TIE = 0.15
+CENTRE_TIE = 0.05
 MAX_SHIFT = 0.8  # face widths between two looks at the child
 MAX_SHIFT_LOST = 2.0  # ... after `SHIFT_GROWS_MS` or more out of sight
 SHIFT_GROWS_MS = 2000

@@ -47,13 +47,19 @@ Frames = list[np.ndarray]
 class Condition:
     """One named webcam condition: `make(image, landmarks, rng, other)` gives its frames
     (the last is scored). `other` is a second person's (image, landmarks) for the
-    second-face conditions (None for the rest). `occludes` names the face part covered."""
+    second-face conditions (None for the rest). `occludes` names the face part covered.
+    `alone`, for the second-face conditions, gives the same scene without the second
+    person when called with a generator in the same state (the reference: was the child
+    credited alone?)."""
 
     name: str
     description: str
     make: Callable[[np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames]
     occludes: str | None = None
     needs_other: bool = False
+    alone: Callable[[np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames] | None = (
+        None
+    )
 
 
 Face = tuple[np.ndarray, np.ndarray]  # (image, landmarks)
@@ -340,6 +346,16 @@ def _arrives(placement: str) -> Callable[
     return make
 
 
+def _child_alone(placement: str) -> Callable[
+    [np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames
+]:
+    def make(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator,
+             other: Face | None) -> Frames:
+        assert other is not None
+        return [with_second_face((image, lm), other, rng, placement)[0]]
+    return make
+
+
 def _from_start(placement: str) -> Callable[
     [np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames
 ]:
@@ -425,11 +441,11 @@ def _catalogue() -> tuple[Condition, ...]:
             f"second_face_{placement}_arrives",
             f"another person's face {placement} the child arrives after {ARRIVAL_FRAMES[0]} "
             "frames of the child alone",
-            _arrives(placement), needs_other=True,
+            _arrives(placement), needs_other=True, alone=_child_alone(placement),
         ))
     conditions.append(Condition(
         "second_face_beside_from_start", "a bigger face beside the child from the first frame",
-        _from_start("beside"), needs_other=True,
+        _from_start("beside"), needs_other=True, alone=_child_alone("beside"),
     ))
     return tuple(conditions)
 

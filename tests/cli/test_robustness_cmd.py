@@ -15,7 +15,7 @@ from tests.vision.test_sources import write_png
 
 REPO = Path(__file__).resolve().parents[2]
 FIELDS = {"condition", "description", "images", "found", "flagged", "trusted", "accuracy",
-          "confident_wrong", "hit_rate", "false_alarm_rate"}
+          "confident_wrong", "hit_rate", "false_alarm_rate", "kept_credit"}
 
 
 def robustness(*args: str) -> subprocess.CompletedProcess[str]:
@@ -45,6 +45,8 @@ def test_the_astronaut_under_a_few_conditions(tmp_path: Path, astronaut_rgb: np.
     assert rows["mouth_hand"]["flagged"] == 1.0  # covered: not scored
     assert rows["far_64px"]["found"] == 1.0
     assert rows["second_face_beside_arrives"]["accuracy"] == 1.0
+    assert rows["second_face_beside_arrives"]["kept_credit"] == 1.0
+    assert rows["clean"]["kept_credit"] is None
 
 
 def test_a_markdown_table_by_default_and_one_sentence_for_a_bad_condition(
