@@ -335,34 +335,21 @@ def _still(fn: Callable[[np.ndarray, np.ndarray, np.random.Generator], np.ndarra
     return lambda image, lm, rng, other: [fn(image, lm, rng)]
 
 
-def _arrives(placement: str) -> Callable[
+def _second_face(placement: str, scene: str) -> Callable[
     [np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames
 ]:
+    """The frames of a second-face condition. `scene`: "arrives" (the child alone for
+    `ARRIVAL_FRAMES[0]` frames, then with the second person), "from_start" (both from the
+    first frame) or "alone" (the child alone: the reference)."""
+
     def make(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator,
              other: Face | None) -> Frames:
         assert other is not None
         alone, both = with_second_face((image, lm), other, rng, placement)
-        return [alone] * ARRIVAL_FRAMES[0] + [both] * ARRIVAL_FRAMES[1]
-    return make
+        if scene == "arrives":
+            return [alone] * ARRIVAL_FRAMES[0] + [both] * ARRIVAL_FRAMES[1]
+        return [both] if scene == "from_start" else [alone]
 
-
-def _child_alone(placement: str) -> Callable[
-    [np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames
-]:
-    def make(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator,
-             other: Face | None) -> Frames:
-        assert other is not None
-        return [with_second_face((image, lm), other, rng, placement)[0]]
-    return make
-
-
-def _from_start(placement: str) -> Callable[
-    [np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames
-]:
-    def make(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator,
-             other: Face | None) -> Frames:
-        assert other is not None
-        return [with_second_face((image, lm), other, rng, placement)[1]]
     return make
 
 
@@ -441,11 +428,13 @@ def _catalogue() -> tuple[Condition, ...]:
             f"second_face_{placement}_arrives",
             f"another person's face {placement} the child arrives after {ARRIVAL_FRAMES[0]} "
             "frames of the child alone",
-            _arrives(placement), needs_other=True, alone=_child_alone(placement),
+            _second_face(placement, "arrives"), needs_other=True,
+            alone=_second_face(placement, "alone"),
         ))
     conditions.append(Condition(
         "second_face_beside_from_start", "a bigger face beside the child from the first frame",
-        _from_start("beside"), needs_other=True, alone=_child_alone("beside"),
+        _second_face("beside", "from_start"), needs_other=True,
+        alone=_second_face("beside", "alone"),
     ))
     return tuple(conditions)
 
