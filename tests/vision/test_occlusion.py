@@ -1,0 +1,81 @@
+"""The occlusion model: the shipped file, its JSON round trip, a damaged file, real faces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.vision.face_tracker import FaceTracker
+from game.vision.occlusion import (
+    OCCLUSION_MODEL_PATH,
+    PARTS,
+    OcclusionModel,
+    OcclusionModelError,
+    default_occlusion_model,
+    part_features,
+)
+from game.vision.records import Frame
+
+
+def test_the_shipped_model_has_both_parts_and_its_cv_figures() -> None:
+    model = default_occlusion_model()
+    assert model is not None and set(model.parts) == set(PARTS)
+    cv = model.info["cv"]
+    assert isinstance(cv, dict)
+    for part in PARTS:
+        assert cv[part]["hit_rate"] >= 0.9 and cv[part]["false_flag_rate"] <= 0.05
+        p = model.parts[part]
+        assert p.coef.shape == p.mean.shape == p.scale.shape
+        assert 0.0 < p.threshold < 1.0
+
+
+def test_save_and_load_give_the_same_probabilities(
+    tmp_path: Path, image_tracker: FaceTracker, astronaut_rgb: np.ndarray
+) -> None:
+    crop = image_tracker.observe(Frame(0, astronaut_rgb)).face_crop
+    model = OcclusionModel.load(OCCLUSION_MODEL_PATH)
+    model.save(tmp_path / "o.json")
+    again = OcclusionModel.load(tmp_path / "o.json")
+    for part, p in model.probabilities(crop).items():
+        assert again.probabilities(crop)[part] == pytest.approx(p, abs=1e-4)
+    assert model.covered(crop) == frozenset()  # the astronaut's face is uncovered
+    assert part_features(crop, "mouth").dtype == np.float32
+
+
+def test_a_damaged_model_file_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "occlusion.json"
+    bad.write_text('{"parts": {"mouth": {"mean": [1]}}}')
+    with pytest.raises(OcclusionModelError, match=r"occlusion\.json: not a readable"):
+        OcclusionModel.load(bad)
+    with pytest.raises(OcclusionModelError):
+        OcclusionModel.load(tmp_path / "missing.json")
+
+
+@pytest.mark.datasets
+def test_train_occlusion_end_to_end_on_a_few_children(
+    tmp_path: Path, children_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.cli import main
+
+    rows = (children_dir / "labels.csv").read_text().splitlines()
+    by_subject: dict[str, str] = {}
+    for row in rows[1:]:
+        file, _label, subject = row.split(",")
+        by_subject.setdefault(subject, file)
+    folder = tmp_path / "few"
+    folder.mkdir()
+    (folder / "images").symlink_to(children_dir / "images")
+    chosen = list(by_subject.items())[:12]
+    (folder / "labels.csv").write_text(
+        "file,label,subject\n" + "".join(f"{f},neutral,{s}\n" for s, f in chosen)
+    )
+    out = tmp_path / "occlusion.json"
+    assert main(["train-occlusion", "--data", str(folder), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "mouth: hit rate" in printed and "eyes: hit rate" in printed
+    model = OcclusionModel.load(out)
+    assert set(model.parts) == set(PARTS)
+    for part in PARTS:
+        assert 0.0 <= model.info["cv"][part]["false_flag_rate"] <= 1.0  # type: ignore[index]
