@@ -92,12 +92,12 @@ class QualityFlag(enum.StrEnum):
     """Why a reading cannot be trusted. A reading with any flag is not scored."""
 
     NO_FACE = "no_face"
-    MOUTH_COVERED = "mouth_covered"
-    EYES_COVERED = "eyes_covered"
     SEVERAL_FACES = "several_faces"
     FACE_TOO_SMALL = "face_too_small"
     HEAD_TURNED = "head_turned"
     TOO_DARK = "too_dark"
+    MOUTH_COVERED = "mouth_covered"
+    EYES_COVERED = "eyes_covered"
     CAMERA_LOST = "camera_lost"
     NOT_CALIBRATED = "not_calibrated"
 

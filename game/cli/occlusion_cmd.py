@@ -25,9 +25,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--data", type=Path, action="append", required=True, metavar="DIR",
                         help="a labelled image folder (repeat for several)")
-    parser.add_argument("--out", type=Path, default=OCCLUSION_MODEL_PATH, metavar="FILE",
-                        help=f"where to write the model (default: {OCCLUSION_MODEL_PATH})")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the occluders (default 0)")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE",
+                        help=f"where to write the model (shipped: {OCCLUSION_MODEL_PATH})")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the occluders, a whole number >= 0 (default 0)")
     parser.set_defaults(func=run)
 
 
@@ -37,15 +38,19 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out.is_dir():
         raise CliError(f"--out {args.out} is a folder; name a .json file.")
+    if not args.out.resolve().parent.is_dir():
+        raise CliError(f"--out {args.out}: the folder {args.out.parent} does not exist.")
+    if args.seed < 0:
+        raise CliError("--seed must be a whole number of at least 0.")
 
     def progress(text: str) -> None:
         print(f"train-occlusion: {text}", file=sys.stderr, flush=True)
 
     try:
         samples = make_samples(list(args.data), seed=args.seed, progress=progress)
+        model, figures = fit(samples, seed=args.seed)
     except DatasetError as exc:
         raise CliError(str(exc)) from None
-    model, figures = fit(samples, seed=args.seed)
     model.save(args.out)
     for f in figures:
         print(

@@ -36,7 +36,8 @@ def register(subparsers: Any) -> None:
                         help="use at most N images of each folder, spread over its subjects")
     parser.add_argument("--conditions", default=None, metavar="NAMES",
                         help="comma-separated condition names (default: all)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the conditions (default 0)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the conditions, a whole number >= 0 (default 0)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(func=run)
 
@@ -49,14 +50,18 @@ def run(args: argparse.Namespace) -> int:
 
     if args.per_set is not None and args.per_set < 1:
         raise CliError("--per-set must be a whole number of at least 1.")
-    try:
-        chosen = (
-            [condition(n.strip()) for n in args.conditions.split(",") if n.strip()]
-            if args.conditions
-            else list(CONDITIONS)
-        )
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    if args.seed < 0:
+        raise CliError("--seed must be a whole number of at least 0.")
+    if args.conditions is None:
+        chosen = list(CONDITIONS)
+    else:
+        names = list(dict.fromkeys(n.strip() for n in args.conditions.split(",") if n.strip()))
+        if not names:
+            raise CliError("--conditions names no condition; leave it out to run them all.")
+        try:
+            chosen = [condition(n) for n in names]
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     model = args.model if args.model is not None else DEFAULT_MODEL_PATH
 
     def progress(text: str) -> None:

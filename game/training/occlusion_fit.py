@@ -2,10 +2,12 @@
 occluders from `game.vision.conditions`.
 
 Every face of the data folders is shown to the real face tracker in several versions:
-as it is, with eyewear (thin, thick or tinted: never "covered"), with a hand, cloth or toy
-over the mouth, and over the eyes (kind, shape, colour, place drawn from a seeded generator),
-some also rolled up to 25 degrees. The tracker's own crop of each version (what the live
-chain sees, landmarks guessed under the occluder included) gives the part features.
+as it is, with eyewear (thin, thick or tinted: never "covered"), with a hand, cloth, toy or
+other object over the mouth, and over the eyes (kind, shape, colour, place drawn from a
+seeded generator), some also rolled up to 25 degrees, and once more (covered and not) as a
+webcam shows it: smaller, maybe mirrored, dimmer, noisy and JPEG-compressed. The tracker's
+own crop of each version (what the live chain sees, landmarks guessed under the occluder
+included) gives the part features.
 
 Per part, a logistic regression (scikit-learn, balanced classes) is measured subject-wise
 (`GroupKFold`, 5 folds). Within each training split, an inner subject-wise 3-fold
@@ -25,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from game.training.dataset import load_folders
+from game.training.dataset import DatasetError, load_folders
 from game.training.feature_cache import read_rgb
 from game.vision import conditions as cond
 from game.vision.face_tracker import FaceTracker, TrackerSettings
@@ -35,7 +37,8 @@ from game.vision.records import Frame
 logger = logging.getLogger(__name__)
 
 MAX_FALSE_FLAGS = 0.02
-OCCLUDER_KINDS = ("hand", "cloth", "toy")
+MIN_THRESHOLD = 0.5  # never flag below even odds, however tight the uncovered scores are
+OCCLUDER_KINDS = ("hand", "cloth", "toy", "object")
 EYEWEAR = ("thin", "thick", "tinted")
 
 
@@ -47,17 +50,25 @@ class Sample:
 
 
 def make_samples(
-    data_dirs: Sequence[Path], seed: int = 0, progress: Callable[[str], None] | None = None
+    data_dirs: Sequence[Path],
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+    kinds: Sequence[str] = OCCLUDER_KINDS,
+    every: int = 1,
 ) -> list[Sample]:
-    """The tracker's face crops of every face in several versions (see the module doc)."""
-    items = load_folders(list(data_dirs))
+    """The tracker's face crops of every `every`-th face in several versions (see the
+    module doc), the occluders drawn from `kinds`."""
+    items = load_folders(list(data_dirs))[::every]
     rng = np.random.default_rng(seed)
     samples: list[Sample] = []
     with FaceTracker(TrackerSettings(mode="image")) as tracker:
         for n, item in enumerate(items):
             if progress is not None and n % 200 == 0:
                 progress(f"{n}/{len(items)} images")
-            image = read_rgb(item.path)
+            try:
+                image = read_rgb(item.path)
+            except ValueError as exc:
+                raise DatasetError(f"{exc}: not a readable picture") from None
             obs = tracker.observe(Frame(0, image))
             if not obs.has_crop:
                 continue
@@ -67,20 +78,47 @@ def make_samples(
                 (cond.eyewear(image, lm, EYEWEAR[int(rng.integers(3))], rng), frozenset()),
             ]
             for part in PARTS:
-                kind = OCCLUDER_KINDS[int(rng.integers(len(OCCLUDER_KINDS)))]
+                kind = kinds[int(rng.integers(len(kinds)))]
                 versions.append((cond.occluded(image, lm, part, kind, rng), frozenset({part})))
             if rng.random() < 0.5:
                 angle = float(rng.uniform(-25, 25))
                 part = PARTS[int(rng.integers(len(PARTS)))]
-                kind = OCCLUDER_KINDS[int(rng.integers(len(OCCLUDER_KINDS)))]
+                kind = kinds[int(rng.integers(len(kinds)))]
                 covered = cond.occluded(image, lm, part, kind, rng)
                 versions.append((cond.rolled(covered, lm, angle), frozenset({part})))
                 versions.append((cond.rolled(image, lm, angle), frozenset()))
+            # As a webcam shows them: further away (60-140 px in 640x480), maybe mirrored,
+            # maybe dimmer and noisier, JPEG-compressed; uncovered and covered alike.
+            part = PARTS[int(rng.integers(len(PARTS)))]
+            kind = kinds[int(rng.integers(len(kinds)))]
+            for version, parts in (
+                (image, frozenset()),
+                (cond.occluded(image, lm, part, kind, rng), frozenset({part})),
+            ):
+                versions.append((_as_webcam(version, lm, rng), parts))
             for version, covered_parts in versions:
                 seen = tracker.observe(Frame(0, np.ascontiguousarray(version)))
                 if seen.has_crop:
                     samples.append(Sample(item.subject, covered_parts, seen.face_crop))
     return samples
+
+
+def _as_webcam(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """`image` as a webcam frame: the face 60-140 px wide in 640x480, mirrored half the
+    time, dimmed (x0.45-1) with sensor noise, JPEG quality 40-90."""
+    import cv2
+
+    width = float(rng.uniform(60, 140))
+    frame = cond.at_range(image, lm, rng, width, size=(640, 480))
+    if rng.random() < 0.5:
+        frame = np.ascontiguousarray(frame[:, ::-1])
+    frame = cond.sensor_noise(
+        (frame.astype(np.float32) * rng.uniform(0.45, 1.0)).astype(np.uint8), rng, 2.0
+    )
+    quality = int(rng.integers(40, 91))
+    ok, data = cv2.imencode(".jpg", frame[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
+    return frame if decoded is None else np.ascontiguousarray(decoded[:, :, ::-1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +132,13 @@ class PartFigures:
 
 
 def _threshold(scores: np.ndarray, covered: np.ndarray) -> float:
+    """The score at which at most `MAX_FALSE_FLAGS` of uncovered faces are flagged, and at
+    least `MIN_THRESHOLD`: a threshold fitted to a tight synthetic distribution (0.04 was)
+    flags real faces that are merely smaller, blurrier or mirrored."""
     negatives = np.sort(scores[~covered])
     if not len(negatives):
-        return 0.5
-    return float(np.quantile(negatives, 1.0 - MAX_FALSE_FLAGS))
+        return MIN_THRESHOLD
+    return max(float(np.quantile(negatives, 1.0 - MAX_FALSE_FLAGS)), MIN_THRESHOLD)
 
 
 def _fitted(x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
@@ -126,6 +167,11 @@ def fit(samples: list[Sample], seed: int = 0) -> tuple[OcclusionModel, list[Part
     from sklearn.model_selection import GroupKFold
 
     groups = np.array([s.subject for s in samples])
+    if len(set(groups)) < 5:
+        raise DatasetError(
+            f"the occlusion model needs faces of at least 5 people to measure itself "
+            f"subject-wise; found {len(set(groups))}"
+        )
     parts: dict[str, PartModel] = {}
     figures = []
     for part in PARTS:

@@ -17,6 +17,7 @@ calibration. Per condition:
 - `hit_rate`: share of images whose target score for the posed label reaches `threshold`
   (an untrusted reading never hits);
 - `false_alarm_rate`: share of (image, other target) pairs whose target score reaches it;
+- `flags`: how often each blocking quality flag was up among the found faces;
 - `kept_credit` (second-face conditions only): of the images whose target was hit with
   the child alone in the same scene, the share still hit with the second face there.
 
@@ -28,16 +29,16 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from game.expressions import Expression
-from game.training.dataset import LabelledImage, load_folders
+from game.expressions import ADVISORY_FLAGS, Expression
+from game.training.dataset import DatasetError, LabelledImage, load_folders
 from game.training.feature_cache import read_rgb
 from game.vision.conditions import CONDITIONS, Condition, Face
 from game.vision.face_tracker import FaceTracker, TrackerSettings
@@ -69,6 +70,7 @@ class ConditionResult:
     hit_rate: float
     false_alarm_rate: float
     kept_credit: float | None = None
+    flags: dict[str, int] = field(default_factory=dict)
 
 
 def pick_images(items: list[LabelledImage], per_set: int | None, seed: int) -> list[LabelledImage]:
@@ -116,7 +118,10 @@ def measure(
     missed = 0
     with FaceTracker(TrackerSettings(mode="image")) as still:
         for item in items:
-            image = read_rgb(item.path)
+            try:
+                image = read_rgb(item.path)
+            except ValueError as exc:
+                raise DatasetError(f"{exc}: not a readable picture") from None
             obs = still.observe(Frame(0, image))
             width = obs.face_box[2] - obs.face_box[0]
             if obs.has_face and width < SOURCE_FACE_PX:
@@ -166,12 +171,15 @@ def _read(chain: VisionChain, frames: list[np.ndarray]) -> FaceObservation:
 
 
 def _target_scores(
-    chain: VisionChain, observation: FaceObservation
+    chain: VisionChain, observation: FaceObservation, flag_counts: Counter[str] | None = None
 ) -> tuple[ExpressionReading, dict[Expression, float]] | None:
-    """The reading and every class's unsmoothed target score; None when untrusted."""
+    """The reading and every class's unsmoothed target score; None when untrusted (its
+    blocking flags then counted in `flag_counts`)."""
     chain.scorer.set_target(None)
     reading, features = chain.scorer.score(observation)
     if not reading.trusted or features is None or chain.scorer.model is None:
+        if flag_counts is not None:
+            flag_counts.update(f.value for f in reading.flags - ADVISORY_FLAGS)
         return None
     scores = {
         target: score_target(
@@ -193,6 +201,7 @@ def _measure_one(
 ) -> ConditionResult:
     found = flagged = trusted = correct = confident_wrong = hits = false_alarms = pairs = 0
     hit_alone = kept = 0
+    flag_counts: Counter[str] = Counter()
     for k, (item, (image, landmarks)) in enumerate(faces):
         rng = np.random.default_rng([seed, k, sum(map(ord, cond.name))])
         other = _other_face(faces, item, rng) if cond.needs_other else None
@@ -201,7 +210,7 @@ def _measure_one(
         hit = False
         if observation.has_face:
             found += 1
-            scored = _target_scores(chain, observation)
+            scored = _target_scores(chain, observation, flag_counts)
             if scored is None:
                 flagged += 1
             else:
@@ -238,6 +247,7 @@ def _measure_one(
         hit_rate=hits / total if total else 0.0,
         false_alarm_rate=false_alarms / pairs if pairs else 0.0,
         kept_credit=kept / hit_alone if hit_alone else None,
+        flags=dict(sorted(flag_counts.items())),
     )
 
 

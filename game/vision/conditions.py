@@ -234,13 +234,33 @@ def _shade(colour: tuple[int, int, int], rng: np.random.Generator) -> np.ndarray
     return np.clip(np.array(colour, np.float32) * rng.uniform(0.85, 1.1), 0, 255)
 
 
+def _random_texture(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """A (h, w, 3) float texture: one of mottled noise, stripes or checks, in two random
+    colours."""
+    h, w = shape
+    a, b = rng.uniform(0, 255, 3), rng.uniform(0, 255, 3)
+    style = int(rng.integers(3))
+    if style == 0:
+        small = rng.random((max(2, h // 16), max(2, w // 16))).astype(np.float32)
+        mix = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+    else:
+        period = rng.uniform(4, 14)
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        stripes = np.sin(xx / period) > 0
+        mix = (stripes ^ (np.sin(yy / period) > 0) if style == 2 else stripes).astype(
+            np.float32
+        )
+    mix = np.clip(mix, 0, 1)[..., None]
+    return a * (1 - mix) + b * mix + rng.normal(0, 4, (h, w, 1))
+
+
 def occluded(
     image: np.ndarray, landmarks: np.ndarray, part: str, kind: str, rng: np.random.Generator
 ) -> np.ndarray:
     """The face with `part` ("mouth" or "eyes") covered by a `kind` of occluder: "hand" (a
-    skin-toned palm and fingers), "cloth" (a sleeve or scarf: a textured band) or "toy" (a
-    bright rounded shape). Size, angle, colour and an offset of up to a fifth of the part's
-    width are drawn from `rng`."""
+    skin-toned palm and fingers), "cloth" (a sleeve or scarf: a textured band), "toy" (a
+    bright rounded shape) or "object" (a random polygon with a random texture). Size, angle,
+    colour and an offset of up to a fifth of the part's width are drawn from `rng`."""
     centre, width = part_centre_and_size(landmarks, part)
     _, iod, _ = eye_line(landmarks)
     centre = centre + rng.uniform(-0.2, 0.2, 2) * width
@@ -284,8 +304,18 @@ def occluded(
             cv2.fillPoly(mask, [cv2.boxPoints(box).astype(np.int32)], 255)
         yy = np.linspace(1.15, 0.8, h, dtype=np.float32)[:, None, None]
         texture = np.array(colour)[None, None, :] * yy
+    elif kind == "object":
+        # Anything else a child holds up: a random polygon of any colour with a random
+        # texture (mottled, striped or checked) and a little shading.
+        count = int(rng.integers(5, 10))
+        extent = 0.65 * iod * rng.uniform(0.8, 1.4)
+        angles = np.sort(rng.uniform(0, 2 * np.pi, count))
+        radii = extent * rng.uniform(0.8, 1.3, count)
+        pts = centre + np.stack([np.cos(angles) * radii * 1.3, np.sin(angles) * radii], 1)
+        cv2.fillPoly(mask, [pts.astype(np.int32)], 255)
+        texture = _random_texture((h, w), rng)
     else:
-        raise ValueError(f"unknown occluder {kind!r}: hand, cloth or toy")
+        raise ValueError(f"unknown occluder {kind!r}: hand, cloth, toy or object")
     alpha = cv2.GaussianBlur(mask.astype(np.float32) / 255, (3, 3), 0)[..., None]
     out = image.astype(np.float32) * (1 - alpha) + np.clip(texture, 0, 255) * alpha
     return np.clip(out, 0, 255).astype(np.uint8)

@@ -206,7 +206,7 @@ class FaceTracker(Closing):
         if due:
             self._others_checked_ms = t
             boxes = self._detect(frame.rgb, None)
-            self._others = sum(1 for _, b in boxes if box_iou(b, child) < SAME_FACE_IOU)
+            self._others = sum(1 for _, b in boxes if not _inside(b, child))
         return self._others
 
     def _landmark(self, rgb: np.ndarray, region: Region | None) -> list[FoundFace]:
@@ -264,6 +264,13 @@ class FaceTracker(Closing):
 def _sampled(rgb: np.ndarray, region: Region | None) -> np.ndarray:
     """The region's image, sampled (black outside the frame); None: the frame itself."""
     return np.ascontiguousarray(rgb) if region is None else region.sample(rgb)
+
+
+def _inside(box: Box, face: Box) -> bool:
+    """Whether the centre of `box` lies in `face` (a detector's box of the same face can
+    overlap the landmark box little, yet its centre is inside)."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return face[0] <= cx <= face[2] and face[1] <= cy <= face[3]
 
 
 def _distinct(faces: list[FoundFace]) -> list[FoundFace]:

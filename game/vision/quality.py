@@ -25,7 +25,8 @@ faces (`facequest robustness` on the dev sets; docs/robustness.md):
   that are scored have their images normalised (`game.vision.face_crop.exposure_gain`:
   accuracy at x0.12 0.57 -> 0.72 children, 0.45 -> 0.53 adults).
 - Covered parts (`game.vision.occlusion`): a hand, cloth or toy over the mouth or the eyes
-  is flagged by name, so the child hears what to uncover, and that face is not scored.
+  is flagged by name, so the child hears what to uncover, and that face is not scored. A
+  face already flagged too small, too dark or turned is not judged for covered parts.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ MIN_FACE_CONTRAST = 30.0
 NO_FACE_DARK_FRAME = 35.0  # no face found in a frame this dark (mean luma): say it is dark
 
 _COVERED_FLAGS = {"mouth": QualityFlag.MOUTH_COVERED, "eyes": QualityFlag.EYES_COVERED}
+# A face too small, too dark or turned away is not judged for covered parts: its crop is
+# not what the occlusion model knows, and the child needs the other words first.
+_UNJUDGED = frozenset({QualityFlag.FACE_TOO_SMALL, QualityFlag.TOO_DARK, QualityFlag.HEAD_TURNED})
 
 
 def face_width_px(observation: FaceObservation) -> float:
@@ -84,6 +88,6 @@ def quality_flags(
     if too_dark(observation.brightness, observation.contrast):
         flags.add(QualityFlag.TOO_DARK)
     model = occlusion if occlusion is not None else default_occlusion_model()
-    if model is not None and observation.face_crop.size:
+    if model is not None and observation.face_crop.size and not flags & _UNJUDGED:
         flags.update(_COVERED_FLAGS[part] for part in model.covered(observation.face_crop))
     return frozenset(flags)

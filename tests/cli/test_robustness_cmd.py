@@ -15,7 +15,7 @@ from tests.vision.test_sources import write_png
 
 REPO = Path(__file__).resolve().parents[2]
 FIELDS = {"condition", "description", "images", "found", "flagged", "trusted", "accuracy",
-          "confident_wrong", "hit_rate", "false_alarm_rate", "kept_credit"}
+          "confident_wrong", "hit_rate", "false_alarm_rate", "kept_credit", "flags"}
 
 
 def robustness(*args: str) -> subprocess.CompletedProcess[str]:
@@ -43,6 +43,7 @@ def test_the_astronaut_under_a_few_conditions(tmp_path: Path, astronaut_rgb: np.
     assert rows["clean"]["found"] == 1.0 and rows["clean"]["accuracy"] == 1.0
     assert rows["clean"]["hit_rate"] == 1.0
     assert rows["mouth_hand"]["flagged"] == 1.0  # covered: not scored
+    assert rows["mouth_hand"]["flags"] == {"mouth_covered": 1}
     assert rows["far_64px"]["found"] == 1.0
     assert rows["second_face_beside_arrives"]["accuracy"] == 1.0
     assert rows["second_face_beside_arrives"]["kept_credit"] == 1.0
@@ -63,6 +64,22 @@ def test_a_markdown_table_by_default_and_one_sentence_for_a_bad_condition(
     assert bad.returncode == 2
     assert bad.stderr.strip().startswith("facequest: unknown condition 'sideways'")
     assert "Traceback" not in bad.stderr
+    for args in (["--conditions", ""], ["--conditions", ","], ["--seed", "-5"],
+                 ["--per-set", "0"]):
+        refused = robustness("--data", str(folder), *args)
+        assert refused.returncode == 2, args
+        lines = [x for x in refused.stderr.splitlines() if x.startswith("facequest:")]
+        assert len(lines) == 1 and "Traceback" not in refused.stderr, (args, refused.stderr)
+
+
+def test_an_unreadable_picture_is_one_sentence(tmp_path: Path) -> None:
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    (folder / "broken.png").write_bytes(b"not a picture at all")
+    (folder / "labels.csv").write_text("file,label,subject\nbroken.png,happy,EC\n")
+    result = robustness("--data", str(folder), "--conditions", "clean")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "broken.png" in result.stderr and "not a readable picture" in result.stderr
 
 
 @pytest.mark.datasets

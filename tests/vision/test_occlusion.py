@@ -79,3 +79,27 @@ def test_train_occlusion_end_to_end_on_a_few_children(
     assert set(model.parts) == set(PARTS)
     for part in PARTS:
         assert 0.0 <= model.info["cv"][part]["false_flag_rate"] <= 1.0  # type: ignore[index]
+
+
+def test_train_occlusion_bad_input_is_one_sentence(
+    tmp_path: Path, astronaut_rgb: np.ndarray, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.cli import main
+    from tests.vision.test_sources import write_png
+
+    folder = tmp_path / "two"
+    folder.mkdir()
+    write_png(folder / "a.png", astronaut_rgb)
+    write_png(folder / "b.png", np.ascontiguousarray(astronaut_rgb[:, ::-1]))
+    (folder / "labels.csv").write_text("file,label,subject\na.png,happy,A\nb.png,happy,B\n")
+    out = tmp_path / "o.json"
+    cases = [
+        (["--out", str(tmp_path / "nowhere" / "o.json")], "does not exist"),
+        (["--out", str(out), "--seed", "-1"], "--seed"),
+        (["--out", str(out)], "at least 5 people"),
+    ]
+    for args, words in cases:
+        assert main(["train-occlusion", "--data", str(folder), *args]) == 2, args
+        err = capsys.readouterr().err
+        assert words in err and err.count("facequest:") == 1, (args, err)
+    assert not out.exists()
