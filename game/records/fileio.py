@@ -48,8 +48,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically: temp file, fsync, os.replace, fsync folder.
 
     The file ends with mode 0600. On any error the temporary file is removed and the old
-    file is left as it was.
+    file is left as it was. A folder deleted meanwhile is made again (private).
     """
+    if not path.parent.is_dir():
+        ensure_private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     tmp = Path(tmp_name)
     try:

@@ -108,6 +108,7 @@ class MemoryStorage(Storage):
     def __init__(self, data: dict[str, Any] | None = None) -> None:
         super().__init__()
         self._data: dict[str, Any] | None = None
+        self.trial_docs: dict[str, Any] = {}  # a memory store's trials (`TrialLog(memory=)`)
         if data is not None:
             self.write(data)
 

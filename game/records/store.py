@@ -1,10 +1,11 @@
 """`ProgressStore`: the few typed calls the game makes to keep a child's progress.
 
-TinyDB runs on a `DocumentStorage` (a file written atomically, or memory). Tables:
-`profiles`, `sessions`, `trials` (one document per finished trial) and `_meta` (schema
-version). Every call that changes something writes the file before it returns, so a crash
-or kill loses at most the trial still being played. Nothing is written per frame: traces
-go to a separate append-only file (`open_trace`).
+TinyDB runs on a `DocumentStorage` (a file written atomically, or memory) with tables
+`profiles`, `sessions` and `_meta` (schema version). Trials live apart, one append-only
+file per child (`game.records.trial_log`), so storing a trial costs the same with 30 or
+30,000 trials kept. Every call that changes something is on disk before it returns, so a
+crash or kill loses at most the trial still being played. Nothing is written per frame:
+traces go to a separate append-only file (`open_trace`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from tinydb import TinyDB, where
 from game import __version__
 from game.closing import Closing
 from game.play.trial_record import TrialRecord
-from game.records.fileio import AlreadyLockedError, FolderLock, ensure_private_dir
+from game.records.fileio import (
+    AlreadyLockedError,
+    FolderLock,
+    atomic_write_bytes,
+    ensure_private_dir,
+)
 from game.records.models import (
     Profile,
     SessionRecord,
@@ -29,7 +35,13 @@ from game.records.models import (
     new_profile_id,
     new_session_id,
 )
-from game.records.schema import SCHEMA_VERSION, empty_document, migrate, schema_version
+from game.records.schema import (
+    SCHEMA_VERSION,
+    empty_document,
+    legacy_trials,
+    migrate,
+    schema_version,
+)
 from game.records.storage import (
     Clock,
     DocumentStorage,
@@ -39,12 +51,14 @@ from game.records.storage import (
     local_now,
 )
 from game.records.traces import TraceWriter
+from game.records.trial_log import TRIALS_DIR, TrialLog, trial_key
 
 logger = logging.getLogger(__name__)
 
 RECORDS_FILE = "progress.json"
 LOCK_FILE = "progress.lock"
 TRACES_DIR = "traces"
+BEFORE_SPLIT_BACKUP = "progress.schema1.json"  # the single-file records, kept when trials move
 EDITABLE_PROFILE_FIELDS = frozenset(
     {
         "display_name",
@@ -90,18 +104,41 @@ class ProgressStore(Closing):
         self._lock = lock
         self._clock = clock
         self._storage = storage
+        if data_dir is not None:
+            self._log = TrialLog(Path(data_dir) / TRIALS_DIR, read_only=read_only)
+        else:
+            self._log = TrialLog(None, read_only=read_only,
+                                 memory=getattr(storage, "trial_docs", None))
         data = storage.read()
         if data is None:
             if not read_only:
                 storage.write(empty_document())
         elif schema_version(data) != SCHEMA_VERSION:
+            old_trials = legacy_trials(data)
+            if old_trials and not read_only and data_dir is not None:
+                keep_old_file(storage, Path(data_dir) / "backups" / BEFORE_SPLIT_BACKUP)
             migrated = migrate(data)
+            self._adopt(old_trials)
             if not read_only:
                 storage.write(migrated)
         self._db = TinyDB(storage=lambda: storage)
         self._profiles = self._db.table("profiles")
         self._sessions = self._db.table("sessions")
-        self._trials = self._db.table("trials")
+
+    def _adopt(self, docs: list[dict[str, Any]]) -> None:
+        """Trials of an old single-file store, moved into one file per child (written before
+        the old table is dropped, so a crash in between only repeats the move)."""
+        by_child: dict[str, list[dict[str, Any]]] = {}
+        for doc in docs:
+            by_child.setdefault(str(doc.get("profile_id", "")), []).append(doc)
+        for profile_id, child_docs in by_child.items():
+            if self.read_only:
+                self._log.preload(child_docs)
+            else:
+                self._log.rewrite(profile_id, child_docs)
+        if docs:
+            logger.info("%d trial(s) of %d child(ren) moved to per-child files",
+                        len(docs), len(by_child))
 
     # -- housekeeping --------------------------------------------------------------------
 
@@ -202,7 +239,7 @@ class ProgressStore(Closing):
         self._writable()
         self.get_profile(profile_id)
         session_ids = [s.session_id for s in self.sessions_for(profile_id)]
-        self._trials.remove(where("profile_id") == profile_id)
+        self._log.remove(profile_id)
         self._sessions.remove(where("profile_id") == profile_id)
         self._profiles.remove(where("profile_id") == profile_id)
         for session_id in session_ids:
@@ -282,10 +319,7 @@ class ProgressStore(Closing):
         """Write one finished trial now (the file is on disk when this returns)."""
         self._writable()
         session = self.get_session(session_id)
-        same = (where("session_id") == session_id) & (
-            where("trial").trial_index == trial.trial_index
-        )
-        if self._trials.contains(same):
+        if self._log.find(session.profile_id, (session_id, trial.trial_index)) is not None:
             raise DuplicateTrialError(f"session {session_id} already has trial {trial.trial_index}")
         stored = StoredTrial(
             session_id=session_id,
@@ -294,32 +328,45 @@ class ProgressStore(Closing):
             trial=trial,
             therapist_note=therapist_note,
         )
-        self._trials.insert(stored.to_dict())
+        self._log.append(stored.to_dict())
         logger.debug("trial %d of session %s stored", trial.trial_index, session_id)
         return stored
+
+    def replace_trial(self, session_id: str, trial: TrialRecord) -> StoredTrial:
+        """Store a changed version of a stored trial (e.g. after a therapist's override),
+        keeping its note and the time it was first recorded."""
+        self._writable()
+        session = self.get_session(session_id)
+        old = self._log.find(session.profile_id, (session_id, trial.trial_index))
+        if old is None:
+            raise RecordNotFoundError(f"session {session_id} has no trial {trial.trial_index}")
+        updated = dataclasses.replace(StoredTrial.from_dict(old), trial=trial)
+        self._log.append(updated.to_dict())
+        return updated
 
     def set_trial_note(self, session_id: str, trial_index: int, note: str) -> StoredTrial:
         """Replace the therapist's note on a stored trial."""
         self._writable()
-        cond = (where("session_id") == session_id) & (where("trial").trial_index == trial_index)
-        doc = self._trials.get(cond)
+        session = self.get_session(session_id)
+        doc = self._log.find(session.profile_id, (session_id, trial_index))
         if doc is None:
             raise RecordNotFoundError(f"session {session_id} has no trial {trial_index}")
-        updated = dataclasses.replace(StoredTrial.from_dict(dict(doc)), therapist_note=note)
-        self._trials.update(updated.to_dict(), cond)
+        updated = dataclasses.replace(StoredTrial.from_dict(doc), therapist_note=note)
+        self._log.append(updated.to_dict())
         return updated
 
     def trials_in(self, session_id: str) -> list[StoredTrial]:
         """One session's trials in play order."""
-        docs = self._trials.search(where("session_id") == session_id)
-        trials = [StoredTrial.from_dict(dict(doc)) for doc in docs]
+        session = self.get_session(session_id)
+        docs = [d for d in self._log.docs_for(session.profile_id)
+                if trial_key(d)[0] == session_id]
+        trials = [StoredTrial.from_dict(doc) for doc in docs]
         return sorted(trials, key=lambda t: t.trial.trial_index)
 
     def trials_for(self, profile_id: str) -> list[StoredTrial]:
         """A child's trials, session by session (oldest first), in play order."""
         order = {s.session_id: n for n, s in enumerate(self.sessions_for(profile_id))}
-        docs = self._trials.search(where("profile_id") == profile_id)
-        trials = [StoredTrial.from_dict(dict(doc)) for doc in docs]
+        trials = [StoredTrial.from_dict(doc) for doc in self._log.docs_for(profile_id)]
         return sorted(trials, key=lambda t: (order.get(t.session_id, -1), t.trial.trial_index))
 
     # -- per-frame traces ----------------------------------------------------------------
@@ -340,6 +387,16 @@ class ProgressStore(Closing):
             return None
         ensure_private_dir(path.parent)
         return TraceWriter(path)
+
+
+def keep_old_file(storage: DocumentStorage, target: Path) -> None:
+    """Copy the records file as it is now to `target` (once: an existing copy is kept)."""
+    source = getattr(storage, "path", None)
+    if not isinstance(source, Path) or not source.is_file() or target.exists():
+        return
+    ensure_private_dir(target.parent)
+    atomic_write_bytes(target, source.read_bytes())
+    logger.info("kept the single-file records as %s", target.name)
 
 
 def memory_store(clock: Clock = local_now) -> ProgressStore:
@@ -377,7 +434,7 @@ def open_store(
         if not path.is_file():
             raise StoreError(f"there are no FaceQuest records in {data_dir}")
         data = JSONFileStorage(path, read_only=True, clock=clock).read()
-        snapshot = MemoryStorage(migrate(data) if data is not None else empty_document())
+        snapshot = MemoryStorage(data if data is not None else empty_document())
         return ProgressStore(snapshot, data_dir=data_dir, clock=clock, read_only=True)
     ensure_private_dir(data_dir)
     try:

@@ -22,6 +22,7 @@ from game.ui.clock import frames
 from game.ui.context import GameContext
 from game.ui.input import THERAPIST_ACTIONS, Action, InputAdapter, InputEvent
 from game.ui.scene_stack import Scene, SceneStack
+from game.ui.widgets.text import draw_text
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,8 @@ class App:
         if not self.running or len(self.stack) == 0:
             return False
         self.stack.draw(self.surface)
+        if self.ctx.therapist_line:
+            self._draw_therapist_line(self.ctx.therapist_line)
         pygame.display.flip()
         self._work_ms.append((time.perf_counter() - started) * 1000.0)
         if not self._first_frame_s:
@@ -170,6 +173,15 @@ class App:
 
     def stop(self) -> None:
         self.running = False
+
+    def _draw_therapist_line(self, text: str) -> None:
+        """One small calm line along the top edge, over every scene (for the therapist)."""
+        w, _ = self.surface.get_size()
+        palette = self.ctx.theme.palette
+        band = pygame.Rect(0, 0, w, 2 * round(self.ctx.theme.text_px("small") * 1.2) + 16)
+        self.surface.fill(palette.surface, band)
+        draw_text(self.surface, text, self.ctx.theme, (w // 2, band.centery), size="small",
+                  color=palette.text_muted, max_width=w - 40)
 
     def _dispatch(self, event: InputEvent) -> None:
         if event.action is Action.QUIT:

@@ -15,10 +15,12 @@ exists, the first door asks the therapist to choose a PIN, then opens.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from game import phrases
 from game.ui.context import GameContext
 from game.ui.input import Action
 from game.ui.scene_stack import SceneStack
@@ -168,7 +170,12 @@ class GameFlow:
         one; else the population neutral), then start the session."""
         store, profile, pipeline = self.ctx.store, self.ctx.profile, self.ctx.pipeline
         if baseline is not None and store is not None and profile is not None:
-            self.ctx.profile = store.set_baseline(profile.profile_id, baseline.to_dict())
+            try:
+                self.ctx.profile = store.set_baseline(profile.profile_id, baseline.to_dict())
+            except OSError as exc:  # e.g. a full disk: play on with the baseline in memory
+                logger.warning("the calm face could not be saved (%s)", exc.strerror or exc)
+                self.ctx.profile = dataclasses.replace(profile, baseline=baseline.to_dict())
+                self.ctx.therapist_line = phrases.text("ui.records.not_saved", self.ctx.lang)
         elif baseline is None and use_stored and profile is not None and profile.baseline:
             from game.vision.calibration import CalibrationError, NeutralBaseline
 
