@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from game import __version__
+from game.offline import stay_offline
 
 COMMANDS: tuple[str, ...] = (
     "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
@@ -52,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 0
+    stay_offline()
     try:
         return int(func(args))
     except CliError as exc:
