@@ -194,6 +194,8 @@ _FIXED: dict[str, tuple[str, str]] = {
                                    "密码不对，请再输入一次。"),
     "ui.therapist.set_pin": ("Choose a therapist PIN of {min} to {max} digits",
                              "请设置{min}到{max}位数字的治疗师密码"),
+    "ui.therapist.pin_locked": ("Too many wrong PINs. Please wait {seconds} seconds, then "
+                                "try again.", "密码错误次数太多。请等待{seconds}秒后再试。"),
     "ui.therapist.pin_length": ("A PIN has {min} to {max} digits.", "密码是{min}到{max}位数字。"),
     "ui.therapist.confirm_pin": ("Type the same PIN again", "请再输入一次同样的密码"),
     "ui.therapist.pin_mismatch": ("The two PINs were different. Let's start again.",

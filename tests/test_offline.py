@@ -115,7 +115,7 @@ def test_no_thread_sends_anything_to_another_computer_seen_by_strace(
 
 
 def test_the_hook_refuses_other_computers_and_allows_this_one() -> None:
-    with pytest.raises(NetworkRefusedError, match="play.googleapis.com"):
+    with pytest.raises(NetworkRefusedError, match=r"play\.googleapis\.com"):
         _refuse_remote_sockets("socket.getaddrinfo", ("play.googleapis.com", 443, 0, 0, 0))
     _refuse_remote_sockets("socket.getaddrinfo", ("localhost", 80, 0, 0, 0))
     assert is_local_host("127.0.0.1") and is_local_host("::1") and is_local_host(b"localhost")

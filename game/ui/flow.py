@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from game import phrases
+from game.records.pin import PinLockedError
 from game.ui.context import GameContext
 from game.ui.input import Action
 from game.ui.scene_stack import SceneStack
@@ -119,6 +120,8 @@ class GameFlow:
     def _check_pin(self, digits: str) -> bool:
         try:
             return bool(self.pin.verify(digits))
+        except PinLockedError:  # the pad says how long to wait
+            raise
         except Exception:  # a damaged PIN file: stay closed, say why in the log
             logger.exception("the therapist PIN could not be checked")
             return False
