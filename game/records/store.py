@@ -124,6 +124,21 @@ class ProgressStore(Closing):
         self._db = TinyDB(storage=lambda: storage)
         self._profiles = self._db.table("profiles")
         self._sessions = self._db.table("sessions")
+        self._check_records()
+
+    def _check_records(self) -> None:
+        """Every profile and session must be readable, or the store says so at once (one
+        sentence) instead of failing later in the middle of play."""
+        try:
+            for doc in self._profiles.all():
+                Profile.from_dict(dict(doc))
+            for doc in self._sessions.all():
+                SessionRecord.from_dict(dict(doc))
+        except (TypeError, KeyError, ValueError, AttributeError) as exc:
+            raise StoreError(
+                f"the progress file holds a damaged record ({exc}); restore a copy from the "
+                "backups folder beside it"
+            ) from exc
 
     def _adopt(self, docs: list[dict[str, Any]]) -> None:
         """Trials of an old single-file store, moved into one file per child (written before
@@ -360,13 +375,13 @@ class ProgressStore(Closing):
         session = self.get_session(session_id)
         docs = [d for d in self._log.docs_for(session.profile_id)
                 if trial_key(d)[0] == session_id]
-        trials = [StoredTrial.from_dict(doc) for doc in docs]
+        trials = [_stored_trial(doc) for doc in docs]
         return sorted(trials, key=lambda t: t.trial.trial_index)
 
     def trials_for(self, profile_id: str) -> list[StoredTrial]:
         """A child's trials, session by session (oldest first), in play order."""
         order = {s.session_id: n for n, s in enumerate(self.sessions_for(profile_id))}
-        trials = [StoredTrial.from_dict(doc) for doc in self._log.docs_for(profile_id)]
+        trials = [_stored_trial(doc) for doc in self._log.docs_for(profile_id)]
         return sorted(trials, key=lambda t: (order.get(t.session_id, -1), t.trial.trial_index))
 
     # -- per-frame traces ----------------------------------------------------------------
@@ -387,6 +402,14 @@ class ProgressStore(Closing):
             return None
         ensure_private_dir(path.parent)
         return TraceWriter(path)
+
+
+def _stored_trial(doc: dict[str, Any]) -> StoredTrial:
+    try:
+        return StoredTrial.from_dict(doc)
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        raise StoreError(f"a stored trial is damaged ({exc}); restore the child's trials file "
+                         "from a backup") from exc
 
 
 def keep_old_file(storage: DocumentStorage, target: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pygame
 
+from game.paths import private_dir
 from game.ui.clock import frames
 from game.ui.context import GameContext
 from game.ui.input import THERAPIST_ACTIONS, Action, InputAdapter, InputEvent
@@ -228,8 +229,11 @@ class App:
             self._settle = None
 
     def _save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Save the screen as a PNG readable only by the user (0600; a new folder is 0700):
+        it may show a child's face."""
+        private_dir(path.parent)
         pygame.image.save(self.surface, str(path))
+        os.chmod(path, 0o600)
 
     # ------------------------------------------------------------------ measuring
 
