@@ -16,11 +16,11 @@ exists, the first door asks the therapist to choose a PIN, then opens.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from game import phrases
 from game.records.pin import PinLockedError
 from game.ui.context import GameContext
 from game.ui.input import Action
@@ -172,13 +172,15 @@ class GameFlow:
         """Keep the new neutral baseline (or, with `use_stored`, use the profile's stored
         one; else the population neutral), then start the session."""
         store, profile, pipeline = self.ctx.store, self.ctx.profile, self.ctx.pipeline
+        unsaved: Callable[[], Any] | None = None
         if baseline is not None and store is not None and profile is not None:
             try:
                 self.ctx.profile = store.set_baseline(profile.profile_id, baseline.to_dict())
-            except OSError as exc:  # e.g. a full disk: play on with the baseline in memory
+            except OSError as exc:  # e.g. a full disk: play on, keep it and retry
                 logger.warning("the calm face could not be saved (%s)", exc.strerror or exc)
                 self.ctx.profile = dataclasses.replace(profile, baseline=baseline.to_dict())
-                self.ctx.therapist_line = phrases.text("ui.records.not_saved", self.ctx.lang)
+                unsaved = functools.partial(store.set_baseline, profile.profile_id,
+                                            baseline.to_dict())
         elif baseline is None and use_stored and profile is not None and profile.baseline:
             from game.vision.calibration import CalibrationError, NeutralBaseline
 
@@ -193,6 +195,8 @@ class GameFlow:
         session = self.make_session(self.ctx.profile, now_ms)
         self.ctx.session = session
         self.driver = SessionDriver(self.ctx, self.stack, session)
+        if unsaved is not None:
+            self.driver.keeper.submit(unsaved)  # retried with the trials; the therapist told
         self.driver.start(now_ms)
 
     def tick(self, now_ms: int) -> None:

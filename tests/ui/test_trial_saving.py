@@ -95,3 +95,23 @@ def test_on_a_full_disk_the_trial_waits_in_memory_the_therapist_is_told_and_play
     flow.tick(now + 3100)  # the next retry
     assert stored_count(store) == 2
     assert ctx.therapist_line is None
+
+
+def test_a_full_disk_at_calibration_keeps_the_calm_face_in_memory_and_play_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from game.vision.calibration import NeutralBaseline
+
+    store = memory_store()
+    ctx, flow, _stack = playing(store)
+    baseline = Mock(spec=NeutralBaseline)
+    baseline.to_dict.return_value = {"spec_version": "1", "median": {}, "spread": {}}
+
+    def full(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "set_baseline", full)
+    flow.calibration_finished(baseline)
+    assert ctx.profile is not None and ctx.profile.baseline == baseline.to_dict.return_value
+    assert ctx.therapist_line is not None
+    assert flow.driver is not None and not flow.driver.ended
