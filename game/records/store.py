@@ -125,6 +125,10 @@ class ProgressStore(Closing):
         self._profiles = self._db.table("profiles")
         self._sessions = self._db.table("sessions")
         self._check_records()
+        # trials this store wrote in sessions it started: the checks a trial write needs
+        # never read a child's whole file (30,000 trials would take a third of a second)
+        self._own_sessions: dict[str, SessionRecord] = {}
+        self._written: dict[tuple[str, int], dict[str, Any]] = {}
 
     def _check_records(self) -> None:
         """Every profile and session must be readable, or the store says so at once (one
@@ -158,7 +162,9 @@ class ProgressStore(Closing):
     # -- housekeeping --------------------------------------------------------------------
 
     def close(self) -> None:
-        """Forget the cached document and release the folder lock (safe to call twice)."""
+        """Flush trials to disk, forget the cached document and release the folder lock
+        (safe to call twice)."""
+        self._log.close()
         self._db.close()
         if self._lock is not None:
             self._lock.release()
@@ -255,6 +261,9 @@ class ProgressStore(Closing):
         self.get_profile(profile_id)
         session_ids = [s.session_id for s in self.sessions_for(profile_id)]
         self._log.remove(profile_id)
+        self._written = {k: v for k, v in self._written.items() if k[0] not in session_ids}
+        for session_id in session_ids:
+            self._own_sessions.pop(session_id, None)
         self._sessions.remove(where("profile_id") == profile_id)
         self._profiles.remove(where("profile_id") == profile_id)
         for session_id in session_ids:
@@ -290,6 +299,7 @@ class ProgressStore(Closing):
             model_hash=model_hash,
         )
         self._sessions.insert(session.to_dict())
+        self._own_sessions[session_id] = session
         logger.info("session %s started for profile %s", session_id, profile_id)
         return session
 
@@ -333,8 +343,8 @@ class ProgressStore(Closing):
     ) -> StoredTrial:
         """Write one finished trial now (the file is on disk when this returns)."""
         self._writable()
-        session = self.get_session(session_id)
-        if self._log.find(session.profile_id, (session_id, trial.trial_index)) is not None:
+        session = self._session_of_trial(session_id)
+        if self._stored_doc(session, trial.trial_index) is not None:
             raise DuplicateTrialError(f"session {session_id} already has trial {trial.trial_index}")
         stored = StoredTrial(
             session_id=session_id,
@@ -343,31 +353,48 @@ class ProgressStore(Closing):
             trial=trial,
             therapist_note=therapist_note,
         )
-        self._log.append(stored.to_dict())
+        self._append(stored)
         logger.debug("trial %d of session %s stored", trial.trial_index, session_id)
         return stored
+
+    def _session_of_trial(self, session_id: str) -> SessionRecord:
+        """The session (without searching every session when this store started it)."""
+        own = self._own_sessions.get(session_id)
+        return own if own is not None else self.get_session(session_id)
+
+    def _stored_doc(self, session: SessionRecord, trial_index: int) -> dict[str, Any] | None:
+        key = (session.session_id, trial_index)
+        if session.session_id in self._own_sessions:
+            return self._written.get(key)
+        return self._log.find(session.profile_id, key)
+
+    def _append(self, stored: StoredTrial) -> None:
+        doc = stored.to_dict()
+        self._log.append(doc)
+        if stored.session_id in self._own_sessions:
+            self._written[(stored.session_id, stored.trial.trial_index)] = doc
 
     def replace_trial(self, session_id: str, trial: TrialRecord) -> StoredTrial:
         """Store a changed version of a stored trial (e.g. after a therapist's override),
         keeping its note and the time it was first recorded."""
         self._writable()
-        session = self.get_session(session_id)
-        old = self._log.find(session.profile_id, (session_id, trial.trial_index))
+        session = self._session_of_trial(session_id)
+        old = self._stored_doc(session, trial.trial_index)
         if old is None:
             raise RecordNotFoundError(f"session {session_id} has no trial {trial.trial_index}")
         updated = dataclasses.replace(StoredTrial.from_dict(old), trial=trial)
-        self._log.append(updated.to_dict())
+        self._append(updated)
         return updated
 
     def set_trial_note(self, session_id: str, trial_index: int, note: str) -> StoredTrial:
         """Replace the therapist's note on a stored trial."""
         self._writable()
-        session = self.get_session(session_id)
-        doc = self._log.find(session.profile_id, (session_id, trial_index))
+        session = self._session_of_trial(session_id)
+        doc = self._stored_doc(session, trial_index)
         if doc is None:
             raise RecordNotFoundError(f"session {session_id} has no trial {trial_index}")
         updated = dataclasses.replace(StoredTrial.from_dict(doc), therapist_note=note)
-        self._log.append(updated.to_dict())
+        self._append(updated)
         return updated
 
     def trials_in(self, session_id: str) -> list[StoredTrial]:

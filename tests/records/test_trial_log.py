@@ -11,7 +11,7 @@ import pytest
 from game.play.trial_record import Override
 from game.records.schema import SCHEMA_VERSION, schema_version
 from game.records.storage import JSONFileStorage, StoreError
-from game.records.store import BEFORE_SPLIT_BACKUP, RECORDS_FILE, open_store
+from game.records.store import BEFORE_SPLIT_BACKUP, RECORDS_FILE, DuplicateTrialError, open_store
 from game.records.trial_log import TRIALS_DIR, TrialLog
 from tests.records.factories import make_trial
 
@@ -115,3 +115,31 @@ def test_single_file_records_move_to_per_child_files_on_first_open_keeping_the_o
     assert (data_dir / "backups" / BEFORE_SPLIT_BACKUP).read_text(encoding="utf-8") == old
     with open_store(data_dir) as again:
         assert len(again.trials_for("C-00000B")) == 3
+
+
+def test_a_trial_write_never_reads_the_childs_earlier_trials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    with open_store(data_dir) as store:
+        child = store.create_profile("Ava")
+        old = store.start_session(child.profile_id, level_set_id="s")
+        for index in range(5):
+            store.add_trial(old.session_id, make_trial(index))
+    store = open_store(data_dir)  # the next day: a new game process
+    session = store.start_session(child.profile_id, level_set_id="s")
+
+    def no_reading(self: TrialLog, profile_id: str) -> object:
+        raise AssertionError("the whole trials file was read for one write")
+
+    monkeypatch.setattr(TrialLog, "_read", no_reading)
+    first = store.add_trial(session.session_id, make_trial(0, success=False))
+    store.replace_trial(session.session_id, dataclasses.replace(first.trial, success=True))
+    store.set_trial_note(session.session_id, 0, "good")
+    with pytest.raises(DuplicateTrialError):
+        store.add_trial(session.session_id, make_trial(0))
+    monkeypatch.undo()
+    assert len(store.trials_for(child.profile_id)) == 6
+    (stored,) = store.trials_in(session.session_id)
+    assert stored.trial.success and stored.therapist_note == "good"
+    store.close()
