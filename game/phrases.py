@@ -222,9 +222,10 @@ _FIXED: dict[str, tuple[str, str]] = {
         "started; the newest backup is {backup}.",
         "进步记录文件无法读取，已移到 {moved}，并新建了一个；最新的备份是 {backup}。"),
     "ui.records.not_saved": (
-        "Progress is not being saved right now (the disk is full or the data folder is "
-        "gone); the game goes on and keeps trying.",
-        "现在无法保存进步记录（磁盘已满或数据文件夹不见了）；游戏继续，并会一直重试。"),
+        "Progress is not being saved right now (is the disk full, or the data folder gone?); "
+        "{waiting} unsaved item(s) are kept and the game keeps trying.",
+        "现在无法保存进步记录（磁盘满了，或数据文件夹不见了？）；{waiting}项未保存的记录已保留，"
+        "游戏会一直重试。"),
     "ui.records.set_aside_no_backup": (
         "The progress file could not be read, so it was moved to {moved} and a new one was "
         "started; there is no backup yet.",

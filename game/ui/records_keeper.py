@@ -56,7 +56,8 @@ class RecordsKeeper:
                 self.failures += 1
                 logger.warning("progress not saved yet (%s: %s); %d write(s) kept, retrying",
                                type(exc).__name__, exc.strerror or exc, len(self._waiting))
-                self.ctx.therapist_line = phrases.text("ui.records.not_saved", self.ctx.lang)
+                self.ctx.therapist_line = phrases.text("ui.records.not_saved", self.ctx.lang,
+                                                       waiting=len(self._waiting))
                 return False
             except StoreError:
                 logger.exception("a progress write was refused and dropped")
