@@ -21,16 +21,24 @@ DEFAULT_MODEL_PATH = MODELS_DIR / "expression.onnx"
 APP_NAME = "facequest"
 
 
+def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) private to the user (0700) if it is missing. A folder
+    that exists keeps its permissions (it may be a shared one the user chose); everything
+    FaceQuest writes inside it is private."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path, 0o700)
+    return path
+
+
 def user_data_dir(override: Path | None = None) -> Path:
     """The folder for profiles and progress, created private to the user (mode 0700)."""
     path = override if override is not None else Path(platformdirs.user_data_dir(APP_NAME))
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
-    return path
+    return private_dir(path)
 
 
 def user_cache_dir(override: Path | None = None) -> Path:
-    """The folder for rebuildable caches (rendered speech, feature caches)."""
+    """The folder for rebuildable caches (rendered speech, feature caches), created private
+    to the user (mode 0700)."""
     path = override if override is not None else Path(platformdirs.user_cache_dir(APP_NAME))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)

@@ -199,6 +199,8 @@ _FIXED: dict[str, tuple[str, str]] = {
                                    "密码不对，请再输入一次。"),
     "ui.therapist.set_pin": ("Choose a therapist PIN of {min} to {max} digits",
                              "请设置{min}到{max}位数字的治疗师密码"),
+    "ui.therapist.pin_locked": ("Too many wrong PINs. Please wait {seconds} seconds, then "
+                                "try again.", "密码错误次数太多。请等待{seconds}秒后再试。"),
     "ui.therapist.pin_length": ("A PIN has {min} to {max} digits.", "密码是{min}到{max}位数字。"),
     "ui.therapist.confirm_pin": ("Type the same PIN again", "请再输入一次同样的密码"),
     "ui.therapist.pin_mismatch": ("The two PINs were different. Let's start again.",
@@ -224,6 +226,11 @@ _FIXED: dict[str, tuple[str, str]] = {
         "The progress file could not be read, so it was moved to {moved} and a new one was "
         "started; the newest backup is {backup}.",
         "进步记录文件无法读取，已移到 {moved}，并新建了一个；最新的备份是 {backup}。"),
+    "ui.records.not_saved": (
+        "Progress is not being saved right now (is the disk full, or the data folder gone?); "
+        "{waiting} unsaved item(s) are kept and the game keeps trying.",
+        "现在无法保存进步记录（磁盘满了，或数据文件夹不见了？）；{waiting}项未保存的记录已保留，"
+        "游戏会一直重试。"),
     "ui.records.set_aside_no_backup": (
         "The progress file could not be read, so it was moved to {moved} and a new one was "
         "started; there is no backup yet.",

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Install (as root) or name (otherwise) the Debian/Ubuntu packages FaceQuest needs.
 #   scripts/system-packages.sh          runtime packages
-#   scripts/system-packages.sh --test   runtime packages + what the tests use (sox, chromium, xvfb)
+#   scripts/system-packages.sh --test   runtime packages + what the tests use (sox, chromium, xvfb, strace)
 set -euo pipefail
 runtime=(libxcb1 libegl1 libgles2 libgl1 libglib2.0-0 libsm6 libice6 libxext6 libportaudio2 espeak-ng libespeak-ng1)
-testing=(sox chromium xvfb fonts-noto-cjk)
+testing=(sox chromium xvfb fonts-noto-cjk strace)
 wanted=("${runtime[@]}")
 [[ "${1:-}" == "--test" ]] && wanted+=("${testing[@]}")
 

@@ -159,11 +159,22 @@ class SpeechWorker:
             self._warn_once(f"no speech voice for {spec.lang} ({spec.voice}); showing text "
                             "and playing a chime for phrases outside the voice pack")
             return "fallback", None
-        try:
-            engine.render(text, spec, cached)
-        except (EngineUnavailableError, RuntimeError, OSError, ValueError) as exc:
-            self._warn_once(f"speech rendering failed ({exc}); using chimes instead")
-            return "fallback", None
+        for attempt in (1, 2):  # an empty render (seen mixing English and Mandarin) is retried
+            try:
+                engine.render(text, spec, cached)
+            except EngineUnavailableError as exc:
+                self._warn_once(f"speech rendering failed ({exc}); using chimes instead")
+                return "fallback", None
+            except (RuntimeError, OSError) as exc:
+                if attempt == 1:
+                    logger.info("speech rendering failed (%s); trying once more", exc)
+                    continue
+                self._warn_once(f"speech rendering failed ({exc}); using chimes instead")
+                return "fallback", None
+            except ValueError as exc:  # nothing speakable: a retry cannot help
+                self._warn_once(f"speech rendering failed ({exc}); using chimes instead")
+                return "fallback", None
+            break
         return "rendered", cached
 
     def _get_engine(self) -> SpeechEngine | None:

@@ -24,7 +24,7 @@ from game.audio.pack import DEFAULT_PACK_DIR, VoicePack
 from game.audio.player import CHANNELS, Player
 from game.audio.speech import SpeechResult, SpeechWorker
 from game.closing import Closing
-from game.paths import user_cache_dir
+from game.paths import private_dir, user_cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class AudioSystem(Closing):
         self.player = Player(init_mixer=init_mixer, decoded_dir=root / "decoded")
         self.pack = VoicePack.load(pack_dir)
         speech_dir = root / "speech"
-        speech_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(speech_dir)
         self._warm_up: subprocess.Popen[bytes] | None = None
         self._worker = SpeechWorker(self.player, self.pack, speech_dir, engine_factory)
         self._closed = False

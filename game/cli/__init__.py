@@ -8,12 +8,18 @@ A subcommand module defines `register(subparsers)`, which adds its parser and se
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
+import math
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from game import __version__
+from game.offline import stay_offline
 
 COMMANDS: tuple[str, ...] = (
     "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
@@ -23,6 +29,45 @@ COMMANDS: tuple[str, ...] = (
 
 class CliError(Exception):
     """A problem the user can fix; printed as one sentence, exit code 2."""
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type: a finite number of seconds above zero (not nan, inf, 0 or -5)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds above 0")
+    return value
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One sentence for a failed file operation: what, where, and what to do."""
+    where = exc.filename if exc.filename is not None else ""
+    place = f" {where}" if where else ""
+    code = exc.errno
+    if code == errno.ENOSPC or code == errno.EDQUOT:
+        return f"the disk is full, so{place or ' a file'} could not be written; free some space"
+    if code == errno.EROFS:
+        return f"{where or 'that folder'} is on a read-only disk; choose a writable folder"
+    if code in (errno.EACCES, errno.EPERM):
+        return f"FaceQuest is not allowed to use{place or ' that file'}; check its permissions"
+    if isinstance(exc, FileExistsError) or code == errno.ENOTDIR:
+        return f"{where or 'a path'} (or a folder above it) is a file where a folder is needed"
+    if isinstance(exc, IsADirectoryError):
+        return f"{where or 'a path'} is a folder where a file is needed"
+    if isinstance(exc, FileNotFoundError):
+        return f"{where or 'a file'} does not exist (was its folder removed?)"
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"{reason.rstrip('.')}{':' + place if place else ''}"
+
+
+def existing_folder_or_new(path: Path, what: str) -> Path:
+    """`path` for a folder FaceQuest may create: refuse it when it exists as a file."""
+    if path.exists() and not path.is_dir():
+        raise CliError(f"{what} {path} is a file; give a folder")
+    return path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,10 +98,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 0
+    stay_offline()
+    os.umask(0o077)  # everything FaceQuest writes is readable by this user only
     try:
         return int(func(args))
     except CliError as exc:
         print(f"facequest: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # disk full, read-only, a file where a folder should be ...
+        logging.getLogger(__name__).debug("file error", exc_info=True)
+        print(f"facequest: {describe_os_error(exc)}.", file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as exc:  # e.g. a cache locked by another run
+        print(f"facequest: the feature cache is busy or damaged ({exc}); wait for the other "
+              "FaceQuest run to finish, or remove the cache file.", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("facequest: an input file is nested too deeply to read.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130

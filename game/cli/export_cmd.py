@@ -47,6 +47,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out: Path = args.out
+    if out.is_dir():
+        raise CliError(f"--out {out} is a folder; give a file name inside it")
     if not out.parent.is_dir():
         raise CliError(f"the folder {out.parent} does not exist")
     try:

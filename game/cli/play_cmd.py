@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, existing_folder_or_new, positive_seconds
 from game.paths import LEVELS_DIR, user_data_dir
 from game.system_check import describe_missing, missing_libraries
 
@@ -42,7 +42,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--data-dir", type=Path, help="where profiles and progress are kept")
     parser.add_argument("--headless", action="store_true",
                         help="no window: draw off-screen and play by itself")
-    parser.add_argument("--max-seconds", type=float, help="end the session after N seconds")
+    parser.add_argument("--max-seconds", type=positive_seconds,
+                        help="end the session after N seconds (a number above 0)")
     parser.add_argument("--screenshots", type=Path, help="save a PNG at every scene change")
     parser.add_argument("--lang", choices=("en", "zh-CN"), help="language (default: profile's)")
     parser.add_argument("--palette", choices=("calm", "high_contrast"),
@@ -85,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         level_set = load_level_set(path)
     except LevelFileError as exc:
         raise CliError(str(exc)) from None
+    check_paths(args)
     source = _open_source(args)
     if not args.headless and not has_display():
         source.close()
@@ -104,9 +106,15 @@ def run(args: argparse.Namespace) -> int:
         model=args.model,
         landmarker=args.landmarker,
     )
+    from game.vision.face_net import FaceNetError
+    from game.vision.landmarker_asset import LandmarkerAssetError
+    from game.vision.model import ModelError
+
     try:
         stats = run_game(source, level_set, options)
     except GameStartError as exc:  # e.g. the records are open in another window
+        raise CliError(str(exc)) from None
+    except (ModelError, FaceNetError, LandmarkerAssetError) as exc:
         raise CliError(str(exc)) from None
     if args.stats or args.headless:
         print(f"UI frame time: p50 {stats.p50_ms:.1f} ms, p99 {stats.p99_ms:.1f} ms, "
@@ -114,6 +122,23 @@ def run(args: argparse.Namespace) -> int:
               f"first frame {stats.first_frame_s:.2f} s after start; "
               f"peak memory {stats.peak_rss_mb:.0f} MB")
     return 0
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """Refuse unusable paths in one sentence before anything starts."""
+    import zipfile
+
+    if args.data_dir is not None:
+        existing_folder_or_new(args.data_dir, "--data-dir")
+    if args.screenshots is not None:
+        existing_folder_or_new(args.screenshots, "--screenshots")
+    if args.model is not None and not args.model.is_file():
+        raise CliError(f"--model {args.model}: no such file (give an .onnx expression model)")
+    if args.landmarker is not None and not (
+        args.landmarker.is_file() and zipfile.is_zipfile(args.landmarker)
+    ):
+        raise CliError(f"--landmarker {args.landmarker} is not a MediaPipe .task bundle "
+                       "(face_landmarker.task)")
 
 
 def _open_source(args: argparse.Namespace) -> Any:

@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.suffix.lower() not in (".html", ".htm"):
         raise CliError(f"the report is HTML: give --out a name ending in .html, not {out.name}")
+    if out.is_dir():
+        raise CliError(f"--out {out} is a folder; give a file name inside it")
     if not out.parent.is_dir():
         raise CliError(f"the folder {out.parent} does not exist")
     try:

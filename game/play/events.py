@@ -180,7 +180,12 @@ class DifficultyChanged(Event):
 
 @dataclass(frozen=True, slots=True)
 class TrialRecorded(Event):
-    record: TrialRecord          # final (after any override): store it
+    record: TrialRecord          # the moment the trial ends: store it at once
+
+
+@dataclass(frozen=True, slots=True)
+class TrialAmended(Event):
+    record: TrialRecord          # a stored trial after a therapist override: replace it
 
 
 @dataclass(frozen=True, slots=True)

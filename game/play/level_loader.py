@@ -49,6 +49,9 @@ def check_level_text(text: str, file: str = "<text>") -> tuple[LevelSet | None, 
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 1
         return None, [LevelError(file, line, "(syntax)", str(exc), "valid TOML")]
+    except RecursionError:  # e.g. arrays nested 500 deep: the parser gives up
+        return None, [LevelError(file, 1, "(syntax)", "values nested too deeply to read",
+                                 "a level set (tables nest a few levels deep)")]
     checker = Checker(file, key_lines(text))
     langs = raw.get("languages", LANGUAGES)
     if isinstance(langs, list) and langs and set(langs) <= set(LANGUAGES):

@@ -10,11 +10,12 @@ The game loop drives it; nothing here reads a clock or draws anything::
 Each call returns the events it caused, in order (see `game.play.events`). States:
 READY -> TRIAL (a trial runs; it may be paused) -> BETWEEN (a calm gap of
 `inter_trial_ms`; the therapist may accept or reject the trial that just ended) -> TRIAL
-... -> ENDED. A `TrialRecorded` event carries each trial's final record when the gap ends
-(or the session ends): store that one. Levels play in order, `trials` each. The session
-ends when every level is played, when its active time (pauses not counted) reaches
-`time_cap_ms` (checked after each trial, so the last trial finishes), when `end` is
-called, or when an automatic pause lasts `away_end_ms`.
+... -> ENDED. A `TrialRecorded` event carries each trial's record in the same call that
+ends the trial (before any reward or gap), so the game stores it at once; an accept or
+reject during the gap after it brings a `TrialAmended` with the changed record. Levels
+play in order, `trials` each. The session ends when every level is played, when its active
+time (pauses not counted) reaches `time_cap_ms` (checked after each trial, so the last
+trial finishes), when `end` is called, or when an automatic pause lasts `away_end_ms`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from game.play.events import (
     PauseReason,
     Resumed,
     SessionEnded,
+    TrialAmended,
     TrialRecorded,
     TrialState,
 )
@@ -151,14 +153,14 @@ class Session:
             events = self.trial.accept(now_ms, note)
             return events + self._after_trial(now_ms) if self.trial.finished else events
         if self.state is SessionState.BETWEEN and self._pending is not None:
-            return self._pending.accept(now_ms, note) or self._ignored(
+            return self._amended(self._pending.accept(now_ms, note), now_ms) or self._ignored(
                 now_ms, "accept", "a skipped trial cannot be counted")
         return self._ignored(now_ms, "accept", "no trial to count")
 
     def reject(self, now_ms: int, note: str = "") -> list[Event]:
         """Therapist: don't count the trial that just ended (during the gap after it)."""
         if self.state is SessionState.BETWEEN and self._pending is not None:
-            return self._pending.reject(now_ms, note) or self._ignored(
+            return self._amended(self._pending.reject(now_ms, note), now_ms) or self._ignored(
                 now_ms, "reject", "a skipped trial has nothing to reject")
         return self._ignored(now_ms, "reject", "only a trial that just ended can be rejected")
 
@@ -194,7 +196,7 @@ class Session:
     def end(self, now_ms: int) -> list[Event]:
         """End the session now (the running trial is recorded as ended)."""
         if self.state is SessionState.TRIAL and self.trial is not None:
-            events = self.trial.end(now_ms)
+            events = self.trial.end(now_ms) + self._record(self.trial, now_ms)
             self._closed_paused_ms += self.trial.paused_ms
             self._pending = self.trial
             return events + self._finalize(now_ms) + self._end(now_ms, EndReason.ENDED)
@@ -253,15 +255,16 @@ class Session:
         assert trial is not None and trial.finished
         self._closed_paused_ms += trial.paused_ms
         self._pending = trial
+        recorded = self._record(trial, now_ms)
         if trial.state is TrialState.ENDED:  # only an away pause ends a trial by itself
-            return self._finalize(now_ms) + self._end(now_ms, EndReason.CHILD_AWAY)
+            return recorded + self._finalize(now_ms) + self._end(now_ms, EndReason.CHILD_AWAY)
         if trial.state is TrialState.TIMEOUT:
             self._timeouts_in_row += 1
         elif trial.state is TrialState.SUCCESS:
             self._timeouts_in_row = 0
         self.state = SessionState.BETWEEN
         self._between_until = now_ms + self.settings.inter_trial_ms
-        events = self._break_check(now_ms)
+        events = recorded + self._break_check(now_ms)
         if self.settings.inter_trial_ms == 0:
             events += self._finalize(now_ms) + self._advance(now_ms)
         return events
@@ -276,13 +279,29 @@ class Session:
             return [BreakSuggested(now_ms, "timeouts", active)]
         return []
 
+    def _record(self, trial: Trial, now_ms: int) -> list[Event]:
+        """The trial has just ended: its record, to be stored before anything else happens."""
+        record = trial.record(self.start_ms)
+        self.records.append(record)
+        return [TrialRecorded(now_ms, record)]
+
+    def _amended(self, events: list[Event], now_ms: int) -> list[Event]:
+        """An override in the gap changed the trial that just ended: its new record."""
+        trial = self._pending
+        if not events or trial is None:
+            return events
+        record = trial.record(self.start_ms)
+        for n, old in enumerate(self.records):
+            if old.trial_index == record.trial_index:
+                self.records[n] = record
+        return [*events, TrialAmended(now_ms, record)]
+
     def _finalize(self, now_ms: int) -> list[Event]:
+        """The gap is over: the (possibly amended) result steers prompting and difficulty."""
         trial, self._pending = self._pending, None
         if trial is None:
             return []
-        record = trial.record(self.start_ms)
-        self.records.append(record)
-        events: list[Event] = [TrialRecorded(now_ms, record)]
+        events: list[Event] = []
         assert self._staircase is not None and self._fader is not None
         result = trial.result
         self._fader.record(result)

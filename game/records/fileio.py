@@ -1,9 +1,9 @@
 """Private folders and crash-safe file writes for a child's records.
 
-Every file written here is readable only by the user (0600) inside a folder only the user
-can open (0700). A write goes to a temporary file in the same folder, is flushed to disk,
-then renamed over the old file, so a crash or power cut leaves either the old file or the
-new one, never half of each.
+Every file written here is readable only by the user (0600); every folder FaceQuest creates
+is 0700 (a folder the user chose that already exists keeps its permissions). A write goes
+to a temporary file in the same folder, is flushed to disk, then renamed over the old file,
+so a crash or power cut leaves either the old file or the new one, never half of each.
 """
 
 from __future__ import annotations
@@ -24,9 +24,16 @@ TEMP_SUFFIX = ".tmp"
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) if needed and make it private to the user (0700)."""
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, DIR_MODE)
+    """Create `path` (and parents) if needed, private to the user (0700).
+
+    A folder that already exists keeps the permissions it has: it may be one the user
+    chose and shares (`--data-dir`), and what FaceQuest writes inside is private anyway
+    (files 0600, folders it creates 0700).
+    """
+    if path.is_dir():
+        return path
+    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    os.chmod(path, DIR_MODE)  # mkdir's mode is narrowed by the umask only, never widened
     return path
 
 
@@ -48,8 +55,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically: temp file, fsync, os.replace, fsync folder.
 
     The file ends with mode 0600. On any error the temporary file is removed and the old
-    file is left as it was.
+    file is left as it was. A folder deleted meanwhile is made again (private).
     """
+    if not path.parent.is_dir():
+        ensure_private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     tmp = Path(tmp_name)
     try:

@@ -28,6 +28,34 @@ def known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key in names}
 
 
+_SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "bool": (bool,),
+    "None": (type(None),),
+    "dict[str, Any]": (dict,),
+    "float": (float, int),
+}
+
+
+def check_types(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """Raise ValueError naming the first field whose stored value has the wrong JSON type
+    (a hand-edited or damaged file), so the store can say so in one sentence."""
+    for item in dataclasses.fields(cls):
+        if item.name not in values or not isinstance(item.type, str):
+            continue
+        allowed: tuple[type, ...] = ()
+        for part in item.type.split(" | "):
+            allowed += _SIMPLE_TYPES.get(part.strip(), (object,))
+        value = values[item.name]
+        if bool not in allowed and isinstance(value, bool) and int in allowed:
+            raise ValueError(f"{cls.__name__}.{item.name} is not a number")
+        if not isinstance(value, allowed):
+            raise ValueError(f"{cls.__name__}.{item.name} has the wrong type "
+                             f"({type(value).__name__})")
+    return values
+
+
 def new_profile_id() -> str:
     """A random pseudonymous id such as `C-7F3A2B` (it says nothing about the child)."""
     return "C-" + secrets.token_hex(3).upper()
@@ -68,7 +96,7 @@ class Profile:
     def from_dict(cls, data: dict[str, Any]) -> Profile:
         values = copy.deepcopy(known_fields(cls, data))  # never share the stored dicts
         values["settings"] = values.get("settings") or {}
-        return cls(**values)
+        return cls(**check_types(cls, values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +119,7 @@ class SessionRecord:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SessionRecord:
-        return cls(**known_fields(cls, data))
+        return cls(**check_types(cls, known_fields(cls, data)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +143,7 @@ class StoredTrial:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StoredTrial:
-        values = known_fields(cls, data)
+        values = check_types(cls, known_fields(cls, data))
         trial = copy.deepcopy(known_fields(TrialRecord, dict(data["trial"])))
-        values["trial"] = TrialRecord.from_dict(trial)
+        values["trial"] = TrialRecord.from_dict(check_types(TrialRecord, trial))
         return cls(**values)

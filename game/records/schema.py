@@ -19,12 +19,17 @@ from game.records.storage import StoreError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "_meta"
 META_DOC_ID = "1"
-TABLES = ("profiles", "sessions", "trials")
+TABLES = ("profiles", "sessions")
+LEGACY_TRIALS_TABLE = "trials"  # schema 0-1 kept every trial in this one file
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class SchemaError(StoreError, ValueError):
+    """The document's version stamp is not a version number."""
 
 
 class SchemaTooNewError(StoreError):
@@ -33,10 +38,12 @@ class SchemaTooNewError(StoreError):
 
 def schema_version(data: dict[str, Any]) -> int:
     """The version written in the document (0 when it has none)."""
-    meta = data.get(META_TABLE, {}).get(META_DOC_ID, {})
-    version = meta.get("schema_version", 0)
-    if not isinstance(version, int) or version < 0:
-        raise ValueError(f"invalid schema_version {version!r}")
+    meta = data.get(META_TABLE, {})
+    meta = meta.get(META_DOC_ID, {}) if isinstance(meta, dict) else None
+    version = meta.get("schema_version", 0) if isinstance(meta, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise SchemaError(f"the records file has an invalid schema_version {version!r}; "
+                          "restore a backup from the backups folder")
     return version
 
 
@@ -52,9 +59,32 @@ def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Trials move to one append-only file per child (`game.records.trial_log`); the store
+    copies them there before it writes a version-2 document (see `legacy_trials`)."""
+    data.pop(LEGACY_TRIALS_TABLE, None)
+    return data
+
+
 MIGRATIONS: dict[int, Migration] = {
     0: _v0_to_v1,
+    1: _v1_to_v2,
 }
+
+
+def legacy_trials(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The trial documents of a schema 0-1 document (empty for newer ones), in stored order."""
+    if schema_version(data) >= 2:
+        return []
+    table = data.get(LEGACY_TRIALS_TABLE) or {}
+    if not isinstance(table, dict):
+        return []
+    return [dict(doc) for _id, doc in sorted(table.items(), key=lambda kv: _doc_order(kv[0]))
+            if isinstance(doc, dict)]
+
+
+def _doc_order(doc_id: str) -> tuple[int, str]:
+    return (int(doc_id), "") if str(doc_id).isdigit() else (1 << 62, str(doc_id))
 
 
 def empty_document() -> dict[str, Any]:

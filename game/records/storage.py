@@ -26,7 +26,6 @@ from typing import Any, Protocol
 from tinydb.storages import Storage
 
 from game.records.fileio import (
-    DIR_MODE,
     atomic_write_bytes,
     atomic_write_text,
     ensure_private_dir,
@@ -91,6 +90,9 @@ def _check_document(data: object) -> dict[str, Any]:
     for name, table in data.items():
         if not isinstance(table, dict):
             raise ValueError(f"table {name!r} is not a JSON object")
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict):
+                raise ValueError(f"record {doc_id!r} of table {name!r} is not a JSON object")
     return data
 
 
@@ -108,6 +110,7 @@ class MemoryStorage(Storage):
     def __init__(self, data: dict[str, Any] | None = None) -> None:
         super().__init__()
         self._data: dict[str, Any] | None = None
+        self.trial_docs: dict[str, Any] = {}  # a memory store's trials (`TrialLog(memory=)`)
         if data is not None:
             self.write(data)
 
@@ -219,7 +222,6 @@ class JSONFileStorage(Storage):
         if existing and existing[0].read_bytes() == content:
             return None
         ensure_private_dir(self.backup_dir)
-        os.chmod(self.backup_dir, DIR_MODE)
         target = stamped_path(
             self.backup_dir, self.path.stem, "backup", self._clock(), self.path.suffix
         )

@@ -1,10 +1,11 @@
 """`ProgressStore`: the few typed calls the game makes to keep a child's progress.
 
-TinyDB runs on a `DocumentStorage` (a file written atomically, or memory). Tables:
-`profiles`, `sessions`, `trials` (one document per finished trial) and `_meta` (schema
-version). Every call that changes something writes the file before it returns, so a crash
-or kill loses at most the trial still being played. Nothing is written per frame: traces
-go to a separate append-only file (`open_trace`).
+TinyDB runs on a `DocumentStorage` (a file written atomically, or memory) with tables
+`profiles`, `sessions` and `_meta` (schema version). Trials live apart, one append-only
+file per child (`game.records.trial_log`), so storing a trial costs the same with 30 or
+30,000 trials kept. Every call that changes something is on disk before it returns, so a
+crash or kill loses at most the trial still being played. Nothing is written per frame:
+traces go to a separate append-only file (`open_trace`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from tinydb import TinyDB, where
 from game import __version__
 from game.closing import Closing
 from game.play.trial_record import TrialRecord
-from game.records.fileio import AlreadyLockedError, FolderLock, ensure_private_dir
+from game.records.fileio import (
+    AlreadyLockedError,
+    FolderLock,
+    atomic_write_bytes,
+    ensure_private_dir,
+)
 from game.records.models import (
     Profile,
     SessionRecord,
@@ -29,7 +35,13 @@ from game.records.models import (
     new_profile_id,
     new_session_id,
 )
-from game.records.schema import SCHEMA_VERSION, empty_document, migrate, schema_version
+from game.records.schema import (
+    SCHEMA_VERSION,
+    empty_document,
+    legacy_trials,
+    migrate,
+    schema_version,
+)
 from game.records.storage import (
     Clock,
     DocumentStorage,
@@ -39,12 +51,14 @@ from game.records.storage import (
     local_now,
 )
 from game.records.traces import TraceWriter
+from game.records.trial_log import TRIALS_DIR, TrialLog, trial_key
 
 logger = logging.getLogger(__name__)
 
 RECORDS_FILE = "progress.json"
 LOCK_FILE = "progress.lock"
 TRACES_DIR = "traces"
+BEFORE_SPLIT_BACKUP = "progress.schema1.json"  # the single-file records, kept when trials move
 EDITABLE_PROFILE_FIELDS = frozenset(
     {
         "display_name",
@@ -90,23 +104,67 @@ class ProgressStore(Closing):
         self._lock = lock
         self._clock = clock
         self._storage = storage
+        if data_dir is not None:
+            self._log = TrialLog(Path(data_dir) / TRIALS_DIR, read_only=read_only)
+        else:
+            self._log = TrialLog(None, read_only=read_only,
+                                 memory=getattr(storage, "trial_docs", None))
         data = storage.read()
         if data is None:
             if not read_only:
                 storage.write(empty_document())
         elif schema_version(data) != SCHEMA_VERSION:
+            old_trials = legacy_trials(data)
+            if old_trials and not read_only and data_dir is not None:
+                keep_old_file(storage, Path(data_dir) / "backups" / BEFORE_SPLIT_BACKUP)
             migrated = migrate(data)
+            self._adopt(old_trials)
             if not read_only:
                 storage.write(migrated)
         self._db = TinyDB(storage=lambda: storage)
         self._profiles = self._db.table("profiles")
         self._sessions = self._db.table("sessions")
-        self._trials = self._db.table("trials")
+        self._check_records()
+        # trials this store wrote in sessions it started: the checks a trial write needs
+        # never read a child's whole file (30,000 trials would take a third of a second)
+        self._own_sessions: dict[str, SessionRecord] = {}
+        self._written: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def _check_records(self) -> None:
+        """Every profile and session must be readable, or the store says so at once (one
+        sentence) instead of failing later in the middle of play."""
+        try:
+            for doc in self._profiles.all():
+                Profile.from_dict(dict(doc))
+            for doc in self._sessions.all():
+                SessionRecord.from_dict(dict(doc))
+        except (TypeError, KeyError, ValueError, AttributeError) as exc:
+            raise StoreError(
+                f"the progress file holds a damaged record ({exc}); restore a copy from the "
+                "backups folder beside it"
+            ) from exc
+
+    def _adopt(self, docs: list[dict[str, Any]]) -> None:
+        """Trials of an old single-file store, moved into one file per child (written before
+        the old table is dropped, so a crash in between only repeats the move)."""
+        by_child: dict[str, list[dict[str, Any]]] = {}
+        for doc in docs:
+            by_child.setdefault(str(doc.get("profile_id", "")), []).append(doc)
+        for profile_id, child_docs in by_child.items():
+            if self.read_only:
+                self._log.preload(child_docs)
+            else:
+                self._log.rewrite(profile_id, child_docs)
+        if docs:
+            logger.info("%d trial(s) of %d child(ren) moved to per-child files",
+                        len(docs), len(by_child))
 
     # -- housekeeping --------------------------------------------------------------------
 
     def close(self) -> None:
-        """Forget the cached document and release the folder lock (safe to call twice)."""
+        """Flush trials to disk, forget the cached document and release the folder lock
+        (safe to call twice)."""
+        self._log.close()
         self._db.close()
         if self._lock is not None:
             self._lock.release()
@@ -202,7 +260,10 @@ class ProgressStore(Closing):
         self._writable()
         self.get_profile(profile_id)
         session_ids = [s.session_id for s in self.sessions_for(profile_id)]
-        self._trials.remove(where("profile_id") == profile_id)
+        self._log.remove(profile_id)
+        self._written = {k: v for k, v in self._written.items() if k[0] not in session_ids}
+        for session_id in session_ids:
+            self._own_sessions.pop(session_id, None)
         self._sessions.remove(where("profile_id") == profile_id)
         self._profiles.remove(where("profile_id") == profile_id)
         for session_id in session_ids:
@@ -238,6 +299,7 @@ class ProgressStore(Closing):
             model_hash=model_hash,
         )
         self._sessions.insert(session.to_dict())
+        self._own_sessions[session_id] = session
         logger.info("session %s started for profile %s", session_id, profile_id)
         return session
 
@@ -281,11 +343,8 @@ class ProgressStore(Closing):
     ) -> StoredTrial:
         """Write one finished trial now (the file is on disk when this returns)."""
         self._writable()
-        session = self.get_session(session_id)
-        same = (where("session_id") == session_id) & (
-            where("trial").trial_index == trial.trial_index
-        )
-        if self._trials.contains(same):
+        session = self._session_of_trial(session_id)
+        if self._stored_doc(session, trial.trial_index) is not None:
             raise DuplicateTrialError(f"session {session_id} already has trial {trial.trial_index}")
         stored = StoredTrial(
             session_id=session_id,
@@ -294,32 +353,62 @@ class ProgressStore(Closing):
             trial=trial,
             therapist_note=therapist_note,
         )
-        self._trials.insert(stored.to_dict())
+        self._append(stored)
         logger.debug("trial %d of session %s stored", trial.trial_index, session_id)
         return stored
+
+    def _session_of_trial(self, session_id: str) -> SessionRecord:
+        """The session (without searching every session when this store started it)."""
+        own = self._own_sessions.get(session_id)
+        return own if own is not None else self.get_session(session_id)
+
+    def _stored_doc(self, session: SessionRecord, trial_index: int) -> dict[str, Any] | None:
+        key = (session.session_id, trial_index)
+        if session.session_id in self._own_sessions:
+            return self._written.get(key)
+        return self._log.find(session.profile_id, key)
+
+    def _append(self, stored: StoredTrial) -> None:
+        doc = stored.to_dict()
+        self._log.append(doc)
+        if stored.session_id in self._own_sessions:
+            self._written[(stored.session_id, stored.trial.trial_index)] = doc
+
+    def replace_trial(self, session_id: str, trial: TrialRecord) -> StoredTrial:
+        """Store a changed version of a stored trial (e.g. after a therapist's override),
+        keeping its note and the time it was first recorded."""
+        self._writable()
+        session = self._session_of_trial(session_id)
+        old = self._stored_doc(session, trial.trial_index)
+        if old is None:
+            raise RecordNotFoundError(f"session {session_id} has no trial {trial.trial_index}")
+        updated = dataclasses.replace(StoredTrial.from_dict(old), trial=trial)
+        self._append(updated)
+        return updated
 
     def set_trial_note(self, session_id: str, trial_index: int, note: str) -> StoredTrial:
         """Replace the therapist's note on a stored trial."""
         self._writable()
-        cond = (where("session_id") == session_id) & (where("trial").trial_index == trial_index)
-        doc = self._trials.get(cond)
+        session = self._session_of_trial(session_id)
+        doc = self._stored_doc(session, trial_index)
         if doc is None:
             raise RecordNotFoundError(f"session {session_id} has no trial {trial_index}")
-        updated = dataclasses.replace(StoredTrial.from_dict(dict(doc)), therapist_note=note)
-        self._trials.update(updated.to_dict(), cond)
+        updated = dataclasses.replace(StoredTrial.from_dict(doc), therapist_note=note)
+        self._append(updated)
         return updated
 
     def trials_in(self, session_id: str) -> list[StoredTrial]:
         """One session's trials in play order."""
-        docs = self._trials.search(where("session_id") == session_id)
-        trials = [StoredTrial.from_dict(dict(doc)) for doc in docs]
+        session = self.get_session(session_id)
+        docs = [d for d in self._log.docs_for(session.profile_id)
+                if trial_key(d)[0] == session_id]
+        trials = [_stored_trial(doc) for doc in docs]
         return sorted(trials, key=lambda t: t.trial.trial_index)
 
     def trials_for(self, profile_id: str) -> list[StoredTrial]:
         """A child's trials, session by session (oldest first), in play order."""
         order = {s.session_id: n for n, s in enumerate(self.sessions_for(profile_id))}
-        docs = self._trials.search(where("profile_id") == profile_id)
-        trials = [StoredTrial.from_dict(dict(doc)) for doc in docs]
+        trials = [_stored_trial(doc) for doc in self._log.docs_for(profile_id)]
         return sorted(trials, key=lambda t: (order.get(t.session_id, -1), t.trial.trial_index))
 
     # -- per-frame traces ----------------------------------------------------------------
@@ -340,6 +429,24 @@ class ProgressStore(Closing):
             return None
         ensure_private_dir(path.parent)
         return TraceWriter(path)
+
+
+def _stored_trial(doc: dict[str, Any]) -> StoredTrial:
+    try:
+        return StoredTrial.from_dict(doc)
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        raise StoreError(f"a stored trial is damaged ({exc}); restore the child's trials file "
+                         "from a backup") from exc
+
+
+def keep_old_file(storage: DocumentStorage, target: Path) -> None:
+    """Copy the records file as it is now to `target` (once: an existing copy is kept)."""
+    source = getattr(storage, "path", None)
+    if not isinstance(source, Path) or not source.is_file() or target.exists():
+        return
+    ensure_private_dir(target.parent)
+    atomic_write_bytes(target, source.read_bytes())
+    logger.info("kept the single-file records as %s", target.name)
 
 
 def memory_store(clock: Clock = local_now) -> ProgressStore:
@@ -377,7 +484,7 @@ def open_store(
         if not path.is_file():
             raise StoreError(f"there are no FaceQuest records in {data_dir}")
         data = JSONFileStorage(path, read_only=True, clock=clock).read()
-        snapshot = MemoryStorage(migrate(data) if data is not None else empty_document())
+        snapshot = MemoryStorage(data if data is not None else empty_document())
         return ProgressStore(snapshot, data_dir=data_dir, clock=clock, read_only=True)
     ensure_private_dir(data_dir)
     try:

@@ -4,7 +4,13 @@ Columns are built from `TrialRecord`'s dataclass fields, so a field the rules en
 appears in the export by itself (and `tests/reports/test_export.py` then asks for it to be
 documented in `docs/data-dictionary.md`). The `quality` dict is spread into one column per
 `QualityFlag`. Free-text notes are exported with the child's name (as written in the
-profile) replaced by `[child]`, or left empty with `include_notes=False`.
+profile, whole or any part of it) replaced by the child's pseudonymous id, or left empty
+with `include_notes=False`.
+
+CSV cells are neutralised for spreadsheets: a text cell that starts with `=`, `+`, `-`,
+`@`, a tab or a carriage return gets a leading `'`, so Excel, LibreOffice or Sheets show
+it as text instead of running it as a formula (OWASP "CSV injection"). Numbers are left
+as numbers.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ QUALITY_FIELD = "quality"
 QUALITY_PREFIX = "quality_"
 NOTE_COLUMNS = frozenset({"therapist_note", "override_note"})
 NAME_PLACEHOLDER = "[child]"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def trial_columns() -> tuple[str, ...]:
@@ -69,15 +76,31 @@ def export_columns() -> tuple[str, ...]:
     return CONTEXT_COLUMNS + trial_columns()
 
 
-def scrub_name(text: str, display_name: str) -> str:
-    """Replace the child's name, and each part of it, with `[child]` in free text."""
+def _name_patterns(display_name: str) -> list[str]:
     parts = {display_name.strip(), *display_name.split()}
+    patterns = []
     for part in sorted((p for p in parts if len(p) >= 2), key=len, reverse=True):
         # Chinese and the like have no spaces between words, so no word boundaries either
         bounded = rf"(?<!\w){re.escape(part)}(?!\w)"
-        pattern = bounded if part.isascii() else re.escape(part)
-        text = re.sub(pattern, NAME_PLACEHOLDER, text, flags=re.IGNORECASE)
+        patterns.append(bounded if part.isascii() else re.escape(part))
+    return patterns
+
+
+def scrub_name(text: str, display_name: str, replacement: str = NAME_PLACEHOLDER) -> str:
+    """Replace the child's name, and each part of it, with `replacement` in free text."""
+    for pattern in _name_patterns(display_name):
+        text = re.sub(pattern, lambda _match: replacement, text, flags=re.IGNORECASE)
     return text
+
+
+def mentions_name(text: str, display_name: str) -> bool:
+    """True when free text holds the child's name (or a part of it), as the export sees it."""
+    return any(re.search(p, text, flags=re.IGNORECASE) for p in _name_patterns(display_name))
+
+
+def neutralise_formula(text: str) -> str:
+    """A text cell a spreadsheet would run as a formula, prefixed with `'` to stay text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _trial_values(trial: TrialRecord) -> dict[str, Any]:
@@ -132,7 +155,8 @@ def export_rows(
             row.update(_trial_values(stored.trial))
             for column in NOTE_COLUMNS:
                 text = str(row.get(column) or "")
-                row[column] = scrub_name(text, profile.display_name) if include_notes else ""
+                row[column] = (scrub_name(text, profile.display_name, profile.profile_id)
+                               if include_notes else "")
             rows.append({column: row.get(column) for column in columns})
     return rows
 
@@ -143,16 +167,17 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ";".join(str(item) for item in value)
+        return neutralise_formula(";".join(str(item) for item in value))
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if isinstance(value, float):
+        return neutralise_formula(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    if isinstance(value, float | int):
         return repr(value)
-    return str(value)
+    return neutralise_formula(str(value))
 
 
 def rows_to_csv(rows: Iterable[dict[str, Any]]) -> str:
-    """CSV text with a header row; lists joined by `;`, booleans `true`/`false`, None empty."""
+    """CSV text with a header row; lists joined by `;`, booleans `true`/`false`, None empty,
+    text that a spreadsheet would run as a formula prefixed with `'`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     columns = export_columns()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Any
 
 from game.expressions import Expression
 
@@ -43,29 +45,53 @@ def load_labels(data_dir: Path) -> list[LabelledImage]:
     labels_path = data_dir / LABELS_FILE
     if not labels_path.is_file():
         raise DatasetError(f"{labels_path} not found: a data folder needs {LABELS_FILE}")
-    name = data_dir.resolve().name
+    root = data_dir.resolve()
+    name = root.name
     items: list[LabelledImage] = []
-    with labels_path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise DatasetError(f"{labels_path} lacks the column(s) {', '.join(missing)}")
-        for line, row in enumerate(reader, start=2):
-            try:
-                label = Expression.parse(row["label"])
-            except ValueError as exc:
-                raise DatasetError(f"{labels_path}:{line}: {exc}") from None
-            subject = (row["subject"] or "").strip()
-            if not subject:
-                raise DatasetError(f"{labels_path}:{line}: empty subject")
-            path = data_dir / row["file"]
-            if not path.is_file():
-                raise DatasetError(f"{labels_path}:{line}: image {row['file']!r} not found")
-            items.append(LabelledImage(path, label, f"{name}/{subject}", name))
+    try:
+        # utf-8-sig: a byte-order mark (Excel writes one) is not part of the first column
+        with labels_path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise DatasetError(f"{labels_path} lacks the column(s) {', '.join(missing)}")
+            for line, row in enumerate(reader, start=2):
+                items.append(_labelled(row, data_dir, name, f"{labels_path}:{line}"))
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{labels_path} is not UTF-8 text (byte {exc.start}); save it as "
+                           "UTF-8") from None
+    except csv.Error as exc:
+        raise DatasetError(f"{labels_path} is not readable CSV ({exc})") from None
     if not items:
         raise DatasetError(f"{labels_path} lists no images")
     logger.info("%s: %d images of %d subjects", name, len(items), len({i.subject for i in items}))
     return items
+
+
+def _labelled(row: dict[str, Any], data_dir: Path, name: str, where: str) -> LabelledImage:
+    """One row as a labelled image, or DatasetError naming the file and line. Never a file
+    outside `data_dir`: an absolute path or one that climbs out with `..` is refused, not
+    read (a link the folder's owner placed inside it is their choice and is followed)."""
+    if any(row.get(column) is None for column in REQUIRED_COLUMNS):
+        raise DatasetError(f"{where}: the row has too few columns (needs "
+                           f"{', '.join(REQUIRED_COLUMNS)})")
+    try:
+        label = Expression.parse(row["label"])
+    except ValueError as exc:
+        raise DatasetError(f"{where}: {exc}") from None
+    subject = (row["subject"] or "").strip()
+    if not subject:
+        raise DatasetError(f"{where}: empty subject")
+    relative = PurePath(os.path.normpath(row["file"]))
+    if relative.is_absolute() or relative.drive or (relative.parts[:1] == ("..",)):
+        raise DatasetError(f"{where}: image {row['file']!r} is outside the data folder; "
+                           "images must sit inside it")
+    path = data_dir / relative
+    if not path.is_file():
+        raise DatasetError(f"{where}: image {row['file']!r} not found")
+    if path.stat().st_size == 0:
+        raise DatasetError(f"{where}: image {row['file']!r} is an empty file")
+    return LabelledImage(path, label, f"{name}/{subject}", name)
 
 
 def load_folders(data_dirs: list[Path]) -> list[LabelledImage]:

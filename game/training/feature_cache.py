@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
@@ -37,6 +38,8 @@ from game.vision.landmarker_asset import LANDMARKER_SHA256
 from game.vision.records import N_LANDMARKS, FaceObservation, Frame
 
 logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_S = 600.0  # another run writing the same cache: wait this long, then fail
 
 PAD_FRACTION = 0.2
 PREPROCESSING = f"pad{int(PAD_FRACTION * 100)}-white"
@@ -105,7 +108,11 @@ class FeatureCache(Closing):
     def __init__(self, cache_dir: Path | None = None) -> None:
         folder = user_cache_dir(cache_dir)
         self.path = folder / CACHE_FILE
-        self._db = sqlite3.connect(self.path)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(self.path, 0o600)  # its journal files copy this mode
+        # several runs may share the cache: wait for a writer instead of "database is locked"
+        self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS observations (key TEXT PRIMARY KEY, faces INTEGER, "
             "landmarks BLOB, blendshapes BLOB, transform BLOB, brightness REAL, "

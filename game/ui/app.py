@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pygame
 
+from game.paths import private_dir
 from game.ui.clock import frames
 from game.ui.context import GameContext
 from game.ui.input import THERAPIST_ACTIONS, Action, InputAdapter, InputEvent
 from game.ui.scene_stack import Scene, SceneStack
+from game.ui.widgets.text import draw_text
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +155,8 @@ class App:
         if not self.running or len(self.stack) == 0:
             return False
         self.stack.draw(self.surface)
+        if self.ctx.therapist_line:
+            self._draw_therapist_line(self.ctx.therapist_line)
         pygame.display.flip()
         self._work_ms.append((time.perf_counter() - started) * 1000.0)
         if not self._first_frame_s:
@@ -170,6 +174,15 @@ class App:
 
     def stop(self) -> None:
         self.running = False
+
+    def _draw_therapist_line(self, text: str) -> None:
+        """One small calm line along the top edge, over every scene (for the therapist)."""
+        w, _ = self.surface.get_size()
+        palette = self.ctx.theme.palette
+        band = pygame.Rect(0, 0, w, 2 * round(self.ctx.theme.text_px("small") * 1.2) + 16)
+        self.surface.fill(palette.surface, band)
+        draw_text(self.surface, text, self.ctx.theme, (w // 2, band.centery), size="small",
+                  color=palette.text_muted, max_width=w - 40)
 
     def _dispatch(self, event: InputEvent) -> None:
         if event.action is Action.QUIT:
@@ -216,8 +229,11 @@ class App:
             self._settle = None
 
     def _save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Save the screen as a PNG readable only by the user (0600; a new folder is 0700):
+        it may show a child's face."""
+        private_dir(path.parent)
         pygame.image.save(self.surface, str(path))
+        os.chmod(path, 0o600)
 
     # ------------------------------------------------------------------ measuring
 

@@ -48,6 +48,8 @@ class GameContext:
         notice: a message for the therapist shown over the first scene (e.g. the progress
             file was unreadable and set aside): a function of the language giving one
             sentence.
+        therapist_line: one calm line drawn small over every scene while it is set (e.g.
+            progress cannot be saved right now); None hides it.
     """
 
     settings: SensorySettings
@@ -69,6 +71,7 @@ class GameContext:
     model_version: str = ""
     model_hash: str = ""
     notice: Callable[[str], str] | None = None
+    therapist_line: str | None = None
 
     @property
     def lang(self) -> str:

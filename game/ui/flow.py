@@ -15,10 +15,13 @@ exists, the first door asks the therapist to choose a PIN, then opens.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from game.records.pin import PinLockedError
 from game.ui.context import GameContext
 from game.ui.input import Action
 from game.ui.scene_stack import SceneStack
@@ -117,6 +120,8 @@ class GameFlow:
     def _check_pin(self, digits: str) -> bool:
         try:
             return bool(self.pin.verify(digits))
+        except PinLockedError:  # the pad says how long to wait
+            raise
         except Exception:  # a damaged PIN file: stay closed, say why in the log
             logger.exception("the therapist PIN could not be checked")
             return False
@@ -167,8 +172,15 @@ class GameFlow:
         """Keep the new neutral baseline (or, with `use_stored`, use the profile's stored
         one; else the population neutral), then start the session."""
         store, profile, pipeline = self.ctx.store, self.ctx.profile, self.ctx.pipeline
+        unsaved: Callable[[], Any] | None = None
         if baseline is not None and store is not None and profile is not None:
-            self.ctx.profile = store.set_baseline(profile.profile_id, baseline.to_dict())
+            try:
+                self.ctx.profile = store.set_baseline(profile.profile_id, baseline.to_dict())
+            except OSError as exc:  # e.g. a full disk: play on, keep it and retry
+                logger.warning("the calm face could not be saved (%s)", exc.strerror or exc)
+                self.ctx.profile = dataclasses.replace(profile, baseline=baseline.to_dict())
+                unsaved = functools.partial(store.set_baseline, profile.profile_id,
+                                            baseline.to_dict())
         elif baseline is None and use_stored and profile is not None and profile.baseline:
             from game.vision.calibration import CalibrationError, NeutralBaseline
 
@@ -183,6 +195,8 @@ class GameFlow:
         session = self.make_session(self.ctx.profile, now_ms)
         self.ctx.session = session
         self.driver = SessionDriver(self.ctx, self.stack, session)
+        if unsaved is not None:
+            self.driver.keeper.submit(unsaved)  # retried with the trials; the therapist told
         self.driver.start(now_ms)
 
     def tick(self, now_ms: int) -> None:

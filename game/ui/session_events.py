@@ -4,7 +4,9 @@
 routes each event (`game.play.events`): a prompt replaces the trial scene and is spoken,
 hints go onto the avatar and are spoken, a success brings the reward, a timeout the
 "let's try another one" card, a pause the "I can't see you" card, and every finished trial
-is written to the store at once (a crash loses at most the trial in flight). The driver
+is written to the store at once, before the reward or anything else of that frame (a crash
+loses at most the trial in flight). Store writes go through a `RecordsKeeper`: when the
+disk refuses one, it is kept in memory and retried while the child plays on. The driver
 keeps the `TrialView` the scenes draw; it never decides anything the engine decides.
 """
 
@@ -16,8 +18,10 @@ from typing import Any
 from game import phrases
 from game.play import events as ev
 from game.play.trial_record import Override
+from game.records.storage import StoreError
 from game.ui.context import GameContext
 from game.ui.input import Action
+from game.ui.records_keeper import RecordsKeeper
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.hud import TrialView
@@ -63,21 +67,27 @@ class SessionDriver:
         self.session_id: str | None = None
         self.held = False  # this driver paused the session for a therapist screen
         self.end_reason_override: str | None = None  # e.g. "source_ended", set before ending
+        self.keeper = RecordsKeeper(ctx)
 
     # ---------------------------------------------------------------- lifecycle
 
     def start(self, now_ms: int) -> None:
         store, profile = self.ctx.store, self.ctx.profile
         if store is not None and profile is not None:
-            record = store.start_session(profile.profile_id,
-                                         level_set_id=getattr(self.ctx.level_set, "id", ""),
-                                         model_version=self.ctx.model_version,
-                                         model_hash=self.ctx.model_hash)
-            self.session_id = record.session_id
-            self.ctx.session_id = record.session_id
+
+            def start_session() -> None:
+                record = store.start_session(profile.profile_id,
+                                             level_set_id=getattr(self.ctx.level_set, "id", ""),
+                                             model_version=self.ctx.model_version,
+                                             model_hash=self.ctx.model_hash)
+                self.session_id = record.session_id
+                self.ctx.session_id = record.session_id
+
+            self.keeper.submit(start_session)
         self.route(self.session.start(now_ms))
 
     def tick(self, now_ms: int) -> None:
+        self.keeper.tick(now_ms)
         if self.ended:
             return
         self.route(self.session.update(self.ctx.reading, now_ms))
@@ -126,9 +136,18 @@ class SessionDriver:
 
     def close(self) -> None:
         """The app is stopping: make sure the store knows the session ended."""
-        if not self.ended and self.session_id is not None and self.ctx.store is not None:
-            self.ctx.store.end_session(self.session_id, reason="closed")
+        store = self.ctx.store
+        if not self.ended and store is not None and self.ctx.profile is not None:
+            self.keeper.submit(lambda: store.end_session(self._sid(), reason="closed"))
             self.ended = True
+        if not self.keeper.flush():
+            logger.error("%d progress write(s) could not be saved before closing",
+                         self.keeper.waiting)
+
+    def _sid(self) -> str:
+        if self.session_id is None:  # start_session was refused (it is retried before this)
+            raise StoreError("the session was never stored")
+        return self.session_id
 
     def remaining_fraction(self) -> float:
         """Share of the session's time cap still left (for the gentle timer)."""
@@ -139,6 +158,8 @@ class SessionDriver:
     # ---------------------------------------------------------------- events
 
     def route(self, events: list[Any]) -> None:
+        # a finished trial is stored before the reward (or anything else) of this frame
+        events = sorted(events, key=lambda event: not isinstance(event, ev.TrialRecorded))
         for event in events:
             handler = getattr(self, f"_on_{type(event).__name__}", None)
             if handler is not None:
@@ -285,16 +306,21 @@ class SessionDriver:
     def _on_TrialRecorded(self, e: ev.TrialRecorded) -> None:
         self.trials += 1
         store = self.ctx.store
-        if store is not None and self.session_id is not None:
-            store.add_trial(self.session_id, e.record)
+        if store is not None and self.ctx.profile is not None:
+            self.keeper.submit(lambda: store.add_trial(self._sid(), e.record))
+
+    def _on_TrialAmended(self, e: ev.TrialAmended) -> None:
+        store = self.ctx.store
+        if store is not None and self.ctx.profile is not None:
+            self.keeper.submit(lambda: store.replace_trial(self._sid(), e.record))
 
     def _on_SessionEnded(self, e: ev.SessionEnded) -> None:
         self.ended = True
         if self.ctx.pipeline is not None:
             self.ctx.pipeline.set_target(None)
         store = self.ctx.store
-        if store is not None and self.session_id is not None:
+        if store is not None and self.ctx.profile is not None:
             reason = self.end_reason_override or _END_REASONS.get(e.reason, str(e.reason))
-            store.end_session(self.session_id, reason=reason)
+            self.keeper.submit(lambda: store.end_session(self._sid(), reason=reason))
         self._clear_to_base()
         self.stack.replace(EndScene(self.ctx, self.stars, self.successes, self.trials))

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from game.offline import quiet_onnxruntime
 from game.paths import MODELS_DIR
 from game.vision.landmarker_asset import sha256_of
 from game.vision.records import FACE_PATCH_SIZE
@@ -43,6 +44,7 @@ class FaceNet:
     def __init__(self, path: Path = FACE_NET_PATH, *, verify: bool = True) -> None:
         import onnxruntime as ort
 
+        quiet_onnxruntime(ort)
         path = Path(path)
         if not path.is_file():
             raise FaceNetError(f"the face-expression network is missing: {path}")

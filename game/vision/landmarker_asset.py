@@ -10,6 +10,8 @@ import hashlib
 import importlib.resources
 from pathlib import Path
 
+from game.offline import stay_offline
+
 LANDMARKER_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
 LANDMARKER_BYTES = 3_758_596
 
@@ -44,6 +46,7 @@ def landmarker_path(override: Path | None = None, *, verify: bool = True) -> Pat
     The packaged file must match the known hash. An override is the user's choice (a newer
     bundle, say) and is only checked for existence.
     """
+    stay_offline()  # before MediaPipe runs: its usage-log upload must never leave
     if override is not None:
         if not override.is_file():
             raise LandmarkerAssetError(f"--landmarker {override}: no such file")

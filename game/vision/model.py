@@ -18,6 +18,7 @@ from typing import Any, Literal
 import numpy as np
 
 from game.expressions import Expression
+from game.offline import quiet_onnxruntime
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
 from game.vision.records import FeatureVector
 
@@ -75,6 +76,7 @@ class ExpressionModel:
         """
         import onnxruntime as ort
 
+        quiet_onnxruntime(ort)
         path = Path(path)
         if not path.is_file():
             raise ModelError(f"expression model not found: {path}")

@@ -280,6 +280,7 @@ class ImageListSource(FrameSource):
         if not paths:
             raise SourceError(f"no images found in {description}")
         self.paths, self.mirror, self.description = paths, mirror, description
+        self.skipped: list[Path] = []  # images that could not be read
 
     @property
     def current_path(self) -> Path | None:
@@ -287,10 +288,22 @@ class ImageListSource(FrameSource):
         return self.paths[self.frames_read - 1] if self.frames_read else None
 
     def read(self) -> Frame | None:
-        if self.frames_read >= len(self.paths):
-            self.close()
-            return None
-        rgb = read_image(self.paths[self.frames_read])
+        """The next image as a frame; an image that cannot be read (unreadable file, broken
+        or empty image) is skipped with a warning, so one bad picture never ends a session."""
+        while True:
+            if self.frames_read >= len(self.paths):
+                self.close()
+                return None
+            try:
+                rgb = read_image(self.paths[self.frames_read])
+            except SourceError as exc:
+                if len(self.paths) == 1:
+                    raise
+                logger.warning("skipping a picture: %s", exc)
+                self.skipped.append(self.paths[self.frames_read])
+                self.frames_read += 1
+                continue
+            break
         if self.mirror:
             rgb = np.ascontiguousarray(rgb[:, ::-1])
         frame = Frame(self.frames_read * FOLDER_FRAME_MS, rgb)

@@ -176,3 +176,32 @@ def test_warm_up_decodes_a_whole_language_in_a_child_process(tmp_path: Path) -> 
         decoded = list((tmp_path / "decoded").glob("*.wav"))
         assert len(decoded) == len(audio.pack.texts("zh-CN"))
         assert not audio.warm_up("zh-CN")  # nothing left to do
+
+
+class FlakyEngine(FakeEngine):
+    """Writes no audio on the first `empty` renders (as espeak-ng did for 6 of 183 mixed
+    English/Mandarin phrases), then renders normally."""
+
+    def __init__(self, empty: int = 1) -> None:
+        super().__init__()
+        self.empty = empty
+        self.calls = 0
+
+    def render(self, text: str, voice: object, path: Path) -> None:  # type: ignore[override]
+        self.calls += 1
+        if self.calls <= self.empty:
+            raise RuntimeError(f"the speech engine wrote no audio for {text!r}")
+        super().render(text, voice, path)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("empty", "source"), [(1, "rendered"), (2, "fallback")])
+def test_an_empty_render_is_tried_once_more_before_the_chime(
+    empty: int, source: str, tmp_path: Path, empty_pack: Path
+) -> None:
+    engine = FlakyEngine(empty)
+    with AudioSystem(cache_dir=tmp_path, pack_dir=empty_pack,
+                     engine_factory=lambda: engine) as audio:
+        audio.speak("Show me a happy face! 笑一笑", "en")
+        assert audio.wait_until_idle(10)
+        assert [r.source for r in audio.speech_results()] == [source]
+    assert engine.calls == 2

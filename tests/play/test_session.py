@@ -18,6 +18,7 @@ from game.play.events import (
     PromptShown,
     SessionEnded,
     Succeeded,
+    TrialAmended,
     TrialRecorded,
 )
 from game.play.level_loader import check_level_text, load_level_set
@@ -172,11 +173,44 @@ def test_accept_and_reject_in_the_gap_change_the_record() -> None:
     feeder.events += session.reject(clock.tick(100), "that was a yawn")
     feeder.idle(1040)
     first, second = session.records
+    amended = [e.record for e in of_type(feeder.events, TrialAmended)]
+    assert amended == [first, second]
     assert (first.success, first.machine_success, first.override) == (True, False,
                                                                       Override.ACCEPT)
     assert first.override_note == "she did smile"
     assert (second.success, second.machine_success, second.override) == (False, True,
                                                                          Override.REJECT)
+
+
+def test_a_trial_is_recorded_in_the_same_update_that_ends_it_before_the_gap() -> None:
+    session, clock, feeder = started()
+    frames = 0
+    while session.state is SessionState.TRIAL:
+        events = session.update(feeder.reading(0.9), clock.tick(40))
+        frames += 1
+        assert frames < 100
+    succeeded = [n for n, e in enumerate(events) if isinstance(e, Succeeded)]
+    recorded = [e for e in events if isinstance(e, TrialRecorded)]
+    assert succeeded and len(recorded) == 1
+    assert recorded[0].record.trial_index == 0 and recorded[0].record.success
+    assert session.state is SessionState.BETWEEN  # recorded before the calm gap, not after it
+    assert session.records == [recorded[0].record]
+    assert of_type(feeder.idle(1040), TrialRecorded) == []  # nothing more when the gap ends
+
+
+def test_timeouts_skips_and_ending_are_recorded_the_moment_they_happen() -> None:
+    session, clock, feeder = started()
+    timed_out = feeder.feed(0.1, 5040)
+    assert [e.record.outcome for e in of_type(timed_out, TrialRecorded)] == [
+        TrialOutcome.TIMEOUT]
+    feeder.idle(1040)
+    skipped = session.skip(clock.tick(40))
+    assert [e.record.outcome for e in of_type(skipped, TrialRecorded)] == [
+        TrialOutcome.SKIPPED]
+    feeder.idle(1040)
+    ended = session.end(clock.tick(40))
+    assert len(of_type(ended, TrialRecorded)) == 1
+    assert len(session.records) == 3
 
 
 def test_accept_during_a_trial_ends_it_as_a_success() -> None:

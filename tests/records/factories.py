@@ -139,13 +139,14 @@ def play_scripted_session(
     max_frames: int = 60_000,
 ) -> str:
     """Play a whole level set headless with the real rules engine, storing each trial as the
-    game does (`add_trial` on every `TrialRecorded`). Returns the session id.
+    game does (`add_trial` on every `TrialRecorded`, `replace_trial` on every
+    `TrialAmended`). Returns the session id.
 
     Per trial, the simulated child makes the face (score 0.95) with probability `skill`,
     otherwise shows only a weak one (0.2) until the trial times out. One trial is accepted by
     the therapist with a note.
     """
-    from game.play.events import TrialRecorded
+    from game.play.events import TrialAmended, TrialRecorded
     from game.play.level_loader import load_level_set
     from game.play.session import Session, SessionState
 
@@ -162,6 +163,8 @@ def play_scripted_session(
         for event in events:
             if isinstance(event, TrialRecorded):
                 store.add_trial(record.session_id, event.record)
+            elif isinstance(event, TrialAmended):
+                store.replace_trial(record.session_id, event.record)
         if session.state is SessionState.ENDED:
             break
         if session.trial is not None and session.trial.spec.index != last_trial:

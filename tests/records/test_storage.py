@@ -214,7 +214,7 @@ def test_data_dir_and_every_file_in_it_are_private(tmp_path: Path) -> None:
     open_store(data_dir).close()  # makes a backup
     assert mode(data_dir) == 0o700
     files = [p for p in data_dir.rglob("*") if p.is_file()]
-    assert {p.parent.name for p in files} == {"data", "backups", "traces"}
+    assert {p.parent.name for p in files} == {"data", "backups", "traces", "trials"}
     for path in files:
         assert mode(path) == 0o600, path
     for folder in (p for p in data_dir.rglob("*") if p.is_dir()):

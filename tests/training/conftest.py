@@ -30,7 +30,11 @@ def write_subset(source: Path, dest: Path, subjects: int, per_label: int = 1) ->
             for row in by_subject[subject]:
                 if seen.get(row["label"], 0) < per_label:
                     seen[row["label"]] = seen.get(row["label"], 0) + 1
-                    writer.writerow([str(source / row["file"]), row["label"], subject])
+                    link = dest / row["file"]  # a link, never a copy of the image
+                    if not link.exists():
+                        link.parent.mkdir(parents=True, exist_ok=True)
+                        link.symlink_to(source / row["file"])
+                    writer.writerow([row["file"], row["label"], subject])
     return dest
 
 

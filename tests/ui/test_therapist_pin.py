@@ -198,3 +198,18 @@ def test_the_pad_is_worked_by_arrows_and_its_ok_key_speaks_the_childs_language(
         stack.handle(InputEvent(Action.RIGHT))
     stack.handle(InputEvent(Action.CONFIRM))
     assert isinstance(stack.top, ProgressScene)
+
+
+def test_after_five_wrong_pins_the_pad_says_how_long_to_wait_and_opens_nothing(
+    tmp_path: Path,
+) -> None:
+    flow, stack, _pin = _flow(tmp_path, children=1, pin="2468")
+    flow.open_settings()
+    for _ in range(5):
+        _type(stack, "1111")
+    _type(stack, "2468")  # the right PIN, but the pad is locked for now
+    scene = stack.top
+    assert isinstance(scene, PinScene) and scene.locked_s == 30
+    surface = pygame.Surface(WINDOW_SIZE)
+    scene.draw(surface)
+    assert scene.t("ui.therapist.pin_locked", seconds=30).startswith("Too many wrong PINs")

@@ -4,7 +4,8 @@ OK (the pad's key, or Enter), then `on_success` runs.
 Checking and keeping the PIN is the records layer's job (`check(pin) -> bool`, or for
 `PinSetupScene` `save(pin) -> bool`, are passed in), so these scenes only collect digits.
 A digit typed on the keyboard moves the pad's focus to OK, so Enter submits. A wrong PIN
-clears the dots with a calm sentence, never a buzzer.
+clears the dots with a calm sentence, never a buzzer. After too many wrong PINs the check
+raises `PinLockedError`, and the pad says how long to wait.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 
 import pygame
 
-from game.records.pin import MAX_DIGITS, MIN_DIGITS
+from game.records.pin import MAX_DIGITS, MIN_DIGITS, PinLockedError
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
@@ -44,6 +45,7 @@ class PinScene(GameScene):
         self.digits = ""
         self.failed = False
         self.too_short = False
+        self.locked_s = 0  # seconds to wait, as the last try was told
         self.focus = 0
 
     def prompt(self) -> str:
@@ -66,6 +68,7 @@ class PinScene(GameScene):
         elif len(self.digits) < MAX_DIGITS:
             self.digits += key
             self.failed = self.too_short = False
+            self.locked_s = 0
 
     def _long_enough(self) -> bool:
         """A PIN needs MIN_DIGITS; OK before that says so kindly and keeps the digits."""
@@ -77,11 +80,17 @@ class PinScene(GameScene):
     def _submit(self) -> None:
         if not self._long_enough():
             return
-        if self.check(self.digits):
+        try:
+            accepted = self.check(self.digits)
+        except PinLockedError as exc:
+            self.locked_s, self.failed, self.digits = exc.seconds_left, False, ""
+            return
+        if accepted:
             logger.info("therapist PIN accepted")
             self._open()
             return
         self.failed = True
+        self.locked_s = 0
         self.digits = ""
 
     def _open(self) -> None:
@@ -127,7 +136,9 @@ class PinScene(GameScene):
             self.draw_text(surface, self.key_label(_PAD[i]), rect.center, color=color,
                            max_width=rect.width - 8)
         message = ""
-        if self.failed:
+        if self.locked_s:
+            message = self.t("ui.therapist.pin_locked", seconds=self.locked_s)
+        elif self.failed:
             message = self.t(self.failed_key)
         elif self.too_short:
             message = self.t("ui.therapist.pin_length", min=MIN_DIGITS, max=MAX_DIGITS)

@@ -1,0 +1,218 @@
+"""Each child's trials in a file of their own: `trials/<profile_id>.jsonl`, append-only.
+
+Storing a trial appends one JSON line (the `StoredTrial` as a dict) with one `write` call,
+so the cost does not grow with the number of trials kept (well under a millisecond with
+30,000 trials; docs/benchmarks.md). Once `append` returns the line is in the operating
+system, so a killed game loses nothing; a background thread then flushes it to the disk
+itself (`fsync`, against a power cut) so the game's thread never waits for the disk, and
+`close()` waits for that flush. A changed trial (a therapist's override or note) is
+appended again; the last line for a (session, trial index) wins.
+
+A kill in the middle of an append leaves at most a cut-short last line: reading skips it
+(logged), and the next append starts on a fresh line. Deleting a child deletes the file.
+Files are 0600 in a 0700 folder, like every other records file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from game.records.fileio import FILE_MODE, atomic_write_text, ensure_private_dir, fsync_dir
+from game.records.storage import StoreError
+
+logger = logging.getLogger(__name__)
+
+TRIALS_DIR = "trials"
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+Key = tuple[str, int]
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    fsync_dir(path.parent)
+
+
+def _ends_mid_line(path: Path) -> bool:
+    """True when the file's last byte is not a newline (a write cut short by a kill)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() == 0:
+                return False
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) != b"\n"
+    except FileNotFoundError:
+        return False
+
+
+def trial_key(doc: dict[str, Any]) -> Key:
+    """(session id, trial index) of a stored-trial document."""
+    return str(doc["session_id"]), int(doc["trial"]["trial_index"])
+
+
+class TrialLog:
+    """The trials of every child, one append-only file each (or memory when `folder` is None).
+
+    Args:
+        folder: the `trials/` folder; None keeps everything in memory (tests, snapshots).
+        read_only: never create, write or delete anything.
+        memory: the dict a memory log keeps its documents in (pass the same one to see the
+            same trials again, as a reopened memory store does).
+    """
+
+    def __init__(self, folder: Path | None, *, read_only: bool = False,
+                 memory: dict[str, dict[Key, dict[str, Any]]] | None = None) -> None:
+        self.folder = folder
+        self.read_only = read_only
+        # profile -> key -> latest doc
+        self._docs: dict[str, dict[Key, dict[str, Any]]] = memory if memory is not None else {}
+        self._torn: set[str] = set()  # files whose last line was cut short by a kill
+        self._tail_checked: set[str] = set()
+        self._flusher: ThreadPoolExecutor | None = None
+        self._flushes: list[Future[None]] = []
+
+    def path_for(self, profile_id: str) -> Path | None:
+        if self.folder is None:
+            return None
+        if not _SAFE_ID.fullmatch(profile_id):
+            raise StoreError(f"the profile id {profile_id!r} cannot name a file")
+        return self.folder / f"{profile_id}.jsonl"
+
+    # -- reading -------------------------------------------------------------------------
+
+    def docs_for(self, profile_id: str) -> list[dict[str, Any]]:
+        """A child's stored trials (latest version of each), in the order first stored."""
+        return list(self._loaded(profile_id).values())
+
+    def find(self, profile_id: str, key: Key) -> dict[str, Any] | None:
+        return self._loaded(profile_id).get(key)
+
+    def _loaded(self, profile_id: str) -> dict[Key, dict[str, Any]]:
+        docs = self._docs.get(profile_id)
+        if docs is None:
+            docs = self._docs[profile_id] = self._read(profile_id)
+        return docs
+
+    def _read(self, profile_id: str) -> dict[Key, dict[str, Any]]:
+        path = self.path_for(profile_id)
+        docs: dict[Key, dict[str, Any]] = {}
+        if path is None:
+            return docs
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return docs
+        except IsADirectoryError:
+            raise StoreError(f"{path} is a folder, not a trials file; move it away") from None
+        self._tail_checked.add(profile_id)
+        if raw and not raw.endswith(b"\n"):
+            self._torn.add(profile_id)
+        for number, line in enumerate(raw.split(b"\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line.decode("utf-8"))
+                docs[trial_key(doc)] = doc
+            except (ValueError, KeyError, TypeError):
+                logger.warning("skipping unreadable line %d of %s", number, path.name)
+        return docs
+
+    # -- writing -------------------------------------------------------------------------
+
+    def preload(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Add documents in memory only (a read-only view of an old single-file store)."""
+        for doc in docs:
+            self._loaded(str(doc["profile_id"]))[trial_key(doc)] = doc
+
+    def append(self, doc: dict[str, Any]) -> None:
+        """Store one trial document now: one line appended and flushed to disk. The child's
+        earlier trials are not read for this (their count never slows a write)."""
+        if self.read_only:
+            raise StoreError("these records were opened for reading only")
+        profile_id = str(doc["profile_id"])
+        path = self.path_for(profile_id)
+        if path is None:
+            self._loaded(profile_id)[trial_key(doc)] = doc
+            return
+        line = json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n"
+        if profile_id not in self._tail_checked:
+            self._tail_checked.add(profile_id)
+            if _ends_mid_line(path):
+                self._torn.add(profile_id)
+        if profile_id in self._torn:
+            line = "\n" + line  # never glue a new line onto one cut short by a kill
+        self._append_line(path, line.encode("utf-8"))
+        self._torn.discard(profile_id)
+        if profile_id in self._docs:
+            self._docs[profile_id][trial_key(doc)] = doc
+
+    def _append_line(self, path: Path, data: bytes) -> None:
+        folder = path.parent
+        if not folder.is_dir():  # first trial, or the data folder was deleted while playing
+            ensure_private_dir(folder)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise OSError(f"only {written} of {len(data)} bytes were written to {path.name}")
+        finally:
+            os.close(fd)
+        self._flush_later(path)
+
+    def _flush_later(self, path: Path) -> None:
+        """fsync the file (and its folder) on the background thread."""
+        if self._flusher is None:
+            self._flusher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trial-fsync")
+        self._flushes = [f for f in self._flushes if not f.done()]
+        self._flushes.append(self._flusher.submit(_fsync_file, path))
+
+    def flush(self) -> None:
+        """Wait until every appended line is on the disk itself."""
+        for future in self._flushes:
+            try:
+                future.result()
+            except OSError as exc:  # the line reached the OS; only the disk flush failed
+                logger.warning("a trials file could not be flushed to disk: %s", exc)
+        self._flushes = []
+
+    def close(self) -> None:
+        """Flush to disk and stop the background thread (safe to call twice)."""
+        self.flush()
+        if self._flusher is not None:
+            self._flusher.shutdown(wait=True)
+            self._flusher = None
+
+    def rewrite(self, profile_id: str, docs: Iterable[dict[str, Any]]) -> None:
+        """Replace a child's whole file atomically (migration from the single-file store)."""
+        if self.read_only:
+            raise StoreError("these records were opened for reading only")
+        kept = {trial_key(doc): doc for doc in docs}
+        path = self.path_for(profile_id)
+        if path is not None:
+            ensure_private_dir(path.parent)
+            text = "".join(json.dumps(d, ensure_ascii=False, allow_nan=False) + "\n"
+                           for d in kept.values())
+            atomic_write_text(path, text)
+            self._torn.discard(profile_id)
+        self._docs[profile_id] = kept
+
+    def remove(self, profile_id: str) -> None:
+        """Erase a child's trials (file and memory)."""
+        if self.read_only:
+            raise StoreError("these records were opened for reading only")
+        self._docs.pop(profile_id, None)
+        path = self.path_for(profile_id)
+        if path is not None:
+            path.unlink(missing_ok=True)
