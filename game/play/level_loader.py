@@ -19,6 +19,7 @@ from game.expressions import Expression
 from game.play.level_schema import LANGUAGES, LEVEL_SET, MAZE
 from game.play.level_set import (
     AdaptiveSettings,
+    BreakSettings,
     Level,
     LevelSet,
     MazeSettings,
@@ -138,6 +139,11 @@ def _check_level(checker: Checker, raw: dict[str, Any], level: dict[str, Any], i
             and rewards["prompted"] > rewards["independent"]):
         checker.error((*here, "rewards", "prompted"), str(rewards["prompted"]),
                       f"at most rewards.independent ({rewards['independent']})")
+    breaks = level["breaks"]
+    if _ok(breaks) and _ok(breaks["min_ms"], breaks["max_ms"]) and (
+            breaks["min_ms"] > breaks["max_ms"]):
+        checker.error((*here, "breaks", "min_ms"), show(breaks["min_ms"]),
+                      f"at most breaks.max_ms ({show(breaks['max_ms'])})")
     _check_adaptive(checker, raw, level, here)
     _check_steps(checker, raw, level, here)
 
@@ -216,7 +222,7 @@ def _build_level(v: dict[str, Any]) -> Level:
         rewards=RewardSettings(**v["rewards"]), adaptive=AdaptiveSettings(**v["adaptive"]),
         scenes=tuple(StoryScene(target=Expression(s["target"]), text=_texts_given(s["text"]),
                                 picture=s["picture"]) for s in v["scenes"]),
-        maze=maze,
+        maze=maze, breaks=BreakSettings(**v["breaks"]),
     )
 
 

@@ -201,6 +201,29 @@ MAZE = TableSpec(
     ),
 )
 
+BREAKS = TableSpec(
+    "levels.breaks",
+    "The break: after this many timeouts in a row (or the session's `break_every_ms` of play), "
+    "a calm rest scene with its own words and a slow breathing animation (still under "
+    "reduced motion). Every clock stops. The child or the therapist ends it with a key, a "
+    "click or a tap, the child also with a smile, or it ends by itself after `max_ms`; then "
+    "the next trial starts.",
+    (
+        FieldSpec("after_timeouts", Kind.INTEGER, "Timeouts in a row (in this level) before the "
+                  "break; 0: never. Leave out to use the session's `break_after_timeouts`.",
+                  default=NOT_SET, minimum=0, maximum=20),
+        FieldSpec("max_ms", Kind.INTEGER, "The break ends by itself after this long.",
+                  default=60_000, minimum=5000, maximum=600_000),
+        FieldSpec("end_on_smile", Kind.BOOLEAN, "A smile (a happy score at or above "
+                  "`smile_threshold`) ends the break.", default=True),
+        FieldSpec("smile_threshold", Kind.NUMBER, "The happy score that counts as a smile.",
+                  default=0.6, minimum=0.1, maximum=0.95),
+        FieldSpec("min_ms", Kind.INTEGER, "A smile ends the break only after this long (a key, "
+                  "click or tap ends it at any time); at most `max_ms`.", default=3000,
+                  minimum=0, maximum=60_000),
+    ),
+)
+
 LEVEL = TableSpec(
     "levels",
     "One level: a run of trials in one mode. Levels are played in the order written.",
@@ -242,6 +265,7 @@ LEVEL = TableSpec(
                   table=SCENE, max_items=50),
         FieldSpec("maze", Kind.TABLE, "Maze mode only (defaults apply when left out).",
                   default=NOT_SET, table=MAZE),
+        FieldSpec("breaks", Kind.TABLE, BREAKS.description, default={}, table=BREAKS),
     ),
 )
 
@@ -252,11 +276,13 @@ SESSION = TableSpec(
         FieldSpec("time_cap_ms", Kind.INTEGER, "Active play time after which the session ends "
                   "gently at the end of the current trial (15 min, as in the published "
                   "studies).", default=900_000, minimum=60_000, maximum=3_600_000),
-        FieldSpec("break_every_ms", Kind.INTEGER, "Suggest a break after this much active "
-                  "time since the last break (0: never).", default=300_000,
+        FieldSpec("break_every_ms", Kind.INTEGER, "Take a break (the level's "
+                  "`[levels.breaks]`) after this much active time since the last break "
+                  "(0: never).", default=300_000,
                   minimum=0, maximum=3_600_000),
-        FieldSpec("break_after_timeouts", Kind.INTEGER, "Suggest a break after this many "
-                  "timeouts in a row (0: never).", default=3, minimum=0, maximum=20),
+        FieldSpec("break_after_timeouts", Kind.INTEGER, "Take a break after this many "
+                  "timeouts in a row (0: never), for every level that does not set its own "
+                  "`breaks.after_timeouts`.", default=3, minimum=0, maximum=20),
         FieldSpec("inter_trial_ms", Kind.INTEGER, "Calm gap after each trial (reward or \"let's "
                   "try another one\") before the next prompt.", default=2000,
                   minimum=0, maximum=10_000),
@@ -289,5 +315,5 @@ LEVEL_SET = TableSpec(
 )
 
 ALL_TABLES: tuple[TableSpec, ...] = (
-    LEVEL_SET, SESSION, LEVEL, PROMPTING, PROMPT_STEP, REWARDS, ADAPTIVE, SCENE, MAZE,
+    LEVEL_SET, SESSION, LEVEL, PROMPTING, PROMPT_STEP, REWARDS, ADAPTIVE, SCENE, MAZE, BREAKS,
 )
