@@ -14,8 +14,9 @@ READY -> TRIAL (a trial runs; it may be paused) -> BETWEEN (a calm gap of
 `end_break` (a key, click or tap), a smile after the level's `breaks.min_ms`, or
 `breaks.max_ms`; then the next trial. A break is due after the level's
 `breaks.after_timeouts` timeouts in a row (else the session's `break_after_timeouts`), or
-after `break_every_ms` of active play since the last break (a pause by hand counts as one). A `TrialRecorded` event carries each trial's final record when the gap ends
-(or the session ends): store that one. Levels play in order, `trials` each. The session
+after `break_every_ms` of active play since the last break (a pause by hand counts as one).
+A `TrialRecorded` event carries each trial's final record when the gap ends (or the
+session ends): store that one. Levels play in order, `trials` each. The session
 ends when every level is played, when its active time (pauses not counted) reaches
 `time_cap_ms` (checked after each trial, so the last trial finishes), when `end` is
 called, or when an automatic pause lasts `away_end_ms`.

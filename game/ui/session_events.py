@@ -14,11 +14,13 @@ import logging
 from typing import Any
 
 from game import phrases
+from game.expressions import Expression
 from game.play import events as ev
 from game.play.trial_record import Override
 from game.ui.context import GameContext
 from game.ui.input import Action
 from game.ui.scene_stack import SceneStack
+from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
@@ -246,7 +248,7 @@ class SessionDriver:
         gap = int(getattr(getattr(self.ctx.level_set, "session", None), "inter_trial_ms", 0) or 0)
         duration = max(1200, min(2600, gap - 300)) if gap else 2600
         self.stack.push(RewardScene(self.ctx, max(1, e.reward), e.independent, e.trial_index,
-                                    duration_ms=duration))
+                                    duration_ms=duration, target=e.target))
 
     def _on_TimedOut(self, e: ev.TimedOut) -> None:
         self.view.active = False
@@ -261,7 +263,7 @@ class SessionDriver:
         if isinstance(self.stack.top, PauseOverlay):
             return
         reason = "manual" if e.reason is ev.PauseReason.MANUAL else "no_face"
-        key = e.phrase_key or ("cant_see_you" if reason == "no_face" else "break.suggest")
+        key = e.phrase_key or ("cant_see_you" if reason == "no_face" else "pause.manual")
         self.stack.push(PauseOverlay(self.ctx, reason, on_resume=self._resume, phrase_key=key))
 
     def _resume(self) -> None:
@@ -272,8 +274,26 @@ class SessionDriver:
             if isinstance(scene, PauseOverlay):
                 self.stack.remove(scene)
 
-    def _on_BreakSuggested(self, e: ev.BreakSuggested) -> None:
-        self.stack.push(MessageCard(self.ctx, e.phrase_key, duration_ms=3500))
+    def _on_BreakStarted(self, e: ev.BreakStarted) -> None:
+        """A real break: the rest screen covers the game; a smile (scored as a happy face
+        while it shows), a key, a click or `max_ms` ends it (the engine decides)."""
+        self._clear_to_base()
+        self.view.active = False
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.set_target(Expression.HAPPY if e.end_on_smile else None)
+        self.stack.push(BreakScene(self.ctx, on_end=self._end_break))
+
+    def _end_break(self) -> None:
+        self.route(self.session.end_break(self.ctx.clock.now_ms()))
+
+    def _on_BreakEnded(self, e: ev.BreakEnded) -> None:
+        logger.info("break ended (%s) after %d ms", e.how.value, e.break_ms)
+        for scene in self.stack.scenes:
+            if isinstance(scene, BreakScene):
+                self.stack.remove(scene)
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.set_target(None)
+        self.speak_key("rest.end")
 
     def _on_OverrideApplied(self, e: ev.OverrideApplied) -> None:
         logger.info("override %s on trial %d (now %s)", e.override.value, e.trial_index,
