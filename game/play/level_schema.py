@@ -24,6 +24,15 @@ FORMAT_VERSION = 1
 MIN_THRESHOLD = 0.1  # a lowered threshold never goes below this
 
 
+DEFAULT_MAZE_SIZE = 9
+
+
+def max_maze_blockers(size: int) -> int:
+    """The most blockers (trials) a maze level of `size` may have: a quarter of its cells,
+    which the path to the treasure always has room for, one blocker per cell."""
+    return size * size // 4
+
+
 class Kind(enum.StrEnum):
     """The type of a field, as written in the file."""
 
@@ -190,9 +199,12 @@ SCENE = TableSpec(
 MAZE = TableSpec(
     "levels.maze",
     "Maze mode (FaceMaze style): the hero walks a maze; each blocker on the way is cleared by "
-    "one trial's expression, so the number of blockers is the level's `trials`.",
+    "one trial's expression, so the number of blockers is the level's `trials` (at most a "
+    "quarter of the maze's cells, `size` x `size` / 4). Each maze level has a maze of its "
+    "own.",
     (
-        FieldSpec("size", Kind.INTEGER, "Cells per side of the square maze.", default=9,
+        FieldSpec("size", Kind.INTEGER, "Cells per side of the square maze.",
+                  default=DEFAULT_MAZE_SIZE,
                   minimum=5, maximum=21),
         FieldSpec("show_path", Kind.BOOLEAN, "Draw the route to the next blocker (predictable "
                   "play).", default=True),

@@ -65,6 +65,8 @@ class SessionDriver:
         self.session_id: str | None = None
         self.held = False  # this driver paused the session for a therapist screen
         self.end_reason_override: str | None = None  # e.g. "source_ended", set before ending
+        self.level_index = 0
+        self.new_level = False  # a level started: its first prompt sets the scene up anew
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -165,6 +167,8 @@ class SessionDriver:
         self.level_trial = 0
         self.view.trials_total = e.trials
         self.view.level_id = e.level_id
+        self.new_level = True
+        self.level_index = e.level_index
         if e.intro:
             self.speak_text(self.text_of(e.intro, "copy_my_face"))
 
@@ -187,14 +191,21 @@ class SessionDriver:
     def _show_trial_scene(self, e: ev.PromptShown) -> None:
         scene_class = SCENES_BY_MODE.get(e.mode, MimicScene)
         current = self._trial_scene()
+        new_level, self.new_level = self.new_level, False
         if current is not None and type(current) is scene_class:
             current.new_trial(self.view)
+            if new_level and self.level is not None and hasattr(current, "set_level"):
+                current.set_level(self.level, self._seed())  # a new maze for a new level
             return
         self._clear_to_base()
         scene = scene_class(self.ctx, self.view)
         if self.level is not None and hasattr(scene, "set_level"):
-            scene.set_level(self.level, self.ctx.options.get("seed", 0))
+            scene.set_level(self.level, self._seed())
         self.stack.replace(scene)
+
+    def _seed(self) -> int:
+        """The maze seed of this level: the run's seed, different for every level."""
+        return int(self.ctx.options.get("seed", 0) or 0) * 1000 + self.level_index
 
     def _trial_scene(self) -> TrialScene | None:
         for scene in self.stack.scenes:
