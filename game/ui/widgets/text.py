@@ -50,7 +50,8 @@ def _cjk_phrases(run: str) -> list[str]:
         if nxt and nxt in _NO_START:
             continue
         if (ch in _NO_START or (ch in _PHRASE_END and nxt not in _PHRASE_END)
-                or nxt in _PHRASE_START or _letters(cur) >= _MAX_PHRASE):
+                or nxt in _PHRASE_START
+                or (_letters(cur) >= _MAX_PHRASE and nxt not in _PHRASE_END)):
             phrases.append(cur)
             cur = ""
     if cur:
