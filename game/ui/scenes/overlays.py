@@ -178,8 +178,9 @@ class MessageCard(GameScene):
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
-        # the whole bottom band (hint and gauge), so nothing half-hidden peeks out beside it
-        card = pygame.Rect(40, h - 170, w - 80, 150)
+        # the whole bottom band (prompt, hint and gauge) from edge to edge, so nothing
+        # half-hidden peeks out beside it
+        card = pygame.Rect(20, h - 172, w - 40, 152)
         draw_card(surface, card, self.theme)
         self.draw_text(surface, self.t(self.key), card.center, size="title",
                        max_width=card.width - 60)
