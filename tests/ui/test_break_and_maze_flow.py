@@ -174,3 +174,18 @@ def test_prompted_praise_is_fuller_but_smaller_than_independent() -> None:
     assert len(prompted) >= 2
     tallest = {k: max(item.box[3] for item in v) for k, v in shown.items()}
     assert tallest[True] > tallest[False]  # the independent praise is bigger
+
+
+def test_the_therapists_pause_key_ends_the_break() -> None:
+    ctx, stack, flow = _flow("first-faces.toml")
+    driver = flow.driver
+    assert driver is not None
+    level = ctx.level_set.levels[0]
+    now = 1000
+    for _ in range(2):
+        now = _time_out(ctx, flow, now, level.time_limit_ms)
+    assert isinstance(stack.top, BreakScene)
+    assert stack.handle(InputEvent(Action.PAUSE)) is False  # the key goes on to the flow
+    flow.therapist(Action.PAUSE)
+    assert driver.session.state is SessionState.TRIAL
+    assert not any(isinstance(scene, BreakScene) for scene in stack.scenes)
