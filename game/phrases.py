@@ -2,7 +2,8 @@
 
 Texts are looked up by stable keys (CONTRACTS.md): `expression.<name>`,
 `prompt.show_me.<name>`, `hint.<HintKey>`, `quality.<QualityFlag>`, `praise.independent.<n>`,
-`praise.prompted.<n>`, `try_another`, `cant_see_you`, `calibration.*`, `break.*`,
+`praise.prompted.<n>`, `praise.named.<name>`, `try_another`, `cant_see_you`, `calibration.*`,
+`break.*`, `rest.*` (the break scene), `pause.manual`,
 `session_end`, `maze.*`, `story.*` and the on-screen labels `ui.*`.
 
 Spoken texts are short, warm and never negative (CLINICAL.md: no "wrong"). Only `ui.*` labels
@@ -106,7 +107,7 @@ _PRAISE_INDEPENDENT: tuple[tuple[str, str], ...] = (
 )
 
 _PRAISE_PROMPTED: tuple[tuple[str, str], ...] = (
-    ("Good job!", "做得好！"),
+    ("Good job! You did it!", "做得好！你做到了！"),
     ("Nice! You got it!", "不错！你做到了！"),
     ("Well done, that's it!", "很好，就是这样！"),
     ("Yes, that's the face!", "对啦，就是这个表情！"),
@@ -238,6 +239,28 @@ _FIXED: dict[str, tuple[str, str]] = {
 }
 
 
+# Issue 16: the break scene, the therapist's pause, the named praise after a prompted success.
+_REST_AND_PRAISE: dict[str, tuple[str, str]] = {
+    "rest.start": ("Rest time. Let's breathe slowly.", "休息时间到，我们慢慢呼吸。"),
+    "rest.how_to_end": ("Smile or press a key when you're ready.",
+                        "准备好了，就笑一笑，或者按一下键。"),
+    "rest.breathe_in": ("Breathe in...", "吸气……"),
+    "rest.breathe_out": ("...and out.", "呼气……"),
+    "rest.end": ("Ready? Here we go!", "准备好了吗？我们开始吧！"),
+    "pause.manual": ("Let's wait a moment.", "我们先停一下。"),
+}
+
+_PRAISE_NAMED: dict[Expression, tuple[str, str]] = {
+    Expression.NEUTRAL: ("A calm face, just like that!", "平静的表情，就是这样！"),
+    Expression.HAPPY: ("A happy face, just like that!", "开心的表情，就是这样！"),
+    Expression.SAD: ("A sad face, just like that!", "难过的表情，就是这样！"),
+    Expression.ANGRY: ("An angry face, just like that!", "生气的表情，就是这样！"),
+    Expression.SURPRISED: ("A surprised face, just like that!", "惊讶的表情，就是这样！"),
+    Expression.FEARFUL: ("A scared face, just like that!", "害怕的表情，就是这样！"),
+    Expression.DISGUSTED: ("A disgusted face, just like that!", "嫌弃的表情，就是这样！"),
+}
+
+
 def _build() -> dict[str, dict[str, str]]:
     table: dict[str, tuple[str, str]] = {}
     for expr, (en, zh) in _EXPRESSION_NAMES.items():
@@ -256,7 +279,9 @@ def _build() -> dict[str, dict[str, str]]:
                         ("praise.prompted", _PRAISE_PROMPTED), ("encourage", _ENCOURAGE)):
         for number, pair in enumerate(group, start=1):
             table[f"{name}.{number}"] = pair
-    for key, pair in _FIXED.items():
+    for expr, pair in _PRAISE_NAMED.items():
+        table[f"praise.named.{expr.value}"] = pair
+    for key, pair in (_FIXED | _REST_AND_PRAISE).items():
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair
@@ -316,6 +341,11 @@ def quality_key(flag: QualityFlag) -> str:
 
 def part_key(part: FacePart) -> str:
     return f"part.{part.value}"
+
+
+def praise_named_key(expression: Expression) -> str:
+    """The line that names the face just made ("A happy face, just like that!")."""
+    return f"praise.named.{expression.value}"
 
 
 def praise_keys(independent: bool) -> tuple[str, ...]:

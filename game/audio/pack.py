@@ -6,11 +6,15 @@ engine is installed. `facequest voice render` rebuilds it (see `render_pack`); a
 
 index.json:
     {"format": 1, "sample_rate": 16000, "codec": "ogg/vorbis",
-     "voices": {"en": {"voice": ..., "rate": ...}, ...},
+     "voices": {"en": {"voice": ..., "rate": ..., "lufs": -20.0}, ...},
      "entries": {"en": {"<text>": "en/<hash>.ogg", ...}, "zh-CN": {...}},
      "engine_text": {"zh-CN": {"<text>": "<numbered pinyin given to espeak-ng>", ...}, ...}}
 
-A recording is re-rendered when its voice, rate or engine text changed.
+A recording is re-rendered when its voice, rate, loudness target or engine text changed.
+Each language is rendered with its pack voice (`game.audio.neural.PACK_VOICES`: English in
+the neural Piper voice, Mandarin with espeak-ng through pinyin) and every recording is
+brought to one integrated loudness (EBU R128, `game.audio.loudness.TARGET_LUFS`), measured
+again after encoding, so every clip of the pack lies within 1 LU of the target.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.audio.engine import SpeechEngine
-from game.audio.voices import voice_for
-from game.audio.wavtools import read_wav, rms
+from game.audio.voices import VoiceSpec, voice_for
+from game.audio.wavtools import read_wav, rms, write_wav
 from game.paths import ASSETS_DIR
 from game.phrases import LANGUAGES, normalize_language
 
@@ -121,6 +125,7 @@ class PackReport:
     removed: int
     total_bytes: int
     quietest: tuple[str, str, float]  # (lang, text, rms)
+    loudness: tuple[float, float] = (0.0, 0.0)  # lowest and highest LUFS in the pack
 
 
 def render_pack(
@@ -129,14 +134,22 @@ def render_pack(
     out_dir: Path = DEFAULT_PACK_DIR,
     progress: Callable[[str, str], None] | None = None,
     force: bool = False,
+    voices: Mapping[str, VoiceSpec] | None = None,
 ) -> PackReport:
     """Render every (lang, text) into `out_dir`, write the index, delete stale recordings.
 
+    `voices` names each language's pack voice (default: the live espeak-ng voices).
     A recording already in the pack with the same voice settings is reused unless `force`.
+    Needs pyloudnorm (the `voice` extra) for the loudness.
 
     Raises:
         RuntimeError: a rendered phrase is silent (RMS below MIN_RMS).
     """
+    from game.audio.loudness import TARGET_LUFS
+
+    def spec_of(lang: str) -> VoiceSpec:
+        return voices[lang] if voices is not None and lang in voices else voice_for(lang)
+
     old = VoicePack.load(out_dir)
     wanted: dict[str, list[str]] = {}
     for lang, items in texts.items():
@@ -146,16 +159,16 @@ def render_pack(
             t = normalize_text(text)
             if t and t not in wanted[key]:
                 wanted[key].append(t)
-    voices = {lang: {"voice": voice_for(lang).voice, "rate": voice_for(lang).rate}
-              for lang in wanted}
+    settings = {lang: {"voice": spec_of(lang).voice, "rate": spec_of(lang).rate,
+                       "lufs": TARGET_LUFS} for lang in wanted}
     entries: dict[str, dict[str, str]] = {lang: {} for lang in wanted}
     engine_texts: dict[str, dict[str, str]] = {lang: {} for lang in wanted}
     rendered = reused = 0
     quietest = ("", "", float("inf"))
     with tempfile.TemporaryDirectory() as tmp:
         for lang, items in wanted.items():
-            spec = voice_for(lang)
-            same_voice = old.voices.get(lang) == voices[lang]
+            spec = spec_of(lang)
+            same_voice = old.voices.get(lang) == settings[lang]
             for text in sorted(items):
                 name = pack_file_name(lang, text)
                 target = out_dir / name
@@ -169,16 +182,17 @@ def render_pack(
                         progress(lang, text)
                     wav = Path(tmp) / "phrase.wav"
                     engine.render(text, spec, wav)
-                    encode_ogg(wav, target)
-                    rendered += 1
                     loudness = rms(read_wav(wav)[0])
+                    if loudness >= MIN_RMS:
+                        encode_at_loudness(wav, target, TARGET_LUFS)
+                    rendered += 1
                     if loudness < MIN_RMS:
                         raise RuntimeError(f"silent recording ({loudness:.4f} RMS): {text!r}")
                     if loudness < quietest[2]:
                         quietest = (lang, text, loudness)
                 entries[lang][text] = name
     index = {"format": PACK_FORMAT, "sample_rate": PACK_RATE, "codec": "ogg/vorbis",
-             "voices": voices, "entries": entries, "engine_text": engine_texts}
+             "voices": settings, "entries": entries, "engine_text": engine_texts}
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / INDEX_NAME).write_text(
         json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
@@ -191,7 +205,35 @@ def render_pack(
                 stale.unlink()
                 removed += 1
     total = sum(p.stat().st_size for p in keep) + (out_dir / INDEX_NAME).stat().st_size
-    return PackReport(len(keep), rendered, reused, removed, total, quietest)
+    measured = [pack_loudness(p) for p in sorted(keep)]
+    spread = (min(measured), max(measured)) if measured else (0.0, 0.0)
+    return PackReport(len(keep), rendered, reused, removed, total, quietest, spread)
+
+
+def pack_loudness(ogg: Path) -> float:
+    """Integrated loudness (LUFS) of one pack recording, decoded as the game plays it."""
+    from game.audio.loudness import decode_to_samples, integrated_lufs
+
+    samples, rate = decode_to_samples(ogg, PACK_RATE)
+    return integrated_lufs(samples, rate)
+
+
+def encode_at_loudness(wav: Path, ogg: Path, target: float) -> None:
+    """Normalise `wav` to `target` LUFS and encode it; measure the encoded file again and
+    correct the gain (Vorbis moves loudness a little) until it is within 0.3 LU."""
+    from game.audio.loudness import normalize_loudness
+
+    samples, rate = read_wav(wav)
+    aim = target
+    for _ in range(4):
+        levelled = normalize_loudness(samples, rate, aim)
+        write_wav(wav, levelled, rate)
+        encode_ogg(wav, ogg)
+        error = target - pack_loudness(ogg)
+        if abs(error) <= 0.3:
+            return
+        aim += error
+    logger.warning("%s: loudness still %.2f LU from the target", ogg.name, -error)
 
 
 __all__ = ["DEFAULT_PACK_DIR", "PackReport", "VoicePack", "render_pack"]

@@ -17,7 +17,8 @@ SUBCOMMANDS = ("render", "check", "say")
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "voice", help="rebuild the voice pack, check Mandarin phonemes, or say a phrase",
-        description="Speech tools. 'render' rebuilds assets/voice (needs espeak-ng and sox).",
+        description="Speech tools. 'render' rebuilds assets/voice (needs espeak-ng, sox and "
+                    "the voice extra: pip install -e '.[voice]').",
     )
     sub = parser.add_subparsers(dest="voice_command", metavar="ACTION", required=True)
     render = sub.add_parser("render", help="render every phrase and level text to the pack")
@@ -29,6 +30,8 @@ def register(subparsers: Any) -> None:
                         help="one more text to include, e.g. 'en:Hello Sam!' (repeatable)")
     render.add_argument("--force", action="store_true",
                         help="render everything again instead of reusing recordings")
+    render.add_argument("--espeak-english", action="store_true",
+                        help="English with espeak-ng instead of the neural Piper voice")
     sub.add_parser("check", help="prove every Mandarin text is read as Mandarin (phonemes)")
     say = sub.add_parser("say", help="speak one text or phrase key through the speakers")
     say.add_argument("text", help="the text, or a phrase key such as hint.raise_brows")
@@ -69,7 +72,10 @@ def _texts(levels: Path | None, extra: list[str]) -> dict[str, list[str]]:
 
 def _render(args: argparse.Namespace) -> int:
     from game.audio.engine import EngineUnavailableError, open_engine
+    from game.audio.loudness import TARGET_LUFS, LoudnessUnavailableError, require
+    from game.audio.neural import PACK_VOICES, PackEngine, PiperEngine
     from game.audio.pack import DEFAULT_PACK_DIR, render_pack, sox_binary
+    from game.audio.voices import VOICES
 
     texts = _texts(args.levels, args.extra)
     problems = _mandarin_problems(texts.get("zh-CN", []))
@@ -79,21 +85,37 @@ def _render(args: argparse.Namespace) -> int:
     if sox_binary() is None:
         raise CliError("sox is not installed; it encodes the pack (apt install sox)")
     try:
-        engine = open_engine()
+        require()
+    except LoudnessUnavailableError as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        espeak = open_engine()
     except EngineUnavailableError as exc:
         raise CliError(f"no speech engine: {exc} (apt install espeak-ng)") from exc
+    voices = dict(PACK_VOICES)
+    piper = None
+    if args.espeak_english:
+        voices["en"] = VOICES["en"]
+    else:
+        try:
+            piper = PiperEngine()
+        except EngineUnavailableError as exc:
+            raise CliError(f"{exc}; or pass --espeak-english") from exc
+    engine = PackEngine(espeak, piper)
     out = args.out if args.out is not None else DEFAULT_PACK_DIR
 
     def progress(lang: str, text: str) -> None:
         print(f"  {lang}: {text}", file=sys.stderr)
 
     try:
-        report = render_pack(texts, engine, out, progress=progress, force=args.force)
+        report = render_pack(texts, engine, out, progress=progress, force=args.force,
+                             voices=voices)
     except (EngineUnavailableError, RuntimeError, OSError) as exc:
         raise CliError(f"rendering failed: {exc}") from exc
     print(f"voice pack {out}: {report.entries} recordings ({report.rendered} rendered, "
           f"{report.reused} reused, {report.removed} removed), "
-          f"{report.total_bytes / 1e6:.2f} MB")
+          f"{report.total_bytes / 1e6:.2f} MB; loudness {report.loudness[0]:.2f} to "
+          f"{report.loudness[1]:.2f} LUFS (target {TARGET_LUFS:g})")
     if report.rendered:
         lang, text, loudness = report.quietest
         print(f"quietest new recording: {lang} {text!r} RMS {loudness:.3f}")

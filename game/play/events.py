@@ -189,10 +189,28 @@ class TrialAmended(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class BreakSuggested(Event):
+class BreakStarted(Event):
+    """A real break: every clock stops until `BreakEnded` (the level's `[levels.breaks]`)."""
+
     reason: str                  # "time" | "timeouts"
-    active_ms: int
-    phrase_key: str = "break.suggest"
+    active_ms: int               # session active time when it began
+    max_ms: int                  # it ends by itself after this long
+    min_ms: int                  # a smile ends it only after this long
+    end_on_smile: bool
+    smile_threshold: float       # the happy score that counts as a smile
+    phrase_key: str = "rest.start"
+
+
+class BreakEnd(enum.StrEnum):
+    KEY = "key"                  # the child or therapist pressed a key, clicked or tapped
+    SMILE = "smile"              # the child smiled (after `min_ms`)
+    TIME = "time"                # `max_ms` passed
+
+
+@dataclass(frozen=True, slots=True)
+class BreakEnded(Event):
+    how: BreakEnd
+    break_ms: int
 
 
 @dataclass(frozen=True, slots=True)

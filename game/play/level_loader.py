@@ -16,9 +16,16 @@ from types import MappingProxyType
 from typing import Any
 
 from game.expressions import Expression
-from game.play.level_schema import LANGUAGES, LEVEL_SET, MAZE
+from game.play.level_schema import (
+    DEFAULT_MAZE_SIZE,
+    LANGUAGES,
+    LEVEL_SET,
+    MAZE,
+    max_maze_blockers,
+)
 from game.play.level_set import (
     AdaptiveSettings,
+    BreakSettings,
     Level,
     LevelSet,
     MazeSettings,
@@ -141,6 +148,17 @@ def _check_level(checker: Checker, raw: dict[str, Any], level: dict[str, Any], i
             and rewards["prompted"] > rewards["independent"]):
         checker.error((*here, "rewards", "prompted"), str(rewards["prompted"]),
                       f"at most rewards.independent ({rewards['independent']})")
+    maze = level["maze"]
+    size = maze["size"] if _ok(maze) and maze is not None else DEFAULT_MAZE_SIZE
+    if (_ok(mode, level["trials"], size) and mode == "maze"
+            and level["trials"] > max_maze_blockers(size)):
+        checker.error((*here, "trials"), show(level["trials"]),
+                      f"at most {max_maze_blockers(size)} blockers in a maze of size {size}")
+    breaks = level["breaks"]
+    if _ok(breaks) and _ok(breaks["min_ms"], breaks["max_ms"]) and (
+            breaks["min_ms"] > breaks["max_ms"]):
+        checker.error((*here, "breaks", "min_ms"), show(breaks["min_ms"]),
+                      f"at most breaks.max_ms ({show(breaks['max_ms'])})")
     _check_adaptive(checker, raw, level, here)
     _check_steps(checker, raw, level, here)
 
@@ -219,7 +237,7 @@ def _build_level(v: dict[str, Any]) -> Level:
         rewards=RewardSettings(**v["rewards"]), adaptive=AdaptiveSettings(**v["adaptive"]),
         scenes=tuple(StoryScene(target=Expression(s["target"]), text=_texts_given(s["text"]),
                                 picture=s["picture"]) for s in v["scenes"]),
-        maze=maze,
+        maze=maze, breaks=BreakSettings(**v["breaks"]),
     )
 
 

@@ -24,6 +24,15 @@ FORMAT_VERSION = 1
 MIN_THRESHOLD = 0.1  # a lowered threshold never goes below this
 
 
+DEFAULT_MAZE_SIZE = 9
+
+
+def max_maze_blockers(size: int) -> int:
+    """The most blockers (trials) a maze level of `size` may have: a quarter of its cells,
+    which the path to the treasure always has room for, one blocker per cell."""
+    return size * size // 4
+
+
 class Kind(enum.StrEnum):
     """The type of a field, as written in the file."""
 
@@ -190,14 +199,40 @@ SCENE = TableSpec(
 MAZE = TableSpec(
     "levels.maze",
     "Maze mode (FaceMaze style): the hero walks a maze; each blocker on the way is cleared by "
-    "one trial's expression, so the number of blockers is the level's `trials`.",
+    "one trial's expression, so the number of blockers is the level's `trials` (at most a "
+    "quarter of the maze's cells, `size` x `size` / 4). Each maze level has a maze of its "
+    "own.",
     (
-        FieldSpec("size", Kind.INTEGER, "Cells per side of the square maze.", default=9,
+        FieldSpec("size", Kind.INTEGER, "Cells per side of the square maze.",
+                  default=DEFAULT_MAZE_SIZE,
                   minimum=5, maximum=21),
         FieldSpec("show_path", Kind.BOOLEAN, "Draw the route to the next blocker (predictable "
                   "play).", default=True),
         FieldSpec("walk_ms", Kind.INTEGER, "Time the hero takes per cell: slow and steady.",
                   default=400, minimum=100, maximum=2000),
+    ),
+)
+
+BREAKS = TableSpec(
+    "levels.breaks",
+    "The break: after this many timeouts in a row (or the session's `break_every_ms` of play), "
+    "a calm rest scene with its own words and a slow breathing animation (still under "
+    "reduced motion). Every clock stops. The child or the therapist ends it with a key, a "
+    "click or a tap, the child also with a smile, or it ends by itself after `max_ms`; then "
+    "the next trial starts.",
+    (
+        FieldSpec("after_timeouts", Kind.INTEGER, "Timeouts in a row (in this level) before the "
+                  "break; 0: never. Leave out to use the session's `break_after_timeouts`.",
+                  default=NOT_SET, minimum=0, maximum=20),
+        FieldSpec("max_ms", Kind.INTEGER, "The break ends by itself after this long.",
+                  default=60_000, minimum=5000, maximum=600_000),
+        FieldSpec("end_on_smile", Kind.BOOLEAN, "A smile (a happy score at or above "
+                  "`smile_threshold`) ends the break.", default=True),
+        FieldSpec("smile_threshold", Kind.NUMBER, "The happy score that counts as a smile.",
+                  default=0.6, minimum=0.1, maximum=0.95),
+        FieldSpec("min_ms", Kind.INTEGER, "A smile ends the break only after this long (a key, "
+                  "click or tap ends it at any time); at most `max_ms`.", default=3000,
+                  minimum=0, maximum=60_000),
     ),
 )
 
@@ -242,6 +277,7 @@ LEVEL = TableSpec(
                   table=SCENE, max_items=50),
         FieldSpec("maze", Kind.TABLE, "Maze mode only (defaults apply when left out).",
                   default=NOT_SET, table=MAZE),
+        FieldSpec("breaks", Kind.TABLE, BREAKS.description, default={}, table=BREAKS),
     ),
 )
 
@@ -252,11 +288,13 @@ SESSION = TableSpec(
         FieldSpec("time_cap_ms", Kind.INTEGER, "Active play time after which the session ends "
                   "gently at the end of the current trial (15 min, as in the published "
                   "studies).", default=900_000, minimum=60_000, maximum=3_600_000),
-        FieldSpec("break_every_ms", Kind.INTEGER, "Suggest a break after this much active "
-                  "time since the last break (0: never).", default=300_000,
+        FieldSpec("break_every_ms", Kind.INTEGER, "Take a break (the level's "
+                  "`[levels.breaks]`) after this much active time since the last break "
+                  "(0: never).", default=300_000,
                   minimum=0, maximum=3_600_000),
-        FieldSpec("break_after_timeouts", Kind.INTEGER, "Suggest a break after this many "
-                  "timeouts in a row (0: never).", default=3, minimum=0, maximum=20),
+        FieldSpec("break_after_timeouts", Kind.INTEGER, "Take a break after this many "
+                  "timeouts in a row (0: never), for every level that does not set its own "
+                  "`breaks.after_timeouts`.", default=3, minimum=0, maximum=20),
         FieldSpec("inter_trial_ms", Kind.INTEGER, "Calm gap after each trial (reward or \"let's "
                   "try another one\") before the next prompt.", default=2000,
                   minimum=0, maximum=10_000),
@@ -289,5 +327,5 @@ LEVEL_SET = TableSpec(
 )
 
 ALL_TABLES: tuple[TableSpec, ...] = (
-    LEVEL_SET, SESSION, LEVEL, PROMPTING, PROMPT_STEP, REWARDS, ADAPTIVE, SCENE, MAZE,
+    LEVEL_SET, SESSION, LEVEL, PROMPTING, PROMPT_STEP, REWARDS, ADAPTIVE, SCENE, MAZE, BREAKS,
 )

@@ -64,6 +64,18 @@ class MazeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BreakSettings:
+    after_timeouts: int | None     # None: the session's break_after_timeouts
+    max_ms: int
+    end_on_smile: bool
+    smile_threshold: float
+    min_ms: int
+
+
+DEFAULT_BREAKS = BreakSettings(None, 60_000, True, 0.6, 3000)
+
+
+@dataclass(frozen=True, slots=True)
 class Level:
     id: str
     title: Texts
@@ -82,6 +94,7 @@ class Level:
     adaptive: AdaptiveSettings
     scenes: tuple[StoryScene, ...]
     maze: MazeSettings | None
+    breaks: BreakSettings = DEFAULT_BREAKS
 
     def scenes_for(self, target: Expression) -> tuple[StoryScene, ...]:
         return tuple(scene for scene in self.scenes if scene.target is target)

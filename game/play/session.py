@@ -10,12 +10,17 @@ The game loop drives it; nothing here reads a clock or draws anything::
 Each call returns the events it caused, in order (see `game.play.events`). States:
 READY -> TRIAL (a trial runs; it may be paused) -> BETWEEN (a calm gap of
 `inter_trial_ms`; the therapist may accept or reject the trial that just ended) -> TRIAL
-... -> ENDED. A `TrialRecorded` event carries each trial's record in the same call that
-ends the trial (before any reward or gap), so the game stores it at once; an accept or
-reject during the gap after it brings a `TrialAmended` with the changed record. Levels
-play in order, `trials` each. The session ends when every level is played, when its active
-time (pauses not counted) reaches `time_cap_ms` (checked after each trial, so the last
-trial finishes), when `end` is called, or when an automatic pause lasts `away_end_ms`.
+... -> ENDED. After the gap a break may come first: BREAK (every clock stopped) until
+`end_break` (a key, click or tap), a smile after the level's `breaks.min_ms`, or
+`breaks.max_ms`; then the next trial. A break is due after the level's
+`breaks.after_timeouts` timeouts in a row (else the session's `break_after_timeouts`), or
+after `break_every_ms` of active play since the last break (a pause by hand counts as one).
+A `TrialRecorded` event carries each trial's record in the same call that ends the trial
+(before any reward, gap or break), so the game stores it at once; an accept or reject during
+the gap after it brings a `TrialAmended` with the changed record. Levels play in order,
+`trials` each. The session ends when every level is played, when its active time (pauses
+not counted) reaches `time_cap_ms` (checked after each trial, so the last trial finishes),
+when `end` is called, or when an automatic pause lasts `away_end_ms`.
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from collections.abc import Sequence
 from game.expressions import Expression
 from game.play.adaptive import Staircase
 from game.play.events import (
-    BreakSuggested,
+    BreakEnd,
+    BreakEnded,
+    BreakStarted,
     CommandIgnored,
     DifficultyChanged,
     EndReason,
@@ -57,6 +64,7 @@ class SessionState(enum.StrEnum):
     READY = "ready"
     TRIAL = "trial"
     BETWEEN = "between"
+    BREAK = "break"
     ENDED = "ended"
 
 
@@ -91,6 +99,8 @@ class Session:
         self._gap_paused_since: int | None = None
         self._last_break_active = 0
         self._timeouts_in_row = 0
+        self._break_due: str | None = None       # "time" | "timeouts": after this gap
+        self._break_since: int | None = None     # a break runs since then
         self._pending: Trial | None = None
         self._staircase: Staircase | None = None
         self._fader: PromptFader | None = None
@@ -110,6 +120,8 @@ class Session:
     def paused(self) -> bool:
         if self.state is SessionState.BETWEEN:
             return self._gap_paused_since is not None
+        if self.state is SessionState.BREAK:
+            return True
         return self.trial is not None and self.trial.state is TrialState.PAUSED
 
     def active_ms(self, now_ms: int) -> int:
@@ -121,6 +133,8 @@ class Session:
             paused += self.trial.paused_total_ms(now_ms)
         if self._gap_paused_since is not None:
             paused += now_ms - self._gap_paused_since
+        if self._break_since is not None:
+            paused += now_ms - self._break_since
         return max(0, now_ms - self.start_ms - paused)
 
     def time_left_ms(self, now_ms: int) -> int:
@@ -142,7 +156,9 @@ class Session:
             return events
         if (self.state is SessionState.BETWEEN and self._gap_paused_since is None
                 and now_ms >= self._between_until):
-            return self._finalize(now_ms) + self._advance(now_ms)
+            return self._finalize(now_ms) + self._after_gap(now_ms)
+        if self.state is SessionState.BREAK:
+            return self._break_update(reading, now_ms)
         return []
 
     # -- commands ----------------------------------------------------------------------
@@ -169,8 +185,14 @@ class Session:
             return self.trial.skip(now_ms) + self._after_trial(now_ms)
         return self._ignored(now_ms, "skip", "no trial is running")
 
+    def end_break(self, now_ms: int) -> list[Event]:
+        """The child or therapist ends the break (a key, click or tap): play goes on."""
+        if self.state is not SessionState.BREAK:
+            return self._ignored(now_ms, "end_break", "no break is running")
+        return self._finish_break(now_ms, BreakEnd.KEY)
+
     def pause(self, now_ms: int) -> list[Event]:
-        """Manual pause (a break, or the therapist): every clock stops until `resume`."""
+        """Manual pause (the therapist): every clock stops until `resume`."""
         if self.state is SessionState.TRIAL and self.trial is not None:
             return self.trial.pause(now_ms) or self._ignored(now_ms, "pause", "already paused")
         if self.state is SessionState.BETWEEN and self._gap_paused_since is None:
@@ -179,6 +201,9 @@ class Session:
         return self._ignored(now_ms, "pause", "nothing to pause")
 
     def resume(self, now_ms: int) -> list[Event]:
+        """End a pause by hand; during a break, end the break (`end_break`)."""
+        if self.state is SessionState.BREAK:
+            return self.end_break(now_ms)
         events: list[Event] = []
         if self.state is SessionState.TRIAL and self.trial is not None:
             events = self.trial.resume(now_ms)
@@ -205,6 +230,9 @@ class Session:
                 self._closed_paused_ms += now_ms - self._gap_paused_since
                 self._gap_paused_since = None
             return self._finalize(now_ms) + self._end(now_ms, EndReason.ENDED)
+        if self.state is SessionState.BREAK:
+            self._close_break(now_ms)
+            return self._end(now_ms, EndReason.ENDED)
         return self._ignored(now_ms, "end", "the session is not running")
 
     # -- internals ---------------------------------------------------------------------
@@ -219,6 +247,7 @@ class Session:
         self._staircase = Staircase(level.adaptive, level.threshold, level.hold_ms)
         self._fader = PromptFader(level.prompting)
         self._trial_in_level = 0
+        self._timeouts_in_row = 0  # breaks count the timeouts of this level
         self._scene_uses.clear()
         return [LevelStarted(now_ms, index, level.id, level.mode, level.title, level.intro,
                              level.trials)]
@@ -264,20 +293,10 @@ class Session:
             self._timeouts_in_row = 0
         self.state = SessionState.BETWEEN
         self._between_until = now_ms + self.settings.inter_trial_ms
-        events = recorded + self._break_check(now_ms)
+        self._break_due = self._break_check(now_ms)
         if self.settings.inter_trial_ms == 0:
-            events += self._finalize(now_ms) + self._advance(now_ms)
-        return events
-
-    def _break_check(self, now_ms: int) -> list[Event]:
-        s, active = self.settings, self.active_ms(now_ms)
-        if s.break_every_ms and active - self._last_break_active >= s.break_every_ms:
-            self._last_break_active = active
-            return [BreakSuggested(now_ms, "time", active)]
-        if s.break_after_timeouts and self._timeouts_in_row >= s.break_after_timeouts:
-            self._timeouts_in_row = 0
-            return [BreakSuggested(now_ms, "timeouts", active)]
-        return []
+            return recorded + self._finalize(now_ms) + self._after_gap(now_ms)
+        return recorded
 
     def _record(self, trial: Trial, now_ms: int) -> list[Event]:
         """The trial has just ended: its record, to be stored before anything else happens."""
@@ -295,6 +314,58 @@ class Session:
             if old.trial_index == record.trial_index:
                 self.records[n] = record
         return [*events, TrialAmended(now_ms, record)]
+
+    def _break_check(self, now_ms: int) -> str | None:
+        s, active = self.settings, self.active_ms(now_ms)
+        level = self.levels[self.level_index]
+        after = level.breaks.after_timeouts
+        after_timeouts = s.break_after_timeouts if after is None else after
+        if after_timeouts and self._timeouts_in_row >= after_timeouts:
+            return "timeouts"
+        if s.break_every_ms and active - self._last_break_active >= s.break_every_ms:
+            return "time"
+        return None
+
+    def _after_gap(self, now_ms: int) -> list[Event]:
+        """The gap is over: a break when one is due (and the session goes on), else play."""
+        reason, self._break_due = self._break_due, None
+        level = self.levels[self.level_index]
+        last = (self._trial_in_level >= level.trials
+                and self.level_index + 1 >= len(self.levels))
+        if reason is None or last or self.active_ms(now_ms) >= self.settings.time_cap_ms:
+            return self._advance(now_ms)
+        self._timeouts_in_row = 0
+        self._last_break_active = self.active_ms(now_ms)
+        self._break_since = now_ms
+        self.state = SessionState.BREAK
+        b = level.breaks
+        logger.info("break (%s)", reason)
+        return [BreakStarted(now_ms, reason, self._last_break_active, b.max_ms, b.min_ms,
+                             b.end_on_smile, b.smile_threshold)]
+
+    def _break_update(self, reading: Reading | None, now_ms: int) -> list[Event]:
+        assert self._break_since is not None
+        b = self.levels[self.level_index].breaks
+        lasted = now_ms - self._break_since
+        if lasted >= b.max_ms:
+            return self._finish_break(now_ms, BreakEnd.TIME)
+        smiling = (reading is not None and reading.trusted
+                   and reading.target_score >= b.smile_threshold)
+        if b.end_on_smile and lasted >= b.min_ms and smiling:
+            return self._finish_break(now_ms, BreakEnd.SMILE)
+        return []
+
+    def _close_break(self, now_ms: int) -> int:
+        assert self._break_since is not None
+        lasted = now_ms - self._break_since
+        self._closed_paused_ms += lasted
+        self._break_since = None
+        return lasted
+
+    def _finish_break(self, now_ms: int, how: BreakEnd) -> list[Event]:
+        lasted = self._close_break(now_ms)
+        logger.info("break ended (%s) after %d ms", how, lasted)
+        return [BreakEnded(now_ms, how, lasted), *self._advance(now_ms)]
 
     def _finalize(self, now_ms: int) -> list[Event]:
         """The gap is over: the (possibly amended) result steers prompting and difficulty."""

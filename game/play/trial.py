@@ -13,6 +13,11 @@ accept, skip, end). Every method returns the events it caused. Rules:
   on a reading at which the hold has lasted `hold_ms`. Falling below the attempt level
   (threshold x attempt_fraction) after rising above it is a failed attempt.
 - Help never rises while the child is holding (it would spoil an independent success).
+- Grace at the limit: when time runs out while the child holds the face (score at or above
+  the threshold, the hold timer running), the hold may finish: the trial runs on for at
+  most `hold_ms` more active time. It succeeds when the hold completes
+  and times out as soon as the score falls below the threshold, the hold breaks or the grace
+  is over. `grace_used` (in the record) says the trial ran past its limit this way.
 """
 
 from __future__ import annotations
@@ -107,6 +112,7 @@ class Trial:
         self.steps_given: list[str] = []
         self.latency_ms: int | None = None
         self.longest_hold_ms = 0
+        self.grace_used = False
         self._paused_since = 0
         self._hold_start: int | None = None
         self._untrusted_since: int | None = None
@@ -199,7 +205,7 @@ class Trial:
                 return events
             events += self._resume(now_ms)
         if self.active_ms(now_ms) >= self.spec.time_limit_ms:
-            return events + self._finish(TrialState.TIMEOUT, now_ms)
+            return events + self._at_the_limit(reading if fresh else None, now_ms)
         if fresh and reading is not None and reading.trusted:
             self._untrusted_since = None
             events += self._score(reading, now_ms)
@@ -219,6 +225,24 @@ class Trial:
             return events + self._pause(now_ms, self._auto_reason(now_ms))
         if self.state is not TrialState.HOLDING:
             events += self._escalate(now_ms)
+        return events
+
+    def _at_the_limit(self, reading: Reading | None, now_ms: int) -> list[Event]:
+        """Time is up: a timeout, unless the child is holding the face (grace, see above)."""
+        s = self.spec
+        if (self.state is not TrialState.HOLDING or s.hold_ms <= 0
+                or self.active_ms(now_ms) >= s.time_limit_ms + s.hold_ms):
+            return self._finish(TrialState.TIMEOUT, now_ms)
+        if not self.grace_used:
+            self.grace_used = True
+            logger.debug("trial %d: grace at the limit", s.index)
+        if reading is None:  # no new reading this frame: the hold goes on as it was
+            return []
+        if not reading.trusted:
+            return self._finish(TrialState.TIMEOUT, now_ms)
+        events = self._score(reading, now_ms)
+        if not self.finished and self.state is not TrialState.HOLDING:
+            events += self._finish(TrialState.TIMEOUT, now_ms)
         return events
 
     def pause(self, now_ms: int) -> list[Event]:
@@ -418,5 +442,5 @@ class Trial:
             reward=self.reward, paused_ms=self.paused_ms, hints_given=tuple(
                 h.value for h in self.hints_given),
             override=self.override, override_note=self.override_note, quality=quality,
-            steps_given=tuple(self.steps_given),
+            steps_given=tuple(self.steps_given), grace_used=self.grace_used,
         )

@@ -52,6 +52,7 @@ class TrialRecord:
     override_note: str = ""
     quality: dict[str, float] = field(default_factory=dict)  # flag -> share of readings
     steps_given: tuple[str, ...] = ()  # prompt step kinds in the order they appeared
+    grace_used: bool = False          # ran past its time limit while the child held the face
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (enums as their strings, tuples as lists)."""

@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from game import phrases
+from game.expressions import Expression
 from game.play import events as ev
 from game.play.trial_record import Override
 from game.records.storage import StoreError
@@ -23,6 +24,7 @@ from game.ui.context import GameContext
 from game.ui.input import Action
 from game.ui.records_keeper import RecordsKeeper
 from game.ui.scene_stack import SceneStack
+from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
@@ -68,6 +70,8 @@ class SessionDriver:
         self.held = False  # this driver paused the session for a therapist screen
         self.end_reason_override: str | None = None  # e.g. "source_ended", set before ending
         self.keeper = RecordsKeeper(ctx)
+        self.level_index = 0
+        self.new_level = False  # a level started: its first prompt sets the scene up anew
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -184,6 +188,8 @@ class SessionDriver:
         self.level_trial = 0
         self.view.trials_total = e.trials
         self.view.level_id = e.level_id
+        self.new_level = True
+        self.level_index = e.level_index
         if e.intro:
             self.speak_text(self.text_of(e.intro, "copy_my_face"))
 
@@ -206,14 +212,21 @@ class SessionDriver:
     def _show_trial_scene(self, e: ev.PromptShown) -> None:
         scene_class = SCENES_BY_MODE.get(e.mode, MimicScene)
         current = self._trial_scene()
+        new_level, self.new_level = self.new_level, False
         if current is not None and type(current) is scene_class:
             current.new_trial(self.view)
+            if new_level and self.level is not None and hasattr(current, "set_level"):
+                current.set_level(self.level, self._seed())  # a new maze for a new level
             return
         self._clear_to_base()
         scene = scene_class(self.ctx, self.view)
         if self.level is not None and hasattr(scene, "set_level"):
-            scene.set_level(self.level, self.ctx.options.get("seed", 0))
+            scene.set_level(self.level, self._seed())
         self.stack.replace(scene)
+
+    def _seed(self) -> int:
+        """The maze seed of this level: the run's seed, different for every level."""
+        return int(self.ctx.options.get("seed", 0) or 0) * 1000 + self.level_index
 
     def _trial_scene(self) -> TrialScene | None:
         for scene in self.stack.scenes:
@@ -267,7 +280,7 @@ class SessionDriver:
         gap = int(getattr(getattr(self.ctx.level_set, "session", None), "inter_trial_ms", 0) or 0)
         duration = max(1200, min(2600, gap - 300)) if gap else 2600
         self.stack.push(RewardScene(self.ctx, max(1, e.reward), e.independent, e.trial_index,
-                                    duration_ms=duration))
+                                    duration_ms=duration, target=e.target))
 
     def _on_TimedOut(self, e: ev.TimedOut) -> None:
         self.view.active = False
@@ -282,7 +295,7 @@ class SessionDriver:
         if isinstance(self.stack.top, PauseOverlay):
             return
         reason = "manual" if e.reason is ev.PauseReason.MANUAL else "no_face"
-        key = e.phrase_key or ("cant_see_you" if reason == "no_face" else "break.suggest")
+        key = e.phrase_key or ("cant_see_you" if reason == "no_face" else "pause.manual")
         self.stack.push(PauseOverlay(self.ctx, reason, on_resume=self._resume, phrase_key=key))
 
     def _resume(self) -> None:
@@ -293,8 +306,26 @@ class SessionDriver:
             if isinstance(scene, PauseOverlay):
                 self.stack.remove(scene)
 
-    def _on_BreakSuggested(self, e: ev.BreakSuggested) -> None:
-        self.stack.push(MessageCard(self.ctx, e.phrase_key, duration_ms=3500))
+    def _on_BreakStarted(self, e: ev.BreakStarted) -> None:
+        """A real break: the rest screen covers the game; a smile (scored as a happy face
+        while it shows), a key, a click or `max_ms` ends it (the engine decides)."""
+        self._clear_to_base()
+        self.view.active = False
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.set_target(Expression.HAPPY if e.end_on_smile else None)
+        self.stack.push(BreakScene(self.ctx, on_end=self._end_break))
+
+    def _end_break(self) -> None:
+        self.route(self.session.end_break(self.ctx.clock.now_ms()))
+
+    def _on_BreakEnded(self, e: ev.BreakEnded) -> None:
+        logger.info("break ended (%s) after %d ms", e.how.value, e.break_ms)
+        for scene in self.stack.scenes:
+            if isinstance(scene, BreakScene):
+                self.stack.remove(scene)
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.set_target(None)
+        self.speak_key("rest.end")
 
     def _on_OverrideApplied(self, e: ev.OverrideApplied) -> None:
         logger.info("override %s on trial %d (now %s)", e.override.value, e.trial_index,

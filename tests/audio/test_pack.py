@@ -13,7 +13,9 @@ import pytest
 
 from game import phrases
 from game.audio.catalogue import level_texts, shipped_texts
-from game.audio.pack import DEFAULT_PACK_DIR, INDEX_NAME, VoicePack, render_pack
+from game.audio.loudness import TARGET_LUFS, TOLERANCE_LU, integrated_lufs, normalize_loudness
+from game.audio.neural import NEURAL_EN
+from game.audio.pack import DEFAULT_PACK_DIR, INDEX_NAME, VoicePack, pack_loudness, render_pack
 from game.audio.player import start_mixer
 from game.paths import LEVELS_DIR
 from tests.audio.conftest import FakeEngine, needs_espeak, needs_sox
@@ -72,8 +74,36 @@ def test_every_recording_decodes_and_is_audible(pack: VoicePack) -> None:
 def test_index_names_voices_and_engine_texts(pack: VoicePack) -> None:
     index = json.loads((DEFAULT_PACK_DIR / INDEX_NAME).read_text(encoding="utf-8"))
     assert index["voices"]["zh-CN"]["voice"].startswith("cmn-latn-pinyin")
+    assert index["voices"]["en"]["voice"] == NEURAL_EN.voice  # English in the neural voice
+    assert {v["lufs"] for v in index["voices"].values()} == {TARGET_LUFS}
     said = index["engine_text"]["zh-CN"][phrases.text("try_another", "zh-CN")]
     assert said.startswith("wo3 men5")
+
+
+def test_every_recording_lies_within_one_lu_of_the_target_loudness(pack: VoicePack) -> None:
+    """EBU R128 integrated loudness of every clip, decoded from the pack's OGG."""
+    needs_sox()
+    off = []
+    for lang in phrases.LANGUAGES:
+        for text in pack.texts(lang):
+            path = pack.lookup(lang, text)
+            assert path is not None
+            lufs = pack_loudness(path)
+            if abs(lufs - TARGET_LUFS) > TOLERANCE_LU:
+                off.append((lang, text, round(lufs, 2)))
+    assert not off, f"{len(off)} recordings off the loudness target, e.g. {off[:3]}"
+
+
+def test_loudness_normalising_brings_loud_and_quiet_speech_together() -> None:
+    rate = 16000
+    t = np.arange(rate) / rate
+    voice_like = np.sin(2 * np.pi * 220 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t))
+    quiet, loud = 0.02 * voice_like, 0.9 * voice_like
+    assert integrated_lufs(loud, rate) - integrated_lufs(quiet, rate) > 30
+    for samples in (quiet, loud, quiet[: rate // 5]):  # a short "OK" too
+        levelled = normalize_loudness(samples, rate)
+        assert abs(integrated_lufs(levelled, rate) - TARGET_LUFS) < 0.2
+        assert np.max(np.abs(levelled)) < 1.0
 
 
 def test_render_reuses_adds_and_removes(tmp_path: Path) -> None:
@@ -97,6 +127,7 @@ def test_render_with_the_real_engine(tmp_path: Path) -> None:
 
     report = render_pack({"zh-CN": ["你好！"]}, open_engine(), tmp_path)
     assert report.rendered == 1 and report.quietest[2] > 0.05
+    assert abs(report.loudness[0] - TARGET_LUFS) <= TOLERANCE_LU
 
 
 def test_a_broken_index_gives_an_empty_pack(tmp_path: Path) -> None:

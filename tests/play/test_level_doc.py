@@ -21,7 +21,7 @@ BUILT = {
     schema.LEVEL.name: level_set.Level, schema.PROMPTING.name: level_set.PromptingSettings,
     schema.PROMPT_STEP.name: level_set.PromptStep, schema.REWARDS.name: level_set.RewardSettings,
     schema.ADAPTIVE.name: level_set.AdaptiveSettings, schema.SCENE.name: level_set.StoryScene,
-    schema.MAZE.name: level_set.MazeSettings,
+    schema.MAZE.name: level_set.MazeSettings, schema.BREAKS.name: level_set.BreakSettings,
 }
 
 

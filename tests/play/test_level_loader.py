@@ -247,3 +247,28 @@ def test_key_lines_handles_headers_arrays_and_strings() -> None:
     assert lines[("arr", 1, "sub", "dotted", "key")] == 17
     assert line_of(lines, ("arr", 1, "sub", "missing")) == 15
     assert line_of(lines, ("nothing",)) == 1
+
+
+# -- issue 16: breaks and maze sizes -----------------------------------------------------
+
+def test_a_maze_level_has_room_for_every_blocker() -> None:
+    maze = LEVEL.replace('mode = "mimic"', 'mode = "maze"')
+    assert errors_of(HEAD + maze + "trials = 20\n") == []  # size 9: 81 cells, room for 20
+    found = errors_of(HEAD + maze + "trials = 21\n")
+    assert len(found) == 1 and "levels[0].trials: found 21" in found[0]
+    assert "at most 20 blockers in a maze of size 9" in found[0]
+    found = errors_of(HEAD + maze + "trials = 8\n[levels.maze]\nsize = 5\n")
+    assert len(found) == 1 and "at most 6 blockers in a maze of size 5" in found[0]
+
+
+def test_break_fields_are_checked_and_filled_in() -> None:
+    level_set, errors = check_level_text(HEAD + LEVEL + "[levels.breaks]\nmax_ms = 1000\n"
+                                         "end_on_smile = 3\n", "x.toml")
+    assert level_set is None
+    assert [e.field for e in errors] == ["levels[0].breaks.max_ms",
+                                         "levels[0].breaks.end_on_smile"]
+    level_set, errors = check_level_text(HEAD + LEVEL, "x.toml")
+    assert level_set is not None and not errors
+    breaks = level_set.levels[0].breaks
+    assert (breaks.after_timeouts, breaks.max_ms, breaks.end_on_smile, breaks.min_ms) == (
+        None, 60_000, True, 3000)

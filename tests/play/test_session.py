@@ -10,7 +10,9 @@ import pytest
 from game.expressions import Expression
 from game.paths import LEVELS_DIR
 from game.play.events import (
-    BreakSuggested,
+    BreakEnd,
+    BreakEnded,
+    BreakStarted,
     CommandIgnored,
     DifficultyChanged,
     EndReason,
@@ -146,8 +148,9 @@ def test_timeouts_make_it_easier_bring_help_earlier_and_suggest_a_break() -> Non
     feeder.feed(0.1, 5040)
     feeder.idle(1040)
     feeder.feed(0.1, 5040)
-    assert of_type(feeder.events, BreakSuggested)[0].reason == "timeouts"
     feeder.idle(1040)
+    assert of_type(feeder.events, BreakStarted)[0].reason == "timeouts"
+    feeder.events += session.end_break(feeder.clock.tick(40))
     change = of_type(feeder.events, DifficultyChanged)[0]
     assert (change.direction, change.threshold, change.hold_ms) == ("easier", 0.5, 300)
     prompts = of_type(feeder.events, PromptShown)
@@ -254,7 +257,7 @@ def test_pause_in_the_gap_stops_the_gap_and_the_session_clock() -> None:
 
 
 def test_time_cap_ends_the_session_after_the_running_trial() -> None:
-    session, _clock, feeder = started(time_cap_ms=15_000)
+    session, _clock, feeder = started(time_cap_ms=15_000, break_after_timeouts=0)
     feeder.feed(0.1, 20_000)   # three 5 s timeouts with 1 s gaps; the cap passes in the third
     feeder.idle(2000)
     assert session.state is SessionState.ENDED
@@ -277,8 +280,8 @@ def test_break_suggested_after_active_time() -> None:
     succeed(feeder)
     succeed(feeder)
     succeed(feeder)
-    breaks = of_type(feeder.events, BreakSuggested)
-    assert breaks and breaks[0].reason == "time" and breaks[0].phrase_key == "break.suggest"
+    breaks = of_type(feeder.events, BreakStarted)
+    assert breaks and breaks[0].reason == "time" and breaks[0].phrase_key == "rest.start"
 
 
 def test_end_records_the_running_trial_as_ended() -> None:
@@ -359,3 +362,117 @@ def test_errorless_keeps_every_step_showing() -> None:
         level.prompting, errorless=True))
     shipped = dataclasses.replace(shipped, levels=(errorless,))
     assert _prompt_levels_with_successes(shipped, 4) == [3, 3, 3, 3]
+
+
+# -- the break ---------------------------------------------------------------------------
+
+def two_timeouts(feeder: Feeder) -> None:
+    feeder.feed(0.1, 5040)
+    feeder.idle(1040)
+    feeder.feed(0.1, 5040)
+    feeder.idle(1040)           # the gap after the second timeout: the break begins
+
+
+def with_breaks(text: str = "", **session_changes: int) -> tuple[Session, Clock, Feeder]:
+    source = SET.replace('hold_step_ms = 200\n', 'hold_step_ms = 200\n' + text, 1)
+    loaded, errors = check_level_text(source, "test.toml")
+    assert loaded is not None, errors
+    if session_changes:
+        loaded = dataclasses.replace(
+            loaded, session=dataclasses.replace(loaded.session, **session_changes))
+    session = Session(loaded, random.Random(7))
+    clock = Clock()
+    feeder = Feeder(session, clock)
+    feeder.events += session.start(clock.now)
+    return session, clock, feeder
+
+
+def test_a_break_stops_play_until_the_child_or_therapist_ends_it() -> None:
+    session, clock, feeder = with_breaks("[levels.breaks]\nmax_ms = 600_000\n")
+    two_timeouts(feeder)
+    assert session.state is SessionState.BREAK and session.paused
+    prompts = len(of_type(feeder.events, PromptShown))
+    active = session.active_ms(clock.now)
+    feeder.feed(0.1, 120_000)             # a long rest: no trial, no clock
+    assert len(of_type(feeder.events, PromptShown)) == prompts
+    assert session.active_ms(clock.now) == active
+    feeder.events += session.end_break(clock.tick(40))
+    ended = of_type(feeder.events, BreakEnded)
+    assert [e.how for e in ended] == [BreakEnd.KEY] and ended[0].break_ms >= 120_000
+    assert session.state is SessionState.TRIAL
+    assert len(of_type(feeder.events, PromptShown)) == prompts + 1
+
+
+def test_a_smile_ends_the_break_only_after_min_ms() -> None:
+    session, _, feeder = with_breaks("[levels.breaks]\nmin_ms = 4000\nsmile_threshold = 0.7\n")
+    two_timeouts(feeder)
+    started_break = of_type(feeder.events, BreakStarted)[0]
+    assert (started_break.min_ms, started_break.smile_threshold) == (4000, 0.7)
+    feeder.feed(0.9, 2000)                # smiling at once does not end it yet
+    feeder.feed(0.65, 3000)               # a smile below the threshold does not either
+    assert session.state is SessionState.BREAK
+    feeder.feed(0.8, 40)
+    assert [e.how for e in of_type(feeder.events, BreakEnded)] == [BreakEnd.SMILE]
+    assert session.state is SessionState.TRIAL
+
+
+def test_no_smile_ending_when_the_level_turns_it_off() -> None:
+    session, _, feeder = with_breaks("[levels.breaks]\nend_on_smile = false\n")
+    two_timeouts(feeder)
+    feeder.feed(0.95, 10_000)
+    assert session.state is SessionState.BREAK
+
+
+def test_the_break_ends_by_itself_after_max_ms() -> None:
+    session, _, feeder = with_breaks("[levels.breaks]\nmax_ms = 8000\n")
+    two_timeouts(feeder)
+    feeder.idle(7600)
+    assert session.state is SessionState.BREAK
+    feeder.idle(400)
+    assert [e.how for e in of_type(feeder.events, BreakEnded)] == [BreakEnd.TIME]
+    assert session.state is SessionState.TRIAL
+
+
+def test_the_levels_own_number_of_timeouts_wins_over_the_sessions() -> None:
+    _session, _, feeder = with_breaks("[levels.breaks]\nafter_timeouts = 0\n")
+    two_timeouts(feeder)
+    feeder.feed(0.1, 5040)
+    feeder.idle(1040)
+    assert not of_type(feeder.events, BreakStarted)
+    session, _, feeder = with_breaks("[levels.breaks]\nafter_timeouts = 1\n")
+    feeder.feed(0.1, 5040)
+    feeder.idle(1040)
+    assert session.state is SessionState.BREAK
+
+
+def test_the_pause_key_ends_a_break_and_end_ends_the_session() -> None:
+    session, clock, feeder = with_breaks()
+    two_timeouts(feeder)
+    assert of_type(session.pause(clock.tick(40)), CommandIgnored)
+    feeder.events += session.resume(clock.tick(40))
+    assert [e.how for e in of_type(feeder.events, BreakEnded)] == [BreakEnd.KEY]
+    session, clock, feeder = with_breaks()
+    two_timeouts(feeder)
+    feeder.events += session.end(clock.tick(40))
+    assert session.state is SessionState.ENDED and session.end_reason is EndReason.ENDED
+    assert len(session.records) == 2
+
+
+def test_no_break_after_the_last_trial_of_the_session() -> None:
+    session, _, feeder = with_breaks("[levels.breaks]\nafter_timeouts = 1\n")
+    session.levels = session.levels[:1]
+    for _ in range(4):
+        feeder.feed(0.1, 5040)
+        feeder.idle(1040)
+        if session.state is SessionState.BREAK:
+            feeder.events += session.end_break(feeder.clock.tick(40))
+    assert session.state is SessionState.ENDED
+    assert len(of_type(feeder.events, BreakStarted)) == 3
+
+
+def test_a_break_longer_than_its_maximum_is_a_level_error() -> None:
+    text = SET.replace("hold_step_ms = 200\n",
+                       "hold_step_ms = 200\n[levels.breaks]\nmin_ms = 9000\nmax_ms = 6000\n", 1)
+    loaded, errors = check_level_text(text, "test.toml")
+    assert loaded is None
+    assert [e.field for e in errors] == ["levels[0].breaks.min_ms"]

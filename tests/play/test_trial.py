@@ -129,7 +129,8 @@ def _holding_paused(f: Feeder, t: Trial) -> None:
 
 def _holding_timeout(f: Feeder, t: Trial) -> None:
     f.feed(0.1, 11_600)
-    f.feed(0.7, 800)
+    f.feed(0.7, 800)         # holding as time runs out: grace...
+    f.feed(0.0, 40, NO_FACE)  # ...until the face is lost
 
 
 def _paused_prompt(f: Feeder, t: Trial) -> None:
@@ -558,3 +559,51 @@ def test_the_vision_engines_reading_drives_a_trial() -> None:
     lost = ExpressionReading.untrusted(9, frozenset({QualityFlag.NO_FACE}))
     assert not lost.trusted and not lost.face_present
     assert trial.state is S.SUCCESS and of_type(events, Succeeded)
+
+
+# -- grace at the limit ------------------------------------------------------------------
+
+def test_a_hold_running_when_time_runs_out_may_finish() -> None:
+    # the child reaches the threshold 0.8 s before the limit and holds: no timeout mid-hold
+    trial, _, feeder = make(time_limit_ms=5000, hold_ms=1000)
+    feeder.feed(0.2, 4200)
+    feeder.feed(0.89, 1200)
+    assert trial.state is S.SUCCESS and not of_type(feeder.events, TimedOut)
+    record = trial.record(0)
+    assert record.grace_used and record.outcome is TrialOutcome.SUCCESS
+    assert record.to_dict()["grace_used"] is True
+
+
+def test_grace_ends_in_a_timeout_when_the_score_falls_during_it() -> None:
+    trial, _, feeder = make(time_limit_ms=5000, hold_ms=1000)
+    feeder.feed(0.2, 4200)
+    feeder.feed(0.89, 880)     # the limit passes while holding
+    assert trial.state is S.HOLDING and trial.grace_used
+    feeder.feed(0.3, 40)
+    assert trial.state is S.TIMEOUT
+    assert trial.record(0).grace_used
+
+
+def test_grace_lasts_at_most_hold_ms_after_the_limit() -> None:
+    trial, clock, feeder = make(time_limit_ms=5000, hold_ms=1000)
+    feeder.feed(0.2, 4960)
+    feeder.feed(0.9, 40)       # a hold starts right at the limit...
+    feeder.idle(2000)          # ...and vision goes quiet: the grace still ends
+    assert trial.state is S.TIMEOUT
+    assert trial.active_ms(clock.now) <= 5000 + 1000 + 40
+
+
+def test_no_grace_when_the_child_is_not_holding_at_the_limit() -> None:
+    trial, _, feeder = make(time_limit_ms=5000, hold_ms=1000)
+    feeder.feed(0.5, 5040)
+    assert trial.state is S.TIMEOUT and not trial.grace_used
+    assert trial.record(0).grace_used is False
+
+
+def test_an_untrusted_reading_during_grace_ends_it() -> None:
+    trial, _, feeder = make(time_limit_ms=5000, hold_ms=1000)
+    feeder.feed(0.2, 4600)
+    feeder.feed(0.9, 440)
+    assert trial.grace_used and trial.state is S.HOLDING
+    feeder.feed(0.0, 40, NO_FACE)
+    assert trial.state is S.TIMEOUT

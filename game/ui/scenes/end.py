@@ -9,7 +9,7 @@ import pygame
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.widgets import draw_card, draw_star
+from game.ui.widgets import draw_card, draw_star, fitting_size
 
 logger = logging.getLogger(__name__)
 
@@ -46,20 +46,29 @@ class EndScene(GameScene):
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(self.palette.background)
         w, h = surface.get_size()
-        card = pygame.Rect(0, 0, min(900, w - 80), h - 160)
+        card = pygame.Rect(0, 0, min(900, w - 80), h - 80)
         card.center = (w // 2, h // 2)
         draw_card(surface, card, self.theme)
-        self.draw_text(surface, self.t("session_end"), (w // 2, card.top + 120), size="title",
-                       bold=True, max_width=card.width - 100)
+        goodbye = self.t("session_end")
+        room = card.inflate(-100, 0)
+        size = fitting_size(goodbye, self.theme, room.width, card.height * 0.36,
+                            ("title", "body", "small"), bold=True)
+        said = self.draw_text(surface, goodbye, (w // 2, card.top + 32), size=size, bold=True,
+                              anchor="midtop", max_width=room.width)
+        # today's total: one big gold star and the number beside it, at the bottom
+        total_size = "huge"
+        total_h = self.font(total_size, bold=True).get_linesize()
+        total_y = card.bottom - 24 - total_h // 2
+        total = self.draw_text(surface, str(self.stars), (w // 2 + 40, total_y),
+                               size=total_size, bold=True, anchor="midleft")
+        draw_star(surface, (total.left - 60, total.centery), 40, self.theme)
+        # the row of stars, between the words and the total
         shown = min(self.stars, 10)
         spacing = 72
+        row_y = (said.bottom + total.top) // 2
         left = w / 2 - (shown - 1) * spacing / 2
         for i in range(shown):
-            draw_star(surface, (left + i * spacing, card.top + 290), 30, self.theme)
+            draw_star(surface, (left + i * spacing, row_y), 30, self.theme)
         if self.stars > shown:
             self.draw_text(surface, f"+{self.stars - shown}",
-                           (round(left + shown * spacing), card.top + 290), size="title")
-        # today's total: one big gold star and the number beside it
-        total = self.draw_text(surface, str(self.stars), (w // 2 + 40, card.top + 420),
-                               size="huge", bold=True, anchor="midleft")
-        draw_star(surface, (total.left - 60, total.centery), 40, self.theme)
+                           (round(left + shown * spacing), row_y), size="title")

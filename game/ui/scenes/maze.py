@@ -124,8 +124,7 @@ class MazeScene(TrialScene):
         if text:
             draw_hint(surface, rect, self.view, text, self.theme)
         else:
-            self.draw_text(surface, self.view.prompt_text, rect.center, size="title",
-                           max_width=rect.width)
+            self.draw_prompt(surface, rect)
 
     def draw_main(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette

@@ -12,6 +12,8 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 
+from game.play.level_schema import max_maze_blockers
+
 Cell = tuple[int, int]  # (column, row)
 
 DIRECTIONS: dict[str, Cell] = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}
@@ -77,11 +79,29 @@ class Maze:
         return True
 
 
+MAX_TRIES = 200
+
+
 def generate_maze(size: int, blockers: int, seed: int) -> Maze:
-    """A perfect maze of `size` x `size` cells with `blockers` on the path to the goal."""
+    """A perfect maze of `size` x `size` cells with `blockers` on the path to the goal, one
+    per trial of the level: when the seed's path is too short for them all, the next seeds
+    are tried (deterministically), so the blockers always match the level. The level check
+    allows at most `max_maze_blockers(size)`, for which a path always has room."""
     if size < 3:
         raise ValueError(f"maze size must be at least 3, got {size}")
-    rng = random.Random(seed)
+    maze = _carve(size, random.Random(seed))
+    attempt = 0
+    while len(maze.path) - 2 < blockers:
+        attempt += 1
+        if attempt >= MAX_TRIES:
+            raise ValueError(f"a maze of size {size} has no room for {blockers} blockers "
+                             f"(at most {max_maze_blockers(size)})")
+        maze = _carve(size, random.Random(f"{seed}/{attempt}"))
+    maze.blockers = place_blockers(maze.path, blockers)
+    return maze
+
+
+def _carve(size: int, rng: random.Random) -> Maze:
     open_pairs: set[frozenset[Cell]] = set()
     visited = {(0, 0)}
     stack: list[Cell] = [(0, 0)]
@@ -100,9 +120,7 @@ def generate_maze(size: int, blockers: int, seed: int) -> Maze:
         visited.add(nxt)
         stack.append(nxt)
     path = _shortest_path(size, open_pairs, (0, 0), (size - 1, size - 1))
-    maze = Maze(size=size, open_pairs=open_pairs, path=path)
-    maze.blockers = place_blockers(path, blockers)
-    return maze
+    return Maze(size=size, open_pairs=open_pairs, path=path)
 
 
 def place_blockers(path: list[Cell], count: int) -> list[Cell]:

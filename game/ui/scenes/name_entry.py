@@ -54,9 +54,9 @@ class NameEntryScene(GameScene):
         w, h = surface.get_size()
         self.draw_text(surface, self.t("ui.profile.new"), (w // 2, 120), size="title",
                        bold=True)
-        box = pygame.Rect(0, 0, 640, 90)
+        box = pygame.Rect(0, 0, 640, max(90, self.font("title").get_linesize() + 12))
         box.center = (w // 2, h // 2)
         draw_card(surface, box, self.theme, focused=True, radius=18)
         self.draw_text(surface, self.text + "|", box.center, size="title")
-        self.draw_text(surface, self.t("ui.profile.name"), (w // 2, box.top - 40),
-                       color=p.text_muted)
+        self.draw_text(surface, self.t("ui.profile.name"), (w // 2, box.top - 14),
+                       color=p.text_muted, anchor="midbottom")

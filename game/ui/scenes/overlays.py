@@ -1,9 +1,12 @@
 """Cards drawn over the scene below: the therapist's key help, the pause card, short messages,
 and a notice for the therapist at start-up (e.g. the progress file was unreadable).
 
-All of them are transparent scenes: the trial stays visible, dimmed, underneath, so nothing
-jumps for the child. The pause card for a lost face is taken away by the session driver
-when the rules engine says play resumed; a manual pause is resumed with the pause key.
+The help, pause and notice cards cover what lies beneath them completely (a calm background,
+then the card), so nothing half-hidden peeks out around a card. The short message card
+("Let's try another one!") covers the whole bottom band of the trial scene, where the prompt
+and the hint sit, and leaves the pictures above it in view. The pause card for a lost face is
+taken away by the session driver when the rules engine says play resumed; a manual pause is
+resumed with the pause key.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
 from game.ui.widgets import draw_cant_see_you, draw_card, fitting_size
+from game.ui.widgets.shapes import cover
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +37,6 @@ THERAPIST_KEYS: tuple[tuple[str, str], ...] = (
     ("F3", "ui.progress"),
     ("F1 / H", "ui.help"),
 )
-
-
-def dim(surface: pygame.Surface, alpha: int = 150) -> None:
-    """Soften what lies underneath a card (a translucent wash of the background colour)."""
-    veil = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-    veil.fill((0, 0, 0, alpha // 2))
-    surface.blit(veil, (0, 0))
 
 
 class HelpOverlay(GameScene):
@@ -58,7 +55,7 @@ class HelpOverlay(GameScene):
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.palette
-        dim(surface)
+        cover(surface, self.theme)
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(860, w - 80), min(600, h - 60))
         card.center = (w // 2, h // 2)
@@ -106,7 +103,7 @@ class PauseOverlay(GameScene):
         self.reason = reason
         self.on_resume = on_resume
         self.phrase_key = phrase_key or (
-            "cant_see_you" if reason == "no_face" else "break.suggest")
+            "cant_see_you" if reason == "no_face" else "pause.manual")
         self.elapsed_ms = 0
 
     def enter(self) -> None:
@@ -124,7 +121,7 @@ class PauseOverlay(GameScene):
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.palette
-        dim(surface)
+        cover(surface, self.theme)
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(760, w - 80), 380)
         card.center = (w // 2, h // 2)
@@ -181,8 +178,9 @@ class MessageCard(GameScene):
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
-        # the whole bottom band (hint and gauge), so nothing half-hidden peeks out beside it
-        card = pygame.Rect(40, h - 170, w - 80, 150)
+        # the whole bottom band (prompt, hint and gauge) from edge to edge, so nothing
+        # half-hidden peeks out beside it
+        card = pygame.Rect(20, h - 172, w - 40, 152)
         draw_card(surface, card, self.theme)
         self.draw_text(surface, self.t(self.key), card.center, size="title",
                        max_width=card.width - 60)
@@ -212,7 +210,7 @@ class NoticeCard(GameScene):
         return True  # the scene below waits until the therapist has read it
 
     def draw(self, surface: pygame.Surface) -> None:
-        dim(surface)
+        cover(surface, self.theme)
         w, h = surface.get_size()
         card = pygame.Rect(0, 0, min(1000, w - 80), min(420, h - 60))
         card.center = (w // 2, h // 2)

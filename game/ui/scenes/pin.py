@@ -19,7 +19,7 @@ from game.records.pin import MAX_DIGITS, MIN_DIGITS, PinLockedError
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.widgets import draw_card
+from game.ui.widgets import draw_card, fitting_size
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,8 @@ class PinScene(GameScene):
         p = self.palette
         surface.fill(p.background)
         w, _ = surface.get_size()
-        self.draw_text(surface, self.prompt(), (w // 2, 90), size="title", max_width=w - 160)
+        size = fitting_size(self.prompt(), self.theme, w - 160, 150, ("title", "body"))
+        self.draw_text(surface, self.prompt(), (w // 2, 90), size=size, max_width=w - 160)
         dots = max(MIN_DIGITS, len(self.digits))
         for i in range(dots):
             center = (w // 2 - (dots - 1) * DOT_GAP // 2 + i * DOT_GAP, 170)

@@ -18,7 +18,7 @@ from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
 from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES, SensorySettings, cycle, step_volume
-from game.ui.widgets import draw_card
+from game.ui.widgets import draw_card, fitting_size, layout_probe
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,10 @@ class SettingsScene(GameScene):
         p = self.palette
         surface.fill(p.background)
         w, h = surface.get_size()
-        self.draw_text(surface, self.t("ui.settings"), (w // 2, 60), size="title", bold=True)
+        title = self.t("ui.settings")
+        room = TOP - 14 - 10 - 12  # above the "more above" arrow, with a gap
+        size = fitting_size(title, self.theme, w - 200, room, ("title", "body"), bold=True)
+        self.draw_text(surface, title, (w // 2, 10), size=size, bold=True, anchor="midtop")
         rects = self._row_rects()
         for i, rect in rects.items():
             row = ROWS[i]
@@ -182,3 +185,5 @@ class SettingsScene(GameScene):
         d = -1 if up else 1
         pygame.draw.polygon(surface, self.palette.text_muted,
                             [(cx - 14, cy - d * 6), (cx + 14, cy - d * 6), (cx, cy + d * 8)])
+        # a sign read like a word: the layout check keeps it clear of the texts
+        layout_probe.note("text", (cx - 14, cy - 8, 28, 16), "more above" if up else "more below")

@@ -15,6 +15,7 @@ import pygame
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene, Menu
+from game.ui.widgets import fitting_size
 
 logger = logging.getLogger(__name__)
 
@@ -82,9 +83,13 @@ class StartScene(GameScene):
         p = self.palette
         surface.fill(p.background)
         w, h = surface.get_size()
-        self.draw_text(surface, self.t("ui.title"), (w // 2, 90), size="huge", bold=True)
-        self.draw_text(surface, self.t("greeting"), (w // 2, 170), color=p.text_muted,
-                       max_width=w - 200)
+        title = self.draw_text(surface, self.t("ui.title"), (w // 2, 14), size="huge",
+                               bold=True, anchor="midtop")
+        room = self.menu.top - 10 - (title.bottom + 4)
+        greeting = self.t("greeting")
+        size = fitting_size(greeting, self.theme, w - 200, room)
+        self.draw_text(surface, greeting, (w // 2, title.bottom + 4), size=size,
+                       color=p.text_muted, anchor="midtop", max_width=w - 200)
         self.menu.draw(surface, self.theme)
         hint = "F1 / H: " + self.t("ui.therapist")
         self.draw_text(surface, hint, (w // 2, h - 30), size="small", color=p.text_muted)

@@ -25,7 +25,7 @@ from game.ui.avatar_params import AvatarFace, face_for, face_from_reading, hint_
 from game.ui.context import GameContext
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.hud import TrialView, draw_hint, draw_trial_dots, draw_trial_gauge
-from game.ui.widgets import draw_card, draw_session_timer
+from game.ui.widgets import draw_card, draw_session_timer, fitting_size
 
 logger = logging.getLogger(__name__)
 
@@ -129,9 +129,21 @@ class TrialScene(GameScene):
             bubble = pygame.Rect(60, h - 150, w // 2 - 100, 112)
             draw_hint(surface, bubble, self.view, text, self.theme)
         else:
-            prompt = self.view.prompt_text
-            self.draw_text(surface, prompt, (w // 4, h - 93), size="title",
-                           max_width=w // 2 - 60)
+            self.draw_prompt(surface, self.prompt_rect())
+
+    def prompt_rect(self) -> pygame.Rect:
+        """Where the prompt sits: the bottom band under the main card, left half."""
+        w, h = self.ctx.window_size
+        top = self.left_rect().bottom + 14
+        return pygame.Rect(40, top, w // 2 - 60, h - 24 - top)
+
+    def draw_prompt(self, surface: pygame.Surface, room: pygame.Rect) -> None:
+        """The prompt in the largest text size at which it fits `room` (Large text and
+        Chinese included: it never runs into the cards or off the window)."""
+        prompt = self.view.prompt_text
+        size = fitting_size(prompt, self.theme, room.width, room.height,
+                            sizes=("title", "body", "small", 18))
+        self.draw_text(surface, prompt, room.center, size=size, max_width=room.width)
 
     def draw_child_side(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p = self.palette

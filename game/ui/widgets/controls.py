@@ -6,7 +6,7 @@ import pygame
 
 from game.ui.theme import Theme
 from game.ui.widgets.shapes import draw_card
-from game.ui.widgets.text import draw_text
+from game.ui.widgets.text import draw_text, fitting_size
 
 # Smallest side of anything a child taps (about 15 mm on a 15" laptop screen).
 MIN_TARGET_PX = 88
@@ -46,6 +46,9 @@ def draw_button(
     color = pal.accent_text if focused else pal.text
     draw_card(surface, drawn, theme, fill=fill, focused=focused,
               radius=min(drawn.height // 2, 40), shadow=not pressed)
-    draw_text(surface, label, theme, drawn.center, size=size, color=color, bold=focused,
-              max_width=drawn.width - 32)
+    room = drawn.inflate(-32, -4)
+    fits = fitting_size(label, theme, room.width, room.height, (size, "body", "small", 18, 14),
+                        bold=focused)
+    draw_text(surface, label, theme, drawn.center, size=fits, color=color, bold=focused,
+              max_width=room.width)
     return target

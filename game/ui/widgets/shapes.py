@@ -7,6 +7,7 @@ import math
 import pygame
 
 from game.ui.theme import Color, Theme
+from game.ui.widgets import layout_probe
 
 Point = tuple[float, float]
 
@@ -44,6 +45,15 @@ def draw_card(
                          border_radius=radius + 4)
     else:
         pygame.draw.rect(surface, pal.outline, rect, width=2, border_radius=radius)
+    layout_probe.note("card", (rect.x, rect.y, rect.width, rect.height))
+
+
+def cover(surface: pygame.Surface, theme: Theme, rect: pygame.Rect | None = None) -> None:
+    """Paint `rect` (default: the whole surface) in the background colour: whatever lay
+    beneath is hidden completely (an overlay that covers, e.g. the pause or break screen)."""
+    area = rect if rect is not None else surface.get_rect()
+    surface.fill(theme.palette.background, area)
+    layout_probe.note("cover", (area.x, area.y, area.width, area.height))
 
 
 def star_points(center: Point, radius: float, inner: float = 0.48,

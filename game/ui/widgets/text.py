@@ -1,5 +1,8 @@
-"""Text drawing with line wrapping for English (between words) and Chinese (between characters).
+"""Text drawing with line wrapping for English (between words) and Chinese (between phrases).
 
+Chinese wraps at phrase boundaries: after punctuation and after the small words that close a
+phrase (的, 了, 吧, 个, ...), so "做一个惊讶的表情吧！" breaks as "做一个惊讶的 / 表情吧！",
+never inside a word; only a phrase wider than the whole line is cut between characters.
 Chinese closing punctuation never starts a line and opening punctuation never ends one.
 Centred text is balanced: its lines are made about equally long (no lone last word or
 character). Wrapped and rendered lines are cached, so the same label costs one blit per frame.
@@ -8,12 +11,15 @@ character). Wrapped and rendered lines are cached, so the same label costs one b
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
+import re
 
 import pygame
 
 from game.ui.fonts import get_font
 from game.ui.theme import Color, Theme
+from game.ui.widgets import layout_probe
 
 logger = logging.getLogger(__name__)
 
@@ -22,25 +28,73 @@ _NO_START = set("，。、；：！？）》」』】〕”’…—・,.;:!?)]}
 _NO_END = set("（《「『【〔“‘([{")
 
 
+# a Chinese phrase may end after these (particles, measure words, "and"): a line may break
+_PHRASE_END = set("的了吧啦呢吗呀哦哇着过地得们和与就都也")
+_PHRASE_START = set("把往让请向给再")  # ...and a phrase may begin before these
+_MAX_PHRASE = 7  # a run of characters with no phrase end is broken after this many
+
+
 def _is_cjk(ch: str) -> bool:
     return ord(ch) >= 0x2E80
 
 
+def _cjk_phrases(run: str) -> list[str]:
+    """A run of CJK characters cut into phrases (where a line may break). Punctuation stays
+    with the phrase before it; a one-character phrase joins its neighbour, unless it closes
+    a clause ("哇，")."""
+    phrases: list[str] = []
+    cur = ""
+    for i, ch in enumerate(run):
+        cur += ch
+        nxt = run[i + 1] if i + 1 < len(run) else ""
+        if nxt and nxt in _NO_START:
+            continue
+        if (ch in _NO_START or (ch in _PHRASE_END and nxt not in _PHRASE_END)
+                or nxt in _PHRASE_START
+                or (_letters(cur) >= _MAX_PHRASE and nxt not in _PHRASE_END)):
+            phrases.append(cur)
+            cur = ""
+    if cur:
+        phrases.append(cur)
+    merged: list[str] = []
+    for phrase in phrases:
+        if merged and _letters(merged[-1]) < 2 and merged[-1][-1] not in _NO_START:
+            merged[-1] += phrase
+        else:
+            merged.append(phrase)
+    if len(merged) > 1 and _letters(merged[-1]) < 2:
+        last = merged.pop()
+        merged[-1] += last
+    return merged
+
+
+def _letters(text: str) -> int:
+    """Characters that are not punctuation or spaces."""
+    return sum(1 for ch in text if ch not in _NO_START and ch not in _NO_END and ch != " ")
+
+
 def _tokens(text: str) -> list[str]:
-    """Words with their trailing spaces; each CJK character is a token of its own."""
+    """Words with their trailing spaces; CJK text in phrases (`_cjk_phrases`)."""
     tokens: list[str] = []
     word = ""
+    run = ""
     for ch in text:
         if _is_cjk(ch):
             if word:
                 tokens.append(word)
                 word = ""
-            tokens.append(ch)
-        elif ch == " ":
+            run += ch
+            continue
+        if run:
+            tokens += _cjk_phrases(run)
+            run = ""
+        if ch == " ":
             tokens.append(word + " ")
             word = ""
         else:
             word += ch
+    if run:
+        tokens += _cjk_phrases(run)
     if word:
         tokens.append(word)
     # glue punctuation to its neighbour so it never starts or ends a line alone
@@ -54,11 +108,8 @@ def _tokens(text: str) -> list[str]:
 
 
 def _split_long(token: str, font: pygame.font.Font, max_width: int) -> list[str]:
-    """A single word wider than the line, cut between characters. A CJK character with
-    its glued punctuation stays whole, and punctuation glued to a long word (a path
-    followed by "，") stays on the word's last line (it may hang past the width)."""
-    if any(_is_cjk(ch) and ch not in _NO_START and ch not in _NO_END for ch in token):
-        return [token]
+    """A single word or phrase wider than the line, cut between characters. Punctuation
+    stays with the character before it (it may hang past the width)."""
     if font.size(token.rstrip())[0] <= max_width:
         return [token]
     parts: list[str] = []
@@ -71,6 +122,8 @@ def _split_long(token: str, font: pygame.font.Font, max_width: int) -> list[str]
             cur += ch
     if cur:
         parts.append(cur)
+    if len(parts) > 1 and _letters(parts[-1]) < 2 and _letters(parts[-2]) > 2:
+        parts[-2], parts[-1] = parts[-2][:-1], parts[-2][-1] + parts[-1]  # no lone last one
     return parts
 
 
@@ -91,12 +144,36 @@ def wrap_text(text: str, font: pygame.font.Font, max_width: int) -> list[str]:
     return lines
 
 
+_CLAUSE_END = re.compile(r"(?<=[.!?;:,，。！？；：])\s*")
+
+
+def _at_clauses(text: str, font: pygame.font.Font, max_width: int,
+                count: int) -> list[str] | None:
+    """`text` as `count` lines broken only after sentence or clause ends, when such lines
+    fit `max_width` (the most even choice); None when they do not."""
+    cuts = [m.end() for m in _CLAUSE_END.finditer(text) if 0 < m.end() < len(text)]
+    best: list[str] | None = None
+    for chosen in itertools.combinations(cuts, count - 1):
+        bounds = (0, *chosen, len(text))
+        lines = [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
+        widths = [font.size(line)[0] for line in lines]
+        if max(widths) <= max_width and (
+                best is None or max(widths) < max(font.size(b)[0] for b in best)):
+            best = lines
+    return best
+
+
 def balanced_wrap(text: str, font: pygame.font.Font, max_width: int) -> list[str]:
     """`wrap_text` at the narrowest width that needs no more lines than `max_width` does, so
-    the lines come out about equally long."""
+    the lines come out about equally long; when the text falls into that many sentences or
+    clauses that fit, one to a line ("That's all for today. / I loved playing with you!")."""
     lines = wrap_text(text, font, max_width)
     if len(lines) < 2 or "\n" in text:
         return lines
+    if len(lines) <= 3:
+        clauses = _at_clauses(text, font, max_width, len(lines))
+        if clauses is not None:
+            return clauses
     lo, hi = max_width // 4, max_width  # wrapping at hi needs len(lines) lines
     while hi - lo > 2:
         mid = (lo + hi) // 2
@@ -189,6 +266,7 @@ def draw_text(
     block = pygame.Rect(0, 0, width, height)
     setattr(block, anchor, pos)
     covered = pygame.Rect(block.topleft, (0, 0))
+    whole = pygame.Rect(block.topleft, (0, 0))
     for i, line in enumerate(lines):
         if not line:
             continue
@@ -201,4 +279,6 @@ def draw_text(
         else:
             rect.midtop = (block.centerx, block.top + i * step)
         covered.union_ip(surface.blit(image, rect))
+        whole = rect.copy() if whole.width == 0 else whole.union(rect)
+    layout_probe.note("text", tuple(whole), text)  # type: ignore[arg-type]
     return covered

@@ -1,0 +1,94 @@
+"""Every recording in the voice pack at one loudness: EBU R128 integrated loudness (LUFS).
+
+Build-time only (`facequest voice render`) and the pack test: it needs pyloudnorm (the
+`voice` and `dev` extras); the game never imports it. Loudness is measured the way ITU-R
+BS.1770-4 / EBU R128 define it (K-weighting, 400 ms blocks, absolute and relative gates).
+A phrase shorter than one block is measured with silence after it (silence is gated out),
+so "OK" and a long story sentence are measured alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from game.audio.wavtools import fade, read_wav
+
+logger = logging.getLogger(__name__)
+
+TARGET_LUFS = -20.0   # where the espeak pack sat (median -19.4 LUFS): the mix stays as it was
+TOLERANCE_LU = 1.0    # every recording in the pack lies within this of the target
+PEAK_CEILING = 0.89   # about -1 dBFS: the rare peak above it is softly rounded off
+_BLOCK_S = 0.4
+
+
+class LoudnessUnavailableError(RuntimeError):
+    """pyloudnorm is not installed (pip install -e '.[voice]')."""
+
+
+def _meter(rate: int) -> object:
+    try:
+        import pyloudnorm
+    except ImportError as exc:
+        raise LoudnessUnavailableError(
+            "pyloudnorm is not installed: pip install -e '.[voice]'") from exc
+    return pyloudnorm.Meter(rate)
+
+
+def require() -> None:
+    """Raise LoudnessUnavailableError when the loudness meter cannot be used."""
+    _meter(48000)
+
+
+def integrated_lufs(samples: np.ndarray, rate: int) -> float:
+    """EBU R128 integrated loudness of mono float samples in [-1, 1] (-inf when silent)."""
+    data = np.asarray(samples, dtype=np.float64)
+    shortest = int(rate * _BLOCK_S * 1.5)
+    if data.size < shortest:
+        data = np.concatenate([data, np.zeros(shortest - data.size)])
+    meter = _meter(rate)
+    return float(meter.integrated_loudness(data))  # type: ignore[attr-defined]
+
+
+def _soft_ceiling(samples: np.ndarray, ceiling: float = PEAK_CEILING) -> np.ndarray:
+    """Round off only the samples above `ceiling` (tanh knee): loudness barely moves."""
+    out = samples.astype(np.float64, copy=True)
+    over = np.abs(out) > ceiling
+    if np.any(over):
+        room = 1.0 - ceiling
+        excess = np.abs(out[over]) - ceiling
+        out[over] = np.sign(out[over]) * (ceiling + room * np.tanh(excess / room))
+    return out
+
+
+def normalize_loudness(samples: np.ndarray, rate: int,
+                       target: float = TARGET_LUFS) -> np.ndarray:
+    """`samples` brought to `target` LUFS (peaks kept below full scale), faded in and out."""
+    current = integrated_lufs(samples, rate)
+    if not np.isfinite(current):
+        raise ValueError("a silent recording has no loudness to normalise")
+    out = np.asarray(samples, dtype=np.float64) * 10 ** ((target - current) / 20)
+    for _ in range(3):  # the soft ceiling may take a little loudness away: give it back
+        out = _soft_ceiling(out)
+        error = target - integrated_lufs(out, rate)
+        if abs(error) < 0.05:
+            break
+        out = out * 10 ** (error / 20)
+    return fade(np.clip(out, -1.0, 1.0).astype(np.float32), rate)
+
+
+def decode_to_samples(path: Path, rate: int) -> tuple[np.ndarray, int]:
+    """Any file sox reads (the pack's OGG), decoded to mono float samples at `rate`."""
+    sox = shutil.which("sox")
+    if sox is None:
+        raise FileNotFoundError("sox is not installed (needed to decode the voice pack)")
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "decoded.wav"
+        subprocess.run([sox, str(path), "-b", "16", "-c", "1", str(wav), "rate", "-h",
+                        str(rate)], check=True, capture_output=True, timeout=60)
+        return read_wav(wav)

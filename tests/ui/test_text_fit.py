@@ -1,0 +1,217 @@
+"""Every text fits: each scene (and each overlay over the scene it covers), in both languages,
+at every text size, in both palettes, drawn headless. Each text lies inside the window and
+inside its card, no card half-covers a text, and no two visible texts overlap
+(`game.ui.widgets.layout_probe`). Chinese wraps at phrase boundaries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from unittest.mock import Mock
+
+import numpy as np
+import pygame
+import pytest
+
+from game import phrases
+from game.expressions import Expression, HintKey, QualityFlag
+from game.play.level_loader import load_level_set
+from game.play.session import Session
+from game.ui.clock import FrameClock
+from game.ui.context import GameContext, theme_for
+from game.ui.flow import GameFlow
+from game.ui.fonts import get_font
+from game.ui.input import Action, InputEvent
+from game.ui.scene_stack import SceneStack
+from game.ui.scenes.base import GameScene
+from game.ui.scenes.break_scene import BreakScene
+from game.ui.scenes.calibration import CalibrationScene
+from game.ui.scenes.end import EndScene
+from game.ui.scenes.hud import TrialView
+from game.ui.scenes.maze import MazeScene
+from game.ui.scenes.name_entry import NameEntryScene
+from game.ui.scenes.overlays import HelpOverlay, MessageCard, NoticeCard, PauseOverlay
+from game.ui.scenes.pin import PinScene, PinSetupScene
+from game.ui.scenes.progress import ProgressScene
+from game.ui.scenes.reward import RewardScene
+from game.ui.scenes.settings_scene import SettingsScene
+from game.ui.scenes.start import StartScene
+from game.ui.scenes.story import StoryScene
+from game.ui.scenes.trial import CueScene, MimicScene
+from game.ui.settings import TEXT_SCALES, SensorySettings
+from game.ui.widgets import layout_probe, wrap_text
+from game.ui.widgets.text import _NO_END
+from game.vision.calibration import CalibrationState, CalibrationStatus
+from game.vision.pipeline import VisionPipeline
+from game.vision.records import ExpressionReading, Frame
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / ".pytest_cache" / "text-fit"  # the zh-CN Large pictures, to look at by eye
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pygame() -> None:
+    pygame.display.init()
+    pygame.font.init()
+
+
+def _reading() -> ExpressionReading:
+    probs = {e: 0.0 for e in Expression} | {Expression.HAPPY: 0.8, Expression.NEUTRAL: 0.2}
+    return ExpressionReading(t_ms=100, probabilities=probs, target=Expression.HAPPY,
+                             target_score=0.7, raw_score=0.7, hint=HintKey.SMILE_WIDER,
+                             flags=frozenset({QualityFlag.NOT_CALIBRATED}))
+
+
+def _context(palette: str, lang: str, scale: float) -> GameContext:
+    settings = SensorySettings(palette=palette, language=lang, text_scale=scale)
+    pipeline = Mock(spec=VisionPipeline)
+    pipeline.latest.return_value = _reading()
+    pipeline.latest_frame.return_value = Frame(100, np.full((120, 160, 3), 90, np.uint8))
+    pipeline.calibration_status.return_value = CalibrationStatus(
+        CalibrationState.COLLECTING, progress=0.6)
+    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+                      pipeline=pipeline, reading=_reading(),
+                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+    flow = Mock(spec=GameFlow)
+    flow.remaining_fraction.return_value = 0.6
+    ctx.flow = flow
+    ctx.session = Mock(spec=Session)
+    return ctx
+
+
+def _view(ctx: GameContext, mode: str, hint: bool) -> TrialView:
+    target = Expression.SURPRISED
+    return TrialView(mode=mode, target=target, trials_total=12, trial_index=2, threshold=0.55,
+                     score=0.62, hold_ms=300, hold_required_ms=600,
+                     hint=HintKey.RAISE_INNER_BROWS if hint else None,
+                     prompt_text=phrases.text(phrases.show_me_key(target), ctx.lang),
+                     story="birthday_cake", active=True)
+
+
+def _trial(kind: type, hint: bool = False) -> Callable[[GameContext], GameScene]:
+    return lambda c: kind(c, _view(c, kind.name, hint))
+
+
+def _scrolled(scene: SettingsScene, rows: int) -> SettingsScene:
+    for _ in range(rows):
+        scene.handle(InputEvent(Action.DOWN))
+    return scene
+
+
+Build = tuple[Callable[[GameContext], GameScene], ...]
+
+# every scene the child or therapist sees; overlays over the scene they are shown on
+SCENES: dict[str, Build] = {
+    "start": (lambda c: StartScene(c, [Mock(display_name="Kim"), Mock(display_name="张小明")]),),
+    "pin": (lambda c: PinScene(c, lambda pin: False, lambda: StartScene(c, [])),),
+    "pin_setup": (lambda c: PinSetupScene(c, lambda pin: True, lambda: StartScene(c, [])),),
+    "name_entry": (lambda c: NameEntryScene(c, lambda name: None),),
+    "settings": (SettingsScene,),
+    "settings_scrolled": (lambda c: _scrolled(SettingsScene(c), 8),),
+    "calibration": (CalibrationScene,),
+    "mimic": (_trial(MimicScene),),
+    "mimic_hint": (_trial(MimicScene, hint=True),),
+    "cue": (_trial(CueScene),),
+    "cue_hint": (_trial(CueScene, hint=True),),
+    "story": (_trial(StoryScene),),
+    "maze": (_trial(MazeScene),),
+    "maze_hint": (_trial(MazeScene, hint=True),),
+    "reward_independent": (lambda c: RewardScene(c, 3, True, target=Expression.SURPRISED),),
+    "reward_prompted": (lambda c: RewardScene(c, 1, False, 3, target=Expression.SURPRISED),),
+    "try_another_over_cue": (_trial(CueScene), lambda c: MessageCard(c, "try_another")),
+    "try_another_over_maze": (_trial(MazeScene), lambda c: MessageCard(c, "try_another")),
+    "try_another_over_story": (_trial(StoryScene), lambda c: MessageCard(c, "try_another")),
+    "break": (_trial(CueScene), lambda c: BreakScene(c, on_end=lambda: None)),
+    "pause_over_reward": (lambda c: RewardScene(c, 1, False, 3, target=Expression.SURPRISED),
+                          lambda c: PauseOverlay(c, "manual")),
+    "pause_over_mimic": (_trial(MimicScene), lambda c: PauseOverlay(c, "manual")),
+    "no_face_over_cue": (_trial(CueScene), lambda c: PauseOverlay(c, "no_face")),
+    "help_over_mimic": (_trial(MimicScene), HelpOverlay),
+    "notice_over_start": (lambda c: StartScene(c, []),
+                          lambda c: NoticeCard(c, lambda lang: phrases.text(
+                              "ui.records.set_aside", lang, moved="progress.corrupt.json",
+                              backup="backups/progress.backup.json"))),
+    "progress": (ProgressScene,),
+    "end": (lambda c: EndScene(c, 14, 6, 8),),
+}
+
+
+def _draw(build: Build, ctx: GameContext) -> tuple[pygame.Surface, list[layout_probe.Drawn]]:
+    stack = SceneStack()
+    for make in build:
+        stack.push(make(ctx))
+        stack.update(400, 1000)
+    surface = pygame.Surface(ctx.window_size)
+    with layout_probe.recording() as probe:
+        stack.draw(surface)
+    return surface, probe.items
+
+
+@pytest.mark.parametrize("palette", ["calm", "high_contrast"])
+@pytest.mark.parametrize("scale", TEXT_SCALES, ids=lambda s: f"x{s}")
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("name", sorted(SCENES))
+def test_every_text_fits_its_card_and_the_window(name: str, lang: str, scale: float,
+                                                 palette: str) -> None:
+    ctx = _context(palette, lang, scale)
+    surface, drawn = _draw(SCENES[name], ctx)
+    assert any(item.kind == "text" for item in drawn), "the scene drew no text"
+    if lang == "zh-CN" and scale == max(TEXT_SCALES) and palette == "calm":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(surface, str(SHOTS / f"{name}.png"))
+    assert layout_probe.problems(drawn, ctx.window_size) == []
+
+
+# -- the probe itself --------------------------------------------------------------------
+
+def test_the_probe_finds_a_text_leaving_its_card_the_window_and_another_text() -> None:
+    drawn = [
+        layout_probe.Drawn("card", (100, 100, 200, 100)),
+        layout_probe.Drawn("text", (120, 120, 250, 30), "too wide"),
+        layout_probe.Drawn("text", (1200, 10, 200, 30), "off the edge"),
+        layout_probe.Drawn("text", (1250, 20, 20, 20), "on top"),
+    ]
+    found = layout_probe.problems(drawn, (1280, 720))
+    assert len(found) == 3
+    assert "not inside its card" in found[0] and "leaves the window" in found[1]
+    assert "overlaps" in found[2]
+
+
+def test_the_probe_finds_a_text_half_under_a_later_card_and_forgets_a_covered_one() -> None:
+    drawn = [
+        layout_probe.Drawn("text", (100, 100, 200, 40), "covered"),
+        layout_probe.Drawn("text", (100, 600, 200, 40), "half under"),
+        layout_probe.Drawn("card", (50, 50, 400, 570)),
+        layout_probe.Drawn("text", (110, 110, 100, 30), "on the card"),
+    ]
+    found = layout_probe.problems(drawn, (1280, 720))
+    assert len(found) == 1 and "'half under'" in found[0] and "sticks out" in found[0]
+    drawn.append(layout_probe.Drawn("cover", (0, 0, 1280, 720)))
+    assert len(layout_probe.problems(drawn, (1280, 720))) == 1  # the cover adds none
+
+
+# -- Chinese line breaks -----------------------------------------------------------------
+
+def _zh_texts() -> list[str]:
+    return [phrases.text(key, "zh-CN") for key in phrases.spoken_keys()]
+
+
+@pytest.mark.parametrize("width", [330, 420, 560])
+def test_chinese_never_ends_a_line_on_a_lone_character_or_opening_punctuation(
+    width: int,
+) -> None:
+    font = get_font(round(44 * max(TEXT_SCALES)))  # the Large title size: the fewest per line
+    for text in _zh_texts():
+        lines = wrap_text(text, font, width)
+        for line in lines[:-1]:
+            assert line[-1] not in _NO_END, (text, lines)
+        if len(lines) > 1:  # one character alone on a line only when it closes a clause
+            for line in lines:
+                letters = line.strip("，。！？、：；…")
+                assert len(letters) >= 2 or line[-1] in "，。！？", (text, lines)
+
+
+def test_the_surprised_prompt_wraps_between_phrases() -> None:
+    font = get_font(round(44 * 1.5))
+    lines = wrap_text("做一个惊讶的表情吧！", font, 420)
+    assert lines == ["做一个", "惊讶的表情吧！"] or lines == ["做一个惊讶的", "表情吧！"]
