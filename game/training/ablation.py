@@ -52,7 +52,10 @@ def ablate(
     only: list[str] | None = None,
     cache_dir: Path | None = None,
     combos: list[tuple[str, ...]] | None = None,
+    json_path: Path | None = None,
 ) -> dict[str, Any]:
+    """The figures of each configuration (written to `json_path` after each one, when
+    given, so a long run leaves what it finished)."""
     data = extract(load_folders(data_dirs), cache_dir=cache_dir, progress=False)
     aug = extract_augmented(data, AUGMENTATIONS, seed=recipe.seed, cache_dir=cache_dir,
                             progress=False)
@@ -90,6 +93,8 @@ def ablate(
             "seconds": round(time.monotonic() - start),
         }
         logger.info("%s: %s", name, {s: round(v["accuracy"], 3) for s, v in clean.items()})
+        if json_path is not None:
+            json_path.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
     return result
 
 
@@ -126,9 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     recipe = replace(Recipe(), members=args.members)
     combos = [tuple(c.split(",")) for c in args.combo]
     only = [o for o in args.only.split(",") if o] or None
-    result = ablate(list(args.data), recipe, args.folds, only, args.cache_dir, combos)
-    if args.json is not None:
-        args.json.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    result = ablate(list(args.data), recipe, args.folds, only, args.cache_dir, combos, args.json)
     print(markdown(result))
     return 0
 

@@ -37,6 +37,7 @@ from game.training.cv import (
 from game.training.dataset import load_folders
 from game.training.export import export_onnx
 from game.training.feature_cache import ExtractedSet, extract, extract_augmented
+from game.training.forms import angry_forms, coded_variants
 from game.training.model_card import write_model_card
 from game.training.recipe import Recipe, fit
 from game.training.score_fit import FALSE_ALARM_RATE, evidence_from_cv, fit_and_write
@@ -103,6 +104,7 @@ def train(
         logger.info("subject-wise %d-fold cross-validation ...", folds)
         oof = out_of_fold(data.features, data.labels, data.subjects, recipe, folds, copies)
         cv = summarise_cv(oof, data.features, data.labels, data.subjects, data.datasets, False)
+        cv["angry_forms"] = _angry_forms(oof, data, data_dirs)
     y = np.array([classes.index(label) for label in data.labels])
     raw = fit(data.features, y, recipe, _training_rows(copies, classes))
     export_onnx(raw, out, classes, "raw", trained_on)
@@ -143,8 +145,23 @@ def train(
             recipe=recipe,
             cv=cv,
             data_dirs=data_dirs,
+            ablation=load_ablation(card),
         )
     return TrainingResult(out, cal_path, card, cv, len(data), tuple(maps))
+
+
+def load_ablation(card: Path) -> dict[str, Any] | None:
+    """The augmentation ablation's figures beside the card (`game.training.ablation`
+    writes them), or None."""
+    import json
+
+    from game.training.model_card import ABLATION_FILE
+
+    path = card.with_name(ABLATION_FILE)
+    if not path.is_file():
+        return None
+    loaded: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return loaded
 
 
 def augmented_copies(
@@ -168,6 +185,31 @@ def augmented_copies(
         aug.features, aug.source, aug.augmentations, data.labels, data.subjects,
         data.datasets, recipe.augmentations, recipe.seed,
     )
+
+
+def _angry_forms(
+    oof: OutOfFold, data: ExtractedSet, data_dirs: list[Path]
+) -> dict[str, Any]:
+    """Angry recall per form (`game.training.forms`), raw and calibrated."""
+    variants = coded_variants(data_dirs)
+    out = {
+        "raw": angry_forms(
+            data.features, data.labels, data.datasets, data.paths, oof.raw, oof.classes,
+            variants,
+        )
+    }
+    if oof.calibrated is not None:
+        rows = oof.deltas.rows
+        out["calibrated"] = angry_forms(
+            data.features[rows],
+            [data.labels[i] for i in rows],
+            [data.datasets[i] for i in rows],
+            [data.paths[i] for i in rows],
+            oof.calibrated,
+            oof.calibrated_classes,
+            variants,
+        )
+    return out
 
 
 def _training_rows(
