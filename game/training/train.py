@@ -38,7 +38,7 @@ from game.training.dataset import load_folders
 from game.training.export import export_onnx
 from game.training.feature_cache import ExtractedSet, extract, extract_augmented
 from game.training.forms import angry_forms, coded_variants
-from game.training.model_card import write_model_card
+from game.training.model_card import ABLATION_FILE, TRANSFER_FILE, write_model_card
 from game.training.recipe import Recipe, fit
 from game.training.score_fit import FALSE_ALARM_RATE, evidence_from_cv, fit_and_write
 from game.vision.score_map import score_map_path
@@ -145,19 +145,19 @@ def train(
             recipe=recipe,
             cv=cv,
             data_dirs=data_dirs,
-            ablation=load_ablation(card),
+            ablation=load_beside_card(card, ABLATION_FILE),
+            transfer=load_beside_card(card, TRANSFER_FILE),
         )
     return TrainingResult(out, cal_path, card, cv, len(data), tuple(maps))
 
 
-def load_ablation(card: Path) -> dict[str, Any] | None:
-    """The augmentation ablation's figures beside the card (`game.training.ablation`
-    writes them), or None."""
+def load_beside_card(card: Path, name: str) -> dict[str, Any] | None:
+    """Figures kept beside the card (`model_card.ABLATION_FILE`, written by
+    `game.training.ablation`; `model_card.TRANSFER_FILE`, by `game.training.transfer`), or
+    None."""
     import json
 
-    from game.training.model_card import ABLATION_FILE
-
-    path = card.with_name(ABLATION_FILE)
+    path = card.with_name(name)
     if not path.is_file():
         return None
     loaded: dict[str, Any] = json.loads(path.read_text("utf-8"))
