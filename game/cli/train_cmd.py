@@ -69,15 +69,17 @@ def register(subparsers: Any) -> None:
 
 
 def _recipe(args: argparse.Namespace) -> Any:
+    """The recipe with the command line's changes (None: `train`'s default recipe)."""
     from dataclasses import replace
 
+    from game.training import train as training
     from game.training.augment import augmentation
-    from game.training.recipe import Recipe
 
-    recipe = Recipe()
     if args.jobs < 1:
         raise CliError("--jobs must be at least 1.")
-    recipe = replace(recipe, n_jobs=args.jobs)
+    if args.augment is None and args.jobs == 1:
+        return None
+    recipe = replace(training.Recipe(), n_jobs=args.jobs)
     if args.augment is None:
         return recipe
     names = tuple(n.strip() for n in args.augment.split(",") if n.strip())
