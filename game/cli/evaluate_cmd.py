@@ -19,7 +19,8 @@ def register(subparsers: Any) -> None:
             "Score every image of labelled folders (labels.csv: file,label,subject) with the "
             "face tracker, features, model and target score the game uses; print accuracy, "
             "per-class recall, the confusion matrix and per-target verification (ROC AUC of "
-            "the target score, hit rate at the threshold)."
+            "the target score, hit rate at the threshold); with several --data folders, "
+            "the same figures for each folder too."
         ),
     )
     parser.add_argument(
@@ -75,10 +76,20 @@ def _text(report: dict[str, Any]) -> str:
         )
     lines += ["", "confusion (rows: label, columns: predicted)", confusion_text(report)]
     for name, part in report.get("datasets", {}).items():
-        lines.append(
+        lines += [
+            "",
             f"{name}: n={part['n']} accuracy {part['accuracy']:.3f} "
-            f"balanced {part['balanced_accuracy']:.3f}"
-        )
+            f"balanced {part['balanced_accuracy']:.3f}",
+        ]
+        for label in part["confusion"]["labels"]:
+            def value(key: str, label: str = label, part: dict[str, Any] = part) -> str:
+                v = part.get(key, {}).get(label)
+                return "-" if v is None else f"{v:.3f}"
+
+            lines.append(
+                f"  {label:<11} {value('recall'):>7} {value('auc'):>7} "
+                f"{value('hit_rate'):>9} {value('false_alarm_rate'):>7}"
+            )
     return "\n".join(lines)
 
 

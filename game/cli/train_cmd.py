@@ -53,9 +53,44 @@ def register(subparsers: Any) -> None:
         "--cache-dir", type=Path, default=None, metavar="DIR",
         help="feature cache folder (default: the user cache folder)",
     )
+    parser.add_argument(
+        "--augment", default=None, metavar="NAMES",
+        help="webcam-condition augmentations the training copies are drawn among, "
+        "comma-separated (game.training.augment: eyewear, roll, light, lowres, occluder), "
+        "or 'none' (default: the recipe's, chosen by the ablation in the model card)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, metavar="N",
+        help="processes fitting the landmark vote's MLPs (the same models; default 1)",
+    )
     parser.add_argument("--cv-json", type=Path, default=None, metavar="FILE",
                         help="also save the CV figures as JSON")
     parser.set_defaults(func=run)
+
+
+def _recipe(args: argparse.Namespace) -> Any:
+    """The recipe with the command line's changes (None: `train`'s default recipe)."""
+    from dataclasses import replace
+
+    from game.training import train as training
+    from game.training.augment import augmentation
+
+    if args.jobs < 1:
+        raise CliError("--jobs must be at least 1.")
+    if args.augment is None and args.jobs == 1:
+        return None
+    recipe = replace(training.Recipe(), n_jobs=args.jobs)
+    if args.augment is None:
+        return recipe
+    names = tuple(n.strip() for n in args.augment.split(",") if n.strip())
+    if names == ("none",):
+        names = ()
+    for name in names:
+        try:
+            augmentation(name)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    return replace(recipe, augmentations=names)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         result = train(
             list(args.data),
             args.out,
+            recipe=_recipe(args),
             cache_dir=args.cache_dir,
             folds=args.folds,
             card=card,

@@ -3,6 +3,12 @@
 Folds are `GroupKFold` by subject: every image of a person is in one fold only, so the
 figures are for faces of people the model never saw (never random splits: one performer's
 consecutive shots are near-duplicates).
+
+Augmented copies (`Copies`, from `game.training.augment`) are training rows only: each
+fold's model trains on the copies of its training subjects; the figures are on the clean
+images of the held-out subjects. The copies of the held-out subjects are scored too, apart,
+per augmentation (`augmented` in the summary): what the model does with faces it never saw
+under each webcam condition.
 """
 
 from __future__ import annotations
@@ -81,26 +87,134 @@ def neutral_deltas(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Copies:
+    """Augmented copies of labelled faces: training rows, tied to their person.
+
+    `kinds` names each row's augmentation; `source` is the row of the clean set it was made
+    from. `scored` marks the rows scored on held-out subjects; `train` the rows a model
+    trains on (the training subjects' only).
+    """
+
+    features: np.ndarray
+    labels: tuple[str, ...]
+    subjects: tuple[str, ...]
+    datasets: tuple[str, ...]
+    kinds: tuple[str, ...]
+    train: np.ndarray  # bool (M,)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def take(self, rows: np.ndarray) -> Copies:
+        pick = lambda seq: tuple(seq[i] for i in rows)  # noqa: E731
+        return Copies(
+            self.features[rows], pick(self.labels), pick(self.subjects), pick(self.datasets),
+            pick(self.kinds), self.train[rows],
+        )
+
+
+def make_copies(
+    features: np.ndarray,
+    source: np.ndarray,
+    kinds: tuple[str, ...],
+    labels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    datasets: tuple[str, ...],
+    train_kinds: tuple[str, ...],
+    seed: int = 0,
+) -> Copies:
+    """`Copies` of augmented rows made from rows `source` of a clean set (labels, subjects,
+    data sets of the clean set). Every copy is scored; the training rows are one copy per
+    clean image, its augmentation drawn (seeded) among `train_kinds`, mirrored
+    (`mirror_features`) half of the time, as the clean rows are mirrored."""
+    from game.vision.features import mirror_features
+
+    rng = np.random.default_rng(seed)
+    features = np.array(features, np.float32, copy=True)
+    train = np.zeros(len(source), bool)
+    if train_kinds:
+        by_source: dict[int, list[int]] = {}
+        for i, (s, kind) in enumerate(zip(source, kinds, strict=True)):
+            if kind in train_kinds:
+                by_source.setdefault(int(s), []).append(i)
+        for rows in by_source.values():
+            train[rows[int(rng.integers(len(rows)))]] = True
+    flip = train & (rng.random(len(source)) < 0.5)
+    if flip.any():
+        features[flip] = mirror_features(features[flip])
+    pick = lambda seq: tuple(seq[int(i)] for i in source)  # noqa: E731
+    return Copies(features, pick(labels), pick(subjects), pick(datasets), tuple(kinds), train)
+
+
+def copy_deltas(copies: Copies) -> Copies:
+    """The calibrated view of augmented copies: each copy minus the median of the same
+    person's neutral copies under the same augmentation (the child calibrates under the
+    light and glasses of the session), leave-one-out for neutral copies as `neutral_deltas`.
+    Copies of people without a neutral image are dropped."""
+    keyed = tuple(f"{s}\x00{k}" for s, k in zip(copies.subjects, copies.kinds, strict=True))
+    deltas = neutral_deltas(copies.features, copies.labels, keyed)
+    kept = copies.take(deltas.rows)
+    return Copies(
+        deltas.values, kept.labels, kept.subjects, kept.datasets, kept.kinds, kept.train
+    )
+
+
 def out_of_fold_probabilities(
     features: np.ndarray,
     labels: tuple[str, ...],
     subjects: tuple[str, ...],
     recipe: Recipe,
     n_splits: int = 5,
+    copies: Copies | None = None,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Each row's class probabilities from the model trained without its subject's fold."""
+    """Each row's class probabilities from the model trained without its subject's fold
+    (with `copies`, also trained on the training subjects' copies marked `train`)."""
+    probabilities, classes, _ = out_of_fold_with_copies(
+        features, labels, subjects, recipe, n_splits, copies
+    )
+    return probabilities, classes
+
+
+def out_of_fold_with_copies(
+    features: np.ndarray,
+    labels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    recipe: Recipe,
+    n_splits: int = 5,
+    copies: Copies | None = None,
+) -> tuple[np.ndarray, tuple[str, ...], np.ndarray | None]:
+    """`out_of_fold_probabilities`, plus every copy's probabilities from the model that did
+    not train on its person (None without copies)."""
     classes = class_order(labels)
     y = np.array([classes.index(label) for label in labels])
     n_groups = len(set(subjects))
     if n_groups < n_splits:
         raise ValueError(f"{n_groups} subjects cannot make {n_splits} subject-wise folds")
     probabilities = np.zeros((len(y), len(classes)))
+    copy_probabilities = None
+    if copies is not None:
+        copy_subjects = np.asarray(copies.subjects)
+        copy_y = np.array([classes.index(label) for label in copies.labels], dtype=int)
+        copy_probabilities = np.zeros((len(copies), len(classes)))
+    subjects_a = np.asarray(subjects)
     for k, (train, test) in enumerate(GroupKFold(n_splits=n_splits).split(features, y, subjects)):
-        model = fit(features[train], y[train], recipe)
+        extra = None
+        held_out = np.zeros(0, int)
+        if copies is not None:
+            seen = np.isin(copy_subjects, subjects_a[train])
+            rows = np.flatnonzero(seen & copies.train)
+            extra = (copies.features[rows], copy_y[rows])
+            held_out = np.flatnonzero(np.isin(copy_subjects, subjects_a[test]))
+        model = fit(features[train], y[train], recipe, extra)
         columns = [int(c) for c in model.classes_]
         probabilities[np.ix_(test, columns)] = model.predict_proba(features[test])
+        if copies is not None and copy_probabilities is not None and len(held_out):
+            copy_probabilities[np.ix_(held_out, np.asarray(columns))] = model.predict_proba(
+                copies.features[held_out]
+            )
         logger.info("fold %d/%d done", k + 1, n_splits)
-    return probabilities, classes
+    return probabilities, classes, copy_probabilities
 
 
 def per_dataset(
@@ -135,6 +249,10 @@ class OutOfFold:
     deltas: Deltas
     calibrated: np.ndarray | None
     calibrated_classes: tuple[str, ...]
+    copies: Copies | None = None
+    copies_raw: np.ndarray | None = None
+    copy_deltas: Copies | None = None
+    copies_calibrated: np.ndarray | None = None
 
 
 def out_of_fold(
@@ -143,18 +261,53 @@ def out_of_fold(
     subjects: tuple[str, ...],
     recipe: Recipe,
     n_splits: int = 5,
+    copies: Copies | None = None,
 ) -> OutOfFold:
     """The raw and calibrated out-of-fold probabilities (the expensive part of the CV)."""
-    raw, classes = out_of_fold_probabilities(features, labels, subjects, recipe, n_splits)
+    raw, classes, copies_raw = out_of_fold_with_copies(
+        features, labels, subjects, recipe, n_splits, copies
+    )
     deltas = neutral_deltas(features, labels, subjects)
     pick = lambda seq: tuple(seq[i] for i in deltas.rows)  # noqa: E731
     if len(set(pick(subjects))) < n_splits:
         logger.warning("fewer than %d subjects have a neutral image: no calibrated CV", n_splits)
-        return OutOfFold(n_splits, raw, classes, deltas, None, ())
-    calibrated, cal_classes = out_of_fold_probabilities(
-        deltas.values, pick(labels), pick(subjects), recipe, n_splits
+        return OutOfFold(n_splits, raw, classes, deltas, None, (), copies, copies_raw)
+    delta_copies = copy_deltas(copies) if copies is not None else None
+    calibrated, cal_classes, copies_cal = out_of_fold_with_copies(
+        deltas.values, pick(labels), pick(subjects), recipe, n_splits, delta_copies
     )
-    return OutOfFold(n_splits, raw, classes, deltas, calibrated, cal_classes)
+    return OutOfFold(
+        n_splits, raw, classes, deltas, calibrated, cal_classes, copies, copies_raw,
+        delta_copies, copies_cal,
+    )
+
+
+def copies_summary(
+    copies: Copies, probabilities: np.ndarray, classes: tuple[str, ...]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per augmentation and data set: accuracy and per-class recall of the held-out copies."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    kinds = np.asarray(copies.kinds)
+    truth = np.asarray(copies.labels)
+    sets = np.asarray(copies.datasets)
+    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
+    for kind in dict.fromkeys(copies.kinds):
+        out[kind] = {}
+        for name in [*dict.fromkeys(copies.datasets), "all"]:
+            mask = (kinds == kind) & (np.ones(len(sets), bool) if name == "all" else sets == name)
+            if not mask.any():
+                continue
+            recall = {
+                c: float((predicted[mask & (truth == c)] == c).mean())
+                for c in classes
+                if (mask & (truth == c)).any()
+            }
+            out[kind][name] = {
+                "n": int(mask.sum()),
+                "accuracy": float((predicted[mask] == truth[mask]).mean()),
+                "recall": recall,
+            }
+    return out
 
 
 def summarise_cv(
@@ -188,6 +341,15 @@ def summarise_cv(
             oof.calibrated,
             oof.calibrated_classes,
             pick(subjects),
+        )
+    if oof.copies is not None and oof.copies_raw is not None:
+        result["augmented"] = {"raw": copies_summary(oof.copies, oof.copies_raw, oof.classes)}
+        if oof.copy_deltas is not None and oof.copies_calibrated is not None:
+            result["augmented"]["calibrated"] = copies_summary(
+                oof.copy_deltas, oof.copies_calibrated, oof.calibrated_classes
+            )
+        result["augmented"]["trained_on"] = sorted(
+            {k for k, t in zip(oof.copies.kinds, oof.copies.train, strict=True) if t}
         )
     result["calibrated_skipped"] = {
         "subjects_without_neutral": len(oof.deltas.uncalibrated_subjects),

@@ -179,9 +179,24 @@ def evaluate(
         ordered["datasets"] = {}
         for name in sets:
             mask = np.array([data.datasets[i] == name for i in rows])
-            part = summarise(list(np.asarray(labels)[mask]), probabilities[mask], class_names)
+            picked = np.flatnonzero(mask)
+            part_labels = [labels[i] for i in picked]
+            part = summarise(part_labels, probabilities[mask], class_names)
+            part_auc, part_hits, part_false = verification(
+                part_labels,
+                probabilities[mask],
+                model.classes,
+                [vectors[i] for i in picked],
+                [baselines[i] for i in picked],
+                threshold,
+                ScoreMap.for_model(model_path),
+            )
             ordered["datasets"][name] = {
-                k: part[k] for k in ("n", "accuracy", "balanced_accuracy", "recall")
+                **{k: part[k] for k in ("n", "accuracy", "balanced_accuracy", "recall")},
+                "auc": part_auc,
+                "hit_rate": part_hits,
+                "false_alarm_rate": part_false,
+                "confusion": part["confusion"],
             }
     return ordered
 

@@ -10,6 +10,9 @@ vector. Two tables in one SQLite file in the user cache folder keep the work:
   does not re-run MediaPipe;
 - `features`, keyed by the image's SHA-256 + preprocessing + `FEATURE_SPEC_VERSION`.
 
+Augmented copies (`game.training.augment`) are cached the same way, their keys extended by
+the augmentation's name and version and the seed (`extract_augmented`).
+
 The observation table keeps no face crop: an observation read from it gets its crop again
 from the padded image (`game.vision.face_crop`, as the tracker adapter does), and so does its
 colour patch.
@@ -30,6 +33,7 @@ import numpy as np
 
 from game.closing import Closing
 from game.paths import user_cache_dir
+from game.training.augment import Augmentation, augmented_image
 from game.training.dataset import LabelledImage
 from game.vision.face_crop import face_images
 from game.vision.face_tracker import FaceTracker, TrackerSettings
@@ -128,18 +132,20 @@ class FeatureCache(Closing):
         self._db.close()
 
     @staticmethod
-    def observation_key(sha: str) -> str:
-        return f"{sha}:{PREPROCESSING}:{LANDMARKER_SHA256[:16]}"
+    def observation_key(sha: str, variant: str = "") -> str:
+        """The key of an image's observation; `variant` names an augmented copy."""
+        tail = f":{variant}" if variant else ""
+        return f"{sha}:{PREPROCESSING}{tail}:{LANDMARKER_SHA256[:16]}"
 
     @staticmethod
-    def feature_key(sha: str) -> str:
-        return f"{FeatureCache.observation_key(sha)}:spec{FEATURE_SPEC_VERSION}"
+    def feature_key(sha: str, variant: str = "") -> str:
+        return f"{FeatureCache.observation_key(sha, variant)}:spec{FEATURE_SPEC_VERSION}"
 
-    def get_observation(self, sha: str) -> FaceObservation | None:
+    def get_observation(self, sha: str, variant: str = "") -> FaceObservation | None:
         row = self._db.execute(
             "SELECT faces, landmarks, blendshapes, transform, brightness, width, height "
             "FROM observations WHERE key = ?",
-            (self.observation_key(sha),),
+            (self.observation_key(sha, variant),),
         ).fetchone()
         if row is None:
             return None
@@ -148,16 +154,16 @@ class FeatureCache(Closing):
             faces, lms, blend, transform, brightness, (int(width), int(height))
         )
 
-    def put_observation(self, sha: str, obs: FaceObservation) -> None:
+    def put_observation(self, sha: str, obs: FaceObservation, variant: str = "") -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.observation_key(sha), *_observation_to_row(obs), *obs.frame_size),
+            (self.observation_key(sha, variant), *_observation_to_row(obs), *obs.frame_size),
         )
 
-    def get_features(self, sha: str) -> np.ndarray | bool | None:
+    def get_features(self, sha: str, variant: str = "") -> np.ndarray | bool | None:
         """The cached vector, False when the image has no face, None when not cached."""
         row = self._db.execute(
-            "SELECT face, vals FROM features WHERE key = ?", (self.feature_key(sha),)
+            "SELECT face, vals FROM features WHERE key = ?", (self.feature_key(sha, variant),)
         ).fetchone()
         if row is None:
             return None
@@ -166,11 +172,11 @@ class FeatureCache(Closing):
         values = np.frombuffer(row[1], np.float32)
         return values.copy() if values.shape == (len(FEATURE_NAMES),) else None
 
-    def put_features(self, sha: str, values: np.ndarray | None) -> None:
+    def put_features(self, sha: str, values: np.ndarray | None, variant: str = "") -> None:
         blob = b"" if values is None else np.asarray(values, np.float32).tobytes()
         self._db.execute(
             "INSERT OR REPLACE INTO features VALUES (?, ?, ?)",
-            (self.feature_key(sha), int(values is not None), blob),
+            (self.feature_key(sha, variant), int(values is not None), blob),
         )
 
     def commit(self) -> None:
@@ -281,3 +287,105 @@ def _open_tracker() -> FaceTracker:
 def datasets_in(extracted: ExtractedSet) -> Iterable[str]:
     """The data-set names in `extracted`, in first-seen order."""
     return dict.fromkeys(extracted.datasets).keys()
+
+
+@dataclass(frozen=True, slots=True)
+class AugmentedSet:
+    """Feature rows of augmented copies of an `ExtractedSet`'s images (training rows only).
+
+    `source[i]` is the row of the clean set that copy i was made from (its label, subject
+    and data set are that row's); `augmentations[i]` names its augmentation. Copies in which
+    the tracker found no face are left out and counted in `missed` per augmentation.
+    """
+
+    features: np.ndarray  # (M, F) float32
+    source: np.ndarray  # (M,) int
+    augmentations: tuple[str, ...]
+    missed: dict[str, int]
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def subset(self, names: Sequence[str]) -> AugmentedSet:
+        """The copies made by the augmentations in `names`."""
+        keep = np.array([a in names for a in self.augmentations], bool)
+        return AugmentedSet(
+            self.features[keep],
+            self.source[keep],
+            tuple(a for a, k in zip(self.augmentations, keep, strict=True) if k),
+            {n: m for n, m in self.missed.items() if n in names},
+        )
+
+
+def augmented_variant(aug: Augmentation, seed: int) -> str:
+    """The cache-key part of an augmented copy: augmentation, its version, the seed."""
+    return f"{aug.key}-s{seed}"
+
+
+def extract_augmented(
+    clean: ExtractedSet,
+    augmentations: Sequence[Augmentation],
+    seed: int = 0,
+    cache_dir: Path | None = None,
+    progress: bool | None = None,
+) -> AugmentedSet:
+    """One seeded copy of every image of `clean` per augmentation, observed by the real
+    tracker (IMAGE mode) and turned into features, cached per image + augmentation + seed.
+
+    The augmentation is drawn on the padded image at the landmarks of the clean image's
+    cached observation (`clean` must come from `extract` with the same cache).
+    """
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _Progress(len(clean) * len(augmentations), "augmenting", show)
+    rows: list[np.ndarray] = []
+    source: list[int] = []
+    names: list[str] = []
+    missed = {a.name: 0 for a in augmentations}
+    tracker = None
+    try:
+        with FeatureCache(cache_dir) as cache:
+            for n, path in enumerate(clean.paths):
+                sha = file_sha256(path)
+                padded: np.ndarray | None = None
+                base: FaceObservation | None = None
+                for aug in augmentations:
+                    variant = augmented_variant(aug, seed)
+                    cached = cache.get_features(sha, variant)
+                    if cached is None:
+                        if padded is None or base is None:
+                            padded = pad_image(read_rgb(path))
+                            base = cache.get_observation(sha)
+                            if base is None or not base.has_face:
+                                raise ValueError(f"{path}: no cached face to augment")
+                        image = augmented_image(padded, base.landmarks, sha, aug, seed)
+                        obs = cache.get_observation(sha, variant)
+                        if obs is None:
+                            if tracker is None:
+                                tracker = _open_tracker()
+                            obs = tracker.observe(Frame(t_ms=0, rgb=image))
+                            cache.put_observation(sha, obs, variant)
+                        elif obs.has_face:
+                            crop, patch = face_images(image, obs.landmarks, obs.brightness)
+                            obs = replace(obs, face_crop=crop, face_patch=patch)
+                        values = extract_features(obs).values if obs.has_face else None
+                        cache.put_features(sha, values, variant)
+                        cached = values if values is not None else False
+                    if cached is False:
+                        missed[aug.name] += 1
+                    else:
+                        assert isinstance(cached, np.ndarray)
+                        rows.append(cached)
+                        source.append(n)
+                        names.append(aug.name)
+                    bar.step()
+                if n % 20 == 19:
+                    cache.commit()
+    finally:
+        if tracker is not None:
+            tracker.close()
+    for name, count in missed.items():
+        if count:
+            logger.info("augmentation %s: no face found in %d of %d copies", name, count,
+                        len(clean))
+    features = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, len(FEATURE_NAMES)))
+    return AugmentedSet(features, np.asarray(source, int), tuple(names), missed)

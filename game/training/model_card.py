@@ -18,9 +18,21 @@ from game.training.recipe import Recipe
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
 from game.vision.score_map import ACTION_BONUS, ANCHOR_SCORE
 
-# The issue's "done when" targets (raw, subject-wise CV, 7 classes).
-TARGETS = {"children_accuracy": 0.75, "adults_accuracy": 0.70, "children_min_auc": 0.93}
-CHILDREN_SET, ADULTS_SET = "cafe_children", "tw_performers"
+# Issue 13's "done when" targets (subject-wise CV, 7 classes; CK+ 6, no neutral).
+TARGETS = {
+    "children_accuracy": 0.80,
+    "children_calibrated_accuracy": 0.86,
+    "adults_accuracy": 0.70,
+    "adults_calibrated_accuracy": 0.76,
+    "ckplus_accuracy": 0.80,
+    "ckplus_angry_recall": 0.60,
+    "children_min_hit_rate": 0.65,
+    "children_mean_hit_rate": 0.80,
+    "children_max_false_alarms": 0.05,
+}
+CHILDREN_SET, ADULTS_SET, CKPLUS_SET = "cafe_children", "tw_performers", "ckplus48"
+ABLATION_FILE = "augmentation_ablation.json"  # beside the card: `game.training.ablation`
+TRANSFER_FILE = "transfer.json"  # beside the card: `game.training.transfer`
 
 DATA_TERMS = """\
 - `cafe_children`: CAFE, the Child Affective Facial Expression set (LoBue & Thrasher
@@ -32,6 +44,13 @@ DATA_TERMS = """\
   doi:10.6129/CJP.20130314): adults posing six emotions and neutral, frontal; dev split
   895 images of 21 performers. Terms: academic research use, obtained by application to
   the owners.
+- `ckplus48`: the extended Cohn-Kanade set, CK+ (Lucey, Cohn, Kanade, Saragih, Ambadar &
+  Matthews 2010, CVPR Workshops 94-101): adults aged 18-50 posing six emotions, FACS-coded;
+  here the last 3 frames of each labelled sequence as 48x48 grey crops (from the GitHub
+  repository WuJie1010/Facial-Expression-Recognition.Pytorch, whose MIT licence covers its
+  code, not the images); dev split 678 images of 77 subjects, no neutral, contempt dropped.
+  Terms: distributed by the University of Pittsburgh / CMU for research in automatic facial
+  image analysis under a signed agreement; research only, never redistributed.
 - The pretrained part: `models/face_expression_net.onnx`, face-api.js's FaceExpressionNet
   (MIT, `models/face_expression_net.LICENSE.txt`), converted from the npm package
   @vladmandic/face-api 1.7.15 by `scripts/convert_face_expression_net.py`. Its authors
@@ -39,7 +58,7 @@ DATA_TERMS = """\
   documented further; FaceQuest keeps it frozen and uses only its embedding.
 
 The images are **not** in this repository and never will be; only this model (weights
-learned from their features) and aggregate figures are. Both sets' posed labels
+learned from their features) and aggregate figures are. The sets' posed labels
 are the *intended* expression: the adults' posed "fearful" is recognised as fear by only
 13 of 112 observer pluralities (it is mostly seen as surprise or sadness), and some young
 children's poses are weak. About 27% of the subjects of each set are held out by the data
@@ -131,6 +150,15 @@ the hardest target. Measured: MediaPipe's noseSneer is 0 in every posed disguste
 posed disgusted faces, children / adults, against 0% with noseSneer). Posed sad faces lower
 rather than raise the inner brows, so the sad hint "raise the inner brows" (the FACS
 prototype, AU1) still rarely registers as made.
+
+Spec 5 (issue 13): the tracker follows the face in an upsampled region and searches tiles
+for far faces; the network's patch is turned upright by the eye line and dim faces' crops are
+exposure-normalised (both change the embedding, hence the new spec); CK+ joins the training
+data; training adds one webcam-condition copy per image ("Webcam-condition augmentation"
+above). The hyper-parameters (C of the two logistic models, MLP size and alpha, PCA size,
+members) are spec 4's, chosen on the children's and performers' folds before CK+ and the
+augmentation were added, and were not searched again: no nested search was run for spec 5,
+so the children's and performers' CV figures keep that small optimism and CK+'s carry none.
 """
 
 
@@ -231,37 +259,44 @@ def _target_score_section(report: dict[str, Any], folds: int, classes: list[str]
 
 
 def target_check(cv: dict[str, Any]) -> list[tuple[str, float, float, bool]]:
-    """(criterion, target, measured, met) for the targets that the CV's data sets allow."""
-    raw = cv["raw"]
-    rows = []
+    """(criterion, target, measured, met) for the targets that the CV's data sets allow.
+
+    Accuracy targets are lower bounds; "children highest false-alarm rate" an upper one.
+    The hit-rate targets are the calibrated model's fitted maps, nested."""
+    rows: list[tuple[str, float, float, bool]] = []
+
+    def at_least(name: str, key: str, value: float) -> None:
+        rows.append((name, TARGETS[key], value, value >= TARGETS[key]))
+
+    raw, calibrated = cv["raw"], cv.get("calibrated") or {}
     if CHILDREN_SET in raw:
-        s = raw[CHILDREN_SET]
-        rows.append(
-            (
-                "children accuracy",
-                TARGETS["children_accuracy"],
-                s["accuracy"],
-                s["accuracy"] >= TARGETS["children_accuracy"],
-            )
-        )
-        low = min(s["auc"].values())
-        rows.append(
-            (
-                "children lowest per-class AUC",
-                TARGETS["children_min_auc"],
-                low,
-                low >= TARGETS["children_min_auc"],
-            )
-        )
+        at_least("children accuracy, raw", "children_accuracy", raw[CHILDREN_SET]["accuracy"])
+    if CHILDREN_SET in calibrated:
+        at_least("children accuracy, calibrated", "children_calibrated_accuracy",
+                 calibrated[CHILDREN_SET]["accuracy"])
     if ADULTS_SET in raw:
-        s = raw[ADULTS_SET]
+        at_least("adults accuracy, raw", "adults_accuracy", raw[ADULTS_SET]["accuracy"])
+    if ADULTS_SET in calibrated:
+        at_least("adults accuracy, calibrated", "adults_calibrated_accuracy",
+                 calibrated[ADULTS_SET]["accuracy"])
+    if CKPLUS_SET in raw:
+        at_least("CK+ accuracy, raw", "ckplus_accuracy", raw[CKPLUS_SET]["accuracy"])
+        at_least("CK+ angry recall, raw", "ckplus_angry_recall",
+                 raw[CKPLUS_SET]["recall"].get("angry", 0.0))
+    nested = (
+        cv.get("target_score", {}).get("modes", {}).get("calibrated", {}).get("nested", {})
+    )
+    children = nested.get(CHILDREN_SET)
+    if children:
+        hits = [m["hit_rate"] for m in children.values()]
+        alarms = max(m["false_alarm_rate"] for m in children.values())
+        at_least("children calibrated lowest hit rate at 0.6", "children_min_hit_rate", min(hits))
+        at_least("children calibrated mean hit rate at 0.6", "children_mean_hit_rate",
+                 sum(hits) / len(hits))
+        limit = TARGETS["children_max_false_alarms"]
         rows.append(
-            (
-                "adults accuracy",
-                TARGETS["adults_accuracy"],
-                s["accuracy"],
-                s["accuracy"] >= TARGETS["adults_accuracy"],
-            )
+            ("children calibrated highest false-alarm rate (at most)", limit, alarms,
+             alarms <= limit)
         )
     return rows
 
@@ -276,6 +311,8 @@ def render_model_card(
     cv: dict[str, Any] | None,
     data_dirs: list[Path],
     today: dt.date | None = None,
+    ablation: dict[str, Any] | None = None,
+    transfer: dict[str, Any] | None = None,
 ) -> str:
     """The card's Markdown text."""
     today = today or dt.date.today()
@@ -328,9 +365,14 @@ def render_model_card(
         "",
         recipe.describe() + ".",
         "",
+        CKPLUS_CALIBRATED,
+        "",
     ]
+    out += _augmentation_section(recipe, ablation)
     if cv is not None:
         out += _cv_section(cv, classes)
+    if transfer and transfer.get("sets"):
+        out += _transfer_section(transfer)
     out += [
         "## Development history (what was tried)",
         "",
@@ -369,7 +411,10 @@ def render_model_card(
         "per image (user cache folder), so retraining after adding photos is quick. Keep the "
         "photos in the clinic: they never need to be in this repository.",
         "",
-        f"Data folders used for this build: {', '.join(p.name for p in data_dirs)}.",
+        f"Data folders used for this build: {', '.join(p.name for p in data_dirs)}; "
+        "the command: `facequest train "
+        + " ".join(f"--data {p}" for p in data_dirs)
+        + "`.",
         "",
     ]
     return "\n".join(out)
@@ -394,13 +439,16 @@ def _cv_section(cv: dict[str, Any], classes: list[str]) -> list[str]:
         f"{cv['calibrated_skipped']['subjects_without_neutral']} subjects without a neutral "
         "image (or with a single neutral image, for that image) are left out of it.",
         "",
-        "### Targets (raw, 7 classes)",
+        "### Targets (issue 13)",
         "",
         "| criterion | target | measured | met |",
         "|---|---|---|---|",
     ]
     for name, target, value, met in target_check(cv):
-        out.append(f"| {name} | >= {target:.2f} | {value:.3f} | {'yes' if met else '**no**'} |")
+        sign = "<=" if "at most" in name else ">="
+        out.append(
+            f"| {name} | {sign} {target:.2f} | {value:.3f} | {'yes' if met else '**no**'} |"
+        )
     out += [
         "",
         "These are one split's figures. A figure within about 0.015 of its line can land on "
@@ -423,6 +471,115 @@ def _cv_section(cv: dict[str, Any], classes: list[str]) -> list[str]:
     out.append("")
     if cv.get("target_score"):
         out += _target_score_section(cv["target_score"], cv["folds"], classes)
+    if cv.get("angry_forms"):
+        out += _angry_section(cv["angry_forms"])
+    if cv.get("augmented"):
+        out += _held_out_copies_section(cv["augmented"])
+    return out
+
+
+CKPLUS_CALIBRATED = """\
+CK+ has no neutral image (this copy holds only each sequence's last frames), so no CK+ face
+can be calibrated: CK+ trains the raw model only, and the calibrated model and its figures
+are the children's and the performers' (a population neutral as CK+'s baseline was not
+used: CK+'s 48x48 grey crops are far from the population's faces, and a delta against
+another person's face is not what the game computes)."""
+
+
+def _angry_section(forms: dict[str, Any]) -> list[str]:
+    from game.training.forms import PRESSED_LIPS_GAP, markdown
+
+    out = [
+        "### Angry in its forms",
+        "",
+        "Posed anger comes with pressed lips (AU23/24) or an open mouth; the children's set "
+        "codes each angry image's form (*coded*), and every angry face is also put in a form "
+        f"by its measured lip gap (*measured*: pressed below {PRESSED_LIPS_GAP} of the mouth "
+        "width; `game.training.forms`). Out-of-fold recall of angry per form:",
+    ]
+    for mode, block in forms.items():
+        if block:
+            out += ["", f"{mode.capitalize()}:", "", *markdown(block)]
+    out.append("")
+    return out
+
+
+def _held_out_copies_section(augmented: dict[str, Any]) -> list[str]:
+    trained = ", ".join(augmented.get("trained_on", [])) or "none"
+    out = [
+        "### Held-out people under webcam conditions",
+        "",
+        "The same folds' models (trained with copies under: "
+        f"{trained}) on the *held-out* people's copies under each augmentation of "
+        "`game.training.augment` (accuracy; an augmentation not trained on shows how the "
+        "model copes with a condition it never saw):",
+    ]
+    for mode in ("raw", "calibrated"):
+        block = augmented.get(mode)
+        if not block:
+            continue
+        sets = list(dict.fromkeys(name for per_kind in block.values() for name in per_kind))
+        out += ["", f"{mode.capitalize()}:", "", "| condition | " + " | ".join(sets) + " |"]
+        out.append("|" + "---|" * (1 + len(sets)))
+        for kind, per_set in block.items():
+            cells = [f"{per_set[n]['accuracy']:.3f}" if n in per_set else "-" for n in sets]
+            out.append(f"| {kind} | " + " | ".join(cells) + " |")
+    out.append("")
+    return out
+
+
+def _transfer_section(transfer: dict[str, Any]) -> list[str]:
+    from game.training.transfer import markdown
+
+    return [
+        "## What transfers between the sets",
+        "",
+        "Trained on all sets but one, tested on every image of the one left out "
+        f"(`python -m game.training.transfer`; raw, a lighter recipe with "
+        f"{transfer['members']} MLP in the landmark vote, with the webcam-condition copies): "
+        "how much of what a set teaches holds for another population, lab and camera (neutral "
+        "is learnt from the children and the performers only: CK+ has none; a model trained "
+        "without the children never saw a child's face).",
+        "",
+        markdown(transfer),
+        "",
+    ]
+
+
+def _augmentation_section(recipe: Recipe, ablation: dict[str, Any] | None) -> list[str]:
+    from game.training.ablation import markdown
+    from game.training.augment import AUGMENTATIONS
+
+    out = [
+        "## Webcam-condition augmentation",
+        "",
+        "Each augmentation (`game.training.augment`) draws one seeded copy of a labelled "
+        "image with `game.vision.conditions` (the module `facequest robustness` measures "
+        "with); the copy goes through the game's tracker and feature code like any image and "
+        "is cached per image, augmentation and seed. Copies are training rows only: the CV "
+        "trains on the training subjects' copies and scores the held-out subjects' clean "
+        "images.",
+        "",
+        "| augmentation | what it does | in this model |",
+        "|---|---|---|",
+    ]
+    for a in AUGMENTATIONS:
+        used = "yes" if a.name in recipe.augmentations else "no"
+        out.append(f"| {a.name} | {a.description} | {used} |")
+    if ablation and ablation.get("configurations"):
+        out += [
+            "",
+            f"What each does (`python -m game.training.ablation`: {ablation['folds']}-fold "
+            f"subject-wise CV over all sets, a lighter recipe with {ablation['members']} MLP "
+            "in the landmark vote; the rows train on clean + mirrored images + one copy per "
+            "image under the named augmentation; columns: accuracy on the held-out people's "
+            "clean images per set, then on their copies under each condition, all sets):",
+            "",
+            markdown(ablation),
+        ]
+        if ablation.get("note"):
+            out += ["", ablation["note"]]
+    out.append("")
     return out
 
 

@@ -68,6 +68,8 @@ class Recipe:
     seed: int = 0
     hog_c: float = 0.0003
     embedding_c: float = 0.003
+    augmentations: tuple[str, ...] = ("eyewear", "roll", "light", "lowres")
+    n_jobs: int = 1  # processes fitting the MLPs of the vote (the same models either way)
 
     def describe(self) -> str:
         return (
@@ -78,7 +80,13 @@ class Recipe:
             f"components; a logistic regression (C={self.hog_c}) over the standardised HOG of "
             f"the aligned face; a logistic regression (C={self.embedding_c}) over the "
             f"standardised face-network embedding; "
-            f"{'with' if self.mirror else 'without'} left-right mirror augmentation"
+            f"{'with' if self.mirror else 'without'} left-right mirror augmentation; "
+            + (
+                f"plus one webcam-condition copy of every training image, its augmentation "
+                f"drawn among {', '.join(self.augmentations)} (game.training.augment)"
+                if self.augmentations
+                else "no webcam-condition copies"
+            )
         )
 
 
@@ -160,7 +168,12 @@ def build_classifier(recipe: Recipe, n_features: int = len(LANDMARK_FEATURE_NAME
         [
             ("columns", columns),
             ("scale", StandardScaler()),
-            ("vote", VotingClassifier(mlps, voting="soft", flatten_transform=False)),
+            (
+                "vote",
+                VotingClassifier(
+                    mlps, voting="soft", flatten_transform=False, n_jobs=recipe.n_jobs
+                ),
+            ),
         ]
     )
 
@@ -186,9 +199,22 @@ def augment(
     return np.vstack([features, mirror_features(features)]), np.concatenate([labels, labels])
 
 
-def fit(features: np.ndarray, labels: np.ndarray, recipe: Recipe) -> FusedClassifier:
-    """Fit the recipe's classifier on (N, F) features (`FEATURE_NAMES`) and N class labels."""
+def fit(
+    features: np.ndarray,
+    labels: np.ndarray,
+    recipe: Recipe,
+    copies: tuple[np.ndarray, np.ndarray] | None = None,
+) -> FusedClassifier:
+    """Fit the recipe's classifier on (N, F) features (`FEATURE_NAMES`) and N class labels.
+
+    `copies`: (M, F) features and M labels of augmented training copies (`game.training.
+    augment`), appended after the mirror augmentation (a copy is mirrored, or not, when it
+    is picked: `game.training.cv.pick_copies`).
+    """
     x, y = augment(np.asarray(features, np.float32), np.asarray(labels), recipe)
+    if copies is not None and len(copies[1]):
+        x = np.vstack([x, np.asarray(copies[0], np.float32)])
+        y = np.concatenate([y, np.asarray(copies[1])])
     components = min(recipe.shape_components, len(x) - 1, len(SHAPE_NAMES))
     if components != recipe.shape_components:
         logger.info("only %d training rows: PCA keeps %d components", len(x), components)

@@ -23,11 +23,22 @@ from typing import Any
 
 import numpy as np
 
-from game.training.cv import OutOfFold, class_order, neutral_deltas, out_of_fold, summarise_cv
+from game.training.augment import AUGMENTATIONS, augmentation
+from game.training.cv import (
+    Copies,
+    OutOfFold,
+    class_order,
+    copy_deltas,
+    make_copies,
+    neutral_deltas,
+    out_of_fold,
+    summarise_cv,
+)
 from game.training.dataset import load_folders
 from game.training.export import export_onnx
-from game.training.feature_cache import ExtractedSet, extract
-from game.training.model_card import write_model_card
+from game.training.feature_cache import ExtractedSet, extract, extract_augmented
+from game.training.forms import angry_forms, coded_variants
+from game.training.model_card import ABLATION_FILE, TRANSFER_FILE, write_model_card
 from game.training.recipe import Recipe, fit
 from game.training.score_fit import FALSE_ALARM_RATE, evidence_from_cv, fit_and_write
 from game.vision.score_map import score_map_path
@@ -86,14 +97,16 @@ def train(
         raise ValueError("no face was found in any training image")
     classes = class_order(data.labels)
     trained_on = summary_text(data)
+    copies = augmented_copies(data, recipe, cache_dir, progress, scored=folds > 1)
     cv = None
     oof = None
     if folds > 1:
         logger.info("subject-wise %d-fold cross-validation ...", folds)
-        oof = out_of_fold(data.features, data.labels, data.subjects, recipe, folds)
+        oof = out_of_fold(data.features, data.labels, data.subjects, recipe, folds, copies)
         cv = summarise_cv(oof, data.features, data.labels, data.subjects, data.datasets, False)
+        cv["angry_forms"] = _angry_forms(oof, data, data_dirs)
     y = np.array([classes.index(label) for label in data.labels])
-    raw = fit(data.features, y, recipe)
+    raw = fit(data.features, y, recipe, _training_rows(copies, classes))
     export_onnx(raw, out, classes, "raw", trained_on)
     cal_path = None
     if calibrated:
@@ -102,7 +115,10 @@ def train(
             labels = [data.labels[i] for i in deltas.rows]
             cal_classes = class_order(labels)
             yd = np.array([cal_classes.index(label) for label in labels])
-            delta_model = fit(deltas.values, yd, recipe)
+            delta_copies = copy_deltas(copies) if copies is not None else None
+            delta_model = fit(
+                deltas.values, yd, recipe, _training_rows(delta_copies, cal_classes)
+            )
             cal_path = export_onnx(
                 delta_model,
                 calibrated_path(out),
@@ -129,8 +145,82 @@ def train(
             recipe=recipe,
             cv=cv,
             data_dirs=data_dirs,
+            ablation=load_beside_card(card, ABLATION_FILE),
+            transfer=load_beside_card(card, TRANSFER_FILE),
         )
     return TrainingResult(out, cal_path, card, cv, len(data), tuple(maps))
+
+
+def load_beside_card(card: Path, name: str) -> dict[str, Any] | None:
+    """Figures kept beside the card (`model_card.ABLATION_FILE`, written by
+    `game.training.ablation`; `model_card.TRANSFER_FILE`, by `game.training.transfer`), or
+    None."""
+    import json
+
+    path = card.with_name(name)
+    if not path.is_file():
+        return None
+    loaded: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return loaded
+
+
+def augmented_copies(
+    data: ExtractedSet,
+    recipe: Recipe,
+    cache_dir: Path | None,
+    progress: bool | None,
+    scored: bool,
+) -> Copies | None:
+    """The webcam-condition copies of `data` (`game.training.augment`): the recipe's
+    augmentations for training and, when `scored` (a CV will score them), every known
+    augmentation, so the card shows each condition on held-out people. None when there is
+    nothing to make."""
+    kinds = [augmentation(name) for name in recipe.augmentations]
+    if scored:
+        kinds += [a for a in AUGMENTATIONS if a.name not in recipe.augmentations]
+    if not kinds:
+        return None
+    aug = extract_augmented(data, kinds, seed=recipe.seed, cache_dir=cache_dir, progress=progress)
+    return make_copies(
+        aug.features, aug.source, aug.augmentations, data.labels, data.subjects,
+        data.datasets, recipe.augmentations, recipe.seed,
+    )
+
+
+def _angry_forms(
+    oof: OutOfFold, data: ExtractedSet, data_dirs: list[Path]
+) -> dict[str, Any]:
+    """Angry recall per form (`game.training.forms`), raw and calibrated."""
+    variants = coded_variants(data_dirs)
+    out = {
+        "raw": angry_forms(
+            data.features, data.labels, data.datasets, data.paths, oof.raw, oof.classes,
+            variants,
+        )
+    }
+    if oof.calibrated is not None:
+        rows = oof.deltas.rows
+        out["calibrated"] = angry_forms(
+            data.features[rows],
+            [data.labels[i] for i in rows],
+            [data.datasets[i] for i in rows],
+            [data.paths[i] for i in rows],
+            oof.calibrated,
+            oof.calibrated_classes,
+            variants,
+        )
+    return out
+
+
+def _training_rows(
+    copies: Copies | None, classes: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The (features, class indices) of the copies a final model trains on."""
+    if copies is None or not copies.train.any():
+        return None
+    rows = np.flatnonzero(copies.train)
+    labels = np.array([classes.index(copies.labels[i]) for i in rows])
+    return copies.features[rows], labels
 
 
 def _fit_maps(

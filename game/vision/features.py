@@ -49,7 +49,7 @@ import numpy as np
 from game.vision.face_net import EMBEDDING_SIZE, FaceNet, default_face_net
 from game.vision.records import FACE_CROP_SIZE, N_LANDMARKS, FaceObservation, FeatureVector
 
-FEATURE_SPEC_VERSION = "4"
+FEATURE_SPEC_VERSION = "5"
 
 # MediaPipe's 52 blendshape names, in the model's output order.
 BLENDSHAPE_NAMES: tuple[str, ...] = (

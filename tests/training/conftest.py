@@ -47,3 +47,9 @@ def tiny_adults(performers_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture(scope="session")
 def feature_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("feature_cache")
+
+
+@pytest.fixture(scope="session")
+def tiny_children(children_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2 children x 7 expressions x 1 image = 14 real images."""
+    return write_subset(children_dir, tmp_path_factory.mktemp("tiny_children"), 2, 1)

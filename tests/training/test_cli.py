@@ -52,6 +52,25 @@ def test_evaluate_json_shape_and_plot(
 
 
 @pytest.mark.datasets
+def test_evaluate_reports_each_data_folder(
+    tiny_adults: Path, tiny_children: Path, feature_cache_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["evaluate", "--data", str(tiny_adults), "--data", str(tiny_children),
+            "--cache-dir", str(feature_cache_dir)]
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    parts = report["datasets"]
+    assert len(parts) == 2
+    assert sum(p["n"] for p in parts.values()) == report["n"]
+    for part in parts.values():
+        assert set(part) >= {"accuracy", "recall", "hit_rate", "false_alarm_rate", "auc"}
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert all(f"{name}: n=" in text for name in parts)
+
+
+@pytest.mark.datasets
 def test_evaluate_calibrated_uses_each_subjects_neutral(
     tiny_adults: Path, feature_cache_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
