@@ -14,7 +14,7 @@ import pygame
 import pytest
 
 from game import phrases
-from game.expressions import Expression, HintKey, QualityFlag
+from game.expressions import Expression, HintKey
 from game.play.level_loader import load_level_set
 from game.play.session import Session
 from game.ui.clock import FrameClock
@@ -43,7 +43,8 @@ from game.ui.widgets import layout_probe, wrap_text
 from game.ui.widgets.text import _NO_END
 from game.vision.calibration import CalibrationState, CalibrationStatus
 from game.vision.pipeline import VisionPipeline
-from game.vision.records import ExpressionReading, Frame
+from game.vision.records import Frame
+from tests.ui.test_scenes_render import _reading  # one fake reading for both render tests
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / ".pytest_cache" / "text-fit"  # the zh-CN Large pictures, to look at by eye
@@ -53,13 +54,6 @@ SHOTS = REPO / ".pytest_cache" / "text-fit"  # the zh-CN Large pictures, to look
 def _pygame() -> None:
     pygame.display.init()
     pygame.font.init()
-
-
-def _reading() -> ExpressionReading:
-    probs = {e: 0.0 for e in Expression} | {Expression.HAPPY: 0.8, Expression.NEUTRAL: 0.2}
-    return ExpressionReading(t_ms=100, probabilities=probs, target=Expression.HAPPY,
-                             target_score=0.7, raw_score=0.7, hint=HintKey.SMILE_WIDER,
-                             flags=frozenset({QualityFlag.NOT_CALIBRATED}))
 
 
 def _context(palette: str, lang: str, scale: float) -> GameContext:
