@@ -23,7 +23,9 @@ logger = logging.getLogger(__name__)
 
 TARGET_LUFS = -20.0   # where the espeak pack sat (median -19.4 LUFS): the mix stays as it was
 TOLERANCE_LU = 1.0    # every recording in the pack lies within this of the target
-PEAK_CEILING = 0.89   # about -1 dBFS: the rare peak above it is softly rounded off
+PEAK_CEILING = 0.7    # about -3 dBFS: the rare peak above it is softly rounded off, with room
+#                       left for the Vorbis encoder's overshoot (at 0.89, 20 clips clipped)
+PEAK_LIMIT = 0.9      # ... and no sample of the rounded-off recording goes past this
 _BLOCK_S = 0.4
 
 
@@ -56,11 +58,12 @@ def integrated_lufs(samples: np.ndarray, rate: int) -> float:
 
 
 def _soft_ceiling(samples: np.ndarray, ceiling: float = PEAK_CEILING) -> np.ndarray:
-    """Round off only the samples above `ceiling` (tanh knee): loudness barely moves."""
+    """Round off only the samples above `ceiling` (tanh knee) so that none exceeds
+    `PEAK_LIMIT`: loudness barely moves."""
     out = samples.astype(np.float64, copy=True)
     over = np.abs(out) > ceiling
     if np.any(over):
-        room = 1.0 - ceiling
+        room = PEAK_LIMIT - ceiling
         excess = np.abs(out[over]) - ceiling
         out[over] = np.sign(out[over]) * (ceiling + room * np.tanh(excess / room))
     return out
@@ -73,13 +76,14 @@ def normalize_loudness(samples: np.ndarray, rate: int,
     if not np.isfinite(current):
         raise ValueError("a silent recording has no loudness to normalise")
     out = np.asarray(samples, dtype=np.float64) * 10 ** ((target - current) / 20)
-    for _ in range(3):  # the soft ceiling may take a little loudness away: give it back
+    for _ in range(4):  # the soft ceiling may take a little loudness away: give it back
         out = _soft_ceiling(out)
         error = target - integrated_lufs(out, rate)
         if abs(error) < 0.05:
             break
         out = out * 10 ** (error / 20)
-    return fade(np.clip(out, -1.0, 1.0).astype(np.float32), rate)
+    # The ceiling comes last, so no gain step can push a peak past it again.
+    return fade(np.clip(_soft_ceiling(out), -1.0, 1.0).astype(np.float32), rate)
 
 
 def decode_to_samples(path: Path, rate: int) -> tuple[np.ndarray, int]:

@@ -57,7 +57,7 @@ def test_every_recording_decodes_and_is_audible(pack: VoicePack) -> None:
     """Decoded by pygame.mixer itself (what the game uses): non-silent, plausible length."""
     assert start_mixer()
     rate = pygame.mixer.get_init()[0]
-    quiet = []
+    quiet, clipped = [], []
     for lang in phrases.LANGUAGES:
         for text in pack.texts(lang):
             path = pack.lookup(lang, text)
@@ -68,7 +68,10 @@ def test_every_recording_decodes_and_is_audible(pack: VoicePack) -> None:
             assert 0.2 < seconds < 20.0, (lang, text, seconds)
             if loudness < 0.03:
                 quiet.append((lang, text, loudness))
+            if float(np.abs(samples).max()) >= 32700:  # at full scale: the clip distorts
+                clipped.append((lang, text))
     assert not quiet, quiet[:3]
+    assert not clipped, clipped[:3]
 
 
 def test_index_names_voices_and_engine_texts(pack: VoicePack) -> None:
