@@ -44,6 +44,14 @@ def _fsync_file(path: Path) -> None:
     fsync_dir(path.parent)
 
 
+def _take_back(fd: int, size: int) -> None:
+    """Cut a file back to `size` bytes after a write that failed part-way (best effort)."""
+    try:
+        os.ftruncate(fd, size)
+    except OSError as exc:
+        logger.warning("could not take back a partial write: %s", exc)
+
+
 def _ends_mid_line(path: Path) -> bool:
     """True when the file's last byte is not a newline (a write cut short by a kill)."""
     try:
@@ -153,7 +161,13 @@ class TrialLog:
                 self._torn.add(profile_id)
         if profile_id in self._torn:
             line = "\n" + line  # never glue a new line onto one cut short by a kill
-        self._append_line(path, line.encode("utf-8"))
+        try:
+            self._append_line(path, line.encode("utf-8"))
+        except OSError:
+            # A write cut short (full disk) may leave a fragment the truncation could not
+            # take back: the retry starts on a line of its own.
+            self._torn.add(profile_id)
+            raise
         self._torn.discard(profile_id)
         if profile_id in self._docs:
             self._docs[profile_id][trial_key(doc)] = doc
@@ -164,8 +178,14 @@ class TrialLog:
             ensure_private_dir(folder)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
         try:
-            written = os.write(fd, data)
+            start = os.fstat(fd).st_size
+            try:
+                written = os.write(fd, data)
+            except OSError:
+                _take_back(fd, start)
+                raise
             if written != len(data):
+                _take_back(fd, start)
                 raise OSError(f"only {written} of {len(data)} bytes were written to {path.name}")
         finally:
             os.close(fd)

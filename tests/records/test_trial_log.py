@@ -143,3 +143,37 @@ def test_a_trial_write_never_reads_the_childs_earlier_trials(
     (stored,) = store.trials_in(session.session_id)
     assert stored.trial.success and stored.therapist_note == "good"
     store.close()
+
+
+def test_a_write_cut_short_by_a_full_disk_is_taken_back_and_the_retry_stores_the_trial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh tester filled a tmpfs mid-play: the first write stopped part-way, the retry
+    appended the whole line onto the fragment, and that trial was lost from the export."""
+    import os
+
+    import game.records.trial_log as trial_log
+
+    data_dir = tmp_path / "data"
+    store = open_store(data_dir)
+    child = store.create_profile("Ava")
+    session = store.start_session(child.profile_id, level_set_id="s")
+    store.add_trial(session.session_id, make_trial(0))
+    real_write = os.write
+
+    def short_write(fd: int, data: bytes) -> int:
+        return real_write(fd, data[: len(data) // 4])  # the disk filled up part-way
+
+    monkeypatch.setattr(trial_log.os, "write", short_write)
+    with pytest.raises(OSError):
+        store.add_trial(session.session_id, make_trial(1))
+    # Even when the fragment cannot be taken back, the retry starts a line of its own.
+    monkeypatch.setattr(trial_log.os, "ftruncate", lambda fd, size: (_ for _ in ()).throw(
+        OSError(28, "No space left on device")))
+    with pytest.raises(OSError):
+        store.add_trial(session.session_id, make_trial(1))
+    monkeypatch.setattr(trial_log.os, "write", real_write)
+    store.add_trial(session.session_id, make_trial(1))
+    store.close()
+    with open_store(data_dir, read_only=True) as reader:
+        assert [t.trial.trial_index for t in reader.trials_in(session.session_id)] == [0, 1]
