@@ -138,20 +138,28 @@ def export_rows(
     for profile in profiles:
         sessions = {s.session_id: s for s in store.sessions_for(profile.profile_id)}
         for stored in store.trials_for(profile.profile_id):
-            session = sessions[stored.session_id]
             row: dict[str, Any] = {
                 "profile_id": profile.profile_id,
                 "birth_year": profile.birth_year,
-                "session_id": session.session_id,
-                "session_started_at": session.started_at,
-                "session_ended_at": session.ended_at,
-                "level_set_id": session.level_set_id,
-                "app_version": session.app_version,
-                "model_version": session.model_version,
-                "model_hash": session.model_hash,
+                "session_id": stored.session_id,
                 "recorded_at": stored.recorded_at,
                 "therapist_note": stored.therapist_note,
             }
+            session = sessions.get(stored.session_id)
+            if session is None:
+                # The trial outlived its session's record (the records file was restored
+                # from a backup older than the trial): the trial is exported all the same.
+                logger.warning("trial of session %s: that session is not in the records",
+                               stored.session_id)
+            else:
+                row.update({
+                    "session_started_at": session.started_at,
+                    "session_ended_at": session.ended_at,
+                    "level_set_id": session.level_set_id,
+                    "app_version": session.app_version,
+                    "model_version": session.model_version,
+                    "model_hash": session.model_hash,
+                })
             row.update(_trial_values(stored.trial))
             for column in NOTE_COLUMNS:
                 text = str(row.get(column) or "")

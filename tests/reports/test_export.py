@@ -186,3 +186,25 @@ def test_negative_numbers_stay_numbers_and_plain_text_is_untouched() -> None:
     assert _csv_cell(-3) == "-3" and _csv_cell(-0.5) == "-0.5"
     assert _csv_cell("smiled a lot") == "smiled a lot"
     assert _csv_cell("-1 point") == "'-1 point"
+
+
+def test_a_trial_whose_session_record_is_gone_is_still_exported(tmp_path: Path) -> None:
+    """A fresh tester restored progress.json from a backup older than the last session (as
+    the corrupt-file message suggests): export then crashed on the trial of that session."""
+    import shutil
+
+    from game.records.store import RECORDS_FILE, open_store
+
+    data_dir = tmp_path / "data"
+    with open_store(data_dir) as store:
+        child = store.create_profile("Ava")
+    old_records = tmp_path / "before-session.json"
+    shutil.copy(data_dir / RECORDS_FILE, old_records)
+    with open_store(data_dir) as store:
+        session = store.start_session(child.profile_id, level_set_id="s")
+        store.add_trial(session.session_id, make_trial(0))
+    shutil.copy(old_records, data_dir / RECORDS_FILE)  # the restored, older records file
+    with open_store(data_dir, read_only=True) as store:
+        (row,) = export_rows(store)
+    assert row["session_id"] == session.session_id and row["trial_index"] == 0
+    assert row["session_started_at"] is None and row["profile_id"] == child.profile_id
