@@ -9,8 +9,10 @@ Two libraries would reach out:
   so `stay_offline()` points them at a closed port on this computer (127.0.0.1:9): curl
   then never resolves or contacts the Google host, the loopback connection is refused,
   and the upload is dropped. Any `NO_PROXY` that could exempt the host is removed.
-- **onnxruntime** queues telemetry events (on Windows, through ETW) unless told not to:
-  `quiet_onnxruntime()` calls `onnxruntime.disable_telemetry_events()`.
+- **onnxruntime** (1.29+) writes a device id and queues telemetry events in
+  `~/.cache/Microsoft/DeveloperTools/.onnxruntime/` as soon as it is imported: the
+  `ORT_DISABLE_TELEMETRY` variable, set in `game/__init__.py` before anything imports it,
+  stops that; `quiet_onnxruntime()` also calls `onnxruntime.disable_telemetry_events()`.
 
 `stay_offline()` also installs an audit hook that refuses any Python socket to another
 computer (name lookups and connections), so a library that tried would fail loudly

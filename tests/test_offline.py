@@ -120,3 +120,21 @@ def test_the_hook_refuses_other_computers_and_allows_this_one() -> None:
     _refuse_remote_sockets("socket.getaddrinfo", ("localhost", 80, 0, 0, 0))
     assert is_local_host("127.0.0.1") and is_local_host("::1") and is_local_host(b"localhost")
     assert not is_local_host("8.8.8.8") and not is_local_host("example.org")
+
+
+def test_onnxruntime_keeps_no_device_id_or_telemetry_queue(
+    face_png: Path, tmp_path: Path
+) -> None:
+    """onnxruntime 1.29+ writes a device id and queued telemetry events under the user's
+    cache folder at import (a fresh tester found 372 queued events); none may appear."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**child_env(), "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+    env.pop("ORT_DISABLE_TELEMETRY", None)  # the game must set it itself
+    result = subprocess.run(
+        [sys.executable, "-m", "game", "watch", "--source", str(face_png), "--json"],
+        capture_output=True, text=True, timeout=300, cwd=REPO_ROOT, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    written = [str(p.relative_to(home)) for p in home.rglob("*") if p.is_file()]
+    assert not [p for p in written if "onnxruntime" in p.lower()], written
