@@ -77,7 +77,12 @@ def export_columns() -> tuple[str, ...]:
 
 
 def _name_patterns(display_name: str) -> list[str]:
-    parts = {display_name.strip(), *display_name.split()}
+    # "Anne-Marie O'Neil": the whole name, and each part between spaces, hyphens, apostrophes
+    parts = {
+        display_name.strip(),
+        *display_name.split(),
+        *re.split(r"[\s\-\u2010\u2011'\u2019]+", display_name),
+    }
     patterns = []
     for part in sorted((p for p in parts if len(p) >= 2), key=len, reverse=True):
         # Chinese and the like have no spaces between words, so no word boundaries either

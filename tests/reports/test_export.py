@@ -126,6 +126,11 @@ def test_without_notes_leaves_note_columns_empty(filled_store: tuple[ProgressSto
         ("Rossi family came", "Mia Rossi", "[child] family came"),
         ("小明今天很开心", "小明", "[child]今天很开心"),
         ("nothing here", "Ava", "nothing here"),
+        (  # a fresh tester's case: a part of a hyphenated name stayed
+            "Anne was calm; Anne-Marie laughed with Marie. O'Neil came.",
+            "Anne-Marie O'Neil",
+            "[child] was calm; [child] laughed with [child]. [child] came.",
+        ),
     ],
 )
 def test_scrub_name(text: str, name: str, expected: str) -> None:

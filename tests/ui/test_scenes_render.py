@@ -326,3 +326,18 @@ def test_maze_shows_the_hint_in_words_under_the_mirror() -> None:
     before = pygame.surfarray.array3d(empty.subsurface(hint))
     after = pygame.surfarray.array3d(drawn.subsurface(hint))
     assert (before != after).any(axis=2).mean() > 0.2  # the bubble, its picture and its words
+
+
+@pytest.mark.parametrize(("stars", "shows_total"), [(0, False), (3, True)])
+def test_the_goodbye_shows_no_zero_total(stars: int, shows_total: bool) -> None:
+    """A fresh tester: "★ 0" after a session with no stars reads as "you got nothing"."""
+    from game.ui.widgets import layout_probe
+
+    ctx = _context("calm", "en")
+    stack = SceneStack()
+    stack.push(EndScene(ctx, stars, 0, 6))
+    surface = pygame.Surface(WINDOW_SIZE)
+    with layout_probe.recording() as probe:
+        stack.draw(surface)
+    texts = [d.text for d in probe.items if d.kind == "text"]
+    assert (str(stars) in texts) is shows_total, texts

@@ -55,6 +55,8 @@ class EndScene(GameScene):
                             ("title", "body", "small"), bold=True)
         said = self.draw_text(surface, goodbye, (w // 2, card.top + 32), size=size, bold=True,
                               anchor="midtop", max_width=room.width)
+        if self.stars == 0:
+            return  # no "0" for a child to read as "you got nothing": the goodbye is enough
         # today's total: one big gold star and the number beside it, at the bottom
         total_size = "huge"
         total_h = self.font(total_size, bold=True).get_linesize()
