@@ -59,8 +59,12 @@ def _reading() -> ExpressionReading:
                              flags=frozenset({QualityFlag.NOT_CALIBRATED}))
 
 
-def _context(palette: str, lang: str, store: ProgressStore | None = None) -> GameContext:
-    settings = SensorySettings(palette=palette, language=lang, camera_view_allowed=True)
+def _context(
+    palette: str, lang: str, store: ProgressStore | None = None, *, scale: float = 1.0,
+    camera_view: bool = True,
+) -> GameContext:
+    settings = SensorySettings(palette=palette, language=lang, camera_view_allowed=camera_view,
+                               text_scale=scale)
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = _reading()
     pipeline.latest_frame.return_value = Frame(100, np.full((120, 160, 3), 90, np.uint8))

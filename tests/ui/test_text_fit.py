@@ -9,17 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from unittest.mock import Mock
 
-import numpy as np
 import pygame
 import pytest
 
 from game import phrases
 from game.expressions import Expression, HintKey
-from game.play.level_loader import load_level_set
-from game.play.session import Session
-from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
-from game.ui.flow import GameFlow
+from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -38,13 +33,10 @@ from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
 from game.ui.scenes.story import StoryScene
 from game.ui.scenes.trial import CueScene, MimicScene
-from game.ui.settings import TEXT_SCALES, SensorySettings
+from game.ui.settings import TEXT_SCALES
 from game.ui.widgets import layout_probe, wrap_text
 from game.ui.widgets.text import _NO_END
-from game.vision.calibration import CalibrationState, CalibrationStatus
-from game.vision.pipeline import VisionPipeline
-from game.vision.records import Frame
-from tests.ui.test_scenes_render import _reading  # one fake reading for both render tests
+from tests.ui.test_scenes_render import _context as _scene_context
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / ".pytest_cache" / "text-fit"  # the zh-CN Large pictures, to look at by eye
@@ -57,20 +49,7 @@ def _pygame() -> None:
 
 
 def _context(palette: str, lang: str, scale: float) -> GameContext:
-    settings = SensorySettings(palette=palette, language=lang, text_scale=scale)
-    pipeline = Mock(spec=VisionPipeline)
-    pipeline.latest.return_value = _reading()
-    pipeline.latest_frame.return_value = Frame(100, np.full((120, 160, 3), 90, np.uint8))
-    pipeline.calibration_status.return_value = CalibrationStatus(
-        CalibrationState.COLLECTING, progress=0.6)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
-                      pipeline=pipeline, reading=_reading(),
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
-    flow = Mock(spec=GameFlow)
-    flow.remaining_fraction.return_value = 0.6
-    ctx.flow = flow
-    ctx.session = Mock(spec=Session)
-    return ctx
+    return _scene_context(palette, lang, scale=scale, camera_view=False)
 
 
 def _view(ctx: GameContext, mode: str, hint: bool) -> TrialView:
