@@ -22,6 +22,7 @@ from game.records.models import Profile
 from game.records.storage import local_now
 from game.records.store import ProgressStore
 from game.reports.charts import CHART_KINDS, chart_caption, chart_svg
+from game.reports.level_titles import level_set_title
 from game.reports.report_template import REPORT_TEMPLATE
 from game.reports.report_text import ReportText
 from game.reports.summary import (
@@ -128,25 +129,32 @@ def _tiles(summary: ProgressSummary, text: ReportText) -> list[Tile]:
     ]
 
 
+def _count_and_share(count: int, share: float | None) -> str:
+    return str(count) if share is None else f"{count} ({_pct(share)})"
+
+
+def _ended(item: SessionSummary, text: ReportText) -> str:
+    if item.session.end_reason:
+        return text.end_reason(item.session.end_reason)
+    return text.t("value.still_open") if not item.session.ended_at else text.t("end.other")
+
+
 def _session_row(item: SessionSummary, text: ReportText) -> dict[str, object]:
     tally = item.overall
     return {
         "number": item.number,
         "date": text.date(item.started),
+        "time": f"{item.started:%H:%M}",
         "minutes": _num(item.minutes),
-        "level_set": item.session.level_set_id,
+        "level_set": level_set_title(item.session.level_set_id, text.lang),
         "trials": item.trials,
         "attempts": tally.attempts,
-        "made": tally.made,
-        "alone": tally.made_without_help,
-        "made_pct": _pct(tally.made_rate),
-        "alone_pct": _pct(tally.without_help_rate),
+        "made": _count_and_share(tally.made, tally.made_rate),
+        "alone": _count_and_share(tally.made_without_help, tally.without_help_rate),
         "latency": _num(tally.median_latency_s),
         "peak": _peak(tally.mean_peak),
         "overrides": item.overrides,
-        "ended": text.end_reason(item.session.end_reason)
-        if item.session.end_reason
-        else (text.t("value.still_open") if not item.session.ended_at else ""),
+        "ended": _ended(item, text),
     }
 
 
@@ -193,13 +201,16 @@ def _note_value(value: str, text: ReportText) -> str:
 
 
 def _note_row(note: NoteLine, text: ReportText) -> dict[str, object]:
+    decision = _note_value(note.decision, text)
+    if note.by_key and decision:
+        decision = text.t("value.by_key", decision=decision)
     return {
         "session_number": note.session_number,
         "day": text.date(datetime.fromisoformat(note.date)),
         "trial_number": note.trial_number,
-        "target": text.expression(note.target),
+        "target": text.expression(note.target) if note.target else "",
         "machine_said": _note_value(note.machine_said, text),
-        "decision": _note_value(note.decision, text),
+        "decision": decision,
         "text": note.text,
     }
 
@@ -255,7 +266,7 @@ def render_report_html(
         birth_year=profile.birth_year,
         first_date=text.date(sessions[0].started) if sessions else "",
         last_date=text.date(sessions[-1].started) if sessions else "",
-        generated=text.date(generated_at),
+        generated=text.date(generated_at.astimezone()),
         sentences=headline_sentences(profile.display_name, summary, text),
         tiles=_tiles(summary, text),
         charts=charts,

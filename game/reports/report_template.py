@@ -46,7 +46,8 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
   th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: right;
            vertical-align: top; }
   td { white-space: nowrap; }
-  th { background: var(--band); font-weight: 600; }
+  th { background: var(--band); font-weight: 600; font-size: 12.5px; line-height: 1.3; }
+  td.wrap { white-space: normal; overflow-wrap: break-word; min-width: 6em; }
   th:first-child, td:first-child, .text { text-align: left; }
   td.note { white-space: pre-wrap; overflow-wrap: anywhere; text-align: left; min-width: 14em; }
   tbody tr:nth-child(even) td { background: #fafcfd; }
@@ -69,6 +70,9 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
       -webkit-print-color-adjust: exact; print-color-adjust: exact; }
     section { break-inside: auto; }
     .tiles { grid-template-columns: repeat(4, 1fr); }
+    table { font-size: 8.5pt; }
+    th { font-size: 8pt; }
+    th, td { padding: 4px 5px; }
   }
 </style>
 </head>
@@ -134,21 +138,21 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 <section>
 <h2>{{ t('section.sessions') }}</h2>
 {% if sessions %}
-<table>
-  <thead><tr><th>{{ t('col.number') }}</th><th>{{ t('col.date') }}</th>
+<table class="sessions">
+  <thead><tr><th>{{ t('col.number') }}</th><th class="text">{{ t('col.date') }}</th>
     <th>{{ t('col.minutes') }}</th><th class="text">{{ t('col.level_set') }}</th>
-    <th>{{ t('col.trials') }}</th><th>{{ t('col.tries') }}</th><th>{{ t('col.made') }}</th>
-    <th>{{ t('col.alone') }}</th><th>{{ t('col.made_pct') }}</th>
-    <th>{{ t('col.alone_pct_short') }}</th><th>{{ t('col.latency') }}</th>
-    <th>{{ t('col.peak_short') }}</th><th>{{ t('col.overrides') }}</th>
-    <th class="text">{{ t('col.ended') }}</th></tr></thead>
+    <th>{{ t('col.trials') }}</th><th>{{ t('col.tries') }}</th>
+    <th>{{ t('col.made_share') }}</th><th>{{ t('col.alone_share') }}</th>
+    <th>{{ t('col.latency') }}</th><th>{{ t('col.peak_short') }}</th>
+    <th>{{ t('col.overrides') }}</th><th class="text">{{ t('col.ended') }}</th></tr></thead>
   <tbody>
   {% for row in sessions %}
-    <tr><td>{{ row.number }}</td><td>{{ row.date }}</td><td>{{ row.minutes }}</td>
-      <td class="text">{{ row.level_set }}</td><td>{{ row.trials }}</td><td>{{ row.attempts }}</td>
-      <td>{{ row.made }}</td><td>{{ row.alone }}</td><td>{{ row.made_pct }}</td>
-      <td>{{ row.alone_pct }}</td><td>{{ row.latency }}</td><td>{{ row.peak }}</td>
-      <td>{{ row.overrides }}</td><td class="text">{{ row.ended }}</td></tr>
+    <tr><td>{{ row.number }}</td>
+      <td class="text">{{ row.date }}<br><span class="muted">{{ row.time }}</span></td>
+      <td>{{ row.minutes }}</td><td class="text wrap">{{ row.level_set }}</td>
+      <td>{{ row.trials }}</td><td>{{ row.attempts }}</td><td>{{ row.made }}</td>
+      <td>{{ row.alone }}</td><td>{{ row.latency }}</td><td>{{ row.peak }}</td>
+      <td>{{ row.overrides }}</td><td class="text wrap">{{ row.ended }}</td></tr>
   {% endfor %}
   </tbody>
 </table>
@@ -161,17 +165,17 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 <h2>{{ t('section.notes') }}</h2>
 {% if profile_notes %}<div class="note-box">{{ profile_notes }}</div>{% endif %}
 {% if notes %}
-<table>
-  <thead><tr><th>{{ t('col.session') }}</th><th>{{ t('col.date') }}</th>
+<table class="notes">
+  <thead><tr><th>{{ t('col.session') }}</th><th class="text">{{ t('col.date') }}</th>
     <th>{{ t('col.trial') }}</th><th class="text">{{ t('col.target') }}</th>
     <th class="text">{{ t('col.machine') }}</th><th class="text">{{ t('col.decision') }}</th>
     <th class="text">{{ t('col.note') }}</th></tr></thead>
   <tbody>
   {% for note in notes %}
-    <tr><td>{{ note.session_number }}</td><td>{{ note.day }}</td>
+    <tr><td>{{ note.session_number }}</td><td class="text">{{ note.day }}</td>
       <td>{{ note.trial_number or t('notes.whole_session') }}</td>
       <td class="text">{{ note.target }}</td>
-      <td class="text">{{ note.machine_said }}</td><td class="text">{{ note.decision }}</td>
+      <td class="text">{{ note.machine_said }}</td><td class="text wrap">{{ note.decision }}</td>
       <td class="note">{{ note.text }}</td></tr>
   {% endfor %}
   </tbody>
@@ -189,6 +193,7 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
   <dt>{{ t('def.alone') }}</dt><dd>{{ t('def.alone.text') }}</dd>
   <dt>{{ t('def.latency') }}</dt><dd>{{ t('def.latency.text') }}</dd>
   <dt>{{ t('def.peak') }}</dt><dd>{{ t('def.peak.text') }}</dd>
+  <dt>{{ t('def.trial') }}</dt><dd>{{ t('def.trial.text') }}</dd>
   <dt>{{ t('def.versions') }}</dt><dd>{{ versions }}</dd>
 </dl>
 </section>

@@ -79,8 +79,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.minutes": ("Minutes", "分钟"),
     "col.level_set": ("Level set", "关卡组"),
     "col.trials": ("Trials", "题目"),
-    "col.alone": ("Without help", "没有用帮助"),
-    "col.alone_pct_short": ("% without help", "没有用帮助的比例"),
+    "col.made_share": ("Made (%)", "做到（比例）"),
+    "col.alone_share": ("Without help (%)", "没有用帮助（比例）"),
     "col.peak_short": ("Mean peak", "平均最高分"),
     "col.overrides": ("Overrides", "人工判定"),
     "col.ended": ("Ended", "结束方式"),
@@ -124,6 +124,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "clearly the face was shown.",
         "一次尝试中摄像头给目标表情的最高分（0 到 100）：表情做得有多清楚。",
     ),
+    "def.trial": ("Trial number", "题目编号"),
+    "def.trial.text": (
+        "Trials are numbered from 1 in each session, in the order they were shown; the research "
+        "export gives the same number as trial_number.",
+        "每次练习中的题目按出现顺序从 1 开始编号；研究用的导出数据中的 trial_number 与此相同。",
+    ),
     "def.versions": ("Versions", "版本"),
     "footer": (
         "Made by FaceQuest {version} on this computer. This report holds personal information "
@@ -133,7 +139,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "这名儿童的人分享。研究用的导出数据使用编号 {profile_id}，不含姓名。",
     ),
     # table values
-    "value.still_open": ("still open", "未结束"),
+    "value.still_open": ("Not ended (the game stopped)", "未结束（游戏中断）"),
     "value.made": ("made", "做到"),
     "value.not_yet": ("not yet", "还没有"),
     "value.counted": ("counted as made", "算作做到"),
@@ -141,12 +147,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value.versions": ("FaceQuest {app}, model {model}", "FaceQuest {app}，模型 {model}"),
     "value.model_hash": ("hash {hash}", "哈希 {hash}"),
     "value.unknown": ("unknown", "未知"),
-    "end.completed": ("completed", "完成"),
-    "end.time_cap": ("time_cap", "到时"),
-    "end.therapist": ("therapist", "治疗师结束"),
-    "end.child_away": ("child_away", "孩子离开"),
-    "end.closed": ("closed", "程序关闭"),
-    "end.source_ended": ("source_ended", "视频结束"),
+    "value.by_key": ("{decision} (with the therapist's key)", "{decision}（治疗师按键判定）"),
+    "value.time": ("{date}, {time}", "{date} {time}"),
+    # how a session ended: every reason the game writes (see `END_REASON_KEYS`)
+    "end.completed": ("Every level played", "全部关卡完成"),
+    "end.time_cap": ("Time limit reached", "到了练习时间上限"),
+    "end.therapist": ("Ended by the therapist", "治疗师结束了练习"),
+    "end.child_away": ("The child stepped away", "孩子离开了"),
+    "end.closed": ("The program was closed", "程序被关闭"),
+    "end.source_ended": ("The video ended", "视频结束了"),
+    "end.other": ("Ended another way", "以其他方式结束"),
     # charts
     "chart.made": ("Faces made, by expression", "各表情做到的比例"),
     "chart.without_help": ("Faces made without help", "没有用帮助做到的表情"),
@@ -181,6 +191,20 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 REPORT_LANGUAGES = phrases.LANGUAGES
+
+# `SessionRecord.end_reason` -> its words. The game writes "completed", "time_cap",
+# "therapist", "child_away" (`game.ui.session_events`), "closed" and "source_ended"; the
+# engine's own `EndReason` values ("complete", "ended") are mapped too in case one is stored.
+END_REASON_KEYS: dict[str, str] = {
+    "completed": "end.completed",
+    "complete": "end.completed",
+    "time_cap": "end.time_cap",
+    "therapist": "end.therapist",
+    "ended": "end.therapist",
+    "child_away": "end.child_away",
+    "closed": "end.closed",
+    "source_ended": "end.source_ended",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +248,11 @@ class ReportText:
         """Day and month, for chart ticks."""
         return f"{when.month}月{when.day}日" if self.chinese else f"{when.day} {when:%b}"
 
+    def time(self, when: datetime) -> str:
+        """Date and time of day, e.g. "3 Mar 2025, 09:30" / "2025年3月3日 09:30"."""
+        return self.t("value.time", date=self.date(when), time=f"{when:%H:%M}")
+
     def end_reason(self, reason: str) -> str:
-        key = f"end.{reason}"
-        return self.t(key) if key in TEXTS else reason
+        """How a session ended, in words; a reason this version does not know reads
+        "Ended another way" (never the stored code)."""
+        return self.t(END_REASON_KEYS.get(reason, "end.other"))

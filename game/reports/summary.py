@@ -23,6 +23,16 @@ from game.records.models import SessionRecord, StoredTrial
 from game.records.store import ProgressStore
 
 EXPRESSION_ORDER = tuple(e.value for e in Expression)
+# The override note the game writes when the therapist presses the accept / reject key
+# (`game.ui.session_events`); the report says it in words instead of showing it.
+KEY_OVERRIDE_NOTE = "therapist key"
+
+
+def local_time(iso: str) -> datetime:
+    """An ISO 8601 time from the records in this computer's local time zone (the stored UTC
+    offset is the one of the computer that recorded it; a time without one is taken as
+    local). Raises ValueError for text that is not an ISO time."""
+    return datetime.fromisoformat(iso).astimezone()
 
 
 def counts_as_attempt(trial: TrialRecord) -> bool:
@@ -101,13 +111,14 @@ class SessionSummary:
 
     @property
     def started(self) -> datetime:
-        return datetime.fromisoformat(self.session.started_at)
+        """When the session started, in this computer's local time zone."""
+        return local_time(self.session.started_at)
 
     @property
     def minutes(self) -> float | None:
         if not self.session.ended_at:
             return None
-        ended = datetime.fromisoformat(self.session.ended_at)
+        ended = local_time(self.session.ended_at)
         return max(0.0, (ended - self.started).total_seconds() / 60)
 
 
@@ -117,11 +128,12 @@ class NoteLine:
 
     session_number: int
     date: str  # ISO date of the session
-    trial_number: int | None  # 1-based; None for a note about the whole session
+    trial_number: int | None  # 1-based (the export's trial_number); None: whole session
     target: str
     machine_said: str  # "made" / "not yet" / ""
-    decision: str  # "accepted" / "rejected" / ""
+    decision: str  # "counted as made" / "not counted" / ""
     text: str
+    by_key: bool = False  # the override was made with the therapist's key (no typed reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +179,14 @@ def summarize(sessions: Sequence[SessionRecord], trials: Sequence[StoredTrial]) 
                 overrides=sum(1 for r in records if r.override is not None),
             )
         )
-        date = session.started_at[:10]
+        date = local_time(session.started_at).date().isoformat()
         if session.notes.strip():
             notes.append(NoteLine(number, date, None, "", "", "", session.notes.strip()))
         for item in stored:
             record = item.trial
-            text = " ".join(
-                x for x in (record.override_note.strip(), item.therapist_note.strip()) if x
-            )
+            reason = record.override_note.strip()
+            by_key = reason == KEY_OVERRIDE_NOTE
+            text = " ".join(x for x in ("" if by_key else reason, item.therapist_note.strip()) if x)
             if record.override is None and not text:
                 continue
             notes.append(
@@ -188,6 +200,7 @@ def summarize(sessions: Sequence[SessionRecord], trials: Sequence[StoredTrial]) 
                         record.override.value if record.override else "", ""
                     ),
                     text=text,
+                    by_key=by_key and record.override is not None,
                 )
             )
     all_records = [t.trial for t in trials]

@@ -1,0 +1,45 @@
+"""Level-set titles for the report: "My first faces" instead of the stored id "first-faces".
+
+Sessions store only `level_set_id`; the titles come from the level-set files in `levels/`,
+read with the level loader. A set that is not there (a research set played from elsewhere, or
+one since removed) is shown by its id: the only place an id may appear, and only then.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from game.paths import LEVELS_DIR
+from game.play.level_loader import LevelFileError, load_level_set
+
+logger = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=4)
+def level_set_titles(levels_dir: Path = LEVELS_DIR) -> Mapping[str, Mapping[str, str]]:
+    """Set id -> {language: title} for every valid level-set file (`*.toml`) in `levels_dir`.
+
+    Files that do not load are skipped (logged); a missing folder gives an empty mapping.
+    """
+    titles: dict[str, Mapping[str, str]] = {}
+    if not Path(levels_dir).is_dir():
+        return titles
+    for path in sorted(Path(levels_dir).rglob("*.toml")):
+        try:
+            level_set = load_level_set(path)
+        except (LevelFileError, OSError, ValueError) as exc:
+            logger.warning("level set %s is not readable for titles: %s", path.name, exc)
+            continue
+        titles.setdefault(level_set.id, dict(level_set.title))
+    return titles
+
+
+def level_set_title(level_set_id: str, lang: str, levels_dir: Path = LEVELS_DIR) -> str:
+    """The set's title in `lang` (else English, else any), or the id for an unknown set."""
+    title = level_set_titles(levels_dir).get(level_set_id)
+    if not title:
+        return level_set_id
+    return title.get(lang) or title.get("en") or next(iter(title.values()), level_set_id)
