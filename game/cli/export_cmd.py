@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export one row per trial (CSV or JSON) with pseudonymous ids",
+        help="export one row per trial (CSV, JSON or Parquet) with pseudonymous ids",
         description=(
             "Write one row per trial for research. Children appear only by their "
             "pseudonymous id (C-XXXXXX), never by name; the columns are described in "
@@ -35,7 +35,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--data-dir", type=Path, default=None, help="records folder (default: the user's)"
     )
-    parser.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or json")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="csv",
+        help="csv (default), json, or parquet (typed columns for DuckDB, Spark, pandas)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="the file to write")
     parser.add_argument(
         "--without-notes",

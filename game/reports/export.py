@@ -7,10 +7,15 @@ documented in `docs/data-dictionary.md`). The `quality` dict is spread into one 
 profile, whole or any part of it) replaced by the child's pseudonymous id, or left empty
 with `include_notes=False`.
 
+Every decimal is rounded to `DECIMALS` places, the same in CSV, JSON and Parquet. Trials
+carry both `trial_index` (0-based, as recorded) and `trial_number` (1-based, as the report
+shows it). `session_utc_offset_min` keeps the local UTC offset (minutes) of the session's start, which
+Parquet readers (DuckDB, Spark) drop when they turn the timestamps into instants.
+
 CSV cells are neutralised for spreadsheets: a text cell that starts with `=`, `+`, `-`,
 `@`, a tab or a carriage return gets a leading `'`, so Excel, LibreOffice or Sheets show
 it as text instead of running it as a formula (OWASP "CSV injection"). Numbers are left
-as numbers.
+as numbers. JSON and Parquet keep the text as it is (no spreadsheet runs them).
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ from game.records.store import ProgressStore
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "parquet")
+DECIMALS = 3  # every decimal column, in every format
 # CSV starts with a UTF-8 byte-order mark: without it Excel reads the file in the computer's
 # legacy code page and Chinese notes turn to mojibake. JSON stays plain UTF-8 (RFC 8259).
 CSV_ENCODING = "utf-8-sig"
@@ -46,6 +52,7 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
     "session_id",
     "session_started_at",
     "session_ended_at",
+    "session_utc_offset_min",
     "level_set_id",
     "app_version",
     "model_version",
@@ -58,6 +65,7 @@ QUALITY_PREFIX = "quality_"
 NOTE_COLUMNS = frozenset({"therapist_note", "override_note"})
 NAME_PLACEHOLDER = "[child]"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TRIAL_NUMBER = "trial_number"  # 1-based, right after `trial_index`
 
 
 def trial_columns() -> tuple[str, ...]:
@@ -68,6 +76,8 @@ def trial_columns() -> tuple[str, ...]:
             columns.extend(QUALITY_PREFIX + flag.value for flag in QualityFlag)
         else:
             columns.append(item.name)
+        if item.name == "trial_index":
+            columns.append(TRIAL_NUMBER)
     return tuple(columns)
 
 
@@ -117,7 +127,21 @@ def _trial_values(trial: TrialRecord) -> dict[str, Any]:
         logger.warning("quality flags not in the vocabulary are not exported: %s", unknown)
     for flag in QualityFlag:
         values[QUALITY_PREFIX + flag.value] = float(quality.get(flag.value, 0.0))
-    return values
+    values[TRIAL_NUMBER] = trial.trial_index + 1
+    return {k: round(v, DECIMALS) if isinstance(v, float) else v for k, v in values.items()}
+
+
+def utc_offset_minutes(iso: str | None) -> int | None:
+    """The UTC offset of an ISO 8601 time in minutes (+60 for `...+01:00`); None without a
+    time, without an offset, or for text that is not an ISO time (logged)."""
+    if not iso:
+        return None
+    try:
+        offset = datetime.fromisoformat(iso).utcoffset()
+    except ValueError:
+        logger.warning("a stored session time is not an ISO time; its UTC offset is left empty")
+        return None
+    return None if offset is None else int(offset.total_seconds()) // 60
 
 
 def export_rows(
@@ -160,6 +184,7 @@ def export_rows(
                 row.update({
                     "session_started_at": session.started_at,
                     "session_ended_at": session.ended_at,
+                    "session_utc_offset_min": utc_offset_minutes(session.started_at),
                     "level_set_id": session.level_set_id,
                     "app_version": session.app_version,
                     "model_version": session.model_version,
@@ -223,12 +248,23 @@ def write_export(
     exported_at: datetime | None = None,
 ) -> int:
     """Write the export (atomically, mode 0600; CSV as UTF-8 with a byte-order mark, JSON
-    as plain UTF-8); returns the number of trial rows."""
+    as plain UTF-8, Parquet with typed columns, see `game.reports.parquet_export`); returns
+    the number of trial rows.
+
+    Raises:
+        ValueError: an unknown `fmt`.
+        StoreError: a stored time cannot be read as a time (Parquet only).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     rows = export_rows(store, profile_ids, include_notes=include_notes)
+    when = exported_at or local_now()
     if fmt == "csv":
         atomic_write_bytes(Path(out), rows_to_csv(rows).encode(CSV_ENCODING))
+    elif fmt == "parquet":
+        from game.reports.parquet_export import rows_to_parquet  # pyarrow loads only here
+
+        atomic_write_bytes(Path(out), rows_to_parquet(rows, exported_at=when))
     else:
-        atomic_write_text(Path(out), rows_to_json(rows, exported_at=exported_at or local_now()))
+        atomic_write_text(Path(out), rows_to_json(rows, exported_at=when))
     return len(rows)
