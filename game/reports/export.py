@@ -9,8 +9,8 @@ with `include_notes=False`.
 
 Every decimal is rounded to `DECIMALS` places, the same in CSV, JSON and Parquet. Trials
 carry both `trial_index` (0-based, as recorded) and `trial_number` (1-based, as the report
-shows it). `session_utc_offset_min` keeps the local UTC offset (minutes) of the session's start, which
-Parquet readers (DuckDB, Spark) drop when they turn the timestamps into instants.
+shows it). `session_utc_offset_min` keeps the local UTC offset (minutes) of the session's
+start, which Parquet readers (DuckDB, Spark) drop when they turn times into instants.
 
 CSV cells are neutralised for spreadsheets: a text cell that starts with `=`, `+`, `-`,
 `@`, a tab or a carriage return gets a leading `'`, so Excel, LibreOffice or Sheets show

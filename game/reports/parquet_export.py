@@ -27,8 +27,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from game import __version__
-from game.records.storage import StoreError
 from game.play.trial_record import TrialRecord
+from game.records.storage import StoreError
 from game.reports.export import DECIMALS, QUALITY_PREFIX, TRIAL_NUMBER, export_columns
 
 TIME_UNIT = "us"

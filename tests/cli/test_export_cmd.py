@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,53 @@ def test_export_into_a_missing_folder_is_a_user_error(
     out = tmp_path / "nope" / "t.csv"
     assert main(["export", "--data-dir", str(data_dir), "--out", str(out)]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_export_parquet_through_the_cli_reads_in_duckdb_with_the_csv_rows(
+    played: tuple[Path, dict[str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import duckdb
+
+    data_dir, counts = played
+    csv_out, parquet_out = tmp_path / "trials.csv", tmp_path / "trials.parquet"
+    base = ["export", "--data-dir", str(data_dir), "--out"]
+    assert main([*base, str(csv_out)]) == 0
+    assert main([*base, str(parquet_out), "--format", "parquet"]) == 0
+    assert f"Wrote {sum(counts.values())} trial rows (2 children)" in capsys.readouterr().out
+    relation = duckdb.sql(f"select * from read_parquet('{parquet_out}')")
+    assert tuple(relation.columns) == export_columns()
+    typed = relation.fetchall()
+    with open(csv_out, encoding="utf-8-sig", newline="") as handle:
+        text_rows = list(csv.DictReader(handle))
+    assert len(typed) == len(text_rows) == sum(counts.values())
+    index = relation.columns.index
+    for values, text in zip(typed, text_rows, strict=True):
+        assert values[index("session_id")] == text["session_id"]
+        assert values[index("trial_number")] == int(text["trial_index"]) + 1
+        assert values[index("peak_score")] == float(text["peak_score"])
+        assert values[index("success")] == (text["success"] == "true")
+        when = datetime.fromisoformat(text["recorded_at"])
+        assert values[index("recorded_at")] == when
+    names = duckdb.sql(
+        f"select count(*) from read_parquet('{parquet_out}') "
+        "where concat_ws(' ', therapist_note, override_note) ilike '%mia%' "
+        "or concat_ws(' ', therapist_note, override_note) ilike '%leo%'"
+    ).fetchall()
+    assert names == [(0,)]
+
+
+def test_export_parquet_of_a_child_with_only_an_empty_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import duckdb
+
+    data_dir = tmp_path / "data"
+    with open_store(data_dir) as store:
+        child = store.create_profile("Ava")
+        session = store.start_session(child.profile_id, level_set_id="first-faces")
+        store.end_session(session.session_id, reason="source_ended")
+    out = tmp_path / "t.parquet"
+    assert main(["export", "Ava", "--data-dir", str(data_dir), "--format", "parquet",
+                 "--out", str(out)]) == 0
+    assert "Wrote 0 trial rows" in capsys.readouterr().out
+    assert duckdb.sql(f"select count(*) from read_parquet('{out}')").fetchall() == [(0,)]

@@ -213,3 +213,44 @@ def test_a_trial_whose_session_record_is_gone_is_still_exported(tmp_path: Path) 
         (row,) = export_rows(store)
     assert row["session_id"] == session.session_id and row["trial_index"] == 0
     assert row["session_started_at"] is None and row["profile_id"] == child.profile_id
+
+
+def test_trial_number_counts_from_one_next_to_the_zero_based_index(
+    filled_store: tuple[ProgressStore, str],
+) -> None:
+    store, profile_id = filled_store
+    rows = export_rows(store, [profile_id])
+    columns = list(export_columns())
+    assert columns.index("trial_number") == columns.index("trial_index") + 1
+    assert all(row["trial_number"] == row["trial_index"] + 1 for row in rows)
+    assert {row["trial_number"] for row in rows} == set(range(1, 13))
+
+
+def test_every_decimal_is_rounded_to_three_places_in_csv_and_json(tmp_path: Path) -> None:
+    store = memory_store()
+    child = store.create_profile("Ava")
+    session = store.start_session(child.profile_id, level_set_id="first-faces")
+    store.add_trial(session.session_id, make_trial(0, peak_score=0.71234567890123456))
+    store.add_trial(session.session_id, make_trial(1, peak_score=1 / 3))
+    csv_out, json_out = tmp_path / "t.csv", tmp_path / "t.json"
+    write_export(store, csv_out, fmt="csv")
+    write_export(store, json_out, fmt="json")
+    with open(csv_out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["peak_score"] for r in rows] == ["0.712", "0.333"]
+    assert [r["mean_score"] for r in rows] == ["0.499", "0.233"]
+    decimals = re.compile(r"^-?\d+(\.\d{1,3})?$")
+    for row in rows:
+        for column in ("threshold", "peak_score", "mean_score", "quality_head_turned"):
+            assert decimals.match(row[column]), (column, row[column])
+    document = json.loads(json_out.read_text(encoding="utf-8"))
+    assert [r["peak_score"] for r in document["rows"]] == [0.712, 0.333]
+
+
+def test_the_session_utc_offset_is_exported_in_minutes(
+    filled_store: tuple[ProgressStore, str],
+) -> None:
+    store, profile_id = filled_store
+    rows = export_rows(store, [profile_id])
+    assert {row["session_utc_offset_min"] for row in rows} == {60}  # StepClock's +01:00
+    assert all(row["session_started_at"].endswith("+01:00") for row in rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +178,8 @@ def test_times_with_different_offsets_are_exact_instants_in_utc(tmp_path: Path) 
     assert str(pq.read_schema(out).field("session_started_at").type) == "timestamp[us, tz=UTC]"
     _, rows = read_parquet(out)
     assert [r["session_started_at"] for r in rows] == [
-        datetime(2025, 3, 28, 8, 0, tzinfo=timezone.utc),
-        datetime(2025, 3, 31, 7, 0, tzinfo=timezone.utc),
+        datetime(2025, 3, 28, 8, 0, tzinfo=UTC),
+        datetime(2025, 3, 31, 7, 0, tzinfo=UTC),
     ]
     assert [r["session_utc_offset_min"] for r in rows] == [60, 120]
 
