@@ -46,7 +46,8 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
   th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: right;
            vertical-align: top; }
   td { white-space: nowrap; }
-  th { background: var(--band); font-weight: 600; font-size: 12.5px; line-height: 1.3; }
+  th { background: var(--band); font-weight: 600; font-size: 12.5px; line-height: 1.3;
+       word-break: keep-all; }
   td.wrap { white-space: normal; overflow-wrap: break-word; min-width: 6em; }
   th:first-child, td:first-child, .text { text-align: left; }
   td.note { white-space: pre-wrap; overflow-wrap: anywhere; text-align: left; min-width: 14em; }

@@ -99,8 +99,9 @@ def _ink_outside_the_card(pixels: np.ndarray, card_width: int) -> int:
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it)")
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_the_sessions_table_fits_the_card_on_screen_and_at_a4_print_width(
-    filled_dir: tuple[Path, str], tmp_path: Path
+    filled_dir: tuple[Path, str], tmp_path: Path, lang: str
 ) -> None:
     """A fresh tester saw the sessions table run off the card."""
     from game.records.store import open_store
@@ -111,7 +112,7 @@ def test_the_sessions_table_fits_the_card_on_screen_and_at_a4_print_width(
                                   ("child_away", "six-feelings")):
             session = store.start_session(profile_id, level_set_id=level_set)
             store.end_session(session.session_id, reason=reason)
-        report = write_report(store, profile_id, tmp_path / "report.html", lang="en")
+        report = write_report(store, profile_id, tmp_path / "report.html", lang=lang)
     screen = _screenshot(report, tmp_path / "screen.png", 1100, 4200, tmp_path / "p1")
     assert _ink_outside_the_card(screen[:, :, :], 1040) == 0, "a table runs off the card"
 
