@@ -1,7 +1,10 @@
 """The therapist's progress report: one self-contained, printable HTML file per child.
 
-Parent-friendly sentences and charts on top, tables a clinician can cite below. All text
-from the records (name, notes, level ids) goes through Jinja2's autoescape; the charts are
+Parent-friendly sentences and charts on top, tables a clinician can cite below. No stored
+code is shown: level sets by their title (`level_titles`), end reasons in words
+(`ReportText.end_reason`), times in this computer's time zone, trials numbered from 1 as
+the export's `trial_number`. All text from the records (name, notes, level-set titles or
+ids) goes through Jinja2's autoescape; the charts are
 SVG this package drew itself (`charts.chart_svg`), the only markup passed through as is.
 """
 
