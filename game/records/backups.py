@@ -27,8 +27,8 @@ class RestoredBackup:
     Attributes:
         restored_from: the backup now in place as the records file.
         set_aside: where an unreadable records file was moved (None when there was none).
-        backed_up: the backup taken of a readable records file before it was replaced
-            (None when there was none, or an identical backup already existed).
+        backed_up: the backup that holds the readable records file it replaced (taken
+            now, or an identical one that existed already); None when there was no file.
     """
 
     restored_from: Path
@@ -83,9 +83,19 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
         except CorruptStoreError as exc:
             set_aside = exc.moved_to
         else:
-            backed_up = storage.backup()
+            backed_up = _backed_up(storage)
         atomic_write_bytes(storage.path, content)
         logger.info("records restored from %s", backup.name)
         return RestoredBackup(restored_from=backup, set_aside=set_aside, backed_up=backed_up)
     finally:
         lock.release()
+
+
+def _backed_up(storage: JSONFileStorage) -> Path | None:
+    """Back up the current file; the backup holding its bytes (new, or the newest one when
+    that is identical already), or None when there is no file."""
+    made = storage.backup()
+    if made is not None or not storage.path.is_file():
+        return made
+    existing = storage.list_backups()
+    return existing[0] if existing else None
