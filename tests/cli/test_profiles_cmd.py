@@ -366,7 +366,9 @@ def test_restore_a_chosen_backup_by_name_and_list_them(
     assert (data / RECORDS_FILE).read_bytes() == (data / "backups" / oldest).read_bytes()
 
 
-def test_restore_without_backups_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_without_backups_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     with open_store(data) as store:
         store.create_profile("Ada")
