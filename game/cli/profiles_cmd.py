@@ -278,6 +278,10 @@ def run_delete(args: argparse.Namespace) -> int:
     print(f"Deleted {profile.profile_id}: profile, {len(sessions)} session(s), {trials} "
           f"trial(s), traces and baseline{copies}. Copies made outside {folder} (exports, "
           "reports, backups you made yourself) are not reached.")
+    if erased.left:
+        print("These files in the data folder were not written by FaceQuest but mention the "
+              "child; delete them yourself if they should go: "
+              + ", ".join(str(p) for p in erased.left))
     return 0
 
 

@@ -10,8 +10,12 @@ in the data folder:
   document whose `profile_id` is the child's, or whose `session_id` is one of theirs), with
   their modification time kept so "the newest backup" stays the same file;
 - such a copy that cannot be read as records (damaged JSON) is deleted when it mentions the
-  child (id, a session id, or the name), and so is any other file in the folder (a left-over
-  temporary file, a trace) that mentions the child's id or a session id or is named by one.
+  child (id, a session id, or the name), and so is any other file FaceQuest keeps there (in
+  `backups/`, `trials/`, `traces/`, or a temporary file left by a killed write) that mentions
+  the child's id or a session id or is named by one;
+- a file FaceQuest did not write (the user's own, e.g. an export saved into the data folder)
+  is never touched: when it mentions the child it is listed in `ErasedCopies.left`, for the
+  caller to tell the user. Only the data folder itself and those three folders are looked in.
 
 Copies made outside the data folder (an export, a backup the therapist took) are not
 reached; neither are disk blocks the operating system has already freed.
@@ -28,22 +32,28 @@ from pathlib import Path
 from typing import Any
 
 from game.records.fileio import atomic_write_bytes
-from game.records.layout import LOCK_FILE, RECORDS_FILE
+from game.records.layout import BACKUPS_DIR, LOCK_FILE, RECORDS_FILE, TRACES_DIR
+from game.records.trial_log import TRIALS_DIR
 
 logger = logging.getLogger(__name__)
 
 PIN_FILE = "therapist-pin.json"  # game.records.pin; never holds a child's record
+OWN_FOLDERS = (BACKUPS_DIR, TRIALS_DIR, TRACES_DIR)  # folders only FaceQuest writes into
+TEMP_SUFFIX = ".tmp"  # fileio's temporary files: `.<name>.<random>.tmp`
 
 
 @dataclass
 class ErasedCopies:
-    """What `erase_from_copies` changed (paths in the data folder)."""
+    """What `erase_from_copies` changed (paths in the data folder): copies rewritten without
+    the child, files deleted, and files FaceQuest did not write that mention the child and
+    were left as they are."""
 
     rewritten: list[Path] = field(default_factory=list)
     deleted: list[Path] = field(default_factory=list)
+    left: list[Path] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.rewritten or self.deleted)
+        return bool(self.rewritten or self.deleted or self.left)
 
 
 @dataclass(frozen=True)
@@ -72,9 +82,12 @@ class ChildMarks:
 
 
 def _files(data_dir: Path) -> Iterator[Path]:
-    for root, _dirs, names in os.walk(data_dir):
-        for name in names:
-            yield Path(root) / name
+    """The files in the data folder itself and in the folders FaceQuest keeps there."""
+    for folder in (data_dir, *(data_dir / name for name in OWN_FOLDERS)):
+        if folder.is_dir() and not folder.is_symlink():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and not path.is_symlink():
+                    yield path
 
 
 def _records_document(raw: bytes) -> dict[str, Any] | None:
@@ -89,9 +102,11 @@ def _records_document(raw: bytes) -> dict[str, Any] | None:
 
 
 def is_records_copy(path: Path, data_dir: Path) -> bool:
-    """A copy of the records file: anything named `progress*.json` other than the live one."""
+    """A copy of the records file: `progress*.json` in the data folder (other than the live
+    one) or in its backups folder."""
     return (path.name.startswith("progress") and path.suffix == ".json"
-            and path != data_dir / RECORDS_FILE)
+            and path != data_dir / RECORDS_FILE
+            and path.parent in (data_dir, data_dir / BACKUPS_DIR))
 
 
 def child_in_copies(data_dir: Path, profile_id: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -112,6 +127,10 @@ def child_in_copies(data_dir: Path, profile_id: str) -> tuple[frozenset[str], fr
                 if isinstance(doc.get("display_name"), str):
                     names.add(doc["display_name"])
     return frozenset(sessions), frozenset(names)
+
+
+def _is_temp(path: Path) -> bool:
+    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)
 
 
 def _without_child(document: dict[str, Any], marks: ChildMarks) -> dict[str, Any]:
@@ -150,15 +169,22 @@ def erase_from_copies(data_dir: Path, marks: ChildMarks,
     data_dir = Path(data_dir)
     skip = {data_dir / RECORDS_FILE, data_dir / LOCK_FILE, data_dir / PIN_FILE, *keep}
     done = ErasedCopies()
-    for path in sorted(_files(data_dir)):
-        if path in skip or path.is_symlink():
+    for path in _files(data_dir):
+        if path in skip:
             continue
         raw = path.read_bytes()
         if is_records_copy(path, data_dir):
             _rewrite(path, raw, marks, done)
+        elif _is_temp(path):  # a killed write's leftover: a cut-short copy of a records file
+            if any(mark in raw for mark in (*marks.ids(), *marks.name_forms())):
+                path.unlink()
+                done.deleted.append(path)
         elif any(mark in raw or mark.decode() in path.name for mark in marks.ids()):
-            path.unlink()
-            done.deleted.append(path)
+            if path.parent != data_dir:  # in a folder only FaceQuest writes into
+                path.unlink()
+                done.deleted.append(path)
+            else:
+                done.left.append(path)
     if done:
         logger.info("child %s erased from %d copy(ies) rewritten, %d file(s) deleted",
                     marks.profile_id, len(done.rewritten), len(done.deleted))

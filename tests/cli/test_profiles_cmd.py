@@ -376,3 +376,16 @@ def test_restore_without_backups_says_so(
     assert "there are no backups in" in capsys.readouterr().err
     assert run("list", data_dir=tmp_path / "empty") == 2
     assert "there are no FaceQuest records in" in capsys.readouterr().err
+
+
+def test_delete_names_a_file_of_the_users_own_that_mentions_the_child(
+    folder: Folder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = folder.data_dir / "my-export.csv"
+    assert main(["export", "--out", str(export), "--data-dir", str(folder.data_dir)]) == 0
+    assert folder.zoe.encode() in export.read_bytes()
+    capsys.readouterr()
+    assert run("delete", NAME, "--yes", data_dir=folder.data_dir) == 0
+    out = capsys.readouterr().out
+    assert "not written by FaceQuest but mention the child" in out and str(export) in out
+    assert folder.zoe.encode() in export.read_bytes()  # the user's own file is left alone

@@ -83,8 +83,8 @@ def test_rewritten_backups_keep_their_order_and_stay_private(tmp_path: Path) -> 
 
 def test_damaged_copies_go_only_when_they_mention_the_child(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    (data / "traces").mkdir(parents=True)
-    (data / "backups").mkdir()
+    for folder in ("traces", "backups", "trials", "shots"):
+        (data / folder).mkdir(parents=True)
     files = {
         "progress.corrupt-1.json": b'{"profiles": {"1": {"profile_id": "C-AAAAAA", "displ',
         "progress.corrupt-2.json": b'{"profiles": {"1": {"display_name": "Zo\\u00eb", "x',
@@ -92,8 +92,13 @@ def test_damaged_copies_go_only_when_they_mention_the_child(tmp_path: Path) -> N
         "therapist-pin.json": b'{"salt": "C-AAAAAA"}',  # never touched (here: on purpose)
         "traces/S-11111111.jsonl": b'{"t_ms": 0}\n',
         "traces/S-22222222.jsonl": b'{"t_ms": 0}\n',
-        "backups/.progress.backup-x.json.1.tmp": b'{"sessions": {"1": {"session_id": "S-111',
-        "notes.txt": b"about S-11111111",
+        "trials/C-AAAAAA.jsonl": b'{"session_id": "S-11111111"}\n',
+        "trials/C-BBBBBB.jsonl": b'{"session_id": "S-22222222"}\n',
+        "backups/.progress.backup-x.json.1.tmp": b'{"profiles": {"1": {"display_name": "Zo\\u00eb"',
+        "backups/.progress.backup-y.json.2.tmp": b'{"sessions": {"1": {"session_id": "S-222',
+        ".progress.json.3.tmp": b'{"profiles": {"1": {"profile_id": "C-AAAAAA"',
+        "my-export.csv": b"profile_id\nC-AAAAAA\nC-BBBBBB\n",  # the user's own: left, listed
+        "shots/C-AAAAAA.txt": b"C-AAAAAA",  # a folder FaceQuest does not keep: not looked in
     }
     for name, raw in files.items():
         (data / name).write_bytes(raw)
@@ -101,10 +106,12 @@ def test_damaged_copies_go_only_when_they_mention_the_child(tmp_path: Path) -> N
     done = erase_from_copies(data, marks)
     left = {p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()}
     assert left == {"progress.corrupt-3.json", "therapist-pin.json", "traces/S-22222222.jsonl",
-                    "backups/.progress.backup-x.json.1.tmp"}
-    assert {p.name for p in done.deleted} == {"progress.corrupt-1.json",
-                                              "progress.corrupt-2.json", "S-11111111.jsonl",
-                                              "notes.txt"}
+                    "trials/C-BBBBBB.jsonl", "backups/.progress.backup-y.json.2.tmp",
+                    "my-export.csv", "shots/C-AAAAAA.txt"}
+    assert {p.name for p in done.deleted} == {
+        "progress.corrupt-1.json", "progress.corrupt-2.json", "S-11111111.jsonl",
+        "C-AAAAAA.jsonl", ".progress.backup-x.json.1.tmp", ".progress.json.3.tmp"}
+    assert [p.name for p in done.left] == ["my-export.csv"]
 
 
 def test_a_memory_store_deletes_without_copies() -> None:
