@@ -54,6 +54,10 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
     An unreadable records file is moved aside first (never overwritten); a readable one is
     backed up first. Trials (`trials/`) are separate files and stay as they are.
 
+    The records must be closed: a game that holds a `ProgressStore` of `data_dir` (e.g. the
+    fresh one opened after a `CorruptStoreError`) calls `store.close()`, then this, then
+    `open_store(data_dir)` again.
+
     Raises:
         StoreError: the records are open (in the game or another command), or `backup` is
             missing or is not a records document (one sentence each).

@@ -158,3 +158,31 @@ def test_restore_backup_refuses_what_is_not_a_backup(tmp_path: Path) -> None:
         restore_backup(data, junk)
     with pytest.raises(StoreError, match="there is no backup file"):
         restore_backup(data, tmp_path / "missing.json")
+
+
+def test_the_game_restores_the_newest_backup_after_a_corrupt_file(tmp_path: Path) -> None:
+    """The game's order: the fresh store opened after the corruption is closed, the newest
+    backup restored, the records opened again."""
+    from game.records import CorruptStoreError
+
+    data = tmp_path / "data"
+    clock = StepClock()
+    with open_store(data, clock=clock) as store:
+        child = store.create_profile("Ava")
+        fill_progress(store, child.profile_id, sessions=1, trials_per_session=2)
+    clock.jump(timedelta(days=1))
+    open_store(data, clock=clock).close()
+    (data / RECORDS_FILE).write_bytes(b"{")
+    with pytest.raises(CorruptStoreError) as caught:
+        open_store(data, clock=clock)
+    fresh = open_store(data, clock=clock)
+    assert fresh.list_profiles() == []
+    newest = newest_backup(data)
+    assert newest is not None and newest == caught.value.backups[0]
+    with pytest.raises(StoreError):  # not while the game holds the records
+        restore_backup(data, newest)
+    fresh.close()
+    done = restore_backup(data, newest)
+    assert done.restored_from == newest
+    with open_store(data, clock=clock) as store:
+        assert len(store.trials_for(child.profile_id)) == 2
