@@ -321,6 +321,9 @@ def run_restore(args: argparse.Namespace) -> int:
         done = restore_backup(folder, backup)
     except StoreError as exc:
         raise CliError(str(exc)) from None
+    if done.backed_up is not None and done.backed_up.resolve() == backup.resolve():
+        print(f"{folder / RECORDS_FILE} already held what {backup} holds; nothing changed.")
+        return 0
     told = [f"Restored {folder / RECORDS_FILE} from {done.restored_from}."]
     if done.set_aside is not None:
         told.append(f"The unreadable records file was kept as {done.set_aside}.")

@@ -389,3 +389,13 @@ def test_delete_names_a_file_of_the_users_own_that_mentions_the_child(
     out = capsys.readouterr().out
     assert "not written by FaceQuest but mention the child" in out and str(export) in out
     assert folder.zoe.encode() in export.read_bytes()  # the user's own file is left alone
+
+
+def test_restoring_the_backup_that_matches_the_records_says_nothing_changed(
+    folder: Folder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    newest = sorted((folder.data_dir / "backups").glob("progress.backup-*.json"),
+                    key=lambda p: p.stat().st_mtime_ns)[-1]
+    assert newest.read_bytes() == (folder.data_dir / RECORDS_FILE).read_bytes()
+    assert run("restore-backup", data_dir=folder.data_dir) == 0
+    assert "nothing changed" in capsys.readouterr().out
