@@ -325,11 +325,12 @@ class ProgressStore(Closing):
         """Erase every trace of a child from the data folder: profile, sessions, baseline,
         trials file, trace files, and their records inside the backups, the kept
         single-file records and moved-aside files (`game.records.erase`; a copy that cannot
-        be rewritten is deleted). Copies are cleaned first and the profile goes last, so an
-        interrupted deletion can simply be run again.
+        be rewritten is deleted). Sessions and profile go last, so an interrupted deletion
+        can simply be run again.
 
         Returns:
-            which copies were rewritten and which files deleted (empty for a memory store).
+            which copies were rewritten, which files deleted, and which files of the user's
+            own mention the child and were left (empty for a memory store).
 
         Raises:
             RecordNotFoundError: no child has that id.
