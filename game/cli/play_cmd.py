@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     except LevelFileError as exc:
         raise CliError(str(exc)) from None
     check_paths(args)
+    profile = profile_for_play(args.profile, args.data_dir)
     source = _open_source(args)
     if not args.headless and not has_display():
         source.close()
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
     options = PlayOptions(
         headless=args.headless,
-        profile=args.profile,
+        profile=profile,
         data_dir=user_data_dir(args.data_dir),
         max_seconds=args.max_seconds,
         screenshots=args.screenshots,
@@ -122,6 +123,30 @@ def run(args: argparse.Namespace) -> int:
               f"first frame {stats.first_frame_s:.2f} s after start; "
               f"peak memory {stats.peak_rss_mb:.0f} MB")
     return 0
+
+
+def profile_for_play(name_or_id: str | None, data_dir: Path | None) -> str | None:
+    """What `--profile` stands for: the id of the one child with that name or id, or the text
+    itself for a child to create. Two children of one name (records kept before names had to
+    differ) are refused in one sentence listing their ids, never one picked silently.
+    Records that cannot be read here are left to the game, which says why."""
+    if name_or_id is None:
+        return None
+    from game.records import AmbiguousNameError, StoreError, UnknownChildError, open_store
+    from game.records.store import RECORDS_FILE
+
+    folder = user_data_dir(data_dir)
+    if not (folder / RECORDS_FILE).is_file():
+        return name_or_id
+    try:
+        with open_store(folder, read_only=True) as store:
+            return store.resolve_profile(name_or_id).profile_id
+    except AmbiguousNameError as exc:
+        raise CliError(f"--profile: {exc}") from None
+    except UnknownChildError:
+        return name_or_id  # a new child, created when the game starts
+    except StoreError:
+        return name_or_id  # unreadable records: the game moves them aside and says so
 
 
 def check_paths(args: argparse.Namespace) -> None:

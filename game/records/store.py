@@ -10,7 +10,6 @@ traces go to a separate append-only file (`open_trace`).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 from collections.abc import Mapping
@@ -22,11 +21,20 @@ from tinydb import TinyDB, where
 from game import __version__
 from game.closing import Closing
 from game.play.trial_record import TrialRecord
+from game.records.backups import RestoredBackup, list_backups, newest_backup, restore_backup
+from game.records.erase import ChildMarks, ErasedCopies, child_in_copies, erase_from_copies
 from game.records.fileio import (
     AlreadyLockedError,
     FolderLock,
     atomic_write_bytes,
     ensure_private_dir,
+)
+from game.records.layout import (
+    BACKUPS_DIR,
+    BEFORE_SPLIT_BACKUP,
+    LOCK_FILE,
+    RECORDS_FILE,
+    TRACES_DIR,
 )
 from game.records.models import (
     Profile,
@@ -34,6 +42,15 @@ from game.records.models import (
     StoredTrial,
     new_profile_id,
     new_session_id,
+)
+from game.records.names import (
+    AmbiguousNameError,
+    DuplicateNameError,
+    UnknownChildError,
+    check_name_free,
+    clean_name,
+    matching,
+    resolve,
 )
 from game.records.schema import (
     SCHEMA_VERSION,
@@ -55,10 +72,15 @@ from game.records.trial_log import TRIALS_DIR, TrialLog, trial_key
 
 logger = logging.getLogger(__name__)
 
-RECORDS_FILE = "progress.json"
-LOCK_FILE = "progress.lock"
-TRACES_DIR = "traces"
-BEFORE_SPLIT_BACKUP = "progress.schema1.json"  # the single-file records, kept when trials move
+__all__ = [  # what other modules import from here (some defined in the modules it uses)
+    "BACKUPS_DIR", "BEFORE_SPLIT_BACKUP", "LOCK_FILE", "RECORDS_FILE", "TRACES_DIR",
+    "AmbiguousNameError", "DuplicateNameError", "DuplicateTrialError", "InvalidValueError",
+    "ProgressStore", "RecordNotFoundError", "RestoredBackup", "StoreError",
+    "UnknownChildError", "keep_old_file", "list_backups", "memory_store", "newest_backup",
+    "open_store", "restore_backup",
+]
+EARLIEST_BIRTH_YEAR = 1900
+
 EDITABLE_PROFILE_FIELDS = frozenset(
     {
         "display_name",
@@ -78,6 +100,10 @@ class RecordNotFoundError(StoreError):
 
 class DuplicateTrialError(StoreError):
     """That session already has a trial with that index."""
+
+
+class InvalidValueError(StoreError):
+    """A profile field was given a value it cannot hold (e.g. a birth year in the future)."""
 
 
 class ProgressStore(Closing):
@@ -116,7 +142,7 @@ class ProgressStore(Closing):
         elif schema_version(data) != SCHEMA_VERSION:
             old_trials = legacy_trials(data)
             if old_trials and not read_only and data_dir is not None:
-                keep_old_file(storage, Path(data_dir) / "backups" / BEFORE_SPLIT_BACKUP)
+                keep_old_file(storage, Path(data_dir) / BACKUPS_DIR / BEFORE_SPLIT_BACKUP)
             migrated = migrate(data)
             self._adopt(old_trials)
             if not read_only:
@@ -189,11 +215,17 @@ class ProgressStore(Closing):
         allow_camera_images: bool = False,
         allow_frame_traces: bool = False,
     ) -> Profile:
-        """Add a child with a fresh random pseudonymous id; returns the stored profile."""
+        """Add a child with a fresh random pseudonymous id; returns the stored profile.
+
+        Raises:
+            StoreError: the name is empty.
+            DuplicateNameError: another child has that name (compared as `names.name_key`).
+            InvalidValueError: the birth year is not between 1900 and this year.
+        """
         self._writable()
-        name = display_name.strip()
-        if not name:
-            raise StoreError("a profile needs a name")
+        name = clean_name(display_name)
+        check_name_free(name, self.list_profiles())
+        self._check_birth_year(birth_year)
         profile_id = new_profile_id()
         while self._profiles.contains(where("profile_id") == profile_id):
             profile_id = new_profile_id()
@@ -225,29 +257,63 @@ class ProgressStore(Closing):
         return sorted(profiles, key=lambda p: (p.display_name.casefold(), p.profile_id))
 
     def find_profiles(self, name_or_id: str) -> list[Profile]:
-        """Profiles whose id (any case) or whole name (case-insensitive) equals the text."""
-        text = name_or_id.strip()
-        by_id = [p for p in self.list_profiles() if p.profile_id == text.upper()]
-        if by_id:
-            return by_id
-        return [p for p in self.list_profiles() if p.display_name.casefold() == text.casefold()]
+        """Profiles whose id (any case) or whole name (case-insensitive, spaces trimmed)
+        equals the text: more than one only in records kept before names had to differ."""
+        return matching(self.list_profiles(), name_or_id)
+
+    def resolve_profile(self, name_or_id: str) -> Profile:
+        """The one child a name or id (any case) stands for: what every command and screen
+        that takes a child's name uses, so none picks one of two namesakes silently.
+
+        Raises:
+            UnknownChildError: no child has that name or id (the message lists the ids).
+            AmbiguousNameError: several children have that name (the message lists their
+                ids, to use instead; never the name).
+        """
+        return resolve(self.list_profiles(), name_or_id)
 
     def update_profile(self, profile_id: str, /, **changes: Any) -> Profile:
         """Change some of: display_name, birth_year, notes, settings, baseline,
-        allow_camera_images, allow_frame_traces. Returns the updated profile."""
+        allow_camera_images, allow_frame_traces. Returns the updated profile.
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+            StoreError: an unknown field, or an empty name.
+            DuplicateNameError: another child has the new name.
+            InvalidValueError: a birth year outside 1900..this year, a consent that is not
+                True/False, or notes that are not text.
+        """
         self._writable()
         unknown = set(changes) - EDITABLE_PROFILE_FIELDS
         if unknown:
             raise StoreError(f"profiles have no editable field(s) {', '.join(sorted(unknown))}")
-        if "display_name" in changes and not str(changes["display_name"]).strip():
-            raise StoreError("a profile needs a name")
         current = self.get_profile(profile_id)
         if "display_name" in changes:
-            changes["display_name"] = str(changes["display_name"]).strip()
+            changes["display_name"] = clean_name(changes["display_name"])
+            check_name_free(changes["display_name"], self.list_profiles(), except_id=profile_id)
+        if "birth_year" in changes:
+            self._check_birth_year(changes["birth_year"])
+        for consent in ("allow_camera_images", "allow_frame_traces"):
+            if consent in changes and not isinstance(changes[consent], bool):
+                raise InvalidValueError(f"{consent} must be true or false")
+        if "notes" in changes and not isinstance(changes["notes"], str):
+            raise InvalidValueError("notes must be text")
         updated = dataclasses.replace(current, updated_at=self._now(), **changes)
         self._profiles.update(updated.to_dict(), where("profile_id") == profile_id)
         logger.info("profile %s updated (%s)", profile_id, ", ".join(sorted(changes)))
         return updated
+
+    @staticmethod
+    def _check_birth_year(year: object) -> None:
+        """None, or a year from 1900 to this year (by the computer's calendar: the store's
+        injected clock is not read, so checking never moves a test's clock on)."""
+        if year is None:
+            return
+        this_year = local_now().year
+        if not isinstance(year, int) or isinstance(year, bool) \
+                or not EARLIEST_BIRTH_YEAR <= year <= this_year:
+            raise InvalidValueError(
+                f"a birth year is a year from {EARLIEST_BIRTH_YEAR} to {this_year}")
 
     def set_baseline(self, profile_id: str, baseline: Mapping[str, Any] | None) -> Profile:
         """Store the child's neutral-face calibration (`NeutralBaseline.to_dict()`), or clear it."""
@@ -255,22 +321,42 @@ class ProgressStore(Closing):
             profile_id, baseline=dict(baseline) if baseline is not None else None
         )
 
-    def delete_profile(self, profile_id: str) -> None:
-        """Erase a child: profile, sessions, trials and trace files."""
+    def delete_profile(self, profile_id: str) -> ErasedCopies:
+        """Erase every trace of a child from the data folder: profile, sessions, baseline,
+        trials file, trace files, and their records inside the backups, the kept
+        single-file records and moved-aside files (`game.records.erase`; a copy that cannot
+        be rewritten is deleted). Sessions and profile go last, so an interrupted deletion
+        can simply be run again.
+
+        Returns:
+            which copies were rewritten, which files deleted, and which files of the user's
+            own mention the child and were left (empty for a memory store).
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+            OSError: a file could not be changed (nothing of the live records is lost).
+        """
         self._writable()
-        self.get_profile(profile_id)
+        profile = self.get_profile(profile_id)
         session_ids = [s.session_id for s in self.sessions_for(profile_id)]
+        erased = ErasedCopies()
         self._log.remove(profile_id)
+        if self.data_dir is not None:
+            seen_ids, seen_names = child_in_copies(self.data_dir, profile_id)
+            marks = ChildMarks(profile_id, frozenset(session_ids) | seen_ids,
+                               frozenset({profile.display_name}) | seen_names)
+            for session_id in marks.session_ids:
+                path = self.trace_path(session_id)
+                if path is not None:
+                    path.unlink(missing_ok=True)
+            erased = erase_from_copies(self.data_dir, marks)
         self._written = {k: v for k, v in self._written.items() if k[0] not in session_ids}
         for session_id in session_ids:
             self._own_sessions.pop(session_id, None)
         self._sessions.remove(where("profile_id") == profile_id)
         self._profiles.remove(where("profile_id") == profile_id)
-        for session_id in session_ids:
-            path = self.trace_path(session_id)
-            if path is not None:
-                path.unlink(missing_ok=True)
         logger.info("profile %s deleted with %d session(s)", profile_id, len(session_ids))
+        return erased
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -474,7 +560,8 @@ def open_store(
         StoreError: the records are already open for writing elsewhere.
         CorruptStoreError: the file could not be read; it was moved aside (see the error's
             `moved_to` and `backups`). Show `str(error)`; calling `open_store` again starts
-            with empty records, or call `restore_backup` first.
+            with empty records, or call `restore_backup(data_dir, newest_backup(data_dir))`
+            first.
         SchemaTooNewError: written by a newer FaceQuest (left untouched).
         StoreError: read-only and there are no records in `data_dir`.
     """
@@ -501,18 +588,3 @@ def open_store(
     except BaseException:
         lock.release()
         raise
-
-
-def restore_backup(data_dir: Path, backup: Path) -> None:
-    """Put a backup (from `CorruptStoreError.backups`) back as the records file."""
-    try:
-        lock = FolderLock(Path(data_dir) / LOCK_FILE)
-    except AlreadyLockedError as exc:
-        raise StoreError("close the records before restoring a backup") from exc
-    try:
-        storage = JSONFileStorage(Path(data_dir) / RECORDS_FILE)
-        with contextlib.suppress(StoreError):
-            storage.read()  # a corrupt current file is moved aside first, never overwritten
-        storage.restore_backup(backup)
-    finally:
-        lock.release()

@@ -23,17 +23,11 @@ def open_records_for_reading(data_dir: Path | None) -> ProgressStore:
 
 
 def resolve_profile(store: ProgressStore, name_or_id: str) -> Profile:
-    """The one profile whose pseudonymous id or whole name matches.
+    """The one profile whose pseudonymous id or whole name matches (`store.resolve_profile`,
+    the resolver `play`, `report`, `export` and `profiles` share).
 
     Raises:
         StoreError: none matches, or several children share that name (the message lists
             their ids, never names).
     """
-    found = store.find_profiles(name_or_id)
-    if not found:
-        known = ", ".join(p.profile_id for p in store.list_profiles()) or "none yet"
-        raise StoreError(f"no child has that name or id (the ids here: {known})")
-    if len(found) > 1:
-        ids = ", ".join(p.profile_id for p in found)
-        raise StoreError(f"several children have that name; use one of the ids: {ids}")
-    return found[0]
+    return store.resolve_profile(name_or_id)

@@ -10,7 +10,7 @@ import pytest
 from game.cli import main
 from game.records.store import RECORDS_FILE, open_store
 from tests.conftest import REPO_ROOT
-from tests.records.factories import StepClock, play_scripted_session
+from tests.records.factories import StepClock, add_profile_directly, play_scripted_session
 
 LEVELS = REPO_ROOT / "levels" / "first-faces.toml"
 NAME = "<script>alert(1)</script>"
@@ -29,7 +29,7 @@ def played(tmp_path: Path) -> tuple[Path, str]:
                 store, child.profile_id, LEVELS, seed=seed, skill=0.35 + 0.25 * seed
             )
         store.create_profile("Twin")
-        store.create_profile("twin")
+    add_profile_directly(data_dir, "twin", "C-0000AB")  # namesakes kept from older records
     return data_dir, child.profile_id
 
 

@@ -179,3 +179,22 @@ def play_scripted_session(
         events = session.update(ScriptedReading(frame, score), now)
     store.end_session(record.session_id, reason=str(session.end_reason or "completed"))
     return record.session_id
+
+
+def add_profile_directly(data_dir: Path, name: str, profile_id: str) -> str:
+    """Write a profile straight into a closed `progress.json`, as records kept before names
+    had to differ may hold it (the store now refuses a second child of the same name)."""
+    import json
+
+    path = data_dir / "progress.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    profiles = document["profiles"]
+    doc_id = str(max((int(k) for k in profiles), default=0) + 1)
+    profiles[doc_id] = {
+        "profile_id": profile_id, "display_name": name,
+        "created_at": "2025-01-01T09:00:00+01:00", "updated_at": "2025-01-01T09:00:00+01:00",
+        "birth_year": None, "notes": "", "baseline": None, "settings": {},
+        "allow_camera_images": False, "allow_frame_traces": False,
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return profile_id

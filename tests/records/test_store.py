@@ -27,7 +27,7 @@ def test_new_profile_gets_a_random_pseudonymous_id_and_safe_defaults(store: Prog
     assert profile.allow_frame_traces is False
     assert profile.baseline is None
     assert "Mia" not in repr(profile)
-    other = store.create_profile("Mia")
+    other = store.create_profile("Mia B.")
     assert other.profile_id != profile.profile_id
 
 

@@ -1,0 +1,333 @@
+"""`facequest profiles`: see and manage the children whose progress is kept on this computer.
+
+    facequest profiles list
+    facequest profiles show Mia
+    facequest profiles rename Mia "Mia R."
+    facequest profiles note C-7F3A2B "Prefers the calm palette."
+    facequest profiles set Mia --birth-year 2017 --allow-frame-traces
+    facequest profiles delete Mia --yes
+    facequest profiles restore-backup [--backup FILE | --list]
+
+A child is named by their name (any case) or their id (C-XXXXXX). Every command takes
+`--data-dir` (default: the same data folder as `facequest play`). Commands that change
+something refuse while the game has the records open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from game.cli import CliError, existing_folder_or_new
+from game.paths import user_data_dir
+from game.records import (
+    CorruptStoreError,
+    Profile,
+    ProgressStore,
+    StoreError,
+    list_backups,
+    newest_backup,
+    open_store,
+    restore_backup,
+)
+from game.records.layout import RECORDS_FILE
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "profiles",
+        help="list, show, rename, annotate or delete children; restore a backup",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str, child: bool = True) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=help_text, description=help_text)
+        if child:
+            sub.add_argument("child", metavar="NAME|ID", help="the child's name or id (C-XXXXXX)")
+        sub.add_argument("--data-dir", type=Path, default=None,
+                         help="records folder (default: the one `facequest play` uses)")
+        return sub
+
+    action("list", "each child: id, name, birth year, sessions, last session",
+           child=False).set_defaults(func=run_list)
+    action("show", "a child's profile: consents, notes, sessions").set_defaults(func=run_show)
+    rename = action("rename", "give a child a new name (no other child may have it)")
+    rename.add_argument("new_name", metavar="NEW", help="the new name")
+    rename.set_defaults(func=run_rename)
+    note = action("note", "replace the therapist's notes about a child ('' clears them)")
+    note.add_argument("text", metavar="TEXT", help="the notes")
+    note.set_defaults(func=run_note)
+    change = action("set", "set a child's birth year and consents")
+    change.add_argument("--birth-year", metavar="YEAR",
+                        help="the year of birth, or 'none' to clear it")
+    change.add_argument("--allow-camera-images", action=argparse.BooleanOptionalAction,
+                        default=None, help="consent to keep camera images of this child")
+    change.add_argument("--allow-frame-traces", action=argparse.BooleanOptionalAction,
+                        default=None, help="consent to keep per-frame score traces "
+                        "(traces/<session>.jsonl)")
+    change.set_defaults(func=run_set)
+    delete = action("delete", "erase every trace of a child from the data folder, backups "
+                    "included (it asks first unless --yes)")
+    delete.add_argument("--yes", action="store_true", help="do not ask; delete")
+    delete.set_defaults(func=run_delete)
+    restore = action("restore-backup", "put the newest backup (or --backup FILE) back as the "
+                     "records file; an unreadable one is kept aside", child=False)
+    chosen = restore.add_mutually_exclusive_group()
+    chosen.add_argument("--backup", type=Path, metavar="FILE",
+                        help="this backup (a path, or a file name in the backups folder)")
+    chosen.add_argument("--list", action="store_true", help="list the backups and stop")
+    restore.set_defaults(func=run_restore)
+
+
+# -- opening the records ---------------------------------------------------------------------
+
+
+def data_folder(args: argparse.Namespace) -> Path:
+    if args.data_dir is not None:
+        return existing_folder_or_new(Path(args.data_dir), "--data-dir")
+    return user_data_dir()
+
+
+def _need_records(folder: Path) -> None:
+    if not (folder / RECORDS_FILE).is_file():
+        hint = " (a backup can be put back with `facequest profiles restore-backup`)" \
+            if newest_backup(folder) is not None else ""
+        raise CliError(f"there are no FaceQuest records in {folder}{hint}")
+
+
+@contextmanager
+def records(args: argparse.Namespace, *, write: bool) -> Iterator[ProgressStore]:
+    """The records of `--data-dir`; every records problem becomes one sentence (exit 2)."""
+    folder = data_folder(args)
+    _need_records(folder)
+    try:
+        store = open_store(folder, read_only=not write)
+    except CorruptStoreError as exc:
+        raise CliError(f"{exc} Put the newest backup back with `facequest profiles "
+                       "restore-backup`.") from None
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        yield store
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+
+
+def child(store: ProgressStore, name_or_id: str) -> Profile:
+    try:
+        return store.resolve_profile(name_or_id)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+# -- showing -------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def table(rows: list[list[str]]) -> str:
+    """Rows as aligned columns (wide CJK characters count twice)."""
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True))
+                     .rstrip() for row in rows)
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with records(args, write=False) as store:
+        profiles = store.list_profiles()
+        if not profiles:
+            print(f"No children yet in {store.data_dir}.")
+            return 0
+        rows = [["ID", "Name", "Born", "Sessions", "Last session"]]
+        for profile in profiles:
+            sessions = store.sessions_for(profile.profile_id)
+            rows.append([
+                profile.profile_id, profile.display_name,
+                str(profile.birth_year) if profile.birth_year is not None else "-",
+                str(len(sessions)), sessions[-1].started_at[:10] if sessions else "-",
+            ])
+    print(table(rows))
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with records(args, write=False) as store:
+        profile = child(store, args.child)
+        sessions = store.sessions_for(profile.profile_id)
+        trials = len(store.trials_for(profile.profile_id))
+        traces = [p for s in sessions if (p := store.trace_path(s.session_id)) and p.is_file()]
+    last = sessions[-1].started_at[:10] if sessions else "-"
+    settings = ", ".join(f"{k}={v}" for k, v in sorted(profile.settings.items())) or "defaults"
+    rows = [
+        ["id", profile.profile_id],
+        ["name", profile.display_name],
+        ["birth year", str(profile.birth_year) if profile.birth_year is not None else "-"],
+        ["created", profile.created_at],
+        ["changed", profile.updated_at],
+        ["sessions", f"{len(sessions)} (last {last})"],
+        ["trials", str(trials)],
+        ["calm-face baseline", "stored" if profile.baseline else "none"],
+        ["camera images allowed", _yes_no(profile.allow_camera_images)],
+        ["frame traces allowed", f"{_yes_no(profile.allow_frame_traces)} "
+                                 f"({len(traces)} trace file(s) kept)"],
+        ["settings", settings],
+        ["notes", profile.notes or "-"],
+    ]
+    print(table(rows))
+    return 0
+
+
+# -- changing ------------------------------------------------------------------------------
+
+
+def run_rename(args: argparse.Namespace) -> int:
+    with records(args, write=True) as store:
+        profile = child(store, args.child)
+        updated = store.update_profile(profile.profile_id, display_name=args.new_name)
+    print(f"{updated.profile_id} is now called {updated.display_name}.")
+    return 0
+
+
+def run_note(args: argparse.Namespace) -> int:
+    with records(args, write=True) as store:
+        profile = child(store, args.child)
+        store.update_profile(profile.profile_id, notes=args.text.strip())
+    print(f"Notes of {profile.profile_id} {'saved' if args.text.strip() else 'cleared'}.")
+    return 0
+
+
+def birth_year(text: str) -> int | None:
+    if text.strip().lower() in ("none", "-", ""):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise CliError(f"--birth-year {text!r} is not a year (e.g. 2017), "
+                       "or 'none' to clear it") from None
+
+
+def run_set(args: argparse.Namespace) -> int:
+    changes: dict[str, Any] = {}
+    if args.birth_year is not None:
+        changes["birth_year"] = birth_year(args.birth_year)
+    for consent in ("allow_camera_images", "allow_frame_traces"):
+        if getattr(args, consent) is not None:
+            changes[consent] = bool(getattr(args, consent))
+    if not changes:
+        raise CliError("say what to set: --birth-year YEAR, --allow-camera-images or "
+                       "--no-allow-camera-images, --allow-frame-traces or "
+                       "--no-allow-frame-traces")
+    with records(args, write=True) as store:
+        profile = child(store, args.child)
+        updated = store.update_profile(profile.profile_id, **changes)
+    year = str(updated.birth_year) if updated.birth_year is not None else "not given"
+    print(f"{updated.profile_id}: birth year {year}; camera images allowed "
+          f"{_yes_no(updated.allow_camera_images)}; frame traces allowed "
+          f"{_yes_no(updated.allow_frame_traces)}.")
+    return 0
+
+
+def _confirmed(profile: Profile, sessions: int, folder: Path) -> bool:
+    question = (f"Delete {profile.profile_id} ({profile.display_name}) with {sessions} "
+                f"session(s), from {folder} and its backups? This cannot be undone. [y/N] ")
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    with records(args, write=True) as store:
+        profile = child(store, args.child)
+        sessions = store.sessions_for(profile.profile_id)
+        trials = len(store.trials_for(profile.profile_id))
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise CliError("deleting a child cannot be undone, so add --yes to confirm "
+                               "(nothing was deleted)")
+            if not _confirmed(profile, len(sessions), Path(str(store.data_dir))):
+                print("Nothing was deleted.")
+                return 1
+        erased = store.delete_profile(profile.profile_id)
+        folder = store.data_dir
+    copies = ""
+    if erased.rewritten:
+        copies += f"; removed from {len(erased.rewritten)} backup(s)"
+    if erased.deleted:
+        copies += f"; {len(erased.deleted)} other file(s) that held their records deleted"
+    print(f"Deleted {profile.profile_id}: profile, {len(sessions)} session(s), {trials} "
+          f"trial(s), traces and baseline{copies}. Copies made outside {folder} (exports, "
+          "reports, backups you made yourself) are not reached.")
+    if erased.left:
+        print("These files in the data folder were not written by FaceQuest but mention the "
+              "child; delete them yourself if they should go: "
+              + ", ".join(str(p) for p in erased.left))
+    return 0
+
+
+# -- backups -------------------------------------------------------------------------------
+
+
+def _backup_line(path: Path) -> str:
+    when = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+    return f"{path.name}  {when:%Y-%m-%d %H:%M}  {path.stat().st_size} bytes"
+
+
+def _chosen_backup(folder: Path, given: Path | None) -> Path:
+    if given is None:
+        newest = newest_backup(folder)
+        if newest is None:
+            raise CliError(f"there are no backups in {folder / 'backups'}")
+        return newest
+    if given.is_file():
+        return given
+    inside = folder / "backups" / given.name
+    if given.parent == Path(".") and inside.is_file():
+        return inside
+    raise CliError(f"there is no backup file {given}; see `facequest profiles restore-backup "
+                   "--list`")
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    folder = data_folder(args)
+    if args.list:
+        backups = list_backups(folder)
+        if not backups:
+            raise CliError(f"there are no backups in {folder / 'backups'}")
+        print("\n".join(_backup_line(p) for p in backups))
+        return 0
+    backup = _chosen_backup(folder, args.backup)
+    try:
+        done = restore_backup(folder, backup)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    if done.backed_up is not None and done.backed_up.resolve() == backup.resolve():
+        print(f"{folder / RECORDS_FILE} already held what {backup} holds; nothing changed.")
+        return 0
+    told = [f"Restored {folder / RECORDS_FILE} from {done.restored_from}."]
+    if done.set_aside is not None:
+        told.append(f"The unreadable records file was kept as {done.set_aside}.")
+    if done.backed_up is not None:
+        told.append(f"The records it replaced were backed up as {done.backed_up}.")
+    print(" ".join(told))
+    return 0

@@ -1,0 +1,19 @@
+"""The names of the files and folders the records layer keeps in a data folder.
+
+    progress.json                      profiles and sessions (`game.records.store`)
+    progress.lock                      held while a game has the records open
+    trials/<profile_id>.jsonl          a child's trials (`game.records.trial_log`)
+    traces/<session_id>.jsonl          per-frame scores, only when the child's profile allows
+    backups/progress.backup-*.json     copies of progress.json, one per opening (newest kept)
+    backups/progress.schema1.json      the single-file records before trials moved out
+    progress.corrupt-*.json            an unreadable records file, moved aside
+    therapist-pin.json                 the therapist PIN (`game.records.pin`)
+"""
+
+from __future__ import annotations
+
+RECORDS_FILE = "progress.json"
+LOCK_FILE = "progress.lock"
+TRACES_DIR = "traces"
+BACKUPS_DIR = "backups"
+BEFORE_SPLIT_BACKUP = "progress.schema1.json"  # the single-file records, kept when trials move
