@@ -276,9 +276,15 @@ class ChildAdminScene(GameScene):
         return rects
 
     def _scroll_to_focus(self) -> None:
+        """Keep the chosen row in view, and no empty room below the last row."""
         self.first = min(self.first, self.focus)
         while self.focus not in self.row_rects():
             self.first += 1
+        while self.first > 0:
+            self.first -= 1
+            if len(ROWS) - 1 not in self.row_rects() or self.focus not in self.row_rects():
+                self.first += 1
+                break
 
     # ---------------------------------------------------------------- drawing
 
@@ -301,8 +307,14 @@ class ChildAdminScene(GameScene):
         size = fitting_size(title, self.theme, w - 160, TOP - 24, ("title", "body"), bold=True)
         self.draw_text(surface, title, (w // 2, (TOP - 8) // 2), size=size, bold=True,
                        max_width=w - 160)
-        for i, rect in self.row_rects().items():
+        rects = self.row_rects()
+        for i, rect in rects.items():
             self._draw_row(surface, ROWS[i], rect, focused=i == self.focus)
+        if rects and min(rects) > 0:
+            _draw_more(surface, self, (w // 2, TOP - 10), up=True)
+        if rects and max(rects) < len(ROWS) - 1:
+            _draw_more(surface, self, (w // 2, max(r.bottom for r in rects.values()) + 14),
+                       up=False)
         if self.message:
             footer, color = self.message, p.text
         else:
@@ -341,6 +353,15 @@ class ChildAdminScene(GameScene):
             self.draw_text(surface, self.t(row.why_key), (rect.left + 24, rect.top + 11 + line_h),
                            size="small", color=p.text_muted, anchor="topleft",
                            max_width=self._why_width())
+
+
+def _draw_more(surface: pygame.Surface, scene: GameScene, center: tuple[int, int],
+               up: bool) -> None:
+    """A small arrow saying that more rows lie above (or below)."""
+    cx, cy = center
+    d = -1 if up else 1
+    pygame.draw.polygon(surface, scene.palette.text_muted,
+                        [(cx - 12, cy - d * 5), (cx + 12, cy - d * 5), (cx, cy + d * 7)])
 
 
 def _head_that_fits(text: str, font: pygame.font.Font, width: int) -> str:
