@@ -89,6 +89,8 @@ def _admin(rows_down: int = 0, typed: str = "") -> Callable[[GameContext], GameS
             scene.handle(InputEvent(Action.DOWN))
         if typed:
             scene.handle(InputEvent(Action.CONFIRM))
+            for _ in range(len(scene.draft)):
+                scene.handle(InputEvent(Action.BACK))
             for ch in typed:
                 scene.handle(InputEvent(Action.TEXT, text=ch))
             scene.handle(InputEvent(Action.CONFIRM))  # a bad year: the sentence shows
