@@ -282,9 +282,8 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
     "ui.admin.delete": ("Delete {name}", "删除 {name}"),
     "ui.admin.done": ("Done", "完成"),
     "ui.admin.keys": ("Up/down: choose. Enter: change. Esc: done.",
-                      "上下键：选择。回车：修改。Esc：完成。"),
-    "ui.admin.editing": ("Type, then Enter to keep it. Esc: cancel.",
-                         "输入后按回车保存。Esc：取消。"),
+                      "上下键：选择。回车键：修改。退出键：完成。"),
+    "ui.admin.editing": ("Type, then press Enter to keep it.", "输入后按回车键保存。"),
     "ui.admin.saved": ("Saved.", "已保存。"),
     "ui.admin.bad_year": ("A birth year is four digits between {first} and {last}.",
                           "出生年份是{first}到{last}之间的四位数字。"),
@@ -315,7 +314,7 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
     "ui.progress.page.table": ("Table", "表格"),
     "ui.progress.page.made": ("Faces made", "做到的表情"),
     "ui.progress.page.without_help": ("Made without help", "没有用帮助做到"),
-    "ui.progress.keys": ("Left/right: next page. Esc: close.", "左右键：翻页。Esc：关闭。"),
+    "ui.progress.keys": ("Left/right: next page. Esc: close.", "左右键：翻页。退出键：关闭。"),
 }
 
 
