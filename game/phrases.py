@@ -277,7 +277,7 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
         "可以把摄像头拍到的画面和这个孩子的记录一起保存。"),
     "ui.admin.frame_traces": ("Keep per-frame traces", "保存逐帧记录"),
     "ui.admin.frame_traces.why": (
-        "The expression scores of every camera frame are kept for each session (no pictures).",
+        "Every frame's expression scores are kept for each session (no pictures).",
         "每次练习都保存每一帧的表情得分（不保存画面）。"),
     "ui.admin.delete": ("Delete {name}", "删除 {name}"),
     "ui.admin.done": ("Done", "完成"),

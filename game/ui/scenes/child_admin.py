@@ -249,7 +249,7 @@ class ChildAdminScene(GameScene):
         return max(64, height)
 
     def _why_width(self) -> int:
-        return self._row_width() - 48 - 40 - self._value_width()
+        return self._row_width() - 48  # under the label and the value
 
     def _value_width(self) -> int:
         return max(text_size(self.t(key), self.theme, "body")[0]
@@ -259,7 +259,7 @@ class ChildAdminScene(GameScene):
         return min(1040, self.ctx.window_size[0] - 80)
 
     def _bottom(self) -> int:
-        return self.ctx.window_size[1] - BOTTOM - self.font("small").get_linesize() // 2
+        return self.ctx.window_size[1] - BOTTOM - 8
 
     def row_rects(self) -> dict[int, pygame.Rect]:
         """The rows in view, by row index."""
