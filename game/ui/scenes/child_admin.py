@@ -26,6 +26,7 @@ from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.confirm import ConfirmCard
 from game.ui.widgets import draw_card, fitting_size, text_size
+from game.ui.widgets.one_line import draw_more_arrow, head_that_fits, tail_that_fits
 
 logger = logging.getLogger(__name__)
 
@@ -311,10 +312,10 @@ class ChildAdminScene(GameScene):
         for i, rect in rects.items():
             self._draw_row(surface, ROWS[i], rect, focused=i == self.focus)
         if rects and min(rects) > 0:
-            _draw_more(surface, self, (w // 2, TOP - 10), up=True)
+            draw_more_arrow(surface, p.text_muted, (w // 2, TOP - 10), up=True)
         if rects and max(rects) < len(ROWS) - 1:
-            _draw_more(surface, self, (w // 2, max(r.bottom for r in rects.values()) + 14),
-                       up=False)
+            below = max(rect.bottom for rect in rects.values()) + 14
+            draw_more_arrow(surface, p.text_muted, (w // 2, below), up=False)
         if self.message:
             footer, color = self.message, p.text
         else:
@@ -343,8 +344,8 @@ class ChildAdminScene(GameScene):
         value = self.value_text(row)
         room = rect.right - 24 - (label_rect.right + 32)
         if row.kind == "text":
-            value = _tail_that_fits(value, self.font("body"), room) if editing else \
-                _head_that_fits(value, self.font("body"), room)
+            value = tail_that_fits(value, self.font("body"), room) if editing else \
+                head_that_fits(value, self.font("body"), room)
         color = p.text if editing or row.kind == "switch" or getattr(
             self.profile, row.field) not in (None, "") else p.text_muted
         self.draw_text(surface, value, (rect.right - 24, label_mid[1]), anchor="midright",
@@ -353,33 +354,6 @@ class ChildAdminScene(GameScene):
             self.draw_text(surface, self.t(row.why_key), (rect.left + 24, rect.top + 11 + line_h),
                            size="small", color=p.text_muted, anchor="topleft",
                            max_width=self._why_width())
-
-
-def _draw_more(surface: pygame.Surface, scene: GameScene, center: tuple[int, int],
-               up: bool) -> None:
-    """A small arrow saying that more rows lie above (or below)."""
-    cx, cy = center
-    d = -1 if up else 1
-    pygame.draw.polygon(surface, scene.palette.text_muted,
-                        [(cx - 12, cy - d * 5), (cx + 12, cy - d * 5), (cx, cy + d * 7)])
-
-
-def _head_that_fits(text: str, font: pygame.font.Font, width: int) -> str:
-    """`text`, cut with "…" so one line fits `width` pixels."""
-    if font.size(text)[0] <= width:
-        return text
-    while text and font.size(text + "…")[0] > width:
-        text = text[:-1]
-    return text + "…"
-
-
-def _tail_that_fits(text: str, font: pygame.font.Font, width: int) -> str:
-    """The end of `text` (what is being typed), "…" in front, fitting `width` pixels."""
-    if font.size(text)[0] <= width:
-        return text
-    while text and font.size("…" + text)[0] > width:
-        text = text[1:]
-    return "…" + text
 
 
 def _sentence(error: Exception) -> str:
