@@ -174,12 +174,11 @@ class GameFlow:
 
     def manage_child(self, profile: Profile | None) -> None:
         """Open the child's page (rename, birth year, notes, consents, delete) after the PIN."""
-        store = self.ctx.store
-        if profile is None or store is None:
+        if profile is None or self.ctx.store is None:
             return
         profile_id = profile.profile_id
         self.with_pin(lambda: ChildAdminScene(
-            self.ctx, store.get_profile(profile_id), on_close=self.refresh_start,
+            self.ctx, self.ctx.store.get_profile(profile_id), on_close=self.refresh_start,
             on_deleted=self._child_deleted))
 
     def refresh_start(self) -> None:

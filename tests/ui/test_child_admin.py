@@ -261,3 +261,39 @@ def test_a_refused_change_from_the_store_is_shown_as_one_sentence(
     _edit(stack, scene, "notes", "x")
     assert scene.message == ("That could not be saved: These records were opened for "
                              "reading only.")
+
+
+def test_through_the_app_f4_the_pin_and_typed_keys_rename_a_child(
+    store: ProgressStore, tmp_path: Path
+) -> None:
+    """The whole chain: pygame key and text events through the app's input adapter."""
+    from game.ui.app import App, init_display
+
+    mia = store.create_profile("Mia")
+    _flow, stack, ctx = _game(store, tmp_path)
+    events: list[pygame.event.Event] = []
+    app = App(ctx, init_display(WINDOW_SIZE, headless=True), stack, frame_source=iter(()),
+              event_source=lambda: [events.pop(0)] if events else [])
+
+    def key(k: int) -> None:
+        events.append(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))
+        assert app.step(16)
+
+    key(pygame.K_F4)
+    for digit in PIN:
+        key(getattr(pygame, f"K_{digit}"))
+    key(pygame.K_RETURN)
+    assert isinstance(stack.top, ChildAdminScene)
+    key(pygame.K_RETURN)  # the name row
+    for _ in "Mia":
+        key(pygame.K_BACKSPACE)
+    for ch in "Mirae":  # a typed letter: its key (a = left, e = end session...), its text
+        events.append(pygame.event.Event(pygame.KEYDOWN, key=ord(ch.lower()), mod=0,
+                                         unicode=ch))
+        events.append(pygame.event.Event(pygame.TEXTINPUT, text=ch))
+        assert app.step(16) and app.step(16)
+    key(pygame.K_BACKSPACE)
+    key(pygame.K_RETURN)
+    key(pygame.K_ESCAPE)
+    assert isinstance(stack.top, StartScene) and stack.top.menu.labels[0] == "Mira"
+    assert store.get_profile(mia.profile_id).display_name == "Mira"

@@ -199,8 +199,11 @@ class ChildAdminScene(GameScene):
             self._stop_typing()
 
     def _name_taken(self, name: str) -> bool:
-        return any(p.profile_id != self.profile.profile_id
-                   for p in self.store.find_profiles(name) if name.strip())
+        """Another child is called `name` (any case)."""
+        store: ProgressStore | None = self.ctx.store
+        if store is None or not name.strip():
+            return False
+        return any(p.profile_id != self.profile.profile_id for p in store.find_profiles(name))
 
     def _save(self, **changes: Any) -> bool:
         """Keep `changes` in the store; False (with one sentence shown) when refused."""
