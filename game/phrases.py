@@ -291,11 +291,11 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
                             "name.", "已经有一个孩子叫 {name}，请换一个名字。"),
     "ui.admin.not_saved": ("That could not be saved: {reason}", "无法保存：{reason}"),
     "ui.admin.confirm_delete": ("Delete {name} and all their records? This cannot be undone.",
-                                "删除 {name} 和 TA 的全部记录吗？删除后无法恢复。"),
+                                "删除 {name} 及其全部记录吗？删除后无法恢复。"),
     "ui.admin.keep": ("Keep {name}", "保留 {name}"),
     "ui.admin.press_again": ("Press again to delete", "再按一次即删除"),
     "ui.admin.deleted": ("{name} and all their records were deleted.",
-                         "{name} 和 TA 的全部记录已删除。"),
+                         "{name} 及其全部记录已删除。"),
     "ui.restore.offer": ("Restore the newest backup", "恢复最新的备份"),
     "ui.restore.start_fresh": ("Start with empty records", "使用新的空白记录"),
     "ui.restore.done": ("The backup {backup} was restored: {count} child(ren) are back. The "

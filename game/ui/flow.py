@@ -88,7 +88,8 @@ class GameFlow:
         else:
             self.stack.push(StartScene(self.ctx, self._profiles()))
         if self.ctx.notice is not None:
-            if self.restore_offer is not None:  # issue 14 (D): offer the newest backup
+            if self.restore_offer is not None and profile is None:  # issue 14 (D): the
+                # newest backup is offered on the start screen (not once a child plays)
                 self.stack.push(RestoreOfferCard(self.ctx, self.ctx.notice,
                                                  on_restore=self.restore_backup))
             else:

@@ -160,3 +160,23 @@ def test_no_offer_without_a_backup_or_without_a_set_aside_file(tmp_path: Path) -
     assert backup_offer(tmp_path, None) is None
     assert backup_offer(None, Mock(backups=[tmp_path / "b.json"])) is None
     assert backup_offer(tmp_path, Mock(backups=[])) is None
+
+
+def test_a_child_named_on_the_command_line_gets_the_plain_notice(tmp_path: Path) -> None:
+    """Restoring swaps the records under a running child, so it is offered only on the
+    start screen; `--profile` goes straight to play with the plain notice on top."""
+    data = _data_folder(tmp_path)
+    store, set_aside = open_records(data)
+    settings = SensorySettings()
+    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+                      store=store, notice=functools.partial(set_aside_sentence, set_aside),
+                      pipeline=Mock(spec=VisionPipeline),
+                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+    stack = SceneStack()
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set,
+                                                                 random.Random(1)),
+                    pin=TherapistPin(data), profile_name="Kim")
+    flow.restore_offer = backup_offer(data, set_aside)
+    flow.begin()
+    assert isinstance(stack.top, NoticeCard) and not isinstance(stack.top, RestoreOfferCard)
+    close_store_of(ctx)
