@@ -261,6 +261,63 @@ _PRAISE_NAMED: dict[Expression, tuple[str, str]] = {
 }
 
 
+# Issue 14, helper D: the therapist's child management behind the PIN (rename, birth year,
+# notes, consents, delete), restoring the newest backup after a corrupt file, and the words
+# of the progress view (F3).
+_CHILD_ADMIN: dict[str, tuple[str, str]] = {
+    "ui.admin.title": ("Manage {name}", "管理：{name}"),
+    "ui.admin.open": ("Manage children", "管理孩子"),
+    "ui.admin.name": ("Name", "名字"),
+    "ui.admin.birth_year": ("Birth year", "出生年份"),
+    "ui.admin.notes": ("Notes", "备注"),
+    "ui.admin.not_set": ("Not set", "未填写"),
+    "ui.admin.camera_images": ("Keep camera images", "保存摄像头图像"),
+    "ui.admin.camera_images.why": (
+        "Pictures from the camera may be kept with this child's records.",
+        "可以把摄像头拍到的画面和这个孩子的记录一起保存。"),
+    "ui.admin.frame_traces": ("Keep per-frame traces", "保存逐帧记录"),
+    "ui.admin.frame_traces.why": (
+        "Every frame's expression scores are kept for each session (no pictures).",
+        "每次练习都保存每一帧的表情得分（不保存画面）。"),
+    "ui.admin.delete": ("Delete {name}", "删除 {name}"),
+    "ui.admin.done": ("Done", "完成"),
+    "ui.admin.keys": ("Up/down: choose. Enter: change. Esc: done.",
+                      "上下键：选择。回车键：修改。退出键：完成。"),
+    "ui.admin.editing": ("Type, then press Enter to keep it.", "输入后按回车键保存。"),
+    "ui.admin.saved": ("Saved.", "已保存。"),
+    "ui.admin.bad_year": ("A birth year is four digits between {first} and {last}.",
+                          "出生年份是{first}到{last}之间的四位数字。"),
+    "ui.admin.name_taken": ("Another child is already called {name}; please choose another "
+                            "name.", "已经有一个孩子叫 {name}，请换一个名字。"),
+    "ui.admin.not_saved": ("That could not be saved: {reason}", "无法保存：{reason}"),
+    "ui.admin.confirm_delete": ("Delete {name} and all their records? This cannot be undone.",
+                                "删除 {name} 及其全部记录吗？删除后无法恢复。"),
+    "ui.admin.keep": ("Keep {name}", "保留 {name}"),
+    "ui.admin.press_again": ("Press again to delete", "再按一次即删除"),
+    "ui.admin.deleted": ("{name} and all their records were deleted.",
+                         "{name} 及其全部记录已删除。"),
+    "ui.restore.offer": ("Restore the newest backup", "恢复最新的备份"),
+    "ui.restore.start_fresh": ("Start with empty records", "使用新的空白记录"),
+    "ui.restore.done": ("The backup {backup} was restored: {count} child(ren) are back. The "
+                        "unreadable file stays kept as {moved}.",
+                        "已恢复备份 {backup}：{count}个孩子的记录回来了。无法读取的文件仍保留为 "
+                        "{moved}。"),
+    "ui.restore.failed": ("The backup could not be restored: {reason}",
+                          "无法恢复备份：{reason}"),
+    "ui.progress.title": ("Progress: {name}", "进步记录：{name}"),
+    "ui.progress.expression": ("Expression", "表情"),
+    "ui.progress.tries": ("Tries", "尝试次数"),
+    "ui.progress.made": ("Made", "做到"),
+    "ui.progress.without_help": ("Made without help", "没有用帮助做到"),
+    "ui.progress.all": ("All expressions", "全部表情"),
+    "ui.progress.none": ("No tries are recorded yet.", "还没有练习记录。"),
+    "ui.progress.page.table": ("Table", "表格"),
+    "ui.progress.page.made": ("Faces made", "做到的表情"),
+    "ui.progress.page.without_help": ("Made without help", "没有用帮助做到"),
+    "ui.progress.keys": ("Left/right: next page. Esc: close.", "左右键：翻页。退出键：关闭。"),
+}
+
+
 def _build() -> dict[str, dict[str, str]]:
     table: dict[str, tuple[str, str]] = {}
     for expr, (en, zh) in _EXPRESSION_NAMES.items():
@@ -281,7 +338,7 @@ def _build() -> dict[str, dict[str, str]]:
             table[f"{name}.{number}"] = pair
     for expr, pair in _PRAISE_NAMED.items():
         table[f"praise.named.{expr.value}"] = pair
-    for key, pair in (_FIXED | _REST_AND_PRAISE).items():
+    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN).items():
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair

@@ -21,18 +21,23 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from game import phrases
+from game.records import Profile
 from game.records.pin import PinLockedError
+from game.ui.backup_restore import BackupOffer, restore_newest  # issue 14 (D)
 from game.ui.context import GameContext
 from game.ui.input import Action
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.calibration import CalibrationScene
+from game.ui.scenes.child_admin import ChildAdminScene  # issue 14 (D)
 from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay, NoticeCard
 from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
+from game.ui.scenes.restore_offer import RestoreOfferCard  # issue 14 (D)
 from game.ui.scenes.settings_scene import SettingsScene
-from game.ui.scenes.start import StartScene
+from game.ui.scenes.start import MAX_SHOWN, StartScene
 from game.ui.session_events import SessionDriver
 from game.ui.settings import SensorySettings
 
@@ -69,6 +74,7 @@ class GameFlow:
         self.overrides = dict(overrides or {})
         self.profile_name = profile_name
         self.driver: SessionDriver | None = None
+        self.restore_offer: BackupOffer | None = None  # issue 14 (D): set by the runner
         ctx.flow = self
 
     # ---------------------------------------------------------------- start
@@ -82,7 +88,12 @@ class GameFlow:
         else:
             self.stack.push(StartScene(self.ctx, self._profiles()))
         if self.ctx.notice is not None:
-            self.stack.push(NoticeCard(self.ctx, self.ctx.notice))
+            if self.restore_offer is not None and profile is None:  # issue 14 (D): the
+                # newest backup is offered on the start screen (not once a child plays)
+                self.stack.push(RestoreOfferCard(self.ctx, self.ctx.notice,
+                                                 on_restore=self.restore_backup))
+            else:
+                self.stack.push(NoticeCard(self.ctx, self.ctx.notice))
 
     def _profiles(self) -> list[Any]:
         store = self.ctx.store
@@ -158,6 +169,45 @@ class GameFlow:
         if isinstance(start, StartScene):
             start.profiles = [*start.profiles, profile][-5:]
             start.resume()
+
+    # ---------------------------------------------------------------- issue 14 (D)
+    # The therapist's page for one child, and restoring the newest backup, behind the PIN.
+
+    def manage_child(self, profile: Profile | None) -> None:
+        """Open the child's page (rename, birth year, notes, consents, delete) after the PIN."""
+        if profile is None or self.ctx.store is None:
+            return
+        profile_id = profile.profile_id
+        self.with_pin(lambda: ChildAdminScene(
+            self.ctx, self.ctx.store.get_profile(profile_id), on_close=self.refresh_start,
+            on_deleted=self._child_deleted))
+
+    def refresh_start(self) -> None:
+        """Show the stored children on the start screen again (after a change)."""
+        for scene in self.stack.scenes:
+            if isinstance(scene, StartScene):
+                scene.profiles = self._profiles()[:MAX_SHOWN]
+                scene.resume()
+
+    def _child_deleted(self, name: str) -> None:
+        self.refresh_start()
+        self.stack.push(NoticeCard(
+            self.ctx, lambda lang: phrases.text("ui.admin.deleted", lang, name=name)))
+
+    def restore_backup(self) -> None:
+        """Restore the newest backup (offered after an unreadable file) after the PIN."""
+        if self.restore_offer is not None:
+            self.with_pin(self._restore_now)
+
+    def _restore_now(self) -> GameScene:
+        offer = self.restore_offer
+        assert offer is not None
+        text_of = restore_newest(self.ctx, offer)
+        self.restore_offer = None
+        self.refresh_start()
+        return NoticeCard(self.ctx, text_of)
+
+    # ---------------------------------------------------------------- settings
 
     def save_settings(self, settings: SensorySettings) -> None:
         """Keep the settings with the child's profile (when there is one)."""

@@ -37,6 +37,7 @@ class Action(enum.StrEnum):
     TOGGLE_CAMERA = "toggle_camera"  # therapist: camera view on/off (if the profile allows)
     SETTINGS = "settings"        # therapist: sensory settings (F2)
     PROGRESS = "progress"        # therapist: progress charts (F3)
+    MANAGE = "manage"            # therapist: manage the chosen child (F4, start screen)
     DIGIT = "digit"              # a number key, for the therapist's PIN pad (`text`)
     TEXT = "text"                # typed text (`text`), for entering a child's name
     QUIT = "quit"                # window closed
@@ -83,6 +84,7 @@ KEY_ACTIONS: dict[int, Action] = {
     pygame.K_c: Action.TOGGLE_CAMERA,
     pygame.K_F2: Action.SETTINGS,
     pygame.K_F3: Action.PROGRESS,
+    pygame.K_F4: Action.MANAGE,
 }
 
 # Digits reach the PIN pad as Action.DIGIT with the digit in `text`.

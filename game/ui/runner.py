@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from game.ui.app import App, FrameStats, init_display, init_gamepads
+from game.ui.backup_restore import backup_offer
 from game.ui.clock import FrameClock
 from game.ui.context import WINDOW_SIZE, GameContext, theme_for
 from game.ui.flow import GameFlow
@@ -207,6 +208,8 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
             overrides=command_line_settings(options),
             profile_name=options.profile or ("Guest" if options.headless else None),
         )
+        flow.restore_offer = backup_offer(data_dir, set_aside)  # issue 14 (D)
+        cleanup.callback(close_store_of, ctx)  # the store in use (a restore reopens it)
         app = App(ctx, surface, stack, screenshots_dir=options.screenshots,
                   max_seconds=options.max_seconds,
                   after_first_frame=ctx.warm_up_voice)
@@ -217,6 +220,12 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
         finally:
             flow.close()
         return app.frame_stats()
+
+
+def close_store_of(ctx: GameContext) -> None:
+    """Close the store the context holds at the end (safe when already closed)."""
+    if ctx.store is not None:
+        ctx.store.close()
 
 
 def forget_fonts() -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from game import phrases
 from game.expressions import Expression, HintKey
+from game.records import Profile, memory_store
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.input import Action, InputEvent
@@ -21,6 +22,8 @@ from game.ui.scene_stack import SceneStack
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.calibration import CalibrationScene
+from game.ui.scenes.child_admin import ChildAdminScene
+from game.ui.scenes.confirm import ConfirmCard
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
@@ -28,6 +31,7 @@ from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay, MessageCard, NoticeCard, PauseOverlay
 from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
+from game.ui.scenes.restore_offer import RestoreOfferCard
 from game.ui.scenes.reward import RewardScene
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
@@ -36,6 +40,7 @@ from game.ui.scenes.trial import CueScene, MimicScene
 from game.ui.settings import TEXT_SCALES
 from game.ui.widgets import layout_probe, wrap_text
 from game.ui.widgets.text import _NO_END
+from tests.records.factories import fill_progress
 from tests.ui.test_scenes_render import _context as _scene_context
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,6 +74,54 @@ def _scrolled(scene: SettingsScene, rows: int) -> SettingsScene:
     for _ in range(rows):
         scene.handle(InputEvent(Action.DOWN))
     return scene
+
+
+# issue 14 (D): the child admin page, its delete question, the restore offer, progress
+_MIA = Profile(profile_id="P7K2QX", display_name="Mia", created_at="2026-01-05T10:00:00+01:00",
+               updated_at="2026-01-05T10:00:00+01:00", birth_year=2018,
+               notes="Likes dinosaurs; prefers quiet mode. Tired after lunch.")
+
+
+def _admin(rows_down: int = 0, typed: str = "") -> Callable[[GameContext], GameScene]:
+    def build(c: GameContext) -> GameScene:
+        scene = ChildAdminScene(c, _MIA)
+        for _ in range(rows_down):
+            scene.handle(InputEvent(Action.DOWN))
+        if typed:
+            scene.handle(InputEvent(Action.CONFIRM))
+            for _ in range(len(scene.draft)):
+                scene.handle(InputEvent(Action.BACK))
+            for ch in typed:
+                scene.handle(InputEvent(Action.TEXT, text=ch))
+            scene.handle(InputEvent(Action.CONFIRM))  # a bad year: the sentence shows
+        return scene
+    return build
+
+
+def _confirm_delete(c: GameContext) -> GameScene:
+    card = ConfirmCard(c, phrases.text("ui.admin.confirm_delete", c.lang, name="Mia"),
+                       phrases.text("ui.admin.keep", c.lang, name="Mia"),
+                       phrases.text("ui.admin.delete", c.lang, name="Mia"), on_act=lambda: None)
+    card.handle(InputEvent(Action.RIGHT))
+    card.handle(InputEvent(Action.CONFIRM))  # armed: "Press again to delete"
+    return card
+
+
+def _progress(page: int) -> Callable[[GameContext], GameScene]:
+    def build(c: GameContext) -> GameScene:
+        store = memory_store()
+        c.profile = store.create_profile("Mia")
+        fill_progress(store, c.profile.profile_id, sessions=3)
+        c.store = store
+        scene = ProgressScene(c)
+        scene.enter()
+        scene.page = page
+        return scene
+    return build
+
+
+_SET_ASIDE = ("ui.records.set_aside", "progress.corrupt-20261129-191500.json",
+              "backups/progress.backup-20261129-180200.json")
 
 
 Build = tuple[Callable[[GameContext], GameScene], ...]
@@ -105,6 +158,16 @@ SCENES: dict[str, Build] = {
                               "ui.records.set_aside", lang, moved="progress.corrupt.json",
                               backup="backups/progress.backup.json"))),
     "progress": (ProgressScene,),
+    "progress_table": (_progress(0),),
+    "progress_chart": (_progress(2),),
+    "child_admin": (lambda c: StartScene(c, []), _admin()),
+    "child_admin_scrolled": (lambda c: StartScene(c, []), _admin(rows_down=6)),
+    "child_admin_bad_year": (lambda c: StartScene(c, []), _admin(rows_down=1, typed="18")),
+    "confirm_delete": (lambda c: StartScene(c, []), _admin(rows_down=5), _confirm_delete),
+    "restore_offer": (lambda c: StartScene(c, []),
+                      lambda c: RestoreOfferCard(c, lambda lang: phrases.text(
+                          _SET_ASIDE[0], lang, moved=_SET_ASIDE[1], backup=_SET_ASIDE[2]),
+                          on_restore=lambda: None)),
     "end": (lambda c: EndScene(c, 14, 6, 8),),
 }
 

@@ -75,6 +75,9 @@ class StartScene(GameScene):
             self.ctx.flow.open_progress()
         elif action is Action.HELP:
             self.ctx.flow.show_help()
+        elif action is Action.MANAGE:  # issue 14 (D): the focused child, or the first
+            chosen = self.menu.focus if self.menu.focus < len(self.profiles) else 0
+            self.ctx.flow.manage_child(self.profiles[chosen] if self.profiles else None)
         else:
             return False
         return True
@@ -91,5 +94,5 @@ class StartScene(GameScene):
         self.draw_text(surface, greeting, (w // 2, title.bottom + 4), size=size,
                        color=p.text_muted, anchor="midtop", max_width=w - 200)
         self.menu.draw(surface, self.theme)
-        hint = "F1 / H: " + self.t("ui.therapist")
+        hint = "F1 / H: " + self.t("ui.therapist") + "    F4: " + self.t("ui.admin.open")
         self.draw_text(surface, hint, (w // 2, h - 30), size="small", color=p.text_muted)
