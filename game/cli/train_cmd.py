@@ -65,6 +65,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--cv-json", type=Path, default=None, metavar="FILE",
                         help="also save the CV figures as JSON")
+    parser.add_argument(
+        "--map-population", action="append", default=None, metavar="SET",
+        help="a --data folder's name whose faces set the target-score offsets (the people "
+        "the game scores; repeat for several; default: every data set). The shipped maps: "
+        "--map-population cafe_children",
+    )
     parser.set_defaults(func=run)
 
 
@@ -104,7 +110,15 @@ def run(args: argparse.Namespace) -> int:
     if args.false_alarm is not None and not 0.0 < args.false_alarm < 1.0:
         raise CliError("--false-alarm must be a share between 0 and 1, such as 0.04.")
     card = args.card or args.out.with_name("MODEL_CARD.md")
-    extra = {} if args.false_alarm is None else {"false_alarm_rate": args.false_alarm}
+    extra: dict[str, Any] = {} if args.false_alarm is None else {
+        "false_alarm_rate": args.false_alarm}
+    if args.map_population:
+        names = {Path(d).name for d in args.data}
+        unknown = [p for p in args.map_population if p not in names]
+        if unknown:
+            raise CliError(f"--map-population {unknown[0]} is not the name of a --data folder "
+                           f"({', '.join(sorted(names))}).")
+        extra["map_population"] = tuple(args.map_population)
     try:
         result = train(
             list(args.data),

@@ -229,6 +229,18 @@ MODE_TITLES = {
 }
 
 
+def _population_words(report: dict[str, Any]) -> str:
+    """Whose faces set the offsets, in words (`score_fit`'s map population)."""
+    population = report.get("population")
+    if not population:
+        return "each data set"
+    return (
+        "each data set of the map population (" + ", ".join(population) + ": the people the "
+        "game scores; the other sets' rows below show what the maps do to faces that did not "
+        "set them)"
+    )
+
+
 def _target_score_section(report: dict[str, Any], folds: int, classes: list[str]) -> list[str]:
     modes = report["modes"]
     names = " / ".join(f"`{Path(m['map']).name}`" for m in modes.values())
@@ -239,7 +251,8 @@ def _target_score_section(report: dict[str, Any], folds: int, classes: list[str]
         "evidence (`game.vision.score_map`): z = logit(p_target) + "
         f"{ACTION_BONUS:.1f} x action score, score = sigmoid(z - offset_target + logit "
         f"{ANCHOR_SCORE}), with each offset put where {report['false_alarm_rate']:.0%} of the "
-        f"other expressions' faces of each data set would pass {ANCHOR_SCORE} (fitted on the "
+        f"other expressions' faces of {_population_words(report)} would pass {ANCHOR_SCORE} "
+        "(fitted on the "
         f"out-of-fold probabilities above; maps in {names}, bound to their model's SHA-256 and "
         "refitted by every `facequest train`). Calibrated children are scored by the "
         "calibrated model. *Default*: the map a model without a fitted one gets (score = "

@@ -181,10 +181,24 @@ def fit_offsets(
     rows: np.ndarray | None = None,
     false_alarm_rate: float = FALSE_ALARM_RATE,
     bonus: float = ACTION_BONUS,
+    population: Sequence[str] | None = None,
 ) -> dict[Expression, float]:
     """Per target present: the z reached by at most `false_alarm_rate` of the non-target
-    faces of each data set (the largest such z over the sets)."""
+    faces of each data set in `population` (None: every data set of `ev`), the largest such
+    z over those sets.
+
+    Raises:
+        ValueError: `population` names no data set of `ev`.
+    """
     pick = np.arange(len(ev.labels)) if rows is None else rows
+    if population is not None:
+        unknown = set(population) - set(ev.datasets.tolist())
+        if unknown or not population:
+            raise ValueError(
+                f"the map population names data set(s) not in the evidence: "
+                f"{', '.join(sorted(unknown)) or '(none given)'}"
+            )
+        pick = pick[np.isin(ev.datasets[pick], list(population))]
     offsets: dict[Expression, float] = {}
     for target in Expression:
         if target.value not in ev.classes:
@@ -225,13 +239,18 @@ def verify(
 
 
 def nested_verification(
-    ev: Evidence, false_alarm_rate: float = FALSE_ALARM_RATE, n_splits: int = 5
+    ev: Evidence,
+    false_alarm_rate: float = FALSE_ALARM_RATE,
+    n_splits: int = 5,
+    population: Sequence[str] | None = None,
 ) -> dict[str, dict[str, dict[str, float]]]:
-    """Verification of maps fitted without the scored people (subject-wise folds)."""
+    """Verification of maps fitted without the scored people (subject-wise folds), every
+    data set scored (also those outside `population`, which did not set the offsets)."""
     scores = {t: np.zeros(len(ev.labels)) for t in Expression if t.value in ev.classes}
     folds = GroupKFold(n_splits=n_splits).split(ev.labels, ev.labels, ev.subjects)
     for train, test in folds:
-        fitted = ScoreMap(offsets=fit_offsets(ev, train, false_alarm_rate))
+        fitted = ScoreMap(offsets=fit_offsets(ev, train, false_alarm_rate,
+                                              population=population))
         for target, values in scores_of(ev, fitted, test).items():
             scores[target][test] = values
     return verify(ev, scores)
@@ -259,18 +278,22 @@ def fit_and_write(
     recipe: Recipe,
     false_alarm_rate: float = FALSE_ALARM_RATE,
     n_splits: int = 5,
+    population: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Fit the map of the model at `model_path` on all of `ev`, write it beside the model
-    (with the model's SHA-256), and report it: {"map", "offsets", "model_sha256",
-    "default" (verification without a fitted map), "nested" (maps fitted without the
-    scored people)}."""
-    offsets = fit_offsets(ev, false_alarm_rate=false_alarm_rate)
+    """Fit the map of the model at `model_path` on all of `ev` (offsets set by the data sets
+    of `population`; None: every set), write it beside the model (with the model's
+    SHA-256), and report it: {"map", "offsets", "model_sha256", "population", "default"
+    (verification without a fitted map), "nested" (maps fitted without the scored
+    people)}."""
+    offsets = fit_offsets(ev, false_alarm_rate=false_alarm_rate, population=population)
+    who = "every data set" if population is None else ", ".join(population)
     sets = ", ".join(f"{n} {int((ev.datasets == n).sum())}" for n in dict.fromkeys(ev.datasets))
     fitted = ScoreMap(
         offsets=offsets,
         model_sha256=file_sha256(model_path),
         note=(
-            f"{mode}: offsets at {false_alarm_rate:.0%} false alarms per data set, "
+            f"{mode}: offsets at {false_alarm_rate:.0%} false alarms per data set of "
+            f"the population ({who}), "
             f"out-of-fold ({recipe.describe()}) on {sets} faces"
         ),
     )
@@ -280,8 +303,9 @@ def fit_and_write(
         "map": str(written),
         "model_sha256": fitted.model_sha256,
         "offsets": {t.value: round(v, 3) for t, v in offsets.items()},
+        "population": list(population) if population is not None else None,
         "default": verify(ev, scores_of(ev, ScoreMap.default())),
-        "nested": nested_verification(ev, false_alarm_rate, n_splits),
+        "nested": nested_verification(ev, false_alarm_rate, n_splits, population),
     }
 
 
@@ -291,6 +315,7 @@ def fit_model_maps(
     recipe: Recipe | None = None,
     false_alarm_rate: float = FALSE_ALARM_RATE,
     cache_dir: Path | None = None,
+    population: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Fit and write the maps of `model_path` and its calibrated companion (when present);
     returns {"false_alarm_rate", "modes": {mode: `fit_and_write`'s report}}."""
@@ -303,7 +328,9 @@ def fit_model_maps(
         targets.append(("calibrated", companion, True))
     for mode, path, calibrated in targets:
         ev = evidence(data.features, data.labels, data.subjects, data.datasets, recipe, calibrated)
-        report["modes"][mode] = fit_and_write(ev, path, mode, recipe, false_alarm_rate)
+        report["modes"][mode] = fit_and_write(
+            ev, path, mode, recipe, false_alarm_rate, population=population
+        )
     return report
 
 
@@ -328,9 +355,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--false-alarm", type=float, default=FALSE_ALARM_RATE)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--map-population", action="append", default=None, metavar="SET",
+                        help="a data set (folder name) whose faces set the offsets; repeat "
+                             "for several (default: every data set)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    report = fit_model_maps(args.data, args.model, false_alarm_rate=args.false_alarm)
+    report = fit_model_maps(args.data, args.model, false_alarm_rate=args.false_alarm,
+                            population=args.map_population)
     if args.json:
         print(json.dumps(report, indent=1))
     else:

@@ -83,9 +83,11 @@ def train(
     calibrated: bool = True,
     progress: bool | None = None,
     false_alarm_rate: float = FALSE_ALARM_RATE,
+    map_population: tuple[str, ...] | None = None,
 ) -> TrainingResult:
     """Train and export the models; run subject-wise CV first when `folds` > 1 and fit each
-    written model's target-score map from it (at `false_alarm_rate`).
+    written model's target-score map from it (at `false_alarm_rate`, offsets set by the
+    non-target faces of the data sets in `map_population`; None: every data set).
 
     `card` is the model card to write (None: no card). The CV figures (`TrainingResult.cv`)
     include the maps' report under "target_score" (`score_fit.fit_and_write` per mode).
@@ -130,7 +132,9 @@ def train(
             logger.warning("no subject has a neutral image: no calibrated model")
     maps: list[Path] = []
     if cv is not None and oof is not None:
-        cv["target_score"] = _fit_maps(oof, data, out, cal_path, recipe, false_alarm_rate)
+        cv["target_score"] = _fit_maps(
+            oof, data, out, cal_path, recipe, false_alarm_rate, map_population
+        )
         maps = [Path(m["map"]) for m in cv["target_score"]["modes"].values()]
     for model in (out, cal_path):
         if model is not None and score_map_path(model) not in maps:
@@ -230,9 +234,14 @@ def _fit_maps(
     calibrated_model: Path | None,
     recipe: Recipe,
     false_alarm_rate: float,
+    population: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """Fit and write the score map of each written model (`score_fit`'s report shape)."""
-    report: dict[str, Any] = {"false_alarm_rate": false_alarm_rate, "modes": {}}
+    report: dict[str, Any] = {
+        "false_alarm_rate": false_alarm_rate,
+        "population": list(population) if population is not None else None,
+        "modes": {},
+    }
     targets = [("raw", raw_model, False)]
     if calibrated_model is not None and oof.calibrated is not None:
         targets.append(("calibrated", calibrated_model, True))
@@ -242,7 +251,7 @@ def _fit_maps(
             oof, data.features, data.labels, data.subjects, data.datasets, is_calibrated
         )
         report["modes"][mode] = fit_and_write(
-            ev, path, mode, recipe, false_alarm_rate, oof.n_splits
+            ev, path, mode, recipe, false_alarm_rate, oof.n_splits, population
         )
     return report
 

@@ -107,3 +107,8 @@ def test_train_rejects_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert ".onnx" in capsys.readouterr().err
     assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.onnx")]) == 2
     assert "labels.csv not found" in capsys.readouterr().err
+    code = main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.onnx"),
+                 "--map-population", "teens"])
+    assert code == 2
+    assert "--map-population teens is not the name of a --data folder" in (
+        capsys.readouterr().err)

@@ -90,3 +90,42 @@ def test_offset_sits_between_the_last_allowed_false_alarm_and_the_next_face() ->
     tied = offset_for(np.array([1.0, 3.0, 3.0, 3.0]), 0.25)
     assert tied > 3.0  # ties cannot be split: none of them may pass
     assert offset_for(np.array([1.0, 2.0]), 1.0) == 1.0
+
+
+def _scores(ev: Evidence, fitted: ScoreMap) -> dict[Expression, np.ndarray]:
+    return {
+        t: np.array(
+            [
+                fitted.score(p, a, t)
+                for p, a in zip(
+                    ev.probabilities[:, CLASSES.index(t.value)],
+                    ev.actions[:, list(Expression).index(t)],
+                    strict=True,
+                )
+            ]
+        )
+        for t in Expression
+    }
+
+
+def test_a_map_population_sets_the_offsets_on_its_own_faces_only() -> None:
+    ev = _evidence(seed=2)
+    everyone = verify(ev, _scores(ev, ScoreMap(offsets=fit_offsets(ev, false_alarm_rate=0.05))))
+    kids = verify(ev, _scores(ev, ScoreMap(
+        offsets=fit_offsets(ev, false_alarm_rate=0.05, population=("kids",)))))
+    kid_hits = lambda r: np.mean([m["hit_rate"] for m in r["kids"].values()])  # noqa: E731
+    # the sharper population is no longer held to the other one's bar: more hits, its own
+    # false alarms still at the rate, and the set left out pays with more false alarms
+    assert kid_hits(kids) > kid_hits(everyone)
+    assert all(m["false_alarm_rate"] <= 0.05 + 1e-9 for m in kids["kids"].values())
+    assert max(m["false_alarm_rate"] for m in kids["adults"].values()) > 0.05
+    nested = nested_verification(ev, false_alarm_rate=0.05, population=("kids",))
+    assert set(nested) == {"kids", "adults"}  # every set is still reported
+
+
+def test_a_map_population_must_name_data_sets_of_the_evidence() -> None:
+    ev = _evidence(seed=3, per_class=10)
+    with pytest.raises(ValueError, match="teens"):
+        fit_offsets(ev, population=("teens",))
+    with pytest.raises(ValueError):
+        fit_offsets(ev, population=())
