@@ -22,7 +22,7 @@ from sklearn.model_selection import GroupKFold
 
 from game.expressions import Expression
 from game.training.metrics import summarise
-from game.training.recipe import Recipe, fit
+from game.training.recipe import Recipe, fit, fuse_probabilities
 
 logger = logging.getLogger(__name__)
 
@@ -152,12 +152,30 @@ def copy_deltas(copies: Copies) -> Copies:
     person's neutral copies under the same augmentation (the child calibrates under the
     light and glasses of the session), leave-one-out for neutral copies as `neutral_deltas`.
     Copies of people without a neutral image are dropped."""
+    return copy_deltas_with_rows(copies)[0]
+
+
+def copy_deltas_with_rows(copies: Copies) -> tuple[Copies, np.ndarray]:
+    """`copy_deltas`, and the rows of `copies` it kept (in its order)."""
     keyed = tuple(f"{s}\x00{k}" for s, k in zip(copies.subjects, copies.kinds, strict=True))
     deltas = neutral_deltas(copies.features, copies.labels, keyed)
     kept = copies.take(deltas.rows)
     return Copies(
         deltas.values, kept.labels, kept.subjects, kept.datasets, kept.kinds, kept.train
-    )
+    ), deltas.rows
+
+
+def fuse_with_raw(
+    calibrated: np.ndarray,
+    calibrated_classes: tuple[str, ...],
+    raw: np.ndarray,
+    classes: tuple[str, ...],
+) -> np.ndarray:
+    """The calibrated probabilities fused with the raw ones of the same faces (rows
+    aligned; the raw columns taken in the calibrated order), as the game fuses a calibrated
+    model marked `fuse_with_raw` with its raw twin."""
+    columns = [classes.index(c) for c in calibrated_classes]
+    return fuse_probabilities([calibrated, raw[:, columns]])
 
 
 def out_of_fold_probabilities(
@@ -272,10 +290,16 @@ def out_of_fold(
     if len(set(pick(subjects))) < n_splits:
         logger.warning("fewer than %d subjects have a neutral image: no calibrated CV", n_splits)
         return OutOfFold(n_splits, raw, classes, deltas, None, (), copies, copies_raw)
-    delta_copies = copy_deltas(copies) if copies is not None else None
+    delta_copies, copy_rows = (
+        copy_deltas_with_rows(copies) if copies is not None else (None, np.zeros(0, int))
+    )
     calibrated, cal_classes, copies_cal = out_of_fold_with_copies(
         deltas.values, pick(labels), pick(subjects), recipe, n_splits, delta_copies
     )
+    if recipe.calibrated_fuses_raw:
+        calibrated = fuse_with_raw(calibrated, cal_classes, raw[deltas.rows], classes)
+        if copies_cal is not None and copies_raw is not None:
+            copies_cal = fuse_with_raw(copies_cal, cal_classes, copies_raw[copy_rows], classes)
     return OutOfFold(
         n_splits, raw, classes, deltas, calibrated, cal_classes, copies, copies_raw,
         delta_copies, copies_cal,

@@ -26,7 +26,7 @@ from game.training.feature_cache import extract
 from game.training.metrics import roc_auc, summarise
 from game.vision.calibration import NeutralBaseline
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
-from game.vision.model import ExpressionModel
+from game.vision.model import ExpressionModel, ModelError, fuse_log_mean
 from game.vision.records import FeatureVector
 from game.vision.score_map import ScoreMap
 from game.vision.scoring import check_actions, score_target
@@ -108,6 +108,35 @@ def verification(
     return auc, hits, false_alarms
 
 
+def raw_twin_path(calibrated_model: Path) -> Path:
+    """The raw model a calibrated one is fused with: the same name without "_calibrated"
+    (models/expression_calibrated.onnx -> models/expression.onnx)."""
+    stem = calibrated_model.stem
+    raw_stem = stem[: -len("_calibrated")] if stem.endswith("_calibrated") else stem
+    return calibrated_model.with_name(raw_stem + calibrated_model.suffix)
+
+
+def _fused_with_raw_twin(
+    model: ExpressionModel, probabilities: np.ndarray, raw_features: np.ndarray
+) -> np.ndarray:
+    """`probabilities` of a delta model marked `fuse_with_raw`, fused with its raw twin's.
+
+    Raises:
+        EvaluationError: the raw twin is missing or does not fit.
+    """
+    twin_path = raw_twin_path(model.path)
+    try:
+        twin = ExpressionModel.load(twin_path)
+    except ModelError as exc:
+        raise EvaluationError(
+            f"{model.path} is scored together with its raw model, which cannot be used: {exc}"
+        ) from None
+    if twin.input_kind != "raw" or set(twin.classes) != set(model.classes):
+        raise EvaluationError(f"{twin_path} is not the raw model of {model.path}")
+    columns = [twin.classes.index(c) for c in model.classes]
+    return fuse_log_mean([probabilities, twin.predict(raw_features)[:, columns]])
+
+
 def evaluate(
     data_dirs: list[Path],
     model_path: Path,
@@ -144,6 +173,8 @@ def evaluate(
             [b.values_for(FEATURE_NAMES) for b in baselines if b is not None]
         )
     probabilities = model.predict(features)
+    if model.fuse_with_raw:  # scored as the game scores a calibrated child
+        probabilities = _fused_with_raw_twin(model, probabilities, data.features[rows])
     labels = [data.labels[i] for i in rows]
     class_names = tuple(c.value for c in model.classes)
     report = summarise(labels, probabilities, class_names)

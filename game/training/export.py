@@ -17,13 +17,15 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from game.training.recipe import LOG_FLOOR, FusedClassifier
+from game.training.recipe import FusedClassifier
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
 from game.vision.model import (
     INPUT_NAME,
+    LOG_FLOOR,
     META_CLASSES,
     META_CREATED,
     META_FEATURES,
+    META_FUSE_WITH_RAW,
     META_INPUT,
     META_SPEC,
     META_TRAINED_ON,
@@ -42,13 +44,17 @@ def to_onnx_bytes(
     input_kind: str,
     trained_on: str,
     created: dt.date | None = None,
+    fuse_with_raw: bool = False,
 ) -> bytes:
-    """The fitted scikit-learn classifier as an ONNX model with FaceQuest metadata."""
+    """The fitted scikit-learn classifier as an ONNX model with FaceQuest metadata
+    (`fuse_with_raw`: a delta model the game fuses with its raw twin)."""
     from skl2onnx import convert_sklearn
     from skl2onnx.common.data_types import FloatTensorType
 
     if input_kind not in ("raw", "delta"):
         raise ValueError(f"input_kind must be 'raw' or 'delta', not {input_kind!r}")
+    if fuse_with_raw and input_kind != "delta":
+        raise ValueError("only a delta model is fused with a raw twin")
     columns = [classes[int(c)] for c in model.classes_]
 
     def convert(pipeline: Any) -> Any:
@@ -74,6 +80,7 @@ def to_onnx_bytes(
         META_INPUT: input_kind,
         META_TRAINED_ON: trained_on,
         META_CREATED: (created or dt.date.today()).isoformat(),
+        META_FUSE_WITH_RAW: "true" if fuse_with_raw else "false",
     }
     for key, value in meta.items():
         entry = onx.metadata_props.add()
@@ -130,9 +137,10 @@ def export_onnx(
     classes: tuple[str, ...],
     input_kind: str,
     trained_on: str,
+    fuse_with_raw: bool = False,
 ) -> Path:
     """Write the ONNX file (atomically) and return its path."""
-    data = to_onnx_bytes(model, classes, input_kind, trained_on)
+    data = to_onnx_bytes(model, classes, input_kind, trained_on, fuse_with_raw=fuse_with_raw)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")

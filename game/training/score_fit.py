@@ -34,7 +34,7 @@ from sklearn.model_selection import GroupKFold
 
 from game.expressions import Expression
 from game.paths import DEFAULT_MODEL_PATH
-from game.training.cv import OutOfFold, out_of_fold_probabilities
+from game.training.cv import OutOfFold, fuse_with_raw, out_of_fold_probabilities
 from game.training.dataset import load_folders
 from game.training.evaluate import DEFAULT_THRESHOLD, feature_vector, subject_baselines
 from game.training.feature_cache import extract
@@ -130,6 +130,9 @@ def evidence(
     probabilities, classes = out_of_fold_probabilities(
         values, pick(labels), pick(subjects), recipe, n_splits
     )
+    if calibrated and recipe.calibrated_fuses_raw:  # as the game scores a calibrated child
+        raw, raw_classes = out_of_fold_probabilities(features, labels, subjects, recipe, n_splits)
+        probabilities = fuse_with_raw(probabilities, classes, raw[rows], raw_classes)
     return _evidence_of(
         features, labels, subjects, datasets, rows, baselines, probabilities, classes
     )

@@ -127,6 +127,7 @@ def train(
                 cal_classes,
                 "delta",
                 trained_on + "; features minus each subject's neutral median",
+                fuse_with_raw=recipe.calibrated_fuses_raw,
             )
         else:
             logger.warning("no subject has a neutral image: no calibrated model")

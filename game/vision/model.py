@@ -2,7 +2,8 @@
 
 The model file carries its own description in its metadata (see docs in CONTRACTS.md):
 the class order, the feature-spec version and feature names it was trained on, and whether it
-expects raw features or features minus the child's neutral ("delta"). Loading checks all of
+expects raw features or features minus the child's neutral ("delta"), and whether a delta
+model's probabilities are fused with its raw companion's (`fuse_with_raw`). Loading checks all of
 it against `game.vision.features`, so a model built for other features fails at start-up with
 a clear message instead of scoring nonsense.
 """
@@ -32,6 +33,7 @@ META_FEATURES = "facequest.feature_names"
 META_INPUT = "facequest.input"
 META_TRAINED_ON = "facequest.trained_on"
 META_CREATED = "facequest.created"
+META_FUSE_WITH_RAW = "facequest.fuse_with_raw"  # "true": a delta model scored with its raw twin
 REQUIRED_METADATA = (META_CLASSES, META_SPEC, META_FEATURES, META_INPUT)
 
 InputKind = Literal["raw", "delta"]
@@ -55,6 +57,9 @@ class ExpressionModel:
         trained_on: free-text summary of the training data.
         created: ISO date the model was made.
         path: where it was loaded from.
+        fuse_with_raw: (delta models) the game scores a calibrated child with this model's
+            probabilities and the raw companion's fused (`fuse_log_mean`), as its training
+            measured them (metadata `facequest.fuse_with_raw` = "true").
     """
 
     classes: tuple[Expression, ...]
@@ -65,6 +70,7 @@ class ExpressionModel:
     created: str
     path: Path
     _session: Any = field(repr=False, compare=False)
+    fuse_with_raw: bool = False
 
     @classmethod
     def load(cls, path: Path | str) -> ExpressionModel:
@@ -118,6 +124,12 @@ class ExpressionModel:
         if input_kind not in ("raw", "delta"):
             raise ModelError(f"{path}: {META_INPUT} must be 'raw' or 'delta', not {input_kind!r}")
         _check_io(session, len(feature_names), len(classes), path)
+        fuse_text = meta.get(META_FUSE_WITH_RAW, "false")
+        if fuse_text not in ("true", "false") or (fuse_text == "true" and input_kind != "delta"):
+            raise ModelError(
+                f"{path}: {META_FUSE_WITH_RAW} must be 'true' (delta models only) or 'false', "
+                f"not {fuse_text!r}"
+            )
         model = cls(
             classes=classes,
             feature_names=feature_names,
@@ -127,6 +139,7 @@ class ExpressionModel:
             created=meta.get(META_CREATED, ""),
             path=path,
             _session=session,
+            fuse_with_raw=fuse_text == "true",
         )
         logger.info(
             "loaded %s: %d classes, %d features, input %s",
@@ -168,6 +181,20 @@ class ExpressionModel:
             values = values - baseline_values
         row = self.predict(values)
         return {c: float(p) for c, p in zip(self.classes, row, strict=True)}
+
+
+LOG_FLOOR = 1e-6  # probabilities are clipped here before the log (as the ONNX graphs do)
+
+
+def fuse_log_mean(probabilities: list[np.ndarray]) -> np.ndarray:
+    """softmax(mean_k log p_k) row by row: the equal-weight fusion of models' probabilities
+    ((N, C) or (C,) arrays, same columns), a normalised geometric mean."""
+    if not probabilities:
+        raise ValueError("nothing to fuse")
+    mix = sum(np.log(np.clip(np.asarray(p, np.float64), LOG_FLOOR, 1.0)) for p in probabilities)
+    mix = np.asarray(mix) / len(probabilities)
+    mix = np.exp(mix - mix.max(axis=-1, keepdims=True))
+    return np.asarray(mix / mix.sum(axis=-1, keepdims=True))
 
 
 def _parse_classes(text: str, path: Path) -> tuple[Expression, ...]:

@@ -28,7 +28,7 @@ from game.expressions import Expression, HintKey, QualityFlag, all_actions, prot
 from game.vision.calibration import NeutralBaseline
 from game.vision.face_net import FaceNet, default_face_net
 from game.vision.features import extract_features, head_pose_degrees
-from game.vision.model import ExpressionModel
+from game.vision.model import ExpressionModel, fuse_log_mean
 from game.vision.population import population_baseline
 from game.vision.quality import quality_flags
 from game.vision.records import ActionCheck, ExpressionReading, FaceObservation, FeatureVector
@@ -164,6 +164,10 @@ class Scorer:
     ) -> None:
         if calibrated_model is not None and calibrated_model.input_kind != "delta":
             raise ValueError("calibrated_model must take 'delta' features")
+        if (calibrated_model is not None and calibrated_model.fuse_with_raw
+                and (model is None or set(model.classes) != set(calibrated_model.classes))):
+            raise ValueError("a calibrated model fused with its raw twin needs that raw model "
+                             "(same classes)")
         self.raw_model = model
         self.calibrated_model = calibrated_model
         self._maps: dict[str, ScoreMap] = dict(score_maps or {})
@@ -209,14 +213,25 @@ class Scorer:
         self._smoother.reset()
 
     def probabilities(self, features: FeatureVector) -> dict[Expression, float]:
-        """The model's probabilities ({} without a model)."""
-        if self.model is None:
+        """The model's probabilities ({} without a model). A calibrated model marked
+        `fuse_with_raw` is fused with the raw model (`fuse_log_mean`), as it was measured."""
+        model = self.model
+        if model is None:
             return {}
         base = self._baseline or population_baseline()
         baseline_values = (
-            base.values_for(self.model.feature_names) if self.model.input_kind == "delta" else None
+            base.values_for(model.feature_names) if model.input_kind == "delta" else None
         )
-        return self.model.probabilities(features, baseline_values)
+        found = model.probabilities(features, baseline_values)
+        raw = self.raw_model
+        if not (model.fuse_with_raw and raw is not None and raw is not model):
+            return found
+        twin = raw.probabilities(features)
+        columns = list(model.classes)
+        fused = fuse_log_mean([
+            np.array([found[c] for c in columns]), np.array([twin[c] for c in columns])
+        ])
+        return {c: float(p) for c, p in zip(columns, fused, strict=True)}
 
     def score(
         self, observation: FaceObservation, latency_ms: float = 0.0
