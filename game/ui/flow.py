@@ -107,6 +107,7 @@ class GameFlow:
         self.driver: SessionDriver | None = None
         self.defaults: dict[str, Any] = (
             load_default_settings(data_dir) if data_dir is not None else {})
+        self._first_settings = ctx.settings  # what the game was started with
         ctx.flow = self
 
     # ---------------------------------------------------------------- start
@@ -125,7 +126,8 @@ class GameFlow:
 
     def _apply_defaults(self) -> None:
         """The start screen speaks the settings for new children (command line first)."""
-        self.ctx.apply_settings(SensorySettings.from_dict({**self.defaults, **self.overrides}))
+        self.ctx.apply_settings(SensorySettings.from_dict(
+            {**self._first_settings.to_dict(), **self.defaults, **self.overrides}))
 
     def _profiles(self) -> list[Profile]:
         store = self.ctx.store

@@ -87,8 +87,13 @@ class CalibrationScene(GameScene):
 
     def _hand_over(self, baseline: NeutralBaseline | None, use_stored: bool = True) -> None:
         self.phase = "handed_over"
-        if self.ctx.flow is not None:
-            self.ctx.flow.calibration_finished(baseline, use_stored=use_stored)
+        flow = self.ctx.flow
+        if flow is None:
+            return
+        if use_stored:
+            flow.calibration_finished(baseline)
+        else:
+            flow.calibration_finished(baseline, use_stored=False)
 
     def _poll(self) -> None:
         pipeline = self.ctx.pipeline

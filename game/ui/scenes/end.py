@@ -68,8 +68,7 @@ class EndScene(GameScene):
 
     def footer(self) -> str:
         """The therapist's line: why it ended (when said) and what a key does now."""
-        flow = self.ctx.flow
-        closing = flow is None or flow.close_after_session
+        closing = bool(self.ctx.options.get("autoplay"))  # headless runs end with the card
         parts = [self.t(self.reason_key)] if self.reason_key else []
         parts.append(self.t("ui.flow.closing" if closing else "ui.flow.back_to_start"))
         return "  ".join(parts)

@@ -49,7 +49,7 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.camera_view", "camera_view_allowed", "bool"),
 )
 
-TOP = 120  # the first row's top (below the title)
+TOP = 150  # the first row's top (below the title and whose settings they are)
 ROW_GAP = 6
 BOTTOM_MARGIN = 28
 VOLUME_STEPS = 10
@@ -152,11 +152,11 @@ class SettingsScene(GameScene):
         title = self.t("ui.settings")
         note = self.note()
         note_h = self.font("small").get_linesize()
-        room = TOP - 14 - 10 - 12 - note_h  # above the note and the "more above" arrow
+        room = TOP - 14 - 10 - 16 - note_h  # above the note and the "more above" arrow
         size = fitting_size(title, self.theme, w - 200, room, ("title", "body"), bold=True)
         said = self.draw_text(surface, title, (w // 2, 8), size=size, bold=True,
                               anchor="midtop")
-        note_size = fitting_size(note, self.theme, w - 80, TOP - 24 - said.bottom,
+        note_size = fitting_size(note, self.theme, w - 80, TOP - 26 - said.bottom,
                                  ("small", 18, 16, 14))
         self.draw_text(surface, note, (w // 2, said.bottom + 2), size=note_size,
                        color=p.text_muted, anchor="midtop", max_width=w - 80)

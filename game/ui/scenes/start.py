@@ -23,7 +23,7 @@ import pygame
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene, Menu
-from game.ui.widgets import fitting_size
+from game.ui.widgets import fitting_size, text_size
 
 if TYPE_CHECKING:
     from game.records.models import Profile
@@ -240,16 +240,18 @@ class StartScene(GameScene):
         title = self.draw_text(surface, self.t("ui.title"), (w // 2, 14), size="huge",
                                bold=True, anchor="midtop")
         find = self.find_line()
-        find_h = self.font("small").get_linesize() if find else 0
-        room = self.menu.top - 14 - find_h - (title.bottom + 4)
+        find_top = self.menu.top - 8
+        if find:
+            said = self.draw_text(surface, find, (w // 2, self.menu.top - 8), size="small",
+                                  color=p.text if self.typed else p.text_muted,
+                                  anchor="midbottom", max_width=w - 80)
+            find_top = said.top
+        room = find_top - 8 - (title.bottom + 4)
         greeting = self.t("greeting")
         size = fitting_size(greeting, self.theme, w - 200, room)
-        self.draw_text(surface, greeting, (w // 2, title.bottom + 4), size=size,
-                       color=p.text_muted, anchor="midtop", max_width=w - 200)
-        if find:
-            self.draw_text(surface, find, (w // 2, self.menu.top - 8), size="small",
-                           color=p.text if self.typed else p.text_muted, anchor="midbottom",
-                           max_width=w - 80)
+        if text_size(greeting, self.theme, size, w - 200)[1] <= room:  # (it is spoken too)
+            self.draw_text(surface, greeting, (w // 2, title.bottom + 4), size=size,
+                           color=p.text_muted, anchor="midtop", max_width=w - 200)
         self.menu.draw(surface, self.theme)
         hint = self.t("ui.flow.keys_hint")
         self.draw_text(surface, hint, (w // 2, h - 26), size="small", color=p.text_muted,
