@@ -14,6 +14,7 @@ import pytest
 
 from game import phrases
 from game.expressions import Expression, HintKey
+from game.records.models import Profile
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.input import Action, InputEvent
@@ -25,7 +26,7 @@ from game.ui.scenes.end import EndScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
 from game.ui.scenes.name_entry import NameEntryScene
-from game.ui.scenes.overlays import HelpOverlay, MessageCard, NoticeCard, PauseOverlay
+from game.ui.scenes.overlays import ConfirmCard, HelpOverlay, MessageCard, NoticeCard, PauseOverlay
 from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.reward import RewardScene
@@ -73,6 +74,30 @@ def _scrolled(scene: SettingsScene, rows: int) -> SettingsScene:
 
 Build = tuple[Callable[[GameContext], GameScene], ...]
 
+_CLINIC = ["Ava", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Hugo", "Isla", "Jack",
+           "Kai", "Lily", "Mason", "Nora", "Oscar", "Poppy", "Quinn", "Ruby", "Sam", "Theo",
+           "Uma", "Victor Alexander-Montgomery", "王小明"]
+
+
+def _clinic(typed: str = "") -> Callable[[GameContext], GameScene]:
+    """The start screen of a clinic with 23 children (a letter typed, perhaps)."""
+
+    def make(c: GameContext) -> GameScene:
+        scene = StartScene(c, [Mock(display_name=name, profile_id=f"C-{i:06X}")
+                               for i, name in enumerate(_CLINIC)])
+        for letter in typed:
+            scene.handle(InputEvent(Action.LETTER, letter=letter))
+        return scene
+
+    return make
+
+
+def _for_child(c: GameContext) -> GameScene:
+    c.profile = Profile(profile_id="C-ABC123", display_name="Victor Alexander-Montgomery",
+                        created_at="2026-01-01T00:00:00+00:00",
+                        updated_at="2026-01-01T00:00:00+00:00")
+    return SettingsScene(c)
+
 # every scene the child or therapist sees; overlays over the scene they are shown on
 SCENES: dict[str, Build] = {
     "start": (lambda c: StartScene(c, [Mock(display_name="Kim"), Mock(display_name="张小明")]),),
@@ -106,6 +131,18 @@ SCENES: dict[str, Build] = {
                               backup="backups/progress.backup.json"))),
     "progress": (ProgressScene,),
     "end": (lambda c: EndScene(c, 14, 6, 8),),
+    # issue 14: the therapist's day
+    "start_23_children": (_clinic(),),
+    "start_23_children_typed": (_clinic("v"),),
+    "start_23_children_none_found": (_clinic("xq"),),
+    "settings_for_a_child": (_for_child,),
+    "confirm_end_over_mimic": (_trial(MimicScene), lambda c: ConfirmCard(
+        c, "ui.flow.end_question", on_yes=lambda: None)),
+    "confirm_quit_over_start": (_clinic(), lambda c: ConfirmCard(
+        c, "ui.flow.quit_question", on_yes=lambda: None)),
+    "end_video_ended": (lambda c: EndScene(c, 0, 0, 0, reason_key="ui.flow.video_ended"),),
+    "end_video_ended_stars": (lambda c: EndScene(c, 3, 1, 1,
+                                                 reason_key="ui.flow.video_ended"),),
 }
 
 
