@@ -119,8 +119,13 @@ class SessionDriver:
                                          model_hash=self.ctx.model_hash)
             self.session_id = record.session_id
             self.ctx.session_id = record.session_id
-            if self.traces_allowed:
-                self.trace = store.open_trace(record.session_id)
+            if self.traces_allowed:  # a refused trace never repeats the stored session
+                try:
+                    self.trace = store.open_trace(record.session_id)
+                except (OSError, StoreError) as exc:
+                    logger.warning("no frame trace for this session (%s)", exc)
+                    self.traces_allowed = False
+                    self._trace_waiting = []
                 self._flush_trace()
 
         self.keeper.submit(start_session)
@@ -130,8 +135,8 @@ class SessionDriver:
         if self.ended:
             return
         reading = self.ctx.reading
+        self._trace_frame(reading, now_ms)  # the frame belongs to the trial it is scored in
         self.route(self.session.update(reading, now_ms))
-        self._trace_frame(reading, now_ms)
 
     # ---------------------------------------------------------------- traces
 
@@ -141,7 +146,7 @@ class SessionDriver:
             return
         self._last_reading = reading
         trial = self.session.trial
-        if trial is None or trial.finished or self.ended:
+        if trial is None or trial.finished:
             return
         row = {
             "t_ms": now_ms - self.session.start_ms,
