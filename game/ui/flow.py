@@ -75,8 +75,9 @@ class GameFlow:
         pin: the therapist PIN (`game.records.TherapistPin`); None when nothing is
             recorded (doors open).
         overrides: settings given on the command line, kept over the profile's own.
-        profile_name: pick this child at once (no start scene first); after the session
-            the goodbye card still leads to the start screen with every child.
+        profile_name: pick this child (a name or an id) at once, no start scene first;
+            after the session the goodbye card still leads to the start screen with every
+            child. When two children have that name, the start screen shows just those two.
         data_dir: the data folder, where the settings for new children are kept; None
             when nothing is recorded (the defaults then live only while the game runs).
         close_after_session: end the program when the goodbye card closes instead of
@@ -115,12 +116,12 @@ class GameFlow:
     def begin(self) -> None:
         """Put the first scene on the stack (with the therapist's notice, if any, on top)."""
         self._apply_defaults()
-        profile = self._find_profile(self.profile_name) if self.profile_name else None
-        if profile is not None:
-            self.stack.push(StartScene(self.ctx, [profile]))
-            self.profile_chosen(profile)
-        else:
-            self.stack.push(StartScene(self.ctx, self._profiles()))
+        found = self._find_profiles(self.profile_name) if self.profile_name else []
+        if len(found) == 1:
+            self.stack.push(StartScene(self.ctx, found))
+            self.profile_chosen(found[0])
+        else:  # none asked for, or two children of that name: the therapist picks one
+            self.stack.push(StartScene(self.ctx, found or self._profiles()))
         if self.ctx.notice is not None:
             self.stack.push(NoticeCard(self.ctx, self.ctx.notice))
 
@@ -133,15 +134,15 @@ class GameFlow:
         store = self.ctx.store
         return list(store.list_profiles()) if store is not None else []
 
-    def _find_profile(self, name: str) -> Profile | None:
-        """The stored child called `name` (created when missing, so scripted runs work)."""
+    def _find_profiles(self, name_or_id: str) -> list[Profile]:
+        """The stored children called `name_or_id` (or with that id); a new one when none
+        is (so scripted runs work). Two of one name are both returned: never pick one
+        silently."""
         store = self.ctx.store
         if store is None:
-            return None
-        found = store.find_profiles(name)
-        if found:
-            return found[0]
-        return store.create_profile(name, settings=dict(self.defaults))
+            return []
+        found = store.find_profiles(name_or_id)
+        return found or [store.create_profile(name_or_id, settings=dict(self.defaults))]
 
     def profile_chosen(self, profile: Profile) -> None:
         self.ctx.profile = profile

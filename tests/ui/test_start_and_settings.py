@@ -209,3 +209,30 @@ def test_an_unreadable_defaults_file_is_no_defaults(tmp_path: Path) -> None:
     save_default_settings(tmp_path, {"language": "en"})
     assert load_default_settings(tmp_path) == {"language": "en"}
     assert load_default_settings(tmp_path / "nowhere") == {}
+
+
+def test_two_children_of_one_name_are_never_picked_silently() -> None:
+    """Old records may hold two children of one name: `--profile Mia` shows both, told apart
+    by their ids, and the therapist picks (a mock store: today's store refuses the twin)."""
+    from unittest.mock import Mock
+
+    from game.records.models import Profile
+    from game.records.store import ProgressStore
+
+    twins = [Profile(profile_id=pid, display_name="Mia", created_at="2026-01-01T00:00:00+00:00",
+                     updated_at="2026-01-01T00:00:00+00:00") for pid in ("C-AAAAAA", "C-BBBBBB")]
+    store = Mock(spec=ProgressStore)
+    store.find_profiles.return_value = twins
+    store.list_profiles.return_value = twins
+    settings = SensorySettings()
+    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+                      store=store)
+    stack = SceneStack()
+    GameFlow(ctx, stack, Mock(), profile_name="Mia").begin()
+    start = stack.top
+    assert isinstance(start, StartScene) and ctx.profile is None
+    assert start.menu.labels[:2] == ["Mia (C-AAAAAA)", "Mia (C-BBBBBB)"]
+    store.create_profile.assert_not_called()
+    start.handle(InputEvent(Action.DOWN))
+    start.handle(InputEvent(Action.CONFIRM))
+    assert ctx.profile is twins[1]

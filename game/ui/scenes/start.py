@@ -52,7 +52,7 @@ def labels_for(profiles: list[Profile]) -> list[str]:
         key = profile.display_name.casefold()
         counts[key] = counts.get(key, 0) + 1
     return [p.display_name if counts[p.display_name.casefold()] == 1
-            else f"{p.display_name} ({p.profile_id[:6]})" for p in profiles]
+            else f"{p.display_name} ({p.profile_id})" for p in profiles]
 
 
 class StartScene(GameScene):
