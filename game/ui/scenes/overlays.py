@@ -288,5 +288,5 @@ class ConfirmCard(GameScene):
                             ("title", "body", "small"), bold=True)
         self.draw_text(surface, question, room.center, size=size, bold=True,
                        max_width=room.width)
-        draw_button(surface, yes, self.t("ui.flow.yes_keys"), self.theme, size="body")
-        draw_button(surface, no, self.t("ui.flow.no_keys"), self.theme, size="body")
+        draw_button(surface, yes, self.t("ui.yes") + " (Enter / Y)", self.theme, size="body")
+        draw_button(surface, no, self.t("ui.no") + " (Esc / N)", self.theme, size="body")

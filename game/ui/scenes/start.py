@@ -224,7 +224,7 @@ class StartScene(GameScene):
         or how to find a name."""
         if self.typed:
             if not self.found:
-                return self.t("ui.flow.none_found", typed=self.typed)
+                return self.t("ui.flow.none_found", typed=self.typed, keyname="Esc")
             line = self.t("ui.flow.find", typed=self.typed)
         else:
             line = self.t("ui.flow.find_hint") if len(self.all_profiles) > 1 else ""
@@ -253,6 +253,7 @@ class StartScene(GameScene):
             self.draw_text(surface, greeting, (w // 2, title.bottom + 4), size=size,
                            color=p.text_muted, anchor="midtop", max_width=w - 200)
         self.menu.draw(surface, self.theme)
-        hint = self.t("ui.flow.keys_hint")
+        hint = (f"F1: {self.t('ui.flow.therapist_keys')}   F2: {self.t('ui.settings')}   "
+                f"Esc: {self.t('ui.quit')}")
         self.draw_text(surface, hint, (w // 2, h - 26), size="small", color=p.text_muted,
                        max_width=w - 80)
