@@ -239,6 +239,38 @@ _FIXED: dict[str, tuple[str, str]] = {
 }
 
 
+# Issue 14 (helper C): the therapist's day: back to the start, quitting, settings defaults,
+# many children on the start screen, the therapist keys' toasts, the end of the video.
+_THERAPIST_DAY: dict[str, tuple[str, str]] = {
+    "ui.flow.back_to_start": ("Press any key to go back to the start",
+                              "按任意键回到开始画面"),
+    "ui.flow.closing": ("The game will close in a moment", "游戏马上就会关闭"),
+    "ui.flow.quit_question": ("Quit FaceQuest?", "要退出表情大冒险吗？"),
+    "ui.flow.end_question": ("End the session?", "要结束这次练习吗？"),
+    "ui.flow.video_ended": ("The video ended.", "视频播放完了。"),
+    "ui.flow.defaults_note": ("No child is chosen: these become the settings for new children.",
+                              "还没有选择孩子：这些设置会用于新添加的孩子。"),
+    "ui.flow.child_note": ("These settings are kept for {name}.", "这些设置会保存给{name}。"),
+    "ui.flow.more_children": ("More children", "更多孩子"),
+    "ui.flow.page": ("Page {page} of {pages}", "第{page}页，共{pages}页"),
+    "ui.flow.find": ("Find: {typed}", "查找：{typed}"),
+    "ui.flow.find_hint": ("Type letters to find a name", "输入字母来查找名字"),
+    "ui.flow.none_found": ("No name starts with {typed} ({keyname} takes a letter back)",
+                           "没有以{typed}开头的名字（按{keyname}删掉一个字母）"),
+    "ui.flow.therapist_keys": ("Therapist keys", "治疗师按键"),
+    "ui.toast.accepted": ("Counted as made", "已算作成功"),
+    "ui.toast.rejected": ("Marked as not made", "已标记为未成功"),
+    "ui.toast.skipped": ("Skipped", "已跳过"),
+    "ui.toast.paused": ("Paused", "已暂停"),
+    "ui.toast.resumed": ("Continuing", "继续"),
+    "ui.toast.camera_on": ("Camera picture on", "摄像头画面已打开"),
+    "ui.toast.camera_off": ("Camera picture off", "摄像头画面已关闭"),
+    "ui.toast.camera_not_allowed": ("The camera picture is off in this child's settings",
+                                    "这个孩子的设置里关闭了摄像头画面"),
+    "ui.toast.nothing_to_change": ("No trial to change right now", "现在没有可以更改的练习"),
+}
+
+
 # Issue 16: the break scene, the therapist's pause, the named praise after a prompted success.
 _REST_AND_PRAISE: dict[str, tuple[str, str]] = {
     "rest.start": ("Rest time. Let's breathe slowly.", "休息时间到，我们慢慢呼吸。"),
@@ -338,7 +370,7 @@ def _build() -> dict[str, dict[str, str]]:
             table[f"{name}.{number}"] = pair
     for expr, pair in _PRAISE_NAMED.items():
         table[f"praise.named.{expr.value}"] = pair
-    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN).items():
+    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY).items():
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair

@@ -4,8 +4,11 @@
     facequest play --source clip.mp4 --profile Mia --levels first-faces
     facequest play --headless --source clip.mp4 --max-seconds 60 --screenshots shots/
 
-`--headless` draws off-screen (SDL's dummy video driver) and plays by itself (the first
-child is picked, the end card closes); `--max-seconds` ends the session cleanly;
+In a window the goodbye card leads back to the start screen (the next child can play;
+Esc or the window's close button asks "Quit FaceQuest?"); `--profile NAME` only picks the
+first child. `--headless` draws off-screen (SDL's dummy video driver) and plays by itself
+(the first child is picked; when the goodbye card closes, the program ends);
+`--max-seconds` ends the session cleanly and then the program, so scripts always finish;
 `--screenshots DIR` saves a PNG at every scene change.
 """
 
@@ -35,7 +38,8 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--source", help="webcam, webcam:N, a video file, an image or a folder "
                         "of images (default: webcam)")
-    parser.add_argument("--profile", help="play as this child (created if missing)")
+    parser.add_argument("--profile", help="start with this child (created if missing); the "
+                        "start screen follows the session")
     parser.add_argument("--levels", default=DEFAULT_LEVELS,
                         help=f"level set id (a file in levels/) or a .toml path "
                         f"(default: {DEFAULT_LEVELS})")
@@ -43,7 +47,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--headless", action="store_true",
                         help="no window: draw off-screen and play by itself")
     parser.add_argument("--max-seconds", type=positive_seconds,
-                        help="end the session after N seconds (a number above 0)")
+                        help="end the session, then the program, after N seconds (a number "
+                        "above 0)")
     parser.add_argument("--screenshots", type=Path, help="save a PNG at every scene change")
     parser.add_argument("--lang", choices=("en", "zh-CN"), help="language (default: profile's)")
     parser.add_argument("--palette", choices=("calm", "high_contrast"),

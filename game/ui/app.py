@@ -23,6 +23,7 @@ from game.ui.clock import frames
 from game.ui.context import GameContext
 from game.ui.input import THERAPIST_ACTIONS, Action, InputAdapter, InputEvent
 from game.ui.scene_stack import Scene, SceneStack
+from game.ui.toast import draw_toast
 from game.ui.widgets.text import draw_text
 
 logger = logging.getLogger(__name__)
@@ -85,14 +86,15 @@ _MODULE_LOADED = time.perf_counter()
 
 
 class App:
-    """Runs the scene stack until it empties, the window closes or the time cap is reached.
+    """Runs the scene stack until it empties (the therapist quit), or the time cap is reached.
 
     Args:
         ctx: the shared context (its `pipeline`, when set, is read once per frame).
         surface: the display surface.
         stack: the scene stack (the first scene should already be pushed, or pass it to run).
         screenshots_dir: save `NNN_<scene>.png` at every scene change when set.
-        max_seconds: end the session cleanly after this many seconds (END_SESSION is sent).
+        max_seconds: end the session cleanly after this many seconds (END_SESSION is sent),
+            then stop the program after a short grace (scripted runs always finish).
         frame_source: the frame pacing generator (tests pass a fast fake).
         event_source: where pygame events come from (tests pass a scripted list).
         after_first_frame: called once, right after the first frame is on screen (start-up
@@ -157,6 +159,7 @@ class App:
         self.stack.draw(self.surface)
         if self.ctx.therapist_line:
             self._draw_therapist_line(self.ctx.therapist_line)
+        self._draw_toast(now_ms)
         pygame.display.flip()
         self._work_ms.append((time.perf_counter() - started) * 1000.0)
         if not self._first_frame_s:
@@ -184,16 +187,42 @@ class App:
         draw_text(self.surface, text, self.ctx.theme, (w // 2, band.centery), size="small",
                   color=palette.text_muted, max_width=w - 40)
 
+    def _draw_toast(self, now_ms: int) -> None:
+        """The therapist's toast ("Skipped"), below the therapist line; gone once faded."""
+        toast = self.ctx.toast
+        if toast is None:
+            return
+        if toast.over(now_ms):
+            self.ctx.toast = None
+            return
+        top = 12
+        if self.ctx.therapist_line:
+            top += 2 * round(self.ctx.theme.text_px("small") * 1.2) + 16
+        draw_toast(self.surface, toast, self.ctx.theme, self.ctx.lang, now_ms, top=top)
+
     def _dispatch(self, event: InputEvent) -> None:
         if event.action is Action.QUIT:
-            # closing the window ends the session cleanly first, like the therapist's key
-            self._request_end()
-            self.running = False
+            self._window_closed()
             return
         if self.stack.handle(event):
             return
         if event.action in THERAPIST_ACTIONS and self.ctx.flow is not None:
             self.ctx.flow.therapist(event.action)  # therapist keys work over any scene
+
+    def _window_closed(self) -> None:
+        """The window's close button: "Quit FaceQuest?" first (the session is held while
+        it shows); closing it again while the question shows quits at once. Without a flow
+        the app simply stops."""
+        flow = self.ctx.flow
+        if flow is None:
+            self.stack.clear()
+            self.running = False
+            return
+        top = self.stack.top
+        if top is not None and top.name == "confirm_quit":
+            flow.quit()
+        else:
+            flow.ask_quit()
 
     def _request_end(self) -> None:
         if self.ctx.flow is not None:

@@ -10,11 +10,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.ui.clock import FrameClock
 from game.ui.settings import SensorySettings
 from game.ui.theme import Theme
+from game.ui.toast import Toast
+
+if TYPE_CHECKING:  # the real types, without importing them (and their imports) at run time
+    from game.audio.system import AudioSystem
+    from game.play.level_set import LevelSet
+    from game.play.session import Session
+    from game.records.models import Profile
+    from game.records.store import ProgressStore
+    from game.ui.flow import GameFlow
+    from game.vision.pipeline import VisionPipeline
+    from game.vision.records import ExpressionReading
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +45,8 @@ class GameContext:
         store: the progress store (`game.records`), or None when nothing is recorded.
         pipeline: the vision pipeline (`game.vision.pipeline.VisionPipeline`).
         session: the rules engine's running `Session`, or None before one starts.
-        session_id: the store's id of the running session.
+        session_id: the store's id of the running session (None until its first trial is
+            stored: a session with no trial is never recorded).
         flow: the `GameFlow` that builds scenes and drives the session (`tick` per frame).
         level_set: the loaded level set being played.
         profile: the chosen child's profile (from the store), or None.
@@ -50,20 +62,22 @@ class GameContext:
             sentence.
         therapist_line: one calm line drawn small over every scene while it is set (e.g.
             progress cannot be saved right now); None hides it.
+        toast: a short note for the therapist about the key just pressed ("Skipped"),
+            drawn over every scene by the app until it has faded (`game.ui.toast`).
     """
 
     settings: SensorySettings
     theme: Theme
     clock: FrameClock
-    audio: Any = None
-    store: Any = None
-    pipeline: Any = None
-    session: Any = None
-    session_id: Any = None
-    flow: Any = None
-    level_set: Any = None
-    profile: Any = None
-    reading: Any = None
+    audio: AudioSystem | None = None
+    store: ProgressStore | None = None
+    pipeline: VisionPipeline | None = None
+    session: Session | None = None
+    session_id: str | None = None
+    flow: GameFlow | None = None
+    level_set: LevelSet | None = None
+    profile: Profile | None = None
+    reading: ExpressionReading | None = None
     camera_view: bool = False
     window_size: tuple[int, int] = WINDOW_SIZE
     options: dict[str, Any] = field(default_factory=dict)
@@ -72,6 +86,7 @@ class GameContext:
     model_hash: str = ""
     notice: Callable[[str], str] | None = None
     therapist_line: str | None = None
+    toast: Toast | None = None
 
     @property
     def lang(self) -> str:
@@ -104,7 +119,7 @@ def theme_for(settings: SensorySettings) -> Theme:
     return Theme.from_settings(settings.palette, settings.text_scale, settings.reduced_motion)
 
 
-def apply_audio_settings(audio: Any, settings: SensorySettings) -> None:
+def apply_audio_settings(audio: AudioSystem | None, settings: SensorySettings) -> None:
     """Pass mute, quiet mode and per-channel volumes to the audio system, if there is one
     (`AudioSystem.apply_settings` reads the fields it knows from `settings`)."""
     if audio is not None:

@@ -2,15 +2,21 @@
 
 `GameFlow` is the one place that builds scenes, so scenes never construct each other:
 start -> (PIN) -> calibration -> the level's trial scenes (with reward, pause and message
-cards on top) -> end. Once a session runs, `tick(now_ms)` (called by the app once per frame)
-hands the latest reading to the rules engine's `Session` and routes its events through
+cards on top) -> end -> start again (a therapist sees several children a day: the goodbye
+card leads back to the start screen; quitting is its own action, with a confirmation).
+Once a session runs, `tick(now_ms)` (called by the app once per frame) hands the latest
+reading to the rules engine's `Session` and routes its events through
 `game.ui.session_events`: the UI shows, speaks and stores what the engine decided. While a
-therapist screen (PIN, settings, help, progress) is open over play, the session is held
-with the engine's own pause command and resumed when the screen closes.
+therapist screen (PIN, settings, help, progress, a question) is open over play, the session
+is held with the engine's own pause command and resumed when the screen closes.
 
 The therapist's doors (adding a child, settings, progress) open through the PIN. With no PIN
 set they open freely only while no child exists (the very first set-up); once a profile
 exists, the first door asks the therapist to choose a PIN, then opens.
+
+Settings changed before a child is picked become the settings for new children (kept in
+the data folder, `game.records.default_settings`); settings changed while a child is chosen
+are kept in that child's profile.
 """
 
 from __future__ import annotations
@@ -19,11 +25,14 @@ import dataclasses
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from game import phrases
 from game.records import Profile
+from game.records.default_settings import load_default_settings, save_default_settings
 from game.records.pin import PinLockedError
+from game.records.storage import StoreError
 from game.ui.backup_restore import BackupOffer, restore_newest  # issue 14 (D)
 from game.ui.context import GameContext
 from game.ui.input import Action
@@ -31,17 +40,34 @@ from game.ui.scene_stack import SceneStack
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.calibration import CalibrationScene
 from game.ui.scenes.child_admin import ChildAdminScene  # issue 14 (D)
+from game.ui.scenes.end import EndScene
 from game.ui.scenes.name_entry import NameEntryScene
-from game.ui.scenes.overlays import HelpOverlay, NoticeCard
+from game.ui.scenes.overlays import HelpOverlay, NoticeCard, YesNoCard
 from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.restore_offer import RestoreOfferCard  # issue 14 (D)
 from game.ui.scenes.settings_scene import SettingsScene
-from game.ui.scenes.start import MAX_SHOWN, StartScene
+from game.ui.scenes.start import StartScene
 from game.ui.session_events import SessionDriver
 from game.ui.settings import SensorySettings
+from game.ui.toast import Toast
+
+if TYPE_CHECKING:
+    from game.play.session import Session
+    from game.records.models import Profile
+    from game.records.pin import TherapistPin
+    from game.vision.calibration import NeutralBaseline
 
 logger = logging.getLogger(__name__)
+
+SessionFactory = Callable[["Profile | None", int], "Session"]
+
+# the toast shown for a therapist key the engine carried out
+_TOASTS = {
+    Action.ACCEPT: "ui.toast.accepted",
+    Action.REJECT: "ui.toast.rejected",
+    Action.SKIP: "ui.toast.skipped",
+}
 
 
 class GameFlow:
@@ -51,21 +77,30 @@ class GameFlow:
         ctx: the shared context (`ctx.flow` is set to this flow).
         stack: the app's scene stack.
         make_session: builds the rules engine's `Session` for a profile at `now_ms`.
-        pin: the therapist PIN (`game.records.TherapistPin`: `is_set()`, `verify(pin)`,
-            `set(pin)`); None when nothing is recorded (doors open).
+        pin: the therapist PIN (`game.records.TherapistPin`); None when nothing is
+            recorded (doors open).
         overrides: settings given on the command line, kept over the profile's own.
-        profile_name: pick this child at once (no start scene).
+        profile_name: pick this child (a name or an id) at once, no start scene first;
+            after the session the goodbye card still leads to the start screen with every
+            child. When two children have that name, the start screen shows just those two.
+        data_dir: the data folder, where the settings for new children are kept; None
+            when nothing is recorded (the defaults then live only while the game runs).
+        close_after_session: end the program when the goodbye card closes instead of
+            going back to the start screen (headless scripted runs, which pick a child by
+            themselves and must finish).
     """
 
     def __init__(
         self,
         ctx: GameContext,
         stack: SceneStack,
-        make_session: Callable[[Any, int], Any],
+        make_session: SessionFactory,
         *,
-        pin: Any = None,
+        pin: TherapistPin | None = None,
         overrides: dict[str, Any] | None = None,
         profile_name: str | None = None,
+        data_dir: Path | None = None,
+        close_after_session: bool = False,
     ) -> None:
         self.ctx = ctx
         self.stack = stack
@@ -73,45 +108,105 @@ class GameFlow:
         self.pin = pin
         self.overrides = dict(overrides or {})
         self.profile_name = profile_name
+        self.data_dir = data_dir
+        self.close_after_session = close_after_session
         self.driver: SessionDriver | None = None
         self.restore_offer: BackupOffer | None = None  # issue 14 (D): set by the runner
+        self.defaults: dict[str, Any] = (
+            load_default_settings(data_dir) if data_dir is not None else {})
+        self._first_settings = ctx.settings  # what the game was started with
         ctx.flow = self
 
     # ---------------------------------------------------------------- start
 
     def begin(self) -> None:
         """Put the first scene on the stack (with the therapist's notice, if any, on top)."""
-        profile = self._find_profile(self.profile_name) if self.profile_name else None
-        if profile is not None:
-            self.stack.push(StartScene(self.ctx, [profile]))
-            self.profile_chosen(profile)
-        else:
-            self.stack.push(StartScene(self.ctx, self._profiles()))
+        self._apply_defaults()
+        found = self._find_profiles(self.profile_name) if self.profile_name else []
+        if len(found) == 1:
+            self.stack.push(StartScene(self.ctx, found))
+            self.profile_chosen(found[0])
+        else:  # none asked for, or two children of that name: the therapist picks one
+            self.stack.push(StartScene(self.ctx, found or self._profiles()))
         if self.ctx.notice is not None:
-            if self.restore_offer is not None and profile is None:  # issue 14 (D): the
+            if self.restore_offer is not None and len(found) != 1:  # issue 14 (D): the
                 # newest backup is offered on the start screen (not once a child plays)
                 self.stack.push(RestoreOfferCard(self.ctx, self.ctx.notice,
                                                  on_restore=self.restore_backup))
             else:
                 self.stack.push(NoticeCard(self.ctx, self.ctx.notice))
 
-    def _profiles(self) -> list[Any]:
+    def _apply_defaults(self) -> None:
+        """The start screen speaks the settings for new children (command line first)."""
+        self.ctx.apply_settings(SensorySettings.from_dict(
+            {**self._first_settings.to_dict(), **self.defaults, **self.overrides}))
+
+    def _profiles(self) -> list[Profile]:
         store = self.ctx.store
         return list(store.list_profiles()) if store is not None else []
 
-    def _find_profile(self, name: str) -> Any:
-        """The stored child called `name` (created when missing, so scripted runs work)."""
+    def _find_profiles(self, name_or_id: str) -> list[Profile]:
+        """The stored children called `name_or_id` (or with that id); a new one when none
+        is (so scripted runs work). Two of one name are both returned: never pick one
+        silently."""
         store = self.ctx.store
         if store is None:
-            return None
-        found = store.find_profiles(name)
-        return found[0] if found else store.create_profile(name)
+            return []
+        found = store.find_profiles(name_or_id)
+        return found or [store.create_profile(name_or_id, settings=dict(self.defaults))]
 
-    def profile_chosen(self, profile: Any) -> None:
+    def profile_chosen(self, profile: Profile) -> None:
         self.ctx.profile = profile
-        stored = dict(getattr(profile, "settings", {}) or {})
+        stored = dict(profile.settings or {})
         self.ctx.apply_settings(SensorySettings.from_dict({**stored, **self.overrides}))
         self.stack.replace(CalibrationScene(self.ctx))
+
+    def back_to_start(self) -> None:
+        """The session is over: forget the child and show every child again."""
+        self.forget_session()
+        self.ctx.profile = None
+        self._apply_defaults()
+        self.stack.clear()
+        self.stack.push(StartScene(self.ctx, self._profiles()))
+        logger.info("back at the start screen")
+
+    def forget_session(self) -> None:
+        """Close the finished session's driver (its writes flushed, its trace closed)."""
+        driver, self.driver = self.driver, None
+        if driver is not None:
+            driver.close()
+        self.ctx.session = None
+        self.ctx.session_id = None
+        pipeline = self.ctx.pipeline
+        if pipeline is not None:
+            pipeline.set_target(None)
+            pipeline.set_baseline(None)  # the next child is not this child's calm face
+
+    def session_over(self) -> None:
+        """The goodbye card was closed: back to the start screen, or (headless scripted
+        runs) the end of the program."""
+        if self.close_after_session:
+            self.forget_session()
+            self.stack.clear()
+        else:
+            self.back_to_start()
+
+    # ---------------------------------------------------------------- quitting
+
+    def ask_quit(self) -> None:
+        """Ask "Quit FaceQuest?" (the session, if one runs, is held meanwhile)."""
+        if isinstance(self.stack.top, YesNoCard) and self.stack.top.name == "confirm_quit":
+            return
+        self.stack.push(YesNoCard(self.ctx, "ui.flow.quit_question", on_yes=self.quit,
+                                    name="confirm_quit"))
+
+    def quit(self) -> None:
+        """Quit now: a running session is ended and recorded first, then every scene goes
+        (the app stops when the stack is empty)."""
+        if self.driver is not None and not self.driver.ended:
+            self.driver.command(Action.END_SESSION, self.ctx.clock.now_ms())
+        self.forget_session()
+        self.stack.clear()
 
     # ---------------------------------------------------------------- therapist doors
 
@@ -129,6 +224,8 @@ class GameFlow:
             self.stack.push(make())
 
     def _check_pin(self, digits: str) -> bool:
+        if self.pin is None:
+            return True
         try:
             return bool(self.pin.verify(digits))
         except PinLockedError:  # the pad says how long to wait
@@ -138,6 +235,8 @@ class GameFlow:
             return False
 
     def _set_pin(self, digits: str) -> bool:
+        if self.pin is None:
+            return False
         try:
             self.pin.set(digits)
         except Exception:
@@ -160,34 +259,40 @@ class GameFlow:
             self.stack.push(HelpOverlay(self.ctx))
 
     def _create_profile(self, name: str) -> None:
+        """A new child, with the settings for new children."""
         store = self.ctx.store
         if store is None:
             return
-        profile = store.create_profile(name)
+        try:
+            profile = store.create_profile(name, settings=dict(self.defaults))
+        except StoreError as exc:  # e.g. the name is taken: the entry scene says why
+            entry = self.stack.top
+            if isinstance(entry, NameEntryScene):
+                entry.refused(str(exc))
+            return
         self.stack.pop()
         start = self.stack.top
         if isinstance(start, StartScene):
-            start.profiles = [*start.profiles, profile][-5:]
-            start.resume()
+            start.set_profiles(self._profiles(), focus=profile)
 
     # ---------------------------------------------------------------- issue 14 (D)
     # The therapist's page for one child, and restoring the newest backup, behind the PIN.
 
     def manage_child(self, profile: Profile | None) -> None:
         """Open the child's page (rename, birth year, notes, consents, delete) after the PIN."""
-        if profile is None or self.ctx.store is None:
+        store = self.ctx.store
+        if profile is None or store is None:
             return
         profile_id = profile.profile_id
         self.with_pin(lambda: ChildAdminScene(
-            self.ctx, self.ctx.store.get_profile(profile_id), on_close=self.refresh_start,
+            self.ctx, store.get_profile(profile_id), on_close=self.refresh_start,
             on_deleted=self._child_deleted))
 
     def refresh_start(self) -> None:
         """Show the stored children on the start screen again (after a change)."""
         for scene in self.stack.scenes:
             if isinstance(scene, StartScene):
-                scene.profiles = self._profiles()[:MAX_SHOWN]
-                scene.resume()
+                scene.set_profiles(self._profiles())
 
     def _child_deleted(self, name: str) -> None:
         self.refresh_start()
@@ -210,18 +315,35 @@ class GameFlow:
     # ---------------------------------------------------------------- settings
 
     def save_settings(self, settings: SensorySettings) -> None:
-        """Keep the settings with the child's profile (when there is one)."""
+        """Keep the settings with the child's profile; before a child is picked, as the
+        settings for new children (in the data folder)."""
         store, profile = self.ctx.store, self.ctx.profile
-        if store is None or profile is None:
+        if profile is None:
+            self.defaults = settings.to_dict()
+            if self.data_dir is not None:
+                try:
+                    save_default_settings(self.data_dir, self.defaults)
+                except OSError as exc:
+                    logger.warning("the settings for new children could not be saved (%s)",
+                                   exc.strerror or exc)
             return
-        self.ctx.profile = store.update_profile(profile.profile_id, settings=settings.to_dict())
+        if store is not None:
+            self.ctx.profile = store.update_profile(profile.profile_id,
+                                                    settings=settings.to_dict())
 
     # ---------------------------------------------------------------- session
 
-    def calibration_finished(self, baseline: Any, *, use_stored: bool = True) -> None:
+    def calibration_finished(self, baseline: NeutralBaseline | None, *,
+                             use_stored: bool = True) -> None:
         """Keep the new neutral baseline (or, with `use_stored`, use the profile's stored
-        one; else the population neutral), then start the session."""
+        one; else the population neutral), then start the session. When the frames are
+        already over (a video that ended during the calibration), no session starts: the
+        goodbye card says the video ended."""
         store, profile, pipeline = self.ctx.store, self.ctx.profile, self.ctx.pipeline
+        if pipeline is not None and pipeline.finished is True:
+            logger.info("the frame source ended before the first prompt: no session")
+            self.stack.replace(EndScene(self.ctx, 0, 0, 0, reason_key="ui.flow.video_ended"))
+            return
         unsaved: Callable[[], Any] | None = None
         if baseline is not None and store is not None and profile is not None:
             try:
@@ -232,10 +354,11 @@ class GameFlow:
                 unsaved = functools.partial(store.set_baseline, profile.profile_id,
                                             baseline.to_dict())
         elif baseline is None and use_stored and profile is not None and profile.baseline:
-            from game.vision.calibration import CalibrationError, NeutralBaseline
+            from game.vision.calibration import CalibrationError
+            from game.vision.calibration import NeutralBaseline as Baseline
 
             try:
-                stored = NeutralBaseline.from_dict(profile.baseline)
+                stored = Baseline.from_dict(profile.baseline)
             except CalibrationError as exc:  # the population neutral stands in
                 logger.warning("the child's stored neutral face cannot be used: %s", exc)
             else:
@@ -258,7 +381,8 @@ class GameFlow:
         driver = self.driver
         if driver is None:
             return
-        if getattr(self.ctx.pipeline, "finished", False) is True and not driver.ended:
+        pipeline = self.ctx.pipeline
+        if pipeline is not None and pipeline.finished is True and not driver.ended:
             logger.info("the frame source has ended: ending the session")
             driver.end_reason_override = "source_ended"
             driver.command(Action.END_SESSION, now_ms)
@@ -270,11 +394,13 @@ class GameFlow:
         driver.tick(now_ms)
 
     def therapist_screen_open(self) -> bool:
-        """True while a PIN, settings, help, progress or new-child screen is on the stack."""
-        return any(getattr(scene, "holds_play", False) for scene in self.stack.scenes)
+        """True while a PIN, settings, help, progress, question or new-child screen is on
+        the stack."""
+        return any(isinstance(scene, GameScene) and scene.holds_play
+                   for scene in self.stack.scenes)
 
     def therapist(self, action: Action) -> None:
-        """A therapist key pressed during play."""
+        """A therapist key pressed during play (a short toast says what happened)."""
         if action is Action.HELP:
             self.show_help()
         elif action is Action.SETTINGS:
@@ -282,15 +408,43 @@ class GameFlow:
         elif action is Action.PROGRESS:
             self.open_progress()
         elif action is Action.TOGGLE_CAMERA:
-            if self.ctx.settings.camera_view_allowed:
-                self.ctx.camera_view = not self.ctx.camera_view
-                logger.info("camera view %s", "on" if self.ctx.camera_view else "off")
-        elif self.driver is not None:
-            self.driver.command(action, self.ctx.clock.now_ms())
+            self._toggle_camera()
+        elif action is Action.END_SESSION:
+            self.confirm_end()
+        elif self.driver is not None and not self.driver.ended:
+            done = self.driver.command(action, self.ctx.clock.now_ms())
+            if action is Action.PAUSE:
+                key = "ui.toast.paused" if self.driver.session.paused else "ui.toast.resumed"
+            else:
+                key = _TOASTS.get(action, "") if done else "ui.toast.nothing_to_change"
+            if key:
+                self.toast(key)
+
+    def _toggle_camera(self) -> None:
+        if not self.ctx.settings.camera_view_allowed:
+            self.toast("ui.toast.camera_not_allowed")
+            return
+        self.ctx.camera_view = not self.ctx.camera_view
+        logger.info("camera view %s", "on" if self.ctx.camera_view else "off")
+        self.toast("ui.toast.camera_on" if self.ctx.camera_view else "ui.toast.camera_off")
+
+    def toast(self, key: str) -> None:
+        """Show the phrase `key` as a short calm toast (it fades after about 2 s)."""
+        self.ctx.toast = Toast(key, self.ctx.clock.now_ms())
+
+    def confirm_end(self) -> None:
+        """E: ask "End the session?" first (the session is held while the question shows);
+        before any session, nothing happens."""
+        if self.driver is None or self.driver.ended:
+            return
+        if isinstance(self.stack.top, YesNoCard):
+            return
+        self.stack.push(YesNoCard(self.ctx, "ui.flow.end_question", on_yes=self.end_session,
+                                    name="confirm_end"))
 
     def end_session(self) -> None:
-        """End now (window closed, time cap of the run, therapist key); before a session
-        runs, this simply closes the game."""
+        """End now (time cap of the run, a confirmed E); before a session runs, this simply
+        closes the game."""
         if self.driver is not None:
             self.driver.command(Action.END_SESSION, self.ctx.clock.now_ms())
         else:

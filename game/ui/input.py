@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     MANAGE = "manage"            # therapist: manage the chosen child (F4, start screen)
     DIGIT = "digit"              # a number key, for the therapist's PIN pad (`text`)
     TEXT = "text"                # typed text (`text`), for entering a child's name
+    LETTER = "letter"            # a letter key with no other meaning (`letter`): type-ahead
     QUIT = "quit"                # window closed
 
 
@@ -53,11 +54,14 @@ THERAPIST_ACTIONS: frozenset[Action] = frozenset({
 @dataclass(frozen=True, slots=True)
 class InputEvent:
     """One action; `pos` is the window position for POINT, `text` the characters for DIGIT
-    and TEXT (and " " on the CONFIRM made by the space bar, so name entry can tell it apart)."""
+    and TEXT (and " " on the CONFIRM made by the space bar, so name entry can tell it apart).
+    `letter` is the lower-case letter of the key (a-z) when a letter key made the action
+    (LETTER, or e.g. SKIP from K), so the start screen can use letters to find a name."""
 
     action: Action
     pos: tuple[int, int] | None = None
     text: str = ""
+    letter: str = ""
 
 
 KEY_ACTIONS: dict[int, Action] = {
@@ -172,8 +176,11 @@ class InputAdapter:
             return [InputEvent(Action.DIGIT, text=digit)]
         if event.key == pygame.K_SPACE:
             return [InputEvent(Action.CONFIRM, text=" ")]
+        letter = chr(event.key) if pygame.K_a <= event.key <= pygame.K_z else ""
         action = KEY_ACTIONS.get(event.key)
-        return [InputEvent(action)] if action else []
+        if action is None:
+            return [InputEvent(Action.LETTER, letter=letter)] if letter else []
+        return [InputEvent(action, letter=letter)]
 
     @staticmethod
     def _hat(value: tuple[int, int]) -> list[InputEvent]:

@@ -12,10 +12,13 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game import phrases
 from game.records.storage import StoreError
+
+if TYPE_CHECKING:
+    from game.ui.context import GameContext
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +28,7 @@ RETRY_MS = 3000
 class RecordsKeeper:
     """Runs record writes in order; keeps and retries the ones the disk refused."""
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: GameContext) -> None:
         self.ctx = ctx
         self._waiting: deque[Callable[[], Any]] = deque()
         self._next_try_ms = 0

@@ -15,15 +15,25 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.ui.app import App, FrameStats, init_display, init_gamepads
 from game.ui.backup_restore import backup_offer
 from game.ui.clock import FrameClock
 from game.ui.context import WINDOW_SIZE, GameContext, theme_for
-from game.ui.flow import GameFlow
+from game.ui.flow import GameFlow, SessionFactory
 from game.ui.scene_stack import SceneStack
 from game.ui.settings import SensorySettings
+
+if TYPE_CHECKING:
+    from game.audio.system import AudioSystem
+    from game.play.level_set import LevelSet
+    from game.play.session import Session
+    from game.records.models import Profile
+    from game.records.storage import CorruptStoreError
+    from game.records.store import ProgressStore
+    from game.ui.theme import Theme
+    from game.vision.sources import FrameSource
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +64,13 @@ def command_line_settings(options: PlayOptions) -> dict[str, Any]:
     return found
 
 
-def session_factory(level_set: Any, seed: int) -> Any:
+def session_factory(level_set: LevelSet, seed: int) -> SessionFactory:
     """A function building the rules engine's Session for a profile at `now_ms`."""
     import random
 
     from game.play.session import Session
 
-    def make(profile: Any, now_ms: int) -> Any:
+    def make(profile: Profile | None, now_ms: int) -> Session:
         return Session(level_set, random.Random(seed))
 
     return make
@@ -76,7 +86,7 @@ def describe_model(model_path: Path | None) -> tuple[str, str]:
     return model_path.name, sha256_file(model_path)
 
 
-def warm_fonts(theme: Any) -> None:
+def warm_fonts(theme: Theme) -> None:
     """Load every font size the scenes use now, so no frame stalls on a first use."""
     from game.ui.fonts import get_font
 
@@ -96,7 +106,7 @@ def start_mixer() -> None:
         logger.exception("could not start the mixer; playing without sound")
 
 
-def _open_audio(settings: SensorySettings, headless: bool) -> Any:
+def _open_audio(settings: SensorySettings, headless: bool) -> AudioSystem | None:
     """The audio system; headless runs use the voice pack only (no live speech engine)."""
     try:
         from game.audio import AudioSystem
@@ -114,7 +124,7 @@ class GameStartError(Exception):
     is one sentence for the user."""
 
 
-def open_records(data_dir: Path) -> tuple[Any, Any]:
+def open_records(data_dir: Path) -> tuple[ProgressStore, CorruptStoreError | None]:
     """The progress store of `data_dir`, and the `CorruptStoreError` when its file could not
     be read (the records layer moved it aside; a fresh store was started), else None.
 
@@ -138,7 +148,7 @@ def open_records(data_dir: Path) -> tuple[Any, Any]:
     raise GameStartError(str(set_aside))
 
 
-def set_aside_sentence(error: Any, lang: str) -> str:
+def set_aside_sentence(error: CorruptStoreError, lang: str) -> str:
     """One sentence: the unreadable progress file was moved (where to), a new one started,
     and whether backups exist (the newest named)."""
     from game import phrases
@@ -150,8 +160,10 @@ def set_aside_sentence(error: Any, lang: str) -> str:
     return phrases.text("ui.records.set_aside_no_backup", lang, moved=moved)
 
 
-def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
-    """Run one game until the session ends, the window closes or the time cap is reached.
+def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> FrameStats:
+    """Run the game until the therapist quits (or, headless, the session is over), or the
+    time cap is reached. With a window the goodbye card leads back to the start screen, so
+    one run serves a therapist's whole day.
 
     Raises:
         GameStartError: the game cannot start (one sentence for the user).
@@ -207,6 +219,8 @@ def run_game(source: Any, level_set: Any, options: PlayOptions) -> FrameStats:
             pin=pin,
             overrides=command_line_settings(options),
             profile_name=options.profile or ("Guest" if options.headless else None),
+            data_dir=data_dir,
+            close_after_session=options.headless,  # scripted runs finish; a window goes on
         )
         flow.restore_offer = backup_offer(data_dir, set_aside)  # issue 14 (D)
         cleanup.callback(close_store_of, ctx)  # the store in use (a restore reopens it)

@@ -8,17 +8,26 @@ is written to the store at once, before the reward or anything else of that fram
 loses at most the trial in flight). Store writes go through a `RecordsKeeper`: when the
 disk refuses one, it is kept in memory and retried while the child plays on. The driver
 keeps the `TrialView` the scenes draw; it never decides anything the engine decides.
+
+No phantom sessions: the store's session is started with the first trial recorded, so a
+session that never got to a trial leaves nothing behind, and neither does one whose only
+trial was cut off by the video ending (it was never really played).
+
+Per-frame traces (`game.records.traces`): only when the child's profile allows them
+(`allow_frame_traces`), one line per new reading while a trial is prompted; the lines of the
+first trial wait in memory until the session is stored.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from game import phrases
 from game.expressions import Expression
 from game.play import events as ev
-from game.play.trial_record import Override
+from game.play.trial_record import Override, TrialOutcome
 from game.records.storage import StoreError
 from game.ui.context import GameContext
 from game.ui.input import Action
@@ -33,7 +42,15 @@ from game.ui.scenes.reward import RewardScene
 from game.ui.scenes.story import StoryScene
 from game.ui.scenes.trial import CueScene, MimicScene, TrialScene
 
+if TYPE_CHECKING:
+    from game.play.level_set import Level
+    from game.play.session import Session
+    from game.records.traces import TraceWriter
+    from game.vision.records import ExpressionReading
+
 logger = logging.getLogger(__name__)
+
+MAX_WAITING_TRACE_ROWS = 20_000  # the first trial's lines kept until the session is stored
 
 SCENES_BY_MODE: dict[str, type[TrialScene]] = {
     "mimic": MimicScene,
@@ -53,53 +70,125 @@ _END_REASONS = {
 class SessionDriver:
     """Feeds the session and shows its events. One per session."""
 
-    def __init__(self, ctx: GameContext, stack: SceneStack, session: Any) -> None:
+    def __init__(self, ctx: GameContext, stack: SceneStack, session: Session) -> None:
         self.ctx = ctx
         self.stack = stack
         self.session = session
         self.view = TrialView()
-        self.level: Any = None
+        self.level: Level | None = None
         self.level_trial = 0
         self.stars = 0
         self.successes = 0
         self.trials = 0
         self.ended = False
-        self.time_cap_ms = int(getattr(getattr(ctx.level_set, "session", None),
-                                       "time_cap_ms", 0) or 0)
+        level_set = ctx.level_set
+        self.time_cap_ms = level_set.session.time_cap_ms if level_set is not None else 0
         self.session_id: str | None = None
+        self.stored = False  # the store's session was started (with the first trial)
         self.held = False  # this driver paused the session for a therapist screen
         self.end_reason_override: str | None = None  # e.g. "source_ended", set before ending
         self.keeper = RecordsKeeper(ctx)
         self.level_index = 0
         self.new_level = False  # a level started: its first prompt sets the scene up anew
+        profile = ctx.profile
+        self.traces_allowed = bool(profile is not None and profile.allow_frame_traces
+                                   and ctx.store is not None)
+        self.trace: TraceWriter | None = None
+        self._trace_waiting: list[dict[str, Any]] = []
+        self._last_reading: ExpressionReading | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
     def start(self, now_ms: int) -> None:
-        store, profile = self.ctx.store, self.ctx.profile
-        if store is not None and profile is not None:
-
-            def start_session() -> None:
-                record = store.start_session(profile.profile_id,
-                                             level_set_id=getattr(self.ctx.level_set, "id", ""),
-                                             model_version=self.ctx.model_version,
-                                             model_hash=self.ctx.model_hash)
-                self.session_id = record.session_id
-                self.ctx.session_id = record.session_id
-
-            self.keeper.submit(start_session)
+        """Start the engine's session (the store's record waits for the first trial)."""
         self.route(self.session.start(now_ms))
+
+    def _store_session(self) -> None:
+        """Start the store's session (once, before its first trial is written), and open
+        its trace when the child's profile allows one."""
+        store, profile = self.ctx.store, self.ctx.profile
+        if self.stored or store is None or profile is None:
+            return
+        self.stored = True
+        level_set = self.ctx.level_set
+
+        def start_session() -> None:
+            record = store.start_session(profile.profile_id,
+                                         level_set_id=level_set.id if level_set else "",
+                                         model_version=self.ctx.model_version,
+                                         model_hash=self.ctx.model_hash)
+            self.session_id = record.session_id
+            self.ctx.session_id = record.session_id
+            if self.traces_allowed:  # a refused trace never repeats the stored session
+                try:
+                    self.trace = store.open_trace(record.session_id)
+                except (OSError, StoreError) as exc:
+                    logger.warning("no frame trace for this session (%s)", exc)
+                    self.traces_allowed = False
+                    self._trace_waiting = []
+                self._flush_trace()
+
+        self.keeper.submit(start_session)
 
     def tick(self, now_ms: int) -> None:
         self.keeper.tick(now_ms)
         if self.ended:
             return
-        self.route(self.session.update(self.ctx.reading, now_ms))
+        reading = self.ctx.reading
+        self._trace_frame(reading, now_ms)  # the frame belongs to the trial it is scored in
+        self.route(self.session.update(reading, now_ms))
 
-    def command(self, action: Action, now_ms: int) -> None:
-        """A therapist key: accept / reject the machine's judgement, skip, pause, end."""
-        if self.ended:
+    # ---------------------------------------------------------------- traces
+
+    def _trace_frame(self, reading: ExpressionReading | None, now_ms: int) -> None:
+        """One trace line per new reading while a trial is prompted (traces allowed only)."""
+        if not self.traces_allowed or reading is None or reading is self._last_reading:
             return
+        self._last_reading = reading
+        trial = self.session.trial
+        if trial is None or trial.finished:
+            return
+        row = {
+            "t_ms": now_ms - self.session.start_ms,
+            "trial_index": trial.spec.index,
+            "target": trial.spec.target.value,
+            "score": round(float(reading.target_score), 4),
+            "raw_score": round(float(reading.raw_score), 4),
+            "trusted": bool(reading.trusted),
+            "flags": sorted(flag.value for flag in reading.flags),
+        }
+        if len(self._trace_waiting) < MAX_WAITING_TRACE_ROWS:
+            self._trace_waiting.append(row)
+        self._flush_trace()
+
+    def _flush_trace(self) -> None:
+        if self.trace is None or not self._trace_waiting:
+            return
+        rows, self._trace_waiting = self._trace_waiting, []
+        try:
+            for row in rows:
+                self.trace.append(row)
+        except OSError as exc:  # a trace is research data: the child plays on without it
+            logger.warning("the frame trace could not be written (%s); traces stop for this "
+                           "session", exc.strerror or exc)
+            self._close_trace()
+
+    def _close_trace(self) -> None:
+        trace, self.trace = self.trace, None
+        self._trace_waiting = []
+        if trace is not None:
+            try:
+                trace.close()
+            except OSError as exc:
+                logger.warning("the frame trace could not be closed (%s)", exc.strerror or exc)
+
+    # ---------------------------------------------------------------- therapist
+
+    def command(self, action: Action, now_ms: int) -> bool:
+        """A therapist key: accept / reject the machine's judgement, skip, pause, end.
+        Returns True when the engine carried it out (False: ignored, e.g. no trial)."""
+        if self.ended:
+            return False
         session = self.session
         if action is Action.ACCEPT:
             found = session.accept(now_ms, note="therapist key")
@@ -112,9 +201,10 @@ class SessionDriver:
         elif action is Action.END_SESSION:
             found = session.end(now_ms)
         else:
-            return
+            return False
         logger.info("therapist %s", action.value)
         self.route(found)
+        return not any(isinstance(event, ev.CommandIgnored) for event in found)
 
     def hold(self, now_ms: int) -> None:
         """A therapist screen opened over play: pause the session (the engine's manual
@@ -139,11 +229,13 @@ class SessionDriver:
             self.route(self.session.resume(now_ms))
 
     def close(self) -> None:
-        """The app is stopping: make sure the store knows the session ended."""
+        """The app is stopping (or the next child comes): make sure the store knows the
+        session ended (a session never stored stays unstored), and close the trace."""
         store = self.ctx.store
-        if not self.ended and store is not None and self.ctx.profile is not None:
+        if not self.ended and store is not None and self.stored:
             self.keeper.submit(lambda: store.end_session(self._sid(), reason="closed"))
-            self.ended = True
+        self.ended = True
+        self._close_trace()
         if not self.keeper.flush():
             logger.error("%d progress write(s) could not be saved before closing",
                          self.keeper.waiting)
@@ -161,7 +253,7 @@ class SessionDriver:
 
     # ---------------------------------------------------------------- events
 
-    def route(self, events: list[Any]) -> None:
+    def route(self, events: list[ev.Event]) -> None:
         # a finished trial is stored before the reward (or anything else) of this frame
         events = sorted(events, key=lambda event: not isinstance(event, ev.TrialRecorded))
         for event in events:
@@ -169,7 +261,7 @@ class SessionDriver:
             if handler is not None:
                 handler(event)
 
-    def text_of(self, texts: Any, fallback_key: str) -> str:
+    def text_of(self, texts: Mapping[str, str] | None, fallback_key: str) -> str:
         lang = self.ctx.lang
         if texts:
             return str(texts.get(lang) or next(iter(texts.values())))
@@ -215,12 +307,12 @@ class SessionDriver:
         new_level, self.new_level = self.new_level, False
         if current is not None and type(current) is scene_class:
             current.new_trial(self.view)
-            if new_level and self.level is not None and hasattr(current, "set_level"):
+            if new_level and self.level is not None and isinstance(current, MazeScene):
                 current.set_level(self.level, self._seed())  # a new maze for a new level
             return
         self._clear_to_base()
         scene = scene_class(self.ctx, self.view)
-        if self.level is not None and hasattr(scene, "set_level"):
+        if self.level is not None and isinstance(scene, MazeScene):
             scene.set_level(self.level, self._seed())
         self.stack.replace(scene)
 
@@ -277,7 +369,8 @@ class SessionDriver:
             scene.on_success()
         if self.ctx.pipeline is not None:
             self.ctx.pipeline.set_target(None)
-        gap = int(getattr(getattr(self.ctx.level_set, "session", None), "inter_trial_ms", 0) or 0)
+        level_set = self.ctx.level_set
+        gap = level_set.session.inter_trial_ms if level_set is not None else 0
         duration = max(1200, min(2600, gap - 300)) if gap else 2600
         self.stack.push(RewardScene(self.ctx, max(1, e.reward), e.independent, e.trial_index,
                                     duration_ms=duration, target=e.target))
@@ -337,12 +430,22 @@ class SessionDriver:
     def _on_TrialRecorded(self, e: ev.TrialRecorded) -> None:
         self.trials += 1
         store = self.ctx.store
-        if store is not None and self.ctx.profile is not None:
-            self.keeper.submit(lambda: store.add_trial(self._sid(), e.record))
+        if store is None or self.ctx.profile is None:
+            return
+        if not self.stored and self._cut_off_by_source(e):
+            logger.info("the video ended during the first trial: no session is recorded")
+            return
+        self._store_session()
+        self.keeper.submit(lambda: store.add_trial(self._sid(), e.record))
+
+    def _cut_off_by_source(self, e: ev.TrialRecorded) -> bool:
+        """The trial was ended because the frames stopped (it was never really played)."""
+        return (self.end_reason_override == "source_ended"
+                and e.record.outcome is TrialOutcome.ENDED)
 
     def _on_TrialAmended(self, e: ev.TrialAmended) -> None:
         store = self.ctx.store
-        if store is not None and self.ctx.profile is not None:
+        if store is not None and self.stored:
             self.keeper.submit(lambda: store.replace_trial(self._sid(), e.record))
 
     def _on_SessionEnded(self, e: ev.SessionEnded) -> None:
@@ -350,8 +453,11 @@ class SessionDriver:
         if self.ctx.pipeline is not None:
             self.ctx.pipeline.set_target(None)
         store = self.ctx.store
-        if store is not None and self.ctx.profile is not None:
+        if store is not None and self.stored:
             reason = self.end_reason_override or _END_REASONS.get(e.reason, str(e.reason))
             self.keeper.submit(lambda: store.end_session(self._sid(), reason=reason))
+        self._close_trace()
         self._clear_to_base()
-        self.stack.replace(EndScene(self.ctx, self.stars, self.successes, self.trials))
+        said = "ui.flow.video_ended" if self.end_reason_override == "source_ended" else ""
+        self.stack.replace(EndScene(self.ctx, self.stars, self.successes, self.trials,
+                                    reason_key=said))

@@ -139,15 +139,29 @@ def test_therapist_keys_not_used_by_the_scene_go_to_the_flow(surface: pygame.Sur
     assert [e.action for e in scene.handled] == [Action.SKIP, Action.CONFIRM, Action.LEFT]
 
 
-def test_closing_the_window_ends_the_session_and_stops(surface: pygame.Surface) -> None:
+def test_closing_the_window_asks_the_flow_first(surface: pygame.Surface) -> None:
     fake = FakeTime()
     ctx = _ctx(fake)
     ctx.flow = Mock(spec=GameFlow)
     stack = SceneStack()
     scene = ColourScene("a", (0, 0, 0))
     batches = iter([[pygame.event.Event(pygame.QUIT)]])
-    app = App(ctx, surface, stack, frame_source=_frames(fake, 50),
+    app = App(ctx, surface, stack, frame_source=_frames(fake, 5),
               event_source=lambda: next(batches, []))
     app.run(scene)
-    ctx.flow.end_session.assert_called_once()
-    assert scene.updates <= 1
+    ctx.flow.ask_quit.assert_called_once()
+    ctx.flow.quit.assert_not_called()
+    ctx.flow.end_session.assert_not_called()
+
+
+def test_closing_the_window_twice_quits_at_once(surface: pygame.Surface) -> None:
+    fake = FakeTime()
+    ctx = _ctx(fake)
+    ctx.flow = Mock(spec=GameFlow)
+    stack = SceneStack()
+    question = ColourScene("confirm_quit", (0, 0, 0))
+    batches = iter([[pygame.event.Event(pygame.QUIT)]])
+    app = App(ctx, surface, stack, frame_source=_frames(fake, 5),
+              event_source=lambda: next(batches, []))
+    app.run(question)
+    ctx.flow.quit.assert_called_once()

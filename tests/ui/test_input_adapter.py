@@ -34,7 +34,14 @@ def adapter() -> InputAdapter:
     ],
 )
 def test_keyboard_keys_map_to_actions(adapter: InputAdapter, key: int, action: Action) -> None:
-    assert adapter.convert([_key(key)]) == [InputEvent(action)]
+    (event,) = adapter.convert([_key(key)])
+    assert event.action is action
+
+
+def test_letter_keys_carry_their_letter_for_finding_a_name(adapter: InputAdapter) -> None:
+    events = adapter.convert([_key(pygame.K_m), _key(pygame.K_k), _key(pygame.K_LEFT)])
+    assert events == [InputEvent(Action.LETTER, letter="m"),
+                      InputEvent(Action.SKIP, letter="k"), InputEvent(Action.LEFT)]
 
 
 def test_digit_keys_carry_their_digit_for_the_pin_pad(adapter: InputAdapter) -> None:

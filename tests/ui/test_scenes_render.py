@@ -214,6 +214,8 @@ def test_flow_goes_from_calibration_to_the_first_trial_and_speaks_nothing_withou
     assert isinstance(stack.top, MimicScene)
     assert flow.driver is not None and flow.driver.view.target is Expression.HAPPY
     ctx.pipeline.set_target.assert_called_with(Expression.HAPPY)
+    assert not store.sessions_for(ctx.profile.profile_id)  # stored with its first trial
+    flow.end_session()
     assert store.sessions_for(ctx.profile.profile_id)
 
 
@@ -256,10 +258,11 @@ def test_start_buttons_fit_the_window_never_overlap_and_are_hit_where_drawn(
     children: int,
 ) -> None:
     ctx = _context("calm", "en")
-    profiles = [Mock(display_name=f"Child {i}") for i in range(children)]
+    profiles = [Mock(display_name=f"Child {i}", profile_id=f"C-{i:06d}")
+                for i in range(children)]
     scene = StartScene(ctx, profiles)
     rects = scene.menu.rects
-    assert len(rects) == children + 1
+    assert len(rects) == children + 2  # and "Add a child", "Quit"
     window = pygame.Rect((0, 0), WINDOW_SIZE)
     assert all(window.contains(r) for r in rects)
     assert all(r.height >= 88 for r in rects)
@@ -270,12 +273,14 @@ def test_start_buttons_fit_the_window_never_overlap_and_are_hit_where_drawn(
 
 def test_a_child_added_on_the_start_scene_gets_a_button() -> None:
     ctx = _context("calm", "en")
-    scene = StartScene(ctx, [Mock(display_name="Mia")])
-    scene.profiles = [*scene.profiles, Mock(display_name="Leo")]
-    scene.resume()
+    mia, leo = Mock(display_name="Mia", profile_id="C-1"), Mock(display_name="Leo",
+                                                                   profile_id="C-2")
+    scene = StartScene(ctx, [mia])
+    scene.set_profiles([leo, mia], focus=mia)
     surface = pygame.Surface(WINDOW_SIZE)
     scene.draw(surface)
-    assert len(scene.menu.rects) == 3
+    assert len(scene.menu.rects) == 4
+    assert scene.menu.labels[scene.menu.focus] == "Mia"
 
 
 @pytest.mark.parametrize("text_scale", [1.0, 1.25, 1.5])
@@ -298,12 +303,39 @@ def test_a_source_that_ends_mid_session_ends_the_session() -> None:
     assert isinstance(stack.top, MimicScene)
     flow.tick(1000)
     assert flow.driver is not None and not flow.driver.ended  # frames still coming
+    assert flow.driver.command(Action.SKIP, 1500)  # the first trial is played (skipped)
+    flow.tick(20_000)  # the next trial is prompted
     ctx.pipeline.finished = True  # the video file has ended
-    flow.tick(2000)
+    flow.tick(21_000)
     assert flow.driver.ended
-    assert isinstance(stack.top, EndScene)
+    assert isinstance(stack.top, EndScene) and stack.top.reason_key == "ui.flow.video_ended"
     (session,) = store.sessions_for(ctx.profile.profile_id)
     assert session.ended_at is not None and session.end_reason == "source_ended"
+    assert [t.trial.outcome.value for t in store.trials_in(session.session_id)] == [
+        "skipped", "ended"]
+
+
+def test_a_source_that_ends_in_the_first_trial_leaves_no_session() -> None:
+    """The phantom session: the video ended before the child could play a trial."""
+    ctx, stack, flow, store = _driver_setup()
+    flow.calibration_finished(None)
+    ctx.pipeline.finished = True
+    flow.tick(137)
+    assert flow.driver is not None and flow.driver.ended
+    assert isinstance(stack.top, EndScene) and stack.top.reason_key == "ui.flow.video_ended"
+    assert "The video ended." in stack.top.footer()
+    assert store.sessions_for(ctx.profile.profile_id) == []
+    flow.close()  # the app stops: still nothing
+    assert store.sessions_for(ctx.profile.profile_id) == []
+
+
+def test_a_source_that_ended_during_the_calibration_starts_no_session() -> None:
+    ctx, stack, flow, store = _driver_setup()
+    ctx.pipeline.finished = True
+    flow.calibration_finished(None)
+    assert flow.driver is None
+    assert isinstance(stack.top, EndScene) and stack.top.reason_key == "ui.flow.video_ended"
+    assert store.sessions_for(ctx.profile.profile_id) == []
 
 
 def test_an_unusable_stored_neutral_face_falls_back_and_play_starts() -> None:

@@ -28,7 +28,7 @@ from game.ui.scenes.end import EndScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
 from game.ui.scenes.name_entry import NameEntryScene
-from game.ui.scenes.overlays import HelpOverlay, MessageCard, NoticeCard, PauseOverlay
+from game.ui.scenes.overlays import HelpOverlay, MessageCard, NoticeCard, PauseOverlay, YesNoCard
 from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.restore_offer import RestoreOfferCard
@@ -126,6 +126,30 @@ _SET_ASIDE = ("ui.records.set_aside", "progress.corrupt-20261129-191500.json",
 
 Build = tuple[Callable[[GameContext], GameScene], ...]
 
+_CLINIC = ["Ava", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Hugo", "Isla", "Jack",
+           "Kai", "Lily", "Mason", "Nora", "Oscar", "Poppy", "Quinn", "Ruby", "Sam", "Theo",
+           "Uma", "Victor Alexander-Montgomery", "王小明"]
+
+
+def _clinic(typed: str = "") -> Callable[[GameContext], GameScene]:
+    """The start screen of a clinic with 23 children (a letter typed, perhaps)."""
+
+    def make(c: GameContext) -> GameScene:
+        scene = StartScene(c, [Mock(display_name=name, profile_id=f"C-{i:06X}")
+                               for i, name in enumerate(_CLINIC)])
+        for letter in typed:
+            scene.handle(InputEvent(Action.LETTER, letter=letter))
+        return scene
+
+    return make
+
+
+def _for_child(c: GameContext) -> GameScene:
+    c.profile = Profile(profile_id="C-ABC123", display_name="Victor Alexander-Montgomery",
+                        created_at="2026-01-01T00:00:00+00:00",
+                        updated_at="2026-01-01T00:00:00+00:00")
+    return SettingsScene(c)
+
 # every scene the child or therapist sees; overlays over the scene they are shown on
 SCENES: dict[str, Build] = {
     "start": (lambda c: StartScene(c, [Mock(display_name="Kim"), Mock(display_name="张小明")]),),
@@ -169,6 +193,18 @@ SCENES: dict[str, Build] = {
                           _SET_ASIDE[0], lang, moved=_SET_ASIDE[1], backup=_SET_ASIDE[2]),
                           on_restore=lambda: None)),
     "end": (lambda c: EndScene(c, 14, 6, 8),),
+    # issue 14: the therapist's day
+    "start_23_children": (_clinic(),),
+    "start_23_children_typed": (_clinic("v"),),
+    "start_23_children_none_found": (_clinic("xq"),),
+    "settings_for_a_child": (_for_child,),
+    "confirm_end_over_mimic": (_trial(MimicScene), lambda c: YesNoCard(
+        c, "ui.flow.end_question", on_yes=lambda: None)),
+    "confirm_quit_over_start": (_clinic(), lambda c: YesNoCard(
+        c, "ui.flow.quit_question", on_yes=lambda: None)),
+    "end_video_ended": (lambda c: EndScene(c, 0, 0, 0, reason_key="ui.flow.video_ended"),),
+    "end_video_ended_stars": (lambda c: EndScene(c, 3, 1, 1,
+                                                 reason_key="ui.flow.video_ended"),),
 }
 
 

@@ -9,7 +9,6 @@ the UI art modules (`game.ui.widgets`, `game.ui.avatar`); `Menu` only lays butto
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pygame
 
@@ -17,7 +16,7 @@ from game import phrases
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.scene_stack import Scene
-from game.ui.theme import Color, Theme
+from game.ui.theme import Color, Palette, Theme
 from game.ui.widgets import MIN_TARGET_PX, button_rects, draw_button, draw_text
 
 logger = logging.getLogger(__name__)
@@ -38,7 +37,7 @@ class GameScene(Scene):
         self.ctx = ctx
 
     @property
-    def palette(self) -> Any:
+    def palette(self) -> Palette:
         return self.ctx.theme.palette
 
     def t(self, key: str, **fields: object) -> str:
@@ -91,25 +90,38 @@ class GameScene(Scene):
 class Menu:
     """Large buttons chosen with arrows, gamepad or a tap (UI state only).
 
-    The buttons stand in one column from `top`; when they would run past `bottom`, in two
-    columns (filled top to bottom, so up/down still walks the list in order). The rects are
-    the drawn buttons (never below `MIN_TARGET_PX` high), so a tap hits what is seen.
+    The buttons stand in one column from `top`; when they would run past `bottom`, in as
+    many columns as needed, up to `max_columns` (filled top to bottom, so up/down still walks
+    the list in order). The rects are the drawn buttons (never below `MIN_TARGET_PX` high),
+    so a tap hits what is seen. `rows_fit` says how many rows fit, so a caller can page a
+    long list (`capacity` buttons at most are laid out without overlap).
     """
 
     def __init__(self, labels: list[str], center_x: int, top: int, width: int = 520,
-                 height: int = MIN_TARGET_PX, gap: int = 18, bottom: int | None = None) -> None:
+                 height: int = MIN_TARGET_PX, gap: int = 18, bottom: int | None = None,
+                 max_columns: int = 2) -> None:
         self.labels = labels
         self.focus = 0
         self.center_x, self.top, self.bottom = center_x, top, bottom
         self.width, self.height, self.gap = width, height, gap
+        self.max_columns = max(1, max_columns)
+
+    @property
+    def rows_fit(self) -> int:
+        """How many rows of buttons fit between `top` and `bottom`."""
+        if self.bottom is None:
+            return max(1, len(self.labels))
+        return max(1, (self.bottom - self.top + self.gap)
+                   // (max(self.height, MIN_TARGET_PX) + self.gap))
+
+    @property
+    def capacity(self) -> int:
+        """The most buttons that fit (rows that fit times the columns allowed)."""
+        return self.rows_fit * self.max_columns
 
     @property
     def columns(self) -> int:
-        rows_fit = len(self.labels)
-        if self.bottom is not None:
-            rows_fit = max(1, (self.bottom - self.top + self.gap)
-                           // (max(self.height, MIN_TARGET_PX) + self.gap))
-        return 1 if len(self.labels) <= rows_fit else 2
+        return max(1, min(self.max_columns, -(-len(self.labels) // self.rows_fit)))
 
     @property
     def rows(self) -> int:
@@ -122,20 +134,22 @@ class Menu:
         if columns == 1:
             return button_rects(self.center_x, self.top, len(self.labels), width=self.width,
                                 height=self.height, gap=self.gap)
-        width = min(self.width, 440)
-        offset = (width + self.gap * 2) // 2
-        left = button_rects(self.center_x - offset, self.top, rows, width=width,
-                            height=self.height, gap=self.gap)
-        right = button_rects(self.center_x + offset, self.top, len(self.labels) - rows,
-                             width=width, height=self.height, gap=self.gap)
-        return left + right
+        width = min(self.width, 440 if columns == 2 else 360)
+        pitch = width + self.gap * 2
+        first_x = self.center_x - pitch * (columns - 1) // 2
+        out: list[pygame.Rect] = []
+        for column in range(columns):
+            count = max(0, min(rows, len(self.labels) - column * rows))
+            out += button_rects(first_x + column * pitch, self.top, count, width=width,
+                                height=self.height, gap=self.gap)
+        return out
 
     def move(self, step: int) -> None:
         if self.labels:
             self.focus = (self.focus + step) % len(self.labels)
 
     def move_column(self, step: int) -> None:
-        """Left/right between the two columns (the same row where there is one)."""
+        """Left/right between the columns (the same row where there is one)."""
         if self.columns > 1:
             self.focus = max(0, min(len(self.labels) - 1, self.focus + step * self.rows))
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
 
 import pygame
 
@@ -27,6 +26,7 @@ from game.ui.avatar_params import NEUTRAL_FACE
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
+from game.vision.calibration import CalibrationState, CalibrationStatus, NeutralBaseline
 from game.vision.records import ExpressionReading
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class CalibrationScene(GameScene):
         self.phase_ms = 0
         self.progress = 0.0
         self.message_key = "calibration.instruction"
-        self.status: Any = None
+        self.status: CalibrationStatus | None = None
 
     def enter(self) -> None:
         self.say("calibration.intro")
@@ -65,15 +65,15 @@ class CalibrationScene(GameScene):
         self.attempt += 1
         self.phase, self.phase_ms, self.progress = "collecting", 0, 0.0
         self.message_key = "calibration.hold_still"
-        self.ctx.pipeline.start_calibration(DURATION_MS)
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.start_calibration(DURATION_MS)
         self.say("calibration.instruction")
 
     def update(self, dt_ms: int, now_ms: int) -> None:
         self.phase_ms += dt_ms
         if self.phase == "intro" and not self.ctx.options.get("calibrate", True):
             logger.info("pictures are not calibrated: scoring uses the population neutral")
-            self.phase = "handed_over"
-            self.ctx.flow.calibration_finished(None, use_stored=False)
+            self._hand_over(None, use_stored=False)
         elif self.phase == "intro" and self.phase_ms >= INTRO_MS:
             self._start_capture()
         elif self.phase == "collecting":
@@ -83,30 +83,40 @@ class CalibrationScene(GameScene):
         elif self.phase == "retry" and self.phase_ms >= RETRY_PAUSE_MS:
             self._start_capture()
         elif self.phase == "done" and self.phase_ms >= 900:
-            self.phase = "handed_over"
-            baseline = getattr(self.status, "baseline", None)
-            self.ctx.flow.calibration_finished(baseline)
+            self._hand_over(self.status.baseline if self.status is not None else None)
+
+    def _hand_over(self, baseline: NeutralBaseline | None, use_stored: bool = True) -> None:
+        self.phase = "handed_over"
+        flow = self.ctx.flow
+        if flow is None:
+            return
+        if use_stored:
+            flow.calibration_finished(baseline)
+        else:
+            flow.calibration_finished(baseline, use_stored=False)
 
     def _poll(self) -> None:
-        status = self.ctx.pipeline.calibration_status()
+        pipeline = self.ctx.pipeline
+        status = pipeline.calibration_status() if pipeline is not None else None
         if status is None:
             return
         self.status = status
         self.progress = float(status.progress)
-        state = str(getattr(status.state, "value", status.state))
-        if state == "done":
+        state = status.state
+        if state == CalibrationState.DONE:
             self.phase, self.phase_ms, self.progress = "done", 0, 1.0
             self.message_key = "calibration.done"
             self.say("calibration.done")
             self.effect("chime")
-        elif state == "failed":
+        elif state == CalibrationState.FAILED:
             self._attempt_failed(str(status.message), retry=True)
         elif self.progress >= 0.7 and self.message_key != "calibration.almost":
             self.message_key = "calibration.almost"
 
     def _check_stalled(self) -> None:
         """No result although the capture should be over: the frames stopped coming."""
-        if getattr(self.ctx.pipeline, "finished", False) is True:
+        pipeline = self.ctx.pipeline
+        if pipeline is not None and pipeline.finished is True:
             self._attempt_failed("the frame source has ended", retry=False)
         elif self.phase_ms >= CAPTURE_TIMEOUT_MS:
             self._attempt_failed(f"no result after {self.phase_ms} ms", retry=True)
@@ -125,8 +135,7 @@ class CalibrationScene(GameScene):
 
     def handle(self, event: InputEvent) -> bool:
         if event.action is Action.SKIP and self.phase != "handed_over":
-            self.phase = "handed_over"
-            self.ctx.flow.calibration_finished(None)
+            self._hand_over(None)
             return True
         return False
 

@@ -1,4 +1,9 @@
-"""The gentle end of a session: a goodbye, the stars collected today, nothing to fail."""
+"""The gentle end of a session: a goodbye, the stars collected today, nothing to fail.
+
+Under the stars one small line for the therapist says what comes next ("Press any key to go
+back to the start"; in a headless scripted run, that the game closes) and, when the video
+being played ended, says so in words.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +19,29 @@ from game.ui.widgets import draw_card, draw_star, fitting_size
 logger = logging.getLogger(__name__)
 
 AUTOPLAY_CLOSE_MS = 2000
+KEYS_AFTER_MS = 1000  # keys pressed in the first second (still playing) do not close it
 
 
 class EndScene(GameScene):
-    """Shows the goodbye and today's stars; confirm (or closing the window) quits."""
+    """Shows the goodbye and today's stars; any key (after a moment) goes back to the start
+    screen through `ctx.flow.session_over()`.
+
+    Args:
+        reason_key: a phrase saying why the session ended, when the child should not have
+            to guess (e.g. "ui.flow.video_ended"); "" for none.
+    """
 
     name = "end"
 
-    def __init__(self, ctx: GameContext, stars: int, successes: int, trials: int) -> None:
+    def __init__(self, ctx: GameContext, stars: int, successes: int, trials: int,
+                 reason_key: str = "") -> None:
         super().__init__(ctx)
         self.stars = stars
         self.successes = successes
         self.trials = trials
+        self.reason_key = reason_key
         self.elapsed_ms = 0
+        self.closed = False
 
     def enter(self) -> None:
         self.say("session_end")
@@ -34,14 +49,29 @@ class EndScene(GameScene):
     def update(self, dt_ms: int, now_ms: int) -> None:
         self.elapsed_ms += dt_ms
         autoplay = self.ctx.options.get("autoplay")
-        if autoplay and self.elapsed_ms >= AUTOPLAY_CLOSE_MS and self.stack is not None:
+        if autoplay and self.elapsed_ms >= AUTOPLAY_CLOSE_MS:
+            self._close()
+
+    def _close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.ctx.flow is not None:
+            self.ctx.flow.session_over()
+        elif self.stack is not None:
             self.stack.clear()
 
     def handle(self, event: InputEvent) -> bool:
-        if event.action in (Action.CONFIRM, Action.POINT, Action.BACK) and self.stack:
-            self.stack.clear()
-            return True
+        if event.action is not Action.QUIT and self.elapsed_ms >= KEYS_AFTER_MS:
+            self._close()
         return True
+
+    def footer(self) -> str:
+        """The therapist's line: why it ended (when said) and what a key does now."""
+        closing = bool(self.ctx.options.get("autoplay"))  # headless runs end with the card
+        parts = [self.t(self.reason_key)] if self.reason_key else []
+        parts.append(self.t("ui.flow.closing" if closing else "ui.flow.back_to_start"))
+        return "  ".join(parts)
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(self.palette.background)
@@ -55,12 +85,15 @@ class EndScene(GameScene):
                             ("title", "body", "small"), bold=True)
         said = self.draw_text(surface, goodbye, (w // 2, card.top + 32), size=size, bold=True,
                               anchor="midtop", max_width=room.width)
+        footer = self.draw_text(surface, self.footer(), (w // 2, card.bottom - 20),
+                                size="small", color=self.palette.text_muted,
+                                anchor="midbottom", max_width=room.width)
         if self.stars == 0:
             return  # no "0" for a child to read as "you got nothing": the goodbye is enough
-        # today's total: one big gold star and the number beside it, at the bottom
+        # today's total: one big gold star and the number beside it, above the footer
         total_size = "huge"
         total_h = self.font(total_size, bold=True).get_linesize()
-        total_y = card.bottom - 24 - total_h // 2
+        total_y = footer.top - 12 - total_h // 2
         total = self.draw_text(surface, str(self.stars), (w // 2 + 40, total_y),
                                size=total_size, bold=True, anchor="midleft")
         draw_star(surface, (total.left - 60, total.centery), 40, self.theme)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 import pygame
 
@@ -57,12 +56,12 @@ class TrialView:
     hint: HintKey | None = None
     show_model: bool = True
     prompt_text: str = ""
-    story: Any = None
+    story: str | None = None  # the story picture's name (story trials)
     active: bool = False
     level_id: str = ""
     stars: int = 0
     mirror: AvatarFace = NEUTRAL_FACE
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def hold_fraction(self) -> float:

@@ -10,7 +10,7 @@ who cannot steer still plays.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -22,6 +22,9 @@ from game.ui.scenes.hud import TrialView, draw_hint
 from game.ui.scenes.maze_grid import Maze, generate_maze
 from game.ui.scenes.trial import TrialScene
 from game.ui.widgets import draw_card, draw_star
+
+if TYPE_CHECKING:
+    from game.play.level_set import Level
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +48,11 @@ class MazeScene(TrialScene):
         self.auto_walk = True
         self.step_ms = WALK_STEP_MS
 
-    def set_level(self, level: Any, seed: int) -> None:
-        settings = getattr(level, "maze", None)
-        size = int(getattr(settings, "size", DEFAULT_SIZE) or DEFAULT_SIZE)
-        self.show_path = bool(getattr(settings, "show_path", False))
-        self.step_ms = int(getattr(settings, "walk_ms", WALK_STEP_MS) or WALK_STEP_MS)
+    def set_level(self, level: Level, seed: int) -> None:
+        settings = level.maze
+        size = (settings.size if settings is not None else 0) or DEFAULT_SIZE
+        self.show_path = bool(settings.show_path) if settings is not None else False
+        self.step_ms = (settings.walk_ms if settings is not None else 0) or WALK_STEP_MS
         self.maze = generate_maze(size, max(1, int(level.trials)), seed=seed)
 
     def on_success(self) -> None:

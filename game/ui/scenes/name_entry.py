@@ -27,6 +27,7 @@ class NameEntryScene(GameScene):
         super().__init__(ctx)
         self.on_done = on_done
         self.text = ""
+        self.problem = ""  # why the last name was refused (one sentence), shown under it
 
     def enter(self) -> None:
         pygame.key.start_text_input()
@@ -38,6 +39,7 @@ class NameEntryScene(GameScene):
         action = event.action
         if action is Action.TEXT:
             self.text = (self.text + event.text)[:MAX_NAME]
+            self.problem = ""
         elif action is Action.CONFIRM and event.text != " ":
             if self.text.strip():
                 self.on_done(self.text.strip())
@@ -47,6 +49,10 @@ class NameEntryScene(GameScene):
             else:
                 self.leave()
         return True
+
+    def refused(self, reason: str) -> None:
+        """The name could not be used (e.g. another child has it): say why, keep the text."""
+        self.problem = reason[:1].upper() + reason[1:]
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.palette
@@ -60,3 +66,6 @@ class NameEntryScene(GameScene):
         self.draw_text(surface, self.text + "|", box.center, size="title")
         self.draw_text(surface, self.t("ui.profile.name"), (w // 2, box.top - 14),
                        color=p.text_muted, anchor="midbottom")
+        if self.problem:
+            self.draw_text(surface, self.problem, (w // 2, box.bottom + 24), anchor="midtop",
+                           max_width=w - 160)

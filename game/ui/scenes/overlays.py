@@ -1,5 +1,6 @@
 """Cards drawn over the scene below: the therapist's key help, the pause card, short messages,
-and a notice for the therapist at start-up (e.g. the progress file was unreadable).
+a notice for the therapist at start-up (e.g. the progress file was unreadable), and a yes/no
+question for the therapist ("End the session?", "Quit FaceQuest?").
 
 The help, pause and notice cards cover what lies beneath them completely (a calm background,
 then the card), so nothing half-hidden peeks out around a card. The short message card
@@ -13,14 +14,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.widgets import draw_cant_see_you, draw_card, fitting_size
+from game.ui.theme import Palette
+from game.ui.widgets import draw_button, draw_cant_see_you, draw_card, fitting_size
 from game.ui.widgets.shapes import cover
 
 logger = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ class PauseOverlay(GameScene):
                        max_width=card.width - 80)
 
 
-def _draw_pause_icon(surface: pygame.Surface, center: tuple[int, int], p: Any) -> None:
+def _draw_pause_icon(surface: pygame.Surface, center: tuple[int, int], p: Palette) -> None:
     cx, cy = center
     pygame.draw.circle(surface, p.surface_alt, center, 70)
     for dx in (-20, 20):
@@ -224,3 +225,68 @@ class NoticeCard(GameScene):
         self.draw_text(surface, text, room.center, size=size, max_width=room.width)
         self.draw_text(surface, ok, (card.centerx, card.bottom - 40), anchor="midbottom",
                        color=self.palette.text_muted)
+
+
+class YesNoCard(GameScene):
+    """A yes/no question for the therapist ("End the session?"): Enter or Y (or the Yes
+    button) calls `on_yes`, Esc or N (or the No button) just closes the card. A running
+    session is held while it shows (`holds_play`)."""
+
+    holds_play = True
+    transparent = True
+
+    def __init__(self, ctx: GameContext, question_key: str, on_yes: Callable[[], None],
+                 on_no: Callable[[], None] | None = None, name: str = "confirm") -> None:
+        super().__init__(ctx)
+        self.question_key = question_key
+        self.on_yes = on_yes
+        self.on_no = on_no
+        self.name = name
+
+    def _answer(self, yes: bool) -> None:
+        if self.stack is not None:
+            self.stack.remove(self)
+        callback = self.on_yes if yes else self.on_no
+        if callback is not None:
+            callback()
+
+    def handle(self, event: InputEvent) -> bool:
+        action = event.action
+        if action in (Action.ACCEPT, Action.CONFIRM):
+            self._answer(True)
+        elif action in (Action.REJECT, Action.BACK):
+            self._answer(False)
+        elif action is Action.POINT and event.pos is not None:
+            for i, rect in enumerate(self.button_rects()):
+                if rect.collidepoint(event.pos):
+                    self._answer(i == 0)
+        return True  # nothing reaches the game while the question is open
+
+    def _card(self) -> pygame.Rect:
+        w, h = self.ctx.window_size
+        card = pygame.Rect(0, 0, min(900, w - 80), min(460, h - 60))
+        card.center = (w // 2, h // 2)
+        return card
+
+    def button_rects(self) -> list[pygame.Rect]:
+        """The Yes and No buttons (hit where drawn)."""
+        card = self._card()
+        width = (card.width - 120) // 2
+        yes = pygame.Rect(card.left + 40, card.bottom - 40 - 96, width, 96)
+        no = yes.move(width + 40, 0)
+        return [yes, no]
+
+    def draw(self, surface: pygame.Surface) -> None:
+        cover(surface, self.theme)
+        card = self._card()
+        draw_card(surface, card, self.theme)
+        yes, no = self.button_rects()
+        question = self.t(self.question_key)
+        room = pygame.Rect(card.left + 40, card.top + 30, card.width - 80,
+                           yes.top - 20 - (card.top + 30))
+        size = fitting_size(question, self.theme, room.width, room.height,
+                            ("title", "body", "small"), bold=True)
+        self.draw_text(surface, question, room.center, size=size, bold=True,
+                       max_width=room.width)
+        draw_button(surface, yes, self.t("ui.yes") + " (Enter / Y)", self.theme, size="body")
+        draw_button(surface, no, self.t("ui.no") + " (Esc / N)", self.theme, size="body")

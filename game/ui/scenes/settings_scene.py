@@ -1,7 +1,9 @@
 """The therapist's sensory settings: one row per setting, up/down to pick, left/right to change.
 
 Changes apply at once (so the therapist sees the palette or text size change) and are
-handed to `on_save` when the scene closes, which keeps them with the child's profile. When
+handed to `on_save` when the scene closes, which keeps them with the child's profile, or,
+before a child is picked, as the settings for new children (a line under the title says
+which). When
 the rows do not all fit (large text), the list scrolls to keep the chosen row in view and
 small arrows show that there is more above or below.
 """
@@ -47,7 +49,7 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.camera_view", "camera_view_allowed", "bool"),
 )
 
-TOP = 120  # the first row's top (below the title)
+TOP = 150  # the first row's top (below the title and whose settings they are)
 ROW_GAP = 6
 BOTTOM_MARGIN = 28
 VOLUME_STEPS = 10
@@ -123,6 +125,13 @@ class SettingsScene(GameScene):
             self.on_save(self.ctx.settings)
         self.leave()
 
+    def note(self) -> str:
+        """Whose settings these are: the chosen child's, or (no child yet) new children's."""
+        profile = self.ctx.profile
+        if profile is None:
+            return self.t("ui.flow.defaults_note")
+        return self.t("ui.flow.child_note", name=profile.display_name)
+
     def value_text(self, row: _Row) -> str:
         """The row's value in words (a volume is drawn as a bar; its text is a percentage)."""
         value = getattr(self.ctx.settings, row.field)
@@ -141,9 +150,16 @@ class SettingsScene(GameScene):
         surface.fill(p.background)
         w, h = surface.get_size()
         title = self.t("ui.settings")
-        room = TOP - 14 - 10 - 12  # above the "more above" arrow, with a gap
+        note = self.note()
+        note_h = self.font("small").get_linesize()
+        room = TOP - 14 - 10 - 16 - note_h  # above the note and the "more above" arrow
         size = fitting_size(title, self.theme, w - 200, room, ("title", "body"), bold=True)
-        self.draw_text(surface, title, (w // 2, 10), size=size, bold=True, anchor="midtop")
+        said = self.draw_text(surface, title, (w // 2, 8), size=size, bold=True,
+                              anchor="midtop")
+        note_size = fitting_size(note, self.theme, w - 80, TOP - 26 - said.bottom,
+                                 ("small", 18, 16, 14))
+        self.draw_text(surface, note, (w // 2, said.bottom + 2), size=note_size,
+                       color=p.text_muted, anchor="midtop", max_width=w - 80)
         rects = self._row_rects()
         for i, rect in rects.items():
             row = ROWS[i]

@@ -1,5 +1,12 @@
 """The start scene: the title, one big button per child, and the therapist's doors.
 
+Every child is reachable: the children stand in up to three columns, a page at a time, with
+a "More children" button when there are more than fit; typing letters finds a name (the list
+shows only the names starting with what was typed, or with a word of them; Backspace or Esc
+takes a letter back). Below the children: "Add a child" and "Quit" (the flow asks "Quit
+FaceQuest?" first; Esc with nothing typed asks too). `actions` holds those buttons (phrase
+key, callback): one more door can be added there.
+
 Picking a child starts the session flow (`ctx.flow.profile_chosen`). Adding a child,
 settings and progress sit behind the therapist PIN (the flow asks for it). In autoplay
 (headless scripted runs) the first child is picked after a moment.
@@ -8,19 +15,44 @@ settings and progress sit behind the therapist PIN (the flow asks for it). In au
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pygame
 
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene, Menu
-from game.ui.widgets import fitting_size
+from game.ui.widgets import fitting_size, text_size
+
+if TYPE_CHECKING:
+    from game.records.models import Profile
 
 logger = logging.getLogger(__name__)
 
 AUTOPLAY_PICK_MS = 1200
-MAX_SHOWN = 5
+MENU_TOP = 236
+MENU_COLUMNS = 3
+FIND_LINE_Y = MENU_TOP - 34  # the "Find: mi" line, above the buttons
+
+
+def matches(name: str, typed: str) -> bool:
+    """True when `name` (or one of its words) starts with `typed` (any case)."""
+    if not typed:
+        return True
+    folded, typed = name.casefold(), typed.casefold()
+    return folded.startswith(typed) or any(
+        word.startswith(typed) for word in folded.replace("-", " ").split())
+
+
+def labels_for(profiles: list[Profile]) -> list[str]:
+    """Button labels: the names, with the id's start added where two children share one."""
+    counts: dict[str, int] = {}
+    for profile in profiles:
+        key = profile.display_name.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    return [p.display_name if counts[p.display_name.casefold()] == 1
+            else f"{p.display_name} ({p.profile_id})" for p in profiles]
 
 
 class StartScene(GameScene):
@@ -28,19 +60,97 @@ class StartScene(GameScene):
 
     name = "start"
 
-    def __init__(self, ctx: GameContext, profiles: list[Any]) -> None:
+    def __init__(self, ctx: GameContext, profiles: list[Profile]) -> None:
         super().__init__(ctx)
-        self.profiles = profiles[:MAX_SHOWN]
-        labels = [p.display_name for p in self.profiles] + [self.t("ui.profile.new")]
+        self.all_profiles = list(profiles)
+        self.typed = ""
+        self.page = 0
+        self.actions: list[tuple[str, Callable[[], None]]] = [
+            ("ui.profile.new", self._add_child),
+            ("ui.quit", self._quit),
+        ]
         w, h = ctx.window_size
-        self.menu = Menu(labels, w // 2, 236, gap=22, bottom=h - 52)
+        self.menu = Menu([], w // 2, MENU_TOP, gap=22, bottom=h - 52,
+                         max_columns=MENU_COLUMNS)
+        self.profiles: list[Profile] = []  # the children on the page shown
+        self.has_more = False
         self.elapsed_ms = 0
+        self._lay_out()
+
+    # ---------------------------------------------------------------- the list
+
+    @property
+    def found(self) -> list[Profile]:
+        """The children whose name matches what was typed (all when nothing was)."""
+        return [p for p in self.all_profiles if matches(p.display_name, self.typed)]
+
+    @property
+    def per_page(self) -> int:
+        """Children shown at once: the buttons that fit, less the doors (and "More")."""
+        room = self.menu.capacity - len(self.actions)
+        return max(1, room if len(self.found) <= room else room - 1)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.found) // self.per_page))
+
+    def _lay_out(self) -> None:
+        found = self.found
+        self.page = min(self.page, self.pages - 1)
+        first = self.page * self.per_page
+        self.profiles = found[first:first + self.per_page]
+        self.has_more = len(found) > self.per_page
+        labels = labels_for(self.profiles)
+        if self.has_more:
+            labels.append(self.t("ui.flow.more_children"))
+        labels += [self.t(key) for key, _ in self.actions]
+        self.menu.labels = labels
+        self.menu.focus = min(self.menu.focus, len(labels) - 1)
+
+    def set_profiles(self, profiles: list[Profile], focus: Profile | None = None) -> None:
+        """Show a new list of children (e.g. one was added); `focus` gets the focus."""
+        self.all_profiles = list(profiles)
+        self.typed = ""
+        self.page = 0
+        if focus is not None:
+            ids = [p.profile_id for p in self.all_profiles]
+            if focus.profile_id in ids:
+                self.page = ids.index(focus.profile_id) // self.per_page
+        self._lay_out()
+        if focus is not None:
+            for i, p in enumerate(self.profiles):
+                if p.profile_id == focus.profile_id:
+                    self.menu.focus = i
+
+    def add_action(self, key: str, callback: Callable[[], None]) -> None:
+        """One more door on the start screen (a phrase key, what it opens), before Quit."""
+        self.actions.insert(len(self.actions) - 1, (key, callback))
+        self._lay_out()
+
+    def _type(self, letters: str) -> None:
+        self.typed = (self.typed + letters)[:24]
+        self.page = 0
+        self.menu.focus = 0
+        self._lay_out()
+
+    def _untype(self) -> None:
+        self.typed = self.typed[:-1]
+        self.page = 0
+        self.menu.focus = 0
+        self._lay_out()
+
+    def next_page(self) -> None:
+        self.page = (self.page + 1) % self.pages
+        self._lay_out()
+        self.menu.focus = 0
+
+    # ---------------------------------------------------------------- life
 
     def enter(self) -> None:
         self.say("greeting")
 
     def resume(self) -> None:
-        self.menu.labels = [p.display_name for p in self.profiles] + [self.t("ui.profile.new")]
+        self._lay_out()  # the language may have changed in the settings
 
     def update(self, dt_ms: int, now_ms: int) -> None:
         self.elapsed_ms += dt_ms
@@ -48,16 +158,39 @@ class StartScene(GameScene):
             self.elapsed_ms = -10**9  # once
             self._choose(0)
 
+    def _add_child(self) -> None:
+        if self.ctx.flow is not None:
+            self.ctx.flow.add_profile()
+
+    def _quit(self) -> None:
+        if self.ctx.flow is not None:
+            self.ctx.flow.ask_quit()
+        elif self.stack is not None:
+            self.stack.clear()
+
     def _choose(self, index: int) -> None:
         flow = self.ctx.flow
         if index < len(self.profiles):
-            flow.profile_chosen(self.profiles[index])
-        else:
-            flow.add_profile()
+            if flow is not None:
+                flow.profile_chosen(self.profiles[index])
+            return
+        index -= len(self.profiles)
+        if self.has_more:
+            if index == 0:
+                self.next_page()
+                return
+            index -= 1
+        if 0 <= index < len(self.actions):
+            self.actions[index][1]()
 
     def handle(self, event: InputEvent) -> bool:
         action = event.action
-        if action is Action.UP:
+        flow = self.ctx.flow
+        if event.letter:
+            self._type(event.letter)  # every letter finds a name here (F1 opens the help)
+        elif action is Action.TEXT and event.text and not event.text.isascii():
+            self._type(event.text)  # an input method's characters (e.g. Chinese names)
+        elif action is Action.UP:
             self.menu.move(-1)
         elif action is Action.DOWN:
             self.menu.move(1)
@@ -69,18 +202,39 @@ class StartScene(GameScene):
             hit = self.menu.hit(event.pos)
             if hit is not None:
                 self._choose(hit)
-        elif action is Action.SETTINGS:
-            self.ctx.flow.open_settings()
-        elif action is Action.PROGRESS:
-            self.ctx.flow.open_progress()
-        elif action is Action.HELP:
-            self.ctx.flow.show_help()
-        elif action is Action.MANAGE:  # issue 14 (D): the focused child, or the first
-            chosen = self.menu.focus if self.menu.focus < len(self.profiles) else 0
-            self.ctx.flow.manage_child(self.profiles[chosen] if self.profiles else None)
+        elif action is Action.BACK:
+            if self.typed:
+                self._untype()
+            else:
+                self._quit()
+        elif flow is not None and action is Action.SETTINGS:
+            flow.open_settings()
+        elif flow is not None and action is Action.PROGRESS:
+            flow.open_progress()
+        elif flow is not None and action is Action.HELP:
+            flow.show_help()
+        elif flow is not None and action is Action.MANAGE:  # issue 14 (D): the focused
+            chosen = self.menu.focus if self.menu.focus < len(self.profiles) else 0  # child
+            flow.manage_child(self.profiles[chosen] if self.profiles else None)
         else:
             return False
         return True
+
+    # ---------------------------------------------------------------- drawing
+
+    def find_line(self) -> str:
+        """The line above the buttons: what was typed (or that nothing matches), the page,
+        or how to find a name."""
+        if self.typed:
+            if not self.found:
+                return self.t("ui.flow.none_found", typed=self.typed, keyname="Esc")
+            line = self.t("ui.flow.find", typed=self.typed)
+        else:
+            line = self.t("ui.flow.find_hint") if len(self.all_profiles) > 1 else ""
+        if self.pages > 1:
+            page = self.t("ui.flow.page", page=self.page + 1, pages=self.pages)
+            line = f"{line}   {page}" if line else page
+        return line
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.palette
@@ -88,11 +242,21 @@ class StartScene(GameScene):
         w, h = surface.get_size()
         title = self.draw_text(surface, self.t("ui.title"), (w // 2, 14), size="huge",
                                bold=True, anchor="midtop")
-        room = self.menu.top - 10 - (title.bottom + 4)
+        find = self.find_line()
+        find_top = self.menu.top - 8
+        if find:
+            said = self.draw_text(surface, find, (w // 2, self.menu.top - 8), size="small",
+                                  color=p.text if self.typed else p.text_muted,
+                                  anchor="midbottom", max_width=w - 80)
+            find_top = said.top
+        room = find_top - 8 - (title.bottom + 4)
         greeting = self.t("greeting")
         size = fitting_size(greeting, self.theme, w - 200, room)
-        self.draw_text(surface, greeting, (w // 2, title.bottom + 4), size=size,
-                       color=p.text_muted, anchor="midtop", max_width=w - 200)
+        if text_size(greeting, self.theme, size, w - 200)[1] <= room:  # (it is spoken too)
+            self.draw_text(surface, greeting, (w // 2, title.bottom + 4), size=size,
+                           color=p.text_muted, anchor="midtop", max_width=w - 200)
         self.menu.draw(surface, self.theme)
-        hint = "F1 / H: " + self.t("ui.therapist") + "    F4: " + self.t("ui.admin.open")
-        self.draw_text(surface, hint, (w // 2, h - 30), size="small", color=p.text_muted)
+        hint = (f"F1: {self.t('ui.flow.therapist_keys')}   F2: {self.t('ui.settings')}   "
+                f"F4: {self.t('ui.admin.open')}   Esc: {self.t('ui.quit')}")
+        self.draw_text(surface, hint, (w // 2, h - 26), size="small", color=p.text_muted,
+                       max_width=w - 80)

@@ -11,21 +11,21 @@ import functools
 import logging
 import math
 from collections.abc import Callable
-from typing import Any
 
 import pygame
 
 from game.ui.avatar import draw_avatar
 from game.ui.avatar_params import face_for
 from game.ui.scenes.trial import TrialScene
+from game.ui.theme import Palette
 from game.ui.widgets import draw_card, star_points
 
 logger = logging.getLogger(__name__)
 
-Painter = Callable[[pygame.Surface, pygame.Rect, Any], None]
+Painter = Callable[[pygame.Surface, pygame.Rect, Palette], None]
 
 
-def _ground(s: pygame.Surface, r: pygame.Rect, p: Any) -> pygame.Rect:
+def _ground(s: pygame.Surface, r: pygame.Rect, p: Palette) -> pygame.Rect:
     sky = r.copy()
     sky.height = round(r.height * 0.68)
     pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
@@ -35,7 +35,7 @@ def _ground(s: pygame.Surface, r: pygame.Rect, p: Any) -> pygame.Rect:
     return sky
 
 
-def paint_landscape(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_landscape(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     sky = _ground(s, r, p)
     pygame.draw.circle(s, p.star, (sky.right - 70, sky.top + 70), 42)
     for i, x in enumerate((0.25, 0.55)):
@@ -44,7 +44,7 @@ def paint_landscape(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
                            24)
 
 
-def paint_birthday_cake(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_birthday_cake(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
     cx, base = r.centerx, r.bottom - 50
     pygame.draw.ellipse(s, p.surface, pygame.Rect(cx - 170, base - 20, 340, 50))
@@ -57,7 +57,7 @@ def paint_birthday_cake(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
         pygame.draw.ellipse(s, p.star, pygame.Rect(cx + dx - 9, base - 236, 18, 28))
 
 
-def paint_balloon_away(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_balloon_away(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     sky = _ground(s, r, p)
     center = (sky.right - 110, sky.top + 80)
     pygame.draw.ellipse(s, p.cheek, pygame.Rect(center[0] - 34, center[1] - 44, 68, 88))
@@ -65,7 +65,7 @@ def paint_balloon_away(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
     pygame.draw.lines(s, p.outline, False, points, 2)
 
 
-def paint_present(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_present(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
     box = pygame.Rect(0, 0, 240, 180)
     box.midbottom = (r.centerx, r.bottom - 40)
@@ -79,7 +79,7 @@ def paint_present(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
                             width=10)
 
 
-def paint_spider(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_spider(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
     cx, cy = r.centerx, r.centery + 20
     pygame.draw.line(s, p.outline, (cx, r.top), (cx, cy - 40), 2)
@@ -93,7 +93,7 @@ def paint_spider(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
         pygame.draw.circle(s, p.eye_white, (cx + dx, cy - 10), 9)
 
 
-def paint_rain(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_rain(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     sky = _ground(s, r, p)
     for x in (0.3, 0.55, 0.75):
         pygame.draw.circle(s, p.outline, (r.left + round(r.width * x), sky.top + 70), 44)
@@ -103,14 +103,14 @@ def paint_rain(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
         pygame.draw.line(s, p.progress, (x, y), (x - 6, y + 18), 4)
 
 
-def paint_star_prize(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_star_prize(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
     pygame.draw.polygon(s, p.star, star_points(r.center, min(r.width, r.height) * 0.32))
     pygame.draw.polygon(s, p.star_outline, star_points(r.center, min(r.width, r.height) * 0.32),
                         4)
 
 
-def paint_broken_tower(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_broken_tower(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     sky = _ground(s, r, p)
     colours = (p.sticker, p.cheek, p.progress, p.star)
     base = sky.bottom
@@ -124,7 +124,7 @@ def paint_broken_tower(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
             pygame.draw.arc(s, p.outline, block.inflate(40, 40), 0.3, 1.2, 3)
 
 
-def paint_dog(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_dog(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     sky = _ground(s, r, p)
     cx, ground = r.centerx, sky.bottom + 20
     body = pygame.Rect(0, 0, 190, 90)
@@ -144,7 +144,7 @@ def paint_dog(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
     pygame.draw.line(s, p.hair, (cx - 90, ground - 90), (cx - 130, ground - 140), 12)
 
 
-def paint_dropped_ice_cream(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_dropped_ice_cream(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     sky = _ground(s, r, p)
     ground = sky.bottom + 10
     cone = [(r.centerx + 20, ground - 10), (r.centerx + 140, ground - 40),
@@ -154,7 +154,7 @@ def paint_dropped_ice_cream(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
     pygame.draw.circle(s, p.cheek, (r.centerx - 40, ground - 30), 38)
 
 
-def paint_jack_in_the_box(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_jack_in_the_box(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     pygame.draw.rect(s, p.surface_alt, r, border_radius=18)
     box = pygame.Rect(0, 0, 200, 150)
     box.midbottom = (r.centerx, r.bottom - 30)
@@ -171,7 +171,7 @@ def paint_jack_in_the_box(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
     pygame.draw.arc(s, p.feature, pygame.Rect(head[0] - 18, head[1], 36, 24), 3.4, 6.0, 3)
 
 
-def paint_queue(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_queue(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     sky = _ground(s, r, p)
     ground = sky.bottom + 20
     colours = (p.progress, p.sticker, p.cheek, p.star)
@@ -185,7 +185,7 @@ def paint_queue(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
     pygame.draw.line(s, p.outline, (r.left + 150, ground - 80), (r.left + 200, ground - 76), 6)
 
 
-def paint_rainbow(s: pygame.Surface, r: pygame.Rect, p: Any) -> None:
+def paint_rainbow(s: pygame.Surface, r: pygame.Rect, p: Palette) -> None:
     sky = _ground(s, r, p)
     colours = (p.cheek, p.star, p.success, p.progress, p.sticker)
     for i, colour in enumerate(colours):
@@ -222,14 +222,14 @@ CANVAS = (560, 380)  # every picture is painted at this size, then scaled to its
 
 
 @functools.lru_cache(maxsize=16)
-def picture_surface(name: str, size: tuple[int, int], palette: Any) -> pygame.Surface:
+def picture_surface(name: str, size: tuple[int, int], palette: Palette) -> pygame.Surface:
     """The story picture `name` at `size` (cached; a calm landscape for unknown names)."""
     canvas = pygame.Surface(CANVAS, pygame.SRCALPHA)
     PICTURES.get(name or "landscape", paint_landscape)(canvas, canvas.get_rect(), palette)
     return pygame.transform.smoothscale(canvas, size)
 
 
-def paint_picture(name: str, surface: pygame.Surface, rect: pygame.Rect, palette: Any) -> None:
+def paint_picture(name: str, surface: pygame.Surface, rect: pygame.Rect, palette: Palette) -> None:
     """Draw the story picture called `name` into `rect`."""
     surface.blit(picture_surface(name, rect.size, palette), rect.topleft)
 

@@ -14,7 +14,6 @@ the latest reading; therapist keys go to `ctx.flow.therapist(action)`.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import numpy as np
 import pygame
@@ -25,6 +24,7 @@ from game.ui.avatar_params import AvatarFace, face_for, face_from_reading, hint_
 from game.ui.context import GameContext
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.hud import TrialView, draw_hint, draw_trial_dots, draw_trial_gauge
+from game.ui.theme import Palette
 from game.ui.widgets import draw_card, draw_session_timer, fitting_size
 
 logger = logging.getLogger(__name__)
@@ -117,8 +117,9 @@ class TrialScene(GameScene):
     def draw_top_bar(self, surface: pygame.Surface) -> None:
         w, _ = surface.get_size()
         draw_trial_dots(surface, (40, 20), self.view, self.theme)
-        if self.ctx.settings.show_timer and self.ctx.session is not None:
-            left = self.ctx.flow.remaining_fraction()
+        flow = self.ctx.flow
+        if self.ctx.settings.show_timer and self.ctx.session is not None and flow is not None:
+            left = flow.remaining_fraction()
             draw_session_timer(surface, (w - 50, 36), 24, round((1 - left) * 1000), 1000,
                                self.theme)
 
@@ -213,7 +214,7 @@ class CueScene(TrialScene):
                        max_width=rect.width - 40)
 
 
-def _draw_speaker(surface: pygame.Surface, center: tuple[int, int], p: Any) -> None:
+def _draw_speaker(surface: pygame.Surface, center: tuple[int, int], p: Palette) -> None:
     """A small speaker icon: the word is also spoken."""
     cx, cy = center
     pygame.draw.rect(surface, p.accent, pygame.Rect(cx - 36, cy - 14, 20, 28), border_radius=4)
