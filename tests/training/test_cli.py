@@ -112,3 +112,23 @@ def test_train_rejects_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 2
     assert "--map-population teens is not the name of a --data folder" in (
         capsys.readouterr().err)
+
+
+@pytest.mark.datasets
+def test_evaluate_of_a_fused_calibrated_model_needs_its_raw_twin(
+    tiny_adults: Path, feature_cache_dir: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The shipped calibrated model is fused with its raw twin; without the twin beside it,
+    `evaluate --calibrated` says so in one sentence."""
+    from game.training.evaluate import raw_twin_path
+    from game.vision.pipeline import calibrated_model_path
+
+    shipped = calibrated_model_path(DEFAULT_MODEL_PATH)
+    assert raw_twin_path(shipped) == DEFAULT_MODEL_PATH
+    alone = tmp_path / "expression_calibrated.onnx"
+    alone.write_bytes(shipped.read_bytes())
+    code = main(["evaluate", "--data", str(tiny_adults), "--model", str(alone), "--calibrated",
+                 "--cache-dir", str(feature_cache_dir)])
+    assert code == 2
+    assert "scored together with its raw model" in capsys.readouterr().err
