@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game import phrases
-from game.records import Profile
+from game.records import DuplicateNameError, Profile
 from game.records.default_settings import load_default_settings, save_default_settings
 from game.records.pin import PinLockedError
 from game.records.storage import StoreError
@@ -268,7 +268,9 @@ class GameFlow:
         except StoreError as exc:  # e.g. the name is taken: the entry scene says why
             entry = self.stack.top
             if isinstance(entry, NameEntryScene):
-                entry.refused(str(exc))
+                entry.refused(
+                    phrases.text("ui.admin.name_taken", self.ctx.lang, name=name.strip())
+                    if isinstance(exc, DuplicateNameError) else str(exc))
             return
         self.stack.pop()
         start = self.stack.top

@@ -236,3 +236,27 @@ def test_two_children_of_one_name_are_never_picked_silently() -> None:
     start.handle(InputEvent(Action.DOWN))
     start.handle(InputEvent(Action.CONFIRM))
     assert ctx.profile is twins[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_adding_a_child_with_a_name_taken_says_so_in_the_language(
+    clinic: Path, lang: str
+) -> None:
+    from game import phrases
+
+    ctx, stack, flow = _open(clinic, lang)
+    try:
+        assert ctx.store is not None
+        before = len(ctx.store.list_profiles())
+        flow.add_profile()
+        entry = stack.top
+        assert isinstance(entry, NameEntryScene)
+        taken = NAMES[0].upper()  # any case is the same name
+        for letter in taken:
+            stack.handle(InputEvent(Action.TEXT, text=letter))
+        stack.handle(InputEvent(Action.CONFIRM))
+        assert stack.top is entry  # still typing, nothing stored
+        assert entry.problem == phrases.text("ui.admin.name_taken", lang, name=taken)
+        assert len(ctx.store.list_profiles()) == before
+    finally:
+        _close(ctx)
