@@ -48,20 +48,7 @@ def test_offsets_keep_false_alarms_at_the_rate_in_every_data_set(rate: float) ->
     ev = _evidence()
     fitted = ScoreMap(offsets=fit_offsets(ev, false_alarm_rate=rate))
     assert set(fitted.offsets) == set(Expression)
-    scores = {
-        t: np.array(
-            [
-                fitted.score(p, a, t)
-                for p, a in zip(
-                    ev.probabilities[:, CLASSES.index(t.value)],
-                    ev.actions[:, list(Expression).index(t)],
-                    strict=True,
-                )
-            ]
-        )
-        for t in Expression
-    }
-    result = verify(ev, scores)
+    result = verify(ev, _scores(ev, fitted))
     for name, block in result.items():
         for target, m in block.items():
             assert m["false_alarm_rate"] <= rate + 1e-9, (name, target)

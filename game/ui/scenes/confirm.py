@@ -17,7 +17,7 @@ from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
 from game.ui.widgets import draw_button, draw_card, fitting_size
-from game.ui.widgets.shapes import cover
+from game.ui.widgets.shapes import button_pair, centred_card, cover
 
 logger = logging.getLogger(__name__)
 
@@ -44,18 +44,11 @@ class ConfirmCard(GameScene):
         self.armed = False  # the act button was pressed once
 
     def _card(self) -> pygame.Rect:
-        w, h = self.ctx.window_size
-        card = pygame.Rect(0, 0, min(1080, w - 60), min(520, h - 40))
-        card.center = (w // 2, h // 2)
-        return card
+        return centred_card(self.ctx.window_size, 1080, 520)
 
     def button_rects(self) -> list[pygame.Rect]:
         """The safe button, then the act button (side by side along the card's bottom)."""
-        card = self._card()
-        width = (card.width - 3 * 32) // 2
-        top = card.bottom - 32 - 104
-        return [pygame.Rect(card.left + 32, top, width, 104),
-                pygame.Rect(card.left + 64 + width, top, width, 104)]
+        return button_pair(self._card())
 
     def _press(self, index: int) -> None:
         if index == SAFE:

@@ -48,6 +48,22 @@ def draw_card(
     layout_probe.note("card", (rect.x, rect.y, rect.width, rect.height))
 
 
+def centred_card(window_size: tuple[int, int], width: int, height: int) -> pygame.Rect:
+    """A card at most `width` x `height` px, centred, leaving a margin at the window's edges."""
+    w, h = window_size
+    card = pygame.Rect(0, 0, min(width, w - 60), min(height, h - 40))
+    card.center = (w // 2, h // 2)
+    return card
+
+
+def button_pair(card: pygame.Rect, height: int = 104, margin: int = 32) -> list[pygame.Rect]:
+    """Two buttons side by side along the bottom of `card` (left, then right)."""
+    width = (card.width - 3 * margin) // 2
+    top = card.bottom - margin - height
+    return [pygame.Rect(card.left + margin, top, width, height),
+            pygame.Rect(card.left + 2 * margin + width, top, width, height)]
+
+
 def cover(surface: pygame.Surface, theme: Theme, rect: pygame.Rect | None = None) -> None:
     """Paint `rect` (default: the whole surface) in the background colour: whatever lay
     beneath is hidden completely (an overlay that covers, e.g. the pause or break screen)."""
