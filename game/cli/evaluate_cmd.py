@@ -50,7 +50,9 @@ def _text(report: dict[str, Any]) -> str:
     from game.training.metrics import confusion_text
 
     lines = [
-        f"{report['mode']} evaluation of {report['model']}",
+        f"{report['mode']} evaluation of {report['model']}"
+        + (f" (fused with {report['fused_with']}, as the game scores)"
+           if report.get("fused_with") else ""),
         f"images scored: {report['n']}   faces missed: {report['missed_faces']}",
     ]
     if "uncalibrated" in report:

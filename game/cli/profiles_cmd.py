@@ -203,7 +203,8 @@ def run_rename(args: argparse.Namespace) -> int:
     with records(args, write=True) as store:
         profile = child(store, args.child)
         updated = store.update_profile(profile.profile_id, display_name=args.new_name)
-    print(f"{updated.profile_id} is now called {updated.display_name}.")
+    name = updated.display_name
+    print(f"{updated.profile_id} is now called {name}" + ("" if name.endswith(".") else "."))
     return 0
 
 

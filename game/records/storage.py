@@ -197,7 +197,8 @@ class JSONFileStorage(Storage):
                 self.path.parent, self.path.stem, "corrupt", self._clock(), self.path.suffix
             )
             os.replace(self.path, moved_to)
-            logger.error("unreadable records file %s moved to %s", self.path.name, moved_to.name)
+            # the caller says so in one sentence (CorruptStoreError); the log keeps it quietly
+            logger.info("unreadable records file %s moved to %s", self.path.name, moved_to.name)
         return CorruptStoreError(self.path, moved_to, self.list_backups(), reason)
 
     # -- backups -------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from game.training.metrics import roc_auc, summarise
 from game.vision.calibration import NeutralBaseline
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
 from game.vision.model import ExpressionModel, ModelError, fuse_log_mean
+from game.vision.pipeline import raw_companion_path
 from game.vision.records import FeatureVector
 from game.vision.score_map import ScoreMap
 from game.vision.scoring import check_actions, score_target
@@ -108,14 +109,6 @@ def verification(
     return auc, hits, false_alarms
 
 
-def raw_twin_path(calibrated_model: Path) -> Path:
-    """The raw model a calibrated one is fused with: the same name without "_calibrated"
-    (models/expression_calibrated.onnx -> models/expression.onnx)."""
-    stem = calibrated_model.stem
-    raw_stem = stem[: -len("_calibrated")] if stem.endswith("_calibrated") else stem
-    return calibrated_model.with_name(raw_stem + calibrated_model.suffix)
-
-
 def _fused_with_raw_twin(
     model: ExpressionModel, probabilities: np.ndarray, raw_features: np.ndarray
 ) -> np.ndarray:
@@ -124,7 +117,7 @@ def _fused_with_raw_twin(
     Raises:
         EvaluationError: the raw twin is missing or does not fit.
     """
-    twin_path = raw_twin_path(model.path)
+    twin_path = raw_companion_path(model.path)
     try:
         twin = ExpressionModel.load(twin_path)
     except ModelError as exc:
@@ -203,6 +196,7 @@ def evaluate(
         "model_auc": report["model_auc"],
         "model": str(model_path),
         "mode": "calibrated" if calibrated else "raw",
+        "fused_with": str(raw_companion_path(model.path)) if model.fuse_with_raw else None,
     }
     ordered.update(report_extra)
     sets = list(dict.fromkeys(data.datasets[i] for i in rows))

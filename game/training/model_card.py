@@ -225,7 +225,7 @@ def _overall(block: dict[str, dict[str, dict[str, float]]]) -> tuple[float, floa
 
 MODE_TITLES = {
     "raw": "Raw (population neutral; raw model)",
-    "calibrated": "Calibrated (own neutral; calibrated model)",
+    "calibrated": "Calibrated (own neutral; calibrated model fused with the raw one)",
 }
 
 
@@ -269,7 +269,8 @@ def _target_score_section(report: dict[str, Any], folds: int, classes: list[str]
         hits_after, alarms_after = _overall(block["nested"])
         out += [
             "",
-            f"Mean hit rate {hits_before:.2f} -> {hits_after:.2f}; highest false-alarm rate "
+            f"Over every data set and target, default map -> fitted map (nested): mean hit "
+            f"rate {hits_before:.2f} -> {hits_after:.2f}; highest false-alarm rate "
             f"{alarms_before:.3f} -> {alarms_after:.3f}.",
         ]
     out.append("")
@@ -452,10 +453,11 @@ def _cv_section(cv: dict[str, Any], classes: list[str]) -> list[str]:
         "features as extracted (what the game scores before a child is calibrated). "
         "*Calibrated*: features minus the subject's own neutral median (a neutral image is "
         "compared with the subject's other neutral images), what the game does after the "
-        "neutral calibration; "
+        "neutral calibration (scored fused with the raw model when the recipe says so); "
         f"{cv['calibrated_skipped']['images']} images of "
         f"{cv['calibrated_skipped']['subjects_without_neutral']} subjects without a neutral "
-        "image (or with a single neutral image, for that image) are left out of it.",
+        "image (or with a single neutral image, for that image) are left out of it (a set "
+        "with no neutral image, such as CK+, is left out whole).",
         "",
         "### Targets (issue 13)",
         "",

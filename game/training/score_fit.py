@@ -362,6 +362,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="a data set (folder name) whose faces set the offsets; repeat "
                              "for several (default: every data set)")
     args = parser.parse_args(argv)
+    names = {Path(d).name for d in args.data}
+    unknown = [p for p in args.map_population or [] if p not in names]
+    if unknown:
+        print(f"score_fit: --map-population {unknown[0]} is not the name of a --data folder "
+              f"({', '.join(sorted(names))}).", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     report = fit_model_maps(args.data, args.model, false_alarm_rate=args.false_alarm,
                             population=args.map_population)

@@ -236,6 +236,9 @@ class App:
         if now_ms >= self.max_seconds * 1000.0:
             logger.info("--max-seconds reached: ending the session")
             self._end_requested_ms = now_ms
+            flow = self.ctx.flow
+            if flow is not None and flow.driver is not None:
+                flow.driver.end_reason_override = "time_cap"  # the run's limit, not a person
             self._request_end()
 
     # ------------------------------------------------------------------ screenshots

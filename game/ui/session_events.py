@@ -10,8 +10,10 @@ disk refuses one, it is kept in memory and retried while the child plays on. The
 keeps the `TrialView` the scenes draw; it never decides anything the engine decides.
 
 No phantom sessions: the store's session is started with the first trial recorded, so a
-session that never got to a trial leaves nothing behind, and neither does one whose only
-trial was cut off by the video ending (it was never really played).
+session that never got to a trial leaves nothing behind, and neither does one whose first
+trial was cut off (the video ended, the run's time was up, the session was ended or the
+window closed) before the child had `MIN_PLAYED_MS` of it with their face in view: it was
+never really played.
 
 Per-frame traces (`game.records.traces`): only when the child's profile allows them
 (`allow_frame_traces`), one line per new reading while a trial is prompted; the lines of the
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+MIN_PLAYED_MS = 3000  # a first trial cut off sooner (face time, pauses excluded) was not played
 MAX_WAITING_TRACE_ROWS = 20_000  # the first trial's lines kept until the session is stored
 
 SCENES_BY_MODE: dict[str, type[TrialScene]] = {
@@ -432,16 +435,13 @@ class SessionDriver:
         store = self.ctx.store
         if store is None or self.ctx.profile is None:
             return
-        if not self.stored and self._cut_off_by_source(e):
-            logger.info("the video ended during the first trial: no session is recorded")
+        if not self.stored and _never_played(e):
+            logger.info("the first trial was cut off before it was played: no session is "
+                        "recorded")
             return
         self._store_session()
         self.keeper.submit(lambda: store.add_trial(self._sid(), e.record))
 
-    def _cut_off_by_source(self, e: ev.TrialRecorded) -> bool:
-        """The trial was ended because the frames stopped (it was never really played)."""
-        return (self.end_reason_override == "source_ended"
-                and e.record.outcome is TrialOutcome.ENDED)
 
     def _on_TrialAmended(self, e: ev.TrialAmended) -> None:
         store = self.ctx.store
@@ -461,3 +461,11 @@ class SessionDriver:
         said = "ui.flow.video_ended" if self.end_reason_override == "source_ended" else ""
         self.stack.replace(EndScene(self.ctx, self.stars, self.successes, self.trials,
                                     reason_key=said))
+
+
+def _never_played(e: ev.TrialRecorded) -> bool:
+    """The trial was cut off (outcome ENDED) before the child had `MIN_PLAYED_MS` of it with
+    their face in view (paused time, when no face was seen, does not count)."""
+    record = e.record
+    played = record.ended_ms - record.started_ms - record.paused_ms
+    return record.outcome is TrialOutcome.ENDED and played < MIN_PLAYED_MS

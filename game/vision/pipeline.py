@@ -59,6 +59,12 @@ def calibrated_model_path(model_path: Path) -> Path:
     return model_path.with_name(f"{model_path.stem}_calibrated{model_path.suffix}")
 
 
+def raw_companion_path(calibrated_path: Path) -> Path:
+    """The raw model a calibrated one belongs to (the inverse of `calibrated_model_path`)."""
+    stem = calibrated_path.stem.removesuffix("_calibrated")
+    return calibrated_path.with_name(stem + calibrated_path.suffix)
+
+
 def load_calibrated_companion(model: ExpressionModel) -> ExpressionModel | None:
     """The calibrated model beside the raw `model`, or None when there is none (or `model`
     is itself a delta model). A companion that fails to load or is not a delta model is
@@ -120,6 +126,13 @@ class VisionChain(Closing):
         Raises ModelError / LandmarkerAssetError with a clear message.
         """
         model = ExpressionModel.load(model_path) if model_path is not None else None
+        if model is not None and model.input_kind != "raw":
+            raise ModelError(
+                f"{model.path} is a calibrated model (it scores changes from a child's "
+                f"neutral); give the raw model beside it instead: "
+                f"{raw_companion_path(model.path)} (its calibrated companion is used once the "
+                "child is calibrated)"
+            )
         calibrated = load_calibrated_companion(model) if model is not None else None
         settings = TrackerSettings(
             mode="image" if mode == "image" else "video", landmarker=landmarker

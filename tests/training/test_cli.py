@@ -121,11 +121,10 @@ def test_evaluate_of_a_fused_calibrated_model_needs_its_raw_twin(
 ) -> None:
     """The shipped calibrated model is fused with its raw twin; without the twin beside it,
     `evaluate --calibrated` says so in one sentence."""
-    from game.training.evaluate import raw_twin_path
-    from game.vision.pipeline import calibrated_model_path
+    from game.vision.pipeline import calibrated_model_path, raw_companion_path
 
     shipped = calibrated_model_path(DEFAULT_MODEL_PATH)
-    assert raw_twin_path(shipped) == DEFAULT_MODEL_PATH
+    assert raw_companion_path(shipped) == DEFAULT_MODEL_PATH
     alone = tmp_path / "expression_calibrated.onnx"
     alone.write_bytes(shipped.read_bytes())
     code = main(["evaluate", "--data", str(tiny_adults), "--model", str(alone), "--calibrated",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -116,3 +118,13 @@ def test_a_map_population_must_name_data_sets_of_the_evidence() -> None:
         fit_offsets(ev, population=("teens",))
     with pytest.raises(ValueError):
         fit_offsets(ev, population=())
+
+
+def test_score_fit_refuses_a_population_that_is_no_data_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.training.score_fit import main
+
+    assert main(["--data", str(tmp_path / "kids"), "--map-population", "teens"]) == 2
+    assert "--map-population teens is not the name of a --data folder (kids)" in (
+        capsys.readouterr().err)

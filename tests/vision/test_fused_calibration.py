@@ -79,3 +79,11 @@ def test_the_shipped_calibrated_model_is_fused_with_the_raw_one(
     assert scorer.model is delta and scorer.score_map.fitted  # the map of the fused scores
     same_face, _ = scorer.score(astronaut_observation)
     assert same_face.raw_score < 0.6  # a face unchanged from its neutral is still no smile
+
+
+def test_the_game_refuses_a_calibrated_model_given_as_its_model() -> None:
+    from game.vision.pipeline import VisionChain
+
+    calibrated = calibrated_model_path(DEFAULT_MODEL_PATH)
+    with pytest.raises(ModelError, match="give the raw model beside it instead"):
+        VisionChain.create(calibrated)
