@@ -176,6 +176,7 @@ class Scorer:
                 self._maps[str(m.path)] = ScoreMap.for_model(m.path)
         self._target = target
         self._baseline = baseline
+        self._values_cache: tuple[NeutralBaseline, tuple[str, ...], np.ndarray] | None = None
         self._smoother = ScoreSmoother(smoothing)
         self._hints = HintSelector()
         # Loaded here, with the models, not on the first face.
@@ -210,7 +211,18 @@ class Scorer:
 
     def set_baseline(self, baseline: NeutralBaseline | None) -> None:
         self._baseline = baseline
+        self._values_cache = None
         self._smoother.reset()
+
+    def _baseline_values(self, model: ExpressionModel) -> np.ndarray:
+        """The baseline's medians in the model's feature order (the population's without a
+        baseline), computed once per baseline: looking up 10,170 names took 1.4 ms a frame."""
+        base = self._baseline or population_baseline()
+        cached = self._values_cache
+        if cached is None or cached[0] is not base or cached[1] != model.feature_names:
+            cached = (base, model.feature_names, base.values_for(model.feature_names))
+            self._values_cache = cached
+        return cached[2]
 
     def probabilities(self, features: FeatureVector) -> dict[Expression, float]:
         """The model's probabilities ({} without a model). A calibrated model marked
@@ -218,10 +230,7 @@ class Scorer:
         model = self.model
         if model is None:
             return {}
-        base = self._baseline or population_baseline()
-        baseline_values = (
-            base.values_for(model.feature_names) if model.input_kind == "delta" else None
-        )
+        baseline_values = self._baseline_values(model) if model.input_kind == "delta" else None
         found = model.probabilities(features, baseline_values)
         raw = self.raw_model
         if not (model.fuse_with_raw and raw is not None and raw is not model):
