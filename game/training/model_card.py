@@ -65,106 +65,9 @@ children's poses are weak. About 27% of the subjects of each set are held out by
 steward for independent evaluation; nothing here was tuned on them.
 """
 
-HISTORY = """\
-All on the dev sets, 5-fold GroupKFold by subject, 7 classes, accuracy children / adults
-(lowest children per-class AUC):
-
-| features -> model | children | adults |
-|---|---|---|
-| spec 1 (52 blendshapes + 17 geometry + pose) -> logistic | 0.67 (0.89) | 0.62 |
-| blendshapes + eye-aligned 2-D landmarks -> logistic (the baseline) | 0.71 (0.90) | 0.63 |
-| same + mirror augmentation | 0.72 (0.90) | 0.64 |
-| blendshapes + 3-D Procrustes-aligned mesh -> logistic | 0.72 (0.92) | 0.67 |
-| Procrustes on 26 stable points only | 0.70 (0.91) | 0.66 |
-| logit blendshapes + Procrustes mesh -> logistic | 0.71 (0.91) | 0.67 |
-| only the 160 contour/nose/iris points of the mesh | 0.70 (0.91) | 0.67 |
-| removing identity directions (between-subject PCA, 5-50 dims) | 0.58-0.69 | 0.61-0.66 |
-| RBF SVM on PCA-200 | 0.67 (0.84) | 0.64 |
-| MLP (64 hidden) on PCA-60 of the mesh + blendshapes + geometry | 0.71-0.72 (0.91) | 0.67-0.68 |
-| class-prior correction of the logistic model's probabilities | no gain (+-0.003) | no gain |
-| spec 2 (+ logits, mesh), mirror aug.: logistic (C=0.05, balanced) | 0.73 (0.92) | 0.66 |
-| spec 2, mirror aug.: one MLP (64, alpha 3, PCA-60), 4 seeds | 0.74-0.75 (0.92-0.93) | 0.66 |
-| spec 2: vote of logistic + one MLP (first shipped build) | 0.73 (0.92) | 0.66 |
-| one MLP, 128 hidden / alpha 10 / PCA-100 / PCA-30 | 0.74/0.73/0.75/0.73 | 0.67/0.67/0.66/0.65 |
-| spec 2: vote of 4 MLP seeds (the recipe now shipped, with 5 seeds) | 0.75 (0.93) | 0.67 |
-| vote of 10 seeds / 32 hidden / PCA-100 / alpha 2 | 0.75/0.75/0.75/0.74 | 0.67/0.67/0.65/0.67 |
-| HOG (skimage) of the aligned 96x96 grey face -> logistic (C=0.001) | 0.69 (0.88) | 0.62 |
-| spec 3 (skimage HOG): 5-MLP vote + that HOG model, log-probs averaged | 0.78 (0.94) | 0.69 |
-| small CNN on the same crop (alone / fused with the MLP vote) | 0.69 / 0.78 (0.94) | 0.62 / 0.69 |
-| spec 3 + that CNN, three-way log-mean (not shipped: torch to train) | 0.80 | 0.70 |
-| HOG of a 128x128 crop, 40 px between the eyes -> logistic (C=0.0003) | 0.74 (0.90) | 0.63 |
-| LBP histograms (8x8 grid) -> logistic (alone / added to spec 3) | 0.70 / 0.79 | 0.58 / 0.70 |
-| HOG on CLAHE- or histogram-equalised crops | 0.71 | 0.61 |
-| stacking (a logistic model over the members' log-probabilities) | 0.79 | 0.68 |
-| face-api.js FaceExpressionNet as it is (its own 7-way answer) | 0.62 | 0.52 |
-| its 256-value embedding -> logistic (C=0.003) | 0.73 (0.94) | 0.62 |
-| spec 4: MLP vote + HOG-128 + embedding models, equal log-mean (shipped) | 0.82 (0.95) | 0.71 |
-| same, class-balanced sample weights in all three models | 0.81 (0.95) | 0.70 |
-
-Every landmark-only variant lands at 0.74-0.75 on the children and 0.65-0.67 on the
-adults: a plateau of the landmark features rather than of the model. The appearance of the
-aligned face (HOG: wrinkles, teeth, shadows) carries what the landmarks miss, and a
-pretrained face-expression network's embedding (trained by face-api.js's author on adult
-faces, frozen here) a third view; the three fused with equal weights are the recipe shipped
-now (spec 4; the row above is the experiment, the shipped figures are further up). No
-fusion weight was tuned: learned weights (stacking) did worse than the plain mean.
-
-The adults' set has a ceiling of its own: the label is the *posed* expression, and the
-performers' ~50-100 observers each chose the posed emotion for only 650 of its 839
-non-neutral images (77%), and for 13 of 112 posed "fearful" images (12%; most were seen as
-surprised or sad). Every model above that reached 0.69-0.72 on the adults gets about 0.80
-on the images where observers agreed with the posed label and about 0.33 where they did
-not (spec 3 measured: 0.80 / 0.33).
-
-How much the figures move with the split: the same spec-4 recipe under three reshuffled
-5-fold subject-wise splits (`GroupKFold(shuffle=True)`, seeds 1-3) scored children
-0.813 / 0.807 / 0.793 (lowest AUC 0.949 / 0.953 / 0.946) and adults 0.701 / 0.686 / 0.697,
-against 0.815 (0.952) and 0.711 on the unshuffled folds reported above. The children's
-targets hold on every split; the adults' accuracy sits on its 0.70 line (mean of the four
-splits 0.699) and should be read as "about 0.70".
-
-The recipe was chosen on these same folds, so the shipped CV figures are slightly
-optimistic; the held-out subjects of both sets are the independent check.
-
-The errors that remain are the ones human raters make too: angry vs disgusted, sad vs
-neutral, surprised vs fearful (children); fearful vs surprised/sad/angry (adults).
-Untrained adult raters agree with CAFE's posed labels about 66% of the time on average
-(LoBue & Thrasher 2015).
-
-The target score, on the same folds (nested for the maps). The first score was 0.6 x
-probability + 0.4 x action check: it put the threshold 0.6 at very different false-alarm
-rates per target (hit rates on the children, raw: neutral 0.38, sad 0.20, disgusted 0.14 at
-0-1% false alarms, happy 0.86 at 4%) and capped a face the model was sure of at 0.6 when its
-actions were weak. The fitted maps (offsets at 4% false alarms per target and data set)
-raised the mean hit rate from 0.45 to 0.62 (raw) and from 0.53 to 0.68 (calibrated) with
-false alarms at most 0.044. The action check adds almost nothing to the model's separation
-(a bonus of 0.5-3 log-odds changes a target's mean AUC by -0.005 to +0.003; logistic fits
-of probability + action changes, nested, lost 0.001-0.007), nor did action levels with
-`full_change` set to the measured median posed change, logit-frown or nose-width measures
-for AU15/AU9. So the score follows the model's probability; the action check keeps the
-hints, the per-part display and a bonus of one log-odds unit when every prototype action
-is made (AUC-neutral here, and it lets the gauge follow a child's visible effort). Equal
-false alarms per target cost surprised (children, raw) some hits (0.75 -> 0.69); sad stays
-the hardest target. Measured: MediaPipe's noseSneer is 0 in every posed disgusted face, so
-"wrinkle your nose" is now measured by the flare of the nose wings (made in 80% / 65% of
-posed disgusted faces, children / adults, against 0% with noseSneer). Posed sad faces lower
-rather than raise the inner brows, so the sad hint "raise the inner brows" (the FACS
-prototype, AU1) still rarely registers as made.
-
-Spec 5 (issue 13): the tracker follows the face in an upsampled region and searches tiles
-for far faces; the network's patch is turned upright by the eye line and dim faces' crops are
-exposure-normalised (both change the embedding, hence the new spec); CK+ joins the training
-data; training adds one webcam-condition copy per image ("Webcam-condition augmentation"
-above). The hyper-parameters (C of the two logistic models, MLP size and alpha, PCA size,
-members) are spec 4's, chosen on the children's and performers' folds before CK+ and the
-augmentation were added, and were not searched again: no nested search was run for spec 5,
-so the children's and performers' CV figures keep that small optimism and CK+'s carry none.
-How much the spec-5 figures move with the split (raw, the shipped recipe and copies, two
-reshuffled 5-fold subject-wise splits, `GroupKFold(shuffle=True)`, seeds 1-2, against the
-unshuffled folds above): children 0.803 / 0.798 (0.802), adults 0.709 / 0.683 (0.709), CK+
-0.962 / 0.966 (0.975). The children's raw accuracy sits on its 0.80 line: read it as "about
-0.80".
-"""
+# The card's "Development history" section: what was tried, kept as prose beside this module
+# (hand-written; `facequest train` copies it into every card it writes).
+HISTORY = (Path(__file__).with_name("model_history.md")).read_text(encoding="utf-8")
 
 
 def _sha256(path: Path) -> str:
@@ -229,6 +132,17 @@ MODE_TITLES = {
 }
 
 
+ANGRY_ACTIONS_NOTE = (Path(__file__).with_name("model_angry_actions.md")).read_text(
+    encoding="utf-8")  # measured 2026-11-29 (issue 13); hand-written
+
+
+WHY_POPULATION = """\
+The offsets are set by the faces of the people the game scores (`--map-population`): with the
+strictest of every data set (before 2026-11-29) the adult performers' posed faces set the bar
+the children are scored against, and sad and disgusted lost most (the adults' sad and neutral
+faces overlap). The rows of the other sets show the price: more of their faces pass."""
+
+
 def _population_words(report: dict[str, Any]) -> str:
     """Whose faces set the offsets, in words (`score_fit`'s map population)."""
     population = report.get("population")
@@ -261,6 +175,8 @@ def _target_score_section(report: dict[str, Any], folds: int, classes: list[str]
         "(nested, so the offsets never saw the scored people). ROC AUC / hit rate / false "
         f"alarms at the default threshold {ANCHOR_SCORE}.",
     ]
+    if report.get("population"):
+        out += ["", WHY_POPULATION]
     for mode, block in modes.items():
         offsets = ", ".join(f"{t} {v:+.2f}" for t, v in block["offsets"].items())
         out += ["", f"{MODE_TITLES.get(mode, mode)}; offsets {offsets}:", ""]
@@ -520,7 +436,7 @@ def _angry_section(forms: dict[str, Any]) -> list[str]:
     for mode, block in forms.items():
         if block:
             out += ["", f"{mode.capitalize()}:", "", *markdown(block)]
-    out.append("")
+    out += ["", ANGRY_ACTIONS_NOTE.strip(), ""]
     return out
 
 
