@@ -224,9 +224,9 @@ class App:
         else:
             flow.ask_quit()
 
-    def _request_end(self) -> None:
+    def _request_end(self, reason: str | None = None) -> None:
         if self.ctx.flow is not None:
-            self.ctx.flow.end_session()
+            self.ctx.flow.end_session(reason)
         else:
             self.stack.clear()
 
@@ -236,10 +236,7 @@ class App:
         if now_ms >= self.max_seconds * 1000.0:
             logger.info("--max-seconds reached: ending the session")
             self._end_requested_ms = now_ms
-            flow = self.ctx.flow
-            if flow is not None and flow.driver is not None:
-                flow.driver.end_reason_override = "time_cap"  # the run's limit, not a person
-            self._request_end()
+            self._request_end(reason="time_cap")  # the run's limit, not a person
 
     # ------------------------------------------------------------------ screenshots
 

@@ -444,10 +444,13 @@ class GameFlow:
         self.stack.push(YesNoCard(self.ctx, "ui.flow.end_question", on_yes=self.end_session,
                                     name="confirm_end"))
 
-    def end_session(self) -> None:
+    def end_session(self, reason: str | None = None) -> None:
         """End now (time cap of the run, a confirmed E); before a session runs, this simply
-        closes the game."""
+        closes the game. `reason` overrides the recorded end reason (e.g. "time_cap" for
+        the run's `--max-seconds`)."""
         if self.driver is not None:
+            if reason is not None:
+                self.driver.end_reason_override = reason
             self.driver.command(Action.END_SESSION, self.ctx.clock.now_ms())
         else:
             self.stack.clear()

@@ -11,9 +11,9 @@ keeps the `TrialView` the scenes draw; it never decides anything the engine deci
 
 No phantom sessions: the store's session is started with the first trial recorded, so a
 session that never got to a trial leaves nothing behind, and neither does one whose first
-trial was cut off (the video ended, the run's time was up, the session was ended or the
-window closed) before the child had `MIN_PLAYED_MS` of it with their face in view: it was
-never really played.
+trial the run cut off (the video ended, or the run's `--max-seconds` was up) before the child
+had `MIN_PLAYED_MS` of it with their face in view: it was never really played. A session a
+person ends (E, closing the window) keeps what was played.
 
 Per-frame traces (`game.records.traces`): only when the child's profile allows them
 (`allow_frame_traces`), one line per new reading while a trial is prompted; the lines of the
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+AUTOMATIC_ENDS = ("source_ended", "time_cap")  # ended by the run, not by a person
 MIN_PLAYED_MS = 3000  # a first trial cut off sooner (face time, pauses excluded) was not played
 MAX_WAITING_TRACE_ROWS = 20_000  # the first trial's lines kept until the session is stored
 
@@ -435,7 +436,7 @@ class SessionDriver:
         store = self.ctx.store
         if store is None or self.ctx.profile is None:
             return
-        if not self.stored and _never_played(e):
+        if not self.stored and self.end_reason_override in AUTOMATIC_ENDS and _never_played(e):
             logger.info("the first trial was cut off before it was played: no session is "
                         "recorded")
             return
