@@ -125,7 +125,8 @@ def _tiles(summary: ProgressSummary, text: ReportText) -> list[Tile]:
         return []
     last = summary.sessions[-1].overall
     return [
-        Tile(str(len(summary.sessions)), text.t("tile.sessions")),
+        Tile(str(len(summary.sessions)),
+             text.t("tile.session" if len(summary.sessions) == 1 else "tile.sessions")),
         Tile(str(summary.overall.attempts), text.t("tile.faces")),
         Tile(_pct(last.made_rate), text.t("tile.made_latest")),
         Tile(_pct(last.without_help_rate), text.t("tile.alone_latest")),

@@ -47,6 +47,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "faces.many": ("{n} faces", "{n}个表情"),
     # tiles
     "tile.sessions": ("sessions played", "次练习"),
+    "tile.session": ("session played", "次练习"),
     "tile.faces": ("faces tried in all", "个表情尝试（总计）"),
     "tile.made_latest": ("made in the latest session", "最近一次练习做到的比例"),
     "tile.alone_latest": (

@@ -89,3 +89,15 @@ def test_report_for_a_child_without_sessions(tmp_path: Path) -> None:
     assert "<svg" not in html
     out = write_report(store, child.profile_id, tmp_path / "r.html", generated_at=NOW)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_one_session_is_counted_in_the_singular(tmp_path: Path) -> None:
+    from tests.records.factories import fill_progress
+
+    store = memory_store(StepClock())
+    child = store.create_profile("Kim")
+    fill_progress(store, child.profile_id, sessions=1, trials_per_session=3, clock=StepClock())
+    html = render_report(store, child.profile_id, generated_at=NOW)
+    assert "session played" in html and "sessions played" not in html
+    fill_progress(store, child.profile_id, sessions=1, trials_per_session=3, clock=StepClock())
+    assert "sessions played" in render_report(store, child.profile_id, generated_at=NOW)
