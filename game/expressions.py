@@ -222,7 +222,12 @@ PROTOTYPES: dict[Expression, tuple[str, ...]] = {
     Expression.NEUTRAL: (),
     Expression.HAPPY: ("lip_corners_up", "cheeks_raised"),
     Expression.SAD: ("lip_corners_down", "inner_brows_up", "brows_lowered"),
-    Expression.ANGRY: ("brows_lowered", "brows_together", "lips_pressed", "lids_tight"),
+    # Posed anger has two mouths (FACS: AU4 + AU5/7 with AU23/24, or with AU10 + AU25): lips
+    # pressed, or an open mouth with the upper lip raised. Measured 2026-11-29 (change from the
+    # person's own neutral, made = half the full change): the upper lip is raised in 71% / 53%
+    # of the open-mouth angry faces (children / adults) and pressed in none of them.
+    Expression.ANGRY: ("brows_lowered", "brows_together", "lips_pressed|upper_lip_raised",
+                       "lids_tight"),
     # Mouth opening is measured by lip distance (AU25), not jawOpen: the adults' posed surprise
     # and fear open the lips (+0.14 / +0.08 IOD) while jawOpen barely moves (+0.01).
     Expression.SURPRISED: ("lips_part", "outer_brows_up", "inner_brows_up", "upper_lids_up"),
@@ -231,6 +236,19 @@ PROTOTYPES: dict[Expression, tuple[str, ...]] = {
 }
 
 
+ALTERNATIVE = "|"  # in a PROTOTYPES entry: either action makes that part of the expression
+
+
 def prototype(expression: Expression) -> tuple[FacialAction, ...]:
-    """The facial actions that make up `expression`, most important first."""
-    return tuple(_ACTIONS[name] for name in PROTOTYPES[expression])
+    """The facial actions that make up `expression`, most important first (of a part with
+    alternatives, the first: see `prototype_parts`)."""
+    return tuple(part[0] for part in prototype_parts(expression))
+
+
+def prototype_parts(expression: Expression) -> tuple[tuple[FacialAction, ...], ...]:
+    """The parts of `expression`'s prototype, most important first; each part is one action
+    or several alternatives (e.g. angry's mouth: lips pressed, or the upper lip raised)."""
+    return tuple(
+        tuple(_ACTIONS[name] for name in entry.split(ALTERNATIVE))
+        for entry in PROTOTYPES[expression]
+    )

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from game.expressions import Expression, HintKey, QualityFlag, all_actions, prototype
+from game.expressions import Expression, HintKey, QualityFlag, all_actions, prototype_parts
 from game.vision.calibration import NeutralBaseline
 from game.vision.face_net import FaceNet, default_face_net
 from game.vision.features import extract_features, head_pose_degrees
@@ -68,8 +68,9 @@ def check_actions(
         strongest = max((measure(a.name) for a in all_actions()), key=lambda cl: cl[1])
         return (ActionCheck(RELAXED_ACTION, 1.0 - strongest[1], strongest[0], HintKey.RELAX_FACE),)
     checks = []
-    for act in prototype(target):
-        change, level = measure(act.name)
+    for part in prototype_parts(target):  # of alternatives, the one made most counts
+        measured = [(act, *measure(act.name)) for act in part]
+        act, change, level = max(measured, key=lambda m: m[2])
         checks.append(ActionCheck(act.name, level, change, act.hint))
     return tuple(checks)
 

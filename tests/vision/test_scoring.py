@@ -223,3 +223,33 @@ def test_wrinkle_your_nose_registers_on_posed_disgust(
                 levels.append(nose_level(disgusted, neutral))
         assert len(levels) >= 15, root.name
         assert np.mean(np.array(levels) >= 0.5) >= 0.5, (root.name, levels)
+
+
+@pytest.mark.parametrize(
+    ("moved", "expected", "hint"),
+    [
+        (("mouthPressLeft", "mouthPressRight"), "lips_pressed", HintKey.PRESS_LIPS),
+        (("mouthUpperUpLeft", "mouthUpperUpRight"), "upper_lip_raised", HintKey.RAISE_UPPER_LIP),
+        ((), "lips_pressed", HintKey.PRESS_LIPS),  # neither made: the first form is asked for
+    ],
+)
+def test_angry_mouth_counts_either_form(
+    astronaut_observation: FaceObservation, moved: tuple[str, ...], expected: str,
+    hint: HintKey,
+) -> None:
+    """Pressed lips (AU23/24) or the open mouth's raised upper lip (AU10): whichever the
+    child makes is the angry mouth checked, so an open-mouth anger is not told to press."""
+    import dataclasses
+
+    from game.vision.calibration import NeutralBaseline
+
+    neutral = extract_features(astronaut_observation)
+    values = neutral.values.copy()
+    for name in moved:
+        values[neutral.names.index(name)] += 0.4
+    face = dataclasses.replace(neutral, values=values)
+    checks = check_actions(face, NeutralBaseline.from_vectors([neutral]), Expression.ANGRY)
+    assert [c.action for c in checks][0:2] == ["brows_lowered", "brows_together"]
+    mouth = checks[2]
+    assert (mouth.action, mouth.hint) == (expected, hint)
+    assert mouth.level == (1.0 if moved else 0.0)
