@@ -4,6 +4,9 @@ The safe choice (e.g. "Keep Mia") is focused first and Escape chooses it. The ot
 (e.g. "Delete Mia") acts only when pressed twice in a row: the first press changes its
 label to "Press again to delete", moving away from it starts over. Keyboard (arrows and
 Enter), gamepad and taps all work the same way.
+
+`TwoButtonCard` is the card both this question and the restore offer
+(`game.ui.scenes.restore_offer`) are made of: a sentence and two buttons side by side.
 """
 
 from __future__ import annotations
@@ -24,63 +27,59 @@ logger = logging.getLogger(__name__)
 SAFE, ACT = 0, 1
 
 
-class ConfirmCard(GameScene):
-    """Ask `question`; the safe button calls `on_keep` (default: just close), the other
-    button, pressed twice, calls `on_act`. The card takes itself off the stack first, so
-    `on_act` may change the stack freely."""
+class TwoButtonCard(GameScene):
+    """A card with a sentence and two buttons side by side, over a dimmed scene: arrows move
+    the focus, Enter presses the focused button, Escape calls `back`, a tap presses the
+    button tapped. Subclasses give the sentence, the labels and what a press does."""
 
-    name = "confirm"
-    holds_play = True
     transparent = True
+    CARD_HEIGHT = 520  # px, at most
+    BODY_SIZES: tuple[str, ...] | None = None  # text sizes tried for the sentence (None: all)
 
-    def __init__(self, ctx: GameContext, question: str, keep_label: str, act_label: str,
-                 on_act: Callable[[], None], on_keep: Callable[[], None] | None = None) -> None:
+    def __init__(self, ctx: GameContext, focus: int = 0) -> None:
         super().__init__(ctx)
-        self.question = question
-        self.labels = (keep_label, act_label)
-        self.on_act = on_act
-        self.on_keep = on_keep
-        self.focus = SAFE
-        self.armed = False  # the act button was pressed once
+        self.focus = focus
+
+    def body(self) -> str:
+        raise NotImplementedError
+
+    def button_labels(self) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def press(self, index: int) -> None:
+        raise NotImplementedError
+
+    def back(self) -> None:
+        raise NotImplementedError
+
+    def moved(self) -> None:
+        """The focus was moved by an arrow (nothing by default)."""
+
+    def pointed(self, index: int) -> None:
+        """A button was tapped (pressed by default)."""
+        self.press(index)
 
     def _card(self) -> pygame.Rect:
-        return centred_card(self.ctx.window_size, 1080, 520)
+        return centred_card(self.ctx.window_size, 1080, self.CARD_HEIGHT)
 
     def button_rects(self) -> list[pygame.Rect]:
-        """The safe button, then the act button (side by side along the card's bottom)."""
+        """The left button, then the right one (side by side along the card's bottom)."""
         return button_pair(self._card())
-
-    def _press(self, index: int) -> None:
-        if index == SAFE:
-            self._keep()
-        elif self.armed and self.focus == ACT:
-            self.leave()
-            logger.info("the therapist confirmed: %s", self.name)
-            self.on_act()
-        else:
-            self.focus, self.armed = ACT, True
-
-    def _keep(self) -> None:
-        self.leave()
-        if self.on_keep is not None:
-            self.on_keep()
 
     def handle(self, event: InputEvent) -> bool:
         action = event.action
         if action in (Action.LEFT, Action.RIGHT, Action.UP, Action.DOWN):
-            self.focus = ACT if action in (Action.RIGHT, Action.DOWN) else SAFE
-            self.armed = False
+            self.focus = 1 if action in (Action.RIGHT, Action.DOWN) else 0
+            self.moved()
         elif action is Action.CONFIRM:
-            self._press(self.focus)
+            self.press(self.focus)
         elif action is Action.BACK:
-            self._keep()
+            self.back()
         elif action is Action.POINT and event.pos is not None:
             for i, rect in enumerate(self.button_rects()):
                 if rect.collidepoint(event.pos):
-                    if i == ACT and self.focus != ACT:
-                        self.armed = False
-                    self._press(i)
-        return True  # nothing reaches the scene below while the question stands
+                    self.pointed(i)
+        return True  # nothing reaches the scene below while the card stands
 
     def draw(self, surface: pygame.Surface) -> None:
         cover(surface, self.theme)
@@ -89,10 +88,60 @@ class ConfirmCard(GameScene):
         buttons = self.button_rects()
         room = pygame.Rect(card.left + 48, card.top + 32, card.width - 96,
                            buttons[0].top - 24 - card.top - 32)
-        size = fitting_size(self.question, self.theme, room.width, room.height,
-                            ("title", "body", "small"))
-        self.draw_text(surface, self.question, room.center, size=size, max_width=room.width)
-        labels = [self.labels[SAFE],
-                  self.t("ui.admin.press_again") if self.armed else self.labels[ACT]]
-        for i, (rect, label) in enumerate(zip(buttons, labels, strict=True)):
+        text = self.body()
+        if self.BODY_SIZES is None:
+            size = fitting_size(text, self.theme, room.width, room.height)
+        else:
+            size = fitting_size(text, self.theme, room.width, room.height, self.BODY_SIZES)
+        self.draw_text(surface, text, room.center, size=size, max_width=room.width)
+        for i, (rect, label) in enumerate(zip(buttons, self.button_labels(), strict=True)):
             draw_button(surface, rect, label, self.theme, focused=i == self.focus)
+
+
+class ConfirmCard(TwoButtonCard):
+    """Ask `question`; the safe button calls `on_keep` (default: just close), the other
+    button, pressed twice, calls `on_act`. The card takes itself off the stack first, so
+    `on_act` may change the stack freely."""
+
+    name = "confirm"
+    holds_play = True
+    BODY_SIZES = ("title", "body", "small")
+
+    def __init__(self, ctx: GameContext, question: str, keep_label: str, act_label: str,
+                 on_act: Callable[[], None], on_keep: Callable[[], None] | None = None) -> None:
+        super().__init__(ctx, focus=SAFE)
+        self.question = question
+        self.labels = (keep_label, act_label)
+        self.on_act = on_act
+        self.on_keep = on_keep
+        self.armed = False  # the act button was pressed once
+
+    def body(self) -> str:
+        return self.question
+
+    def button_labels(self) -> tuple[str, str]:
+        return (self.labels[SAFE],
+                self.t("ui.admin.press_again") if self.armed else self.labels[ACT])
+
+    def press(self, index: int) -> None:
+        if index == SAFE:
+            self.back()
+        elif self.armed and self.focus == ACT:
+            self.leave()
+            logger.info("the therapist confirmed: %s", self.name)
+            self.on_act()
+        else:
+            self.focus, self.armed = ACT, True
+
+    def back(self) -> None:
+        self.leave()
+        if self.on_keep is not None:
+            self.on_keep()
+
+    def moved(self) -> None:
+        self.armed = False
+
+    def pointed(self, index: int) -> None:
+        if index == ACT and self.focus != ACT:
+            self.armed = False
+        self.press(index)
