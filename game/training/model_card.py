@@ -253,6 +253,7 @@ def render_model_card(
     """The card's Markdown text."""
     today = today or dt.date.today()
     classes = list(dict.fromkeys(e for e in _class_list(data)))
+    population = list(((cv or {}).get("target_score") or {}).get("population") or [])
     out = [
         "# Expression model card",
         "",
@@ -269,9 +270,12 @@ def render_model_card(
         f"`{_sha256(raw_model)[:16]}…` |",
     ]
     if calibrated_model is not None:
+        fused = (f"scored fused with `{raw_model.name}`" if recipe.calibrated_fuses_raw
+                 else "scored alone")
         out.append(
-            f'| `{calibrated_model.name}` | features minus the child\'s neutral ("delta") | '
-            f"{calibrated_model.stat().st_size:,} B | `{_sha256(calibrated_model)[:16]}…` |"
+            f'| `{calibrated_model.name}` | features minus the child\'s neutral ("delta"); '
+            f"{fused} | {calibrated_model.stat().st_size:,} B | "
+            f"`{_sha256(calibrated_model)[:16]}…` |"
         )
     if cv is not None and cv.get("target_score"):
         maps = [Path(m["map"]).name for m in cv["target_score"]["modes"].values()]
@@ -350,6 +354,7 @@ def render_model_card(
         f"Data folders used for this build: {', '.join(p.name for p in data_dirs)}; "
         "the command: `facequest train "
         + " ".join(f"--data {p}" for p in data_dirs)
+        + "".join(f" --map-population {p}" for p in population)
         + "`.",
         "",
     ]
