@@ -24,6 +24,9 @@ class Override(enum.StrEnum):
     REJECT = "reject"        # therapist: the machine was wrong to count it
 
 
+MIN_PLAYED_MS = 3000  # a trial cut off sooner (face time, pauses excluded) was never played
+
+
 @dataclass(frozen=True, slots=True)
 class TrialRecord:
     """One trial, as recorded when it ends. Times are in ms; scores in [0, 1]."""
@@ -53,6 +56,12 @@ class TrialRecord:
     quality: dict[str, float] = field(default_factory=dict)  # flag -> share of readings
     steps_given: tuple[str, ...] = ()  # prompt step kinds in the order they appeared
     grace_used: bool = False          # ran past its time limit while the child held the face
+
+    def never_played(self) -> bool:
+        """Cut off (outcome ENDED) before the child had `MIN_PLAYED_MS` of it with their face
+        in view (paused time, when no face was seen, does not count)."""
+        played = self.ended_ms - self.started_ms - self.paused_ms
+        return self.outcome is TrialOutcome.ENDED and played < MIN_PLAYED_MS
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (enums as their strings, tuples as lists)."""

@@ -12,8 +12,8 @@ keeps the `TrialView` the scenes draw; it never decides anything the engine deci
 No phantom sessions: the store's session is started with the first trial recorded, so a
 session that never got to a trial leaves nothing behind, and neither does one whose first
 trial the run cut off (the video ended, or the run's `--max-seconds` was up) before the child
-had `MIN_PLAYED_MS` of it with their face in view: it was never really played. A session a
-person ends (E, closing the window) keeps what was played.
+had `MIN_PLAYED_MS` of it with their face in view (`TrialRecord.never_played`): it was never
+really played. A session a person ends (E, closing the window) keeps what was played.
 
 Per-frame traces (`game.records.traces`): only when the child's profile allows them
 (`allow_frame_traces`), one line per new reading while a trial is prompted; the lines of the
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from game import phrases
 from game.expressions import Expression
 from game.play import events as ev
-from game.play.trial_record import Override, TrialOutcome
+from game.play.trial_record import Override
 from game.records.storage import StoreError
 from game.ui.context import GameContext
 from game.ui.input import Action
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 AUTOMATIC_ENDS = ("source_ended", "time_cap")  # ended by the run, not by a person
-MIN_PLAYED_MS = 3000  # a first trial cut off sooner (face time, pauses excluded) was not played
 MAX_WAITING_TRACE_ROWS = 20_000  # the first trial's lines kept until the session is stored
 
 SCENES_BY_MODE: dict[str, type[TrialScene]] = {
@@ -436,7 +435,8 @@ class SessionDriver:
         store = self.ctx.store
         if store is None or self.ctx.profile is None:
             return
-        if not self.stored and self.end_reason_override in AUTOMATIC_ENDS and _never_played(e):
+        cut_by_the_run = self.end_reason_override in AUTOMATIC_ENDS
+        if not self.stored and cut_by_the_run and e.record.never_played():
             logger.info("the first trial was cut off before it was played: no session is "
                         "recorded")
             return
@@ -462,11 +462,3 @@ class SessionDriver:
         said = "ui.flow.video_ended" if self.end_reason_override == "source_ended" else ""
         self.stack.replace(EndScene(self.ctx, self.stars, self.successes, self.trials,
                                     reason_key=said))
-
-
-def _never_played(e: ev.TrialRecorded) -> bool:
-    """The trial was cut off (outcome ENDED) before the child had `MIN_PLAYED_MS` of it with
-    their face in view (paused time, when no face was seen, does not count)."""
-    record = e.record
-    played = record.ended_ms - record.started_ms - record.paused_ms
-    return record.outcome is TrialOutcome.ENDED and played < MIN_PLAYED_MS

@@ -74,14 +74,16 @@ def test_a_first_trial_cut_off_early_was_never_played() -> None:
     import dataclasses
 
     from game.play import events as ev
-    from game.play.trial_record import TrialOutcome
-    from game.ui.session_events import MIN_PLAYED_MS, _never_played
+    from game.play.trial_record import MIN_PLAYED_MS, TrialOutcome
     from tests.records.factories import make_trial
 
     def recorded(outcome: TrialOutcome, played_ms: int, paused_ms: int = 0) -> ev.TrialRecorded:
         record = dataclasses.replace(make_trial(0, outcome=outcome), started_ms=1000,
                                      ended_ms=1000 + played_ms + paused_ms, paused_ms=paused_ms)
         return ev.TrialRecorded(t_ms=record.ended_ms, record=record)
+
+    def _never_played(e: ev.TrialRecorded) -> bool:
+        return e.record.never_played()
 
     assert _never_played(recorded(TrialOutcome.ENDED, 137))
     assert _never_played(recorded(TrialOutcome.ENDED, 500, paused_ms=60_000))  # no face seen
