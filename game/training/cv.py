@@ -185,11 +185,13 @@ def out_of_fold_probabilities(
     recipe: Recipe,
     n_splits: int = 5,
     copies: Copies | None = None,
+    input_kind: str = "raw",
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Each row's class probabilities from the model trained without its subject's fold
-    (with `copies`, also trained on the training subjects' copies marked `train`)."""
+    (with `copies`, also trained on the training subjects' copies marked `train`;
+    `input_kind` "delta" for features minus the subject's neutral)."""
     probabilities, classes, _ = out_of_fold_with_copies(
-        features, labels, subjects, recipe, n_splits, copies
+        features, labels, subjects, recipe, n_splits, copies, input_kind
     )
     return probabilities, classes
 
@@ -201,9 +203,11 @@ def out_of_fold_with_copies(
     recipe: Recipe,
     n_splits: int = 5,
     copies: Copies | None = None,
+    input_kind: str = "raw",
 ) -> tuple[np.ndarray, tuple[str, ...], np.ndarray | None]:
     """`out_of_fold_probabilities`, plus every copy's probabilities from the model that did
-    not train on its person (None without copies)."""
+    not train on its person (None without copies). `input_kind` ("raw" or "delta") is
+    passed to `fit`."""
     classes = class_order(labels)
     y = np.array([classes.index(label) for label in labels])
     n_groups = len(set(subjects))
@@ -224,7 +228,7 @@ def out_of_fold_with_copies(
             rows = np.flatnonzero(seen & copies.train)
             extra = (copies.features[rows], copy_y[rows])
             held_out = np.flatnonzero(np.isin(copy_subjects, subjects_a[test]))
-        model = fit(features[train], y[train], recipe, extra)
+        model = fit(features[train], y[train], recipe, extra, input_kind)
         columns = [int(c) for c in model.classes_]
         probabilities[np.ix_(test, columns)] = model.predict_proba(features[test])
         if copies is not None and copy_probabilities is not None and len(held_out):
@@ -294,7 +298,7 @@ def out_of_fold(
         copy_deltas_with_rows(copies) if copies is not None else (None, np.zeros(0, int))
     )
     calibrated, cal_classes, copies_cal = out_of_fold_with_copies(
-        deltas.values, pick(labels), pick(subjects), recipe, n_splits, delta_copies
+        deltas.values, pick(labels), pick(subjects), recipe, n_splits, delta_copies, "delta"
     )
     if recipe.calibrated_fuses_raw:
         calibrated = fuse_with_raw(calibrated, cal_classes, raw[deltas.rows], classes)

@@ -246,8 +246,13 @@ def extract(
                         cache.put_observation(sha, obs)
                     elif obs.has_face:
                         rgb = pad_image(read_rgb(item.path))
-                        crop, patch = face_images(rgb, obs.landmarks, obs.brightness)
-                        obs = replace(obs, face_crop=crop, face_patch=patch)
+                        images = face_images(rgb, obs.landmarks, obs.brightness)
+                        obs = replace(
+                            obs,
+                            face_crop=images.crop,
+                            face_patch=images.patch,
+                            mouth_crop=images.mouth,
+                        )
                     values = extract_features(obs).values if obs.has_face else None
                     cache.put_features(sha, values)
                     cached = values if values is not None else False
@@ -365,8 +370,13 @@ def extract_augmented(
                             obs = tracker.observe(Frame(t_ms=0, rgb=image))
                             cache.put_observation(sha, obs, variant)
                         elif obs.has_face:
-                            crop, patch = face_images(image, obs.landmarks, obs.brightness)
-                            obs = replace(obs, face_crop=crop, face_patch=patch)
+                            images = face_images(image, obs.landmarks, obs.brightness)
+                            obs = replace(
+                                obs,
+                                face_crop=images.crop,
+                                face_patch=images.patch,
+                                mouth_crop=images.mouth,
+                            )
                         values = extract_features(obs).values if obs.has_face else None
                         cache.put_features(sha, values, variant)
                         cached = values if values is not None else False

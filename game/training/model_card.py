@@ -261,7 +261,8 @@ def render_model_card(
         f"({len(FEATURE_NAMES)} features: 52 MediaPipe blendshapes, 17 landmark-geometry "
         "measures, head pose, blendshape logits, the 478-point mesh aligned to a reference "
         "face, the HOG of the eye-aligned 128x128 grey face, and the 256-value embedding of "
-        "face-api.js's FaceExpressionNet for the face and its mirror image; see "
+        "face-api.js's FaceExpressionNet for the face and its mirror image, and the HOG of "
+        "the 192x128 grey mouth crop at twice the face crop's scale; see "
         "`game/vision/features.py` and `models/README.md`).",
         "",
         "| file | input | size | sha256 |",

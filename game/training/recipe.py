@@ -69,6 +69,12 @@ class Recipe:
     seed: int = 0
     hog_c: float = 0.0003
     embedding_c: float = 0.003
+    # a logistic regression over the mouth crop's HOG (feature spec 6) joins the models of
+    # these inputs ("delta": the calibrated model): children calibrated mean hit rate
+    # 0.829 -> 0.851, adults calibrated 0.744 -> 0.756 on subject-wise CV; in the raw model
+    # it cost the adults 0.708 -> 0.69 (models/MODEL_CARD.md, development history)
+    mouth_c: float = 0.001
+    mouth_inputs: tuple[str, ...] = ("delta",)
     augmentations: tuple[str, ...] = ("eyewear", "roll", "light", "lowres")
     n_jobs: int = 1  # processes fitting the MLPs of the vote (the same models either way)
     # the calibrated model's probabilities are fused with the raw model's (log-mean): on
@@ -77,14 +83,23 @@ class Recipe:
 
     def describe(self) -> str:
         return (
-            f"equal-weight fusion (log-probabilities averaged) of three models: a soft vote of "
-            f"{self.members} MLPs ({self.mlp_hidden} hidden units, alpha={self.mlp_alpha}, "
+            "equal-weight fusion (log-probabilities averaged) of three models"
+            + (" (four in the calibrated model)" if self.mouth_inputs else "")
+            + ": a soft vote of "
+            + f"{self.members} MLPs ({self.mlp_hidden} hidden units, alpha={self.mlp_alpha}, "
             f"seeds {self.seed}-{self.seed + self.members - 1}) over the standardised landmark "
             f"features with the face shape reduced to {self.shape_components} whitened PCA "
             f"components; a logistic regression (C={self.hog_c}) over the standardised HOG of "
             f"the aligned face; a logistic regression (C={self.embedding_c}) over the "
             f"standardised face-network embedding; "
-            f"{'with' if self.mirror else 'without'} left-right mirror augmentation; "
+            + (
+                f"in the {' and '.join(_INPUT_WORDS[k] for k in self.mouth_inputs)} model "
+                f"also a logistic regression (C={self.mouth_c}) over the standardised HOG of "
+                f"the mouth crop (the mouth at twice the face crop's scale); "
+                if self.mouth_inputs
+                else ""
+            )
+            + f"{'with' if self.mirror else 'without'} left-right mirror augmentation; "
             + (
                 f"plus one webcam-condition copy of every training image, its augmentation "
                 f"drawn among {', '.join(self.augmentations)} (game.training.augment)"
@@ -101,6 +116,8 @@ class Recipe:
 
 
 MEMBERS = ("landmarks", "hog", "embedding")
+INPUT_KINDS = ("raw", "delta")
+_INPUT_WORDS = {"raw": "raw", "delta": "calibrated (delta)"}
 
 
 class FusedClassifier:
@@ -185,8 +202,8 @@ def build_classifier(recipe: Recipe, n_features: int = len(LANDMARK_FEATURE_NAME
 
 
 def build_block_classifier(block: str, c: float) -> Pipeline:
-    """The unfitted logistic regression over one block of `FEATURE_NAMES` ("hog" or
-    "embedding"), standardised."""
+    """The unfitted logistic regression over one block of `FEATURE_NAMES` ("hog",
+    "embedding" or "mouth"), standardised."""
     columns = list(block_columns(block))
     return Pipeline(
         [
@@ -210,8 +227,12 @@ def fit(
     labels: np.ndarray,
     recipe: Recipe,
     copies: tuple[np.ndarray, np.ndarray] | None = None,
+    input_kind: str = "raw",
 ) -> FusedClassifier:
     """Fit the recipe's classifier on (N, F) features (`FEATURE_NAMES`) and N class labels.
+
+    `input_kind`: "raw" features or "delta" (features minus the subject's neutral); the
+    mouth member joins when the recipe's `mouth_inputs` names it.
 
     `copies`: (M, F) features and M labels of augmented training copies (`game.training.
     augment`), appended after the mirror augmentation (a copy is mirrored, or not, when it
@@ -227,11 +248,15 @@ def fit(
         recipe = replace(recipe, shape_components=components)
     if x.shape[1] != len(FEATURE_NAMES):
         raise ValueError(f"expected {len(FEATURE_NAMES)} feature columns, got {x.shape[1]}")
+    if input_kind not in INPUT_KINDS:
+        raise ValueError(f"input_kind must be one of {INPUT_KINDS}, not {input_kind!r}")
     members = {
         "landmarks": build_classifier(recipe, len(LANDMARK_FEATURE_NAMES)),
         "hog": build_block_classifier("hog", recipe.hog_c),
         "embedding": build_block_classifier("embedding", recipe.embedding_c),
     }
+    if input_kind in recipe.mouth_inputs:
+        members["mouth"] = build_block_classifier("mouth", recipe.mouth_c)
     for name, member in members.items():
         logger.debug("fitting the %s model", name)
         member.fit(x, y)

@@ -128,7 +128,8 @@ def evidence(
         )
     pick = lambda seq: tuple(seq[i] for i in rows)  # noqa: E731
     probabilities, classes = out_of_fold_probabilities(
-        values, pick(labels), pick(subjects), recipe, n_splits
+        values, pick(labels), pick(subjects), recipe, n_splits,
+        input_kind="delta" if calibrated else "raw",
     )
     if calibrated and recipe.calibrated_fuses_raw:  # as the game scores a calibrated child
         raw, raw_classes = out_of_fold_probabilities(features, labels, subjects, recipe, n_splits)

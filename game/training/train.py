@@ -119,7 +119,7 @@ def train(
             yd = np.array([cal_classes.index(label) for label in labels])
             delta_copies = copy_deltas(copies) if copies is not None else None
             delta_model = fit(
-                deltas.values, yd, recipe, _training_rows(delta_copies, cal_classes)
+                deltas.values, yd, recipe, _training_rows(delta_copies, cal_classes), "delta"
             )
             cal_path = export_onnx(
                 delta_model,

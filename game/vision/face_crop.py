@@ -1,4 +1,4 @@
-"""The two face images the appearance features are computed from.
+"""The three face images the appearance features are computed from.
 
 `align_face`: the eye-aligned grey face crop of the HOG features.
 
@@ -12,19 +12,28 @@ around the 478 landmarks turned upright by the eye line, grown by `PATCH_PAD` (a
 side), made square about its centre (zeros outside the frame, as face-api pads) and resized
 to `FACE_PATCH_SIZE` RGB.
 
+`align_mouth`: the mouth at twice that scale (`MOUTH_IOD` pixels between the eyes), rotated
+the same way and centred on the mouth, in a `MOUTH_CROP_SHAPE` grey image: the tongue,
+teeth and lip press that the face crop's 8-pixel HOG cells blur (feature spec 6).
+
 `face_exposure`: how bright the face itself is, and its contrast (quality flags).
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 
-from game.vision.records import FACE_CROP_SIZE, FACE_PATCH_SIZE
+from game.vision.records import FACE_CROP_SIZE, FACE_PATCH_SIZE, MOUTH_CROP_SHAPE
 
 CROP_IOD = 40.0
 CROP_EYE_Y = 45.0
 PATCH_PAD = 0.2
+MOUTH_IOD = 80.0
+# the mouth's centre: mean of the inner lips' midpoints (13, 14) and the corners (61, 291)
+MOUTH_POINTS = (13, 14, 61, 291)
 
 _EYE_R_OUTER, _EYE_R_INNER, _EYE_L_OUTER, _EYE_L_INNER = 33, 133, 263, 362
 
@@ -41,27 +50,55 @@ def align_face(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     cos, sin = scale * np.cos(-angle), scale * np.sin(-angle)
     matrix = np.array([[cos, -sin, 0.0], [sin, cos, 0.0]])
     matrix[:, 2] = np.array([FACE_CROP_SIZE / 2, CROP_EYE_Y]) - matrix[:, :2] @ centre
-    x0, y0, x1, y1 = _source_box(matrix, rgb.shape[1], rgb.shape[0])
+    return _warp_grey(rgb, matrix, (FACE_CROP_SIZE, FACE_CROP_SIZE))
+
+
+def align_mouth(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """The eye-aligned grey crop of the mouth (uint8, `MOUTH_CROP_SHAPE` = (128, 192)).
+
+    Rotated so the eye line is level, scaled so the inter-ocular distance is `MOUTH_IOD`
+    (80) pixels, with the mouth's centre (`MOUTH_POINTS`) in the middle: about 2.4 x 1.6
+    inter-ocular distances of the lower face. A face mirrored left-right gives this crop
+    mirrored (the centre's points are the midline and a pair of corners).
+
+    Args:
+        rgb: the frame, RGB uint8 (H, W, 3).
+        landmarks: (478, 3) landmarks in pixels of `rgb`.
+
+    Raises:
+        ValueError: the eyes coincide.
+    """
+    _, dist, angle = eye_line(landmarks)
+    centre = np.asarray(landmarks, dtype=np.float64)[list(MOUTH_POINTS), :2].mean(axis=0)
+    scale = MOUTH_IOD / dist
+    cos, sin = scale * np.cos(-angle), scale * np.sin(-angle)
+    matrix = np.array([[cos, -sin, 0.0], [sin, cos, 0.0]])
+    height, width = MOUTH_CROP_SHAPE
+    matrix[:, 2] = np.array([width / 2, height / 2]) - matrix[:, :2] @ centre
+    return _warp_grey(rgb, matrix, (width, height))
+
+
+def _warp_grey(rgb: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The grey (uint8) image of `size` (width, height) that `matrix` maps `rgb` onto."""
+    x0, y0, x1, y1 = _source_box(matrix, rgb.shape[1], rgb.shape[0], size)
     # Grey-convert only the part of the frame the crop reads (most of a 640x480 frame is not).
     grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+    matrix = matrix.copy()
     matrix[:, 2] += matrix[:, :2] @ np.array([x0, y0], dtype=np.float64)
     crop = cv2.warpAffine(
-        grey,
-        matrix,
-        (FACE_CROP_SIZE, FACE_CROP_SIZE),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
+        grey, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
     return np.ascontiguousarray(crop, dtype=np.uint8)
 
 
-def _source_box(matrix: np.ndarray, width: int, height: int) -> tuple[int, int, int, int]:
-    """The frame pixels (x0, y0, x1, y1) that the crop's corners map back to, plus a margin."""
+def _source_box(
+    matrix: np.ndarray, width: int, height: int, size: tuple[int, int]
+) -> tuple[int, int, int, int]:
+    """The frame pixels (x0, y0, x1, y1) that the corners of a crop of `size` (width,
+    height) map back to, plus a margin."""
     inverse = cv2.invertAffineTransform(matrix)
-    corners = np.array(
-        [[0, 0], [FACE_CROP_SIZE, 0], [0, FACE_CROP_SIZE], [FACE_CROP_SIZE, FACE_CROP_SIZE]],
-        dtype=np.float64,
-    )
+    w, h = size
+    corners = np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64)
     back = corners @ inverse[:, :2].T + inverse[:, 2]
     x0 = int(np.clip(np.floor(back[:, 0].min()) - 2, 0, width - 1))
     y0 = int(np.clip(np.floor(back[:, 1].min()) - 2, 0, height - 1))
@@ -138,13 +175,22 @@ def exposure_gain(brightness: float) -> float:
     return float(min(EXPOSURE_TARGET / brightness, MAX_GAIN))
 
 
+class FaceImages(NamedTuple):
+    """The appearance inputs of one face (see the module docstring)."""
+
+    crop: np.ndarray  # align_face: grey (FACE_CROP_SIZE, FACE_CROP_SIZE)
+    patch: np.ndarray  # face_box_patch: RGB (FACE_PATCH_SIZE, FACE_PATCH_SIZE, 3)
+    mouth: np.ndarray  # align_mouth: grey MOUTH_CROP_SHAPE
+
+
 def face_images(
     rgb: np.ndarray, landmarks: np.ndarray, brightness: float | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """(`align_face`, `face_box_patch`) of the face, each brought up by `exposure_gain` of
-    the face's brightness (measured here when not given). Raises ValueError for degenerate
-    landmarks."""
+) -> FaceImages:
+    """`align_face`, `face_box_patch` and `align_mouth` of the face, each brought up by
+    `exposure_gain` of the face's brightness (measured here when not given). Raises
+    ValueError for degenerate landmarks."""
     crop, patch = align_face(rgb, landmarks), face_box_patch(rgb, landmarks)
+    mouth = align_mouth(rgb, landmarks)
     if brightness is None:
         pts = np.asarray(landmarks)[:, :2]
         (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
@@ -153,7 +199,8 @@ def face_images(
     if gain != 1.0:
         crop = cv2.convertScaleAbs(crop, alpha=gain)
         patch = cv2.convertScaleAbs(patch, alpha=gain)
-    return crop, patch
+        mouth = cv2.convertScaleAbs(mouth, alpha=gain)
+    return FaceImages(crop, patch, mouth)
 
 
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)

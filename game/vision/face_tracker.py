@@ -306,9 +306,10 @@ def _observation(frame: Frame, face: FoundFace, faces_seen: int) -> FaceObservat
 def _crops_or_empty(
     rgb: np.ndarray, landmarks: np.ndarray, brightness: float
 ) -> dict[str, np.ndarray]:
-    """`face_crop` and `face_patch` of the observation (both empty when either fails)."""
+    """`face_crop`, `face_patch` and `mouth_crop` of the observation (all empty when any
+    fails)."""
     try:
-        crop, patch = face_images(rgb, landmarks, brightness)
+        images = face_images(rgb, landmarks, brightness)
     except ValueError:  # eyes on one pixel: no usable crop
         return {}
-    return {"face_crop": crop, "face_patch": patch}
+    return {"face_crop": images.crop, "face_patch": images.patch, "mouth_crop": images.mouth}

@@ -35,6 +35,14 @@ the face patch (`emb_<index>`) and for the same patch flipped left-right
 (`emb_mirror_<index>`): the flip of a face is a new image to a CNN, not a permutation of
 its embedding, so both are computed (one batch of two, about 1 ms) and mirroring swaps
 the two blocks.
+
+Spec 6 appends the mouth's appearance: the same HOG (8-pixel cells, 2x2-cell blocks,
+9 bins) of the grey mouth crop at twice the face crop's scale (`FaceObservation.
+mouth_crop`, 192x128 with 80 pixels between the eyes, `game.vision.face_crop.align_mouth`):
+23 x 15 blocks = 12,420 values (`mouth_hog_<index>`), about 0.5 ms. It is read only by the
+calibrated model, as the change from the child's neutral mouth (a tongue shown, teeth
+bared, lips pressed): on subject-wise CV it raised the children's calibrated hit rates of
+the weakest targets (models/MODEL_CARD.md). Mirroring permutes it like the face's HOG.
 """
 
 from __future__ import annotations
@@ -47,9 +55,15 @@ import cv2
 import numpy as np
 
 from game.vision.face_net import EMBEDDING_SIZE, FaceNet, default_face_net
-from game.vision.records import FACE_CROP_SIZE, N_LANDMARKS, FaceObservation, FeatureVector
+from game.vision.records import (
+    FACE_CROP_SIZE,
+    MOUTH_CROP_SHAPE,
+    N_LANDMARKS,
+    FaceObservation,
+    FeatureVector,
+)
 
-FEATURE_SPEC_VERSION = "5"
+FEATURE_SPEC_VERSION = "6"
 
 # MediaPipe's 52 blendshape names, in the model's output order.
 BLENDSHAPE_NAMES: tuple[str, ...] = (
@@ -149,6 +163,13 @@ HOG_BINS = 9
 HOG_BLOCKS = (FACE_CROP_SIZE - 2 * HOG_CELL) // HOG_CELL + 1  # per side, stride one cell
 HOG_SIZE = HOG_BLOCKS * HOG_BLOCKS * 4 * HOG_BINS
 HOG_NAMES: tuple[str, ...] = tuple(f"hog_{i:04d}" for i in range(HOG_SIZE))
+# the mouth crop's HOG: block columns (x) and rows (y), stride one cell
+MOUTH_HOG_BLOCKS = (
+    (MOUTH_CROP_SHAPE[1] - 2 * HOG_CELL) // HOG_CELL + 1,
+    (MOUTH_CROP_SHAPE[0] - 2 * HOG_CELL) // HOG_CELL + 1,
+)
+MOUTH_HOG_SIZE = MOUTH_HOG_BLOCKS[0] * MOUTH_HOG_BLOCKS[1] * 4 * HOG_BINS
+MOUTH_HOG_NAMES: tuple[str, ...] = tuple(f"mouth_hog_{i:05d}" for i in range(MOUTH_HOG_SIZE))
 
 LANDMARK_FEATURE_NAMES: tuple[str, ...] = (
     BLENDSHAPE_NAMES + GEOMETRY_NAMES + POSE_NAMES + LOGIT_NAMES + SHAPE_NAMES
@@ -158,16 +179,23 @@ EMBEDDING_MIRROR_NAMES: tuple[str, ...] = tuple(
     f"emb_mirror_{i:03d}" for i in range(EMBEDDING_SIZE)
 )
 FEATURE_NAMES: tuple[str, ...] = (
-    LANDMARK_FEATURE_NAMES + HOG_NAMES + EMBEDDING_NAMES + EMBEDDING_MIRROR_NAMES
+    LANDMARK_FEATURE_NAMES
+    + HOG_NAMES
+    + EMBEDDING_NAMES
+    + EMBEDDING_MIRROR_NAMES
+    + MOUTH_HOG_NAMES
 )
 
 
 def block_columns(block: str) -> range:
-    """The columns of one block of `FEATURE_NAMES`: "landmarks", "hog" or "embedding"."""
+    """The columns of one block of `FEATURE_NAMES`: "landmarks", "hog", "embedding" (the
+    patch's embedding, not its mirror's) or "mouth" (the mouth crop's HOG)."""
+    appearance = len(LANDMARK_FEATURE_NAMES) + len(HOG_NAMES)
     starts = {
         "landmarks": (0, len(LANDMARK_FEATURE_NAMES)),
         "hog": (len(LANDMARK_FEATURE_NAMES), len(HOG_NAMES)),
-        "embedding": (len(LANDMARK_FEATURE_NAMES) + len(HOG_NAMES), EMBEDDING_SIZE),
+        "embedding": (appearance, EMBEDDING_SIZE),
+        "mouth": (appearance + 2 * EMBEDDING_SIZE, MOUTH_HOG_SIZE),
     }
     if block not in starts:
         raise ValueError(f"no feature block {block!r}; blocks: {', '.join(starts)}")
@@ -334,8 +362,8 @@ def mirror_permutation() -> tuple[np.ndarray, np.ndarray]:
 
     Left/right blendshapes and geometry swap; yaw and roll change sign; each mesh point
     takes its mirror partner's coordinates with x negated; HOG blocks, cells and
-    orientation bins are reflected (`hog_mirror_index`); the face network's embeddings of
-    the patch and of the flipped patch swap.
+    orientation bins are reflected (`hog_mirror_index`), the mouth's HOG likewise; the face
+    network's embeddings of the patch and of the flipped patch swap.
     """
     position = {name: i for i, name in enumerate(FEATURE_NAMES)}
     index = np.arange(len(FEATURE_NAMES))
@@ -357,15 +385,18 @@ def mirror_permutation() -> tuple[np.ndarray, np.ndarray]:
     emb = block_columns("embedding")
     index[emb.start : emb.stop] = np.arange(emb.stop, emb.stop + EMBEDDING_SIZE)
     index[emb.stop : emb.stop + EMBEDDING_SIZE] = np.arange(emb.start, emb.stop)
+    mouth = block_columns("mouth")
+    index[mouth.start : mouth.stop] = mouth.start + hog_mirror_index(MOUTH_HOG_BLOCKS)
     index.setflags(write=False)
     sign.setflags(write=False)
     return index, sign
 
 
 @functools.cache
-def hog_descriptor() -> cv2.HOGDescriptor:
-    """OpenCV's HOG over the whole face crop (see the module docstring)."""
-    size, cell = (FACE_CROP_SIZE, FACE_CROP_SIZE), (HOG_CELL, HOG_CELL)
+def hog_descriptor(size: tuple[int, int] = (FACE_CROP_SIZE, FACE_CROP_SIZE)) -> cv2.HOGDescriptor:
+    """OpenCV's HOG over a whole crop of `size` (width, height), the face crop by default
+    (see the module docstring)."""
+    cell = (HOG_CELL, HOG_CELL)
     return cv2.HOGDescriptor(size, (2 * HOG_CELL, 2 * HOG_CELL), cell, cell, HOG_BINS)
 
 
@@ -377,14 +408,25 @@ def hog_features(crop: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.float32).reshape(HOG_SIZE)
 
 
+def mouth_hog_features(crop: np.ndarray) -> np.ndarray:
+    """The HOG descriptor (MOUTH_HOG_SIZE,) float32 of a uint8 grey mouth crop of
+    `MOUTH_CROP_SHAPE`."""
+    if crop.shape != MOUTH_CROP_SHAPE or crop.dtype != np.uint8:
+        raise ValueError(f"a mouth crop must be uint8 {MOUTH_CROP_SHAPE}")
+    size = (MOUTH_CROP_SHAPE[1], MOUTH_CROP_SHAPE[0])
+    values = hog_descriptor(size).compute(np.ascontiguousarray(crop))
+    return np.asarray(values, dtype=np.float32).reshape(MOUTH_HOG_SIZE)
+
+
 @functools.cache
-def hog_mirror_index() -> np.ndarray:
-    """Index into a HOG descriptor giving the descriptor of the left-right flipped crop.
+def hog_mirror_index(blocks: tuple[int, int] = (HOG_BLOCKS, HOG_BLOCKS)) -> np.ndarray:
+    """Index into a HOG descriptor of `blocks` (columns, rows) giving the descriptor of the
+    left-right flipped crop (the face crop's by default).
 
     OpenCV orders the descriptor block column, block row, cell column, cell row, bin.
     """
-    n = HOG_BLOCKS
-    grid = np.arange(HOG_SIZE).reshape(n, n, 2, 2, HOG_BINS)
+    columns, rows = blocks
+    grid = np.arange(columns * rows * 4 * HOG_BINS).reshape(columns, rows, 2, 2, HOG_BINS)
     mirrored = grid[::-1, :, ::-1, :, ::-1].reshape(-1)
     mirrored.setflags(write=False)
     return mirrored
@@ -418,7 +460,8 @@ def extract_features(
     shape = procrustes_landmarks(observation.landmarks).reshape(-1)
     hog = hog_features(observation.face_crop)
     embedding, mirrored = (face_net or default_face_net()).embed_with_mirror(observation.face_patch)
+    mouth = mouth_hog_features(observation.mouth_crop)
     values = np.concatenate(
-        [blend, geometry, pose, logits, shape, hog, embedding, mirrored]
+        [blend, geometry, pose, logits, shape, hog, embedding, mirrored, mouth]
     ).astype(np.float32)
     return FeatureVector(values=values, names=FEATURE_NAMES, spec_version=FEATURE_SPEC_VERSION)

@@ -25,6 +25,8 @@ from game.expressions import (
 N_LANDMARKS = 478
 FACE_CROP_SIZE = 128  # side of the eye-aligned grey face crop (`FaceObservation.face_crop`)
 FACE_PATCH_SIZE = 112  # side of the RGB face-box patch (`FaceObservation.face_patch`)
+# (height, width) of the grey mouth crop (`FaceObservation.mouth_crop`)
+MOUTH_CROP_SHAPE = (128, 192)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,9 @@ class FaceObservation:
     (0, 0) for the empty observation and for observations rebuilt without their image.
     `face_patch` is the box around the landmarks in colour (uint8 RGB, `FACE_PATCH_SIZE`
     square, `game.vision.face_crop.face_box_patch`), the face-expression network's input;
-    empty (0, 0, 3) whenever `face_crop` is.
+    empty (0, 0, 3) whenever `face_crop` is. `mouth_crop` is the mouth in grey at twice the
+    face crop's scale (uint8, `MOUTH_CROP_SHAPE`, `game.vision.face_crop.align_mouth`);
+    empty (0, 0) whenever `face_crop` is.
     An observation with `faces_seen == 0` is the empty value.
     """
 
@@ -78,6 +82,7 @@ class FaceObservation:
     contrast: float | None = None
     face_crop: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.uint8))
     face_patch: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 3), np.uint8))
+    mouth_crop: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.uint8))
 
     def __post_init__(self) -> None:
         if self.faces_seen < 0:
@@ -85,7 +90,7 @@ class FaceObservation:
         if self.faces_seen == 0:
             if len(self.landmarks):
                 raise ValueError("an empty observation carries no landmarks")
-            if self.face_crop.size or self.face_patch.size:
+            if self.face_crop.size or self.face_patch.size or self.mouth_crop.size:
                 raise ValueError("an empty observation carries no face crop")
             return
         if self.face_patch.size and (
@@ -103,6 +108,13 @@ class FaceObservation:
             raise ValueError(
                 f"face_crop must be uint8 ({FACE_CROP_SIZE}, {FACE_CROP_SIZE}), got "
                 f"{self.face_crop.dtype} {self.face_crop.shape}"
+            )
+        if self.mouth_crop.size and (
+            self.mouth_crop.dtype != np.uint8 or self.mouth_crop.shape != MOUTH_CROP_SHAPE
+        ):
+            raise ValueError(
+                f"mouth_crop must be uint8 {MOUTH_CROP_SHAPE}, got "
+                f"{self.mouth_crop.dtype} {self.mouth_crop.shape}"
             )
         if self.landmarks.shape != (N_LANDMARKS, 3):
             raise ValueError(f"landmarks must be ({N_LANDMARKS}, 3), got {self.landmarks.shape}")
@@ -126,8 +138,9 @@ class FaceObservation:
 
     @property
     def has_crop(self) -> bool:
-        """Whether both appearance inputs (grey crop and colour patch) are present."""
-        return self.face_crop.size > 0 and self.face_patch.size > 0
+        """Whether the appearance inputs (grey face crop, colour patch, grey mouth crop) are
+        all present."""
+        return self.face_crop.size > 0 and self.face_patch.size > 0 and self.mouth_crop.size > 0
 
     @property
     def face_box(self) -> tuple[float, float, float, float]:

@@ -114,7 +114,8 @@ def test_cv_trains_on_the_training_subjects_copies_only_and_scores_every_held_ou
     seen: list[set[float]] = []
 
     def fake_fit(x: np.ndarray, y: np.ndarray, recipe: Recipe,
-                 extra: tuple[np.ndarray, np.ndarray] | None = None) -> Any:
+                 extra: tuple[np.ndarray, np.ndarray] | None = None,
+                 input_kind: str = "raw") -> Any:
         seen.append(set() if extra is None else set(extra[0][:, 0].tolist()))
         return _Uniform(np.unique(y))
 

@@ -1,5 +1,5 @@
-"""Feature specs 2-3: the mirror map, the Procrustes-aligned mesh and the HOG of the face crop,
-checked on real faces."""
+"""Feature specs 2-6: the mirror map, the Procrustes-aligned mesh and the HOG of the face crop
+and of the mouth crop, checked on real faces."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from game.vision.features import (
     FEATURE_NAMES,
     HOG_NAMES,
     LANDMARK_FEATURE_NAMES,
+    MOUTH_HOG_BLOCKS,
+    MOUTH_HOG_NAMES,
     SHAPE_NAMES,
     block_columns,
     extract_features,
@@ -20,6 +22,7 @@ from game.vision.features import (
     landmark_mirror_pairs,
     mirror_features,
     mirror_permutation,
+    mouth_hog_features,
     procrustes_landmarks,
     reference_face,
 )
@@ -124,3 +127,33 @@ def test_hog_mirror_map_predicts_the_hog_of_the_flipped_crop(
 def test_hog_needs_a_crop_of_the_right_shape() -> None:
     with pytest.raises(ValueError, match="face crop"):
         hog_features(np.zeros((64, 64), np.uint8))
+
+
+def test_mouth_block_ends_the_vector_and_mirrors_like_the_face_hog() -> None:
+    assert MOUTH_HOG_BLOCKS == (23, 15)
+    assert len(MOUTH_HOG_NAMES) == 23 * 15 * 4 * 9
+    mouth = block_columns("mouth")
+    assert FEATURE_NAMES[mouth.start : mouth.stop] == MOUTH_HOG_NAMES
+    assert mouth.stop == len(FEATURE_NAMES)
+    index = hog_mirror_index(MOUTH_HOG_BLOCKS)
+    assert np.array_equal(index[index], np.arange(len(MOUTH_HOG_NAMES)))
+    assert sorted(index.tolist()) == list(range(len(MOUTH_HOG_NAMES)))
+
+
+def test_mouth_crop_is_the_mouth_and_its_mirror_map_predicts_the_flipped_face(
+    astronaut_and_flipped: tuple[FaceObservation, FaceObservation],
+) -> None:
+    plain_obs, flipped_obs = astronaut_and_flipped
+    crop = plain_obs.mouth_crop
+    assert crop.shape == (128, 192) and crop.dtype == np.uint8
+    # the crop's middle holds the mouth: the lips' points map near its centre
+    plain = mouth_hog_features(crop)
+    flipped = mouth_hog_features(flipped_obs.mouth_crop)
+    predicted = plain[hog_mirror_index(MOUTH_HOG_BLOCKS)]
+    assert np.corrcoef(predicted, flipped)[0, 1] > 0.8
+    assert np.abs(predicted - flipped).mean() < 0.7 * np.abs(plain - flipped).mean()
+    values = extract_features(plain_obs).values
+    mouth = block_columns("mouth")
+    assert np.array_equal(values[mouth.start : mouth.stop], plain)
+    with pytest.raises(ValueError, match="mouth crop"):
+        mouth_hog_features(np.zeros((128, 128), np.uint8))

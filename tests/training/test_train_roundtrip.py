@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -95,3 +96,31 @@ def test_fused_export_matches_the_python_fusion(tmp_path: Path) -> None:
     path = export_onnx(model, tmp_path / "m.onnx", ("neutral", "happy", "sad"), "raw", "test")
     loaded = ExpressionModel.load(path)
     assert np.allclose(loaded.predict(x), expected, atol=1e-5)
+
+
+@pytest.mark.datasets
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_delta_model_adds_the_mouth_member_and_exports_it(tmp_path: Path) -> None:
+    from game.training.export import export_onnx
+    from game.training.recipe import fit, fuse_probabilities
+    from game.vision.features import FEATURE_NAMES, block_columns
+
+    rng = np.random.default_rng(1)
+    y = np.arange(60) % 3
+    x = rng.normal(size=(60, len(FEATURE_NAMES))).astype(np.float32)
+    x[:, block_columns("mouth").start + 11] += 3.0 * y  # only the mouth block carries the class
+    assert list(fit(x, y, SMALL).members) == ["landmarks", "hog", "embedding"]
+    model = fit(x, y, SMALL, input_kind="delta")
+    assert list(model.members) == ["landmarks", "hog", "embedding", "mouth"]
+    mouth = model.members["mouth"].predict_proba(x)
+    assert np.mean(mouth.argmax(axis=1) == y) > 0.9  # the mouth member reads its own block
+    expected = fuse_probabilities([m.predict_proba(x) for m in model.members.values()])
+    path = export_onnx(
+        model, tmp_path / "d.onnx", ("neutral", "happy", "sad"), "delta", "test",
+        fuse_with_raw=True,
+    )
+    assert np.allclose(ExpressionModel.load(path).predict(x), expected, atol=1e-5)
+    without = fit(x, y, replace(SMALL, mouth_inputs=()), input_kind="delta")
+    assert "mouth" not in without.members
+    with pytest.raises(ValueError, match="input_kind"):
+        fit(x, y, SMALL, input_kind="calibrated")

@@ -100,5 +100,11 @@ def test_face_crop_shape_is_checked(image_tracker: FaceTracker, astronaut_rgb: n
     without = replace(obs, face_crop=np.zeros((0, 0), np.uint8))
     assert not without.has_crop
     assert not replace(obs, face_patch=np.zeros((0, 0, 3), np.uint8)).has_crop
+    assert obs.mouth_crop.shape == (128, 192) and obs.has_crop
+    with pytest.raises(ValueError, match="mouth_crop"):
+        replace(obs, mouth_crop=np.zeros((128, 128), np.uint8))
+    with pytest.raises(ValueError, match="no face crop"):
+        FaceObservation(0, (10, 10), 0, mouth_crop=obs.mouth_crop)
+    assert not replace(obs, mouth_crop=np.zeros((0, 0), np.uint8)).has_crop
     with pytest.raises(ValueError, match="no face crop"):
         extract_features(without)

@@ -38,9 +38,10 @@ def test_a_dim_face_with_its_detail_is_scored(image_tracker: FaceTracker, astron
     assert obs.brightness < 90
     assert QualityFlag.TOO_DARK not in quality_flags(obs)
     # A dim face's images are brought up towards a normal exposure before the models see them.
-    crop, _ = face_images(dim, obs.landmarks, brightness=EXPOSURE_TARGET / 2)
-    plain, _ = face_images(dim, obs.landmarks, brightness=EXPOSURE_TARGET)
-    assert float(crop.mean()) > 1.6 * float(plain.mean())
+    bright = face_images(dim, obs.landmarks, brightness=EXPOSURE_TARGET / 2)
+    plain = face_images(dim, obs.landmarks, brightness=EXPOSURE_TARGET)
+    assert float(bright.crop.mean()) > 1.6 * float(plain.crop.mean())
+    assert float(bright.mouth.mean()) > 1.6 * float(plain.mouth.mean())
 
 
 def test_a_hand_over_the_mouth_is_named_and_glasses_are_not(

@@ -138,6 +138,7 @@ def test_scorer_streams_smoothed_readings_with_flags(
             brightness=astronaut_observation.brightness,
             face_crop=astronaut_observation.face_crop,
             face_patch=astronaut_observation.face_patch,
+            mouth_crop=astronaut_observation.mouth_crop,
         )
         readings.append(scorer.score(obs)[0])
     last = readings[-1]
