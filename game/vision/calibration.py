@@ -37,15 +37,23 @@ class CalibrationError(ValueError):
 SPEC_NAMES = "feature_spec"  # to_dict's "names" when they are the current FEATURE_NAMES
 
 
+# stored numbers: little-endian float32 since feature spec 6 (the features are float32, and
+# 22,590 of them made a float64 baseline 480 kB in the child's profile); float64 still loads
+_NUMBER_FORMATS = {"float32": "<f4", "float64": "<f8"}
+STORED_NUMBER_FORMAT = "float32"
+
+
 def _encode(values: Sequence[float]) -> str:
-    return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii")
+    dtype = _NUMBER_FORMATS[STORED_NUMBER_FORMAT]
+    return base64.b64encode(np.asarray(values, dtype=dtype).tobytes()).decode("ascii")
 
 
-def _decode(text: str) -> tuple[float, ...]:
+def _decode(text: str, number_format: str) -> tuple[float, ...]:
+    dtype = np.dtype(_NUMBER_FORMATS[number_format])
     raw = base64.b64decode(text.encode("ascii"), validate=True)
-    if len(raw) % 8:
-        raise ValueError("stored numbers are not whole float64 values")
-    return tuple(np.frombuffer(raw, dtype="<f8").tolist())
+    if len(raw) % dtype.itemsize:
+        raise ValueError(f"stored numbers are not whole {number_format} values")
+    return tuple(np.frombuffer(raw, dtype=dtype).astype(np.float64).tolist())
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +79,8 @@ class NeutralBaseline:
     def from_vectors(
         cls, vectors: Sequence[FeatureVector], source: str = "child"
     ) -> NeutralBaseline:
-        """The robust baseline (median, scaled MAD) of `vectors`, which share their names."""
+        """The robust baseline (median, scaled MAD) of `vectors`, which share their names,
+        held at float32 precision (the features' own), as `to_dict` stores it."""
         if not vectors:
             raise ValueError("a baseline needs at least one feature vector")
         names = vectors[0].names
@@ -82,8 +91,8 @@ class NeutralBaseline:
         spreads = MAD_TO_SD * np.median(np.abs(data - medians), axis=0)
         return cls(
             names=names,
-            medians=tuple(float(x) for x in medians),
-            spreads=tuple(float(x) for x in spreads),
+            medians=tuple(medians.astype(np.float32).astype(np.float64).tolist()),
+            spreads=tuple(spreads.astype(np.float32).astype(np.float64).tolist()),
             spec_version=vectors[0].spec_version,
             frames=len(vectors),
             source=source,
@@ -102,16 +111,18 @@ class NeutralBaseline:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (for the child's profile), compact: the medians and spreads are
-        little-endian float64 in base64, and the names are written out only when they are
-        not the current spec's `FEATURE_NAMES` ("names": "feature_spec"). With ten thousand
-        features this is about 220 kB where a name -> [median, spread] mapping took 400 kB,
-        and it is read back without a Python object per number."""
+        little-endian float32 in base64 ("number_format"; float64 before spec 6 still
+        loads), and the names are written out only when they are not the current spec's
+        `FEATURE_NAMES` ("names": "feature_spec"). With spec 6's 22,590 features this is
+        about 240 kB (float64: 480 kB), and it is read back without a Python object per
+        number."""
         current = self.names == FEATURE_NAMES and self.spec_version == FEATURE_SPEC_VERSION
         return {
             "spec_version": self.spec_version,
             "frames": self.frames,
             "source": self.source,
             "names": SPEC_NAMES if current else list(self.names),
+            "number_format": STORED_NUMBER_FORMAT,
             "medians": _encode(self.medians),
             "spreads": _encode(self.spreads),
         }
@@ -138,7 +149,11 @@ class NeutralBaseline:
                     names = FEATURE_NAMES
                 else:
                     names = tuple(str(n) for n in names_field)
-                medians, spreads = _decode(data["medians"]), _decode(data["spreads"])
+                number_format = str(data.get("number_format", "float64"))
+                if number_format not in _NUMBER_FORMATS:
+                    raise ValueError(f"unknown number format {number_format!r}")
+                medians = _decode(data["medians"], number_format)
+                spreads = _decode(data["spreads"], number_format)
             baseline = cls(
                 names=names,
                 medians=medians,

@@ -126,7 +126,7 @@ def test_stored_baseline_is_compact_and_older_forms_still_load() -> None:
     stored = baseline.to_dict()
     assert stored["names"] == "feature_spec"  # the current spec's names are not written out
     text = json.dumps(stored)
-    assert len(text) < 25 * len(FEATURE_NAMES)  # ~21 bytes a feature, was ~40
+    assert len(text) < 12 * len(FEATURE_NAMES)  # ~11 bytes a feature (float32), was ~40
     assert NeutralBaseline.from_dict(json.loads(text)) == baseline
     older = {
         "spec_version": FEATURE_SPEC_VERSION,
@@ -143,8 +143,17 @@ def test_stored_baseline_is_compact_and_older_forms_still_load() -> None:
     with pytest.raises(CalibrationError, match="malformed"):
         NeutralBaseline.from_dict({**stored, "medians": "not base64!"})
     with pytest.raises(CalibrationError, match="one median"):
-        one = base64.b64encode(np.zeros(1, "<f8").tobytes()).decode("ascii")
+        one = base64.b64encode(np.zeros(1, "<f4").tobytes()).decode("ascii")
         NeutralBaseline.from_dict({**stored, "spreads": one})
+    # written before spec 6: float64 numbers and no "number_format"
+    as_float64 = {
+        k: v for k, v in stored.items() if k not in ("number_format", "medians", "spreads")
+    }
+    for key, values in (("medians", baseline.medians), ("spreads", baseline.spreads)):
+        as_float64[key] = base64.b64encode(np.asarray(values, "<f8").tobytes()).decode("ascii")
+    assert NeutralBaseline.from_dict(as_float64) == baseline
+    with pytest.raises(CalibrationError, match="number format"):
+        NeutralBaseline.from_dict({**stored, "number_format": "float16"})
     other = NeutralBaseline(("a", "b"), (1.0, 2.0), (0.5, 0.25), "3", 4)
     assert other.to_dict()["names"] == ["a", "b"]
     assert NeutralBaseline.from_dict(json.loads(json.dumps(other.to_dict()))) == other
