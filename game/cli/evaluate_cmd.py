@@ -55,6 +55,13 @@ def _text(report: dict[str, Any]) -> str:
            if report.get("fused_with") else ""),
         f"images scored: {report['n']}   faces missed: {report['missed_faces']}",
     ]
+    if report.get("trained_on_these_sets"):
+        names = ", ".join(report["trained_on_these_sets"])
+        lines.append(
+            f"note: this model was trained on {names} (its metadata says so), so these figures "
+            "are on faces it learnt and flatter it; its figures on people it never saw are "
+            "the subject-wise cross-validation in models/MODEL_CARD.md"
+        )
     if "uncalibrated" in report:
         u = report["uncalibrated"]
         lines.append(

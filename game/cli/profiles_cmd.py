@@ -185,7 +185,7 @@ def run_show(args: argparse.Namespace) -> int:
         ["changed", profile.updated_at],
         ["sessions", f"{len(sessions)} (last {last})"],
         ["trials", str(trials)],
-        ["calm-face baseline", "stored" if profile.baseline else "none"],
+        ["calm-face baseline", _baseline_state(profile.baseline)],
         ["camera images allowed", _yes_no(profile.allow_camera_images)],
         ["frame traces allowed", f"{_yes_no(profile.allow_frame_traces)} "
                                  f"({len(traces)} trace file(s) kept)"],
@@ -194,6 +194,20 @@ def run_show(args: argparse.Namespace) -> int:
     ]
     print(table(rows))
     return 0
+
+
+def _baseline_state(stored: dict[str, Any] | None) -> str:
+    """"none", "stored", or why the stored calm face cannot be used (the game then scores
+    with the population's neutral face until the child is calibrated again)."""
+    if not stored:
+        return "none"
+    from game.vision.calibration import CalibrationError, NeutralBaseline
+
+    try:
+        NeutralBaseline.from_dict(stored)
+    except CalibrationError as exc:
+        return f"stored but not usable ({exc})"
+    return "stored"
 
 
 # -- changing ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ model; subjects without a neutral image are counted separately.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,7 @@ def evaluate(
         "model": str(model_path),
         "mode": "calibrated" if calibrated else "raw",
         "fused_with": str(raw_companion_path(model.path)) if model.fuse_with_raw else None,
+        "trained_on_these_sets": sets_trained_on(model.trained_on, data.datasets),
     }
     ordered.update(report_extra)
     sets = list(dict.fromkeys(data.datasets[i] for i in rows))
@@ -224,6 +226,14 @@ def evaluate(
                 "confusion": part["confusion"],
             }
     return ordered
+
+
+def sets_trained_on(trained_on: str, datasets: Sequence[str]) -> list[str]:
+    """The data-set names of `datasets` that the model's `trained_on` metadata names ("name:
+    N images, ..." parts joined by "; ", as `facequest train` writes it): figures on those
+    faces flatter the model, which learnt them."""
+    named = {part.split(":", 1)[0].strip() for part in trained_on.split(";") if ":" in part}
+    return [name for name in dict.fromkeys(datasets) if name in named]
 
 
 def plot_confusion(report: dict[str, Any], path: Path) -> Path:

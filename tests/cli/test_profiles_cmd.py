@@ -11,6 +11,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from game.cli import main
@@ -49,6 +50,16 @@ def to_schema1(data_dir: Path) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
+def _current_baseline() -> dict[str, object]:
+    from game.vision.calibration import NeutralBaseline
+    from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
+    from game.vision.records import FeatureVector
+
+    values = np.zeros(len(FEATURE_NAMES), np.float32)
+    vector = FeatureVector(values, FEATURE_NAMES, FEATURE_SPEC_VERSION)
+    return NeutralBaseline.from_vectors([vector]).to_dict()
+
+
 class Folder:
     """A data folder in which two children played, with every kind of copy FaceQuest keeps."""
 
@@ -63,7 +74,7 @@ class Folder:
             self.zoe, self.leo = zoe.profile_id, leo.profile_id
             play_scripted_session(store, self.zoe, LEVELS, seed=1)
             fill_progress(store, self.leo, sessions=2, trials_per_session=4, clock=self.clock)
-            store.set_baseline(self.zoe, {"features": [0.1, 0.2]})
+            store.set_baseline(self.zoe, _current_baseline())
         to_schema1(data_dir)
         for round_ in range(3):  # each opening backs the records up (the first one migrates)
             self.clock.jump(timedelta(days=2))
@@ -231,7 +242,20 @@ def test_show_gives_consents_notes_and_sessions(
     assert "camera images allowed  no" in out
     assert "frame traces allowed   yes (3 trace file(s) kept)" in out
     assert f"sessions               {len(folder.session_ids[folder.zoe])} (last" in out
-    assert "calm-face baseline     stored" in out
+    assert "calm-face baseline     stored" in out and "not usable" not in out
+
+
+def test_show_says_when_the_stored_calm_face_cannot_be_used(
+    folder: Folder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open_store(folder.data_dir) as store:
+        store.set_baseline(folder.zoe, {**_current_baseline(), "spec_version": "5"})
+    assert run("show", folder.zoe, data_dir=folder.data_dir) == 0
+    out = capsys.readouterr().out
+    assert (
+        "calm-face baseline     stored but not usable (stored baseline was made for feature "
+        "spec 5; calibrate again)"
+    ) in out
 
 
 def test_rename_note_and_set_change_the_stored_profile(

@@ -49,6 +49,28 @@ def test_evaluate_json_shape_and_plot(
     assert all(0.0 <= v <= 1.0 for v in report["auc"].values())
     assert 0.0 <= report["accuracy"] <= 1.0
     assert plot.read_bytes()[:4] == b"\x89PNG"
+    # the shipped model was not trained on this folder: no note; a report that says it was
+    # tells the reader the figures flatter the model
+    assert report["trained_on_these_sets"] == []
+    from game.cli.evaluate_cmd import _text
+
+    assert "note:" not in _text(report)
+    flagged = _text({**report, "trained_on_these_sets": ["tiny_adults"]})
+    assert "note: this model was trained on tiny_adults" in flagged
+    assert "flatter it" in flagged and "MODEL_CARD.md" in flagged
+
+
+def test_sets_trained_on_reads_the_model_metadata() -> None:
+    from game.training.evaluate import sets_trained_on
+
+    trained_on = (
+        "cafe_children: 832 images, 112 subjects; tw_performers: 895 images, 21 subjects "
+        "(per label: neutral 218, happy 472); features minus each subject's neutral median"
+    )
+    assert sets_trained_on(trained_on, ["ckplus48", "tw_performers", "cafe_children"]) == [
+        "tw_performers", "cafe_children"
+    ]
+    assert sets_trained_on("", ["cafe_children"]) == []
 
 
 @pytest.mark.datasets
