@@ -26,7 +26,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -246,13 +246,7 @@ def extract(
                         cache.put_observation(sha, obs)
                     elif obs.has_face:
                         rgb = pad_image(read_rgb(item.path))
-                        images = face_images(rgb, obs.landmarks, obs.brightness)
-                        obs = replace(
-                            obs,
-                            face_crop=images.crop,
-                            face_patch=images.patch,
-                            mouth_crop=images.mouth,
-                        )
+                        obs = face_images(rgb, obs.landmarks, obs.brightness).given_to(obs)
                     values = extract_features(obs).values if obs.has_face else None
                     cache.put_features(sha, values)
                     cached = values if values is not None else False
@@ -371,12 +365,7 @@ def extract_augmented(
                             cache.put_observation(sha, obs, variant)
                         elif obs.has_face:
                             images = face_images(image, obs.landmarks, obs.brightness)
-                            obs = replace(
-                                obs,
-                                face_crop=images.crop,
-                                face_patch=images.patch,
-                                mouth_crop=images.mouth,
-                            )
+                            obs = images.given_to(obs)
                         values = extract_features(obs).values if obs.has_face else None
                         cache.put_features(sha, values, variant)
                         cached = values if values is not None else False

@@ -21,12 +21,18 @@ teeth and lip press that the face crop's 8-pixel HOG cells blur (feature spec 6)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import cv2
 import numpy as np
 
-from game.vision.records import FACE_CROP_SIZE, FACE_PATCH_SIZE, MOUTH_CROP_SHAPE
+from game.vision.records import (
+    FACE_CROP_SIZE,
+    FACE_PATCH_SIZE,
+    MOUTH_CROP_SHAPE,
+    FaceObservation,
+)
 
 CROP_IOD = 40.0
 CROP_EYE_Y = 45.0
@@ -181,6 +187,15 @@ class FaceImages(NamedTuple):
     crop: np.ndarray  # align_face: grey (FACE_CROP_SIZE, FACE_CROP_SIZE)
     patch: np.ndarray  # face_box_patch: RGB (FACE_PATCH_SIZE, FACE_PATCH_SIZE, 3)
     mouth: np.ndarray  # align_mouth: grey MOUTH_CROP_SHAPE
+
+    def as_fields(self) -> dict[str, np.ndarray]:
+        """The images under their `FaceObservation` field names."""
+        return {"face_crop": self.crop, "face_patch": self.patch, "mouth_crop": self.mouth}
+
+    def given_to(self, observation: FaceObservation) -> FaceObservation:
+        """`observation` carrying these images (e.g. one rebuilt from a cache without them)."""
+        return replace(observation, face_crop=self.crop, face_patch=self.patch,
+                       mouth_crop=self.mouth)
 
 
 def face_images(

@@ -312,4 +312,4 @@ def _crops_or_empty(
         images = face_images(rgb, landmarks, brightness)
     except ValueError:  # eyes on one pixel: no usable crop
         return {}
-    return {"face_crop": images.crop, "face_patch": images.patch, "mouth_crop": images.mouth}
+    return images.as_fields()
