@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 
 from game.expressions import Expression, HintKey, QualityFlag
+from game.motion.frame import TrialMotion
 from game.play.level_set import Texts
 from game.play.trial_record import Override, TrialRecord
 
@@ -181,6 +182,7 @@ class DifficultyChanged(Event):
 @dataclass(frozen=True, slots=True)
 class TrialRecorded(Event):
     record: TrialRecord          # the moment the trial ends: store it at once
+    motion: TrialMotion | None = None  # its frames and marks (kept where the child consented)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """What the rules engine needs from one vision reading.
 
 `game.play` never imports `game.vision`: it accepts anything shaped like a reading.
+The face's movement it carries is `game.motion`'s pure record.
 `game.vision.records.ExpressionReading` satisfies `Reading` as is (its `trusted` and
 `face_present` are properties); tests use small fake dataclasses.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from game.expressions import HintKey, QualityFlag
+from game.motion.frame import FaceMotion
 
 
 class Reading(Protocol):
@@ -18,7 +20,8 @@ class Reading(Protocol):
     `t_ms` is the vision clock of the frame (used only to ignore a reading seen twice);
     `target_score` is in [0, 1]; `hint` is the weakest facial action's hint (or None);
     `flags` are the quality problems; `trusted` is False when a blocking flag is up;
-    `face_present` is False when there is no face (or no camera).
+    `face_present` is False when there is no face (or no camera); `motion` is the face's
+    movement for the trial's motion record (None without a face).
     """
 
     @property
@@ -38,3 +41,6 @@ class Reading(Protocol):
 
     @property
     def face_present(self) -> bool: ...
+
+    @property
+    def motion(self) -> FaceMotion | None: ...

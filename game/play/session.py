@@ -302,7 +302,7 @@ class Session:
         """The trial has just ended: its record, to be stored before anything else happens."""
         record = trial.record(self.start_ms)
         self.records.append(record)
-        return [TrialRecorded(now_ms, record)]
+        return [TrialRecorded(now_ms, record, trial.motion())]
 
     def _amended(self, events: list[Event], now_ms: int) -> list[Event]:
         """An override in the gap changed the trial that just ended: its new record."""

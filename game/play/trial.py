@@ -18,6 +18,11 @@ accept, skip, end). Every method returns the events it caused. Rules:
   most `hold_ms` more active time. It succeeds when the hold completes
   and times out as soon as the score falls below the threshold, the hold breaks or the grace
   is over. `grace_used` (in the record) says the trial ran past its limit this way.
+- Motion: every fresh reading while the trial runs (not under a manual pause) becomes a
+  `MotionFrame` of the trial's motion record, timed like `latency_ms` (active time since the
+  prompt), and prompts, help, hints, holds and the end become its marks. The record's
+  metrics (`game.motion.metrics`) are measured once, when the trial ends, and travel in
+  `TrialRecord.motion`; the frames themselves only in `motion()`.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from game.expressions import ADVISORY_FLAGS, Expression, HintKey, QualityFlag, prototype
+from game.motion.frame import MarkKind, MotionFrame, MotionMark, TrialMotion
+from game.motion.metrics import MotionMetrics, measure_trial
 from game.play.adaptive import TrialResult
 from game.play.events import (
     Event,
@@ -59,6 +66,12 @@ DEFAULT_REWARDS = RewardSettings(independent=3, prompted=1)
 _OUTCOMES = {
     TrialState.SUCCESS: TrialOutcome.SUCCESS, TrialState.TIMEOUT: TrialOutcome.TIMEOUT,
     TrialState.SKIPPED: TrialOutcome.SKIPPED, TrialState.ENDED: TrialOutcome.ENDED,
+}
+
+
+_END_MARKS = {
+    TrialState.SUCCESS: MarkKind.REWARD, TrialState.TIMEOUT: MarkKind.TIMEOUT,
+    TrialState.SKIPPED: MarkKind.END, TrialState.ENDED: MarkKind.END,
 }
 
 
@@ -128,6 +141,9 @@ class Trial:
         self._peak = 0.0
         self._seen = 0
         self._flag_counts: Counter[str] = Counter()
+        self._frames: list[MotionFrame] = []
+        self._marks: list[MotionMark] = []
+        self._metrics: MotionMetrics | None = None
 
     # -- views -------------------------------------------------------------------------
     @property
@@ -177,6 +193,7 @@ class Trial:
             raise RuntimeError("trial already started")
         self.started_ms = now_ms
         self._last_reading_ms = now_ms
+        self._mark(MarkKind.PROMPT, now_ms)
         s = self.spec
         events: list[Event] = [PromptShown(
             now_ms, s.index, s.level_id, s.mode, s.target,
@@ -296,12 +313,32 @@ class Trial:
 
     # -- internals ---------------------------------------------------------------------
     def _note(self, reading: Reading, now_ms: int) -> None:
+        self._frames.append(MotionFrame(
+            self.active_ms(now_ms), reading.motion, frozenset(reading.flags),
+            bool(reading.trusted), min(1.0, max(0.0, float(reading.target_score)))))
         self._last_t = reading.t_ms
         self._last_reading_ms = now_ms
         self._last_face = reading.face_present
         self._last_flags = frozenset(reading.flags)
         self._seen += 1
         self._flag_counts.update(flag.value for flag in reading.flags)
+
+    def _mark(self, kind: MarkKind, now_ms: int, detail: str = "") -> None:
+        self._marks.append(MotionMark(self.active_ms(now_ms), kind, detail))
+
+    def motion(self) -> TrialMotion:
+        """The trial's motion record so far: its frames and marks."""
+        s = self.spec
+        return TrialMotion(
+            target=s.target.value, mode=s.mode, frames=tuple(self._frames),
+            marks=tuple(self._marks),
+            model_face_shown=s.mode == "mimic" or "model_face" in self.steps_given)
+
+    def metrics(self) -> MotionMetrics:
+        """The motion metrics of the finished trial (measured once)."""
+        if self._metrics is None:
+            self._metrics = measure_trial(self.motion())
+        return self._metrics
 
     def _auto_reason(self, now_ms: int) -> PauseReason:
         if now_ms - self._last_reading_ms >= self.spec.stale_after_ms:
@@ -328,6 +365,7 @@ class Trial:
                 if self.latency_ms is None:
                     self.latency_ms = self.active_ms(now_ms)
                 self._hold_start = now_ms
+                self._mark(MarkKind.HOLD_START, now_ms)
                 events += self._set_state(TrialState.HOLDING, now_ms)
             held = self.held_ms(now_ms)
             self.longest_hold_ms = max(self.longest_hold_ms, held)
@@ -335,6 +373,8 @@ class Trial:
             if held >= self.spec.hold_ms:
                 events += self._finish(TrialState.SUCCESS, now_ms)
             return events
+        if self._hold_start is not None:
+            self._mark(MarkKind.HOLD_END, now_ms)
         self._hold_start = None
         if self.state is TrialState.PROMPT:
             if score >= attempt_level:
@@ -354,6 +394,7 @@ class Trial:
             return []
         self._hint, self._hint_ms = hint, now_ms
         self.hints_given.append(hint)
+        self._mark(MarkKind.HINT, now_ms, hint.value)
         return [PartHintChanged(now_ms, self.spec.index, hint)]
 
     def _escalate(self, now_ms: int) -> list[Event]:
@@ -363,17 +404,20 @@ class Trial:
 
     def _raised(self, step: PromptStep, number: int, now_ms: int) -> PromptLevelRaised:
         self.steps_given.append(step.kind)
+        self._mark(MarkKind.HELP, now_ms, step.kind)
         hint = None
         if step.kind == "part_hint":
             hint = self._latest_hint or default_hint(self.spec.target)
             self._hint, self._hint_ms = hint, now_ms
             self.hints_given.append(hint)
+            self._mark(MarkKind.HINT, now_ms, hint.value)
         threshold = max(MIN_THRESHOLD, round(
             self.spec.threshold - sum(s.threshold_drop for s in self.ladder.steps[:number]
                                       if s.kind == "lower_threshold"), 4))
         return PromptLevelRaised(now_ms, self.spec.index, number, step.kind, hint, threshold)
 
     def _pause(self, now_ms: int, reason: PauseReason) -> list[Event]:
+        self._mark(MarkKind.PAUSE, now_ms, reason.value)
         events = self._set_state(TrialState.PAUSED, now_ms)
         self._hold_start = None
         self._paused_since = now_ms
@@ -395,6 +439,7 @@ class Trial:
         self._untrusted_since = None
         self._last_reading_ms = now_ms  # the stale-reading clock restarts
         events = self._set_state(TrialState.PROMPT, now_ms)
+        self._mark(MarkKind.RESUME, now_ms)
         return [*events, Resumed(now_ms, self.spec.index, paused)]
 
     def _reward_size(self) -> int:
@@ -408,6 +453,9 @@ class Trial:
         self._hold_start = None
         events = self._set_state(state, now_ms)
         self.ended_ms = now_ms
+        self._mark(_END_MARKS[state], now_ms,
+                   ("independent" if self.ladder.level == 0 else "prompted")
+                   if state is TrialState.SUCCESS else "")
         index, target = self.spec.index, self.spec.target
         if state is TrialState.SUCCESS:
             self.success = True
@@ -443,4 +491,5 @@ class Trial:
                 h.value for h in self.hints_given),
             override=self.override, override_note=self.override_note, quality=quality,
             steps_given=tuple(self.steps_given), grace_used=self.grace_used,
+            motion=self.metrics(),
         )

@@ -11,6 +11,8 @@ import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from game.motion.metrics import MotionMetrics
+
 
 class TrialOutcome(enum.StrEnum):
     SUCCESS = "success"      # held above threshold for the hold time (or accepted by override)
@@ -56,6 +58,8 @@ class TrialRecord:
     quality: dict[str, float] = field(default_factory=dict)  # flag -> share of readings
     steps_given: tuple[str, ...] = ()  # prompt step kinds in the order they appeared
     grace_used: bool = False          # ran past its time limit while the child held the face
+    motion: MotionMetrics | None = None  # how the face moved (game.motion.metrics); None:
+    #                                      recorded before motion metrics existed
 
     def never_played(self) -> bool:
         """Cut off (outcome ENDED) before the child had `MIN_PLAYED_MS` of it with their face
@@ -70,6 +74,7 @@ class TrialRecord:
         data["override"] = self.override.value if self.override else None
         data["hints_given"] = list(self.hints_given)
         data["steps_given"] = list(self.steps_given)
+        data["motion"] = self.motion.to_dict() if self.motion is not None else None
         return data
 
     @classmethod
@@ -80,4 +85,6 @@ class TrialRecord:
         values["hints_given"] = tuple(values.get("hints_given", ()))
         values["steps_given"] = tuple(values.get("steps_given", ()))
         values["quality"] = dict(values.get("quality", {}))
+        motion = values.get("motion")
+        values["motion"] = MotionMetrics.from_dict(motion) if isinstance(motion, dict) else None
         return cls(**values)

@@ -11,11 +11,11 @@ in the data folder:
   their modification time kept so "the newest backup" stays the same file;
 - such a copy that cannot be read as records (damaged JSON) is deleted when it mentions the
   child (id, a session id, or the name), and so is any other file FaceQuest keeps there (in
-  `backups/`, `trials/`, `traces/`, or a temporary file left by a killed write) that mentions
-  the child's id or a session id or is named by one;
+  `backups/`, `trials/`, `traces/`, `motion/`, or a temporary file left by a killed write)
+  that mentions the child's id or a session id or is named by one;
 - a file FaceQuest did not write (the user's own, e.g. an export saved into the data folder)
   is never touched: when it mentions the child it is listed in `ErasedCopies.left`, for the
-  caller to tell the user. Only the data folder itself and those three folders are looked in.
+  caller to tell the user. Only the data folder itself and those four folders are looked in.
 
 Copies made outside the data folder (an export, a backup the therapist took) are not
 reached; neither are disk blocks the operating system has already freed.
@@ -33,12 +33,14 @@ from typing import Any
 
 from game.records.fileio import atomic_write_bytes
 from game.records.layout import BACKUPS_DIR, LOCK_FILE, RECORDS_FILE, TRACES_DIR
+from game.records.motion_log import MOTION_DIR
 from game.records.trial_log import TRIALS_DIR
 
 logger = logging.getLogger(__name__)
 
 PIN_FILE = "therapist-pin.json"  # game.records.pin; never holds a child's record
-OWN_FOLDERS = (BACKUPS_DIR, TRIALS_DIR, TRACES_DIR)  # folders only FaceQuest writes into
+# folders only FaceQuest writes into
+OWN_FOLDERS = (BACKUPS_DIR, TRIALS_DIR, TRACES_DIR, MOTION_DIR)
 TEMP_SUFFIX = ".tmp"  # fileio's temporary files: `.<name>.<random>.tmp`
 
 

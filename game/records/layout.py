@@ -4,6 +4,8 @@
     progress.lock                      held while a game has the records open
     trials/<profile_id>.jsonl          a child's trials (`game.records.trial_log`)
     traces/<session_id>.jsonl          per-frame scores, only when the child's profile allows
+    motion/<session_id>.parquet        per-frame face movement (`game.records.motion_log`),
+                                       only when the child's profile allows
     backups/progress.backup-*.json     copies of progress.json, one per opening (newest kept)
     backups/progress.schema1.json      the single-file records before trials moved out
     progress.corrupt-*.json            an unreadable records file, moved aside

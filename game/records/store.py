@@ -43,6 +43,7 @@ from game.records.models import (
     new_profile_id,
     new_session_id,
 )
+from game.records.motion_log import SessionMotionWriter, motion_path
 from game.records.names import (
     AmbiguousNameError,
     DuplicateNameError,
@@ -323,7 +324,7 @@ class ProgressStore(Closing):
 
     def delete_profile(self, profile_id: str) -> ErasedCopies:
         """Erase every trace of a child from the data folder: profile, sessions, baseline,
-        trials file, trace files, and their records inside the backups, the kept
+        trials file, trace files, motion records, and their records inside the backups, the kept
         single-file records and moved-aside files (`game.records.erase`; a copy that cannot
         be rewritten is deleted). Sessions and profile go last, so an interrupted deletion
         can simply be run again.
@@ -346,9 +347,9 @@ class ProgressStore(Closing):
             marks = ChildMarks(profile_id, frozenset(session_ids) | seen_ids,
                                frozenset({profile.display_name}) | seen_names)
             for session_id in marks.session_ids:
-                path = self.trace_path(session_id)
-                if path is not None:
-                    path.unlink(missing_ok=True)
+                for path in (self.trace_path(session_id), self.motion_path(session_id)):
+                    if path is not None:
+                        path.unlink(missing_ok=True)
             erased = erase_from_copies(self.data_dir, marks)
         self._written = {k: v for k, v in self._written.items() if k[0] not in session_ids}
         for session_id in session_ids:
@@ -515,6 +516,23 @@ class ProgressStore(Closing):
             return None
         ensure_private_dir(path.parent)
         return TraceWriter(path)
+
+
+    # -- motion records (game.records.motion_log) ----------------------------------------------
+
+    def motion_path(self, session_id: str) -> Path | None:
+        """Where a session's motion record is (or would be) kept; None for a memory store."""
+        return None if self.data_dir is None else motion_path(self.data_dir, session_id)
+
+    def open_motion(self, session_id: str) -> SessionMotionWriter | None:
+        """A writer of the session's motion record, or None when the child's profile does not
+        allow per-frame records (the default) or the store is in memory."""
+        self._writable()
+        session = self.get_session(session_id)
+        path = self.motion_path(session_id)
+        if path is None or not self.get_profile(session.profile_id).allow_frame_traces:
+            return None
+        return SessionMotionWriter(path)
 
 
 def _stored_trial(doc: dict[str, Any]) -> StoredTrial:

@@ -47,6 +47,7 @@ from game.ui.scenes.trial import CueScene, MimicScene, TrialScene
 if TYPE_CHECKING:
     from game.play.level_set import Level
     from game.play.session import Session
+    from game.records.motion_log import SessionMotionWriter
     from game.records.traces import TraceWriter
     from game.vision.records import ExpressionReading
 
@@ -97,6 +98,7 @@ class SessionDriver:
         self.traces_allowed = bool(profile is not None and profile.allow_frame_traces
                                    and ctx.store is not None)
         self.trace: TraceWriter | None = None
+        self.motion_writer: SessionMotionWriter | None = None
         self._trace_waiting: list[dict[str, Any]] = []
         self._last_reading: ExpressionReading | None = None
 
@@ -130,6 +132,10 @@ class SessionDriver:
                     self.traces_allowed = False
                     self._trace_waiting = []
                 self._flush_trace()
+                try:
+                    self.motion_writer = store.open_motion(record.session_id)
+                except (OSError, StoreError) as exc:
+                    logger.warning("no motion record for this session (%s)", exc)
 
         self.keeper.submit(start_session)
 
@@ -177,6 +183,9 @@ class SessionDriver:
             self._close_trace()
 
     def _close_trace(self) -> None:
+        writer, self.motion_writer = self.motion_writer, None
+        if writer is not None:
+            writer.close()
         trace, self.trace = self.trace, None
         self._trace_waiting = []
         if trace is not None:
@@ -442,6 +451,8 @@ class SessionDriver:
             return
         self._store_session()
         self.keeper.submit(lambda: store.add_trial(self._sid(), e.record))
+        if self.motion_writer is not None and e.motion is not None:
+            self.motion_writer.add(e.record.trial_index, e.motion)
 
 
     def _on_TrialAmended(self, e: ev.TrialAmended) -> None:

@@ -54,6 +54,7 @@ import math
 import cv2
 import numpy as np
 
+from game.expressions import BLENDSHAPE_NAMES
 from game.vision.face_net import EMBEDDING_SIZE, FaceNet, default_face_net
 from game.vision.records import (
     FACE_CROP_SIZE,
@@ -65,61 +66,6 @@ from game.vision.records import (
 
 FEATURE_SPEC_VERSION = "6"
 
-# MediaPipe's 52 blendshape names, in the model's output order.
-BLENDSHAPE_NAMES: tuple[str, ...] = (
-    "_neutral",
-    "browDownLeft",
-    "browDownRight",
-    "browInnerUp",
-    "browOuterUpLeft",
-    "browOuterUpRight",
-    "cheekPuff",
-    "cheekSquintLeft",
-    "cheekSquintRight",
-    "eyeBlinkLeft",
-    "eyeBlinkRight",
-    "eyeLookDownLeft",
-    "eyeLookDownRight",
-    "eyeLookInLeft",
-    "eyeLookInRight",
-    "eyeLookOutLeft",
-    "eyeLookOutRight",
-    "eyeLookUpLeft",
-    "eyeLookUpRight",
-    "eyeSquintLeft",
-    "eyeSquintRight",
-    "eyeWideLeft",
-    "eyeWideRight",
-    "jawForward",
-    "jawLeft",
-    "jawOpen",
-    "jawRight",
-    "mouthClose",
-    "mouthDimpleLeft",
-    "mouthDimpleRight",
-    "mouthFrownLeft",
-    "mouthFrownRight",
-    "mouthFunnel",
-    "mouthLeft",
-    "mouthLowerDownLeft",
-    "mouthLowerDownRight",
-    "mouthPressLeft",
-    "mouthPressRight",
-    "mouthPucker",
-    "mouthRight",
-    "mouthRollLower",
-    "mouthRollUpper",
-    "mouthShrugLower",
-    "mouthShrugUpper",
-    "mouthSmileLeft",
-    "mouthSmileRight",
-    "mouthStretchLeft",
-    "mouthStretchRight",
-    "mouthUpperUpLeft",
-    "mouthUpperUpRight",
-    "noseSneerLeft",
-    "noseSneerRight",
-)
 
 # Landmark indices of MediaPipe's 478-point face mesh. "_l" is the person's left side
 # (the right of an unmirrored image).

@@ -202,6 +202,7 @@ class VisionPipeline:
         close_chain: bool = True,
     ) -> None:
         self.source, self.chain = source, chain
+        chain.scorer.mirrored = source.mirror  # the motion record names the child's own sides
         self._on_reading, self._clock, self._close_chain = on_reading, clock, close_chain
         self._lock = threading.Lock()
         self._frame_ready = threading.Condition(self._lock)

@@ -21,6 +21,7 @@ from game.expressions import (
     flags_face_present,
     flags_trusted,
 )
+from game.motion.frame import FaceMotion
 
 N_LANDMARKS = 478
 FACE_CROP_SIZE = 128  # side of the eye-aligned grey face crop (`FaceObservation.face_crop`)
@@ -213,6 +214,7 @@ class ExpressionReading:
     latency_ms: float = 0.0
     head_pose: tuple[float, float, float] = (0.0, 0.0, 0.0)
     face_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    motion: FaceMotion | None = None
 
     def __post_init__(self) -> None:
         for name in ("target_score", "raw_score"):

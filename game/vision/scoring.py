@@ -29,6 +29,7 @@ from game.vision.calibration import NeutralBaseline
 from game.vision.face_net import FaceNet, default_face_net
 from game.vision.features import extract_features, head_pose_degrees
 from game.vision.model import ExpressionModel, fuse_log_mean
+from game.vision.motion_sample import face_motion
 from game.vision.population import population_baseline
 from game.vision.quality import quality_flags
 from game.vision.records import ActionCheck, ExpressionReading, FaceObservation, FeatureVector
@@ -184,6 +185,9 @@ class Scorer:
         self._hints = HintSelector()
         # Loaded here, with the models, not on the first face.
         self._face_net = face_net or default_face_net()
+        # The source shows the child as a mirror (webcam): the motion record swaps the sides
+        # back (game.vision.motion_sample); set by whoever owns the source.
+        self.mirrored = False
 
     @property
     def model(self) -> ExpressionModel | None:
@@ -262,6 +266,10 @@ class Scorer:
         probabilities = self.probabilities(features)
         pose = head_pose_degrees(observation.transform)
         box = _fractional_box(observation)
+        # the face's movement, for the trial's motion record (only while a target is set)
+        motion = None if self._target is None else face_motion(
+            features, self._baseline or population_baseline(), observation,
+            mirrored=self.mirrored)
         reading = ExpressionReading(
             t_ms=t_ms,
             probabilities=probabilities,
@@ -270,6 +278,7 @@ class Scorer:
             latency_ms=latency_ms,
             head_pose=pose,
             face_box=box,
+            motion=motion,
         )
         if self._target is None or not reading.trusted:
             self._smoother.reset()
@@ -292,6 +301,7 @@ class Scorer:
                 latency_ms=latency_ms,
                 head_pose=pose,
                 face_box=box,
+                motion=motion,
             ),
             features,
         )

@@ -55,6 +55,7 @@ class FrameSource(Closing, ABC):
 
     realtime: bool = False
     description: str = ""
+    mirror: bool = False  # frames are flipped left-right (the child sees a mirror)
 
     def __init__(self) -> None:
         self.state = SourceState.RUNNING

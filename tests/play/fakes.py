@@ -17,6 +17,7 @@ class FakeReading:
     target_score: float
     hint: HintKey | None = None
     flags: frozenset[QualityFlag] = frozenset()
+    motion: None = None
 
     @property
     def trusted(self) -> bool:

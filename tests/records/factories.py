@@ -127,6 +127,7 @@ class ScriptedReading:
     flags: frozenset[QualityFlag] = frozenset()
     trusted: bool = True
     face_present: bool = True
+    motion: None = None
 
 
 def play_scripted_session(

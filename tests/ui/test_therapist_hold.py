@@ -48,6 +48,7 @@ class _Reading:
     flags: frozenset[QualityFlag] = field(default_factory=frozenset)
     trusted: bool = True
     face_present: bool = True
+    motion: None = None
 
 
 class _Game:

@@ -1,0 +1,301 @@
+"""Expressivity metrics of one trial, from its motion record (definitions: docs/metrics.md).
+
+Pure functions of a `TrialMotion`: the same numbers live (the rules engine measures each
+trial as it ends), in `facequest metrics`, from a stored record, in reports and exports.
+Every metric is relative to the neutral face the frames were measured from (the child's
+calibration, or the population's neutral before it: `MotionMetrics.neutral` says which).
+
+A trial with fewer than `MIN_MEASURED_FRAMES` trusted frames with a face, or with fewer than
+`MIN_MEASURED_SHARE` of its frames trusted, is "not measurable": every metric is None.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from game.expressions import Expression, prototype, prototype_parts
+from game.motion.frame import MotionFrame, TrialMotion
+from game.motion.vocabulary import ACTION_NAMES, LATERAL_ACTIONS, LOWER_FACE, UPPER_FACE
+
+METRIC_VERSION = "1"
+MIN_MEASURED_FRAMES = 8
+MIN_MEASURED_SHARE = 0.5
+MIN_PEAK = 0.1          # target intensity (fraction of full change) that counts as movement
+ONSET_FRACTION = 0.1    # onset: the curve first reaches 10% of the trial's peak ...
+ONSET_STAYS = 2         # ... and the next 2 measured frames stay there
+RISE_TOP = 0.9          # rise time: 10% -> 90% of the peak
+APEX_FLOOR = 0.5        # the apex: the run of frames around the peak at >= 50% of it
+FIRST_WEIGHT, OTHER_WEIGHT = 1.0, 0.5  # as the action check (game.vision.scoring)
+
+# Head yaw's bias in left-minus-right intensity, per degree of yaw away from the neutral's
+# yaw, per lateral action (fitted on the neutral faces of the adult dev sets by
+# scripts/fit_yaw_bias.py; docs/metrics.md gives the fit and its check on children).
+YAW_BIAS_PER_DEG: dict[str, float] = {name: 0.0 for name in LATERAL_ACTIONS}
+
+
+@dataclass(frozen=True, slots=True)
+class MotionMetrics:
+    """How the face moved in one trial (units and sources: docs/metrics.md).
+
+    Times in ms since the prompt (paused time excluded); intensities as a fraction of the
+    target actions' full change from neutral; `asymmetry` in [-1, 1], positive when the
+    child's own left side moved more; `coordination` a correlation in [-1, 1];
+    `upper_lower_balance` in [-1, 1], positive when the upper face moved more;
+    `smoothness_ldlj` the log dimensionless jerk (higher = smoother); `congruence` in
+    [0, 1], only when the avatar showed the model face. `reason` says why a trial or a
+    metric is missing ("" when all are there).
+    """
+
+    metric_version: str = METRIC_VERSION
+    measurable: bool = False
+    reason: str = ""
+    neutral: str = "population"
+    frames: int = 0
+    measured_frames: int = 0
+    onset_latency_ms: int | None = None
+    rise_time_ms: int | None = None
+    peak_intensity: float | None = None
+    hold_stability: float | None = None
+    asymmetry: float | None = None
+    coordination: float | None = None
+    coordination_lag_ms: int | None = None
+    upper_lower_balance: float | None = None
+    smoothness_ldlj: float | None = None
+    congruence: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MotionMetrics:
+        """Rebuild from `to_dict` (unknown keys are ignored, missing ones default)."""
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+NUMBER_FIELDS: tuple[str, ...] = (
+    "onset_latency_ms", "rise_time_ms", "peak_intensity", "hold_stability", "asymmetry",
+    "coordination", "coordination_lag_ms", "upper_lower_balance", "smoothness_ldlj",
+    "congruence",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetCurves:
+    """The target's action curves over the measured frames: `t_ms` (n,), `curve` (n,) the
+    weighted target intensity (median of 3 frames), `actions` name -> (n,) per chosen
+    action (of alternatives, the one that moved most)."""
+
+    t_ms: np.ndarray
+    curve: np.ndarray
+    actions: dict[str, np.ndarray]
+    weights: dict[str, float]
+
+
+def _median3(x: np.ndarray) -> np.ndarray:
+    if len(x) < 3:
+        return x.copy()
+    padded = np.concatenate([x[:1], x, x[-1:]])
+    return np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
+
+
+def target_curves(frames: Sequence[MotionFrame], target: Expression) -> TargetCurves:
+    """The curves of `target`'s actions over the measured frames (see `TargetCurves`)."""
+    measured = [f for f in frames if f.measured and f.face is not None]
+    t = np.array([f.t_ms for f in measured], dtype=np.float64)
+    table = np.array([f.face.actions for f in measured if f.face is not None],
+                     dtype=np.float64).reshape(len(measured), len(ACTION_NAMES))
+    chosen: dict[str, np.ndarray] = {}
+    weights: dict[str, float] = {}
+    for position, part in enumerate(prototype_parts(target)):
+        curves = {a.name: _median3(table[:, ACTION_NAMES.index(a.name)]) for a in part}
+        name = max(curves, key=lambda n: float(curves[n].max()) if len(curves[n]) else 0.0)
+        chosen[name] = curves[name]
+        weights[name] = FIRST_WEIGHT if position == 0 else OTHER_WEIGHT
+    if chosen and len(t):
+        total = sum(weights.values())
+        curve = sum(weights[n] * chosen[n] for n in chosen) / total
+    else:
+        curve = np.zeros(len(t))
+    return TargetCurves(t, np.asarray(curve, dtype=np.float64), chosen, weights)
+
+
+def _onset_index(x: np.ndarray, level: float) -> int | None:
+    """First index from which `x` is >= level for it and the next ONSET_STAYS samples (or to
+    the end)."""
+    above = x >= level
+    for i in range(len(x)):
+        if above[i : i + 1 + ONSET_STAYS].all():
+            return i
+    return None
+
+
+def _apex(x: np.ndarray, peak_index: int, floor: float) -> tuple[int, int]:
+    """The run of indices around `peak_index` where x >= floor (inclusive bounds)."""
+    start = end = peak_index
+    while start > 0 and x[start - 1] >= floor:
+        start -= 1
+    while end < len(x) - 1 and x[end + 1] >= floor:
+        end += 1
+    return start, end
+
+
+def _resample(t: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
+    """`x` on a uniform grid at the median frame interval (ms); returns (values, step)."""
+    step = float(np.median(np.diff(t))) if len(t) > 1 else 33.0
+    step = max(step, 1.0)
+    grid = np.arange(t[0], t[-1] + step / 2, step)
+    return np.interp(grid, t, x), step
+
+
+def log_dimensionless_jerk(x: np.ndarray, step_ms: float) -> float | None:
+    """LDLJ of a position-like curve sampled every `step_ms`: -ln(T^5 / A^2 * integral of
+    jerk^2), T the duration and A the amplitude (Hogan & Sternad 2009, "Sensitivity of
+    smoothness measures to movement duration, amplitude, and arrests", J Motor Behav 41(6);
+    the log form: Balasubramanian et al. 2015, J NeuroEng Rehabil 12:112). None under 5
+    samples or with no amplitude."""
+    if len(x) < 5:
+        return None
+    amplitude = float(x.max() - x.min())
+    if amplitude <= 1e-6:
+        return None
+    dt = step_ms / 1000.0
+    jerk = np.diff(x, n=3) / dt**3
+    duration = (len(x) - 1) * dt
+    integral = float(np.sum(jerk**2) * dt)
+    if integral <= 0.0:
+        return None
+    return -math.log(duration**5 / amplitude**2 * integral)
+
+
+def _asymmetry(frames: Sequence[MotionFrame], rows: np.ndarray,
+               curves: TargetCurves) -> float | None:
+    """Signed left/right asymmetry over the apex rows, yaw-corrected (see docs/metrics.md)."""
+    measured = [f.face for f in frames if f.measured and f.face is not None]
+    total_diff = total_sum = 0.0
+    for name, curve in curves.actions.items():
+        if name not in LATERAL_ACTIONS or float(curve.max()) < MIN_PEAK:
+            continue
+        index = LATERAL_ACTIONS.index(name)
+        weight = curves.weights[name]
+        for row in rows:
+            face = measured[row]
+            left, right = float(face.left[index]), float(face.right[index])
+            yaw = face.head_pose[0] - face.neutral_yaw
+            total_diff += weight * ((left - right) - YAW_BIAS_PER_DEG[name] * yaw)
+            total_sum += weight * (abs(left) + abs(right))
+    if total_sum < 1e-6:
+        return None
+    return max(-1.0, min(1.0, total_diff / total_sum))
+
+
+def _balance(table: np.ndarray) -> float | None:
+    mean = np.clip(table.mean(axis=0), 0.0, None)
+    upper = float(np.mean([mean[ACTION_NAMES.index(n)] for n in sorted(UPPER_FACE)]))
+    lower = float(np.mean([mean[ACTION_NAMES.index(n)] for n in sorted(LOWER_FACE)]))
+    if upper + lower < 0.05:
+        return None
+    return (upper - lower) / (upper + lower)
+
+
+def _congruence(vector: np.ndarray, target: Expression) -> float:
+    model = np.zeros(len(ACTION_NAMES))
+    for action in prototype(target):
+        model[ACTION_NAMES.index(action.name)] = 1.0
+    child = np.clip(vector, 0.0, None)
+    norm = float(np.linalg.norm(child) * np.linalg.norm(model))
+    return float(child @ model / norm) if norm > 1e-9 else 0.0
+
+
+def _coordination(t: np.ndarray, curves: TargetCurves,
+                  end: int) -> tuple[float | None, int | None]:
+    moving = {n: c for n, c in curves.actions.items() if float(c.max()) >= MIN_PEAK}
+    if len(moving) < 2 or end < 3:
+        return None, None
+    names = list(moving)
+    first = names[0]
+    if first != next(iter(curves.actions)):
+        return None, None  # the defining action did not move: nothing to be in step with
+    window = slice(0, end + 1)
+    base, _ = _resample(t[window], moving[first][window])
+    first_onset = _onset_index(moving[first], ONSET_FRACTION * float(moving[first].max()))
+    correlations, lags = [], []
+    for name in names[1:]:
+        other, _ = _resample(t[window], moving[name][window])
+        if base.std() > 1e-9 and other.std() > 1e-9:
+            correlations.append(float(np.corrcoef(base, other)[0, 1]))
+        onset = _onset_index(moving[name], ONSET_FRACTION * float(moving[name].max()))
+        if onset is not None and first_onset is not None:
+            lags.append(float(t[onset] - t[first_onset]))
+    coordination = float(np.mean(correlations)) if correlations else None
+    lag = round(float(np.mean(lags))) if lags else None
+    return coordination, lag
+
+
+def not_measurable(motion: TrialMotion, reason: str) -> MotionMetrics:
+    measured = sum(1 for f in motion.frames if f.measured)
+    return MotionMetrics(reason=reason, neutral=motion.neutral, frames=len(motion.frames),
+                         measured_frames=measured)
+
+
+def measure_trial(motion: TrialMotion) -> MotionMetrics:
+    """The metrics of one trial (see the module docstring and docs/metrics.md)."""
+    target = Expression.parse(motion.target)
+    frames = motion.frames
+    measured_frames = [f for f in frames if f.measured]
+    if target is Expression.NEUTRAL:
+        return not_measurable(motion, "neutral_target")
+    if (len(measured_frames) < MIN_MEASURED_FRAMES
+            or len(measured_frames) < MIN_MEASURED_SHARE * len(frames)):
+        return not_measurable(motion, "too_few_trusted_frames")
+    curves = target_curves(frames, target)
+    t, x = curves.t_ms, curves.curve
+    peak_index = int(np.argmax(x))
+    peak = float(x[peak_index])
+    base = MotionMetrics(measurable=True, neutral=motion.neutral, frames=len(frames),
+                         measured_frames=len(measured_frames), peak_intensity=_r(peak))
+    table = np.array([f.face.actions for f in measured_frames if f.face is not None],
+                     dtype=np.float64)
+    if peak < MIN_PEAK:
+        return _replace(base, reason="no_movement", upper_lower_balance=_r(_balance(table)))
+    onset = _onset_index(x, ONSET_FRACTION * peak)
+    top = _onset_index(x, RISE_TOP * peak)
+    start, end = _apex(x, peak_index, APEX_FLOOR * peak)
+    rows = np.arange(start, end + 1)
+    apex = x[rows]
+    stability = 1.0 - float(apex.std()) / peak if len(apex) >= 3 else None
+    jerk = None
+    if onset is not None:
+        resampled, step = _resample(t[onset : end + 1], x[onset : end + 1])
+        jerk = log_dimensionless_jerk(resampled, step)
+    coordination, lag = _coordination(t, curves, end)
+    congruence = (_congruence(table[rows].mean(axis=0), target)
+                  if motion.model_face_shown else None)
+    return _replace(
+        base,
+        onset_latency_ms=int(t[onset]) if onset is not None else None,
+        rise_time_ms=int(t[top] - t[onset]) if onset is not None and top is not None
+        and top >= onset else None,
+        hold_stability=_r(max(0.0, min(1.0, stability))) if stability is not None else None,
+        asymmetry=_r(_asymmetry(frames, rows, curves)),
+        coordination=_r(coordination),
+        coordination_lag_ms=lag,
+        upper_lower_balance=_r(_balance(table[rows])),
+        smoothness_ldlj=_r(jerk),
+        congruence=_r(congruence),
+    )
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(float(value), 4)
+
+
+def _replace(metrics: MotionMetrics, **changes: Any) -> MotionMetrics:
+    data = metrics.to_dict()
+    data.update(changes)
+    return MotionMetrics(**data)

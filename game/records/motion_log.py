@@ -1,0 +1,201 @@
+"""Motion records on disk: one compressed Parquet file per session, `motion/<session_id>.parquet`.
+
+One row per frame scored while a trial ran (`game.motion.frame.MotionFrame`): the trial's
+index and target, `t_ms` since the prompt, trusted, the quality flags, the target score,
+head pose (degrees), face size (fraction of the frame's width), the 52 blendshapes
+(`bs_<name>`), every facial action's intensity (`act_<action>`) and each side of the lateral
+ones (`left_<action>`, `right_<action>`). No landmark coordinates, no pixels. The trials'
+marks (prompt, help, hints, hold, reward) and modes are in the file's key-value metadata
+(`facequest.trials`, JSON). DuckDB reads the file directly:
+`select * from read_parquet('motion/*.parquet')`.
+
+Kept only for a child whose profile allows frame traces (`Profile.allow_frame_traces`).
+`SessionMotionWriter` rewrites the session's file after each finished trial, on its own
+thread, atomically (temporary file, fsync, rename): a crash or kill -9 leaves the file as
+it was after the last finished trial. Values are float32 at `game.motion` resolution
+(1/1024): zstd with byte-stream-split keeps a 15-minute session near 1-2 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from game.closing import Closing
+from game.expressions import BLENDSHAPE_NAMES, QualityFlag
+from game.motion.frame import FaceMotion, MarkKind, MotionFrame, MotionMark, TrialMotion
+from game.motion.vocabulary import ACTION_NAMES, LATERAL_ACTIONS
+from game.records.fileio import atomic_write_bytes, ensure_private_dir
+
+logger = logging.getLogger(__name__)
+
+MOTION_DIR = "motion"
+METADATA_KEY = b"facequest.trials"
+FORMAT_VERSION = "1"
+
+BLENDSHAPE_COLUMNS = tuple(f"bs_{n}" for n in BLENDSHAPE_NAMES)
+ACTION_COLUMNS = tuple(f"act_{n}" for n in ACTION_NAMES)
+LEFT_COLUMNS = tuple(f"left_{n}" for n in LATERAL_ACTIONS)
+RIGHT_COLUMNS = tuple(f"right_{n}" for n in LATERAL_ACTIONS)
+FLOAT_COLUMNS = ("target_score", "yaw", "pitch", "roll", "face_size", "neutral_yaw",
+                 *BLENDSHAPE_COLUMNS, *ACTION_COLUMNS, *LEFT_COLUMNS, *RIGHT_COLUMNS)
+
+
+class MotionFileError(ValueError):
+    """A motion file cannot be read (damaged, or not FaceQuest's)."""
+
+
+def motion_path(data_dir: Path, session_id: str) -> Path:
+    return data_dir / MOTION_DIR / f"{session_id}.parquet"
+
+
+def _columns(trial_index: int, motion: TrialMotion) -> dict[str, Any]:
+    frames = motion.frames
+    n = len(frames)
+    face_rows = np.full((n, len(FLOAT_COLUMNS) - 1), np.nan, dtype=np.float32)
+    for i, frame in enumerate(frames):
+        face = frame.face
+        if face is None:
+            continue
+        face_rows[i] = np.concatenate([
+            np.array([*face.head_pose, face.face_size, face.neutral_yaw], dtype=np.float32),
+            face.blendshapes, face.actions, face.left, face.right])
+    columns: dict[str, Any] = {
+        "trial_index": np.full(n, trial_index, dtype=np.int32),
+        "target": [motion.target] * n,
+        "t_ms": np.array([f.t_ms for f in frames], dtype=np.int32),
+        "trusted": np.array([f.trusted for f in frames], dtype=bool),
+        "has_face": np.array([f.face is not None for f in frames], dtype=bool),
+        "neutral": [f.face.neutral if f.face is not None else None for f in frames],
+        "flags": [",".join(sorted(flag.value for flag in f.flags)) for f in frames],
+        "target_score": np.array([f.target_score for f in frames], dtype=np.float32),
+    }
+    for k, name in enumerate(FLOAT_COLUMNS[1:]):
+        columns[name] = face_rows[:, k]
+    return columns
+
+
+def _trial_meta(motion: TrialMotion) -> dict[str, Any]:
+    return {"target": motion.target, "mode": motion.mode,
+            "model_face_shown": motion.model_face_shown,
+            "marks": [[m.t_ms, m.kind.value, m.detail] for m in motion.marks]}
+
+
+def encode_session(trials: Sequence[tuple[int, TrialMotion]]) -> bytes:
+    """The Parquet bytes of a session's trials ((trial_index, motion) pairs, in order)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [pa.table(_columns(index, motion)) for index, motion in trials]
+    table = pa.concat_tables(tables) if tables else pa.table(_columns(0, TrialMotion("happy",
+                                                                                     "")))
+    meta = {"format": FORMAT_VERSION,
+            "trials": {str(index): _trial_meta(motion) for index, motion in trials}}
+    table = table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode("utf-8")})
+    sink = pa.BufferOutputStream()
+    float_columns = [c for c in table.column_names if c in FLOAT_COLUMNS]
+    pq.write_table(table, sink, compression="zstd", compression_level=9,
+                   use_byte_stream_split=float_columns, use_dictionary=["target", "flags",
+                                                                        "neutral"])
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def read_session_motion(path: Path) -> list[tuple[int, TrialMotion]]:
+    """The (trial_index, TrialMotion) pairs of a session's motion file, in order.
+
+    Raises:
+        FileNotFoundError: no such file.
+        MotionFileError: the file is damaged or not a FaceQuest motion file.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+        meta = json.loads((table.schema.metadata or {})[METADATA_KEY])
+        data = {name: table.column(name).to_numpy(zero_copy_only=False)
+                for name in table.column_names}
+    except FileNotFoundError:
+        raise
+    except (OSError, KeyError, ValueError, pa.ArrowException) as exc:
+        raise MotionFileError(f"{path.name} is not a readable motion record ({exc})") from exc
+    floats = np.stack([data[c] for c in FLOAT_COLUMNS[1:]], axis=1).astype(np.float32)
+    splits = np.cumsum([5, len(BLENDSHAPE_COLUMNS), len(ACTION_COLUMNS), len(LEFT_COLUMNS)])
+    out: list[tuple[int, TrialMotion]] = []
+    for key, info in meta["trials"].items():
+        index = int(key)
+        rows = np.flatnonzero(data["trial_index"] == index)
+        frames = []
+        for row in rows:
+            face = None
+            if data["has_face"][row]:
+                head, blend, acts, left, right = np.split(floats[row], splits)
+                face = FaceMotion(blend, acts, left, right, (float(head[0]), float(head[1]),
+                                                              float(head[2])),
+                                  float(head[3]), str(data["neutral"][row]), float(head[4]))
+            flags = frozenset(QualityFlag(f) for f in str(data["flags"][row]).split(",") if f)
+            frames.append(MotionFrame(int(data["t_ms"][row]), face, flags,
+                                      bool(data["trusted"][row]),
+                                      float(data["target_score"][row])))
+        marks = tuple(MotionMark(int(t), MarkKind(kind), str(detail))
+                      for t, kind, detail in info["marks"])
+        out.append((index, TrialMotion(str(info["target"]), str(info["mode"]), tuple(frames),
+                                       marks, bool(info["model_face_shown"]))))
+    return sorted(out, key=lambda pair: pair[0])
+
+
+class SessionMotionWriter(Closing):
+    """Keeps one session's motion file up to date, one finished trial at a time.
+
+    `add(trial_index, motion)` returns at once; a worker thread rewrites the file atomically.
+    `close()` waits for the last write. A write the disk refuses is logged and retried with
+    the next trial (the record is research data: the child plays on without it).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._trials: list[tuple[int, TrialMotion]] = []
+        self._queue: queue.Queue[tuple[tuple[int, TrialMotion], ...] | None] = queue.Queue()
+        self.failed_writes = 0
+        self._thread = threading.Thread(target=self._run, name="motion-writer", daemon=True)
+        self._thread.start()
+
+    def add(self, trial_index: int, motion: TrialMotion) -> None:
+        """Add (or replace) a finished trial's record and write the session file."""
+        self._trials = [(i, m) for i, m in self._trials if i != trial_index]
+        self._trials.append((trial_index, motion))
+        self._queue.put(tuple(sorted(self._trials, key=lambda pair: pair[0])))
+
+    def _run(self) -> None:
+        while True:
+            data = self._queue.get()
+            if data is None:
+                return
+            while not self._queue.empty():  # only the newest state matters
+                newer = self._queue.get()
+                if newer is None:
+                    self._write(data)
+                    return
+                data = newer
+            self._write(data)
+
+    def _write(self, trials: tuple[tuple[int, TrialMotion], ...]) -> None:
+        try:
+            data = encode_session(trials)
+            ensure_private_dir(self.path.parent)
+            atomic_write_bytes(self.path, data)
+        except OSError as exc:
+            self.failed_writes += 1
+            logger.warning("the motion record could not be written (%s)", exc.strerror or exc)
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout=30)
