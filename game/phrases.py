@@ -307,10 +307,18 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
     "ui.admin.camera_images.why": (
         "Pictures from the camera may be kept with this child's records.",
         "可以把摄像头拍到的画面和这个孩子的记录一起保存。"),
-    "ui.admin.frame_traces": ("Keep per-frame traces", "保存逐帧记录"),
+    "ui.admin.frame_traces": ("Keep per-frame records", "保存逐帧记录"),
     "ui.admin.frame_traces.why": (
-        "Every frame's expression scores are kept for each session (no pictures).",
-        "每次练习都保存每一帧的表情得分（不保存画面）。"),
+        "Every frame's scores and face movements are kept (numbers, no pictures), for replay.",
+        "保存每一帧的得分和面部动作（只有数字，没有画面），用于回放。"),
+    "ui.admin.motion_consent": (
+        "Keep a record of how {name}'s face moves in each session? It holds numbers only, "
+        "never pictures, and lets you replay each try on the avatar. You can change this "
+        "later on {name}'s page.",
+        "要保存{name}每次练习时面部动作的记录吗？记录里只有数字，没有任何画面，可以用卡通脸"
+        "回放每一次尝试。以后可以在{name}的页面里更改。"),
+    "ui.admin.motion_consent.no": ("Not now", "暂时不要"),
+    "ui.admin.motion_consent.yes": ("Keep it", "保存"),
     "ui.admin.delete": ("Delete {name}", "删除 {name}"),
     "ui.admin.done": ("Done", "完成"),
     "ui.admin.keys": ("Up/down: choose. Enter: change. Esc: done.",

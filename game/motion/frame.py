@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from game.expressions import BLENDSHAPE_NAMES, QualityFlag
-from game.motion.vocabulary import ACTION_NAMES, LATERAL_ACTIONS, QUANTUM
+from game.motion.vocabulary import ACTION_NAMES, BLENDSHAPE_QUANTUM, LATERAL_ACTIONS, QUANTUM
 
 
-def quantize(values: Sequence[float] | np.ndarray) -> np.ndarray:
-    """`values` as float32 rounded to multiples of `QUANTUM` (NaN stays NaN)."""
+def quantize(values: Sequence[float] | np.ndarray, quantum: float = QUANTUM) -> np.ndarray:
+    """`values` as float32 rounded to multiples of `quantum` (NaN stays NaN)."""
     array = np.asarray(values, dtype=np.float64)
-    return (np.round(array / QUANTUM) * QUANTUM).astype(np.float32)
+    return (np.round(array / quantum) * quantum).astype(np.float32)
 
 
 def _quantize_one(value: float) -> float:
@@ -35,7 +35,8 @@ def _quantize_one(value: float) -> float:
 class FaceMotion:
     """One face's movement in one frame.
 
-    Shapes: `blendshapes` (52,) in `BLENDSHAPE_NAMES` order, MediaPipe's scores in [0, 1];
+    Shapes: `blendshapes` (52,) in `BLENDSHAPE_NAMES` order, MediaPipe's scores in [0, 1] (held
+    at `BLENDSHAPE_QUANTUM`);
     `actions` (len(ACTION_NAMES),) the intensity of every facial action (change of its
     features from the neutral face, as a fraction of the action's `full_change`; 0 = as
     neutral, 1 = the typical posed change; negative = moved the other way);
@@ -61,7 +62,8 @@ class FaceMotion:
         shapes = {"blendshapes": len(BLENDSHAPE_NAMES), "actions": len(ACTION_NAMES),
                   "left": len(LATERAL_ACTIONS), "right": len(LATERAL_ACTIONS)}
         for name, size in shapes.items():
-            array = quantize(getattr(self, name))
+            array = quantize(getattr(self, name),
+                             BLENDSHAPE_QUANTUM if name == "blendshapes" else QUANTUM)
             if array.shape != (size,):
                 raise ValueError(f"FaceMotion.{name} must have shape ({size},), "
                                  f"got {array.shape}")

@@ -93,9 +93,15 @@ def encode_session(trials: Sequence[tuple[int, TrialMotion]]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tables = [pa.table(_columns(index, motion)) for index, motion in trials]
-    table = pa.concat_tables(tables) if tables else pa.table(_columns(0, TrialMotion("happy",
-                                                                                     "")))
+    def table_of(index: int, motion: TrialMotion) -> pa.Table:
+        columns = _columns(index, motion)
+        no_face = ~columns["has_face"]  # the face's columns are null (not NaN) without a face
+        for name in FLOAT_COLUMNS[1:]:
+            columns[name] = pa.array(columns[name], mask=no_face)
+        return pa.table(columns)
+
+    tables = [table_of(index, motion) for index, motion in trials]
+    table = pa.concat_tables(tables) if tables else table_of(0, TrialMotion("happy", ""))
     meta = {"format": FORMAT_VERSION,
             "trials": {str(index): _trial_meta(motion) for index, motion in trials}}
     table = table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode("utf-8")})
@@ -175,16 +181,27 @@ class SessionMotionWriter(Closing):
 
     def _run(self) -> None:
         while True:
-            data = self._queue.get()
-            if data is None:
-                return
-            while not self._queue.empty():  # only the newest state matters
+            trials = self._queue.get()
+            taken = 1
+            while trials is not None and not self._queue.empty():  # the newest state matters
                 newer = self._queue.get()
+                taken += 1
                 if newer is None:
-                    self._write(data)
-                    return
-                data = newer
-            self._write(data)
+                    self._write(trials)
+                    trials = None
+                    break
+                trials = newer
+            if trials is not None:
+                self._write(trials)
+            for _ in range(taken):
+                self._queue.task_done()
+            if trials is None:
+                return
+
+    def flush(self) -> None:
+        """Wait until every trial added so far is on disk (or its write failed)."""
+        if self._thread.is_alive():
+            self._queue.join()
 
     def _write(self, trials: tuple[tuple[int, TrialMotion], ...]) -> None:
         try:
@@ -194,6 +211,9 @@ class SessionMotionWriter(Closing):
         except OSError as exc:
             self.failed_writes += 1
             logger.warning("the motion record could not be written (%s)", exc.strerror or exc)
+        except Exception:  # research data: never stop the writer (flush would wait forever)
+            self.failed_writes += 1
+            logger.exception("the motion record could not be written")
 
     def close(self) -> None:
         if self._thread.is_alive():

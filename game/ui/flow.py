@@ -40,6 +40,7 @@ from game.ui.scene_stack import SceneStack
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.calibration import CalibrationScene
 from game.ui.scenes.child_admin import ChildAdminScene  # issue 14 (D)
+from game.ui.scenes.confirm import ConsentQuestionCard
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay, NoticeCard, YesNoCard
@@ -276,6 +277,17 @@ class GameFlow:
         start = self.stack.top
         if isinstance(start, StartScene):
             start.set_profiles(self._profiles(), focus=profile)
+        profile_id = profile.profile_id
+
+        def answered(keep: bool) -> None:
+            if keep:
+                try:
+                    store.update_profile(profile_id, allow_frame_traces=True)
+                except StoreError:
+                    logger.exception("the motion-record consent could not be saved")
+
+        # nothing is switched on silently: the therapist is asked, "not now" is the default
+        self.stack.push(ConsentQuestionCard(self.ctx, profile.display_name, answered))
 
     # ---------------------------------------------------------------- issue 14 (D)
     # The therapist's page for one child, and restoring the newest backup, behind the PIN.

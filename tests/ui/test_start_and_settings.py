@@ -28,6 +28,7 @@ from game.ui.flow import GameFlow
 from game.ui.input import Action, InputAdapter, InputEvent
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.calibration import CalibrationScene
+from game.ui.scenes.confirm import ConsentQuestionCard
 from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.settings_scene import ROWS, SettingsScene
 from game.ui.scenes.start import StartScene, matches
@@ -178,6 +179,10 @@ def test_settings_before_a_child_are_for_new_children_and_survive_a_restart(
         assert ctx.store is not None
         (mia,) = ctx.store.find_profiles("Mia")
         assert mia.settings["language"] == "zh-CN"  # a new child gets them
+        consent = stack.top  # asked, never switched on silently; "not now" has the focus
+        assert isinstance(consent, ConsentQuestionCard)
+        stack.handle(InputEvent(Action.CONFIRM))
+        assert not ctx.store.find_profiles("Mia")[0].allow_frame_traces
         start = stack.top
         assert isinstance(start, StartScene)
         stack.handle(InputEvent(Action.CONFIRM))  # Mia has the focus: pick her

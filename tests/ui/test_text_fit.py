@@ -23,7 +23,7 @@ from game.ui.scenes.base import GameScene
 from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.calibration import CalibrationScene
 from game.ui.scenes.child_admin import ChildAdminScene
-from game.ui.scenes.confirm import ConfirmCard
+from game.ui.scenes.confirm import ConfirmCard, ConsentQuestionCard
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
@@ -188,6 +188,8 @@ SCENES: dict[str, Build] = {
     "child_admin_scrolled": (lambda c: StartScene(c, []), _admin(rows_down=6)),
     "child_admin_bad_year": (lambda c: StartScene(c, []), _admin(rows_down=1, typed="18")),
     "confirm_delete": (lambda c: StartScene(c, []), _admin(rows_down=5), _confirm_delete),
+    "motion_consent": (lambda c: StartScene(c, []),
+                       lambda c: ConsentQuestionCard(c, "Alexandra-Marie", lambda keep: None)),
     "restore_offer": (lambda c: StartScene(c, []),
                       lambda c: RestoreOfferCard(c, lambda lang: phrases.text(
                           _SET_ASIDE[0], lang, moved=_SET_ASIDE[1], backup=_SET_ASIDE[2]),

@@ -145,3 +145,36 @@ class ConfirmCard(TwoButtonCard):
         if index == ACT and self.focus != ACT:
             self.armed = False
         self.press(index)
+
+
+class ConsentQuestionCard(TwoButtonCard):
+    """Asked once, when a therapist adds a child: keep a record of how the face moves?
+
+    Nothing is switched on silently: "Not now" (the focused, safe answer; Escape too)
+    leaves the record off, "Keep it" turns on the child's per-frame record
+    (`Profile.allow_frame_traces`: the scores and face movements of every frame, no
+    pictures). `on_answer(True | False)` is called after the card has left the stack.
+    """
+
+    name = "consent"
+    BODY_SIZES = ("body", "small")
+
+    def __init__(self, ctx: GameContext, child_name: str,
+                 on_answer: Callable[[bool], None]) -> None:
+        super().__init__(ctx, focus=SAFE)
+        self.child_name = child_name
+        self.on_answer = on_answer
+
+    def body(self) -> str:
+        return self.t("ui.admin.motion_consent", name=self.child_name)
+
+    def button_labels(self) -> tuple[str, str]:
+        return (self.t("ui.admin.motion_consent.no"), self.t("ui.admin.motion_consent.yes"))
+
+    def press(self, index: int) -> None:
+        self.leave()
+        logger.info("motion record for a new child: %s", "on" if index == ACT else "off")
+        self.on_answer(index == ACT)
+
+    def back(self) -> None:
+        self.press(SAFE)
