@@ -95,6 +95,7 @@ def summary_text(f: dict[str, Any]) -> str:
         f"median {f['latency_ms']['median']} ms, p95 {f['latency_ms']['p95']} ms, "
         f"{f['dropped']} dropped\n"
         f"start-up {f['startup_s']} s, peak memory {f['rss_mb']} MB\n"
+        + _motion_line(f.get("stages", {}))
         + "".join(
             f"stage {name}: median {v['median']} ms, p95 {v['p95']} ms\n"
             for name, v in f.get("stages", {}).items()
@@ -102,6 +103,17 @@ def summary_text(f: dict[str, Any]) -> str:
         +
         f"model: {f['model'] or 'none'}; machine: {f['machine']}"
     )
+
+
+def _motion_line(stages: dict[str, dict[str, float]]) -> str:
+    """The motion record's budget line (issue 21: <= 1 ms a frame in the vision worker)."""
+    sample = stages.get("motion_sample_640")
+    if sample is None:
+        return ""
+    return (f"motion record: vision worker median {sample['median']} ms, p95 {sample['p95']} "
+            f"ms a frame (budget 1 ms); UI thread "
+            f"{stages['motion_frame_ui']['median']} ms a frame, "
+            f"{stages['motion_metrics_30s']['median']} ms once per 30 s trial\n")
 
 
 def section_markdown(f: dict[str, Any], date: str) -> str:
@@ -128,6 +140,11 @@ def section_markdown(f: dict[str, Any], date: str) -> str:
             f"| {f['rss_mb']} MB |",
             f"| pipeline throughput | keep up with a 30 fps camera | {f['fps']} fps as fast as it "
             f"goes; {f['paced_fps']} fps paced, {f['dropped']} frames dropped |",
+            *(
+                [f"| motion record (sample a frame, vision worker) | <= 1 ms a frame | median "
+                 f"{m['median']} ms, p95 {m['p95']} ms |"]
+                if (m := f.get("stages", {}).get("motion_sample_640")) else []
+            ),
             "",
             "Stages (ms, median / p95; `game.vision.bench.stage_timings`):",
             "",

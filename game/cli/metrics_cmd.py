@@ -31,8 +31,10 @@ def register(subparsers: Any) -> None:
         help="measure how the face moved in a clip (onset, intensity, asymmetry...)",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
-    parser.add_argument("--source", required=True,
-                        help="a video file, an image file or a folder of images (in order)")
+    parser.add_argument("--source", required=True, action="append",
+                        help="a video file, an image file or a folder of images (in order); "
+                        "give it several times to measure several clips of the same person "
+                        "(one result each, one JSON line each with --json)")
     parser.add_argument("--target", required=True, type=_expression,
                         help="the expression the clip was asked for, e.g. happy")
     parser.add_argument("--neutral", type=Path,
@@ -91,33 +93,41 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--max-frames must be at least 1")
     if args.neutral is not None and not args.neutral.is_file():
         raise CliError(f"the neutral picture {args.neutral} does not exist")
+    chains: dict[str, VisionChain] = {}
     try:
-        source = open_source(args.source, paced=False, mirror=args.mirror)
-    except SourceError as exc:
-        raise CliError(str(exc)) from exc
-    try:
-        chain = VisionChain.create(resolve_model_path(None), landmarker=args.landmarker,
-                                   mode="image" if is_still(source) else "video")
-    except (ModelError, LandmarkerAssetError) as exc:
-        source.close()
-        raise CliError(str(exc)) from exc
-    try:
-        with chain, source:
-            if args.neutral is not None:  # looked at alone, like any still picture
-                with VisionChain.create(None, landmarker=args.landmarker,
-                                        mode="image") as still_chain:
-                    chain.scorer.set_baseline(neutral_from_image(args.neutral, still_chain))
-            motion = clip_motion(source, chain, args.target, model_face_shown=args.imitation,
-                                 max_frames=args.max_frames)
-    except NeutralImageError as exc:
-        raise CliError(str(exc)) from exc
-    except SourceError as exc:
-        raise CliError(str(exc)) from exc
-    if not motion.frames:
-        raise CliError(f"{args.source} gave no frames")
-    record = metrics_record(measure_trial(motion), str(args.source), args.target)
-    if args.json:
-        print(json.dumps(record, ensure_ascii=False))
-    else:
-        print("\n".join(_lines(record)))
+        for spec in args.source:
+            try:
+                source = open_source(spec, paced=False, mirror=args.mirror)
+            except SourceError as exc:
+                raise CliError(str(exc)) from exc
+            mode = "image" if is_still(source) else "video"
+            with source:
+                chain = chains.get(mode)
+                if chain is None:
+                    try:
+                        chain = VisionChain.create(resolve_model_path(None),
+                                                   landmarker=args.landmarker, mode=mode)
+                    except (ModelError, LandmarkerAssetError) as exc:
+                        raise CliError(str(exc)) from exc
+                    chains[mode] = chain
+                    if args.neutral is not None:  # calibrated as this chain tracks faces
+                        try:
+                            chain.scorer.set_baseline(neutral_from_image(args.neutral, chain))
+                        except NeutralImageError as exc:
+                            raise CliError(str(exc)) from exc
+                chain.tracker.reset_lock()  # each clip is a trial of its own
+                try:
+                    motion = clip_motion(source, chain, args.target,
+                                         model_face_shown=args.imitation,
+                                         max_frames=args.max_frames)
+                except SourceError as exc:
+                    raise CliError(str(exc)) from exc
+            if not motion.frames:
+                raise CliError(f"{spec} gave no frames")
+            record = metrics_record(measure_trial(motion), str(spec), args.target)
+            print(json.dumps(record, ensure_ascii=False) if args.json
+                  else "\n".join(_lines(record)), flush=True)
+    finally:
+        for chain in chains.values():
+            chain.close()
     return 0

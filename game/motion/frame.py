@@ -28,7 +28,9 @@ def quantize(values: Sequence[float] | np.ndarray, quantum: float = QUANTUM) -> 
 
 
 def _quantize_one(value: float) -> float:
-    return float(quantize([value])[0])
+    if math.isnan(value):
+        return value
+    return float(np.float32(round(value / QUANTUM) * QUANTUM))
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,33 +172,63 @@ def stage_timings(
     """Median and p95 (ms) of each stage of the chain, and of the far-face search.
 
     - `track_640` / `score_640`: the tracker (landmarker on the child's region) and the
-      scorer (quality flags with the occlusion check, features, model) on the swaying
-      640x480 astronaut;
+      scorer (quality flags with the occlusion check, features, model, and the face's
+      motion sample) on the swaying 640x480 astronaut, scored for "happy";
+    - `motion_sample_640`: of that, the motion sample alone (`face_motion`, the vision
+      worker's share of the motion record);
+    - `motion_frame_ui`: the rules engine keeping one frame of the record (`MotionFrame`,
+      the UI thread's per-frame share); `motion_metrics_30s`: measuring a 30 s trial of
+      900 frames (`measure_trial`, once per trial as it ends, on the UI thread);
     - `chain_720p_57px`: the whole chain on a 57 px face in 1280x720, once followed;
     - `search_sweep_720p` / `search_sweep_640`: a face-less frame before any face was
       locked (the whole frame and every search tile at once);
     - `search_away_720p`: a face-less frame while a locked child is away (the whole frame
       and `tiles_per_frame` tiles, in turn).
     """
+    from game.expressions import Expression
+    from game.motion.frame import MotionFrame, TrialMotion
+    from game.motion.metrics import measure_trial
+    from game.vision.motion_sample import face_motion
     from game.vision.pipeline import VisionChain
+    from game.vision.population import population_baseline
 
     stages: dict[str, dict[str, float]] = {}
     images = astronaut_frames(SWAY_FRAMES)
     far = far_face_frames(frames + 5)
     empty_720 = np.full((720, 1280, 3), 110, dtype=np.uint8)
     empty_640 = np.full((480, 640, 3), 110, dtype=np.uint8)
-    with VisionChain.create(model_path, landmarker=landmarker) as chain:
-        track, score = [], []
+    with VisionChain.create(model_path, landmarker=landmarker,
+                            target=Expression.HAPPY) as chain:
+        track, score, sample, keep = [], [], [], []
+        recorded: list[MotionFrame] = []
         for i in range(frames + 5):
             t0 = time.perf_counter()
             obs = chain.tracker.observe(Frame(i * 33, images[i % len(images)]))
             t1 = time.perf_counter()
-            chain.scorer.score(obs)
+            reading, features = chain.scorer.score(obs)
             t2 = time.perf_counter()
+            if features is not None:
+                face_motion(features, population_baseline(), obs)
+            t3 = time.perf_counter()
+            recorded.append(MotionFrame(i * 33, reading.motion, reading.flags, reading.trusted,
+                                        reading.target_score))
+            t4 = time.perf_counter()
             if i >= 5:
                 track.append((t1 - t0) * 1000)
                 score.append((t2 - t1) * 1000)
+                sample.append((t3 - t2) * 1000)
+                keep.append((t4 - t3) * 1000)
         stages["track_640"], stages["score_640"] = _summary(track), _summary(score)
+        stages["motion_sample_640"], stages["motion_frame_ui"] = _summary(sample), _summary(keep)
+        trial = tuple(MotionFrame(n * 33, recorded[n % len(recorded)].face,
+                                  recorded[n % len(recorded)].flags,
+                                  recorded[n % len(recorded)].trusted) for n in range(900))
+        metric_times = []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            measure_trial(TrialMotion("happy", "mimic", trial, model_face_shown=True))
+            metric_times.append((time.perf_counter() - t0) * 1000)
+        stages["motion_metrics_30s"] = _summary(metric_times)
         chain.tracker.reset_lock()
         base = (frames + 10) * 33
         times = [

@@ -24,8 +24,16 @@ class NeutralImageError(ValueError):
     """The neutral picture cannot be used (no face in it, or it cannot be read)."""
 
 
+NEUTRAL_FRAMES = 12  # the still shown this many times, as the game's calibration sees a face
+NEUTRAL_SETTLE = 2   # frames left out while the tracker settles on the face's region
+
+
 def neutral_from_image(path: Path, chain: VisionChain) -> NeutralBaseline:
-    """The calibration made from one neutral picture, through `chain`'s tracker and features.
+    """The calibration made from one neutral picture, through `chain` (the chain that will
+    measure the clip, so the face is tracked as in the clip): the picture is shown
+    `NEUTRAL_FRAMES` times, the first `NEUTRAL_SETTLE` left out, and the median of the rest
+    taken, as the game's calibration does over about 3 s of a calm face. The chain's lock is
+    reset afterwards.
 
     Raises NeutralImageError (one sentence) when the file cannot be read or shows no usable
     face.
@@ -36,14 +44,24 @@ def neutral_from_image(path: Path, chain: VisionChain) -> NeutralBaseline:
         raise NeutralImageError(str(exc)) from exc
     saved = chain.scorer.target
     chain.scorer.set_target(None)
+    vectors = []
+    flags: set[str] = set()
     try:
-        result = chain.process(Frame(0, rgb))
+        for i in range(NEUTRAL_FRAMES):
+            result = chain.process(Frame(i * 33, rgb))
+            if i < NEUTRAL_SETTLE:
+                continue
+            if result.features is not None and result.reading.trusted:
+                vectors.append(result.features)
+            else:
+                flags.update(f.value for f in result.reading.flags)
     finally:
         chain.scorer.set_target(saved)
-    if result.features is None or not result.reading.trusted:
-        flags = ", ".join(sorted(f.value for f in result.reading.flags)) or "no face"
-        raise NeutralImageError(f"{path} cannot be used as the neutral face ({flags})")
-    return NeutralBaseline.from_vectors([result.features])
+        chain.tracker.reset_lock()
+    if len(vectors) < (NEUTRAL_FRAMES - NEUTRAL_SETTLE) // 2:
+        raise NeutralImageError(f"{path} cannot be used as the neutral face "
+                                f"({', '.join(sorted(flags)) or 'no face'})")
+    return NeutralBaseline.from_vectors(vectors)
 
 
 def clip_motion(
@@ -60,6 +78,7 @@ def clip_motion(
     Times are the frames' own (ms since the clip's first frame). The source is read to its
     end (or `max_frames`); a webcam's lost frames are waited for.
     """
+    chain.scorer.set_target(None)  # a trial of its own: no smoothing carried over
     chain.scorer.set_target(target)
     chain.scorer.mirrored = source.mirror
     frames: list[MotionFrame] = []

@@ -41,7 +41,7 @@ class _Measure:
         return found
 
     def intensity(self, names: tuple[str, ...], direction: int, full_change: float) -> float:
-        return direction * float(np.mean([self.change(n) for n in names])) / full_change
+        return direction * sum(self.change(n) for n in names) / len(names) / full_change
 
 
 def face_motion(
