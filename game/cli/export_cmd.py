@@ -1,4 +1,5 @@
-"""`facequest export [PROFILE] --format csv|json --out FILE`: trial rows for research."""
+"""`facequest export [PROFILE] --format csv|json|parquet|motion --out FILE`: trial rows (or,
+with `motion`, one row per frame of the kept motion records) for research."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError
-from game.records.storage import StoreError
+from game.records.storage import StoreError, local_now
+from game.records.store import ProgressStore
 from game.reports.export import FORMATS, write_export
 from game.reports.selection import open_records_for_reading, resolve_profile
 
 logger = logging.getLogger(__name__)
+
+MOTION_FORMAT = "motion"
 
 
 def register(subparsers: Any) -> None:
@@ -36,8 +40,9 @@ def register(subparsers: Any) -> None:
         "--data-dir", type=Path, default=None, help="records folder (default: the user's)"
     )
     parser.add_argument(
-        "--format", choices=FORMATS, default="csv",
-        help="csv (default), json, or parquet (typed columns for DuckDB, Spark, pandas)",
+        "--format", choices=(*FORMATS, MOTION_FORMAT), default="csv",
+        help="csv (default), json, or parquet (typed columns for DuckDB, Spark, pandas); "
+        "motion: one row per frame of the kept motion records, as Parquet",
     )
     parser.add_argument("--out", type=Path, required=True, help="the file to write")
     parser.add_argument(
@@ -59,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         ids = None
         if args.profile is not None:
             ids = [resolve_profile(store, args.profile).profile_id]
+        if args.format == MOTION_FORMAT:
+            return _export_motion(store, out, ids)
         count = write_export(
             store, out, fmt=args.format, profile_ids=ids, include_notes=not args.without_notes
         )
@@ -67,4 +74,20 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     print(f"Wrote {count} trial rows ({who}) to {out}")
+    return 0
+
+
+def _export_motion(store: ProgressStore, out: Path, ids: list[str] | None) -> int:
+    from game.reports.motion_export import write_motion_export  # pyarrow loads only here
+
+    result = write_motion_export(store, out, ids, exported_at=local_now())  # OSError: main
+    sessions = f"{result.sessions} session{'' if result.sessions == 1 else 's'}"
+    children = f"{result.children} {'child' if result.children == 1 else 'children'}"
+    print(f"Wrote {result.rows} frame rows ({sessions} of {children}) to {out}")
+    if result.unreadable:
+        print(f"{result.unreadable} motion records could not be read and were left out "
+              "(see the log)")
+    if not result.sessions:
+        print("No motion records are kept for these children: a child's frames are kept "
+              "only when the profile allows frame traces")
     return 0

@@ -250,14 +250,26 @@ def chart_svg(
     lang: str = "en",
 ) -> str:
     """The chart as an inline `<svg>` element (no XML prologue, ids unique per kind)."""
-    with mpl.rc_context(_rc(f"facequest-{kind}", lang)):
-        fig = chart_figure(kind, summary, width_in, height_in, lang)
+    return figure_svg(
+        lambda: chart_figure(kind, summary, width_in, height_in, lang),
+        key=kind,
+        title=chart_title(kind, lang),
+        lang=lang,
+    )
+
+
+def figure_svg(make: Callable[[], Figure], *, key: str, title: str, lang: str = "en") -> str:
+    """The figure `make()` draws (under the report's fonts and colours) as an inline `<svg>`:
+    no XML prologue or metadata, every id prefixed with `fq-<key>-` so several charts share
+    a page, `title` as its accessible name. `key` must be unique on the page."""
+    with mpl.rc_context(_rc(f"facequest-{key}", lang)):
+        fig = make()
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _SVG_METADATA.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue(), count=1))
-    svg = _prefix_ids(svg, f"fq-{kind}-")
-    title = html.escape(chart_title(kind, lang), quote=True)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
+    svg = _prefix_ids(svg, f"fq-{key}-")
+    label = html.escape(title, quote=True)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
 def chart_png(

@@ -3,7 +3,9 @@
 Columns are built from `TrialRecord`'s dataclass fields, so a field the rules engine adds
 appears in the export by itself (and `tests/reports/test_export.py` then asks for it to be
 documented in `docs/data-dictionary.md`). The `quality` dict is spread into one column per
-`QualityFlag`. Free-text notes are exported with the child's name (as written in the
+`QualityFlag`, and the `motion` metrics (`game.motion.metrics.MotionMetrics`) into one column
+per metric, `motion_<field>` (all empty for a trial recorded before motion was measured).
+Free-text notes are exported with the child's name (as written in the
 profile, whole or any part of it) replaced by the child's pseudonymous id, or left empty
 with `include_notes=False`.
 
@@ -33,6 +35,7 @@ from typing import Any
 
 from game import __version__
 from game.expressions import QualityFlag
+from game.motion.metrics import MotionMetrics
 from game.play.trial_record import TrialRecord
 from game.records.fileio import atomic_write_bytes, atomic_write_text
 from game.records.models import Profile
@@ -62,6 +65,11 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
 )
 QUALITY_FIELD = "quality"
 QUALITY_PREFIX = "quality_"
+MOTION_FIELD = "motion"
+MOTION_PREFIX = "motion_"
+MOTION_COLUMNS: tuple[str, ...] = tuple(
+    MOTION_PREFIX + item.name for item in dataclasses.fields(MotionMetrics)
+)
 NOTE_COLUMNS = frozenset({"therapist_note", "override_note"})
 NAME_PLACEHOLDER = "[child]"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,6 +82,8 @@ def trial_columns() -> tuple[str, ...]:
     for item in dataclasses.fields(TrialRecord):
         if item.name == QUALITY_FIELD:
             columns.extend(QUALITY_PREFIX + flag.value for flag in QualityFlag)
+        elif item.name == MOTION_FIELD:
+            columns.extend(MOTION_COLUMNS)
         else:
             columns.append(item.name)
         if item.name == "trial_index":
@@ -118,6 +128,12 @@ def neutralise_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def motion_values(motion: MotionMetrics | None) -> dict[str, Any]:
+    """The `motion_<field>` columns of one trial's metrics (every one None without metrics)."""
+    data = motion.to_dict() if motion is not None else {}
+    return {column: data.get(column.removeprefix(MOTION_PREFIX)) for column in MOTION_COLUMNS}
+
+
 def _trial_values(trial: TrialRecord) -> dict[str, Any]:
     values = trial.to_dict()
     quality = values.pop(QUALITY_FIELD, {}) or {}
@@ -127,6 +143,8 @@ def _trial_values(trial: TrialRecord) -> dict[str, Any]:
         logger.warning("quality flags not in the vocabulary are not exported: %s", unknown)
     for flag in QualityFlag:
         values[QUALITY_PREFIX + flag.value] = float(quality.get(flag.value, 0.0))
+    values.pop(MOTION_FIELD, None)
+    values.update(motion_values(trial.motion))
     values[TRIAL_NUMBER] = trial.trial_index + 1
     return {k: round(v, DECIMALS) if isinstance(v, float) else v for k, v in values.items()}
 

@@ -26,6 +26,7 @@ from game.records.storage import local_now
 from game.records.store import ProgressStore
 from game.reports.charts import CHART_KINDS, chart_caption, chart_svg
 from game.reports.level_titles import level_set_title
+from game.reports.motion_charts import MotionSection, motion_section
 from game.reports.report_template import REPORT_TEMPLATE
 from game.reports.report_text import ReportText
 from game.reports.summary import (
@@ -248,9 +249,15 @@ def report_language(profile: Profile, lang: str | None = None) -> str:
 
 
 def render_report_html(
-    profile: Profile, summary: ProgressSummary, *, generated_at: datetime, lang: str = "en"
+    profile: Profile,
+    summary: ProgressSummary,
+    *,
+    generated_at: datetime,
+    lang: str = "en",
+    motion: MotionSection | None = None,
 ) -> str:
-    """The report for one child as an HTML string, in `lang` ("en" or "zh-CN")."""
+    """The report for one child as an HTML string, in `lang` ("en" or "zh-CN"); `motion` is
+    the "How the face moved" section (`motion_charts.motion_section`, None: left out)."""
     text = ReportText(lang)
     charts = []
     if summary.sessions:
@@ -275,6 +282,7 @@ def render_report_html(
         tiles=_tiles(summary, text),
         charts=charts,
         expressions=_expression_rows(summary, text),
+        motion=motion,
         sessions=[_session_row(s, text) for s in sessions],
         profile_notes=profile.notes.strip(),
         notes=[_note_row(note, text) for note in summary.notes],
@@ -304,11 +312,14 @@ def render_report(
     the child's own language setting)."""
     profile = store.get_profile(profile_id)
     summary = summarize_profile(store, profile_id)
+    chosen = report_language(profile, lang)
+    motion = motion_section(store, summary, store.trials_for(profile_id), ReportText(chosen))
     return render_report_html(
         profile,
         summary,
         generated_at=generated_at or local_now(),
-        lang=report_language(profile, lang),
+        lang=chosen,
+        motion=motion,
     )
 
 

@@ -4,7 +4,7 @@ Multi-site studies pool these files with DuckDB, Spark or pandas, no server need
 
     duckdb.sql("select * from read_parquet('site-*.parquet')")
 
-Types (`COLUMN_TYPES`, documented in docs/data-dictionary.md): integers are int64, decimals
+Types (`column_kind`, documented in docs/data-dictionary.md): integers are int64, decimals
 float64 (rounded to `export.DECIMALS` places, as in the CSV), booleans bool, lists
 list<string>, and the `_at` times `timestamp[us]` with a time zone. A Parquet column holds
 one time zone: the UTC offset its times were recorded with when they all share one
@@ -27,9 +27,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from game import __version__
+from game.motion.metrics import MotionMetrics
 from game.play.trial_record import TrialRecord
 from game.records.storage import StoreError
-from game.reports.export import DECIMALS, QUALITY_PREFIX, TRIAL_NUMBER, export_columns
+from game.reports.export import (
+    DECIMALS,
+    MOTION_PREFIX,
+    QUALITY_PREFIX,
+    TRIAL_NUMBER,
+    export_columns,
+)
 
 TIME_UNIT = "us"
 # The context columns' kinds; the trial's own columns take theirs from `TrialRecord`'s field
@@ -49,6 +56,13 @@ _FIELD_KINDS = {
 
 
 @functools.cache
+def _motion_kinds() -> dict[str, str]:
+    """`motion_<field>` -> its kind, from `MotionMetrics`' field types."""
+    return {MOTION_PREFIX + item.name: _FIELD_KINDS.get(str(item.type), "text")
+            for item in dataclasses.fields(MotionMetrics)}
+
+
+@functools.cache
 def _trial_kinds() -> dict[str, str]:
     kinds = {}
     for item in dataclasses.fields(TrialRecord):
@@ -62,6 +76,8 @@ def column_kind(column: str) -> str:
         return CONTEXT_KINDS[column]
     if column.startswith(QUALITY_PREFIX):
         return "decimal"
+    if column in _motion_kinds():
+        return _motion_kinds()[column]
     return _trial_kinds().get(column, "text")
 
 

@@ -42,6 +42,16 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
            break-inside: avoid; page-break-inside: avoid; }
   figure svg { width: 100%; max-width: 810px; height: auto; display: block; margin: 0 auto; }
   figcaption { color: var(--soft); font-size: 13px; padding: 2px 12px 6px; text-align: center; }
+  h3 { font-size: 16px; margin: 20px 0 6px; color: var(--ink); }
+  section.motion figure { margin-bottom: 8px; }
+  .motion-name { font-weight: 600; padding: 0 10px; }
+  .caption { color: var(--soft); font-size: 13px; margin: 4px 2px 10px; }
+  .strip-session { break-inside: avoid; page-break-inside: avoid; margin: 8px 0 10px;
+                   border-top: 1px solid var(--line); padding-top: 6px; }
+  .strip-heading { font-weight: 600; font-size: 14px; }
+  .strip-session p { margin: 4px 0; }
+  .strips { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
+  .strip svg { width: 100%; height: auto; display: block; }
   table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 6px 0 4px; }
   th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: right;
            vertical-align: top; }
@@ -133,6 +143,32 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
   {% endfor %}
   </tbody>
 </table>
+</section>
+{% endif %}
+
+{% if motion %}
+<section class="motion">
+<h2>{{ t('section.motion') }}</h2>
+<p class="muted">{{ t('motion.intro') }}</p>
+{% for item in motion.expressions %}
+<figure>
+  <div class="motion-name">{{ item.name }}</div>
+  {% if item.svg %}{{ item.svg }}{% endif %}
+  <figcaption>{% if item.trends %}{{ item.trends }}<br>{% endif %}{{ item.counts }}</figcaption>
+</figure>
+{% endfor %}
+<p class="caption">{{ t('caption.motion_trends') }}</p>
+<h3>{{ t('motion.strips') }}</h3>
+{% for session in motion.sessions %}
+<div class="strip-session">
+  <div class="strip-heading">{{ session.heading }}</div>
+  {% if session.strips %}<div class="strips">{% for svg in session.strips %}
+    <div class="strip">{{ svg }}</div>{% endfor %}</div>{% endif %}
+  {% if session.line %}<p class="muted">{{ session.line }}</p>{% endif %}
+</div>
+{% endfor %}
+<p class="caption">{{ t('caption.motion_strip') }}</p>
+{% if motion.earlier %}<p class="muted">{{ motion.earlier }}</p>{% endif %}
 </section>
 {% endif %}
 

@@ -189,6 +189,97 @@ TEXTS: dict[str, tuple[str, str]] = {
     "legend.middle": ("middle half", "中间一半"),
     "legend.median": ("median", "中位数"),
     "chart.empty": ("No sessions yet", "还没有练习"),
+    # how the face moved (game.reports.motion_charts)
+    "section.motion": ("How the face moved", "面部是怎样动的"),
+    "motion.intro": (
+        "Measured from the face tracking in each try, as a change from the child's calm face. "
+        "Each dot is one session: the middle value (median) of that session's measured tries.",
+        "根据每次尝试中的面部追踪测量，以孩子平静表情为起点的变化。每个点代表一次练习：该次练习中"
+        "已测量尝试的中间值（中位数）。",
+    ),
+    "motion.metric.peak_intensity": ("Peak intensity", "最大强度"),
+    "motion.metric.onset_latency_ms": ("Time to start moving", "开始动的时间"),
+    "motion.metric.asymmetry": ("Left-right difference", "左右差别"),
+    "motion.metric.coordination": ("Coordination", "协调性"),
+    "motion.axis.peak_intensity": ("1 = a typical posed face", "1 = 典型的表情"),
+    "motion.axis.onset_latency_ms": ("seconds", "秒"),
+    "motion.axis.asymmetry": ("+ = left side more", "正 = 左侧动得多"),
+    "motion.axis.coordination": ("1 = in step", "1 = 完全同步"),
+    "motion.axis.weeks": ("weeks", "周"),
+    "motion.axis.time": ("seconds from the prompt", "从提示起的秒数"),
+    "motion.axis.strength": ("strength", "强度"),
+    "trend.rising": ("rising", "上升"),
+    "trend.steady": ("steady", "平稳"),
+    "trend.falling": ("falling", "下降"),
+    "trend.few": ("too few sessions to tell", "练习次数太少，还看不出趋势"),
+    "motion.trend_item": ("{metric}: {word}", "{metric}：{word}"),
+    "motion.trend_none": (
+        "Trends: too few sessions to tell yet (at least 3 are needed).",
+        "趋势：练习次数太少，还看不出（至少需要 3 次练习）。",
+    ),
+    "motion.join": ("; ", "；"),
+    "motion.measured.one": ("1 try measured", "测量了1次尝试"),
+    "motion.measured.many": ("{n} tries measured", "测量了{n}次尝试"),
+    "motion.not_measurable.one": (
+        "1 try not measurable (too few clear frames of the face, or recorded before this was "
+        "measured), left out",
+        "1次尝试无法测量（清楚的面部画面太少，或记录于此功能之前），未计入",
+    ),
+    "motion.not_measurable.many": (
+        "{n} tries not measurable (too few clear frames of the face, or recorded before this "
+        "was measured), left out",
+        "{n}次尝试无法测量（清楚的面部画面太少，或记录于此功能之前），未计入",
+    ),
+    "caption.motion_trends": (
+        "Dashed line: the trend (Theil-Sen: the median of the slopes between every two "
+        "sessions, per week). It is called rising or falling when it changes the value by more "
+        "than 0.05 (intensity, difference, coordination) or 0.1 s over the weeks shown, "
+        "otherwise steady; at least 3 sessions are needed.",
+        "虚线：趋势（泰尔-森方法：每两次练习之间斜率的中位数，按周计）。在所示的几周内，"
+        "若数值变化超过 0.05（强度、左右差别、协调性）或 0.1 秒，则为上升或下降，否则为平稳；"
+        "至少需要 3 次练习。",
+    ),
+    "motion.strips": ("The best try of each expression, session by session",
+                      "每次练习中各表情最好的一次尝试"),
+    "caption.motion_strip": (
+        "Thin lines: how strongly each facial action of the expression was made, from the "
+        "prompt (0 s); thick line: the actions together (1 = a typical posed face). Dashed "
+        "line: the hold began; green line: the reward. Best try: the strongest try that was "
+        "made, else the strongest try.",
+        "细线：从提示（0 秒）起，表情的每个面部动作做得有多强；粗线：所有动作合在一起（1 = 典型的"
+        "表情）。虚线：开始保持；绿线：奖励。最好的一次尝试：做到的尝试中最强的一次，否则为最强的一次。",
+    ),
+    "motion.strip_title": ("{expression}, try {trial}: {verdict}",
+                           "{expression}，第{trial}题：{verdict}"),
+    "motion.session": ("Session {number}, {date}", "第{number}次练习，{date}"),
+    "motion.no_record": (
+        "No motion record was kept for this session (frame recording is off for this child).",
+        "这次练习没有保存动作记录（这名儿童的逐帧记录已关闭）。",
+    ),
+    "motion.unreadable": ("This session's motion record could not be read.",
+                          "这次练习的动作记录无法读取。"),
+    "motion.no_best": ("No try in this session could be measured.",
+                       "这次练习中没有可以测量的尝试。"),
+    "motion.earlier": (
+        "The {n} latest sessions are shown; every session is in the research motion export.",
+        "这里显示最近的{n}次练习；所有练习都在研究用的动作导出数据中。",
+    ),
+    # facial actions (game.expressions), for the strips' legends
+    "action.lip_corners_up": ("lip corners up", "嘴角上扬"),
+    "action.cheeks_raised": ("cheeks raised", "脸颊抬起"),
+    "action.jaw_drop": ("jaw drop", "张嘴"),
+    "action.lips_part": ("lips apart", "双唇分开"),
+    "action.inner_brows_up": ("inner brows up", "眉毛内侧上扬"),
+    "action.outer_brows_up": ("outer brows up", "眉毛外侧上扬"),
+    "action.brows_lowered": ("brows lowered", "眉毛压低"),
+    "action.brows_together": ("brows together", "皱眉"),
+    "action.upper_lids_up": ("eyes wide", "睁大眼睛"),
+    "action.lids_tight": ("eyes narrowed", "眯眼"),
+    "action.lip_corners_down": ("lip corners down", "嘴角向下"),
+    "action.lips_pressed": ("lips pressed", "抿嘴"),
+    "action.lips_stretched": ("lips stretched", "嘴唇拉伸"),
+    "action.nose_wrinkled": ("nose wrinkled", "皱鼻子"),
+    "action.upper_lip_raised": ("upper lip raised", "上唇提起"),
 }
 
 REPORT_LANGUAGES = phrases.LANGUAGES

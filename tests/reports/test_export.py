@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from game.expressions import QualityFlag
+from game.motion.metrics import MotionMetrics
 from game.play.trial_record import TrialRecord
 from game.records.store import ProgressStore, memory_store
 from game.reports.export import (
@@ -49,6 +50,8 @@ def test_columns_follow_the_trial_record_fields() -> None:
     for item in dataclasses.fields(TrialRecord):
         if item.name == "quality":
             assert all(f"quality_{flag.value}" in columns for flag in QualityFlag)
+        elif item.name == "motion":
+            assert all(f"motion_{m.name}" in columns for m in dataclasses.fields(MotionMetrics))
         else:
             assert item.name in columns
     assert "display_name" not in columns and len(columns) == len(set(columns))
