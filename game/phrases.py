@@ -310,7 +310,7 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
     "ui.admin.frame_traces": ("Keep per-frame records", "保存逐帧记录"),
     "ui.admin.frame_traces.why": (
         "Every frame's scores and face movements are kept (numbers, no pictures), for replay.",
-        "保存每一帧的得分和面部动作（只有数字，没有画面），用于回放。"),
+        "保存每一帧的得分和面部动作，只有数字，没有画面，用于回放。"),
     "ui.admin.motion_consent": (
         "Keep a record of how {name}'s face moves in each session? It holds numbers only, "
         "never pictures, and lets you replay each try on the avatar. You can change this "

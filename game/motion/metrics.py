@@ -95,6 +95,23 @@ NUMBER_FIELDS: tuple[str, ...] = (
 )
 
 
+# The span each metric's values take in practice (docs/metrics.md), against which a change is
+# judged: the repeatability check asks that a 1-pixel shift or a JPEG recompression of a clip
+# moves every metric by less than 5% of its span.
+METRIC_SPANS: dict[str, float] = {
+    "onset_latency_ms": 10_000.0,   # a trial's time limit (first-faces: 10-12 s)
+    "rise_time_ms": 5_000.0,
+    "peak_intensity": 2.0,          # 0 .. twice the typical posed change
+    "hold_stability": 1.0,
+    "asymmetry": 2.0,               # -1 .. 1
+    "coordination": 2.0,            # -1 .. 1
+    "coordination_lag_ms": 4_000.0,  # -2 s .. 2 s
+    "upper_lower_balance": 2.0,     # -1 .. 1
+    "smoothness_ldlj": 30.0,        # about -35 .. -5 for these curves
+    "congruence": 1.0,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class TargetCurves:
     """The target's action curves over the measured frames: `t_ms` (n,), `curve` (n,) the
