@@ -21,6 +21,7 @@ FORBIDDEN = {
     "reports": {"pygame", "mediapipe", "cv2", "onnxruntime"},
     "audio": {"mediapipe", "cv2", "onnxruntime"},
     "vision": {"pygame"},
+    "motion": {"pygame", "mediapipe", "cv2", "onnxruntime", "pyarrow", "time"},
     "expressions.py": {"pygame", "mediapipe", "cv2", "onnxruntime", "numpy"},
 }
 
@@ -43,6 +44,23 @@ def test_layer_does_not_import_forbidden_libraries(part: str) -> None:
     for path in files:
         bad = _imported_top_modules(path) & FORBIDDEN[part]
         assert not bad, f"{path.relative_to(GAME_DIR)} imports {sorted(bad)}"
+
+
+def _our_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.module for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+            and node.module.startswith("game.")}
+
+
+def test_motion_is_pure_and_the_rules_engine_reads_only_it_and_the_vocabulary() -> None:
+    """game.motion (the motion record and its metrics) is used live by the rules engine, in
+    `facequest metrics`, records, reports and the replay: it imports only the vocabulary."""
+    for part, allowed in (("motion", ("game.expressions", "game.motion")),
+                          ("play", ("game.expressions", "game.motion", "game.play"))):
+        for path in sorted((GAME_DIR / part).rglob("*.py")):
+            bad = {m for m in _our_imports(path) if not m.startswith(allowed)}
+            assert not bad, f"{path.relative_to(GAME_DIR)} imports {sorted(bad)}"
 
 
 def test_version_flag_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
