@@ -4,7 +4,8 @@ Texts are looked up by stable keys (CONTRACTS.md): `expression.<name>`,
 `prompt.show_me.<name>`, `hint.<HintKey>`, `quality.<QualityFlag>`, `praise.independent.<n>`,
 `praise.prompted.<n>`, `praise.named.<name>`, `try_another`, `cant_see_you`, `calibration.*`,
 `break.*`, `rest.*` (the break scene), `pause.manual`,
-`session_end`, `maze.*`, `story.*` and the on-screen labels `ui.*`.
+`session_end`, `maze.*`, `story.*`, the facial actions' names `action.*` and the on-screen
+labels `ui.*`.
 
 Spoken texts are short, warm and never negative (CLINICAL.md: no "wrong"). Only `ui.*` labels
 may hold `{fields}`; every other text is fixed so the voice pack can pre-render it.
@@ -358,6 +359,82 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
 }
 
 
+# Issue 21, item 5: the replay of a trial's motion record (the therapist's replay screen,
+# behind the PIN, and `facequest replay --out` clips). Shown only, never spoken: these keys
+# are not in the voice pack (`SHOWN_ONLY_PREFIXES`).
+_REPLAY: dict[str, tuple[str, str]] = {
+    "ui.replay.open": ("Replay how the face moved", "回放脸部的动作"),
+    "ui.replay.open.why": (
+        "The avatar shows each trial again as the face moved (from the motion record).",
+        "头像按照动作记录，把每次练习中脸部的动作重新做一遍。"),
+    "ui.replay.open.none": (
+        "No motion record yet: per-frame traces are off for this child, or no session was "
+        "played with them on.",
+        "还没有动作记录：这个孩子的逐帧记录是关闭的，或者开启后还没有练习过。"),
+    "ui.replay.title": ("{date}, trial {number} of {count}: {expression}",
+                        "{date}，第{number}个练习（共{count}个）：{expression}"),
+    "ui.replay.clip_title": ("Trial {number}: {expression}", "第{number}个练习：{expression}"),
+    "ui.replay.child": ("How the face moved", "脸部的动作"),
+    "ui.replay.model": ("The {expression} face", "{expression}的表情"),
+    "ui.replay.no_face": ("No face in view", "没有看到脸"),
+    "ui.replay.no_frames": ("This trial has no measured frames.", "这个练习没有测量到的画面帧。"),
+    "ui.replay.together": ("All together", "综合"),
+    "ui.replay.full": ("full", "完整"),
+    "ui.replay.seconds": ("{value} s", "{value}秒"),
+    "ui.replay.time": ("{now} s of {total} s", "{now}秒 / {total}秒"),
+    "ui.replay.keys": (
+        "Space: play or pause. Left/right: one frame. Home/End: start/end. Click or drag the "
+        "timeline. Up/down: another trial. Esc: back.",
+        "空格键：播放或暂停。左右键：一帧。Home/End 键：开头或结尾。点击或拖动时间线。"
+        "上下键：换一个练习。退出键：返回。"),
+    "ui.replay.mark.prompt": ("Asked", "提出要求"),
+    "ui.replay.mark.help": ("Help", "帮助"),
+    "ui.replay.mark.hint": ("Hint", "提示"),
+    "ui.replay.mark.hold": ("Holding", "保持"),
+    "ui.replay.mark.reward": ("Made it", "做到了"),
+    "ui.replay.mark.timeout": ("Time up", "时间到"),
+    "ui.replay.mark.pause": ("Paused", "暂停"),
+    "ui.replay.mark.end": ("Ended", "结束"),
+    "ui.replay.event.prompt": ("The face was asked for.", "提出了表情要求。"),
+    "ui.replay.event.help.voice_repeat": ("Help: the request was said again.",
+                                          "帮助：再说了一遍要求。"),
+    "ui.replay.event.help.model_face": ("Help: the avatar showed the face.",
+                                        "帮助：头像示范了表情。"),
+    "ui.replay.event.help.part_hint": ("Help: which part of the face to move.",
+                                       "帮助：提示要动的部位。"),
+    "ui.replay.event.help.lower_threshold": ("Help: an easier goal.", "帮助：降低了要求。"),
+    "ui.replay.event.help": ("Help was given.", "给了帮助。"),
+    "ui.replay.event.hint": ("Hint: {hint}", "提示：{hint}"),
+    "ui.replay.event.hold_start": ("Holding the face.", "正在保持表情。"),
+    "ui.replay.event.hold_end": ("The hold stopped early.", "提前松开了。"),
+    "ui.replay.event.pause": ("Paused.", "暂停了。"),
+    "ui.replay.event.resume": ("Going on.", "继续。"),
+    "ui.replay.event.reward.independent": ("Made it without help.", "自己做到了。"),
+    "ui.replay.event.reward.prompted": ("Made it with help.", "在帮助下做到了。"),
+    "ui.replay.event.reward": ("Made it.", "做到了。"),
+    "ui.replay.event.timeout": ("The time was up.", "时间到了。"),
+    "ui.replay.event.end": ("The trial ended.", "练习结束了。"),
+    "action.lip_corners_up": ("Lip corners up", "嘴角上扬"),
+    "action.cheeks_raised": ("Cheeks raised", "脸颊抬起"),
+    "action.jaw_drop": ("Jaw dropped", "下巴张开"),
+    "action.lips_part": ("Lips parted", "双唇分开"),
+    "action.inner_brows_up": ("Inner brows up", "眉头上扬"),
+    "action.outer_brows_up": ("Outer brows up", "眉尾上扬"),
+    "action.brows_lowered": ("Brows lowered", "眉毛下压"),
+    "action.brows_together": ("Brows together", "眉头靠拢"),
+    "action.upper_lids_up": ("Upper lids up", "上眼皮抬起"),
+    "action.lids_tight": ("Lids tightened", "眼皮收紧"),
+    "action.lip_corners_down": ("Lip corners down", "嘴角下拉"),
+    "action.lips_pressed": ("Lips pressed", "双唇抿紧"),
+    "action.lips_stretched": ("Lips stretched", "嘴唇横拉"),
+    "action.nose_wrinkled": ("Nose wrinkled", "皱起鼻子"),
+    "action.upper_lip_raised": ("Upper lip raised", "上唇上提"),
+}
+
+# Keys shown on a therapist's screen only and never spoken: left out of the voice pack.
+SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.")
+
+
 def _build() -> dict[str, dict[str, str]]:
     table: dict[str, tuple[str, str]] = {}
     for expr, (en, zh) in _EXPRESSION_NAMES.items():
@@ -378,7 +455,7 @@ def _build() -> dict[str, dict[str, str]]:
             table[f"{name}.{number}"] = pair
     for expr, pair in _PRAISE_NAMED.items():
         table[f"praise.named.{expr.value}"] = pair
-    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY).items():
+    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY | _REPLAY).items():
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair
@@ -416,8 +493,15 @@ def has_fields(key: str) -> bool:
 
 
 def spoken_keys() -> tuple[str, ...]:
-    """Keys of every fixed text (no fields): what the pre-rendered voice pack covers."""
-    return tuple(k for k in all_keys() if not has_fields(k))
+    """Keys of every fixed text (no fields) that may be spoken: what the pre-rendered voice
+    pack covers (texts shown only, `SHOWN_ONLY_PREFIXES`, are left out)."""
+    return tuple(k for k in all_keys()
+                 if not has_fields(k) and not k.startswith(SHOWN_ONLY_PREFIXES))
+
+
+def action_key(action: str) -> str:
+    """The key of a facial action's name (`game.motion.vocabulary.ACTION_NAMES`)."""
+    return f"action.{action}"
 
 
 def expression_name_key(expression: Expression) -> str:

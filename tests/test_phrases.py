@@ -101,3 +101,13 @@ def test_language_aliases_and_fields() -> None:
     assert phrases.has_fields("ui.level_number")
     assert "ui.level_number" not in phrases.spoken_keys()
     assert "try_another" in phrases.spoken_keys()
+
+
+def test_replay_texts_are_shown_only_and_every_action_has_a_name() -> None:
+    from game.motion.vocabulary import ACTION_NAMES
+
+    for action in ACTION_NAMES:
+        assert phrases.text(phrases.action_key(action), "zh-CN")
+    spoken = set(phrases.spoken_keys())
+    assert "ui.replay.keys" not in spoken and "action.jaw_drop" not in spoken
+    assert "ui.admin.keys" in spoken  # the other therapist texts stay in the pack

@@ -23,7 +23,7 @@ from game.offline import stay_offline
 
 COMMANDS: tuple[str, ...] = (
     "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
-    "robustness", "occlusion", "profiles", "metrics",
+    "robustness", "occlusion", "profiles", "metrics", "replay",
 )
 
 

@@ -524,6 +524,16 @@ class ProgressStore(Closing):
         """Where a session's motion record is (or would be) kept; None for a memory store."""
         return None if self.data_dir is None else motion_path(self.data_dir, session_id)
 
+    def sessions_with_motion(self, profile_id: str) -> list[SessionRecord]:
+        """A child's sessions whose motion record is on disk, oldest first ([] for a memory
+        store, or a child whose profile never allowed the records)."""
+        sessions = []
+        for session in self.sessions_for(profile_id):
+            path = self.motion_path(session.session_id)
+            if path is not None and path.is_file():
+                sessions.append(session)
+        return sessions
+
     def open_motion(self, session_id: str) -> SessionMotionWriter | None:
         """A writer of the session's motion record, or None when the child's profile does not
         allow per-frame records (the default) or the store is in memory."""

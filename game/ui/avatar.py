@@ -8,6 +8,9 @@ input that animates (the glow's slow breathing and the arrow's gentle bob) is `t
 `theme.reduced_motion` keeps both still. Nothing flashes.
 
 Geometry is in face units: the face square has side S, the origin at its centre, y down.
+Side -1 is the viewer's left. A face with a left/right difference (`AvatarFace.*_lr`) is
+drawn as in a mirror: the face's own left on the viewer's left (side -1), each side with
+`AvatarFace.on_side(side)`.
 """
 
 from __future__ import annotations
@@ -228,18 +231,19 @@ def _brow_points(face: AvatarFace, side: int) -> list[Point]:
 def _draw_brows(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette) -> None:
     thick = 0.036 + 0.006 * face.brow_squeeze
     for side in (-1, 1):
-        pts = [f.p(u, v) for u, v in _brow_points(face, side)]
+        pts = [f.p(u, v) for u, v in _brow_points(face.on_side(side), side)]
         _tapered_stroke(surf, pal.hair, pts, f.d(thick), f.d(thick * 0.6))
 
 
 def _draw_cheeks(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette) -> None:
-    alpha = round(70 + 70 * face.cheek_raise)
-    w = 0.11 + 0.02 * face.cheek_raise
-    h = 0.062 + 0.012 * face.cheek_raise
-    cy = CHEEK_Y - 0.03 * face.cheek_raise
-    layer = pygame.Surface((math.ceil(f.d(w)), math.ceil(f.d(h))), pygame.SRCALPHA)
-    pygame.draw.ellipse(layer, (*pal.cheek, alpha), layer.get_rect())
     for side in (-1, 1):
+        raise_ = face.on_side(side).cheek_raise
+        alpha = round(70 + 70 * raise_)
+        w = 0.11 + 0.02 * raise_
+        h = 0.062 + 0.012 * raise_
+        cy = CHEEK_Y - 0.03 * raise_
+        layer = pygame.Surface((math.ceil(f.d(w)), math.ceil(f.d(h))), pygame.SRCALPHA)
+        pygame.draw.ellipse(layer, (*pal.cheek, alpha), layer.get_rect())
         surf.blit(layer, f.p(side * CHEEK_X - w / 2, cy - h / 2))
 
 
@@ -276,8 +280,10 @@ def _mouth_curves(face: AvatarFace) -> tuple[list[Point], list[Point], float]:
     corner = face.mouth_corner
     hw = 0.10 * (1 + 0.32 * face.mouth_width + 0.25 * face.lip_stretch)
     cy = MOUTH_Y
-    corner_y = cy - 0.05 * corner + 0.012 * face.lip_stretch
-    left, right = (-hw, corner_y), (hw, corner_y)
+    # each corner at its own side's height (the same on a symmetric face)
+    left_y = cy - 0.05 * face.on_side(-1).mouth_corner + 0.012 * face.lip_stretch
+    right_y = cy - 0.05 * face.on_side(1).mouth_corner + 0.012 * face.lip_stretch
+    left, right = (-hw, left_y), (hw, right_y)
     smile = max(corner, 0.0)
     frown = max(-corner, 0.0)
     opening = 0.16 * face.mouth_open + 0.045 * face.upper_lip_raise * (1 - face.lip_press)
@@ -294,10 +300,10 @@ def _mouth_curves(face: AvatarFace) -> tuple[list[Point], list[Point], float]:
 
     inset = hw * (0.5 - 0.5 * round_) * (1 - 0.7 * squareness)
     snarl = 0.035 * face.upper_lip_raise  # raise one side of the upper lip more (a sneer)
-    up1 = (left[0] + inset, ctrl_y(upper_mid, corner_y) - snarl)
-    up2 = (right[0] - inset, ctrl_y(upper_mid, corner_y) + snarl * 0.5)
-    lo1 = (left[0] + inset, ctrl_y(lower_mid, corner_y))
-    lo2 = (right[0] - inset, ctrl_y(lower_mid, corner_y))
+    up1 = (left[0] + inset, ctrl_y(upper_mid, left_y) - snarl)
+    up2 = (right[0] - inset, ctrl_y(upper_mid, right_y) + snarl * 0.5)
+    lo1 = (left[0] + inset, ctrl_y(lower_mid, left_y))
+    lo2 = (right[0] - inset, ctrl_y(lower_mid, right_y))
     upper = _cubic(left, up1, up2, right)
     lower = _cubic(left, lo1, lo2, right)
     return upper, lower, lower_mid - upper_mid
@@ -356,7 +362,7 @@ def _render_face(side: int, face: AvatarFace, pal: Palette) -> pygame.Surface:
     _draw_cheeks(surf, f, face, pal)
     _draw_nose(surf, f, face, pal)
     for s in (-1, 1):
-        _draw_eye(surf, f, face, pal, s)
+        _draw_eye(surf, f, face.on_side(s), pal, s)
     _draw_brows(surf, f, face, pal)
     _draw_mouth(surf, f, face, pal)
     return pygame.transform.smoothscale(surf, (side, side))

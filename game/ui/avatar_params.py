@@ -17,21 +17,41 @@ Ranges (clamped on construction):
     lip_stretch               0 .. 1 (pulled sideways)            AU20
     nose_wrinkle              0 .. 1                              AU9
     upper_lip_raise           0 .. 1                              AU10
+
+Left/right differences (`*_lr`, each -1 .. +1, default 0): half the difference between the
+face's own left and right side, (left - right) / 2, for the parts that come in pairs:
+    brow_inner_lr, brow_outer_lr, eye_open_lr, lid_tight_lr, cheek_raise_lr, mouth_corner_lr
+One side is drawn with `value + value_lr`, the other with `value - value_lr` (`on_side`), so
+0 everywhere is the symmetric face every prototype is. "Left" is the person's own left
+(anatomical, like `game.motion`'s `left`/`right`), and the avatar shows it as a mirror does,
+like the game's camera view: the person's left side is drawn on the viewer's left (side -1
+in `game.ui.avatar`). A replay of a child therefore looks like the child in a mirror.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from game.expressions import HINT_PART, Expression, FacePart, HintKey
+from game.motion.vocabulary import ACTION_NAMES, LATERAL_ACTIONS
+
+if TYPE_CHECKING:
+    from game.motion.frame import FaceMotion
 
 logger = logging.getLogger(__name__)
 
 _SIGNED = ("brow_inner", "brow_outer", "eye_open", "mouth_corner", "mouth_width")
+
+# the parts drawn per side: each has a `<name>_lr` field, (left - right) / 2
+LATERAL_PARTS: tuple[str, ...] = ("brow_inner", "brow_outer", "eye_open", "lid_tight",
+                                  "cheek_raise", "mouth_corner")
+_LR_FIELDS = frozenset(f"{name}_lr" for name in LATERAL_PARTS)
+MIRROR_LEFT = -1  # the drawing side (game.ui.avatar: -1 = the viewer's left) of the own left
 
 
 def _clamp(value: float, lo: float, hi: float) -> float:
@@ -55,11 +75,35 @@ class AvatarFace:
     lip_stretch: float = 0.0
     nose_wrinkle: float = 0.0
     upper_lip_raise: float = 0.0
+    # left/right differences, (own left - own right) / 2 (see the module docstring)
+    brow_inner_lr: float = 0.0
+    brow_outer_lr: float = 0.0
+    eye_open_lr: float = 0.0
+    lid_tight_lr: float = 0.0
+    cheek_raise_lr: float = 0.0
+    mouth_corner_lr: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            lo = -1.0 if f.name in _SIGNED else 0.0
+            lo = -1.0 if f.name in _SIGNED or f.name in _LR_FIELDS else 0.0
             object.__setattr__(self, f.name, _clamp(float(getattr(self, f.name)), lo, 1.0))
+
+    @property
+    def symmetric(self) -> bool:
+        """True when both sides are drawn alike (every `*_lr` is 0)."""
+        return all(getattr(self, name) == 0.0 for name in _LR_FIELDS)
+
+    def on_side(self, side: int) -> AvatarFace:
+        """The symmetric face that one drawing side shows (side -1: the viewer's left,
+        which is the face's own left, as in a mirror; +1: the viewer's right). The face
+        itself when it is symmetric."""
+        if self.symmetric:
+            return self
+        sign = 1.0 if side == MIRROR_LEFT else -1.0
+        changes = {f"{name}_lr": 0.0 for name in LATERAL_PARTS}
+        for name in LATERAL_PARTS:
+            changes[name] = getattr(self, name) + sign * getattr(self, f"{name}_lr")
+        return replace(self, **changes)
 
     @property
     def brow_angle(self) -> float:
@@ -204,6 +248,34 @@ def face_from_blendshapes(values: Mapping[str, float]) -> AvatarFace:
         mean = sum(float(values.get(n, 0.0)) for n in names) / len(names)
         levels[action_name] = mean / full
     return face_from_actions(levels)
+
+
+def _level(value: float) -> float:
+    """A recorded intensity as a drawable level: 0..1, not-a-number as 0."""
+    return _clamp(float(value), 0.0, 1.0) if math.isfinite(value) else 0.0
+
+
+def face_from_motion(motion: FaceMotion) -> AvatarFace:
+    """The avatar re-enacting one recorded face (a `game.motion.frame.FaceMotion`).
+
+    The bilateral part comes from the motion's `actions` (each action's intensity, 0 = as
+    the child's neutral, 1 = the typical full change; movements the other way and beyond
+    the full change are drawn as 0 and 1). The left/right difference comes from `left` and
+    `right` of the lateral actions: half the difference of the two sides' levels moves the
+    `*_lr` fields the action moves (a smile on the child's own left only raises the mouth
+    corner on the viewer's left, as in a mirror). Head pose is not drawn.
+    """
+    face = face_from_actions({name: _level(value)
+                              for name, value in zip(ACTION_NAMES, motion.actions, strict=True)})
+    lr = {f"{part}_lr": 0.0 for part in LATERAL_PARTS}
+    for name, left, right in zip(LATERAL_ACTIONS, motion.left, motion.right, strict=True):
+        delta = ACTION_FACES.get(name)
+        if delta is None:
+            continue
+        half = (_level(left) - _level(right)) / 2
+        for part in LATERAL_PARTS:
+            lr[f"{part}_lr"] += getattr(delta, part) * half
+    return AvatarFace(**{**face.as_dict(), **lr})
 
 
 class ActionLevel(Protocol):

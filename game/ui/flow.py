@@ -36,6 +36,7 @@ from game.records.storage import StoreError
 from game.ui.backup_restore import BackupOffer, restore_newest  # issue 14 (D)
 from game.ui.context import GameContext
 from game.ui.input import Action
+from game.ui.replay_source import child_trials
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.calibration import CalibrationScene
@@ -46,6 +47,7 @@ from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay, NoticeCard, YesNoCard
 from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
+from game.ui.scenes.replay import ReplayScene
 from game.ui.scenes.restore_offer import RestoreOfferCard  # issue 14 (D)
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
@@ -300,7 +302,19 @@ class GameFlow:
         profile_id = profile.profile_id
         self.with_pin(lambda: ChildAdminScene(
             self.ctx, store.get_profile(profile_id), on_close=self.refresh_start,
-            on_deleted=self._child_deleted))
+            on_deleted=self._child_deleted,
+            on_replay=lambda: self.open_replay(profile_id)))
+
+    def open_replay(self, profile_id: str) -> None:
+        """Replay how the child's face moved (from the child's page, so behind the PIN):
+        every trial with a motion record, the newest session's first trial first."""
+        store = self.ctx.store
+        if store is None:
+            return
+        trials = child_trials(store, profile_id)
+        newest = trials[-1].session_id if trials else ""
+        start = next((i for i, trial in enumerate(trials) if trial.session_id == newest), 0)
+        self.stack.push(ReplayScene(self.ctx, trials, start=start))
 
     def refresh_start(self) -> None:
         """Show the stored children on the start screen again (after a change)."""

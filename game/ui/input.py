@@ -42,6 +42,11 @@ class Action(enum.StrEnum):
     TEXT = "text"                # typed text (`text`), for entering a child's name
     LETTER = "letter"            # a letter key with no other meaning (`letter`): type-ahead
     QUIT = "quit"                # window closed
+    FIRST = "first"              # Home: to the start (the replay's timeline)
+    LAST = "last"                # End: to the end
+    PAGE_UP = "page_up"          # Page Up: the previous item (the replay: trial)
+    PAGE_DOWN = "page_down"      # Page Down: the next item
+    DRAG = "drag"                # the mouse moved with its left button held, to `pos`
 
 
 # Keys the therapist may press over any scene during play (routed to the game flow).
@@ -89,6 +94,10 @@ KEY_ACTIONS: dict[int, Action] = {
     pygame.K_F2: Action.SETTINGS,
     pygame.K_F3: Action.PROGRESS,
     pygame.K_F4: Action.MANAGE,
+    pygame.K_HOME: Action.FIRST,
+    pygame.K_END: Action.LAST,
+    pygame.K_PAGEUP: Action.PAGE_UP,
+    pygame.K_PAGEDOWN: Action.PAGE_DOWN,
 }
 
 # Digits reach the PIN pad as Action.DIGIT with the digit in `text`.
@@ -155,6 +164,11 @@ class InputAdapter:
             if event.button == 3:
                 return [InputEvent(Action.BACK)]
             return []
+        if kind == pygame.MOUSEMOTION:
+            buttons = getattr(event, "buttons", (0, 0, 0))
+            if getattr(event, "touch", False) or not buttons or not buttons[0]:
+                return []  # a plain move is nothing; a drag with the left button scrubs
+            return [InputEvent(Action.DRAG, (int(event.pos[0]), int(event.pos[1])))]
         if kind == pygame.FINGERDOWN:
             w, h = self.window_size
             return [InputEvent(Action.POINT, (round(event.x * w), round(event.y * h)))]

@@ -18,6 +18,7 @@ from game.records import Profile, memory_store
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.input import Action, InputEvent
+from game.ui.replay_source import ReplayTrial
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.break_scene import BreakScene
@@ -31,6 +32,7 @@ from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay, MessageCard, NoticeCard, PauseOverlay, YesNoCard
 from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.progress import ProgressScene
+from game.ui.scenes.replay import ReplayScene
 from game.ui.scenes.restore_offer import RestoreOfferCard
 from game.ui.scenes.reward import RewardScene
 from game.ui.scenes.settings_scene import SettingsScene
@@ -41,6 +43,7 @@ from game.ui.settings import TEXT_SCALES
 from game.ui.widgets import layout_probe, wrap_text
 from game.ui.widgets.text import _NO_END
 from tests.records.factories import fill_progress
+from tests.ui.replay_fixtures import smiling_trial
 from tests.ui.test_scenes_render import _context as _scene_context
 
 REPO = Path(__file__).resolve().parents[2]
@@ -144,6 +147,16 @@ def _clinic(typed: str = "") -> Callable[[GameContext], GameScene]:
     return make
 
 
+def _replay(t_ms: int) -> Callable[[GameContext], GameScene]:
+    def build(c: GameContext) -> GameScene:
+        started = "2026-11-29T10:00:00+01:00"
+        scene = ReplayScene(c, [ReplayTrial("S-1", started, 12, 12, smiling_trial(3.0)),
+                                ReplayTrial("S-1", started, 13, 13, smiling_trial(1.0))])
+        scene.seek(t_ms)
+        return scene
+    return build
+
+
 def _for_child(c: GameContext) -> GameScene:
     c.profile = Profile(profile_id="C-ABC123", display_name="Victor Alexander-Montgomery",
                         created_at="2026-01-01T00:00:00+00:00",
@@ -185,9 +198,10 @@ SCENES: dict[str, Build] = {
     "progress_table": (_progress(0),),
     "progress_chart": (_progress(2),),
     "child_admin": (lambda c: StartScene(c, []), _admin()),
-    "child_admin_scrolled": (lambda c: StartScene(c, []), _admin(rows_down=6)),
+    "child_admin_scrolled": (lambda c: StartScene(c, []), _admin(rows_down=7)),
+    "child_admin_replay_row": (lambda c: StartScene(c, []), _admin(rows_down=5)),
     "child_admin_bad_year": (lambda c: StartScene(c, []), _admin(rows_down=1, typed="18")),
-    "confirm_delete": (lambda c: StartScene(c, []), _admin(rows_down=5), _confirm_delete),
+    "confirm_delete": (lambda c: StartScene(c, []), _admin(rows_down=6), _confirm_delete),
     "motion_consent": (lambda c: StartScene(c, []),
                        lambda c: ConsentQuestionCard(c, "Alexandra-Marie", lambda keep: None)),
     "restore_offer": (lambda c: StartScene(c, []),
@@ -207,6 +221,11 @@ SCENES: dict[str, Build] = {
     "end_video_ended": (lambda c: EndScene(c, 0, 0, 0, reason_key="ui.flow.video_ended"),),
     "end_video_ended_stars": (lambda c: EndScene(c, 3, 1, 1,
                                                  reason_key="ui.flow.video_ended"),),
+    # issue 21 (5): the replay of a trial's motion record, from the child's page
+    "replay_holding": (lambda c: StartScene(c, []), _replay(1950)),
+    "replay_no_face": (lambda c: StartScene(c, []), _replay(500)),
+    "replay_end": (lambda c: StartScene(c, []), _replay(10_000)),
+    "replay_nothing": (lambda c: StartScene(c, []), lambda c: ReplayScene(c, [])),
 }
 
 

@@ -1,5 +1,5 @@
 """The therapist's page for one child (behind the PIN): name, birth year, notes, the two
-consents, and deleting the child.
+consents, the replay of how the child's face moved, and deleting the child.
 
 Up/down chooses a row; Enter (or a tap) changes it. The text rows (name, birth year, notes)
 are edited in place: type, Enter keeps it, Backspace on an empty field leaves it as it was.
@@ -7,7 +7,8 @@ The consent switches are saved at once. Every change goes straight to the progre
 (`ProgressStore.update_profile`); a refused change (a name another child has, a birth year
 that is not one) gets one calm sentence and keeps the old value. Deleting asks first
 (`ConfirmCard`: the delete button must be pressed twice) and then erases the child with
-`ProgressStore.delete_profile`.
+`ProgressStore.delete_profile`. The replay row opens the replay of the child's motion records
+(built by the flow, `on_replay`); while the child has none, the row says why and does nothing.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ BOTTOM = 52  # room for the one-line hint or message at the bottom
 class _Row:
     label_key: str
     field: str  # a Profile field, or "delete" / "done"
-    kind: str  # "text" | "switch" | "action"
+    kind: str  # "text" | "switch" | "action" | "open" (another page, with a line under it)
     why_key: str = ""  # a one-line explanation under the label
 
 
@@ -53,6 +54,7 @@ ROWS: tuple[_Row, ...] = (
          "ui.admin.camera_images.why"),
     _Row("ui.admin.frame_traces", "allow_frame_traces", "switch",
          "ui.admin.frame_traces.why"),
+    _Row("ui.replay.open", "replay", "open", "ui.replay.open.why"),
     _Row("ui.admin.delete", "delete", "action"),
     _Row("ui.admin.done", "done", "action"),
 )
@@ -85,6 +87,8 @@ class ChildAdminScene(GameScene):
         on_close: called when the page closes (the start screen refreshes its list).
         on_deleted: called with the child's name once the child was deleted (after this
             scene left the stack).
+        on_replay: opens the replay of the child's motion records (None: no replay row
+            action, e.g. in tests of the other rows).
     """
 
     name = "child_admin"
@@ -92,16 +96,35 @@ class ChildAdminScene(GameScene):
 
     def __init__(self, ctx: GameContext, profile: Profile, *,
                  on_close: Callable[[], None] | None = None,
-                 on_deleted: Callable[[str], None] | None = None) -> None:
+                 on_deleted: Callable[[str], None] | None = None,
+                 on_replay: Callable[[], None] | None = None) -> None:
         super().__init__(ctx)
         self.profile = profile
         self.on_close = on_close
         self.on_deleted = on_deleted
+        self.on_replay = on_replay
+        self.has_motion = False  # a motion record exists (looked up on entering)
         self.focus = 0
         self.first = 0  # the first row in view
         self.editing: str | None = None  # the field being typed into
         self.draft = ""
         self.message = ""  # one calm sentence about the last change
+
+    def enter(self) -> None:
+        self.refresh_motion()
+
+    def resume(self) -> None:
+        self.refresh_motion()
+
+    def refresh_motion(self) -> None:
+        """Look up whether the child has a motion record to replay."""
+        store: ProgressStore | None = self.ctx.store
+        try:
+            self.has_motion = store is not None and bool(
+                store.sessions_with_motion(self.profile.profile_id))
+        except (StoreError, OSError) as exc:
+            logger.info("the motion records could not be looked up (%s)", type(exc).__name__)
+            self.has_motion = False
 
     @property
     def store(self) -> ProgressStore:
@@ -160,6 +183,9 @@ class ChildAdminScene(GameScene):
             _text_input(True)
         elif row.kind == "switch":
             self._save(**{row.field: not getattr(self.profile, row.field)})
+        elif row.kind == "open":
+            if self.has_motion and self.on_replay is not None:
+                self.on_replay()
         elif row.field == "delete":
             self._ask_delete()
         else:
@@ -248,9 +274,20 @@ class ChildAdminScene(GameScene):
     def _row_height(self, row: _Row) -> int:
         height = self.font("body").get_linesize() + 22
         if row.why_key:
-            height += text_size(self.t(row.why_key), self.theme, "small",
-                                self._why_width(), balance=False)[1] + 4
+            height += max(text_size(self.t(key), self.theme, "small", self._why_width(),
+                                    balance=False)[1] for key in self._why_keys(row)) + 4
         return max(64, height)
+
+    def _why_keys(self, row: _Row) -> tuple[str, ...]:
+        """The explanations a row may show (the replay row: one with a record, one without)."""
+        if row.kind == "open":
+            return (row.why_key, "ui.replay.open.none")
+        return (row.why_key,) if row.why_key else ()
+
+    def _why_text(self, row: _Row) -> str:
+        if row.kind == "open" and not self.has_motion:
+            return self.t("ui.replay.open.none")
+        return self.t(row.why_key)
 
     def _why_width(self) -> int:
         return self._row_width() - 48  # under the label and the value
@@ -341,6 +378,15 @@ class ChildAdminScene(GameScene):
         if row.kind == "action":
             self.draw_text(surface, label, (rect.centerx, rect.centery), bold=focused,
                            max_width=rect.width - 48)
+            return
+        if row.kind == "open":
+            enabled = self.has_motion and self.on_replay is not None
+            self.draw_text(surface, label, label_mid, anchor="midleft", bold=focused and enabled,
+                           color=p.text if enabled else p.text_muted,
+                           max_width=rect.width - 48)
+            self.draw_text(surface, self._why_text(row), (rect.left + 24, rect.top + 11 + line_h),
+                           size="small", color=p.text_muted, anchor="topleft",
+                           max_width=self._why_width())
             return
         label_rect = self.draw_text(surface, label, label_mid, anchor="midleft",
                                     max_width=rect.width - 80 - self._value_width())
