@@ -155,6 +155,8 @@ def _counts(item: ExpressionMotion, text: ReportText) -> str:
     if item.not_measurable:
         parts.append(text.t("motion.not_measurable.one") if item.not_measurable == 1
                      else text.t("motion.not_measurable.many", n=item.not_measurable))
+    if item.from_population:
+        parts.append(text.t("motion.population", n=item.from_population))
     return text.t("motion.join").join(parts)
 
 

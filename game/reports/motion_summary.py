@@ -72,6 +72,7 @@ class ExpressionMotion:
     trends: dict[str, Trend]
     measured: int
     not_measurable: int
+    from_population: int = 0  # measured from the population's calm face (not calibrated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +154,12 @@ def summarize_motion(
     result: list[ExpressionMotion] = []
     for expression in order:
         points: dict[str, list[MetricPoint]] = {m: [] for m in TREND_METRICS}
-        measured_count = unmeasured = 0
+        measured_count = unmeasured = population = 0
         for item in sessions:
             tries = _tries(by_session[item.session.session_id], expression)
             metrics = [m for t in tries if (m := measured(t.trial)) is not None]
             measured_count += len(metrics)
+            population += sum(1 for m in metrics if m.neutral == "population")
             unmeasured += len(tries) - len(metrics)
             weeks = (item.started - first).total_seconds() / 86400 / DAYS_PER_WEEK if first else 0
             for metric in TREND_METRICS:
@@ -173,6 +175,7 @@ def summarize_motion(
             {m: trend_of(p, m) for m, p in points.items()},
             measured_count,
             unmeasured,
+            population,
         ))
     best = {
         session_id: tuple(b for e in order if (b := _best(session_trials, e)) is not None)

@@ -260,6 +260,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "这次练习的动作记录无法读取。"),
     "motion.no_best": ("No try in this session could be measured.",
                        "这次练习中没有可以测量的尝试。"),
+    "motion.population": (
+        "{n} measured before a calm-face calibration, from an average calm face",
+        "其中{n}次是在校准平静表情之前测量的，用的是平均的平静表情",
+    ),
     "motion.earlier": (
         "The {n} latest sessions are shown; every session is in the research motion export.",
         "这里显示最近的{n}次练习；所有练习都在研究用的动作导出数据中。",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from game.expressions import Expression
+from game.expressions import ADVISORY_FLAGS, Expression
 from game.motion.frame import MarkKind, MotionFrame, MotionMark, TrialMotion
 from game.vision.calibration import NeutralBaseline
 from game.vision.pipeline import VisionChain
@@ -54,7 +54,7 @@ def neutral_from_image(path: Path, chain: VisionChain) -> NeutralBaseline:
             if result.features is not None and result.reading.trusted:
                 vectors.append(result.features)
             else:
-                flags.update(f.value for f in result.reading.flags)
+                flags.update(f.value for f in result.reading.flags - ADVISORY_FLAGS)
     finally:
         chain.scorer.set_target(saved)
         chain.tracker.reset_lock()

@@ -169,3 +169,22 @@ def test_records_from_before_motion_metrics_leave_the_section_out() -> None:
     store.end_session(session.session_id, reason="completed")
     page = render_report(store, child.profile_id, generated_at=NOW)
     assert 'class="motion"' not in page and "How the face moved" not in page
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "1 measured before a calm-face calibration"),
+    ("zh-CN", "其中1次是在校准平静表情之前测量的"),
+])
+def test_tries_measured_before_calibration_are_said_so(lang: str, words: str) -> None:
+    clock = StepClock()
+    store = memory_store(clock=clock)
+    child = store.create_profile("Ola")
+    session = store.start_session(child.profile_id, level_set_id="first-faces")
+    store.add_trial(session.session_id, _trial(0, "happy", dataclasses.replace(
+        metrics(0.6), neutral="population")))
+    store.add_trial(session.session_id, _trial(1, "happy", metrics(0.7)))
+    store.end_session(session.session_id, reason="completed")
+    summary = summarize_profile(store, child.profile_id)
+    motion = summarize_motion(summary.sessions, store.trials_for(child.profile_id))
+    assert motion.expressions[0].from_population == 1
+    assert words in _visible(render_report(store, child.profile_id, generated_at=NOW, lang=lang))
