@@ -375,6 +375,8 @@ _REPLAY: dict[str, tuple[str, str]] = {
                         "{date}，第{number}个练习（共{count}个）：{expression}"),
     "ui.replay.clip_title": ("Trial {number}: {expression}", "第{number}个练习：{expression}"),
     "ui.replay.child": ("How the face moved", "脸部的动作"),
+    "ui.replay.child.population": ("How the face moved, from an average calm face",
+                                   "脸部的动作，从平均的平静表情算起"),
     "ui.replay.model": ("The {expression} face", "{expression}的表情"),
     "ui.replay.no_face": ("No face in view", "没有看到脸"),
     "ui.replay.no_frames": ("This trial has no measured frames.", "这个练习没有测量到的画面帧。"),

@@ -286,8 +286,11 @@ def draw_replay(surface: pygame.Surface, rect: pygame.Rect, track: ReplayTrack, 
     layout it used. Changes nothing."""
     layout = replay_layout(rect, track, theme, lang)
     name = expression_name(track.target, lang)
+    # before a calibration the face was measured from the population's calm face: said so
+    child_label = ("ui.replay.child" if track.motion.neutral == "child"
+                   else "ui.replay.child.population")
     _draw_face_card(surface, layout.child_card, track.face_at(t_ms),
-                    phrases.text("ui.replay.child", lang), lang, theme, t_ms)
+                    phrases.text(child_label, lang), lang, theme, t_ms)
     _draw_face_card(surface, layout.model_card, track.model_face,
                     phrases.text("ui.replay.model", lang, expression=name), lang, theme, t_ms)
     _draw_event_line(surface, layout, track, t_ms, lang, theme)

@@ -285,3 +285,22 @@ def test_without_a_record_the_row_says_why_and_opens_nothing(tmp_path: Path) -> 
             stack.draw(pygame.Surface(WINDOW_SIZE))
         assert phrases.text("ui.replay.open.none", "en") in [i.text for i in probe.items]
         assert layout_probe.problems(probe.items, WINDOW_SIZE) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_face_measured_before_calibration_is_said_so(lang: str) -> None:
+    import dataclasses
+
+    from game.ui.replay_view import draw_replay
+
+    trial = smiling_trial()
+    frames = tuple(dataclasses.replace(f, face=dataclasses.replace(f.face, neutral="population"))
+                   if f.face is not None else f for f in trial.frames)
+    track = ReplayTrack.from_motion(dataclasses.replace(trial, frames=frames))
+    ctx = _ctx(lang)
+    with layout_probe.recording() as probe:
+        draw_replay(pygame.Surface(WINDOW_SIZE), pygame.Rect((0, 0), WINDOW_SIZE), track, 1500,
+                    lang, ctx.theme)
+    texts = [item.text for item in probe.items]
+    assert phrases.text("ui.replay.child.population", lang) in texts
+    assert phrases.text("ui.replay.child", lang) not in texts
