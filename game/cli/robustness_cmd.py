@@ -1,5 +1,6 @@
 """`facequest robustness`: the live chain under webcam conditions (tilt, eyewear, occluders,
-light, range, a second face, a mirror), per condition (`game.training.robustness`)."""
+light, range, motion blur, a face partly out of the frame, a second face, a mirror), per
+condition (`game.training.robustness`)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ def register(subparsers: Any) -> None:
         description=(
             "Apply a fixed, seeded set of webcam conditions (head roll 15/25/35 degrees, three "
             "eyewear styles, hands, cloth and toys over the mouth or eyes, dark, backlight, "
-            "faces 48-180 px wide in 1280x720 frames, a second face beside or behind, a "
-            "mirror) to labelled images (labels.csv: file,label,subject) and print, per "
-            "condition: faces found, flagged, accuracy among trusted readings, the share of "
-            "confident wrong readings, target hit rate and false alarms."
+            "faces 48-180 px wide in 1280x720 frames, motion blur 8% and 16% of the face's "
+            "width, a face 35% past the side of the frame or its chin below it, a second face "
+            "beside or behind, a mirror) to labelled images (labels.csv: file,label,subject) "
+            "and print, per condition: faces found, flagged, accuracy among trusted readings, "
+            "the share of confident wrong readings, target hit rate and false alarms."
         ),
     )
     parser.add_argument(

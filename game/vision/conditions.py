@@ -1,5 +1,5 @@
 """Webcam conditions made from labelled face images: tilt, eyewear, occluders, light, range,
-a second face, a mirror.
+motion blur, a face partly out of the frame, a second face, a mirror.
 
 A posed photo is centred, full-size and unobstructed; a webcam frame is not (EXPRESSIONS.md,
 "What a webcam adds"). This module makes the webcam's world from a labelled image and the
@@ -164,6 +164,49 @@ def backlit(image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator) 
     bright = 235 + image.astype(np.float32) * 0.08
     out = face * alpha + bright * (1 - alpha)
     return sensor_noise(np.clip(out, 0, 255).astype(np.uint8), rng, 2.0)
+
+
+# -- movement and framing -------------------------------------------------------------------
+
+
+def motion_blurred(
+    image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator, length: float
+) -> np.ndarray:
+    """A child moving during the exposure: a linear motion blur `length` times the face's
+    width (landmark box) long, in a seeded direction (a line kernel, evenly weighted)."""
+    x0, _, x1, _ = face_box(landmarks)
+    pixels = max(2.0, length * (x1 - x0))
+    size = int(np.ceil(pixels)) | 1
+    angle = rng.uniform(0, np.pi)
+    kernel = np.zeros((size, size), np.float32)
+    half = (pixels - 1) / 2
+    c = size // 2
+    dx, dy = np.cos(angle) * half, np.sin(angle) * half
+    cv2.line(kernel, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1.0, 1,
+             cv2.LINE_AA)
+    kernel /= kernel.sum()
+    return np.ascontiguousarray(cv2.filter2D(image, -1, kernel, borderType=cv2.BORDER_REFLECT))
+
+
+def partly_out(
+    image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator, side: float,
+    below: float,
+) -> np.ndarray:
+    """The face moved towards the edge of the frame (the image's own size): `side` of the
+    face's width (landmark box) past the left or right edge (seeded; 0: not moved across)
+    and `below` of its height past the bottom edge (the chin cut off; 0: not moved down);
+    what the move uncovers is a plain room-like background."""
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = face_box(landmarks)
+    direction = float(rng.choice([-1.0, 1.0]))
+    dx = 0.0
+    if side > 0:
+        dx = (-x0 - side * (x1 - x0)) if direction < 0 else (w - x1 + side * (x1 - x0))
+    dy = (h - y1 + below * (y1 - y0)) if below > 0 else 0.0
+    canvas = _background((w, h), rng)
+    centre = ((x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy)
+    _paste(canvas, image, landmarks, x1 - x0, centre, feather=False)
+    return canvas
 
 
 # -- eyewear --------------------------------------------------------------------------------
@@ -419,6 +462,18 @@ def _far(
     return at_range(image, lm, rng, width)
 
 
+def _blur(
+    image: np.ndarray, lm: np.ndarray, rng: np.random.Generator, *, length: float
+) -> np.ndarray:
+    return motion_blurred(image, lm, rng, length)
+
+
+def _cut(
+    image: np.ndarray, lm: np.ndarray, rng: np.random.Generator, *, side: float, below: float
+) -> np.ndarray:
+    return partly_out(image, lm, rng, side, below)
+
+
 def _catalogue() -> tuple[Condition, ...]:
     conditions = [
         Condition("clean", "the labelled image as it is", _still(_as_is)),
@@ -453,6 +508,19 @@ def _catalogue() -> tuple[Condition, ...]:
             f"far_{width}px", f"face {width} px wide in a 1280x720 frame",
             _still(partial(_far, width=width)),
         ))
+    for percent in (8, 16):
+        conditions.append(Condition(
+            f"motion_blur_{percent}", f"linear motion blur {percent}% of the face's width "
+            "long, in a seeded direction", _still(partial(_blur, length=percent / 100)),
+        ))
+    conditions.append(Condition(
+        "out_side_35", "the face moved so 35% of its width is past the side of the frame",
+        _still(partial(_cut, side=0.35, below=0.0)),
+    ))
+    conditions.append(Condition(
+        "out_chin", "the face moved down so its chin (15% of its height) is below the frame",
+        _still(partial(_cut, side=0.0, below=0.15)),
+    ))
     for placement in ("beside", "behind"):
         conditions.append(Condition(
             f"second_face_{placement}_arrives",

@@ -24,12 +24,50 @@ faces (`facequest robustness` on the dev sets; docs/robustness.md):
   old rule, brightness < 35) flagged 31% of children and 86% of adults at x0.22. Dim faces
   that are scored have their images normalised (`game.vision.face_crop.exposure_gain`:
   accuracy at x0.12 0.57 -> 0.72 children, 0.45 -> 0.53 adults).
+- `MAX_OUT_SIDE` / `MAX_OUT_BELOW` / `MAX_OUT_ABOVE` (`partly_out_of_view`): MediaPipe
+  places the whole mesh also where the frame cuts the face off, so the share of the
+  landmark box past the frame's edges says how much of the face is out of view. Measured
+  with `game.vision.conditions.partly_out` on 120 dev faces (40 per set; people the model
+  trained on), 5-35% of the face past the side, 5-25% past the bottom, binned by the
+  measured share (accuracy / hit rate; clean 0.91 / 0.87): past the side 0.05-0.10: 0.90 /
+  0.84, 0.10-0.15: 0.86 / 0.82, 0.15-0.20: 0.85 / 0.77, 0.30-0.35: 0.79 / 0.71; past the
+  bottom 0.08-0.12: 0.82 / 0.81, 0.12-0.16: 0.82 / 0.83, 0.16-0.20: 0.68 / 0.72, and the
+  occlusion model calls the mouth covered from about 0.10 (12% of faces at 15% cut, 73% at
+  25%). The dev sets' own tight crops already cut some chins (up to 0.146 of the box on
+  clean children's faces), so `MAX_OUT_BELOW` is 0.15 (no clean dev face of 600 flagged;
+  0.12 would flag 2% of the clean children's faces); and past `CUT_CHIN` a mouth the
+  occlusion model calls covered is the frame's edge, so it is flagged out of view instead:
+  a cut-off face is never called covered. The forehead (`MAX_OUT_ABOVE`) is not measured:
+  0.25 of the box is about where the brows begin. `facequest robustness` (same 120 faces):
+  a face 35% past the side is flagged 100% (`out_side_35`; unflagged, its accuracy was 0.75
+  and hit rate 0.65), a chin 15% below the frame 31% (`out_chin`: the rest are scored at
+  accuracy 0.89, clean 0.91).
+- `MIN_BLUR_BALANCE` (`blur_balance`): a child moving smears the face along one direction,
+  so the face crop (`FaceObservation.face_crop`, already normalised for scale and roll)
+  loses its fine detail (second-derivative energy) in that direction only. Its share in
+  each of 8 directions is compared to a still face's (`BLUR_REFERENCE`); the least over
+  the most of those ratios is the balance. A far, small or low-resolution face is soft in
+  every direction alike and keeps its balance, so no calibration is needed: clean dev
+  faces are flagged 0.0% (0 of 200 in each set: children, adults, CK+'s 48 px faces
+  sampled up), mirrored 0.0%, faces 57 px wide in 1280x720 0.2% (1 of 600). Motion blur
+  (`game.vision.conditions.motion_blurred`, a line kernel in a seeded direction; same 600
+  faces, people the model trained on): at 4% of the face's width 33% / 34% / 1% are
+  flagged (children / adults / CK+) and the rest are scored at accuracy 0.80 / 0.84 / 1.00
+  (clean 0.84 / 0.87 / 1.00); at 8% 91% / 95% / 28% are flagged (unflagged accuracy 0.86 /
+  0.91 / 0.97; all faces 0.80 / 0.72 / 0.98, 6.5% of children confidently wrong); at 16%
+  99.5% / 100% / 91% (all faces 0.53 / 0.41 / 0.70). CK+'s 48 px faces hold their detail
+  under a small blur (it is below their own resolution), so they are flagged less.
+  A face flagged too small, too dark, turned or out of view is not judged for blur.
 - Covered parts (`game.vision.occlusion`): a hand, cloth or toy over the mouth or the eyes
   is flagged by name, so the child hears what to uncover, and that face is not scored. A
-  face already flagged too small, too dark or turned is not judged for covered parts.
+  face already flagged too small, too dark, turned, out of view or blurred is not judged for
+  covered parts.
 """
 
 from __future__ import annotations
+
+import cv2
+import numpy as np
 
 from game.expressions import QualityFlag
 from game.vision.features import head_pose_degrees
@@ -42,13 +80,33 @@ MAX_PITCH_DEG = 30.0
 MAX_ROLL_DEG = 45.0
 MIN_FACE_BRIGHTNESS = 20.0
 MIN_FACE_CONTRAST = 30.0
+MAX_OUT_SIDE = 0.15  # share of the landmark box's width past the frame's left or right edge
+MAX_OUT_BELOW = 0.15  # share of its height past the bottom edge (the chin)
+# a chin this far past the bottom edge: a "covered" mouth is the frame's edge, not a cover
+CUT_CHIN = 0.08
+MAX_OUT_ABOVE = 0.25  # share of its height past the top edge (the forehead)
+MIN_BLUR_BALANCE = 0.2  # directional sharpness balance (`blur_balance`) of a still face
+
+# The face crop's directional second-derivative energy, as shares over `_BLUR_ANGLES`, of a
+# still face: the median of 600 clean dev faces (200 of each set), made symmetric (a face
+# mirrored left-right swaps angle t for 180 - t). A face is sharper across its horizontal
+# features (brows, eyes, lips) than along them, so the shares peak at 90 degrees.
+BLUR_REFERENCE = (0.083, 0.082, 0.106, 0.169, 0.205, 0.169, 0.106, 0.082)
+_BLUR_ANGLES = np.linspace(0.0, np.pi, len(BLUR_REFERENCE), endpoint=False)
+# rows and columns of the face crop judged for blur: brows to chin, cheek to cheek
+_BLUR_REGION = (slice(32, 112), slice(24, 104))
 
 NO_FACE_DARK_FRAME = 35.0  # no face found in a frame this dark (mean luma): say it is dark
 
 _COVERED_FLAGS = {"mouth": QualityFlag.MOUTH_COVERED, "eyes": QualityFlag.EYES_COVERED}
 # A face too small, too dark or turned away is not judged for covered parts: its crop is
 # not what the occlusion model knows, and the child needs the other words first.
-_UNJUDGED = frozenset({QualityFlag.FACE_TOO_SMALL, QualityFlag.TOO_DARK, QualityFlag.HEAD_TURNED})
+# A face cut off by the frame's edge is not called covered (its crop's missing part looks
+# like a cover) nor blurred (the crop's edge is smeared where the frame ends).
+_UNJUDGED = frozenset({
+    QualityFlag.FACE_TOO_SMALL, QualityFlag.TOO_DARK, QualityFlag.HEAD_TURNED,
+    QualityFlag.PARTLY_OUT_OF_VIEW, QualityFlag.MOTION_BLUR,
+})
 
 
 def face_width_px(observation: FaceObservation) -> float:
@@ -61,6 +119,54 @@ def too_dark(brightness: float, contrast: float | None) -> bool:
     measured) is too dark to score."""
     low_contrast = contrast is not None and contrast < MIN_FACE_CONTRAST
     return brightness < MIN_FACE_BRIGHTNESS or low_contrast
+
+
+def out_of_view(observation: FaceObservation) -> tuple[float, float, float]:
+    """How much of the face lies past the frame's edges, from its landmarks (MediaPipe
+    places the whole mesh, also where the frame cut it off): (share of the landmark box's
+    width past the left and right edges, share of its height past the bottom edge, share
+    past the top edge)."""
+    if not len(observation.landmarks):
+        return 0.0, 0.0, 0.0
+    width, height = observation.frame_size
+    points = observation.landmarks[:, :2]
+    x0, y0 = (float(v) for v in points.min(axis=0))
+    x1, y1 = (float(v) for v in points.max(axis=0))
+    box_w, box_h = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
+    side = (max(0.0, -x0) + max(0.0, x1 - width)) / box_w
+    return side, max(0.0, y1 - height) / box_h, max(0.0, -y0) / box_h
+
+
+def partly_out_of_view(observation: FaceObservation) -> bool:
+    side, below, above = out_of_view(observation)
+    return side > MAX_OUT_SIDE or below > MAX_OUT_BELOW or above > MAX_OUT_ABOVE
+
+
+def directional_sharpness(face_crop: np.ndarray) -> np.ndarray:
+    """The energy of the face crop's second derivative along each of `_BLUR_ANGLES`, as
+    shares of their sum (the middle of the face, `_BLUR_REGION`)."""
+    grey = face_crop.astype(np.float32)
+    gxx = cv2.Sobel(grey, cv2.CV_32F, 2, 0, ksize=3)[_BLUR_REGION]
+    gyy = cv2.Sobel(grey, cv2.CV_32F, 0, 2, ksize=3)[_BLUR_REGION]
+    gxy = cv2.Sobel(grey, cv2.CV_32F, 1, 1, ksize=3)[_BLUR_REGION]
+    energies = np.array([
+        float(np.mean((c * c * gxx + 2 * c * s * gxy + s * s * gyy) ** 2))
+        for c, s in zip(np.cos(_BLUR_ANGLES), np.sin(_BLUR_ANGLES), strict=True)
+    ])
+    total = float(energies.sum())
+    if total <= 0:
+        return np.full(len(_BLUR_ANGLES), 1.0 / len(_BLUR_ANGLES))
+    return energies / total
+
+
+def blur_balance(face_crop: np.ndarray) -> float:
+    """How evenly the face keeps its fine detail in every direction, against a still face
+    (`BLUR_REFERENCE`): the least over the most of the shares' ratios to the reference, 1
+    for a face as sharp every way as the reference. A movement blurs along one direction
+    only, so that direction's share falls; a small, far or low-resolution face is soft in
+    every direction alike and keeps its balance (no calibration is needed)."""
+    ratios = directional_sharpness(face_crop) / np.asarray(BLUR_REFERENCE)
+    return float(ratios.min() / max(float(ratios.max()), 1e-12))
 
 
 def quality_flags(
@@ -85,9 +191,17 @@ def quality_flags(
     yaw, pitch, roll = head_pose_degrees(observation.transform)
     if abs(yaw) > MAX_YAW_DEG or abs(pitch) > MAX_PITCH_DEG or abs(roll) > MAX_ROLL_DEG:
         flags.add(QualityFlag.HEAD_TURNED)
+    if partly_out_of_view(observation):
+        flags.add(QualityFlag.PARTLY_OUT_OF_VIEW)
     if too_dark(observation.brightness, observation.contrast):
         flags.add(QualityFlag.TOO_DARK)
+    if (observation.face_crop.size and not flags & _UNJUDGED
+            and blur_balance(observation.face_crop) < MIN_BLUR_BALANCE):
+        flags.add(QualityFlag.MOTION_BLUR)
     model = occlusion if occlusion is not None else default_occlusion_model()
     if model is not None and observation.face_crop.size and not flags & _UNJUDGED:
-        flags.update(_COVERED_FLAGS[part] for part in model.covered(observation.face_crop))
+        covered = {_COVERED_FLAGS[part] for part in model.covered(observation.face_crop)}
+        if QualityFlag.MOUTH_COVERED in covered and out_of_view(observation)[1] > CUT_CHIN:
+            covered = {QualityFlag.PARTLY_OUT_OF_VIEW} | (covered - {QualityFlag.MOUTH_COVERED})
+        flags.update(covered)
     return frozenset(flags)
