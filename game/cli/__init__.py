@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
+from game.expressions import Expression
 from game.offline import stay_offline
 
 COMMANDS: tuple[str, ...] = (
@@ -29,6 +30,14 @@ COMMANDS: tuple[str, ...] = (
 
 class CliError(Exception):
     """A problem the user can fix; printed as one sentence, exit code 2."""
+
+
+def expression_arg(text: str) -> Expression:
+    """argparse type: an expression name (any case), or the allowed names in one sentence."""
+    try:
+        return Expression.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def positive_seconds(text: str) -> float:

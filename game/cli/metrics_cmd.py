@@ -18,7 +18,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, expression_arg
 from game.expressions import Expression
 from game.motion.metrics import NUMBER_FIELDS, MotionMetrics, measure_trial
 
@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
                         help="a video file, an image file or a folder of images (in order); "
                         "give it several times to measure several clips of the same person "
                         "(one result each, one JSON line each with --json)")
-    parser.add_argument("--target", required=True, type=_expression,
+    parser.add_argument("--target", required=True, type=expression_arg,
                         help="the expression the clip was asked for, e.g. happy")
     parser.add_argument("--neutral", type=Path,
                         help="a picture of the same person's calm face (the calibration)")
@@ -49,12 +49,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.set_defaults(func=run)
 
-
-def _expression(text: str) -> Expression:
-    try:
-        return Expression.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def metrics_record(metrics: MotionMetrics, source: str, target: Expression) -> dict[str, Any]:

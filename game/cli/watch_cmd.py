@@ -16,8 +16,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError
-from game.expressions import Expression, QualityFlag
+from game.cli import CliError, expression_arg
+from game.expressions import QualityFlag
 from game.vision.calibration import CalibrationError, NeutralBaseline
 from game.vision.landmarker_asset import LandmarkerAssetError
 from game.vision.model import ModelError
@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
         help="webcam, webcam:N, a video file, an image file or a folder of images "
         "(default: webcam)",
     )
-    parser.add_argument("--target", type=_expression, help="score this expression, e.g. happy")
+    parser.add_argument("--target", type=expression_arg, help="score this expression, e.g. happy")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--landmarker", type=Path, help="another face_landmarker.task to use")
     parser.add_argument(
@@ -69,12 +69,6 @@ def register(subparsers: Any) -> None:
     )
     parser.set_defaults(func=run)
 
-
-def _expression(text: str) -> Expression:
-    try:
-        return Expression.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _load_baseline(path: Path | None) -> NeutralBaseline | None:

@@ -13,8 +13,10 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +53,14 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` atomically: temp file, fsync, os.replace, fsync folder.
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Write `path` atomically through the yielded binary handle: a temporary file beside it,
+    flushed and fsynced when the block ends, then renamed over `path` and the folder fsynced.
 
-    The file ends with mode 0600. On any error the temporary file is removed and the old
-    file is left as it was. A folder deleted meanwhile is made again (private).
+    The file ends with mode 0600. If the block (or the write) raises, the temporary file is
+    removed and the old file is left as it was. A folder deleted meanwhile is made again
+    (private). For a large file written piece by piece (e.g. `pyarrow.parquet.ParquetWriter`).
     """
     if not path.parent.is_dir():
         ensure_private_dir(path.parent)
@@ -63,7 +68,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
@@ -73,6 +78,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically (`atomic_file`): temp file, fsync, os.replace,
+    fsync folder; mode 0600; on any error the old file is left as it was."""
+    with atomic_file(path) as handle:
+        handle.write(data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

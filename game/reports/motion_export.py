@@ -17,11 +17,8 @@ left out and counted (`MotionExportResult.unreadable`), never a crash.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from game import __version__
-from game.records.fileio import FILE_MODE, ensure_private_dir, fsync_dir
+from game.records.fileio import atomic_file
 from game.records.models import Profile
 from game.records.motion_log import FLOAT_COLUMNS, METADATA_KEY
 from game.records.store import ProgressStore
@@ -139,48 +136,34 @@ def write_motion_export(
         OSError: `out` cannot be written (nothing is left behind).
     """
     out = Path(out)
-    if not out.parent.is_dir():
-        ensure_private_dir(out.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    tmp = Path(tmp_name)
     rows = sessions = unreadable = 0
     children: set[str] = set()
     marks: dict[str, Any] = {}
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            writer = pq.ParquetWriter(handle, SCHEMA, compression="zstd")
-            for profile in _profiles(store, profile_ids):
-                for session in store.sessions_for(profile.profile_id):
-                    path = store.motion_path(session.session_id)
-                    if path is None or not path.is_file():
-                        continue
-                    try:
-                        table, session_marks = _session_table(
-                            path, profile.profile_id, session.session_id
-                        )
-                    except (OSError, KeyError, ValueError, pa.ArrowException) as exc:
-                        unreadable += 1
-                        logger.warning("motion record of session %s left out: %s",
-                                       session.session_id, exc)
-                        continue
-                    writer.write_table(table)
-                    rows += table.num_rows
-                    sessions += 1
-                    children.add(profile.profile_id)
-                    marks[session.session_id] = session_marks
-            info = {"format": FORMAT, "format_version": FORMAT_VERSION,
-                    "exported_at": exported_at.isoformat(timespec="seconds"),
-                    "app_version": __version__}
-            writer.add_key_value_metadata({"facequest": json.dumps(info),
-                                           MARKS_KEY.decode(): json.dumps(marks)})
-            writer.close()
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    fsync_dir(out.parent)
+    with atomic_file(out) as handle:
+        writer = pq.ParquetWriter(handle, SCHEMA, compression="zstd")
+        for profile in _profiles(store, profile_ids):
+            for session in store.sessions_for(profile.profile_id):
+                path = store.motion_path(session.session_id)
+                if path is None or not path.is_file():
+                    continue
+                try:
+                    table, session_marks = _session_table(
+                        path, profile.profile_id, session.session_id
+                    )
+                except (OSError, KeyError, ValueError, pa.ArrowException) as exc:
+                    unreadable += 1
+                    logger.warning("motion record of session %s left out: %s",
+                                   session.session_id, exc)
+                    continue
+                writer.write_table(table)
+                rows += table.num_rows
+                sessions += 1
+                children.add(profile.profile_id)
+                marks[session.session_id] = session_marks
+        info = {"format": FORMAT, "format_version": FORMAT_VERSION,
+                "exported_at": exported_at.isoformat(timespec="seconds"),
+                "app_version": __version__}
+        writer.add_key_value_metadata({"facequest": json.dumps(info),
+                                       MARKS_KEY.decode(): json.dumps(marks)})
+        writer.close()
     return MotionExportResult(rows, sessions, len(children), unreadable)
