@@ -16,11 +16,13 @@ def register(subparsers: Any) -> None:
         "evaluate",
         help="measure the expression model on labelled face images",
         description=(
-            "Score every image of labelled folders (labels.csv: file,label,subject) with the "
-            "face tracker, features, model and target score the game uses; print accuracy, "
-            "per-class recall, the confusion matrix and per-target verification (ROC AUC of "
-            "the target score, hit rate at the threshold); with several --data folders, "
-            "the same figures for each folder too."
+            "Score every image of labelled folders (labels.csv: file,label,subject) through "
+            "the game's own chain, each picture on its own as `facequest watch` scores it "
+            "(face tracker, quality flags, features, model, action check, score map); print "
+            "accuracy, per-class recall, the confusion matrix and per-target verification "
+            "(ROC AUC of the target score, hit rate at the threshold; a flagged face earns "
+            "no credit); with several --data folders, the same figures for each folder too. "
+            "Images the model trained on are recognised by content and counted per folder."
         ),
     )
     parser.add_argument(
@@ -41,8 +43,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--plot", type=Path, default=None, metavar="FILE",
                         help="save the confusion matrix as a .png or .svg")
+    parser.add_argument("--exclude-trained", action="store_true",
+                        help="leave out the images the model trained on (recognised by "
+                        "content), so the figures are on images it never saw")
     parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
-                        help="feature cache folder (default: the user cache folder)")
+                        help="no longer used (images are scored live, as watch scores "
+                        "them); accepted so older scripts still run")
     parser.set_defaults(func=run)
 
 
@@ -53,14 +59,20 @@ def _text(report: dict[str, Any]) -> str:
         f"{report['mode']} evaluation of {report['model']}"
         + (f" (fused with {report['fused_with']}, as the game scores)"
            if report.get("fused_with") else ""),
-        f"images scored: {report['n']}   faces missed: {report['missed_faces']}",
+        f"images scored: {report['n']}   faces missed: {report['missed_faces']}"
+        + (f"   flagged (no credit): {report['flagged']}" if report.get("flagged") else ""),
     ]
-    if report.get("trained_on_these_sets"):
+    if report.get("flags"):
+        lines.append("quality flags: " + ", ".join(
+            f"{name} {count}" for name, count in report["flags"].items()))
+    if report.get("trained_note"):
+        lines.append(report["trained_note"])
+    elif report.get("trained_on_these_sets"):
         names = ", ".join(report["trained_on_these_sets"])
         lines.append(
-            f"note: this model was trained on {names} (its metadata says so), so these figures "
-            "are on faces it learnt and flatter it; its figures on people it never saw are "
-            "the subject-wise cross-validation in models/MODEL_CARD.md"
+            f"note: this model was trained on {names}, so these figures are on faces it learnt "
+            "and flatter it; its figures on people it never saw are the subject-wise "
+            "cross-validation in models/MODEL_CARD.md"
         )
     if "uncalibrated" in report:
         u = report["uncalibrated"]
@@ -124,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = evaluate(
             list(args.data), model, calibrated=args.calibrated, threshold=threshold,
-            cache_dir=args.cache_dir,
+            cache_dir=args.cache_dir, exclude_trained=args.exclude_trained,
         )
     except (DatasetError, ModelError, EvaluationError) as exc:
         raise CliError(str(exc)) from None

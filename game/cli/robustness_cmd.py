@@ -40,6 +40,9 @@ def register(subparsers: Any) -> None:
                         help="comma-separated condition names (default: all)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the conditions, a whole number >= 0 (default 0)")
+    parser.add_argument("--exclude-trained", action="store_true",
+                        help="leave out the images the model trained on (recognised by "
+                        "content), so the figures are on images it never saw")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(func=run)
 
@@ -70,14 +73,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"robustness: {text}", file=sys.stderr, flush=True)
 
     try:
-        results = measure(
+        run_ = measure(
             list(args.data), model, conditions=chosen, per_set=args.per_set, seed=args.seed,
-            progress=progress,
+            progress=progress, exclude_trained=args.exclude_trained,
         )
     except (DatasetError, ModelError) as exc:
         raise CliError(str(exc)) from None
+    if run_.note is not None:
+        print(f"robustness: {run_.note}", file=sys.stderr, flush=True)
     if args.json:
-        print(json.dumps({"seed": args.seed, "conditions": as_json(results)}, indent=1))
+        print(json.dumps({
+            "seed": args.seed,
+            "conditions": as_json(run_.conditions),
+            "trained_images": run_.trained.as_dict(run_.excluded_trained),
+            "trained_note": run_.note,
+        }, indent=1))
     else:
-        print(as_table(results))
+        print(as_table(run_.conditions))
     return 0

@@ -142,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"score map:        {score_map}")
     if not result.score_maps:
         print("score maps:       none (they need --folds >= 2); the game uses the default map")
+    if result.trained_images is not None:
+        print(f"trained images:   {result.trained_images} (hashes only)")
     print(f"model card:       {card}")
     if result.cv is not None:
         for kind in ("raw", "calibrated"):

@@ -4,8 +4,11 @@
     facequest watch --source face.jpg --json
     facequest watch --source clips/ --target surprised --max-frames 50
 
-Still images (a file or a folder) are looked at one by one (the landmarker's IMAGE mode);
-a webcam or a video is tracked across frames (VIDEO mode).
+Still images (a file or a folder) are looked at one by one, each on its own: padded with a
+white border as the model's training pictures were, the landmarker's IMAGE mode, and no
+smoothing, hint or lock carried from one picture to the next (a folder is not a video), so
+a picture's line is the one `facequest evaluate` scores. A webcam or a video is tracked
+across frames (VIDEO mode) and smoothed as in the game.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from game.vision.landmarker_asset import LandmarkerAssetError
 from game.vision.model import ModelError
 from game.vision.pipeline import ChainResult, VisionChain, resolve_model_path
 from game.vision.sources import ImageListSource, SourceError, SourceState, open_source
+from game.vision.stills import pad_offset
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +84,16 @@ def _load_baseline(path: Path | None) -> NeutralBaseline | None:
         raise CliError(f"cannot use the baseline {path}: {exc}") from exc
 
 
-def reading_record(result: ChainResult, file: Path | None = None) -> dict[str, Any]:
-    """The JSON-ready dict printed for one frame."""
+def reading_record(
+    result: ChainResult, file: Path | None = None, offset: tuple[int, int] = (0, 0)
+) -> dict[str, Any]:
+    """The JSON-ready dict printed for one frame; `offset` (x, y px) is the border a still
+    was padded with, taken off the face box so it is in the picture's own pixels."""
     obs, reading = result.observation, result.reading
+    dx, dy = offset
+    box = obs.face_box
+    if obs.has_face:
+        box = (box[0] - dx, box[1] - dy, box[2] - dx, box[3] - dy)
     top = sorted(
         ((k, v) for k, v in obs.blendshapes.items() if k != "_neutral"),
         key=lambda kv: -kv[1],
@@ -91,7 +102,7 @@ def reading_record(result: ChainResult, file: Path | None = None) -> dict[str, A
         "t_ms": reading.t_ms,
         "face": obs.has_face,
         "faces_seen": obs.faces_seen,
-        "face_box": [round(v, 1) for v in obs.face_box],
+        "face_box": [round(v, 1) for v in box],
         "blendshapes": {k: round(v, 4) for k, v in top},
         "probabilities": {e.value: round(p, 4) for e, p in reading.probabilities.items()},
         "target": reading.target.value if reading.target else None,
@@ -164,8 +175,12 @@ def run(args: argparse.Namespace) -> int:
                         print(_lost_line(args.json), flush=True)
                     continue
                 lost = False
-                path = source.current_path if isinstance(source, ImageListSource) else None
-                record = reading_record(chain.process(frame), path)
+                if still:  # each picture on its own, as `facequest evaluate` scores it
+                    path = source.current_path if isinstance(source, ImageListSource) else None
+                    offset = pad_offset(frame.rgb.shape[0], frame.rgb.shape[1])
+                    record = reading_record(chain.process_still(frame), path, offset)
+                else:
+                    record = reading_record(chain.process(frame))
                 print(json.dumps(record) if args.json else reading_line(record), flush=True)
                 count += 1
     except SourceError as exc:

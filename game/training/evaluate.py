@@ -1,10 +1,19 @@
-"""`facequest evaluate`: the shipped pipeline on every image of labelled folders.
+"""`facequest evaluate`: the game's own chain on every image of labelled folders.
+
+Each picture goes through `VisionChain.process_still`, the path `facequest watch` takes for a
+picture: padded as the training pictures were, the tracker in IMAGE mode, the same crops,
+quality flags, features, model and score map, each picture on its own (no smoothing, hint or
+lock carried from one to the next). So a picture's target score here is the one `watch
+--target` prints for it.
 
 Classification (accuracy, balanced accuracy, recall, confusion) comes from the model's
-arg-max; verification comes from the game's own target score
-(`game.vision.scoring.score_target` over the model's probabilities and `check_actions`):
-for each expression, the ROC AUC of its target score one-vs-rest and the hit rate (share of
-its images scoring at least the threshold).
+arg-max on every face found (`flagged` counts those the game would not score); verification
+comes from the game's target score (`Scorer.target_scores`; an untrusted reading scores 0,
+as it earns no credit): for each expression, the ROC AUC of its target score one-vs-rest,
+the hit rate (share of its images scoring at least the threshold) and the false-alarm rate.
+
+The pictures the model trained on are recognised by content (`game.training.trained_images`)
+and counted per folder; `exclude_trained` leaves them out.
 
 Raw mode scores against the population's neutral (what the game does before calibration).
 Calibrated mode gives each subject a `NeutralBaseline` made of that subject's neutral
@@ -15,23 +24,28 @@ model; subjects without a neutral image are counted separately.
 from __future__ import annotations
 
 import logging
+import sys
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from game.expressions import Expression
-from game.training.dataset import load_folders
-from game.training.feature_cache import extract
+from game.expressions import ADVISORY_FLAGS, Expression, QualityFlag
+from game.training.dataset import DatasetError, LabelledImage, load_folders
 from game.training.metrics import roc_auc, summarise
+from game.training.trained_images import check_trained, sets_named
 from game.vision.calibration import NeutralBaseline
+from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
-from game.vision.model import ExpressionModel, ModelError, fuse_log_mean
-from game.vision.pipeline import raw_companion_path
-from game.vision.records import FeatureVector
+from game.vision.model import ExpressionModel, ModelError
+from game.vision.pipeline import VisionChain, raw_companion_path
+from game.vision.records import ExpressionReading, FaceObservation, FeatureVector, Frame
 from game.vision.score_map import ScoreMap
-from game.vision.scoring import check_actions, score_target
+from game.vision.scoring import Scorer, check_actions, score_target
+from game.vision.sources import SourceError, read_image
 
 logger = logging.getLogger(__name__)
 
@@ -110,25 +124,135 @@ def verification(
     return auc, hits, false_alarms
 
 
-def _fused_with_raw_twin(
-    model: ExpressionModel, probabilities: np.ndarray, raw_features: np.ndarray
-) -> np.ndarray:
-    """`probabilities` of a delta model marked `fuse_with_raw`, fused with its raw twin's.
+def _scorer_for(model: ExpressionModel) -> Scorer:
+    """The game's `Scorer` for `model`: a raw model alone; a delta model as the game scores a
+    calibrated child (with its raw twin when it is marked `fuse_with_raw`).
 
     Raises:
-        EvaluationError: the raw twin is missing or does not fit.
+        EvaluationError: the raw twin of a fused delta model is missing or does not fit.
     """
-    twin_path = raw_companion_path(model.path)
+    if model.input_kind == "raw":
+        return Scorer(model)
+    twin = None
+    if model.fuse_with_raw:
+        twin_path = raw_companion_path(model.path)
+        try:
+            twin = ExpressionModel.load(twin_path)
+        except ModelError as exc:
+            raise EvaluationError(
+                f"{model.path} is scored together with its raw model, which cannot be used: "
+                f"{exc}"
+            ) from None
+        if twin.input_kind != "raw" or set(twin.classes) != set(model.classes):
+            raise EvaluationError(f"{twin_path} is not the raw model of {model.path}")
+    return Scorer(twin, calibrated_model=model)
+
+
+@dataclass(slots=True)
+class _Scored:
+    """One picture through the chain: its label, data set, reading and every target score."""
+
+    label: str
+    dataset: str
+    probabilities: list[float]  # in the model's class order
+    trusted: bool
+    flags: frozenset[QualityFlag]
+    scores: dict[Expression, float]
+
+
+def _read_still(item: LabelledImage) -> Frame:
     try:
-        twin = ExpressionModel.load(twin_path)
-    except ModelError as exc:
-        raise EvaluationError(
-            f"{model.path} is scored together with its raw model, which cannot be used: {exc}"
-        ) from None
-    if twin.input_kind != "raw" or set(twin.classes) != set(model.classes):
-        raise EvaluationError(f"{twin_path} is not the raw model of {model.path}")
-    columns = [twin.classes.index(c) for c in model.classes]
-    return fuse_log_mean([probabilities, twin.predict(raw_features)[:, columns]])
+        return Frame(0, read_image(item.path))
+    except SourceError as exc:
+        raise DatasetError(f"{exc} (listed in {item.dataset}/labels.csv)") from None
+
+
+def score_images(
+    items: Sequence[LabelledImage],
+    model: ExpressionModel,
+    calibrated: bool,
+    progress: bool | None = None,
+) -> tuple[list[_Scored], list[Path], dict[str, int]]:
+    """Every picture through the game's chain (`VisionChain.process_still`: padded, tracked
+    in IMAGE mode, quality flags, the model, the action check and the model's score map,
+    each picture on its own). Calibrated: each picture is scored again against its
+    subject's neutral (`subject_baselines`); pictures without one are left out.
+
+    Returns the scored pictures, those with no face found, and (calibrated) the subjects and
+    images left uncalibrated. Raises DatasetError for an unreadable picture.
+    """
+    from game.training.feature_cache import _Progress
+
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _Progress(len(items), "scoring", show)
+    scorer = _scorer_for(model)
+    missed: list[Path] = []
+    found: list[tuple[LabelledImage, FaceObservation, FeatureVector]] = []
+    scored: list[_Scored] = []
+    with VisionChain(FaceTracker(TrackerSettings(mode="image")), scorer) as chain:
+        for item in items:
+            result = chain.process_still(_read_still(item))
+            bar.step()
+            if result.features is None:
+                missed.append(item.path)
+            elif calibrated:
+                found.append((item, result.observation, result.features))
+            else:
+                scored.append(_scored(scorer, item, result.reading, result.features))
+    uncalibrated: dict[str, int] = {}
+    if calibrated and found:
+        by_row, without = subject_baselines(
+            np.stack([f.values for _, _, f in found]),
+            tuple(item.label.value for item, _, _ in found),
+            tuple(item.subject for item, _, _ in found),
+        )
+        for row in sorted(by_row):
+            item, observation, features = found[row]
+            scorer.set_baseline(by_row[row])
+            scorer.forget()
+            reading = scorer.score_extracted(observation, features)
+            scored.append(_scored(scorer, item, reading, features))
+        uncalibrated = {"subjects_without_neutral": len(without),
+                        "images": len(found) - len(by_row)}
+    return scored, missed, uncalibrated
+
+
+def _scored(
+    scorer: Scorer, item: LabelledImage, reading: ExpressionReading, features: FeatureVector
+) -> _Scored:
+    model = scorer.model
+    assert model is not None
+    return _Scored(
+        label=item.label.value,
+        dataset=item.dataset,
+        probabilities=[reading.probabilities[c] for c in model.classes],
+        trusted=reading.trusted,
+        flags=reading.flags - ADVISORY_FLAGS,
+        scores=scorer.target_scores(features, reading.probabilities, model.classes),
+    )
+
+
+def game_verification(
+    scored: Sequence[_Scored], threshold: float
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Per target: ROC AUC of the score the game gives (0 for an untrusted reading: it earns
+    no credit), hit rate and false-alarm rate at `threshold`, over `scored`."""
+    truth = np.array([s.label for s in scored])
+    auc: dict[str, float] = {}
+    hits: dict[str, float] = {}
+    false_alarms: dict[str, float] = {}
+    for target in Expression:
+        if not (truth == target.value).any():
+            continue
+        scores = np.array([s.scores.get(target, 0.0) if s.trusted else 0.0 for s in scored])
+        positive = truth == target.value
+        value = roc_auc(positive, scores)
+        if value is not None:
+            auc[target.value] = value
+        hits[target.value] = float((scores[positive] >= threshold).mean())
+        if (~positive).any():
+            false_alarms[target.value] = float((scores[~positive] >= threshold).mean())
+    return auc, hits, false_alarms
 
 
 def evaluate(
@@ -138,8 +262,19 @@ def evaluate(
     threshold: float = DEFAULT_THRESHOLD,
     cache_dir: Path | None = None,
     progress: bool | None = None,
+    exclude_trained: bool = False,
 ) -> dict[str, Any]:
-    """The evaluation report (JSON-ready dict; shape in the module docstring of metrics)."""
+    """The evaluation report (a JSON-ready dict) of the model at `model_path` on the labelled
+    folders `data_dirs`, every picture scored by the game's chain (`score_images`);
+    `threshold` is the target score (0-1) that counts as a hit. `exclude_trained` leaves out
+    the pictures the model trained on (`game.training.trained_images`). `cache_dir` is no
+    longer used (pictures are scored live, as `watch` scores them); it is accepted so that
+    older scripts still run.
+
+    Raises EvaluationError (model and mode do not fit, nothing left to score), DatasetError
+    (a bad folder or picture), ModelError (a bad model).
+    """
+    del cache_dir  # see the docstring
     model = ExpressionModel.load(model_path)
     wanted = "delta" if calibrated else "raw"
     if model.input_kind != wanted:
@@ -147,42 +282,27 @@ def evaluate(
             f"{model_path} takes {model.input_kind!r} features but "
             f"{'--calibrated' if calibrated else 'raw evaluation'} needs a {wanted!r} model"
         )
-    data = extract(load_folders(data_dirs), cache_dir=cache_dir, progress=progress)
-    rows = list(range(len(data)))
-    baselines: list[NeutralBaseline | None] = [None] * len(data)
-    report_extra: dict[str, Any] = {}
-    if calibrated:
-        by_row, without = subject_baselines(data.features, data.labels, data.subjects)
-        rows = sorted(by_row)
-        baselines = [by_row[i] for i in rows]
-        report_extra["uncalibrated"] = {
-            "subjects_without_neutral": len(without),
-            "images": len(data) - len(rows),
-        }
-    if not rows:
+    items = load_folders(data_dirs)
+    try:
+        seen = check_trained(items, model_path, model.trained_on)
+    except OSError as exc:
+        raise DatasetError(f"cannot read an image: {exc}") from None
+    if exclude_trained:
+        items = [item for item, was in zip(items, seen.trained, strict=True) if not was]
+        if not items:
+            raise EvaluationError(
+                "the model trained on every image of these folders: none is left to score "
+                "without them"
+            )
+    scored, missed, uncalibrated = score_images(items, model, calibrated, progress)
+    if not scored:
         raise EvaluationError("no image could be scored (no face found, or no neutral images)")
-    features = data.features[rows]
-    if calibrated:
-        features = features - np.stack(
-            [b.values_for(FEATURE_NAMES) for b in baselines if b is not None]
-        )
-    probabilities = model.predict(features)
-    if model.fuse_with_raw:  # scored as the game scores a calibrated child
-        probabilities = _fused_with_raw_twin(model, probabilities, data.features[rows])
-    labels = [data.labels[i] for i in rows]
+    labels = [s.label for s in scored]
+    probabilities = np.array([s.probabilities for s in scored])
     class_names = tuple(c.value for c in model.classes)
     report = summarise(labels, probabilities, class_names)
-    report["model_auc"] = report.pop("auc")
-    vectors = [feature_vector(data.features[i]) for i in rows]
-    auc, hits, false_alarms = verification(
-        labels,
-        probabilities,
-        model.classes,
-        vectors,
-        baselines,
-        threshold,
-        ScoreMap.for_model(model_path),
-    )
+    auc, hits, false_alarms = game_verification(scored, threshold)
+    flag_counts = Counter(f.value for s in scored for f in s.flags)
     ordered: dict[str, Any] = {
         "n": report["n"],
         "accuracy": report["accuracy"],
@@ -190,36 +310,36 @@ def evaluate(
         "recall": report["recall"],
         "auc": auc,
         "confusion": report["confusion"],
-        "missed_faces": len(data.missed),
+        "missed_faces": len(missed),
+        "flagged": sum(not s.trusted for s in scored),
+        "flags": dict(sorted(flag_counts.items())),
         "hit_rate": hits,
         "false_alarm_rate": false_alarms,
         "threshold": threshold,
-        "model_auc": report["model_auc"],
+        "model_auc": report["auc"],
         "model": str(model_path),
         "mode": "calibrated" if calibrated else "raw",
         "fused_with": str(raw_companion_path(model.path)) if model.fuse_with_raw else None,
-        "trained_on_these_sets": sets_trained_on(model.trained_on, data.datasets),
+        "trained_on_these_sets": [] if exclude_trained else seen.sets(),
+        "trained_images": seen.as_dict(exclude_trained),
+        "trained_note": seen.note(exclude_trained),
     }
-    ordered.update(report_extra)
-    sets = list(dict.fromkeys(data.datasets[i] for i in rows))
+    if calibrated:
+        ordered["uncalibrated"] = uncalibrated
+    sets = list(dict.fromkeys(s.dataset for s in scored))
     if len(sets) > 1:
         ordered["datasets"] = {}
         for name in sets:
-            mask = np.array([data.datasets[i] == name for i in rows])
-            picked = np.flatnonzero(mask)
-            part_labels = [labels[i] for i in picked]
-            part = summarise(part_labels, probabilities[mask], class_names)
-            part_auc, part_hits, part_false = verification(
-                part_labels,
-                probabilities[mask],
-                model.classes,
-                [vectors[i] for i in picked],
-                [baselines[i] for i in picked],
-                threshold,
-                ScoreMap.for_model(model_path),
+            part_rows = [s for s in scored if s.dataset == name]
+            part = summarise(
+                [s.label for s in part_rows],
+                np.array([s.probabilities for s in part_rows]),
+                class_names,
             )
+            part_auc, part_hits, part_false = game_verification(part_rows, threshold)
             ordered["datasets"][name] = {
                 **{k: part[k] for k in ("n", "accuracy", "balanced_accuracy", "recall")},
+                "flagged": sum(not s.trusted for s in part_rows),
                 "auc": part_auc,
                 "hit_rate": part_hits,
                 "false_alarm_rate": part_false,
@@ -230,9 +350,10 @@ def evaluate(
 
 def sets_trained_on(trained_on: str, datasets: Sequence[str]) -> list[str]:
     """The data-set names of `datasets` that the model's `trained_on` metadata names ("name:
-    N images, ..." parts joined by "; ", as `facequest train` writes it): figures on those
-    faces flatter the model, which learnt them."""
-    named = {part.split(":", 1)[0].strip() for part in trained_on.split(";") if ":" in part}
+    N images, ..." parts joined by "; ", as `facequest train` writes it). By name only: a
+    renamed copy escapes it, so `evaluate` asks `trained_images.check_trained` (by content)
+    and falls back to names only for a model without a hash file."""
+    named = sets_named(trained_on)
     return [name for name in dict.fromkeys(datasets) if name in named]
 
 

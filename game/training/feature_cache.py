@@ -40,13 +40,16 @@ from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION, extract_features
 from game.vision.landmarker_asset import LANDMARKER_SHA256
 from game.vision.records import N_LANDMARKS, FaceObservation, Frame
+from game.vision.stills import PAD_FRACTION as STILL_PAD_FRACTION
+from game.vision.stills import PREPROCESSING as STILL_PREPROCESSING
+from game.vision.stills import pad_still
 
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 600.0  # another run writing the same cache: wait this long, then fail
 
-PAD_FRACTION = 0.2
-PREPROCESSING = f"pad{int(PAD_FRACTION * 100)}-white"
+PAD_FRACTION = STILL_PAD_FRACTION  # one padding for training, evaluate and watch
+PREPROCESSING = STILL_PREPROCESSING
 CACHE_FILE = "training-features.sqlite"
 N_BLENDSHAPES = 52
 
@@ -62,10 +65,9 @@ def read_rgb(path: Path) -> np.ndarray:
 
 
 def pad_image(rgb: np.ndarray, fraction: float = PAD_FRACTION) -> np.ndarray:
-    """`rgb` with a white border of `fraction` of its size on every side."""
-    h, w = rgb.shape[:2]
-    py, px = round(h * fraction), round(w * fraction)
-    return np.pad(rgb, ((py, py), (px, px), (0, 0)), mode="constant", constant_values=255)
+    """`rgb` with a white border of `fraction` of its size on every side
+    (`game.vision.stills.pad_still`)."""
+    return pad_still(rgb, fraction)
 
 
 def file_sha256(path: Path) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from game.training.feature_cache import PREPROCESSING, ExtractedSet
 from game.training.metrics import confusion_text
 from game.training.recipe import Recipe
+from game.training.trained_images import trained_images_path
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
 from game.vision.score_map import ACTION_BONUS, ANCHOR_SCORE
 
@@ -287,6 +288,14 @@ def render_model_card(
         ]
     out += [
         "",
+        f"The pictures it learnt, by content: `{trained_images_path(raw_model).name}` (the "
+        "SHA-256 of every training image file, first 16 hex digits, bound to the raw model's "
+        "SHA-256; hashes only, no image). `facequest evaluate` and `facequest robustness` count "
+        "per `--data` folder how many of its images the model trained on, whatever the folder "
+        "is called, and `--exclude-trained` leaves them out.",
+    ]
+    out += [
+        "",
         "## Intended use",
         "",
         "Scoring a child's *posed* facial expression in FaceQuest, together with the "
@@ -347,8 +356,10 @@ def render_model_card(
         "(the public research sets may be left out, or kept to add variety, if your licence for "
         "them allows). This writes the raw and calibrated models, their target-score maps "
         "(`*.scoring.json`) and this card with fresh subject-wise CV and target-score "
-        "figures; check them with "
-        "`facequest evaluate --data /path/to/clinic_photos --calibrated`. Features are cached "
+        "figures; check them on photos of children it did not train on with "
+        "`facequest evaluate --data /path/to/new_photos --calibrated --exclude-trained` (on "
+        "the training photos themselves evaluate only repeats what the model learnt, and says "
+        "so). Features are cached "
         "per image (user cache folder), so retraining after adding photos is quick. Keep the "
         "photos in the clinic: they never need to be in this repository.",
         "",

@@ -22,7 +22,11 @@ calibration. Per condition:
   the child alone in the same scene, the share still hit with the second face there.
 
 The dev sets' images were used to train the shipped model, so absolute figures on them are
-optimistic; the drop from `clean` to a condition is the measure.
+optimistic; the drop from `clean` to a condition is the measure. The images the model trained
+on are recognised by content (`game.training.trained_images`) and counted per folder
+(`RobustnessRun.trained`); `exclude_trained` leaves them out. Target scores are the game's
+(`Scorer.target_scores`, the same call `facequest evaluate` makes), read unsmoothed from a
+fresh lock per image.
 """
 
 from __future__ import annotations
@@ -40,11 +44,11 @@ import numpy as np
 from game.expressions import ADVISORY_FLAGS, Expression
 from game.training.dataset import DatasetError, LabelledImage, load_folders
 from game.training.feature_cache import read_rgb
+from game.training.trained_images import TrainedCheck, check_trained
 from game.vision.conditions import CONDITIONS, Condition, Face
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.pipeline import VisionChain
 from game.vision.records import ExpressionReading, FaceObservation, Frame
-from game.vision.scoring import check_actions, score_target
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +103,20 @@ def pick_images(items: list[LabelledImage], per_set: int | None, seed: int) -> l
     return picked
 
 
+@dataclass(frozen=True, slots=True)
+class RobustnessRun:
+    """The figures per condition, and which listed images the model trained on."""
+
+    conditions: list[ConditionResult]
+    trained: TrainedCheck
+    excluded_trained: bool = False
+
+    @property
+    def note(self) -> str | None:
+        """One sentence when the model trained on any listed image (None otherwise)."""
+        return self.trained.note(self.excluded_trained)
+
+
 def measure(
     data_dirs: Sequence[Path],
     model_path: Path,
@@ -108,12 +126,26 @@ def measure(
     seed: int = 0,
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[str], None] | None = None,
-) -> list[ConditionResult]:
-    """Each condition's figures on the labelled images of `data_dirs`.
+    exclude_trained: bool = False,
+) -> RobustnessRun:
+    """Each condition's figures on the labelled images of `data_dirs` (shares in [0, 1];
+    `threshold` is the target score that counts as a hit); `exclude_trained` leaves out the
+    images the model trained on (by content) before `per_set` picks.
 
-    Raises DatasetError for a bad folder and ModelError for a bad model.
+    Raises DatasetError for a bad folder or picture (or when every image was trained on and
+    left out) and ModelError for a bad model.
     """
-    items = pick_images(load_folders(list(data_dirs)), per_set, seed)
+    listed = load_folders(list(data_dirs))
+    try:
+        seen = check_trained(listed, model_path)
+    except OSError as exc:
+        raise DatasetError(f"cannot read an image: {exc}") from None
+    if exclude_trained:
+        listed = [item for item, was in zip(listed, seen.trained, strict=True) if not was]
+        if not listed:
+            raise DatasetError("the model trained on every image of these folders: none is "
+                               "left to measure without them")
+    items = pick_images(listed, per_set, seed)
     faces: list[tuple[LabelledImage, Face]] = []
     missed = 0
     with FaceTracker(TrackerSettings(mode="image")) as still:
@@ -137,7 +169,7 @@ def measure(
             if progress is not None:
                 progress(f"{cond.name} ({index + 1}/{len(conditions)})")
             results.append(_measure_one(chain, cond, faces, missed, seed, threshold))
-    return results
+    return RobustnessRun(results, seen, exclude_trained)
 
 
 def _sampled_up(image: np.ndarray, factor: float) -> np.ndarray:
@@ -181,13 +213,8 @@ def _target_scores(
         if flag_counts is not None:
             flag_counts.update(f.value for f in reading.flags - ADVISORY_FLAGS)
         return None
-    scores = {
-        target: score_target(
-            reading.probabilities, check_actions(features, None, target), target,
-            chain.scorer.score_map,
-        )
-        for target in chain.scorer.model.classes
-    }
+    scores = chain.scorer.target_scores(features, reading.probabilities,
+                                        chain.scorer.model.classes)
     return reading, scores
 
 

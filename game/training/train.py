@@ -6,6 +6,8 @@ and without calibration) and the calibrated model (same name + `_calibrated`, me
 "facequest.input" = "delta"), trained on features minus each subject's own neutral, which is
 what the game can use once a child's neutral face is recorded.
 
+Beside the raw model, `NAME.trained_images.txt` lists the SHA-256 of every training picture
+(`game.training.trained_images`), so `evaluate` and `robustness` recognise them by content.
 Each model gets its target-score map beside it (`NAME.scoring.json`, `game.vision.
 score_map`), fitted by `game.training.score_fit` on the CV's out-of-fold probabilities and
 checked nested (maps fitted without the scored people); the card reports those figures. The
@@ -41,6 +43,7 @@ from game.training.forms import angry_forms, coded_variants
 from game.training.model_card import ABLATION_FILE, TRANSFER_FILE, write_model_card
 from game.training.recipe import Recipe, fit
 from game.training.score_fit import FALSE_ALARM_RATE, evidence_from_cv, fit_and_write
+from game.training.trained_images import write_trained_images
 from game.vision.score_map import score_map_path
 
 logger = logging.getLogger(__name__)
@@ -59,6 +62,7 @@ class TrainingResult:
     cv: dict[str, Any] | None
     n_images: int
     score_maps: tuple[Path, ...] = ()
+    trained_images: Path | None = None  # the hashes of the pictures learnt
 
 
 def summary_text(data: ExtractedSet) -> str:
@@ -110,6 +114,8 @@ def train(
     y = np.array([classes.index(label) for label in data.labels])
     raw = fit(data.features, y, recipe, _training_rows(copies, classes))
     export_onnx(raw, out, classes, "raw", trained_on)
+    # the pictures it learnt, by content (`evaluate` and `robustness` recognise them)
+    hashes = write_trained_images(out, [item.path for item in items])
     cal_path = None
     if calibrated:
         deltas = neutral_deltas(data.features, data.labels, data.subjects)
@@ -153,7 +159,7 @@ def train(
             ablation=load_beside_card(card, ABLATION_FILE),
             transfer=load_beside_card(card, TRANSFER_FILE),
         )
-    return TrainingResult(out, cal_path, card, cv, len(data), tuple(maps))
+    return TrainingResult(out, cal_path, card, cv, len(data), tuple(maps), hashes)
 
 
 def load_beside_card(card: Path, name: str) -> dict[str, Any] | None:

@@ -1,8 +1,9 @@
 """The vision engine at run time: frames in on one thread, the latest reading out.
 
 `VisionChain` is the synchronous chain (face tracker -> features -> model -> scorer) used by
-`facequest watch`, `facequest bench` and evaluation. `VisionPipeline` runs it off the game's
-main thread:
+`facequest watch`, `facequest bench`, `facequest evaluate` and `facequest robustness`; a
+still picture goes through `VisionChain.process_still` (each picture on its own).
+`VisionPipeline` runs it off the game's main thread:
 
     capture thread: source.read() -> one-slot frame mailbox (a realtime source overwrites
                     the waiting frame and counts a drop; a file source waits instead)
@@ -42,6 +43,7 @@ from game.vision.model import ExpressionModel, ModelError
 from game.vision.records import ExpressionReading, FaceObservation, FeatureVector, Frame
 from game.vision.scoring import Scorer
 from game.vision.sources import FrameSource, SourceState
+from game.vision.stills import pad_still
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +152,20 @@ class VisionChain(Closing):
         vision_ms = (time.perf_counter() - started) * 1000
         reading = _with_latency(reading, waited_ms + vision_ms)
         return ChainResult(observation, features, reading, vision_ms)
+
+    def process_still(self, frame: Frame) -> ChainResult:
+        """One still picture scored on its own, as `facequest watch` and `facequest evaluate`
+        score pictures: padded with a white border (`game.vision.stills`, as the model's
+        training pictures were), tracked afresh (IMAGE mode: no lock carried over) and
+        scored with no smoothing or hint carried from the picture before. The observation's
+        pixel coordinates are those of the padded frame (`stills.pad_offset`).
+
+        Raises ValueError when the chain tracks in video mode (a still needs IMAGE mode).
+        """
+        if self.tracker.settings.mode != "image":
+            raise ValueError("process_still needs a chain made with mode='image'")
+        self.scorer.forget()
+        return self.process(Frame(frame.t_ms, pad_still(frame.rgb)))
 
     def close(self) -> None:
         self.tracker.close()

@@ -13,8 +13,11 @@ Two parts make the target score (EXPRESSIONS.md, "From features to a target scor
    per-target monotone map fitted so that the default threshold 0.6 means about 4% false
    alarms).
 
-`score_target` and `check_actions` are pure and unsmoothed (for evaluating still images);
-`Scorer` applies them to a stream, with quality flags, smoothing and a steady hint.
+`score_target` and `check_actions` are pure and unsmoothed; `Scorer` applies them to a
+stream, with quality flags, smoothing and a steady hint. `Scorer.target_scores` is the one
+unsmoothed score of every target that `facequest evaluate` and `facequest robustness` read
+(the reading's `raw_score` is the same number for its target), and `Scorer.forget` lets a
+still picture be scored on its own (no smoothing or hint carried over).
 """
 
 from __future__ import annotations
@@ -221,6 +224,36 @@ class Scorer:
         self._values_cache = None
         self._smoother.reset()
 
+    def forget(self) -> None:
+        """Forget the smoothing and hint history: the next reading stands alone (a still
+        picture is not the next frame of a video)."""
+        self._smoother.reset()
+        self._hints.reset()
+
+    def target_scores(
+        self,
+        features: FeatureVector,
+        probabilities: Mapping[Expression, float],
+        targets: tuple[Expression, ...] | None = None,
+    ) -> dict[Expression, float]:
+        """The unsmoothed target score in [0, 1] of each of `targets` (None: every
+        expression) for one face: the model's `probabilities` (from `probabilities()`) and
+        the action check against the current baseline (the population's without one),
+        through the score map of the model scoring now. It is the `raw_score` a reading for
+        that target carries. Quality flags are not applied here: an untrusted reading
+        earns no credit, whatever these scores are."""
+        chosen = tuple(Expression) if targets is None else targets
+        return {t: self._raw_score(features, probabilities, t) for t in chosen}
+
+    def _raw_score(
+        self,
+        features: FeatureVector,
+        probabilities: Mapping[Expression, float],
+        target: Expression,
+    ) -> float:
+        actions = check_actions(features, self._baseline, target)
+        return score_target(probabilities, actions, target, self.score_map)
+
     def _baseline_values(self, model: ExpressionModel) -> np.ndarray:
         """The baseline's medians in the model's feature order (the population's without a
         baseline), computed once per baseline: looking up 10,170 names took 1.4 ms a frame."""
@@ -253,16 +286,29 @@ class Scorer:
         self, observation: FaceObservation, latency_ms: float = 0.0
     ) -> tuple[ExpressionReading, FeatureVector | None]:
         """The reading for one observation, and its features (None when not extracted)."""
+        if not observation.has_face:
+            return self.score_extracted(observation, None, latency_ms), None
+        features = extract_features(observation, self._face_net)
+        return self.score_extracted(observation, features, latency_ms), features
+
+    def score_extracted(
+        self,
+        observation: FaceObservation,
+        features: FeatureVector | None,
+        latency_ms: float = 0.0,
+    ) -> ExpressionReading:
+        """`score` for an observation whose features were already extracted from it
+        (`extract_features(observation)`; None when it has no face), so that a tool scoring
+        one face under several baselines extracts them once."""
         flags = set(quality_flags(observation))
         if self._baseline is None:
             flags.add(QualityFlag.NOT_CALIBRATED)
         frozen = frozenset(flags)
         t_ms = observation.t_ms
-        if not observation.has_face:
+        if not observation.has_face or features is None:
             self._smoother.reset()
             self._hints.reset()
-            return ExpressionReading.untrusted(t_ms, frozen, self._target, latency_ms), None
-        features = extract_features(observation, self._face_net)
+            return ExpressionReading.untrusted(t_ms, frozen, self._target, latency_ms)
         probabilities = self.probabilities(features)
         pose = head_pose_degrees(observation.transform)
         box = _fractional_box(observation)
@@ -283,27 +329,24 @@ class Scorer:
         if self._target is None or not reading.trusted:
             self._smoother.reset()
             self._hints.reset()
-            return reading, features
+            return reading
         actions = check_actions(features, self._baseline, self._target)
         raw = score_target(probabilities, actions, self._target, self.score_map)
         smoothed = self._smoother.update(raw, t_ms)
         hint = self._hints.update(actions)
-        return (
-            ExpressionReading(
-                t_ms=t_ms,
-                probabilities=probabilities,
-                target=self._target,
-                target_score=smoothed,
-                raw_score=raw,
-                actions=actions,
-                hint=hint,
-                flags=frozen,
-                latency_ms=latency_ms,
-                head_pose=pose,
-                face_box=box,
-                motion=motion,
-            ),
-            features,
+        return ExpressionReading(
+            t_ms=t_ms,
+            probabilities=probabilities,
+            target=self._target,
+            target_score=smoothed,
+            raw_score=raw,
+            actions=actions,
+            hint=hint,
+            flags=frozen,
+            latency_ms=latency_ms,
+            head_pose=pose,
+            face_box=box,
+            motion=motion,
         )
 
 

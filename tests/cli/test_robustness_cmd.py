@@ -93,3 +93,23 @@ def test_every_condition_on_a_few_dev_faces(children_dir: Path, performers_dir: 
     assert all(r["images"] == 4 for r in rows)
     clean = rows[0]
     assert clean["found"] == 1.0 and clean["flagged"] == 0.0
+
+
+def test_it_counts_the_pictures_the_model_trained_on(
+    tmp_path: Path, astronaut_rgb: np.ndarray
+) -> None:
+    """By content: the astronaut is no training picture, so no note; with --exclude-trained a
+    folder of only her is measured as it is."""
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    write_png(folder / "a.png", astronaut_rgb)
+    (folder / "labels.csv").write_text("file,label,subject\na.png,happy,EC\n")
+    result = robustness("--data", str(folder), "--conditions", "clean", "--json",
+                        "--exclude-trained")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["trained_images"] == {
+        "basis": "content", "excluded": True, "datasets": {"faces": {"images": 1, "trained": 0}}
+    }
+    assert report["trained_note"] is None and "note:" not in result.stderr
+    assert report["conditions"][0]["images"] == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.vision.images import in_frame
+from tests.vision.images import in_frame, rotated
 from tests.vision.model_factory import write_model
 from tests.vision.test_sources import write_png, write_video
 
@@ -91,6 +91,56 @@ def test_video_and_folder_sources_print_one_line_per_frame(
     assert text.returncode == 0, text.stderr
     out = text.stdout.splitlines()
     assert len(out) == 3 and all("face" in line and "happy score" in line for line in out)
+
+
+def _same_reading(a: dict, b: dict) -> bool:
+    """Two records of one picture: equal but for the time and the timing."""
+    skip = {"t_ms", "vision_ms", "file"}
+    return {k: v for k, v in a.items() if k not in skip} == {
+        k: v for k, v in b.items() if k not in skip}
+
+
+def test_a_picture_in_a_folder_is_read_as_it_is_alone(
+    tmp_path: Path, astronaut_rgb: np.ndarray
+) -> None:
+    """A folder is not a video: the reading of picture B after picture A is B's reading alone
+    (no smoothing, hint or lock carried over), as `facequest evaluate` scores B."""
+    a = rotated(in_frame(astronaut_rgb, height=300), 20)  # another framing, another score
+    b = astronaut_rgb
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    write_png(folder / "a.png", a)
+    write_png(folder / "b.png", b)
+    alone = write_png(tmp_path / "b.png", b)
+    for target in ("sad", "happy"):
+        first, second = lines(watch("--source", str(folder), "--json", "--target", target))
+        (only,) = lines(watch("--source", str(alone), "--json", "--target", target))
+        assert second["file"].endswith("b.png") and first["file"].endswith("a.png")
+        assert _same_reading(second, only), (target, second, only)
+        assert second["target_score"] == second["raw_score"]
+    # the face box is in the picture's own pixels (the padding a still gets is taken off)
+    x0, y0, x1, y1 = only["face_box"]
+    assert 0 < x0 < x1 < b.shape[1] and 0 < y0 < y1 < b.shape[0]
+
+
+@pytest.mark.datasets
+def test_a_smile_after_a_surprised_face_is_read_as_it_is_alone(
+    tmp_path: Path, astronaut_rgb: np.ndarray, performers_dir: Path
+) -> None:
+    """The same with a picture A that scores far from B: smoothing carried over from A (what
+    `watch` did before) would hold B's happy score far below B's own."""
+    from game.training.dataset import load_labels
+
+    surprised = next(i for i in load_labels(performers_dir) if i.label.value == "surprised")
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    (folder / "a.jpg").symlink_to(surprised.path)  # a link, never a copy of the picture
+    write_png(folder / "b.png", astronaut_rgb)
+    alone = write_png(tmp_path / "b.png", astronaut_rgb)
+    first, second = lines(watch("--source", str(folder), "--json", "--target", "happy"))
+    (only,) = lines(watch("--source", str(alone), "--json", "--target", "happy"))
+    assert only["target_score"] - first["target_score"] > 0.5  # A and B are far apart
+    assert _same_reading(second, only), (second, only)
 
 
 def test_missing_webcam_is_one_sentence_suggesting_source() -> None:
