@@ -30,6 +30,7 @@ ONSET_FRACTION = 0.1    # onset: the curve first reaches 10% of the trial's peak
 ONSET_STAYS = 2         # ... and the next 2 measured frames stay there
 RISE_TOP = 0.9          # rise time: 10% -> 90% of the peak
 APEX_FLOOR = 0.5        # the apex: the run of frames around the peak at >= 50% of it
+RISE_MARGIN_MS = 300    # coordination looks from the prompt to this long after the 90% point
 FIRST_WEIGHT, OTHER_WEIGHT = 1.0, 0.5  # as the action check (game.vision.scoring)
 
 # Head yaw's bias in left-minus-right intensity (fractions of full change) per degree of yaw
@@ -115,7 +116,7 @@ METRIC_SPANS: dict[str, float] = {
 @dataclass(frozen=True, slots=True)
 class TargetCurves:
     """The target's action curves over the measured frames: `t_ms` (n,), `curve` (n,) the
-    weighted target intensity (median of 3 frames), `actions` name -> (n,) per chosen
+    weighted target intensity (running median of `SMOOTH_FRAMES`), `actions` name -> (n,) per chosen
     action (of alternatives, the one that moved most)."""
 
     t_ms: np.ndarray
@@ -124,11 +125,17 @@ class TargetCurves:
     weights: dict[str, float]
 
 
-def _median3(x: np.ndarray) -> np.ndarray:
-    if len(x) < 3:
+SMOOTH_FRAMES = 5  # the running median over the curves: a flicker of up to 2 frames is ignored
+
+
+def _running_median(x: np.ndarray, width: int = SMOOTH_FRAMES) -> np.ndarray:
+    """Centred running median over `width` samples (the ends repeated)."""
+    half = width // 2
+    if len(x) < width:
         return x.copy()
-    padded = np.concatenate([x[:1], x, x[-1:]])
-    return np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
+    padded = np.concatenate([np.repeat(x[:1], half), x, np.repeat(x[-1:], half)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+    return np.median(windows, axis=1)
 
 
 def target_curves(frames: Sequence[MotionFrame], target: Expression) -> TargetCurves:
@@ -140,7 +147,7 @@ def target_curves(frames: Sequence[MotionFrame], target: Expression) -> TargetCu
     chosen: dict[str, np.ndarray] = {}
     weights: dict[str, float] = {}
     for position, part in enumerate(prototype_parts(target)):
-        curves = {a.name: _median3(table[:, ACTION_NAMES.index(a.name)]) for a in part}
+        curves = {a.name: _running_median(table[:, ACTION_NAMES.index(a.name)]) for a in part}
         name = max(curves, key=lambda n: float(curves[n].max()) if len(curves[n]) else 0.0)
         chosen[name] = curves[name]
         weights[name] = FIRST_WEIGHT if position == 0 else OTHER_WEIGHT
@@ -241,24 +248,26 @@ def _congruence(vector: np.ndarray, target: Expression) -> float:
 
 def _coordination(t: np.ndarray, curves: TargetCurves,
                   end: int) -> tuple[float | None, int | None]:
+    """Mean correlation of each moving action's curve with the one that moved most (the
+    reference), over frames 0..`end`, and the mean lag of their onsets after the reference's.
+    None with fewer than 2 actions that moved (`MIN_PEAK`)."""
     moving = {n: c for n, c in curves.actions.items() if float(c.max()) >= MIN_PEAK}
     if len(moving) < 2 or end < 3:
         return None, None
-    names = list(moving)
-    first = names[0]
-    if first != next(iter(curves.actions)):
-        return None, None  # the defining action did not move: nothing to be in step with
+    reference = max(moving, key=lambda n: float(moving[n].max()))
     window = slice(0, end + 1)
-    base, _ = _resample(t[window], moving[first][window])
-    first_onset = _onset_index(moving[first], ONSET_FRACTION * float(moving[first].max()))
+    base, _ = _resample(t[window], moving[reference][window])
+    base_onset = _onset_index(moving[reference], ONSET_FRACTION * float(moving[reference].max()))
     correlations, lags = [], []
-    for name in names[1:]:
-        other, _ = _resample(t[window], moving[name][window])
+    for name, curve in moving.items():
+        if name == reference:
+            continue
+        other, _ = _resample(t[window], curve[window])
         if base.std() > 1e-9 and other.std() > 1e-9:
             correlations.append(float(np.corrcoef(base, other)[0, 1]))
-        onset = _onset_index(moving[name], ONSET_FRACTION * float(moving[name].max()))
-        if onset is not None and first_onset is not None:
-            lags.append(float(t[onset] - t[first_onset]))
+        onset = _onset_index(curve, ONSET_FRACTION * float(curve.max()))
+        if onset is not None and base_onset is not None:
+            lags.append(float(t[onset] - t[base_onset]))
     coordination = float(np.mean(correlations)) if correlations else None
     lag = round(float(np.mean(lags))) if lags else None
     return coordination, lag
@@ -300,7 +309,9 @@ def measure_trial(motion: TrialMotion) -> MotionMetrics:
     if onset is not None:
         resampled, step = _resample(t[onset : end + 1], x[onset : end + 1])
         jerk = log_dimensionless_jerk(resampled, step)
-    coordination, lag = _coordination(t, curves, end)
+    # rising together: from the prompt to just past the rise (the hold's flat noise left out)
+    rise_end = end if top is None else int(np.searchsorted(t, t[top] + RISE_MARGIN_MS, "right")) - 1
+    coordination, lag = _coordination(t, curves, max(rise_end, 3))
     congruence = (_congruence(table[rows].mean(axis=0), target)
                   if motion.model_face_shown else None)
     return _replace(
