@@ -75,9 +75,8 @@ def test_the_same_clip_is_measured_the_same(children_dir: Path, tmp_path: Path) 
     neutral, peak, _ = v.pair(neutral_path, peak_path, tmp_path)
     clip = onset_clip(neutral, peak, 30, 10, 45, 8, tmp_path / "clip.mp4")
     calm = v.first_frame(clip, tmp_path / "calm.png")
-    shifted = v.perturbed(clip, tmp_path / "shifted.mp4", shift_px=1)
-    recompressed = v.perturbed(clip, tmp_path / "jpeg.mp4", jpeg_quality=75)
-    first, again, moved, jpeg = v.metrics([clip, clip, shifted, recompressed], calm, "happy")
+    first, again = v.metrics([clip, clip], calm, "happy")
+    moved, jpeg = v.repeat_variants(clip, tmp_path, "happy")
     assert {**first, "source": ""} == {**again, "source": ""}
     assert first["measurable"]
     for other in (moved, jpeg):

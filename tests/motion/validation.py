@@ -135,6 +135,16 @@ def perturbed(clip: Path, out: Path, *, shift_px: int = 0, jpeg_quality: int = 0
     return out
 
 
+def repeat_variants(clip: Path, work: Path, target: str) -> list[dict[str, Any]]:
+    """The metrics of `clip` shifted right by 1 pixel and recompressed as JPEG (quality 75),
+    each calibrated on its own first frame, as the game calibrates on its own camera."""
+    found = []
+    for name, variant in (("shifted", perturbed(clip, work / "shifted.mp4", shift_px=1)),
+                          ("jpeg", perturbed(clip, work / "jpeg.mp4", jpeg_quality=75))):
+        found += metrics([variant], first_frame(variant, work / f"{name}_calm.png"), target)
+    return found
+
+
 def roc_auc(positives: list[float], negatives: list[float]) -> float:
     """ROC AUC of a score separating positives from negatives (ties count half)."""
     if not positives or not negatives:
