@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,11 @@ from game.cli import CliError
 from game.records.storage import StoreError, local_now
 from game.records.store import ProgressStore
 from game.reports.export import FORMATS, write_export
-from game.reports.selection import open_records_for_reading, resolve_profile
+from game.reports.selection import (
+    check_not_own_records,
+    open_records_for_reading,
+    resolve_profile,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"the folder {out.parent} does not exist")
     try:
         store = open_records_for_reading(args.data_dir)
+        check_not_own_records(out, store.data_dir)
         ids = None
         if args.profile is not None:
             ids = [resolve_profile(store, args.profile).profile_id]
@@ -80,14 +86,22 @@ def run(args: argparse.Namespace) -> int:
 def _export_motion(store: ProgressStore, out: Path, ids: list[str] | None) -> int:
     from game.reports.motion_export import write_motion_export  # pyarrow loads only here
 
+    if out.suffix.lower() != ".parquet":
+        raise CliError(f"the motion export is a Parquet file: give --out a name ending in "
+                       f".parquet, not {out.name}")
     result = write_motion_export(store, out, ids, exported_at=local_now())  # OSError: main
     sessions = f"{result.sessions} session{'' if result.sessions == 1 else 's'}"
     children = f"{result.children} {'child' if result.children == 1 else 'children'}"
+    unreadable = (f"{result.unreadable} motion record{'' if result.unreadable == 1 else 's'} "
+                  "could not be read (damaged) and "
+                  f"{'was' if result.unreadable == 1 else 'were'} left out")
+    if result.unreadable and not result.sessions:
+        print(f"facequest: no frame rows were written: {unreadable}", file=sys.stderr)
+        return 1
     print(f"Wrote {result.rows} frame rows ({sessions} of {children}) to {out}")
     if result.unreadable:
-        print(f"{result.unreadable} motion records could not be read and were left out "
-              "(see the log)")
-    if not result.sessions:
+        print(unreadable)
+    elif not result.sessions:
         print("No motion records are kept for these children: a child's frames are kept "
-              "only when the profile allows frame traces")
+              "only when the profile allows per-frame records")
     return 0

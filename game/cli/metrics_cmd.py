@@ -32,7 +32,8 @@ def register(subparsers: Any) -> None:
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
     parser.add_argument("--source", required=True, action="append",
-                        help="a video file, an image file or a folder of images (in order); "
+                        help="a video file (timed by its own frame rate), an image file or a "
+                        "folder of images (in name order, 33 ms apart, as 30 fps); "
                         "give it several times to measure several clips of the same person "
                         "(one result each, one JSON line each with --json)")
     parser.add_argument("--target", required=True, type=expression_arg,
@@ -85,6 +86,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.max_frames is not None and args.max_frames < 1:
         raise CliError("--max-frames must be at least 1")
+    if args.target is Expression.NEUTRAL:
+        raise CliError("a neutral face has no movement to measure; give the expression the "
+                       "clip was asked for, e.g. --target happy")
+    if args.neutral is not None and args.neutral.is_dir():
+        raise CliError(f"{args.neutral} is a folder; --neutral takes one picture")
     if args.neutral is not None and not args.neutral.is_file():
         raise CliError(f"the neutral picture {args.neutral} does not exist")
     chains: dict[str, VisionChain] = {}
@@ -103,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
                                                    landmarker=args.landmarker, mode=mode)
                     except (ModelError, LandmarkerAssetError) as exc:
                         raise CliError(str(exc)) from exc
+                    except RuntimeError as exc:  # MediaPipe could not load --landmarker
+                        raise CliError(f"{args.landmarker} cannot be used as a face "
+                                       "landmarker (not a face_landmarker.task bundle)") from exc
                     chains[mode] = chain
                     if args.neutral is not None:  # calibrated as this chain tracks faces
                         try:

@@ -70,8 +70,9 @@ def register(subparsers: Any) -> None:
     change.add_argument("--allow-camera-images", action=argparse.BooleanOptionalAction,
                         default=None, help="consent to keep camera images of this child")
     change.add_argument("--allow-frame-traces", action=argparse.BooleanOptionalAction,
-                        default=None, help="consent to keep per-frame score traces "
-                        "(traces/<session>.jsonl)")
+                        default=None, help="consent to keep per-frame records: score traces "
+                        "(traces/<session>.jsonl) and face-motion records for replay "
+                        "(motion/<session>.parquet; numbers only, no pictures)")
     change.set_defaults(func=run_set)
     delete = action("delete", "erase every trace of a child from the data folder, backups "
                     "included (it asks first unless --yes)")
@@ -175,6 +176,7 @@ def run_show(args: argparse.Namespace) -> int:
         sessions = store.sessions_for(profile.profile_id)
         trials = len(store.trials_for(profile.profile_id))
         traces = [p for s in sessions if (p := store.trace_path(s.session_id)) and p.is_file()]
+        motions = [p for s in sessions if (p := store.motion_path(s.session_id)) and p.is_file()]
     last = sessions[-1].started_at[:10] if sessions else "-"
     settings = ", ".join(f"{k}={v}" for k, v in sorted(profile.settings.items())) or "defaults"
     rows = [
@@ -188,7 +190,8 @@ def run_show(args: argparse.Namespace) -> int:
         ["calm-face baseline", _baseline_state(profile.baseline)],
         ["camera images allowed", _yes_no(profile.allow_camera_images)],
         ["frame traces allowed", f"{_yes_no(profile.allow_frame_traces)} "
-                                 f"({len(traces)} trace file(s) kept)"],
+                                 f"({len(traces)} trace file(s), {len(motions)} motion "
+                                 "record(s) kept)"],
         ["settings", settings],
         ["notes", profile.notes or "-"],
     ]
@@ -291,8 +294,8 @@ def run_delete(args: argparse.Namespace) -> int:
     if erased.deleted:
         copies += f"; {len(erased.deleted)} other file(s) that held their records deleted"
     print(f"Deleted {profile.profile_id}: profile, {len(sessions)} session(s), {trials} "
-          f"trial(s), traces and baseline{copies}. Copies made outside {folder} (exports, "
-          "reports, backups you made yourself) are not reached.")
+          f"trial(s), traces, motion records and baseline{copies}. Copies made outside "
+          f"{folder} (exports, reports, backups you made yourself) are not reached.")
     if erased.left:
         print("These files in the data folder were not written by FaceQuest but mention the "
               "child; delete them yourself if they should go: "

@@ -68,19 +68,25 @@ def run(args: argparse.Namespace) -> int:
         _check_out(out)
     if args.trial is not None and args.trial < 1:
         raise CliError(f"--trial counts from 1; {args.trial} is not a trial number")
-    from game.reports.selection import open_records_for_reading, resolve_profile
+    from game.reports.selection import (
+        check_not_own_records,
+        open_records_for_reading,
+        resolve_profile,
+    )
 
     try:
         store = open_records_for_reading(args.data_dir)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     try:
+        if out is not None:
+            check_not_own_records(out, store.data_dir)
         profile = resolve_profile(store, args.child)
         sessions = store.sessions_with_motion(profile.profile_id)
         if not sessions:
             print(f"facequest: {profile.profile_id} has no motion record to replay (per-frame "
-                  "traces are off for this child, or no session was played with them on).",
-                  file=sys.stderr)
+                  "records are off for this child, or no session was played with them on, "
+                  "or the files are missing).", file=sys.stderr)
             return 1
         session = _pick_session(sessions, args.session, profile.profile_id)
         trials = _session_trials(store, session)

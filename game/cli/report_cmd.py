@@ -10,7 +10,11 @@ from typing import Any
 from game.cli import CliError
 from game.records.storage import StoreError
 from game.reports.html_report import write_report
-from game.reports.selection import open_records_for_reading, resolve_profile
+from game.reports.selection import (
+    check_not_own_records,
+    open_records_for_reading,
+    resolve_profile,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"the folder {out.parent} does not exist")
     try:
         store = open_records_for_reading(args.data_dir)
+        check_not_own_records(out, store.data_dir)
         profile = resolve_profile(store, args.profile)
         write_report(store, profile.profile_id, out, lang=args.lang)
     except StoreError as exc:

@@ -286,6 +286,8 @@ def measure_trial(motion: TrialMotion) -> MotionMetrics:
     measured_frames = [f for f in frames if f.measured]
     if target is Expression.NEUTRAL:
         return not_measurable(motion, "neutral_target")
+    if not any(f.face is not None for f in frames):
+        return not_measurable(motion, "no_face")
     if (len(measured_frames) < MIN_MEASURED_FRAMES
             or len(measured_frames) < MIN_MEASURED_SHARE * len(frames)):
         return not_measurable(motion, "too_few_trusted_frames")
@@ -300,7 +302,9 @@ def measure_trial(motion: TrialMotion) -> MotionMetrics:
     if peak < MIN_PEAK:
         return _replace(base, reason="no_movement", upper_lower_balance=_r(_balance(table)))
     onset = _onset_index(x, ONSET_FRACTION * peak)
-    top = _onset_index(x, RISE_TOP * peak)
+    # 90%: the first frame there (the running median already ignores a short flicker)
+    top = (None if onset is None
+           else onset + int(np.argmax(x[onset:] >= RISE_TOP * peak)))
     start, end = _apex(x, peak_index, APEX_FLOOR * peak)
     rows = np.arange(start, end + 1)
     apex = x[rows]

@@ -126,12 +126,24 @@ def read_session_motion(path: Path) -> list[tuple[int, TrialMotion]]:
     try:
         table = pq.read_table(path)
         meta = json.loads((table.schema.metadata or {})[METADATA_KEY])
+        if str(meta.get("format")) != FORMAT_VERSION:
+            raise ValueError(f"format {meta.get('format')!r}, not {FORMAT_VERSION!r}")
         data = {name: table.column(name).to_numpy(zero_copy_only=False)
                 for name in table.column_names}
+        return _trials_of(data, meta)
     except FileNotFoundError:
         raise
-    except (OSError, KeyError, ValueError, pa.ArrowException) as exc:
-        raise MotionFileError(f"{path.name} is not a readable motion record ({exc})") from exc
+    except (OSError, KeyError, ValueError, TypeError, IndexError, AttributeError,
+            pa.ArrowException) as exc:
+        # a damaged file, or one whose values a record cannot hold (NaN scores, frames out
+        # of order, a missing column): one sentence for the user, the detail in the log
+        logger.debug("motion record %s unreadable: %r", path, exc)
+        raise MotionFileError(f"{path.name} is not a readable motion record") from exc
+
+
+def _trials_of(data: dict[str, Any], meta: dict[str, Any]) -> list[tuple[int, TrialMotion]]:
+    """The trials of a file's columns and metadata (ValueError, KeyError, ... when its values
+    cannot make records)."""
     floats = np.stack([data[c] for c in FLOAT_COLUMNS[1:]], axis=1).astype(np.float32)
     splits = np.cumsum([5, len(BLENDSHAPE_COLUMNS), len(ACTION_COLUMNS), len(LEFT_COLUMNS)])
     out: list[tuple[int, TrialMotion]] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -349,7 +350,7 @@ class ProgressStore(Closing):
             for session_id in marks.session_ids:
                 for path in (self.trace_path(session_id), self.motion_path(session_id)):
                     if path is not None:
-                        path.unlink(missing_ok=True)
+                        _remove_session_file(path)
             erased = erase_from_copies(self.data_dir, marks)
         self._written = {k: v for k, v in self._written.items() if k[0] not in session_ids}
         for session_id in session_ids:
@@ -543,6 +544,19 @@ class ProgressStore(Closing):
         if path is None or not self.get_profile(session.profile_id).allow_frame_traces:
             return None
         return SessionMotionWriter(path)
+
+
+def _remove_session_file(path: Path) -> None:
+    """Remove a session's trace or motion file, whatever was made of it: a folder where the
+    file should be goes with its contents; a file where its folder should be leaves nothing
+    of the session to remove."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    except NotADirectoryError:
+        pass
 
 
 def _stored_trial(doc: dict[str, Any]) -> StoredTrial:

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from game import __version__
 from game.records.fileio import atomic_file
 from game.records.models import Profile
-from game.records.motion_log import FLOAT_COLUMNS, METADATA_KEY
+from game.records.motion_log import FLOAT_COLUMNS, METADATA_KEY, read_session_motion
 from game.records.store import ProgressStore
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,10 @@ class MotionExportResult:
 def _session_table(
     path: Path, profile_id: str, session_id: str
 ) -> tuple[pa.Table, dict[str, Any]]:
-    """One session's frames in the export's schema, and its trials' marks."""
+    """One session's frames in the export's schema, and its trials' marks. A file the
+    records layer cannot read as trials (damaged, or values no record can hold) raises
+    MotionFileError, as it does for the report and the replay."""
+    read_session_motion(path)  # the same judgement of a file everywhere
     source = pq.read_table(path)
     meta = json.loads((source.schema.metadata or {})[METADATA_KEY])
     trials: dict[str, Any] = meta["trials"]

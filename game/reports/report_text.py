@@ -253,8 +253,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "{expression}，第{trial}题：{verdict}"),
     "motion.session": ("Session {number}, {date}", "第{number}次练习，{date}"),
     "motion.no_record": (
-        "No motion record was kept for this session (frame recording is off for this child).",
-        "这次练习没有保存动作记录（这名儿童的逐帧记录已关闭）。",
+        "No motion record was kept for this session (per-frame records were off then, or its "
+        "file is gone).",
+        "这次练习没有保存动作记录（当时没有开启逐帧记录，或者文件已经不在了）。",
     ),
     "motion.unreadable": ("This session's motion record could not be read.",
                           "这次练习的动作记录无法读取。"),

@@ -5,9 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from game.paths import user_data_dir
+from game.records.default_settings import DEFAULT_SETTINGS_FILE
+from game.records.layout import BACKUPS_DIR, LOCK_FILE, TRACES_DIR
 from game.records.models import Profile
+from game.records.motion_log import MOTION_DIR
+from game.records.pin import PIN_FILE
 from game.records.storage import StoreError
 from game.records.store import RECORDS_FILE, ProgressStore, open_store
+from game.records.trial_log import TRIALS_DIR
+
+# what FaceQuest keeps in a data folder: files, and folders only it writes into
+OWN_FILES = (RECORDS_FILE, LOCK_FILE, PIN_FILE, DEFAULT_SETTINGS_FILE)
+OWN_FOLDERS = (TRIALS_DIR, TRACES_DIR, MOTION_DIR, BACKUPS_DIR)
 
 
 def open_records_for_reading(data_dir: Path | None) -> ProgressStore:
@@ -31,3 +40,23 @@ def resolve_profile(store: ProgressStore, name_or_id: str) -> Profile:
             their ids, never names).
     """
     return store.resolve_profile(name_or_id)
+
+
+def check_not_own_records(out: Path, data_dir: Path | None) -> None:
+    """Refuse an output file that is one of the records FaceQuest keeps in `data_dir`, or
+    lies in one of its own folders (an export written there would replace or pose as a
+    record).
+
+    Raises:
+        StoreError: one sentence naming the file.
+    """
+    if data_dir is None:
+        return
+    target = Path(out).resolve()
+    folder = Path(data_dir).resolve()
+    if target.parent == folder and (target.name in OWN_FILES
+                                    or target.name.startswith("progress.")):
+        raise StoreError(f"{out} is one of FaceQuest's own records; write to another file")
+    if any(target.is_relative_to(folder / name) for name in OWN_FOLDERS):
+        raise StoreError(f"{out} is inside the records' own folders in {folder}; write it "
+                         "somewhere else")

@@ -59,8 +59,8 @@ def neutral_from_image(path: Path, chain: VisionChain) -> NeutralBaseline:
         chain.scorer.set_target(saved)
         chain.tracker.reset_lock()
     if len(vectors) < (NEUTRAL_FRAMES - NEUTRAL_SETTLE) // 2:
-        raise NeutralImageError(f"{path} cannot be used as the neutral face "
-                                f"({', '.join(sorted(flags)) or 'no face'})")
+        why = ", ".join(sorted(f.replace("_", " ") for f in flags)) or "no face"
+        raise NeutralImageError(f"{path} cannot be used as the neutral face ({why})")
     return NeutralBaseline.from_vectors(vectors)
 
 

@@ -240,7 +240,7 @@ def test_show_gives_consents_notes_and_sessions(
     out = capsys.readouterr().out
     assert "Likes trains." in out and NAME in out
     assert "camera images allowed  no" in out
-    assert "frame traces allowed   yes (3 trace file(s) kept)" in out
+    assert "frame traces allowed   yes (3 trace file(s), 0 motion record(s) kept)" in out
     assert f"sessions               {len(folder.session_ids[folder.zoe])} (last" in out
     assert "calm-face baseline     stored" in out and "not usable" not in out
 

@@ -179,3 +179,18 @@ def test_frames_must_be_in_time_order() -> None:
     a, b = (MotionFrame(t, None) for t in (100, 50))
     with pytest.raises(ValueError, match="time order"):
         TrialMotion("happy", "cue", (a, b))
+
+
+def test_rise_time_ends_at_the_first_frame_at_90_percent_even_on_a_noisy_plateau() -> None:
+    rng = np.random.default_rng(3)
+    curve = [0.0] * 10 + [float(v) for v in 0.9 + rng.uniform(-0.06, 0.08, 50)]
+    m = measure_trial(stream(curve))
+    assert m.onset_latency_ms == 10 * FRAME_MS
+    assert m.rise_time_ms is not None and m.rise_time_ms <= 2 * FRAME_MS
+
+
+def test_a_clip_with_no_face_at_all_says_so() -> None:
+    frames = tuple(MotionFrame(i * FRAME_MS, None, frozenset({QualityFlag.NO_FACE}))
+                   for i in range(20))
+    m = measure_trial(TrialMotion("happy", "cue", frames))
+    assert not m.measurable and m.reason == "no_face"

@@ -154,7 +154,7 @@ def test_motion_export_of_one_child_and_of_a_child_without_records(
                  "--out", str(none)]) == 0
     said = capsys.readouterr().out
     assert "Wrote 0 frame rows (0 sessions of 0 children)" in said
-    assert "only when the profile allows frame traces" in said
+    assert "only when the profile allows per-frame records" in said
     assert duckdb.sql(f"select count(*) from read_parquet('{none}')").fetchall() == [(0,)]
 
 
@@ -168,7 +168,7 @@ def test_a_damaged_motion_file_is_left_out_and_counted(
     assert main(["export", "--data-dir", str(data_dir), "--format", "motion",
                  "--out", str(out)]) == 0
     said = capsys.readouterr().out
-    assert "1 motion records could not be read" in said and "Traceback" not in said
+    assert "1 motion record could not be read" in said and "Traceback" not in said
     count = duckdb.sql(f"select count(*) from read_parquet('{out}')").fetchall()[0][0]
     assert 0 < count < sum(rows.values())
 
