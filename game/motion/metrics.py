@@ -159,6 +159,16 @@ def target_curves(frames: Sequence[MotionFrame], target: Expression) -> TargetCu
     return TargetCurves(t, np.asarray(curve, dtype=np.float64), chosen, weights)
 
 
+def _running_mean(x: np.ndarray, width: int = SMOOTH_FRAMES) -> np.ndarray:
+    """Centred running mean over `width` samples (the ends repeated): jerk, a third
+    derivative, would otherwise measure the tracker's frame-to-frame jitter."""
+    half = width // 2
+    if len(x) < width:
+        return x.copy()
+    padded = np.concatenate([np.repeat(x[:1], half), x, np.repeat(x[-1:], half)])
+    return np.convolve(padded, np.ones(width) / width, mode="valid")
+
+
 def _onset_index(x: np.ndarray, level: float) -> int | None:
     """First index from which `x` is >= level for it and the next ONSET_STAYS samples (or to
     the end)."""
@@ -312,7 +322,7 @@ def measure_trial(motion: TrialMotion) -> MotionMetrics:
     jerk = None
     if onset is not None:
         resampled, step = _resample(t[onset : end + 1], x[onset : end + 1])
-        jerk = log_dimensionless_jerk(resampled, step)
+        jerk = log_dimensionless_jerk(_running_mean(resampled), step)
     # rising together: from the prompt to just past the rise (the hold's flat noise left out)
     rise_end = end if top is None else int(np.searchsorted(t, t[top] + RISE_MARGIN_MS, "right")) - 1
     coordination, lag = _coordination(t, curves, max(rise_end, 3))
