@@ -21,6 +21,7 @@ FORBIDDEN = {
     "reports": {"pygame", "mediapipe", "cv2", "onnxruntime"},
     "audio": {"mediapipe", "cv2", "onnxruntime"},
     "vision": {"pygame"},
+    "cli": {"pygame"},
     "motion": {"pygame", "mediapipe", "cv2", "onnxruntime", "pyarrow", "time"},
     "expressions.py": {"pygame", "mediapipe", "cv2", "onnxruntime", "numpy"},
 }

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -165,62 +164,25 @@ def _describe(trial: ReplayTrial) -> str:
 
 def _clip(trials: list[ReplayTrial], trial: ReplayTrial, out: Path, lang: str,
           listed: bool) -> int:
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    import pygame
-
-    from game import phrases
-    from game.ui.replay_clip import CLIP_FPS, write_clip
-    from game.ui.replay_view import ReplayTrack, expression_name
-    from game.ui.runner import forget_fonts
+    from game.ui.replay_clip import CLIP_FPS, export_trial_clip
 
     if listed:
         print(f"Trials with a motion record in session {trial.session_id} "
               "(choose one with --trial N):")
         for each in trials:
             print(f"  {'*' if each is trial else ' '} {_describe(each)}")
-    pygame.font.init()
-    try:
-        track = ReplayTrack.from_motion(trial.motion)
-        title = phrases.text("ui.replay.clip_title", lang, number=trial.number,
-                             expression=expression_name(track.target, lang))
-        count = write_clip(track, out, lang, title, fps=CLIP_FPS)
-    finally:
-        forget_fonts()  # they die with the font module
-        pygame.font.quit()
+    count, duration_ms = export_trial_clip(trial.motion, trial.number, out, lang)
     print(f"Wrote trial {trial.number} of session {trial.session_id} "
-          f"({track.duration_ms / 1000:.1f} s, {count} frames at {CLIP_FPS} fps) to {out}")
+          f"({duration_ms / 1000:.1f} s, {count} frames at {CLIP_FPS} fps) to {out}")
     return 0
 
 
 def _window(store: ProgressStore, profile: Profile, trial: ReplayTrial, lang: str) -> int:
     from game.cli.play_cmd import has_display
+    from game.ui.replay_window import open_replay_window
 
     if not has_display():
         raise CliError("there is no display to open a window on; give --out clip.mp4 to "
                        "write a clip instead")
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    import pygame
-
-    from game.ui.app import App, init_display
-    from game.ui.clock import FrameClock
-    from game.ui.context import WINDOW_SIZE, GameContext, theme_for
-    from game.ui.replay_source import child_trials
-    from game.ui.runner import forget_fonts
-    from game.ui.scene_stack import SceneStack
-    from game.ui.scenes.replay import ReplayScene
-    from game.ui.settings import SensorySettings
-
-    trials = child_trials(store, profile.profile_id)
-    start = next((i for i, t in enumerate(trials)
-                  if t.session_id == trial.session_id and t.number == trial.number), 0)
-    settings = SensorySettings.from_dict({**(profile.settings or {}), "language": lang})
-    surface = init_display(WINDOW_SIZE, headless=False)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
-                      store=store, window_size=surface.get_size())
-    try:
-        App(ctx, surface, SceneStack()).run(ReplayScene(ctx, trials, start=start))
-    finally:
-        forget_fonts()
-        pygame.quit()
+    open_replay_window(store, profile, trial, lang)
     return 0

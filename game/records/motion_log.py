@@ -22,7 +22,7 @@ import json
 import logging
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,20 +88,29 @@ def _trial_meta(motion: TrialMotion) -> dict[str, Any]:
             "marks": [[m.t_ms, m.kind.value, m.detail] for m in motion.marks]}
 
 
-def encode_session(trials: Sequence[tuple[int, TrialMotion]]) -> bytes:
-    """The Parquet bytes of a session's trials ((trial_index, motion) pairs, in order)."""
+def trial_table(index: int, motion: TrialMotion) -> Any:
+    """One trial's rows as a `pyarrow.Table` (the face's columns null where no face was)."""
+    import pyarrow as pa
+
+    columns = _columns(index, motion)
+    no_face = ~columns["has_face"]
+    for name in FLOAT_COLUMNS[1:]:
+        columns[name] = pa.array(columns[name], mask=no_face)
+    return pa.table(columns)
+
+
+def encode_session(trials: Sequence[tuple[int, TrialMotion]],
+                   tables: Mapping[int, Any] | None = None) -> bytes:
+    """The Parquet bytes of a session's trials ((trial_index, motion) pairs, in order).
+
+    `tables`: trial index -> that trial's `trial_table`, already built (the writer keeps
+    them, so each trial's rows are built once however often the file is rewritten)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    def table_of(index: int, motion: TrialMotion) -> pa.Table:
-        columns = _columns(index, motion)
-        no_face = ~columns["has_face"]  # the face's columns are null (not NaN) without a face
-        for name in FLOAT_COLUMNS[1:]:
-            columns[name] = pa.array(columns[name], mask=no_face)
-        return pa.table(columns)
-
-    tables = [table_of(index, motion) for index, motion in trials]
-    table = pa.concat_tables(tables) if tables else table_of(0, TrialMotion("happy", ""))
+    built = [tables[index] if tables is not None and index in tables
+             else trial_table(index, motion) for index, motion in trials]
+    table = pa.concat_tables(built) if built else trial_table(0, TrialMotion("happy", ""))
     meta = {"format": FORMAT_VERSION,
             "trials": {str(index): _trial_meta(motion) for index, motion in trials}}
     table = table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode("utf-8")})
@@ -180,6 +189,7 @@ class SessionMotionWriter(Closing):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._trials: list[tuple[int, TrialMotion]] = []
+        self._built: dict[int, tuple[TrialMotion, Any]] = {}  # the writer thread's only
         self._queue: queue.Queue[tuple[tuple[int, TrialMotion], ...] | None] = queue.Queue()
         self.failed_writes = 0
         self._thread = threading.Thread(target=self._run, name="motion-writer", daemon=True)
@@ -217,7 +227,10 @@ class SessionMotionWriter(Closing):
 
     def _write(self, trials: tuple[tuple[int, TrialMotion], ...]) -> None:
         try:
-            data = encode_session(trials)
+            for index, motion in trials:  # each trial's rows built once, on this thread
+                if self._built.get(index, (None, None))[0] is not motion:
+                    self._built[index] = (motion, trial_table(index, motion))
+            data = encode_session(trials, {i: table for i, (_, table) in self._built.items()})
             ensure_private_dir(self.path.parent)
             atomic_write_bytes(self.path, data)
         except OSError as exc:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,24 +96,28 @@ def verification(
     """Per target: ROC AUC of the target score, hit rate and false-alarm rate at threshold.
 
     `score_map`: the scored model's fitted map (None: the default map)."""
-    truth = np.asarray(labels)
+    def scores_for(target: Expression) -> np.ndarray:
+        return np.array([
+            score_target(dict(zip(classes, row.tolist(), strict=True)),
+                         check_actions(vector, baseline, target), target, score_map)
+            for row, vector, baseline in zip(probabilities, vectors, baselines, strict=True)
+        ])
+
+    return _target_rates(np.asarray(labels), scores_for, threshold)
+
+
+def _target_rates(
+    truth: np.ndarray, scores_for: Callable[[Expression], np.ndarray], threshold: float
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Per target present in `truth`: ROC AUC of `scores_for(target)` (one score per row),
+    hit rate and false-alarm rate at `threshold`."""
     auc: dict[str, float] = {}
     hits: dict[str, float] = {}
     false_alarms: dict[str, float] = {}
     for target in Expression:
         if not (truth == target.value).any():
             continue
-        scores = np.array(
-            [
-                score_target(
-                    dict(zip(classes, row.tolist(), strict=True)),
-                    check_actions(vector, baseline, target),
-                    target,
-                    score_map,
-                )
-                for row, vector, baseline in zip(probabilities, vectors, baselines, strict=True)
-            ]
-        )
+        scores = scores_for(target)
         positive = truth == target.value
         value = roc_auc(positive, scores)
         if value is not None:
@@ -237,22 +241,10 @@ def game_verification(
 ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """Per target: ROC AUC of the score the game gives (0 for an untrusted reading: it earns
     no credit), hit rate and false-alarm rate at `threshold`, over `scored`."""
-    truth = np.array([s.label for s in scored])
-    auc: dict[str, float] = {}
-    hits: dict[str, float] = {}
-    false_alarms: dict[str, float] = {}
-    for target in Expression:
-        if not (truth == target.value).any():
-            continue
-        scores = np.array([s.scores.get(target, 0.0) if s.trusted else 0.0 for s in scored])
-        positive = truth == target.value
-        value = roc_auc(positive, scores)
-        if value is not None:
-            auc[target.value] = value
-        hits[target.value] = float((scores[positive] >= threshold).mean())
-        if (~positive).any():
-            false_alarms[target.value] = float((scores[~positive] >= threshold).mean())
-    return auc, hits, false_alarms
+    def scores_for(target: Expression) -> np.ndarray:
+        return np.array([s.scores.get(target, 0.0) if s.trusted else 0.0 for s in scored])
+
+    return _target_rates(np.array([s.label for s in scored]), scores_for, threshold)
 
 
 def evaluate(

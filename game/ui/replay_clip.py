@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 
+from game.motion.frame import TrialMotion
 from game.ui.replay_view import ReplayTrack, draw_replay
 from game.ui.theme import DEFAULT_THEME, Theme
 from game.ui.widgets import draw_text, fitting_size
@@ -109,3 +110,26 @@ def _write_gif(path: Path, frames: Iterator[np.ndarray], fps: float) -> int:
     images[0].save(path, format="GIF", save_all=True, append_images=images[1:],
                    duration=durations, loop=0, optimize=False)
     return len(images)
+
+
+def export_trial_clip(motion: TrialMotion, number: int, out: Path, lang: str) -> tuple[int, int]:
+    """Write trial `number`'s replay (its `TrialMotion`) to `out` (.mp4 or .gif) with the
+    fonts started and stopped here, off-screen (no window: the SDL dummy driver unless one is
+    set). Returns (frames written, the trial's duration in ms).
+
+    Raises OSError when the file cannot be written (nothing is left behind)."""
+    from game import phrases
+    from game.ui.replay_view import expression_name
+    from game.ui.runner import forget_fonts
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    pygame.font.init()
+    try:
+        track = ReplayTrack.from_motion(motion)
+        title = phrases.text("ui.replay.clip_title", lang, number=number,
+                             expression=expression_name(track.target, lang))
+        count = write_clip(track, out, lang, title, fps=CLIP_FPS)
+    finally:
+        forget_fonts()  # they die with the font module
+        pygame.font.quit()
+    return count, track.duration_ms

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
@@ -334,20 +335,8 @@ class Scorer:
         raw = score_target(probabilities, actions, self._target, self.score_map)
         smoothed = self._smoother.update(raw, t_ms)
         hint = self._hints.update(actions)
-        return ExpressionReading(
-            t_ms=t_ms,
-            probabilities=probabilities,
-            target=self._target,
-            target_score=smoothed,
-            raw_score=raw,
-            actions=actions,
-            hint=hint,
-            flags=frozen,
-            latency_ms=latency_ms,
-            head_pose=pose,
-            face_box=box,
-            motion=motion,
-        )
+        return replace(reading, target_score=smoothed, raw_score=raw, actions=actions,
+                       hint=hint)
 
 
 def _fractional_box(observation: FaceObservation) -> tuple[float, float, float, float]:
