@@ -110,10 +110,14 @@ class RobustnessRun:
     conditions: list[ConditionResult]
     trained: TrainedCheck
     excluded_trained: bool = False
+    out_of_fold: dict[str, Any] | None = None  # the fold models' description (out of fold)
 
     @property
     def note(self) -> str | None:
-        """One sentence when the model trained on any listed image (None otherwise)."""
+        """One sentence when the model trained on any listed image (None otherwise, and
+        always None out of fold: no fold model saw the people it scored)."""
+        if self.out_of_fold is not None:
+            return None
         return self.trained.note(self.excluded_trained)
 
 
@@ -127,14 +131,30 @@ def measure(
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[str], None] | None = None,
     exclude_trained: bool = False,
+    out_of_fold: int | None = None,
+    cache_dir: Path | None = None,
+    with_copies: bool = True,
+    population: Sequence[str] | None = None,
 ) -> RobustnessRun:
     """Each condition's figures on the labelled images of `data_dirs` (shares in [0, 1];
     `threshold` is the target score that counts as a hit); `exclude_trained` leaves out the
     images the model trained on (by content) before `per_set` picks.
 
+    `out_of_fold` K: `model_path` is not used; K subject-wise fold models are trained on the
+    people of `data_dirs` (`game.training.out_of_fold`, features from `cache_dir`;
+    `with_copies`, `population` as there) and each picked image is measured by the model
+    (with its temperature and score map) that never saw its person; counts are summed over
+    the folds.
+
     Raises DatasetError for a bad folder or picture (or when every image was trained on and
-    left out) and ModelError for a bad model.
+    left out, or too few people for the folds) and ModelError for a bad model.
     """
+    if out_of_fold is not None:
+        return _measure_out_of_fold(
+            data_dirs, out_of_fold, conditions=conditions, per_set=per_set, seed=seed,
+            threshold=threshold, progress=progress, cache_dir=cache_dir,
+            with_copies=with_copies, population=population,
+        )
     listed = load_folders(list(data_dirs))
     try:
         seen = check_trained(listed, model_path)
@@ -146,8 +166,24 @@ def measure(
             raise DatasetError("the model trained on every image of these folders: none is "
                                "left to measure without them")
     items = pick_images(listed, per_set, seed)
+    faces, missed_items = _found_faces(items)
+    missed = len(missed_items)
+    results = []
+    with VisionChain.create(model_path, mode="video") as chain:
+        for index, cond in enumerate(conditions):
+            if progress is not None:
+                progress(f"{cond.name} ({index + 1}/{len(conditions)})")
+            results.append(_measure_one(chain, cond, faces, missed, seed, threshold)
+                           .result(cond))
+    return RobustnessRun(results, seen, exclude_trained)
+
+
+def _found_faces(
+    items: Sequence[LabelledImage],
+) -> tuple[list[tuple[LabelledImage, Face]], list[LabelledImage]]:
+    """Each image with its face (sampled up when small), and the images with no face."""
     faces: list[tuple[LabelledImage, Face]] = []
-    missed = 0
+    missed: list[LabelledImage] = []
     with FaceTracker(TrackerSettings(mode="image")) as still:
         for item in items:
             try:
@@ -162,14 +198,59 @@ def measure(
             if obs.has_face:
                 faces.append((item, (image, obs.landmarks)))
             else:
-                missed += 1
-    results = []
-    with VisionChain.create(model_path, mode="video") as chain:
-        for index, cond in enumerate(conditions):
-            if progress is not None:
-                progress(f"{cond.name} ({index + 1}/{len(conditions)})")
-            results.append(_measure_one(chain, cond, faces, missed, seed, threshold))
-    return RobustnessRun(results, seen, exclude_trained)
+                missed.append(item)
+    return faces, missed
+
+
+def _measure_out_of_fold(
+    data_dirs: Sequence[Path],
+    k: int,
+    *,
+    conditions: Sequence[Condition],
+    per_set: int | None,
+    seed: int,
+    threshold: float,
+    progress: Callable[[str], None] | None,
+    cache_dir: Path | None,
+    with_copies: bool,
+    population: Sequence[str] | None,
+) -> RobustnessRun:
+    """`measure` with K fold models (see its docstring)."""
+    import tempfile
+
+    from game.training.out_of_fold import build_fold_models
+
+    listed = load_folders(list(data_dirs))
+    items = pick_images(listed, per_set, seed)
+    faces, missed_items = _found_faces(items)
+    with tempfile.TemporaryDirectory(prefix="facequest-oof-") as tmp:
+        if progress is not None:
+            progress(f"training {k} subject-wise fold models")
+        try:
+            folds = build_fold_models(listed, k, Path(tmp), cache_dir=cache_dir,
+                                      with_copies=with_copies, population=population)
+        except ValueError as exc:
+            raise DatasetError(str(exc)) from None
+        fold_of = folds.fold_of()
+        totals = [_Counts() for _ in conditions]
+        for f, model_path in enumerate(folds.models):
+            mine = [x for x in faces if fold_of.get(x[0].subject, 0) == f]
+            missed = sum(fold_of.get(item.subject, 0) == f for item in missed_items)
+            with VisionChain.create(model_path, mode="video") as chain:
+                for index, cond in enumerate(conditions):
+                    if progress is not None:
+                        progress(f"fold {f + 1}/{k}: {cond.name} ({index + 1}/"
+                                 f"{len(conditions)})")
+                    totals[index].add(
+                        _measure_one(chain, cond, mine, missed, seed, threshold, faces))
+    results = [c.result(cond) for c, cond in zip(totals, conditions, strict=True)]
+    described = {
+        "folds": k,
+        "people_per_fold": folds.people_per_fold(),
+        "description": folds.describe(),
+        "temperatures": [round(fit.temperature, 4) for fit in folds.fits],
+    }
+    return RobustnessRun(results, TrainedCheck("unknown", (), {}), False, described)
 
 
 def _sampled_up(image: np.ndarray, factor: float) -> np.ndarray:
@@ -218,6 +299,47 @@ def _target_scores(
     return reading, scores
 
 
+@dataclass(slots=True)
+class _Counts:
+    """One condition's counts, summed over the images (and the fold models) measured."""
+
+    images: int = 0
+    found: int = 0
+    flagged: int = 0
+    trusted: int = 0
+    correct: int = 0
+    confident_wrong: int = 0
+    hits: int = 0
+    false_alarms: int = 0
+    pairs: int = 0
+    hit_alone: int = 0
+    kept: int = 0
+    flags: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: _Counts) -> None:
+        for name in ("images", "found", "flagged", "trusted", "correct", "confident_wrong",
+                     "hits", "false_alarms", "pairs", "hit_alone", "kept"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.flags.update(other.flags)
+
+    def result(self, cond: Condition) -> ConditionResult:
+        total, found, trusted = self.images, self.found, self.trusted
+        return ConditionResult(
+            condition=cond.name,
+            description=cond.description,
+            images=total,
+            found=found / total if total else 0.0,
+            flagged=self.flagged / found if found else 0.0,
+            trusted=trusted,
+            accuracy=self.correct / trusted if trusted else None,
+            confident_wrong=self.confident_wrong / total if total else 0.0,
+            hit_rate=self.hits / total if total else 0.0,
+            false_alarm_rate=self.false_alarms / self.pairs if self.pairs else 0.0,
+            kept_credit=self.kept / self.hit_alone if self.hit_alone else None,
+            flags=dict(sorted(self.flags.items())),
+        )
+
+
 def _measure_one(
     chain: VisionChain,
     cond: Condition,
@@ -225,57 +347,45 @@ def _measure_one(
     missed: int,
     seed: int,
     threshold: float,
-) -> ConditionResult:
-    found = flagged = trusted = correct = confident_wrong = hits = false_alarms = pairs = 0
-    hit_alone = kept = 0
-    flag_counts: Counter[str] = Counter()
+    others: list[tuple[LabelledImage, Face]] | None = None,
+) -> _Counts:
+    """The counts of one condition over `faces` (`missed`: images with no face found at
+    all); the second face of a condition is drawn from `others` (default: `faces`)."""
+    c = _Counts(images=len(faces) + missed)
+    pool = faces if others is None else others
     for k, (item, (image, landmarks)) in enumerate(faces):
         rng = np.random.default_rng([seed, k, sum(map(ord, cond.name))])
-        other = _other_face(faces, item, rng) if cond.needs_other else None
+        other = _other_face(pool, item, rng) if cond.needs_other else None
         reference = copy.deepcopy(rng)
         observation = _read(chain, cond.make(image, landmarks, rng, other))
         hit = False
         if observation.has_face:
-            found += 1
-            scored = _target_scores(chain, observation, flag_counts)
+            c.found += 1
+            scored = _target_scores(chain, observation, c.flags)
             if scored is None:
-                flagged += 1
+                c.flagged += 1
             else:
                 reading, scores = scored
-                trusted += 1
+                c.trusted += 1
                 top = reading.top_expression
                 if top == item.label:
-                    correct += 1
+                    c.correct += 1
                 elif top is not None and reading.probabilities[top] >= CONFIDENT:
-                    confident_wrong += 1
+                    c.confident_wrong += 1
                 for target, score in scores.items():
                     if target == item.label:
                         hit = score >= threshold
                     else:
-                        pairs += 1
-                        false_alarms += score >= threshold
-        hits += hit
+                        c.pairs += 1
+                        c.false_alarms += score >= threshold
+        c.hits += hit
         if cond.alone is not None:
             alone = _target_scores(chain, _read(chain, cond.alone(image, landmarks, reference,
                                                                   other)))
             if alone is not None and alone[1].get(item.label, 0.0) >= threshold:
-                hit_alone += 1
-                kept += hit
-    total = len(faces) + missed
-    return ConditionResult(
-        condition=cond.name,
-        description=cond.description,
-        images=total,
-        found=found / total if total else 0.0,
-        flagged=flagged / found if found else 0.0,
-        trusted=trusted,
-        accuracy=correct / trusted if trusted else None,
-        confident_wrong=confident_wrong / total if total else 0.0,
-        hit_rate=hits / total if total else 0.0,
-        false_alarm_rate=false_alarms / pairs if pairs else 0.0,
-        kept_credit=kept / hit_alone if hit_alone else None,
-        flags=dict(sorted(flag_counts.items())),
-    )
+                c.hit_alone += 1
+                c.kept += hit
+    return c
 
 
 def as_json(results: list[ConditionResult]) -> list[dict[str, Any]]:

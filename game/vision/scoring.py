@@ -266,22 +266,25 @@ class Scorer:
         return cached[2]
 
     def probabilities(self, features: FeatureVector) -> dict[Expression, float]:
-        """The model's probabilities ({} without a model). A calibrated model marked
-        `fuse_with_raw` is fused with the raw model (`fuse_log_mean`), as it was measured."""
+        """The model's probabilities ({} without a model), calibrated by the temperature of
+        the scoring model's map (`ScoreMap.calibrate`; fitted out of fold, 1.0 when its file
+        has none). A calibrated model marked `fuse_with_raw` is fused with the raw model
+        (`fuse_log_mean`) first, as it was measured. Every reading and target score of the
+        game, `watch`, `evaluate` and `robustness` reads these."""
         model = self.model
         if model is None:
             return {}
         baseline_values = self._baseline_values(model) if model.input_kind == "delta" else None
         found = model.probabilities(features, baseline_values)
         raw = self.raw_model
-        if not (model.fuse_with_raw and raw is not None and raw is not model):
-            return found
-        twin = raw.probabilities(features)
-        columns = list(model.classes)
-        fused = fuse_log_mean([
-            np.array([found[c] for c in columns]), np.array([twin[c] for c in columns])
-        ])
-        return {c: float(p) for c, p in zip(columns, fused, strict=True)}
+        if model.fuse_with_raw and raw is not None and raw is not model:
+            twin = raw.probabilities(features)
+            columns = list(model.classes)
+            fused = fuse_log_mean([
+                np.array([found[c] for c in columns]), np.array([twin[c] for c in columns])
+            ])
+            found = {c: float(p) for c, p in zip(columns, fused, strict=True)}
+        return self.score_map.calibrate(found)
 
     def score(
         self, observation: FaceObservation, latency_ms: float = 0.0

@@ -1,0 +1,237 @@
+"""Subject-wise out-of-fold models: figures on people the model never trained on.
+
+`build_fold_models` splits the people of labelled folders into K folds (`subject_folds`:
+`GroupKFold` by subject id, so no person is ever on both sides of a fold), trains one model
+per fold with the recipe of the shipped model (`game.training.recipe.fit`, features from the
+feature cache, so only the fits cost time) on the other folds' people, and exports it as an
+ONNX file in a scratch folder, with its scoring file beside it (`game.vision.score_map`):
+
+- its temperature (`prob_calibration.fit_temperature`) and its target-score offsets
+  (`score_fit.fit_offsets`) are fitted on the out-of-fold probabilities of the *other*
+  folds' people (cross-fitting), never on the people it will score;
+- so `facequest evaluate --out-of-fold K` and `facequest robustness --out-of-fold K` score
+  each held-out person's pictures with a model, a temperature and a score map that never saw
+  that person, through the same chain the game uses (`VisionChain`).
+
+`FoldModels.fit_all` is the temperature and the offsets fitted on every person's
+out-of-fold probabilities: what the shipped model's scoring file takes (`write_scoring`).
+
+Models are never cached (each run trains its K models afresh); features are.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from game.expressions import Expression
+from game.training.cv import class_order
+from game.training.dataset import LabelledImage
+from game.training.export import export_onnx
+from game.training.feature_cache import ExtractedSet, extract
+from game.training.prob_calibration import fit_temperature
+from game.training.recipe import Recipe, fit
+from game.training.score_fit import FALSE_ALARM_RATE, Evidence, action_scores, fit_offsets
+from game.vision.score_map import ScoreMap, file_sha256, score_map_path, temper_array
+
+logger = logging.getLogger(__name__)
+
+
+def subject_folds(subjects: Sequence[str], k: int) -> np.ndarray:
+    """The fold (0..k-1) of every row: `GroupKFold` by subject id, so all of a person's
+    rows share one fold. Raises ValueError when there are fewer than k people or k < 2."""
+    if k < 2:
+        raise ValueError("an out-of-fold measurement needs at least 2 folds")
+    people = len(set(subjects))
+    if people < k:
+        raise ValueError(f"{people} people cannot make {k} subject-wise folds")
+    fold = np.full(len(subjects), -1, int)
+    rows = np.zeros((len(subjects), 1))
+    for f, (_, test) in enumerate(GroupKFold(n_splits=k).split(rows, groups=list(subjects))):
+        fold[test] = f
+    return fold
+
+
+@dataclass(frozen=True, slots=True)
+class FoldFit:
+    """What fold k's scoring file holds, fitted on the other folds' people."""
+
+    temperature: float
+    offsets: dict[Expression, float]
+
+
+@dataclass(frozen=True, slots=True)
+class FoldModels:
+    """K subject-wise fold models (ONNX files with their scoring files) and the out-of-fold
+    probabilities their fits gave on the features of the held-out people.
+
+    `fold[i]` is row i's fold (rows of `data`); model k never trained on a row of fold k.
+    `probabilities` are the uncalibrated out-of-fold probabilities (columns `classes`).
+    """
+
+    models: tuple[Path, ...]
+    fold: np.ndarray
+    data: ExtractedSet
+    classes: tuple[str, ...]
+    probabilities: np.ndarray
+    fits: tuple[FoldFit, ...]
+    fit_all: FoldFit
+    recipe: Recipe
+    with_copies: bool
+    false_alarm_rate: float
+    population: tuple[str, ...] | None
+
+    @property
+    def k(self) -> int:
+        return len(self.models)
+
+    def truth(self) -> np.ndarray:
+        """Each row's class index (columns of `probabilities`)."""
+        return np.array([self.classes.index(label) for label in self.data.labels])
+
+    def fold_of(self) -> dict[str, int]:
+        """Subject id -> its fold."""
+        return {s: int(f) for s, f in zip(self.data.subjects, self.fold, strict=True)}
+
+    def people_per_fold(self) -> list[int]:
+        subjects = np.asarray(self.data.subjects)
+        return [len(set(subjects[self.fold == f].tolist())) for f in range(self.k)]
+
+    def images_per_fold(self) -> list[int]:
+        return [int((self.fold == f).sum()) for f in range(self.k)]
+
+    def describe(self) -> str:
+        """One line: what the fold models are."""
+        copies = ("with the recipe's webcam-condition copies" if self.with_copies
+                  else "without the recipe's webcam-condition copies (clean and mirrored "
+                       "images only)")
+        return (f"{self.k} subject-wise folds of {', '.join(map(str, self.people_per_fold()))} "
+                f"people; each fold model trained on the other folds' people with the shipped "
+                f"recipe {copies}; its temperature and score map fitted on the other folds' "
+                f"out-of-fold probabilities")
+
+
+def _copies_for(
+    data: ExtractedSet, recipe: Recipe, cache_dir: Path | None, progress: bool | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(features, class indices, source rows) of the recipe's training copies, or None."""
+    from game.training.train import augmented_copies
+
+    copies = augmented_copies(data, recipe, cache_dir, progress, scored=False)
+    if copies is None or not copies.train.any():
+        return None
+    classes = class_order(data.labels)
+    rows = np.flatnonzero(copies.train)
+    by_subject = np.asarray(copies.subjects)[rows]
+    labels = np.array([classes.index(copies.labels[i]) for i in rows])
+    return copies.features[rows], labels, by_subject
+
+
+def fit_scoring(
+    evidence: Evidence,
+    rows: np.ndarray,
+    truth: np.ndarray,
+    false_alarm_rate: float,
+    population: Sequence[str] | None,
+) -> FoldFit:
+    """The temperature fitted on `rows` of the evidence's (uncalibrated out-of-fold)
+    probabilities, then the offsets fitted on the same rows' tempered probabilities."""
+    temperature = fit_temperature(evidence.probabilities[rows], truth[rows])
+    tempered = Evidence(
+        temper_array(evidence.probabilities, temperature), evidence.actions, evidence.classes,
+        evidence.labels, evidence.subjects, evidence.datasets,
+    )
+    present = [p for p in population or () if p in set(evidence.datasets[rows].tolist())]
+    offsets = fit_offsets(tempered, rows, false_alarm_rate, population=present or None)
+    return FoldFit(temperature, offsets)
+
+
+def build_fold_models(
+    items: Sequence[LabelledImage],
+    k: int,
+    folder: Path,
+    recipe: Recipe | None = None,
+    cache_dir: Path | None = None,
+    progress: bool | None = None,
+    with_copies: bool = True,
+    false_alarm_rate: float = FALSE_ALARM_RATE,
+    population: Sequence[str] | None = None,
+) -> FoldModels:
+    """Train the K fold models of `items` into `folder` (see the module docstring).
+
+    `with_copies` False trains without the recipe's webcam-condition copies (faster when
+    they are not in the feature cache; the card says so). `population`: the data sets whose
+    non-target faces set the offsets (None: every set), as `facequest train
+    --map-population`.
+
+    Raises ValueError (no face found, fewer people than folds).
+    """
+    recipe = recipe or Recipe()
+    data = extract(items, cache_dir=cache_dir, progress=progress)
+    if len(data) == 0:
+        raise ValueError("no face was found in any image")
+    classes = class_order(data.labels)
+    truth = np.array([classes.index(label) for label in data.labels])
+    fold = subject_folds(data.subjects, k)
+    copies = _copies_for(data, recipe, cache_dir, progress) if with_copies else None
+    probabilities = np.zeros((len(truth), len(classes)))
+    folder.mkdir(parents=True, exist_ok=True)
+    models: list[Path] = []
+    subjects = np.asarray(data.subjects)
+    for f in range(k):
+        train, test = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
+        extra = None
+        if copies is not None:
+            mine = np.isin(copies[2], subjects[train])  # the training people's copies only
+            extra = (copies[0][mine], copies[1][mine])
+        logger.info("fold %d/%d: training on %d images of %d people ...", f + 1, k,
+                    len(train), len(set(subjects[train].tolist())))
+        model = fit(data.features[train], truth[train], recipe, extra)
+        columns = np.asarray(model.classes_, int)
+        probabilities[np.ix_(test, columns)] = model.predict_proba(data.features[test])
+        held = sorted(set(subjects[test].tolist()))
+        models.append(export_onnx(
+            model, folder / f"fold{f + 1}.onnx", classes, "raw",
+            f"out-of-fold model {f + 1}/{k}: trained without {len(held)} people",
+        ))
+    evidence = Evidence(
+        probabilities, action_scores(data.features, [None] * len(truth)), classes,
+        np.asarray(data.labels), subjects, np.asarray(data.datasets),
+    )
+    fits = []
+    for f, path in enumerate(models):
+        fitted = fit_scoring(evidence, np.flatnonzero(fold != f), truth, false_alarm_rate,
+                             population)
+        fits.append(fitted)
+        ScoreMap(
+            offsets=fitted.offsets, model_sha256=file_sha256(path),
+            note=f"out-of-fold model {f + 1}/{k}: offsets fitted on the other folds",
+            temperature=fitted.temperature,
+            calibration_note="temperature fitted on the other folds' out-of-fold probabilities",
+        ).write(score_map_path(path))
+    fit_all = fit_scoring(evidence, np.arange(len(truth)), truth, false_alarm_rate, population)
+    return FoldModels(
+        tuple(models), fold, data, classes, probabilities, tuple(fits), fit_all, recipe,
+        copies is not None, false_alarm_rate, tuple(population) if population else None,
+    )
+
+
+def write_scoring(model_path: Path, folds: FoldModels, note: str) -> Path:
+    """Write the shipped model's scoring file from `folds.fit_all` (the temperature and the
+    offsets fitted on every person's out-of-fold probabilities), bound to the model's
+    SHA-256; the action bonus is kept. Returns the file written."""
+    path = score_map_path(model_path)
+    return ScoreMap(
+        offsets=folds.fit_all.offsets,
+        model_sha256=file_sha256(model_path),
+        note=(f"raw: offsets at {folds.false_alarm_rate:.0%} false alarms per data set of the "
+              f"population ({', '.join(folds.population or ('every data set',))}), fitted on "
+              f"the tempered out-of-fold probabilities of {folds.describe()}"),
+        temperature=folds.fit_all.temperature,
+        calibration_note=note,
+    ).write(path)

@@ -1,0 +1,158 @@
+"""Honest self-measurement (issue 22): subject-wise folds, the expected calibration error,
+temperature scaling applied in the game's one scoring path, and an out-of-fold evaluation on
+real faces."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.expressions import Expression
+from game.paths import DEFAULT_MODEL_PATH
+from game.training.out_of_fold import subject_folds
+from game.training.prob_calibration import (
+    expected_calibration_error,
+    fit_temperature,
+    reliability,
+    untemper,
+)
+from game.vision.face_tracker import FaceTracker, TrackerSettings
+from game.vision.model import ExpressionModel
+from game.vision.pipeline import VisionChain
+from game.vision.records import Frame
+from game.vision.score_map import ScoreMap, score_map_path, temper, temper_array
+from game.vision.scoring import Scorer
+
+
+def test_subject_folds_never_put_one_person_on_both_sides() -> None:
+    rng = np.random.default_rng(3)
+    subjects = [f"set{rng.integers(2)}/p{rng.integers(40)}" for _ in range(500)]
+    for k in (2, 3, 5):
+        fold = subject_folds(subjects, k)
+        assert set(fold.tolist()) == set(range(k))
+        for person in set(subjects):
+            mine = {int(f) for s, f in zip(subjects, fold, strict=True) if s == person}
+            assert len(mine) == 1, person  # a person is in one fold only: never train and test
+        for f in range(k):  # the people a fold model trains on never include its test people
+            test = {s for s, x in zip(subjects, fold, strict=True) if x == f}
+            train = {s for s, x in zip(subjects, fold, strict=True) if x != f}
+            assert not test & train
+
+
+def test_subject_folds_refuse_too_few_people() -> None:
+    with pytest.raises(ValueError, match="2 people cannot make 3"):
+        subject_folds(["a", "a", "b"], 3)
+    with pytest.raises(ValueError, match="at least 2 folds"):
+        subject_folds(["a", "b"], 1)
+
+
+def test_ece_against_a_hand_computed_case() -> None:
+    # 15 equal-width bins of the top-class probability (Guo et al. 2017, eq. 3):
+    # two faces at 0.9 (bin (0.8667, 0.9333]), one right, one wrong: |0.5 - 0.9| = 0.4;
+    # two at 0.6 (bin (0.5333, 0.6]), both right: |1.0 - 0.6| = 0.4;
+    # one at 0.35 (bin (0.3333, 0.4]), wrong: |0.0 - 0.35| = 0.35.
+    # ECE = 2/5 * 0.4 + 2/5 * 0.4 + 1/5 * 0.35 = 0.39
+    p = np.array([
+        [0.9, 0.1, 0.0],
+        [0.9, 0.1, 0.0],
+        [0.6, 0.4, 0.0],
+        [0.4, 0.6, 0.0],
+        [0.3, 0.35, 0.35],  # top class 1 (the first of the two), truth 2
+    ])
+    truth = np.array([0, 1, 0, 1, 2])
+    assert expected_calibration_error(p, truth) == pytest.approx(0.39)
+    bins = reliability(p, truth)
+    assert len(bins) == 15 and sum(b.count for b in bins) == 5
+    assert [i for i, b in enumerate(bins) if b.count] == [5, 8, 13]
+    assert bins[13].accuracy == 0.5 and bins[13].confidence == pytest.approx(0.9)
+    assert bins[8].accuracy == 1.0 and bins[5].accuracy == 0.0
+    # a perfectly calibrated reading: ECE 0
+    assert expected_calibration_error(np.array([[1.0, 0.0]]), np.array([0])) == 0.0
+
+
+def test_temperature_recovers_an_overconfident_model() -> None:
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 1.5, (4000, 7))
+    true_p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    truth = np.array([rng.choice(7, p=row) for row in true_p])
+    shown = temper_array(true_p, 1 / 2.5)  # sharpened: 2.5 times too sure in log-odds
+    t = fit_temperature(shown, truth)
+    assert t == pytest.approx(2.5, rel=0.1)
+    before = expected_calibration_error(shown, truth)
+    after = expected_calibration_error(temper_array(shown, t), truth)
+    assert after < before / 3
+    assert np.array_equal(temper_array(shown, t).argmax(1), shown.argmax(1))
+    assert np.allclose(untemper(temper_array(shown, t), t), shown, atol=1e-9)
+
+
+def test_temper_and_the_scoring_file() -> None:
+    probs = {Expression.HAPPY: 0.8, Expression.SAD: 0.15, Expression.ANGRY: 0.05}
+    assert temper(probs, 1.0) == pytest.approx(probs)
+    soft = temper(probs, 2.0)
+    assert sum(soft.values()) == pytest.approx(1.0)
+    assert soft[Expression.HAPPY] == pytest.approx(0.8**0.5 / sum(v**0.5 for v in probs.values()))
+    with pytest.raises(ValueError):
+        temper(probs, 0.0)
+    with pytest.raises(ValueError):
+        ScoreMap(temperature=-1.0)
+    stored = ScoreMap(offsets={Expression.HAPPY: 0.5}, temperature=1.7, calibration_note="x")
+    again = ScoreMap.from_dict(json.loads(json.dumps(stored.to_dict())))
+    assert again.temperature == pytest.approx(1.7) and again.calibration_note == "x"
+    older = stored.to_dict()
+    del older["temperature"]
+    assert ScoreMap.from_dict(older).temperature == 1.0  # a file written before: no change
+
+
+def test_the_chain_applies_the_scoring_files_temperature(astronaut_rgb: np.ndarray) -> None:
+    model = ExpressionModel.load(DEFAULT_MODEL_PATH)
+    fitted = ScoreMap.for_model(DEFAULT_MODEL_PATH)
+    readings = {}
+    for t in (1.0, 3.0):
+        chosen = ScoreMap(fitted.offsets, fitted.action_bonus, fitted.model_sha256, "",
+                          temperature=t)
+        scorer = Scorer(model, target=Expression.HAPPY,
+                        score_maps={str(model.path): chosen})
+        with VisionChain(FaceTracker(TrackerSettings(mode="image")), scorer) as chain:
+            result = chain.process_still(Frame(0, astronaut_rgb))
+        assert result.features is not None
+        readings[t] = (result.reading, scorer.target_scores(
+            result.features, result.reading.probabilities, (Expression.HAPPY,)))
+    plain, hot = readings[1.0][0], readings[3.0][0]
+    assert hot.probabilities == pytest.approx(temper(plain.probabilities, 3.0))
+    assert hot.top_expression == plain.top_expression
+    assert max(hot.probabilities.values()) < max(plain.probabilities.values())
+    # the target score is read from the tempered probabilities, by the game's own map
+    assert hot.raw_score == pytest.approx(readings[3.0][1][Expression.HAPPY])
+    assert hot.raw_score != pytest.approx(plain.raw_score)
+
+
+@pytest.mark.datasets
+@pytest.mark.slow
+def test_out_of_fold_evaluation_on_real_children(
+    tiny_children: Path, feature_cache_dir: Path, tmp_path: Path
+) -> None:
+    from game.training.evaluate import evaluate_out_of_fold
+
+    model = tmp_path / "expression.onnx"
+    shutil.copy(DEFAULT_MODEL_PATH, model)
+    plot = tmp_path / "reliability.png"
+    report = evaluate_out_of_fold(
+        [tiny_children], 2, cache_dir=feature_cache_dir, progress=False,
+        with_copies=False, write_scoring_to=model, reliability_plot=plot,
+    )
+    oof = report["out_of_fold"]
+    assert oof["folds"] == 2 and oof["people_per_fold"] == [1, 1]  # 2 children, one a fold
+    assert sum(oof["images_per_fold"]) == report["n"] + report["missed_faces"] == 14
+    cal = report["calibration"]
+    assert len(cal["temperatures"]) == 2 and all(t > 0 for t in cal["temperatures"])
+    assert 0.0 <= cal["ece_before"] <= 1.0 and 0.0 <= cal["ece_after"] <= 1.0
+    assert sum(b["count"] for b in cal["reliability_after"]) == report["n"]
+    assert set(report["hit_rate"]) == {e.value for e in Expression}
+    assert plot.stat().st_size > 1000
+    written = json.loads(score_map_path(model).read_text("utf-8"))
+    assert written["temperature"] == pytest.approx(report["fit_all"]["temperature"], abs=1e-3)
+    assert ScoreMap.for_model(model).temperature == pytest.approx(written["temperature"])
