@@ -8,8 +8,15 @@ evidence z = logit(p) + bonus * action score above which at most `false_alarm_ra
 other expressions' faces lie, in every data set (children and adults alike); the map then
 puts the score 0.6 there.
 
-`nested_verification` estimates what those maps do on new people: offsets fitted on four
-subject folds, applied to the fifth (ROC AUC, hit rate and false-alarm rate at 0.6).
+Before the offsets, the model's probabilities are calibrated: one temperature
+(`game.training.prob_calibration.fit_temperature`, temperature scaling, Guo et al. 2017) is
+fitted on the same out-of-fold probabilities and stored in the map (`ScoreMap.temperature`,
+applied by the game in `Scorer.probabilities`); the offsets are fitted on the tempered
+probabilities.
+
+`nested_verification` estimates what those maps do on new people: temperature and offsets
+fitted on four subject folds, applied to the fifth (ROC AUC, hit rate and false-alarm rate at
+0.6).
 
 `facequest train` fits and writes the maps of the models it writes (`evidence_from_cv`
 reuses its cross-validation's probabilities; `fit_and_write`) and the model card reports
@@ -39,10 +46,18 @@ from game.training.dataset import load_folders
 from game.training.evaluate import DEFAULT_THRESHOLD, feature_vector, subject_baselines
 from game.training.feature_cache import extract
 from game.training.metrics import roc_auc
+from game.training.prob_calibration import expected_calibration_error, fit_temperature
 from game.training.recipe import Recipe
 from game.vision.calibration import NeutralBaseline
 from game.vision.pipeline import calibrated_model_path
-from game.vision.score_map import ACTION_BONUS, ScoreMap, file_sha256, logit, score_map_path
+from game.vision.score_map import (
+    ACTION_BONUS,
+    ScoreMap,
+    file_sha256,
+    logit,
+    score_map_path,
+    temper_array,
+)
 from game.vision.scoring import action_score, check_actions
 
 logger = logging.getLogger(__name__)
@@ -60,6 +75,15 @@ class Evidence:
     labels: np.ndarray
     subjects: np.ndarray
     datasets: np.ndarray
+
+    def truth(self) -> np.ndarray:
+        """Each face's class index (columns of `probabilities`)."""
+        return np.array([self.classes.index(str(label)) for label in self.labels])
+
+    def tempered(self, temperature: float) -> Evidence:
+        """The same evidence with the probabilities tempered (`temper_array`)."""
+        return Evidence(temper_array(self.probabilities, temperature), self.actions,
+                        self.classes, self.labels, self.subjects, self.datasets)
 
     def z(self, target: Expression, bonus: float = ACTION_BONUS) -> np.ndarray:
         """logit(p_target) + bonus * action score, per face."""
@@ -247,17 +271,33 @@ def nested_verification(
     false_alarm_rate: float = FALSE_ALARM_RATE,
     n_splits: int = 5,
     population: Sequence[str] | None = None,
+    calibrate: bool = True,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Verification of maps fitted without the scored people (subject-wise folds), every
-    data set scored (also those outside `population`, which did not set the offsets)."""
+    data set scored (also those outside `population`, which did not set the offsets);
+    `calibrate`: each fold's temperature too, fitted on its training people."""
     scores = {t: np.zeros(len(ev.labels)) for t in Expression if t.value in ev.classes}
     folds = GroupKFold(n_splits=n_splits).split(ev.labels, ev.labels, ev.subjects)
     for train, test in folds:
-        fitted = ScoreMap(offsets=fit_offsets(ev, train, false_alarm_rate,
+        temperature = fit_temperature(ev.probabilities[train], ev.truth()[train]) if calibrate \
+            else 1.0
+        tempered = ev.tempered(temperature)
+        fitted = ScoreMap(offsets=fit_offsets(tempered, train, false_alarm_rate,
                                               population=population))
-        for target, values in scores_of(ev, fitted, test).items():
+        for target, values in scores_of(tempered, fitted, test).items():
             scores[target][test] = values
     return verify(ev, scores)
+
+
+def nested_tempered(ev: Evidence, n_splits: int = 5) -> np.ndarray:
+    """Every face's probabilities tempered by a temperature fitted without its person
+    (subject-wise folds): the calibrated probabilities on people the temperature never saw."""
+    out = np.zeros_like(ev.probabilities)
+    truth = ev.truth()
+    for train, test in GroupKFold(n_splits=n_splits).split(ev.labels, ev.labels, ev.subjects):
+        t = fit_temperature(ev.probabilities[train], truth[train])
+        out[test] = temper_array(ev.probabilities[test], t)
+    return out
 
 
 def scores_of(
@@ -283,13 +323,18 @@ def fit_and_write(
     false_alarm_rate: float = FALSE_ALARM_RATE,
     n_splits: int = 5,
     population: Sequence[str] | None = None,
+    calibrate: bool = True,
 ) -> dict[str, Any]:
-    """Fit the map of the model at `model_path` on all of `ev` (offsets set by the data sets
-    of `population`; None: every set), write it beside the model (with the model's
-    SHA-256), and report it: {"map", "offsets", "model_sha256", "population", "default"
-    (verification without a fitted map), "nested" (maps fitted without the scored
-    people)}."""
-    offsets = fit_offsets(ev, false_alarm_rate=false_alarm_rate, population=population)
+    """Fit the map of the model at `model_path` on all of `ev` (with `calibrate`, its
+    temperature first, then the offsets on the tempered probabilities; offsets set by the
+    data sets of `population`; None: every set), write it beside the model (with the
+    model's SHA-256), and report it: {"map", "offsets", "temperature", "ece", "model_sha256",
+    "population", "default" (verification without a fitted map), "nested" (maps fitted
+    without the scored people)}."""
+    truth = ev.truth()
+    temperature = fit_temperature(ev.probabilities, truth) if calibrate else 1.0
+    offsets = fit_offsets(ev.tempered(temperature), false_alarm_rate=false_alarm_rate,
+                          population=population)
     who = "every data set" if population is None else ", ".join(population)
     sets = ", ".join(f"{n} {int((ev.datasets == n).sum())}" for n in dict.fromkeys(ev.datasets))
     fitted = ScoreMap(
@@ -300,6 +345,10 @@ def fit_and_write(
             f"the population ({who}), "
             f"out-of-fold ({recipe.describe()}) on {sets} faces"
         ),
+        temperature=temperature,
+        calibration_note=(
+            f"temperature fitted on the {n_splits}-fold subject-wise out-of-fold "
+            f"probabilities of the same faces" if calibrate else ""),
     )
     written = fitted.write(score_map_path(model_path))
     logger.info("wrote the %s score map %s", mode, written)
@@ -307,9 +356,13 @@ def fit_and_write(
         "map": str(written),
         "model_sha256": fitted.model_sha256,
         "offsets": {t.value: round(v, 3) for t, v in offsets.items()},
+        "temperature": round(temperature, 4),
+        "ece": {"before": expected_calibration_error(ev.probabilities, truth),
+                "after_nested": expected_calibration_error(
+                    nested_tempered(ev, n_splits), truth)},
         "population": list(population) if population is not None else None,
         "default": verify(ev, scores_of(ev, ScoreMap.default())),
-        "nested": nested_verification(ev, false_alarm_rate, n_splits, population),
+        "nested": nested_verification(ev, false_alarm_rate, n_splits, population, calibrate),
     }
 
 

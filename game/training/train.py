@@ -40,7 +40,12 @@ from game.training.dataset import load_folders
 from game.training.export import export_onnx
 from game.training.feature_cache import ExtractedSet, extract, extract_augmented
 from game.training.forms import angry_forms, coded_variants
-from game.training.model_card import ABLATION_FILE, TRANSFER_FILE, write_model_card
+from game.training.model_card import (
+    ABLATION_FILE,
+    OUT_OF_FOLD_FILE,
+    TRANSFER_FILE,
+    write_model_card,
+)
 from game.training.recipe import Recipe, fit
 from game.training.score_fit import FALSE_ALARM_RATE, evidence_from_cv, fit_and_write
 from game.training.trained_images import write_trained_images
@@ -158,6 +163,7 @@ def train(
             data_dirs=data_dirs,
             ablation=load_beside_card(card, ABLATION_FILE),
             transfer=load_beside_card(card, TRANSFER_FILE),
+            out_of_fold=load_beside_card(card, OUT_OF_FOLD_FILE),
         )
     return TrainingResult(out, cal_path, card, cv, len(data), tuple(maps), hashes)
 

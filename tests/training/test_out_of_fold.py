@@ -156,3 +156,14 @@ def test_out_of_fold_evaluation_on_real_children(
     written = json.loads(score_map_path(model).read_text("utf-8"))
     assert written["temperature"] == pytest.approx(report["fit_all"]["temperature"], abs=1e-3)
     assert ScoreMap.for_model(model).temperature == pytest.approx(written["temperature"])
+    # the card's section: generated from the report, replaceable in place
+    from game.training.model_card import OOF_BEGIN, OOF_END, refresh_card
+
+    card = tmp_path / "MODEL_CARD.md"
+    card.write_text("# card\n\n## Subject-wise cross-validation\n\nold\n", "utf-8")
+    for _ in range(2):
+        refresh_card(card, report)
+    text = card.read_text("utf-8")
+    assert text.count(OOF_BEGIN) == text.count(OOF_END) == 1
+    assert "people never seen" in text and f"| {tiny_children.name} | 2 | " in text
+    assert text.index(OOF_END) < text.index("## Subject-wise cross-validation")

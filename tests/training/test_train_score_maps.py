@@ -50,6 +50,10 @@ def test_train_writes_models_score_maps_and_card(
     assert raw["offsets"] == {
         t.value: pytest.approx(v, abs=1e-3) for t, v in stored_offsets.items()
     }
+    # the temperature is fitted with the map and stored in it (issue 22: calibrated
+    # probabilities), with its out-of-fold expected calibration error
+    assert ScoreMap.for_model(out).temperature == pytest.approx(raw["temperature"], abs=1e-3)
+    assert 0.0 <= raw["ece"]["after_nested"] <= 1.0
     ((set_name, nested),) = raw["nested"].items()  # one data set
     assert set(nested) == {e.value for e in Expression}
 
@@ -72,6 +76,7 @@ def test_train_writes_models_score_maps_and_card(
     )
     assert cell in row  # the card shows the fitted maps' nested figures
     assert "Hand-written" not in card
+    assert f"tempered by T = {raw['temperature']:.2f}" in card
 
     # retrained without CV, the old maps no longer fit the new files: none is left behind
     assert main([*base, "--folds", "0"]) == 0
