@@ -465,7 +465,8 @@ def evaluate_out_of_fold(
         fold_of = folds.fold_of()
         scored: list[_Scored] = []
         temperature_of: list[float] = []
-        missed_total = 0
+        # a person in none of the folds had no face found in any picture: all missed
+        missed_total = sum(item.subject not in fold_of for item in items)
         for f, model_path in enumerate(folds.models):
             mine = [item for item in items if fold_of.get(item.subject) == f]
             logger.info("fold %d/%d: scoring %d pictures through the chain", f + 1, k, len(mine))

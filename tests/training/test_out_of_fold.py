@@ -144,6 +144,7 @@ def test_out_of_fold_evaluation_on_real_children(
         [tiny_children], 2, cache_dir=feature_cache_dir, progress=False,
         with_copies=False, write_scoring_to=model, reliability_plot=plot,
     )
+    json.dumps(report)  # `--json` prints it
     oof = report["out_of_fold"]
     assert oof["folds"] == 2 and oof["people_per_fold"] == [1, 1]  # 2 children, one a fold
     assert sum(oof["images_per_fold"]) == report["n"] + report["missed_faces"] == 14
