@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _texts(levels: Path | None, extra: list[str]) -> dict[str, list[str]]:
     from game import phrases
-    from game.audio.catalogue import shipped_texts
+    from game.cli.voice_catalogue import shipped_texts
     from game.paths import LEVELS_DIR
 
     folder = levels if levels is not None else LEVELS_DIR

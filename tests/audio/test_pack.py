@@ -12,11 +12,11 @@ import pygame.sndarray
 import pytest
 
 from game import phrases
-from game.audio.catalogue import level_texts, shipped_texts
 from game.audio.loudness import TARGET_LUFS, TOLERANCE_LU, integrated_lufs, normalize_loudness
 from game.audio.neural import NEURAL_EN
 from game.audio.pack import DEFAULT_PACK_DIR, INDEX_NAME, VoicePack, pack_loudness, render_pack
 from game.audio.player import start_mixer
+from game.cli.voice_catalogue import level_texts, shipped_texts
 from game.paths import LEVELS_DIR
 from tests.audio.conftest import FakeEngine, needs_espeak, needs_sox
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from game import phrases
-from game.audio.catalogue import phrase_texts
 from game.audio.pack import DEFAULT_PACK_DIR, VoicePack
 from game.cli import CliError, voice_cmd
+from game.cli.voice_catalogue import phrase_texts
 from tests.audio.conftest import needs_espeak, needs_sox
 
 
