@@ -7,6 +7,10 @@ takes a letter back). Below the children: "Add a child" and "Quit" (the flow ask
 FaceQuest?" first; Esc with nothing typed asks too). `actions` holds those buttons (phrase
 key, callback): one more door can be added there.
 
+Issue 23: above the buttons, the focused child's next step in their programme ("Next for
+Mia: Six feelings, step 2 of 3"; `set_next_step` gives the function that words it) stands
+where the greeting stands otherwise.
+
 Picking a child starts the session flow (`ctx.flow.profile_chosen`). Adding a child,
 settings and progress sit behind the therapist PIN (the flow asks for it). In autoplay
 (headless scripted runs) the first child is picked after a moment.
@@ -75,6 +79,8 @@ class StartScene(GameScene):
         self.profiles: list[Profile] = []  # the children on the page shown
         self.has_more = False
         self.elapsed_ms = 0
+        self.next_step: Callable[[Profile, str], str] | None = None  # issue 23
+        self.next_lines: dict[str, str] = {}  # profile id -> its next step, worded
         self._lay_out()
 
     # ---------------------------------------------------------------- the list
@@ -106,6 +112,21 @@ class StartScene(GameScene):
         labels += [self.t(key) for key, _ in self.actions]
         self.menu.labels = labels
         self.menu.focus = min(self.menu.focus, len(labels) - 1)
+        if self.next_step is not None:
+            self.next_lines = {p.profile_id: self.next_step(p, self.ctx.lang)
+                               for p in self.profiles}
+
+    def set_next_step(self, words: Callable[[Profile, str], str] | None) -> None:
+        """How to word a child's next step (profile, language) -> text ("" for none)."""
+        self.next_step = words
+        self._lay_out()
+
+    def focused_next_line(self) -> str:
+        """The focused child's next step ("" when a door is focused, or no programme)."""
+        focus = self.menu.focus
+        if focus >= len(self.profiles):
+            return ""
+        return self.next_lines.get(self.profiles[focus].profile_id, "")
 
     def set_profiles(self, profiles: list[Profile], focus: Profile | None = None) -> None:
         """Show a new list of children (e.g. one was added); `focus` gets the focus."""
@@ -250,11 +271,13 @@ class StartScene(GameScene):
                                   anchor="midbottom", max_width=w - 80)
             find_top = said.top
         room = find_top - 8 - (title.bottom + 4)
-        greeting = self.t("greeting")
+        next_line = self.focused_next_line()  # issue 23
+        greeting = next_line or self.t("greeting")
         size = fitting_size(greeting, self.theme, w - 200, room)
         if text_size(greeting, self.theme, size, w - 200)[1] <= room:  # (it is spoken too)
             self.draw_text(surface, greeting, (w // 2, title.bottom + 4), size=size,
-                           color=p.text_muted, anchor="midtop", max_width=w - 200)
+                           color=p.text if next_line else p.text_muted, anchor="midtop",
+                           max_width=w - 200)
         self.menu.draw(surface, self.theme)
         hint = (f"F1: {self.t('ui.flow.therapist_keys')}   F2: {self.t('ui.settings')}   "
                 f"F4: {self.t('ui.admin.open')}   Esc: {self.t('ui.quit')}")
