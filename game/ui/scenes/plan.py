@@ -35,7 +35,7 @@ SESSIONS = (1, 2, 3, 4, 5)
 MINUTES = (5, 10, 15, 20, 25, 30)
 DEFAULT_RULE = MasteryRule()
 DEFAULT_MINUTES = 10
-TOP = 136  # the first row's top (below the title and the line of where the child stands)
+TOP = 148  # the first row's top (below the title and the line of where the child stands)
 ROW_GAP = 6
 BOTTOM = 52
 
@@ -293,15 +293,15 @@ class PlanScene(GameScene):
         size = fitting_size(title, self.theme, w - 160, 64, ("title", "body"), bold=True)
         self.draw_text(surface, title, (w // 2, 38), size=size, bold=True, max_width=w - 160)
         status = self.status_line()
-        size = fitting_size(status, self.theme, w - 120, TOP - 84, ("small", 18, 16))
-        self.draw_text(surface, status, (w // 2, (TOP + 72) // 2), size=size,
+        size = fitting_size(status, self.theme, w - 120, TOP - 96, ("small", 18, 16))
+        self.draw_text(surface, status, (w // 2, 104), size=size,
                        color=p.text_muted, max_width=w - 120)
         rows = self.rows()
         rects = self.row_rects()
         for i, rect in rects.items():
             self._draw_row(surface, rows[i], rect, focused=i == self.focus)
         if rects and min(rects) > 0:
-            draw_more_arrow(surface, p.text_muted, (w // 2, TOP - 6), up=True)
+            draw_more_arrow(surface, p.text_muted, (w // 2, TOP - 7), up=True)
         if rects and max(rects) < len(rows) - 1:
             below = max(rect.bottom for rect in rects.values()) + 12
             draw_more_arrow(surface, p.text_muted, (w // 2, below), up=False)

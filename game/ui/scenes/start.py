@@ -7,9 +7,9 @@ takes a letter back). Below the children: "Add a child" and "Quit" (the flow ask
 FaceQuest?" first; Esc with nothing typed asks too). `actions` holds those buttons (phrase
 key, callback): one more door can be added there.
 
-Issue 23: above the buttons, the focused child's next step in their programme ("Next for
-Mia: Six feelings, step 2 of 3"; `set_next_step` gives the function that words it) stands
-where the greeting stands otherwise.
+Issue 23: just above the buttons, the focused child's next step in their programme ("Next
+for Mia: Six feelings, step 2 of 3"; `set_next_step` gives the function that words it)
+stands where the hint on finding a name stands otherwise.
 
 Picking a child starts the session flow (`ctx.flow.profile_chosen`). Adding a child,
 settings and progress sit behind the therapist PIN (the flow asks for it). In autoplay
@@ -250,8 +250,9 @@ class StartScene(GameScene):
             if not self.found:
                 return self.t("ui.flow.none_found", typed=self.typed, keyname="Esc")
             line = self.t("ui.flow.find", typed=self.typed)
-        else:
-            line = self.t("ui.flow.find_hint") if len(self.all_profiles) > 1 else ""
+        else:  # issue 23: the focused child's next step, else how to find a name
+            line = self.focused_next_line() or (
+                self.t("ui.flow.find_hint") if len(self.all_profiles) > 1 else "")
         if self.pages > 1:
             page = self.t("ui.flow.page", page=self.page + 1, pages=self.pages)
             line = f"{line}   {page}" if line else page
@@ -266,18 +267,19 @@ class StartScene(GameScene):
         find = self.find_line()
         find_top = self.menu.top - 8
         if find:
-            said = self.draw_text(surface, find, (w // 2, self.menu.top - 8), size="small",
-                                  color=p.text if self.typed else p.text_muted,
+            size = fitting_size(find, self.theme, w - 80, self.menu.top - 12 - title.bottom,
+                                ("small", 18, 16, 14))  # a long next step stays one line
+            said = self.draw_text(surface, find, (w // 2, self.menu.top - 8), size=size,
+                                  color=p.text if self.typed or self.focused_next_line()
+                                  else p.text_muted,
                                   anchor="midbottom", max_width=w - 80)
             find_top = said.top
         room = find_top - 8 - (title.bottom + 4)
-        next_line = self.focused_next_line()  # issue 23
-        greeting = next_line or self.t("greeting")
+        greeting = self.t("greeting")
         size = fitting_size(greeting, self.theme, w - 200, room)
         if text_size(greeting, self.theme, size, w - 200)[1] <= room:  # (it is spoken too)
             self.draw_text(surface, greeting, (w // 2, title.bottom + 4), size=size,
-                           color=p.text if next_line else p.text_muted, anchor="midtop",
-                           max_width=w - 200)
+                           color=p.text_muted, anchor="midtop", max_width=w - 200)
         self.menu.draw(surface, self.theme)
         hint = (f"F1: {self.t('ui.flow.therapist_keys')}   F2: {self.t('ui.settings')}   "
                 f"F4: {self.t('ui.admin.open')}   Esc: {self.t('ui.quit')}")
