@@ -320,7 +320,7 @@ def run_plan(args: argparse.Namespace) -> int:
     from game.records.plans import child_progress, programme_of
 
     tuning = [args.mastery_rate, args.mastery_sessions, args.mastery_min_trials, args.minutes]
-    if args.sets is None and not args.clear and any(v is not None for v in tuning):
+    if args.sets is None and any(v is not None for v in tuning):
         raise CliError("give the level sets with --sets A,B,C to make a plan (nothing changed)")
     library = LevelLibrary(LEVELS_DIR)
     if args.sets is not None:

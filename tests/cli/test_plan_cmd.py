@@ -81,6 +81,7 @@ def test_plan_show_says_where_the_child_stands_after_sessions(
     (["--sets", "first-faces", "--minutes", "90"], "the session length in minutes must be"),
     (["--sets", "first-faces", "--minutes", "nan"], "--minutes 'nan' is not a whole number"),
     (["--minutes", "10"], "give the level sets with --sets A,B,C"),
+    (["--clear", "--mastery-rate", "0.5"], "give the level sets with --sets A,B,C"),
 ])
 def test_bad_plans_are_one_sentence_exit_2_and_change_nothing(
         data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str],

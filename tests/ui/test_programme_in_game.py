@@ -23,7 +23,7 @@ from game.records.plans import programme_of
 from game.ui.clock import FrameClock
 from game.ui.context import WINDOW_SIZE, GameContext, theme_for
 from game.ui.flow import GameFlow
-from game.ui.input import Action
+from game.ui.input import Action, InputEvent
 from game.ui.runner import session_factory
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.child_admin import ROWS, ChildAdminScene
@@ -227,3 +227,24 @@ def test_plan_page_pictures_at_the_largest_text_size(
         pygame.image.save(surface, str(SHOTS / f"plan-{name}-{lang}.png"))
         assert layout_probe.problems(probe.items, WINDOW_SIZE) == []
     assert isinstance(stack.top, PlanScene) and not isinstance(stack.top, ChildAdminScene)
+
+
+def test_the_start_screen_keeps_each_next_step_until_a_session_ends(
+        store: ProgressStore, tmp_path: Path) -> None:
+    """The next step is worked out once (reading a child's trials is not free), and again
+    when the goodbye card leads back to the start screen."""
+    mia = store.create_profile("Mia")
+    programme = _plan(("first-faces", "six-feelings"))
+    store.set_programme(mia.profile_id, programme.to_json())
+    flow, stack, _ctx = _game(store, tmp_path)
+    assert "Next for Mia: My first faces, step 1 of 2" in _drawn_texts(stack)
+    for _ in range(2):  # played meanwhile (as a session of this game would be)
+        play_scripted_session(store, mia.profile_id, LEVELS_DIR / "first-faces.toml",
+                              skill=1.0, plan_id=programme.plan_id)
+    start = stack.top
+    assert isinstance(start, StartScene)
+    start.handle(InputEvent(Action.LETTER, letter="m"))  # typing: no new reading
+    start.handle(InputEvent(Action.BACK))
+    assert "Next for Mia: My first faces, step 1 of 2" in _drawn_texts(stack)
+    flow.back_to_start()
+    assert "Next for Mia: Six feelings, step 2 of 2" in _drawn_texts(stack)
