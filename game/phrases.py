@@ -442,7 +442,7 @@ _PLAN: dict[str, tuple[str, str]] = {
     "ui.plan.open": ("Programme and today's level set", "练习计划和今天的关卡"),
     "ui.plan.open.why": (
         "Which level sets in which order, when the child moves on, and how long a session is.",
-        "选哪些关卡组、什么顺序、什么时候进入下一步，以及每次练习多长时间。"),
+        "关卡组和顺序、什么时候进入下一步、每次练习的时长。"),
     "ui.plan.title": ("Programme for {name}", "{name}的练习计划"),
     "ui.plan.none": ("No programme yet: choose level sets below, then save.",
                      "还没有练习计划：在下面选择关卡组，然后保存。"),
