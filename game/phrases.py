@@ -436,8 +436,52 @@ _REPLAY: dict[str, tuple[str, str]] = {
     "action.upper_lip_raised": ("Upper lip raised", "上唇上提"),
 }
 
+# Issue 23 (h23a): the child's programme (the plan page behind the PIN, the child's page row,
+# the start screen's next step). Shown only, never spoken (`SHOWN_ONLY_PREFIXES`).
+_PLAN: dict[str, tuple[str, str]] = {
+    "ui.plan.open": ("Programme and today's level set", "练习计划和今天的关卡"),
+    "ui.plan.open.why": (
+        "Which level sets in which order, when the child moves on, and how long a session is.",
+        "关卡组和顺序、什么时候进入下一步、每次练习的时长。"),
+    "ui.plan.title": ("Programme for {name}", "{name}的练习计划"),
+    "ui.plan.none": ("No programme yet: choose level sets below, then save.",
+                     "还没有练习计划：在下面选择关卡组，然后保存。"),
+    "ui.plan.status": ("Now: step {step} of {steps}, {title}; {run} of {sessions} sessions "
+                       "met the rule.",
+                       "现在：第{step}步，共{steps}步，{title}；{run}次练习达到了要求，"
+                       "需要{sessions}次。"),
+    "ui.plan.status.done": ("Every step is mastered; {title} is played as practice.",
+                            "每一步都掌握了；继续练习{title}。"),
+    "ui.plan.today": ("Today", "今天"),
+    "ui.plan.today.planned": ("As planned: {title}", "按计划：{title}"),
+    "ui.plan.today.usual": ("As usual: {title}", "照常：{title}"),
+    "ui.plan.step": ("Step {step}", "第{step}步"),
+    "ui.plan.not_in": ("Not in the plan", "不在计划中"),
+    "ui.plan.rate": ("Made without help, per session", "每次练习自己做到的比例"),
+    "ui.plan.sessions": ("Sessions in a row to move on", "连续几次达到要求才进入下一步"),
+    "ui.plan.minutes": ("Session length", "每次练习的时长"),
+    "ui.plan.minutes.value": ("{minutes} min", "{minutes}分钟"),
+    "ui.plan.save": ("Save the plan", "保存计划"),
+    "ui.plan.clear": ("Remove the plan", "删除计划"),
+    "ui.plan.back": ("Back", "返回"),
+    "ui.plan.keys": ("Up/down: choose. Enter: add or remove a level set. Left/right: move it, "
+                     "or change the value. Esc: back.",
+                     "上下键：选择。回车键：加入或去掉关卡组。左右键：调整顺序，或改变数值。"
+                     "退出键：返回。"),
+    "ui.plan.saved": ("The plan is saved.", "计划已保存。"),
+    "ui.plan.cleared": ("The plan was removed.", "计划已删除。"),
+    "ui.plan.need_set": ("Choose at least one level set first: Enter adds it.",
+                         "请先选至少一个关卡组：按回车键加入。"),
+    "ui.plan.next": ("Next for {name}: {title}, step {step} of {steps}",
+                     "{name}的下一步：{title}，第{step}步，共{steps}步"),
+    "ui.plan.next.today": ("Today for {name}: {title}, chosen for today",
+                           "{name}今天练习：{title}，今天特别选的"),
+    "ui.plan.next.done": ("{name} has mastered every step: {title} as practice",
+                          "{name}已经掌握了每一步：继续练习{title}"),
+}
+
 # Keys shown on a therapist's screen only and never spoken: left out of the voice pack.
-SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.")
+SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.", "ui.plan.")
 
 
 def _build() -> dict[str, dict[str, str]]:
@@ -464,6 +508,9 @@ def _build() -> dict[str, dict[str, str]]:
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair
+    if set(_PLAN) & set(table):  # issue 23: the programme's texts
+        raise AssertionError(f"phrase keys defined twice: {sorted(set(_PLAN) & set(table))}")
+    table.update(_PLAN)
     return {key: dict(zip(LANGUAGES, pair, strict=True)) for key, pair in table.items()}
 
 

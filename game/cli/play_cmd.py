@@ -40,9 +40,10 @@ def register(subparsers: Any) -> None:
                         "of images (default: webcam)")
     parser.add_argument("--profile", help="start with this child (created if missing); the "
                         "start screen follows the session")
-    parser.add_argument("--levels", default=DEFAULT_LEVELS,
-                        help=f"level set id (a file in levels/) or a .toml path "
-                        f"(default: {DEFAULT_LEVELS})")
+    parser.add_argument("--levels", default=None,
+                        help=f"level set id (a file in levels/) or a .toml path, played by "
+                        f"every child today (default: each child's programme, else "
+                        f"{DEFAULT_LEVELS})")
     parser.add_argument("--data-dir", type=Path, help="where profiles and progress are kept")
     parser.add_argument("--headless", action="store_true",
                         help="no window: draw off-screen and play by itself")
@@ -82,10 +83,11 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(describe_missing(missing))
     from game.play.level_loader import LevelFileError, load_level_set
 
-    path = level_set_path(args.levels)
+    levels = args.levels if args.levels is not None else DEFAULT_LEVELS
+    path = level_set_path(levels)
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in LEVELS_DIR.glob("*.toml")))
-        raise CliError(f"no level set {args.levels!r} (known: {known}); "
+        raise CliError(f"no level set {levels!r} (known: {known}); "
                        "give an id from levels/ or a .toml path")
     try:
         level_set = load_level_set(path)
@@ -111,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         model=args.model,
         landmarker=args.landmarker,
+        fixed_levels=args.levels is not None,
     )
     from game.vision.face_net import FaceNetError
     from game.vision.landmarker_asset import LandmarkerAssetError

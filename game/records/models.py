@@ -34,6 +34,7 @@ _SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
     "bool": (bool,),
     "None": (type(None),),
     "dict[str, Any]": (dict,),
+    "list[dict[str, Any]]": (list,),
     "float": (float, int),
 }
 
@@ -85,6 +86,11 @@ class Profile:
     settings: dict[str, Any] = field(default_factory=dict)
     allow_camera_images: bool = False  # therapist consent to store camera images
     allow_frame_traces: bool = False  # keep per-frame score traces (traces/<session>.jsonl)
+    # issue 23: the child's programme (`game.play.programme.Programme.to_json()`, None: no
+    # plan) and every change of it, oldest first ({"at", "change", "programme"}; see
+    # `ProgressStore.set_programme`)
+    programme: dict[str, Any] | None = None
+    programme_history: list[dict[str, Any]] = field(default_factory=list)
 
     def __repr__(self) -> str:  # keep the name out of logs and tracebacks
         return f"Profile(profile_id={self.profile_id!r})"
@@ -96,6 +102,7 @@ class Profile:
     def from_dict(cls, data: dict[str, Any]) -> Profile:
         values = copy.deepcopy(known_fields(cls, data))  # never share the stored dicts
         values["settings"] = values.get("settings") or {}
+        values["programme_history"] = values.get("programme_history") or []
         return cls(**check_types(cls, values))
 
 
@@ -113,6 +120,7 @@ class SessionRecord:
     ended_at: str | None = None  # None while running, or if the game was killed
     end_reason: str = ""  # e.g. "completed", "time_cap", "therapist"
     notes: str = ""  # therapist's note about this session
+    plan_id: str = ""  # issue 23: the child's programme then (`Programme.plan_id`; "": none)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -323,6 +323,37 @@ class ProgressStore(Closing):
             profile_id, baseline=dict(baseline) if baseline is not None else None
         )
 
+    def set_programme(self, profile_id: str, programme: Mapping[str, Any] | None) -> Profile:
+        """Keep the child's programme (`Programme.to_json()`), or clear it (None), and add
+        the change to `programme_history` ({"at": now, "change": "planned" | "changed" |
+        "cleared", "programme": the new plan or None}). Setting the plan the child already
+        has changes nothing.
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+            InvalidValueError: `programme` is not a programme (`Programme.from_json` says why).
+        """
+        self._writable()
+        from game.play.programme import Programme, ProgrammeError
+
+        current = self.get_profile(profile_id)
+        plan = None
+        if programme is not None:
+            try:
+                plan = Programme.from_json(programme).to_json()
+            except ProgrammeError as exc:
+                raise InvalidValueError(str(exc)) from None
+        if plan == current.programme:
+            return current
+        change = "cleared" if plan is None else "changed" if current.programme else "planned"
+        history = [*current.programme_history,
+                   {"at": self._now(), "change": change, "programme": plan}]
+        updated = dataclasses.replace(current, updated_at=self._now(), programme=plan,
+                                      programme_history=history)
+        self._profiles.update(updated.to_dict(), where("profile_id") == profile_id)
+        logger.info("profile %s: programme %s", profile_id, change)
+        return updated
+
     def delete_profile(self, profile_id: str) -> ErasedCopies:
         """Erase every trace of a child from the data folder: profile, sessions, baseline,
         trials file, trace files, motion records, and their records inside the backups, the kept
@@ -370,8 +401,10 @@ class ProgressStore(Closing):
         app_version: str = __version__,
         model_version: str = "",
         model_hash: str = "",
+        plan_id: str = "",
     ) -> SessionRecord:
-        """Record that a session began now; returns it (keep `session_id` for `add_trial`)."""
+        """Record that a session began now; returns it (keep `session_id` for `add_trial`).
+        `plan_id` is the child's programme in force (issue 23; "" for none)."""
         self._writable()
         self.get_profile(profile_id)
         session_id = new_session_id()
@@ -385,6 +418,7 @@ class ProgressStore(Closing):
             app_version=app_version,
             model_version=model_version,
             model_hash=model_hash,
+            plan_id=plan_id,
         )
         self._sessions.insert(session.to_dict())
         self._own_sessions[session_id] = session

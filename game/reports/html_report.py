@@ -27,6 +27,7 @@ from game.records.store import ProgressStore
 from game.reports.charts import CHART_KINDS, chart_caption, chart_svg
 from game.reports.level_titles import level_set_title
 from game.reports.motion_charts import MotionSection, motion_section
+from game.reports.programme_section import PlanRow, programme_rows
 from game.reports.report_template import REPORT_TEMPLATE
 from game.reports.report_text import ReportText
 from game.reports.summary import (
@@ -255,9 +256,12 @@ def render_report_html(
     generated_at: datetime,
     lang: str = "en",
     motion: MotionSection | None = None,
+    programme: list[PlanRow] | None = None,
 ) -> str:
     """The report for one child as an HTML string, in `lang` ("en" or "zh-CN"); `motion` is
-    the "How the face moved" section (`motion_charts.motion_section`, None: left out)."""
+    the "How the face moved" section (`motion_charts.motion_section`, None: left out);
+    `programme` the plans of the child (`programme_section.programme_rows`; none: left
+    out)."""
     text = ReportText(lang)
     charts = []
     if summary.sessions:
@@ -283,6 +287,7 @@ def render_report_html(
         charts=charts,
         expressions=_expression_rows(summary, text),
         motion=motion,
+        programme=programme or [],
         sessions=[_session_row(s, text) for s in sessions],
         profile_notes=profile.notes.strip(),
         notes=[_note_row(note, text) for note in summary.notes],
@@ -313,13 +318,17 @@ def render_report(
     profile = store.get_profile(profile_id)
     summary = summarize_profile(store, profile_id)
     chosen = report_language(profile, lang)
-    motion = motion_section(store, summary, store.trials_for(profile_id), ReportText(chosen))
+    trials = store.trials_for(profile_id)
+    motion = motion_section(store, summary, trials, ReportText(chosen))
+    plans = programme_rows(profile, summary, store.sessions_for(profile_id), trials,
+                           ReportText(chosen))
     return render_report_html(
         profile,
         summary,
         generated_at=generated_at or local_now(),
         lang=chosen,
         motion=motion,
+        programme=plans,
     )
 
 

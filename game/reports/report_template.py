@@ -172,6 +172,27 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 </section>
 {% endif %}
 
+{% if programme %}
+<section class="programme">
+<h2>{{ t('section.programme') }}</h2>
+<p class="muted">{{ t('programme.intro') }}</p>
+{% for plan in programme %}
+<h3>{{ t('programme.col.plan') }} {{ plan.plan_id }}: {{ plan.period }}</h3>
+<p>{{ plan.rule }} {{ plan.summary }}</p>
+<table class="steps">
+  <thead><tr><th>{{ t('programme.col.step') }}</th><th class="text">{{ t('col.level_set') }}</th>
+    <th class="text">{{ t('programme.col.state') }}</th></tr></thead>
+  <tbody>
+  {% for step in plan.steps %}
+    <tr><td>{{ step.number }}</td><td class="text">{{ step.level_set }}</td>
+      <td class="text wrap">{{ step.state }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% endfor %}
+</section>
+{% endif %}
+
 <section>
 <h2>{{ t('section.sessions') }}</h2>
 {% if sessions %}

@@ -287,6 +287,41 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action.upper_lip_raised": ("upper lip raised", "上唇提起"),
 }
 
+# Issue 23 (h23a): the "Programme and mastery" section (`game.reports.programme_section`).
+_PROGRAMME_TEXTS: dict[str, tuple[str, str]] = {
+    "section.programme": ("Programme and mastery", "练习计划和掌握情况"),
+    "programme.intro": (
+        "The level sets planned for the child, in order, and when each was mastered. A step "
+        "is mastered after the number of sessions in a row that the plan asks for, each with "
+        "the share of faces made without help that it asks for.",
+        "为孩子计划的关卡组（按顺序），以及每一步是什么时候掌握的。孩子连续达到计划要求的"
+        "练习次数，而且每次自己做到的比例达到要求，这一步就算掌握了。"),
+    "programme.period.current": ("In force since {since}", "自{since}起执行"),
+    "programme.period.past": ("{since} to {until}", "{since}至{until}"),
+    "programme.rule": (
+        "Moves on after {sessions} session(s) in a row with at least {rate} of the attempts "
+        "made without help, each session with at least {trials} attempts; sessions of "
+        "{minutes} minutes.",
+        "连续{sessions}次练习中，每次至少{rate}的尝试是自己做到的，每次至少{trials}次尝试，"
+        "就进入下一步；每次练习{minutes}分钟。"),
+    "programme.reached": ("Steps mastered: {count} of {steps}.", "已掌握{count}步，共{steps}步。"),
+    "programme.step.mastered": ("Mastered on {date}, session {number}",
+                                "{date}掌握，第{number}次练习"),
+    "programme.step.now": ("Now: {run} of {sessions} session(s) in a row met the rule",
+                           "现在：已连续{run}次达到要求，需要{sessions}次"),
+    "programme.step.stopped": ("Reached; the plan was changed before it was mastered",
+                               "已开始；掌握之前计划改了"),
+    "programme.step.to_come": ("To come", "还没开始"),
+    "programme.step.before": ("Before this plan", "本计划之前"),
+    "programme.col.step": ("Step", "步骤"),
+    "programme.col.state": ("Where the child stands", "进展"),
+    "programme.col.plan": ("Plan", "计划"),
+}
+if set(_PROGRAMME_TEXTS) & set(TEXTS):
+    raise AssertionError(f"report text keys defined twice: "
+                         f"{sorted(set(_PROGRAMME_TEXTS) & set(TEXTS))}")
+TEXTS.update(_PROGRAMME_TEXTS)
+
 REPORT_LANGUAGES = phrases.LANGUAGES
 
 # `SessionRecord.end_reason` -> its words. The game writes "completed", "time_cap",

@@ -19,6 +19,7 @@ from game.ui.toast import Toast
 
 if TYPE_CHECKING:  # the real types, without importing them (and their imports) at run time
     from game.audio.system import AudioSystem
+    from game.play.level_library import LevelLibrary
     from game.play.level_set import LevelSet
     from game.play.session import Session
     from game.records.models import Profile
@@ -64,6 +65,10 @@ class GameContext:
             progress cannot be saved right now); None hides it.
         toast: a short note for the therapist about the key just pressed ("Skipped"),
             drawn over every scene by the app until it has faded (`game.ui.toast`).
+        levels: the level sets a programme or the therapist's choice for today may name
+            (issue 23); None: only `level_set` is played.
+        plan_id: the child's programme in force for the running session ("" for none),
+            recorded with the session.
     """
 
     settings: SensorySettings
@@ -87,6 +92,8 @@ class GameContext:
     notice: Callable[[str], str] | None = None
     therapist_line: str | None = None
     toast: Toast | None = None
+    levels: LevelLibrary | None = None
+    plan_id: str = ""
 
     @property
     def lang(self) -> str:

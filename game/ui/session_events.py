@@ -115,11 +115,12 @@ class SessionDriver:
         if self.stored or store is None or profile is None:
             return
         self.stored = True
-        level_set = self.ctx.level_set
+        level_set, plan_id = self.ctx.level_set, self.ctx.plan_id
 
         def start_session() -> None:
             record = store.start_session(profile.profile_id,
                                          level_set_id=level_set.id if level_set else "",
+                                         plan_id=plan_id,
                                          model_version=self.ctx.model_version,
                                          model_hash=self.ctx.model_hash)
             self.session_id = record.session_id

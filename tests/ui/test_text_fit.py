@@ -14,6 +14,9 @@ import pytest
 
 from game import phrases
 from game.expressions import Expression, HintKey
+from game.paths import LEVELS_DIR
+from game.play.level_library import LevelLibrary
+from game.play.programme import MasteryRule, Programme
 from game.records import Profile, memory_store
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
@@ -31,6 +34,7 @@ from game.ui.scenes.maze import MazeScene
 from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay, MessageCard, NoticeCard, PauseOverlay, YesNoCard
 from game.ui.scenes.pin import PinScene, PinSetupScene
+from game.ui.scenes.plan import PlanScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.replay import ReplayScene
 from game.ui.scenes.restore_offer import RestoreOfferCard
@@ -163,6 +167,46 @@ def _for_child(c: GameContext) -> GameScene:
                         updated_at="2026-01-01T00:00:00+00:00")
     return SettingsScene(c)
 
+# issue 23 (h23a): the child's programme page, and the start screen's next step
+_LONG_NAME = "Victor Alexander-Montgomery"
+
+
+def _plan_page(rows_down: int = 0, message: str = "",
+               today: str | None = None) -> Callable[[GameContext], GameScene]:
+    def build(c: GameContext) -> GameScene:
+        store = memory_store()
+        child = store.create_profile(_LONG_NAME)
+        programme = Programme.create(("six-feelings", "first-faces", "stories"), MasteryRule(),
+                                     10, created_at="2026-12-06T10:00:00+00:00")
+        c.store = store
+        profile = store.set_programme(child.profile_id, programme.to_json())
+        scene = PlanScene(c, profile, LevelLibrary(LEVELS_DIR), fallback_id="first-faces",
+                          today=today, on_today=lambda chosen: None,
+                          now=lambda: "2026-12-06T11:00:00+00:00")
+        scene.enter()
+        for _ in range(rows_down):
+            scene.handle(InputEvent(Action.DOWN))
+        if message:
+            scene.message = scene.t(message)
+        return scene
+    return build
+
+
+def _start_next(key: str, names: list[str] | None = None) -> Callable[[GameContext], GameScene]:
+    def build(c: GameContext) -> GameScene:
+        scene = StartScene(c, [Mock(display_name=name, profile_id=f"C-{i:06X}") for i, name
+                               in enumerate(names or [_LONG_NAME, "张小明"])])
+        while names and _LONG_NAME not in [p.display_name for p in scene.profiles]:
+            scene.next_page()  # the page of the longest name, which is focused
+        scene.menu.focus = [p.display_name for p in scene.profiles].index(_LONG_NAME)
+        library = LevelLibrary(LEVELS_DIR)
+        scene.set_next_step(lambda p, lang: phrases.text(
+            key, lang, name=p.display_name, title=library.title("six-feelings", lang),
+            step=2, steps=3))
+        return scene
+    return build
+
+
 # every scene the child or therapist sees; overlays over the scene they are shown on
 SCENES: dict[str, Build] = {
     "start": (lambda c: StartScene(c, [Mock(display_name="Kim"), Mock(display_name="张小明")]),),
@@ -226,6 +270,18 @@ SCENES: dict[str, Build] = {
     "replay_no_face": (lambda c: StartScene(c, []), _replay(500)),
     "replay_end": (lambda c: StartScene(c, []), _replay(10_000)),
     "replay_nothing": (lambda c: StartScene(c, []), lambda c: ReplayScene(c, [])),
+    # issue 23 (h23a): the programme
+    "plan": (lambda c: StartScene(c, []), _plan_page()),
+    "plan_today_chosen": (lambda c: StartScene(c, []), _plan_page(today="face-maze")),
+    "plan_scrolled": (lambda c: StartScene(c, []), _plan_page(rows_down=20)),
+    "plan_need_set": (lambda c: StartScene(c, []), _plan_page(rows_down=8,
+                                                              message="ui.plan.need_set")),
+    "plan_saved": (lambda c: StartScene(c, []), _plan_page(rows_down=8,
+                                                           message="ui.plan.saved")),
+    "start_next_step": (_start_next("ui.plan.next"),),
+    "start_next_today": (_start_next("ui.plan.next.today"),),
+    "start_next_done": (_start_next("ui.plan.next.done"),),
+    "start_next_23_children": (_start_next("ui.plan.next.today", _CLINIC),),
 }
 
 

@@ -9,6 +9,7 @@ that is not one) gets one calm sentence and keeps the old value. Deleting asks f
 (`ConfirmCard`: the delete button must be pressed twice) and then erases the child with
 `ProgressStore.delete_profile`. The replay row opens the replay of the child's motion records
 (built by the flow, `on_replay`); while the child has none, the row says why and does nothing.
+The programme row opens the child's plan page (issue 23, `on_plan`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.admin.frame_traces", "allow_frame_traces", "switch",
          "ui.admin.frame_traces.why"),
     _Row("ui.replay.open", "replay", "open", "ui.replay.open.why"),
+    _Row("ui.plan.open", "plan", "open", "ui.plan.open.why"),  # issue 23
     _Row("ui.admin.delete", "delete", "action"),
     _Row("ui.admin.done", "done", "action"),
 )
@@ -89,6 +91,7 @@ class ChildAdminScene(GameScene):
             scene left the stack).
         on_replay: opens the replay of the child's motion records (None: no replay row
             action, e.g. in tests of the other rows).
+        on_plan: opens the child's programme page (None: the row does nothing).
     """
 
     name = "child_admin"
@@ -97,12 +100,14 @@ class ChildAdminScene(GameScene):
     def __init__(self, ctx: GameContext, profile: Profile, *,
                  on_close: Callable[[], None] | None = None,
                  on_deleted: Callable[[str], None] | None = None,
-                 on_replay: Callable[[], None] | None = None) -> None:
+                 on_replay: Callable[[], None] | None = None,
+                 on_plan: Callable[[], None] | None = None) -> None:
         super().__init__(ctx)
         self.profile = profile
         self.on_close = on_close
         self.on_deleted = on_deleted
         self.on_replay = on_replay
+        self.on_plan = on_plan
         self.has_motion = False  # a motion record exists (looked up on entering)
         self.focus = 0
         self.first = 0  # the first row in view
@@ -184,8 +189,10 @@ class ChildAdminScene(GameScene):
         elif row.kind == "switch":
             self._save(**{row.field: not getattr(self.profile, row.field)})
         elif row.kind == "open":
-            if self.has_motion and self.on_replay is not None:
-                self.on_replay()
+            if self._can_open(row):
+                opener = self.on_plan if row.field == "plan" else self.on_replay
+                if opener is not None:
+                    opener()
         elif row.field == "delete":
             self._ask_delete()
         else:
@@ -280,14 +287,20 @@ class ChildAdminScene(GameScene):
 
     def _why_keys(self, row: _Row) -> tuple[str, ...]:
         """The explanations a row may show (the replay row: one with a record, one without)."""
-        if row.kind == "open":
+        if row.field == "replay":
             return (row.why_key, "ui.replay.open.none")
         return (row.why_key,) if row.why_key else ()
 
     def _why_text(self, row: _Row) -> str:
-        if row.kind == "open" and not self.has_motion:
+        if row.field == "replay" and not self.has_motion:
             return self.t("ui.replay.open.none")
         return self.t(row.why_key)
+
+    def _can_open(self, row: _Row) -> bool:
+        """The row's page can be opened (the replay: only with a motion record)."""
+        if row.field == "plan":
+            return self.on_plan is not None
+        return self.has_motion and self.on_replay is not None
 
     def _why_width(self) -> int:
         return self._row_width() - 48  # under the label and the value
@@ -380,7 +393,7 @@ class ChildAdminScene(GameScene):
                            max_width=rect.width - 48)
             return
         if row.kind == "open":
-            enabled = self.has_motion and self.on_replay is not None
+            enabled = self._can_open(row)
             self.draw_text(surface, label, label_mid, anchor="midleft", bold=focused and enabled,
                            color=p.text if enabled else p.text_muted,
                            max_width=rect.width - 48)

@@ -7,6 +7,10 @@ takes a letter back). Below the children: "Add a child" and "Quit" (the flow ask
 FaceQuest?" first; Esc with nothing typed asks too). `actions` holds those buttons (phrase
 key, callback): one more door can be added there.
 
+Issue 23: just above the buttons, the focused child's next step in their programme ("Next
+for Mia: Six feelings, step 2 of 3"; `set_next_step` gives the function that words it)
+stands where the hint on finding a name stands otherwise.
+
 Picking a child starts the session flow (`ctx.flow.profile_chosen`). Adding a child,
 settings and progress sit behind the therapist PIN (the flow asks for it). In autoplay
 (headless scripted runs) the first child is picked after a moment.
@@ -75,6 +79,8 @@ class StartScene(GameScene):
         self.profiles: list[Profile] = []  # the children on the page shown
         self.has_more = False
         self.elapsed_ms = 0
+        self.next_step: Callable[[Profile, str], str] | None = None  # issue 23
+        self.next_lines: dict[str, str] = {}  # profile id -> its next step, worded
         self._lay_out()
 
     # ---------------------------------------------------------------- the list
@@ -106,6 +112,21 @@ class StartScene(GameScene):
         labels += [self.t(key) for key, _ in self.actions]
         self.menu.labels = labels
         self.menu.focus = min(self.menu.focus, len(labels) - 1)
+        if self.next_step is not None:
+            self.next_lines = {p.profile_id: self.next_step(p, self.ctx.lang)
+                               for p in self.profiles}
+
+    def set_next_step(self, words: Callable[[Profile, str], str] | None) -> None:
+        """How to word a child's next step (profile, language) -> text ("" for none)."""
+        self.next_step = words
+        self._lay_out()
+
+    def focused_next_line(self) -> str:
+        """The focused child's next step ("" when a door is focused, or no programme)."""
+        focus = self.menu.focus
+        if focus >= len(self.profiles):
+            return ""
+        return self.next_lines.get(self.profiles[focus].profile_id, "")
 
     def set_profiles(self, profiles: list[Profile], focus: Profile | None = None) -> None:
         """Show a new list of children (e.g. one was added); `focus` gets the focus."""
@@ -229,8 +250,9 @@ class StartScene(GameScene):
             if not self.found:
                 return self.t("ui.flow.none_found", typed=self.typed, keyname="Esc")
             line = self.t("ui.flow.find", typed=self.typed)
-        else:
-            line = self.t("ui.flow.find_hint") if len(self.all_profiles) > 1 else ""
+        else:  # issue 23: the focused child's next step, else how to find a name
+            line = self.focused_next_line() or (
+                self.t("ui.flow.find_hint") if len(self.all_profiles) > 1 else "")
         if self.pages > 1:
             page = self.t("ui.flow.page", page=self.page + 1, pages=self.pages)
             line = f"{line}   {page}" if line else page
@@ -245,8 +267,11 @@ class StartScene(GameScene):
         find = self.find_line()
         find_top = self.menu.top - 8
         if find:
-            said = self.draw_text(surface, find, (w // 2, self.menu.top - 8), size="small",
-                                  color=p.text if self.typed else p.text_muted,
+            size = fitting_size(find, self.theme, w - 80, self.menu.top - 12 - title.bottom,
+                                ("small", 18, 16, 14))  # a long next step stays one line
+            said = self.draw_text(surface, find, (w // 2, self.menu.top - 8), size=size,
+                                  color=p.text if self.typed or self.focused_next_line()
+                                  else p.text_muted,
                                   anchor="midbottom", max_width=w - 80)
             find_top = said.top
         room = find_top - 8 - (title.bottom + 4)
