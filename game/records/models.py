@@ -56,6 +56,9 @@ def check_types(cls: type, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+PLACES = ("clinic", "home")  # where a session was played (`SessionRecord.place`)
+
+
 def new_profile_id() -> str:
     """A random pseudonymous id such as `C-7F3A2B` (it says nothing about the child)."""
     return "C-" + secrets.token_hex(3).upper()
@@ -113,6 +116,13 @@ class SessionRecord:
     ended_at: str | None = None  # None while running, or if the game was killed
     end_reason: str = ""  # e.g. "completed", "time_cap", "therapist"
     notes: str = ""  # therapist's note about this session
+    place: str = "clinic"  # where it was played: "clinic", or "home" (a home plan's session)
+    plan_id: str = ""  # the home plan it was played under ("" outside a home plan)
+
+    def __post_init__(self) -> None:
+        if self.place not in PLACES:
+            raise ValueError(f"a session's place is one of {', '.join(PLACES)}, "
+                             f"not {self.place!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
