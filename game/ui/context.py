@@ -19,6 +19,7 @@ from game.ui.toast import Toast
 
 if TYPE_CHECKING:  # the real types, without importing them (and their imports) at run time
     from game.audio.system import AudioSystem
+    from game.home.plan import HomePlan
     from game.play.level_set import LevelSet
     from game.play.session import Session
     from game.records.models import Profile
@@ -86,6 +87,7 @@ class GameContext:
     model_hash: str = ""
     notice: Callable[[str], str] | None = None
     therapist_line: str | None = None
+    home_plan: HomePlan | None = None  # a home installation's plan: one child, place "home"
     toast: Toast | None = None
 
     @property

@@ -127,10 +127,10 @@ class GameFlow:
         self._apply_defaults()
         found = self._find_profiles(self.profile_name) if self.profile_name else []
         if len(found) == 1:
-            self.stack.push(StartScene(self.ctx, found))
+            self.stack.push(self._start_scene(found))
             self.profile_chosen(found[0])
         else:  # none asked for, or two children of that name: the therapist picks one
-            self.stack.push(StartScene(self.ctx, found or self._profiles()))
+            self.stack.push(self._start_scene(found or self._profiles()))
         if self.ctx.notice is not None:
             if self.restore_offer is not None and len(found) != 1:  # issue 14 (D): the
                 # newest backup is offered on the start screen (not once a child plays)
@@ -170,8 +170,21 @@ class GameFlow:
         self.ctx.profile = None
         self._apply_defaults()
         self.stack.clear()
-        self.stack.push(StartScene(self.ctx, self._profiles()))
+        self.stack.push(self._start_scene(self._profiles()))
         logger.info("back at the start screen")
+
+    def _start_scene(self, profiles: list[Profile]) -> GameScene:
+        """The first screen: every child (the clinic), or a home installation's one child
+        with today's practice and this week's days (`scenes.home.HomeScene`)."""
+        plan = self.ctx.home_plan
+        if plan is None:
+            return StartScene(self.ctx, profiles)
+        from game.ui.scenes.home import HomeScene
+
+        mine = [p for p in profiles if p.profile_id == plan.profile_id]
+        if not mine and self.ctx.store is not None:
+            mine = self._find_profiles(plan.profile_id)
+        return HomeScene(self.ctx, plan, mine[0] if mine else None)
 
     def forget_session(self) -> None:
         """Close the finished session's driver (its writes flushed, its trace closed)."""
