@@ -3,7 +3,10 @@
 File layout (all of it is checked before anything is merged):
 
     FQBUNDLE1\\n                         magic
-    {"clinic": FP, "length": N}\\n       header: the clinic key's fingerprint, the sealed size
+    {"clinic": FP, "crc": C, "length": N}\\n
+                                        header: the clinic key's fingerprint, the sealed size,
+                                        and a CRC-32 of both (so a changed header is told from
+                                        a bundle for another clinic or a cut-short one)
     HPKE ciphertext (N bytes)
 
 Sealing is two standard steps from `cryptography`, composed as usual (sign, then encrypt):
@@ -26,6 +29,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,6 +125,10 @@ def unpack(payload: bytes) -> BundleContent:
     return content
 
 
+def _crc(clinic_fp: str, length: int) -> int:
+    return zlib.crc32(f"{clinic_fp}:{length}".encode())
+
+
 def _signed_message(clinic: X25519PublicKey, payload: bytes) -> bytes:
     return LABEL + raw_public(clinic) + payload
 
@@ -131,8 +139,9 @@ def seal(payload: bytes, home_key: Ed25519PrivateKey, clinic: X25519PublicKey) -
     plaintext = raw_public(home_key.public_key()) + signature + payload
     # the sealed size is known before sealing: HPKE adds the 32-byte encapsulated key and
     # the 16-byte tag
-    header = json.dumps({"clinic": fingerprint(clinic),
-                         "length": len(plaintext) + 48}).encode() + b"\n"
+    clinic_fp, length = fingerprint(clinic), len(plaintext) + 48
+    header = json.dumps({"clinic": clinic_fp, "crc": _crc(clinic_fp, length),
+                         "length": length}).encode() + b"\n"
     sealed = SUITE.encrypt(plaintext, clinic, info=LABEL + header)
     return MAGIC + header + sealed
 
@@ -165,6 +174,8 @@ def open_sealed(data: bytes, clinic_key: X25519PrivateKey) -> Opened:
     try:
         head = json.loads(header)
         clinic_fp, length = str(head["clinic"]), int(head["length"])
+        if head["crc"] != _crc(clinic_fp, length):
+            raise ValueError("header checksum")
     except (ValueError, KeyError, TypeError):
         raise BundleRefused("the bundle is damaged or was changed; nothing was merged") from None
     ours = fingerprint(clinic_key.public_key())
