@@ -33,9 +33,11 @@ from game.home.plan import HomePlan, new_plan_id, programme_json
 from game.records.clinic_ledger import CLINIC_DIR, ClinicLedger
 from game.records.fileio import atomic_write_bytes, ensure_private_dir
 from game.records.models import SessionRecord, StoredTrial
+from game.records.storage import local_now
 from game.records.store import ProgressStore, RecordNotFoundError, StoreError
 
 KEY_FILE = "clinic-key.pem"
+PLANS_DIR = "plans"  # plans written from the child's page
 SESSION_ID = re.compile(r"S-[0-9A-F]{8}")
 
 
@@ -89,6 +91,23 @@ def issue_plan(store: ProgressStore, data_dir: Path, profile_id: str, *, issued_
     ledger.plans[plan.plan_id] = plan.terms()
     ledger.save()
     return plan
+
+
+def write_plan(store: ProgressStore, data_dir: Path, profile_id: str, *,
+               level_set_id: str, days_per_week: int = 4, minutes_per_day: int = 20) -> Path:
+    """Issue a plan (`issue_plan`, now) and write it to `clinic/plans/<plan id>.plan.json`
+    in the data folder (the child's page's button); returns the file's path.
+
+    Raises:
+        ClinicError: no clinic key yet.
+    """
+    plan = issue_plan(store, data_dir, profile_id, issued_at=local_now().isoformat(
+        timespec="seconds"), days_per_week=days_per_week, minutes_per_day=minutes_per_day,
+        level_set_id=level_set_id)
+    path = Path(data_dir) / CLINIC_DIR / PLANS_DIR / f"{plan.plan_id}.plan.json"
+    ensure_private_dir(path.parent)
+    atomic_write_bytes(path, plan.to_json().encode("utf-8"))
+    return path
 
 
 def pair(store: ProgressStore, data_dir: Path, profile_id: str, home_key: str, *,

@@ -316,7 +316,29 @@ class GameFlow:
         self.with_pin(lambda: ChildAdminScene(
             self.ctx, store.get_profile(profile_id), on_close=self.refresh_start,
             on_deleted=self._child_deleted,
-            on_replay=lambda: self.open_replay(profile_id)))
+            on_replay=lambda: self.open_replay(profile_id),
+            on_home_plan=(lambda: self.make_home_plan(profile_id))
+            if self.ctx.home_plan is None else None))
+
+    def make_home_plan(self, profile_id: str) -> str:
+        """Write the child's home plan into the data folder (`clinic/plans/`, as `facequest
+        home plan` would: 4 days a week, 20 minutes a day, today's level set); returns the
+        sentence the child's page shows."""
+        from game.home.clinic import ClinicError, write_plan
+
+        store, lang = self.ctx.store, self.ctx.lang
+        if store is None or store.data_dir is None:
+            return phrases.text("ui.home.no_clinic_key", lang)
+        level_set = self.ctx.level_set.id if self.ctx.level_set is not None else ""
+        try:
+            path = write_plan(store, store.data_dir, profile_id, level_set_id=level_set)
+        except ClinicError:
+            return phrases.text("ui.home.no_clinic_key", lang)
+        except (OSError, StoreError) as exc:
+            logger.warning("the home plan could not be written (%s)", type(exc).__name__)
+            return phrases.text("ui.home.no_clinic_key", lang)
+        return phrases.text("ui.home.plan_written", lang,
+                            path=path.relative_to(store.data_dir).as_posix())
 
     def open_replay(self, profile_id: str) -> None:
         """Replay how the child's face moved (from the child's page, so behind the PIN):

@@ -14,7 +14,9 @@ import pytest
 
 from game import phrases
 from game.expressions import Expression, HintKey
+from game.home.plan import HomePlan
 from game.records import Profile, memory_store
+from game.reports.adherence import WeekProgress
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.input import Action, InputEvent
@@ -26,6 +28,7 @@ from game.ui.scenes.calibration import CalibrationScene
 from game.ui.scenes.child_admin import ChildAdminScene
 from game.ui.scenes.confirm import ConfirmCard, ConsentQuestionCard
 from game.ui.scenes.end import EndScene
+from game.ui.scenes.home import HomeScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
 from game.ui.scenes.name_entry import NameEntryScene
@@ -163,6 +166,30 @@ def _for_child(c: GameContext) -> GameScene:
                         updated_at="2026-01-01T00:00:00+00:00")
     return SettingsScene(c)
 
+def _home(named: bool = True, done_today: bool = False) -> Callable[[GameContext], GameScene]:
+    """A home installation's screen (issue 23): the plan's child, today, this week."""
+    def build(c: GameContext) -> GameScene:
+        plan = HomePlan(plan_id="P-1A2B3C4D", profile_id="C-ABC123",
+                        issued_at="2026-11-30T09:00:00+01:00", days_per_week=7,
+                        minutes_per_day=240, clinic_key="fqclinic1-x", level_set_id="")
+        child = Profile(profile_id="C-ABC123", display_name="Victor Alexander-Montgomery",
+                        created_at="2026-01-01T00:00:00+00:00",
+                        updated_at="2026-01-01T00:00:00+00:00") if named else None
+        scene = HomeScene(c, plan, child)
+        scene.set_week(WeekProgress(6, 7, 240.0 if done_today else 185.0, True))
+        return scene
+    return build
+
+
+def _plan_written(c: GameContext) -> GameScene:
+    scene = ChildAdminScene(c, _MIA, on_home_plan=lambda: phrases.text(
+        "ui.home.plan_written", c.lang, path="clinic/plans/P-1A2B3C4D.plan.json"))
+    for _ in range(6):
+        scene.handle(InputEvent(Action.DOWN))
+    scene.handle(InputEvent(Action.CONFIRM))
+    return scene
+
+
 # every scene the child or therapist sees; overlays over the scene they are shown on
 SCENES: dict[str, Build] = {
     "start": (lambda c: StartScene(c, [Mock(display_name="Kim"), Mock(display_name="张小明")]),),
@@ -226,6 +253,12 @@ SCENES: dict[str, Build] = {
     "replay_no_face": (lambda c: StartScene(c, []), _replay(500)),
     "replay_end": (lambda c: StartScene(c, []), _replay(10_000)),
     "replay_nothing": (lambda c: StartScene(c, []), lambda c: ReplayScene(c, [])),
+    # issue 23: home practice
+    "home": (_home(),),
+    "home_done_today": (_home(done_today=True),),
+    "home_no_child": (_home(named=False),),
+    "child_admin_home_plan": (lambda c: StartScene(c, []), _admin(rows_down=6)),
+    "child_admin_home_plan_written": (lambda c: StartScene(c, []), _plan_written),
 }
 
 

@@ -55,6 +55,7 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.admin.frame_traces", "allow_frame_traces", "switch",
          "ui.admin.frame_traces.why"),
     _Row("ui.replay.open", "replay", "open", "ui.replay.open.why"),
+    _Row("ui.home.make_plan", "home_plan", "action"),  # issue 23: `on_home_plan`
     _Row("ui.admin.delete", "delete", "action"),
     _Row("ui.admin.done", "done", "action"),
 )
@@ -97,12 +98,14 @@ class ChildAdminScene(GameScene):
     def __init__(self, ctx: GameContext, profile: Profile, *,
                  on_close: Callable[[], None] | None = None,
                  on_deleted: Callable[[str], None] | None = None,
-                 on_replay: Callable[[], None] | None = None) -> None:
+                 on_replay: Callable[[], None] | None = None,
+                 on_home_plan: Callable[[], str] | None = None) -> None:
         super().__init__(ctx)
         self.profile = profile
         self.on_close = on_close
         self.on_deleted = on_deleted
         self.on_replay = on_replay
+        self.on_home_plan = on_home_plan  # writes the child's home plan; says where
         self.has_motion = False  # a motion record exists (looked up on entering)
         self.focus = 0
         self.first = 0  # the first row in view
@@ -186,6 +189,9 @@ class ChildAdminScene(GameScene):
         elif row.kind == "open":
             if self.has_motion and self.on_replay is not None:
                 self.on_replay()
+        elif row.field == "home_plan":
+            if self.on_home_plan is not None:
+                self.message = self.on_home_plan()
         elif row.field == "delete":
             self._ask_delete()
         else:

@@ -18,13 +18,15 @@ from game.reports.adherence import WeekProgress, week_progress
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene, Menu
+from game.ui.widgets import fitting_size, text_size
 
 if TYPE_CHECKING:
     from game.home.plan import HomePlan
     from game.records.models import Profile
 
 AUTOPLAY_PICK_MS = 1200
-MENU_TOP = 300
+LINE_GAP = 8
+MARGIN = 80  # each side of the texts
 
 
 class HomeScene(GameScene):
@@ -37,24 +39,49 @@ class HomeScene(GameScene):
         self.plan = plan
         self.profile = profile
         w, h = ctx.window_size
-        self.menu = Menu([], w // 2, MENU_TOP, gap=22, bottom=h - 40, max_columns=1)
+        self.menu = Menu([], w // 2, h // 2, gap=18, bottom=h - 24, max_columns=1)
         self.week = WeekProgress(0, plan.days_per_week, 0.0, False)
+        # the texts above the buttons: (text, size, bold, muted, top), set by `_lay_out`
+        self.lines: list[tuple[str, str | int, bool, bool, int]] = []
         self.elapsed_ms = 0
         self._lay_out()
 
+    def set_week(self, week: WeekProgress) -> None:
+        """Show these numbers for the week (read from the records on entering)."""
+        self.week = week
+        self._lay_out()
+
     def _lay_out(self) -> None:
+        """The buttons, and the texts above them sized so that the buttons fit below."""
         keys = ["ui.home.play", "ui.home.grown_ups", "ui.quit"]
         if self.profile is None:
             keys = keys[1:]
         self.menu.labels = [self.t(key) for key in keys]
         self.menu.focus = min(self.menu.focus, len(keys) - 1)
+        w, h = self.ctx.window_size
+        buttons = len(keys) * (self.menu.height + self.menu.gap)
+        room = h - 24 - buttons - 12  # the texts' height, from the top
+        wanted: list[tuple[str, tuple[str | int, ...], bool, bool]] = [
+            (self.t("ui.home.title"), ("huge", "title"), True, False)]
+        if self.profile is not None:
+            wanted.append((self.profile.display_name, ("title", "body"), True, False))
+        wanted.append((self.today_line(), ("body", "small"), False, False))
+        wanted.append((self.t("ui.home.week", done=self.week.days_done,
+                              planned=self.week.days_planned), ("body", "small"), False, True))
+        share = max(1, (room - 14) // len(wanted) - LINE_GAP)
+        top, self.lines = 14, []
+        for text, sizes, bold, muted in wanted:
+            size = fitting_size(text, self.theme, w - 2 * MARGIN, share, sizes, bold=bold)
+            self.lines.append((text, size, bold, muted, top))
+            top += text_size(text, self.theme, size, w - 2 * MARGIN, bold=bold)[1] + LINE_GAP
+        self.menu.top = max(top + 4, 14)
 
     def _count(self) -> None:
         store = self.ctx.store
         if store is None:
             return
         sessions = store.sessions_for(self.plan.profile_id) if self.profile is not None else []
-        self.week = week_progress(sessions, self.plan.days_per_week, local_now())
+        self.set_week(week_progress(sessions, self.plan.days_per_week, local_now()))
 
     def enter(self) -> None:
         self._count()
@@ -113,17 +140,8 @@ class HomeScene(GameScene):
         p = self.palette
         surface.fill(p.background)
         w, _ = surface.get_size()
-        title = self.draw_text(surface, self.t("ui.home.title"), (w // 2, 14), size="huge",
-                               bold=True, anchor="midtop", max_width=w - 80)
-        top = title.bottom + 10
-        if self.profile is not None:
-            name = self.draw_text(surface, self.profile.display_name, (w // 2, top),
-                                  size="large", bold=True, anchor="midtop", max_width=w - 80)
-            top = name.bottom + 8
-        today = self.draw_text(surface, self.today_line(), (w // 2, top), size="body",
-                               anchor="midtop", max_width=w - 80)
-        self.draw_text(surface, self.t("ui.home.week", done=self.week.days_done,
-                                       planned=self.week.days_planned),
-                       (w // 2, today.bottom + 6), size="body", color=p.text_muted,
-                       anchor="midtop", max_width=w - 80)
+        for text, size, bold, muted, top in self.lines:
+            self.draw_text(surface, text, (w // 2, top), size=size, bold=bold,
+                           color=p.text_muted if muted else p.text, anchor="midtop",
+                           max_width=w - 2 * MARGIN)
         self.menu.draw(surface, self.theme)
