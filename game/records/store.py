@@ -521,15 +521,16 @@ class ProgressStore(Closing):
         """
         self._writable()
         self.get_profile(profile_id)
-        known = {str(doc["session_id"]): dict(doc) for doc in self._sessions.all()}
+        known = {str(doc["session_id"]): doc for doc in self._sessions.all()}
         new_docs, changed_ids = [], []
+        by_id: dict[str, dict[str, Any]] = {}
         for session in sessions:
             if session.profile_id != profile_id:
                 raise StoreError(f"session {session.session_id} is not this child's")
             old = known.get(session.session_id)
             if old is not None and old.get("profile_id") != profile_id:
                 raise StoreError(f"session {session.session_id} is another child's here")
-            doc = session.to_dict()
+            doc = by_id[session.session_id] = session.to_dict()
             if old is None:
                 new_docs.append(doc)
             elif old != doc:
@@ -542,7 +543,6 @@ class ProgressStore(Closing):
             if stored.get(trial_key(doc)) != doc:
                 fresh.append(doc)
                 stored[trial_key(doc)] = doc
-        by_id = {s.session_id: s.to_dict() for s in sessions}
         if new_docs:
             self._sessions.insert_multiple(new_docs)
         if changed_ids:
