@@ -229,3 +229,25 @@ def test_a_home_installation_keeps_to_its_one_child(
                "--data-dir", str(pair.clinic))[0] == 0
     code, _, err = cli(capsys, "home", "setup", str(other_plan), "--data-dir", str(pair.home))
     assert code == 2 and "another child" in err
+
+
+def test_a_plan_can_pair_at_once_with_a_known_home_key(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pair = make_pair(tmp_path, capsys, pair=False)
+    again = tmp_path / "again.plan.json"
+    code, out, err = cli(capsys, "home", "plan", CHILD, "--out", str(again), "--home-key",
+                         pair.home_key, "--data-dir", str(pair.clinic))
+    assert code == 0, err
+    assert f"pairing code: {pair.code}" in out
+    assert cli(capsys, "home", "setup", str(again), "--data-dir", str(pair.home))[0] == 0
+    record_home_sessions(pair, 1)
+    bundle = send(pair, capsys, tmp_path / "b.fqb")
+    assert cli(capsys, "clinic", "import", str(bundle), "--data-dir", str(pair.clinic))[0] == 0
+
+
+def test_play_in_a_home_installation_refuses_another_child(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pair = make_pair(tmp_path, capsys)
+    code, _, err = cli(capsys, "play", "--headless", "--source", str(pair.plan),
+                       "--profile", "Leo", "--data-dir", str(pair.home))
+    assert code == 2 and "one child's home practice" in err
