@@ -1,10 +1,10 @@
 """Home practice measured against its plan: days practised and minutes, by week and overall.
 
 A day is practised when a home session of the plan started on it (the session's own local
-date). A session's minutes run from its start to its end (a session with no end, killed,
-counts 0). Planned days: `days_per_week` for each whole week (7 days) from the day the plan
-was issued, and for the last, partial week at most as many days as it has. Pure: records
-in, numbers out; time is passed in.
+date), from the day the plan was issued on. A session's minutes run from its start to its
+end (a session with no end, killed, counts 0). Planned days: `days_per_week` for each whole
+week (7 days) from the day the plan was issued, and for the last, partial week at most as
+many days as it has. Pure: records in, numbers out; time is passed in.
 """
 
 from __future__ import annotations
@@ -103,13 +103,14 @@ def adherence(terms: PlanTerms, sessions: Iterable[SessionRecord], until: date) 
     """How the plan was followed from the day it was issued to `until` (or the last home
     session of the plan, when that is later)."""
     mine = [s for s in sessions if s.place == "home" and s.plan_id == terms.plan_id]
-    days = minutes_by_day(mine)
     first = datetime.fromisoformat(terms.issued_at).date()
+    days = {d: m for d, m in minutes_by_day(mine).items() if d >= first}
     last = max([until, *days])
     planned = planned_days(first, last, terms.days_per_week)
     return Adherence(
         plan_id=terms.plan_id, days_per_week=terms.days_per_week,
         minutes_per_day=terms.minutes_per_day, first_day=first, last_day=last,
-        days_planned=planned, days_practised=sum(1 for d in days if first <= d <= last),
+        days_planned=planned, days_practised=len(days),
         minutes_planned=planned * terms.minutes_per_day,
-        minutes_practised=round(sum(days.values()), 1), sessions=len(mine))
+        minutes_practised=round(sum(days.values()), 1),
+        sessions=sum(1 for s in mine if (session_day(s) or first) >= first))

@@ -110,7 +110,7 @@ def _session(day: int, minutes: int, place: str = "home", plan: str = "P-1") -> 
 def test_adherence_counts_home_days_and_minutes_of_the_plan_only() -> None:
     terms = PlanTerms("P-1", "C-ABC123", "2026-11-30T09:00:00+08:00", 4, 20)
     sessions = [_session(0, 15), _session(0, 10), _session(2, 20), _session(3, 30, "clinic"),
-                _session(4, 20, plan="P-2")]
+                _session(4, 20, plan="P-2"), _session(-1, 30)]  # the last: before the plan
     done = adherence(terms, sessions, date(2026, 12, 6))
     assert (done.days_practised, done.days_planned) == (2, 4)
     assert (done.minutes_practised, done.minutes_planned) == (45.0, 80)
