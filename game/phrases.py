@@ -481,6 +481,21 @@ _PLAN: dict[str, tuple[str, str]] = {
 }
 
 # Keys shown on a therapist's screen only and never spoken: left out of the voice pack.
+# Home practice (issue 23, parts 3-6): the home screen of a home installation and the
+# child's page's "home plan" button.
+_HOME_PRACTICE: dict[str, tuple[str, str]] = {
+    "ui.home.title": ("Practice at home", "在家练习"),
+    "ui.home.today": ("Today: {done} of {planned} minutes", "今天：{done}/{planned} 分钟"),
+    "ui.home.today_done": ("Today's practice is done!", "今天的练习完成了！"),
+    "ui.home.week": ("This week: {done} of {planned} days", "本周：{done}/{planned} 天"),
+    "ui.home.play": ("Play", "开始玩"),
+    "ui.home.grown_ups": ("For grown-ups", "家长设置"),
+    "ui.home.make_plan": ("Make a home plan", "制作居家练习计划"),
+    "ui.home.plan_written": ("Home plan saved as {path}", "居家练习计划已保存：{path}"),
+    "ui.home.no_clinic_key": ("First run: facequest clinic init",
+                              "请先运行：facequest clinic init"),
+}
+
 SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.", "ui.plan.")
 
 
@@ -511,6 +526,7 @@ def _build() -> dict[str, dict[str, str]]:
     if set(_PLAN) & set(table):  # issue 23: the programme's texts
         raise AssertionError(f"phrase keys defined twice: {sorted(set(_PLAN) & set(table))}")
     table.update(_PLAN)
+    table.update({k: p for k, p in _HOME_PRACTICE.items() if k not in table})
     return {key: dict(zip(LANGUAGES, pair, strict=True)) for key, pair in table.items()}
 
 

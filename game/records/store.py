@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +24,7 @@ from game import __version__
 from game.closing import Closing
 from game.play.trial_record import TrialRecord
 from game.records.backups import RestoredBackup, list_backups, newest_backup, restore_backup
+from game.records.clinic_ledger import forget_child
 from game.records.erase import ChildMarks, ErasedCopies, child_in_copies, erase_from_copies
 from game.records.fileio import (
     AlreadyLockedError,
@@ -82,6 +84,7 @@ __all__ = [  # what other modules import from here (some defined in the modules 
     "open_store", "restore_backup",
 ]
 EARLIEST_BIRTH_YEAR = 1900
+PROFILE_ID = re.compile(r"C-[0-9A-F]{6}")  # `new_profile_id`'s form
 
 EDITABLE_PROFILE_FIELDS = frozenset(
     {
@@ -216,11 +219,13 @@ class ProgressStore(Closing):
         settings: Mapping[str, Any] | None = None,
         allow_camera_images: bool = False,
         allow_frame_traces: bool = False,
+        profile_id: str | None = None,
     ) -> Profile:
-        """Add a child with a fresh random pseudonymous id; returns the stored profile.
+        """Add a child with a fresh random pseudonymous id (or `profile_id`: a home
+        installation keeps the clinic's id for the child); returns the stored profile.
 
         Raises:
-            StoreError: the name is empty.
+            StoreError: the name is empty, or `profile_id` is taken or not an id.
             DuplicateNameError: another child has that name (compared as `names.name_key`).
             InvalidValueError: the birth year is not between 1900 and this year.
         """
@@ -228,9 +233,15 @@ class ProgressStore(Closing):
         name = clean_name(display_name)
         check_name_free(name, self.list_profiles())
         self._check_birth_year(birth_year)
-        profile_id = new_profile_id()
-        while self._profiles.contains(where("profile_id") == profile_id):
+        if profile_id is not None:
+            if not PROFILE_ID.fullmatch(profile_id):
+                raise StoreError(f"{profile_id!r} is not a child's id (such as C-7F3A2B)")
+            if self._profiles.contains(where("profile_id") == profile_id):
+                raise StoreError(f"a child with id {profile_id} is already in these records")
+        else:
             profile_id = new_profile_id()
+            while self._profiles.contains(where("profile_id") == profile_id):
+                profile_id = new_profile_id()
         now = self._now()
         profile = Profile(
             profile_id=profile_id,
@@ -383,6 +394,7 @@ class ProgressStore(Closing):
                     if path is not None:
                         _remove_session_file(path)
             erased = erase_from_copies(self.data_dir, marks)
+            forget_child(self.data_dir, profile_id, marks.session_ids)
         self._written = {k: v for k, v in self._written.items() if k[0] not in session_ids}
         for session_id in session_ids:
             self._own_sessions.pop(session_id, None)
@@ -401,10 +413,14 @@ class ProgressStore(Closing):
         app_version: str = __version__,
         model_version: str = "",
         model_hash: str = "",
+        place: str = "clinic",
         plan_id: str = "",
     ) -> SessionRecord:
         """Record that a session began now; returns it (keep `session_id` for `add_trial`).
-        `plan_id` is the child's programme in force (issue 23; "" for none)."""
+        `place` is "clinic" or "home" (a home installation's sessions, under `plan_id`).
+
+        Raises:
+            ValueError: an unknown place."""
         self._writable()
         self.get_profile(profile_id)
         session_id = new_session_id()
@@ -418,6 +434,7 @@ class ProgressStore(Closing):
             app_version=app_version,
             model_version=model_version,
             model_hash=model_hash,
+            place=place,
             plan_id=plan_id,
         )
         self._sessions.insert(session.to_dict())
@@ -518,6 +535,53 @@ class ProgressStore(Closing):
         updated = dataclasses.replace(StoredTrial.from_dict(doc), therapist_note=note)
         self._append(updated)
         return updated
+
+    def merge_sessions(self, profile_id: str, sessions: list[SessionRecord],
+                       trial_docs: list[dict[str, Any]]) -> tuple[int, int]:
+        """Merge sessions played elsewhere (a home installation's) into a child's records:
+        a session is added, or replaced when it differs; a trial document is appended when
+        it differs from the stored one (the same one again is skipped, so merging twice
+        changes nothing). Every document must be the child's and already checked
+        (`StoredTrial.from_dict`). One write of the records file and one of the trials
+        file, whatever the number. Returns (sessions changed, trials changed).
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+            StoreError: a session or trial of another child, or a session id another
+                child's session has.
+        """
+        self._writable()
+        self.get_profile(profile_id)
+        known = {str(doc["session_id"]): doc for doc in self._sessions.all()}
+        new_docs, changed_ids = [], []
+        by_id: dict[str, dict[str, Any]] = {}
+        for session in sessions:
+            if session.profile_id != profile_id:
+                raise StoreError(f"session {session.session_id} is not this child's")
+            old = known.get(session.session_id)
+            if old is not None and old.get("profile_id") != profile_id:
+                raise StoreError(f"session {session.session_id} is another child's here")
+            doc = by_id[session.session_id] = session.to_dict()
+            if old is None:
+                new_docs.append(doc)
+            elif old != doc:
+                changed_ids.append(session.session_id)
+        stored = {trial_key(d): d for d in self._log.docs_for(profile_id)}
+        fresh = []
+        for doc in trial_docs:
+            if doc.get("profile_id") != profile_id:
+                raise StoreError("a trial in it is not this child's")
+            if stored.get(trial_key(doc)) != doc:
+                fresh.append(doc)
+                stored[trial_key(doc)] = doc
+        if new_docs:
+            self._sessions.insert_multiple(new_docs)
+        if changed_ids:
+            wanted = set(changed_ids)
+            self._sessions.remove(lambda doc: doc.get("session_id") in wanted)
+            self._sessions.insert_multiple([by_id[sid] for sid in changed_ids])
+        self._log.append_many(profile_id, fresh)
+        return len(new_docs) + len(changed_ids), len(fresh)
 
     def trials_in(self, session_id: str) -> list[StoredTrial]:
         """One session's trials in play order."""

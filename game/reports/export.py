@@ -57,7 +57,8 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
     "session_ended_at",
     "session_utc_offset_min",
     "level_set_id",
-    "plan_id",  # issue 23: the child's programme then ("" for none)
+    "place",
+    "plan_id",
     "app_version",
     "model_version",
     "model_hash",
@@ -205,6 +206,7 @@ def export_rows(
                     "session_ended_at": session.ended_at,
                     "session_utc_offset_min": utc_offset_minutes(session.started_at),
                     "level_set_id": session.level_set_id,
+                    "place": session.place,
                     "plan_id": session.plan_id,
                     "app_version": session.app_version,
                     "model_version": session.model_version,

@@ -25,6 +25,7 @@ from game.records.models import Profile
 from game.records.storage import local_now
 from game.records.store import ProgressStore
 from game.reports.charts import CHART_KINDS, chart_caption, chart_svg
+from game.reports.home_section import HomeSection, home_section, plans_for
 from game.reports.level_titles import level_set_title
 from game.reports.motion_charts import MotionSection, motion_section
 from game.reports.programme_section import PlanRow, programme_rows
@@ -153,6 +154,7 @@ def _session_row(item: SessionSummary, text: ReportText) -> dict[str, object]:
         "time": f"{item.started:%H:%M}",
         "minutes": _num(item.minutes),
         "level_set": level_set_title(item.session.level_set_id, text.lang),
+        "place": text.t(f"home.place.{item.session.place}"),
         "trials": item.trials,
         "attempts": tally.attempts,
         "made": _count_and_share(tally.made, tally.made_rate),
@@ -257,6 +259,7 @@ def render_report_html(
     lang: str = "en",
     motion: MotionSection | None = None,
     programme: list[PlanRow] | None = None,
+    home: HomeSection | None = None,
 ) -> str:
     """The report for one child as an HTML string, in `lang` ("en" or "zh-CN"); `motion` is
     the "How the face moved" section (`motion_charts.motion_section`, None: left out);
@@ -288,6 +291,7 @@ def render_report_html(
         expressions=_expression_rows(summary, text),
         motion=motion,
         programme=programme or [],
+        home=home,
         sessions=[_session_row(s, text) for s in sessions],
         profile_notes=profile.notes.strip(),
         notes=[_note_row(note, text) for note in summary.notes],
@@ -322,13 +326,17 @@ def render_report(
     motion = motion_section(store, summary, trials, ReportText(chosen))
     plans = programme_rows(profile, summary, store.sessions_for(profile_id), trials,
                            ReportText(chosen))
+    when = generated_at or local_now()
+    home = home_section(summary, plans_for(store.data_dir, profile_id), when.date(),
+                        ReportText(chosen))
     return render_report_html(
         profile,
         summary,
-        generated_at=generated_at or local_now(),
+        generated_at=when,
         lang=chosen,
         motion=motion,
         programme=plans,
+        home=home,
     )
 
 

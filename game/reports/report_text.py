@@ -9,6 +9,7 @@ come from `game.phrases`, the same words the child hears in the game. Dates: "22
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date as calendar_day
 from datetime import datetime
 
 from game import phrases
@@ -321,6 +322,29 @@ if set(_PROGRAMME_TEXTS) & set(TEXTS):
     raise AssertionError(f"report text keys defined twice: "
                          f"{sorted(set(_PROGRAMME_TEXTS) & set(TEXTS))}")
 TEXTS.update(_PROGRAMME_TEXTS)
+# Home practice (issue 23): the "Home and clinic" section and the session table's place.
+_HOME_TEXTS: dict[str, tuple[str, str]] = {
+    "section.home": ("Home and clinic", "在家与在诊所"),
+    "home.intro": ("Sessions played at home (sent back in bundles) beside those played at "
+                   "the clinic, and how each home plan was followed.",
+                   "在家练习的记录（通过数据包发回）与在诊所的记录并列，以及每个居家计划的完成情况。"),
+    "home.place.clinic": ("Clinic", "诊所"),
+    "home.place.home": ("Home", "家中"),
+    "col.place": ("Place", "地点"),
+    "col.sessions": ("Sessions", "练习次数"),
+    "col.plan": ("Plan", "计划"),
+    "col.asked": ("Asked for", "计划要求"),
+    "col.period": ("Period", "时间段"),
+    "col.days_practised": ("Days practised", "练习天数"),
+    "col.minutes_practised": ("Minutes practised", "练习分钟数"),
+    "home.asked": ("{days} days a week, {minutes} min a day",
+                   "每周 {days} 天，每天 {minutes} 分钟"),
+    "home.span": ("{first} to {last}", "{first} 至 {last}"),
+    "home.of": ("{done} of {planned} ({share})", "{done}/{planned} ({share})"),
+    "home.no_plan": ("No home plan was issued from these records.",
+                     "这些记录中没有发出过居家计划。"),
+}
+TEXTS.update(_HOME_TEXTS)
 
 REPORT_LANGUAGES = phrases.LANGUAGES
 
@@ -375,6 +399,10 @@ class ReportText:
         if self.chinese:
             return f"{when.year}年{when.month}月{when.day}日"
         return f"{when.day} {when:%b %Y}"
+
+    def date_only(self, day: calendar_day) -> str:
+        """A calendar day (no time of day), as `date` writes it."""
+        return self.date(datetime(day.year, day.month, day.day))
 
     def short_date(self, when: datetime) -> str:
         """Day and month, for chart ticks."""

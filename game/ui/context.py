@@ -19,6 +19,7 @@ from game.ui.toast import Toast
 
 if TYPE_CHECKING:  # the real types, without importing them (and their imports) at run time
     from game.audio.system import AudioSystem
+    from game.home.plan import HomePlan
     from game.play.level_library import LevelLibrary
     from game.play.level_set import LevelSet
     from game.play.session import Session
@@ -91,6 +92,7 @@ class GameContext:
     model_hash: str = ""
     notice: Callable[[str], str] | None = None
     therapist_line: str | None = None
+    home_plan: HomePlan | None = None  # a home installation's plan: one child, place "home"
     toast: Toast | None = None
     levels: LevelLibrary | None = None
     plan_id: str = ""

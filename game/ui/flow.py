@@ -180,11 +180,6 @@ class GameFlow:
 
     # ---------------------------------------------------------------- issue 23: programme
 
-    def _start_scene(self, profiles: list[Profile]) -> StartScene:
-        scene = StartScene(self.ctx, profiles)
-        scene.set_next_step(self.next_step_text)
-        return scene
-
     def _next(self, profile: Profile, *, fresh: bool = False) -> SessionChoice | None:
         """What the child plays next (`next_session`), kept until a session ends or a plan
         or today's choice changes (`forget_next`): reading a child's trials costs ~0.3 ms
@@ -285,6 +280,21 @@ class GameFlow:
         self.stack.clear()
         self.stack.push(self._start_scene(self._profiles()))
         logger.info("back at the start screen")
+
+    def _start_scene(self, profiles: list[Profile]) -> GameScene:
+        """The first screen: every child (the clinic), or a home installation's one child
+        with today's practice and this week's days (`scenes.home.HomeScene`)."""
+        plan = self.ctx.home_plan
+        if plan is None:
+            scene = StartScene(self.ctx, profiles)
+            scene.set_next_step(self.next_step_text)  # each child's next step (programme)
+            return scene
+        from game.ui.scenes.home import HomeScene
+
+        mine = [p for p in profiles if p.profile_id == plan.profile_id]
+        if not mine and self.ctx.store is not None:
+            mine = self._find_profiles(plan.profile_id)
+        return HomeScene(self.ctx, plan, mine[0] if mine else None)
 
     def forget_session(self) -> None:
         """Close the finished session's driver (its writes flushed, its trace closed)."""
@@ -417,7 +427,29 @@ class GameFlow:
             self.ctx, store.get_profile(profile_id), on_close=self.refresh_start,
             on_deleted=self._child_deleted,
             on_replay=lambda: self.open_replay(profile_id),
-            on_plan=lambda: self.open_plan(profile_id)))
+            on_plan=lambda: self.open_plan(profile_id),
+            on_home_plan=(lambda: self.make_home_plan(profile_id))
+            if self.ctx.home_plan is None else None))
+
+    def make_home_plan(self, profile_id: str) -> str:
+        """Write the child's home plan into the data folder (`clinic/plans/`, as `facequest
+        home plan` would: 4 days a week, 20 minutes a day, today's level set); returns the
+        sentence the child's page shows."""
+        from game.home.clinic import ClinicError, write_plan
+
+        store, lang = self.ctx.store, self.ctx.lang
+        if store is None or store.data_dir is None:
+            return phrases.text("ui.home.no_clinic_key", lang)
+        level_set = self.ctx.level_set.id if self.ctx.level_set is not None else ""
+        try:
+            path = write_plan(store, store.data_dir, profile_id, level_set_id=level_set)
+        except ClinicError:
+            return phrases.text("ui.home.no_clinic_key", lang)
+        except (OSError, StoreError) as exc:
+            logger.warning("the home plan could not be written (%s)", type(exc).__name__)
+            return phrases.text("ui.home.no_clinic_key", lang)
+        return phrases.text("ui.home.plan_written", lang,
+                            path=path.relative_to(store.data_dir).as_posix())
 
     def open_replay(self, profile_id: str) -> None:
         """Replay how the child's face moved (from the child's page, so behind the PIN):

@@ -28,6 +28,7 @@ from game.ui.settings import SensorySettings
 
 if TYPE_CHECKING:
     from game.audio.system import AudioSystem
+    from game.home.plan import HomePlan
     from game.play.level_library import LevelLibrary
     from game.play.level_set import LevelSet
     from game.play.session import Session
@@ -55,6 +56,7 @@ class PlayOptions:
     model: Path | None = None
     landmarker: Path | None = None
     fixed_levels: bool = False  # `--levels` was given: every child plays it (issue 23)
+    home_plan: HomePlan | None = None  # a home installation: its child only, place "home"
 
 
 def command_line_settings(options: PlayOptions) -> dict[str, Any]:
@@ -217,7 +219,7 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
                           audio=audio, store=store, pipeline=pipeline, level_set=level_set,
                           window_size=surface.get_size(),
                           model_version=model_version, model_hash=model_hash,
-                          notice=notice,
+                          notice=notice, home_plan=options.home_plan,
                           options={"seed": options.seed, "autoplay": options.headless,
                                    "calibrate": not is_still(source)})
         ctx.levels = level_library(level_set)

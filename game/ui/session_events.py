@@ -117,12 +117,15 @@ class SessionDriver:
         self.stored = True
         level_set, plan_id = self.ctx.level_set, self.ctx.plan_id
 
+        plan = self.ctx.home_plan
+
         def start_session() -> None:
             record = store.start_session(profile.profile_id,
                                          level_set_id=level_set.id if level_set else "",
-                                         plan_id=plan_id,
                                          model_version=self.ctx.model_version,
-                                         model_hash=self.ctx.model_hash)
+                                         model_hash=self.ctx.model_hash,
+                                         place="clinic" if plan is None else "home",
+                                         plan_id=plan_id if plan is None else plan.plan_id)
             self.session_id = record.session_id
             self.ctx.session_id = record.session_id
             if self.traces_allowed:  # a refused trace never repeats the stored session

@@ -14,10 +14,12 @@ import pytest
 
 from game import phrases
 from game.expressions import Expression, HintKey
+from game.home.plan import HomePlan
 from game.paths import LEVELS_DIR
 from game.play.level_library import LevelLibrary
 from game.play.programme import MasteryRule, Programme
 from game.records import Profile, memory_store
+from game.reports.adherence import WeekProgress
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.input import Action, InputEvent
@@ -26,9 +28,10 @@ from game.ui.scene_stack import SceneStack
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.calibration import CalibrationScene
-from game.ui.scenes.child_admin import ChildAdminScene
+from game.ui.scenes.child_admin import ROWS, ChildAdminScene
 from game.ui.scenes.confirm import ConfirmCard, ConsentQuestionCard
 from game.ui.scenes.end import EndScene
+from game.ui.scenes.home import HomeScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
 from game.ui.scenes.name_entry import NameEntryScene
@@ -192,6 +195,21 @@ def _plan_page(rows_down: int = 0, message: str = "",
     return build
 
 
+def _home(named: bool = True, done_today: bool = False) -> Callable[[GameContext], GameScene]:
+    """A home installation's screen (issue 23): the plan's child, today, this week."""
+    def build(c: GameContext) -> GameScene:
+        plan = HomePlan(plan_id="P-1A2B3C4D", profile_id="C-ABC123",
+                        issued_at="2026-11-30T09:00:00+01:00", days_per_week=7,
+                        minutes_per_day=240, clinic_key="fqclinic1-x", level_set_id="")
+        child = Profile(profile_id="C-ABC123", display_name="Victor Alexander-Montgomery",
+                        created_at="2026-01-01T00:00:00+00:00",
+                        updated_at="2026-01-01T00:00:00+00:00") if named else None
+        scene = HomeScene(c, plan, child)
+        scene.set_week(WeekProgress(6, 7, 240.0 if done_today else 185.0, True))
+        return scene
+    return build
+
+
 def _start_next(key: str, names: list[str] | None = None) -> Callable[[GameContext], GameScene]:
     def build(c: GameContext) -> GameScene:
         scene = StartScene(c, [Mock(display_name=name, profile_id=f"C-{i:06X}") for i, name
@@ -205,6 +223,20 @@ def _start_next(key: str, names: list[str] | None = None) -> Callable[[GameConte
             step=2, steps=3))
         return scene
     return build
+
+
+def _row_of(field: str) -> int:
+    """The child's page's row for a profile field (rows are added over time)."""
+    return [row.field for row in ROWS].index(field)
+
+
+def _plan_written(c: GameContext) -> GameScene:
+    scene = ChildAdminScene(c, _MIA, on_home_plan=lambda: phrases.text(
+        "ui.home.plan_written", c.lang, path="clinic/plans/P-1A2B3C4D.plan.json"))
+    for _ in range(_row_of("home_plan")):
+        scene.handle(InputEvent(Action.DOWN))
+    scene.handle(InputEvent(Action.CONFIRM))
+    return scene
 
 
 # every scene the child or therapist sees; overlays over the scene they are shown on
@@ -282,6 +314,12 @@ SCENES: dict[str, Build] = {
     "start_next_today": (_start_next("ui.plan.next.today"),),
     "start_next_done": (_start_next("ui.plan.next.done"),),
     "start_next_23_children": (_start_next("ui.plan.next.today", _CLINIC),),
+    # issue 23: home practice
+    "home": (_home(),),
+    "home_done_today": (_home(done_today=True),),
+    "home_no_child": (_home(named=False),),
+    "child_admin_home_plan": (lambda c: StartScene(c, []), _admin(rows_down=_row_of("home_plan"))),
+    "child_admin_home_plan_written": (lambda c: StartScene(c, []), _plan_written),
 }
 
 

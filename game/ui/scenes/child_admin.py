@@ -57,6 +57,7 @@ ROWS: tuple[_Row, ...] = (
          "ui.admin.frame_traces.why"),
     _Row("ui.replay.open", "replay", "open", "ui.replay.open.why"),
     _Row("ui.plan.open", "plan", "open", "ui.plan.open.why"),  # issue 23
+    _Row("ui.home.make_plan", "home_plan", "action"),  # issue 23: `on_home_plan`
     _Row("ui.admin.delete", "delete", "action"),
     _Row("ui.admin.done", "done", "action"),
 )
@@ -101,13 +102,15 @@ class ChildAdminScene(GameScene):
                  on_close: Callable[[], None] | None = None,
                  on_deleted: Callable[[str], None] | None = None,
                  on_replay: Callable[[], None] | None = None,
-                 on_plan: Callable[[], None] | None = None) -> None:
+                 on_plan: Callable[[], None] | None = None,
+                 on_home_plan: Callable[[], str] | None = None) -> None:
         super().__init__(ctx)
         self.profile = profile
         self.on_close = on_close
         self.on_deleted = on_deleted
         self.on_replay = on_replay
         self.on_plan = on_plan
+        self.on_home_plan = on_home_plan  # writes the child's home plan; says where
         self.has_motion = False  # a motion record exists (looked up on entering)
         self.focus = 0
         self.first = 0  # the first row in view
@@ -193,6 +196,9 @@ class ChildAdminScene(GameScene):
                 opener = self.on_plan if row.field == "plan" else self.on_replay
                 if opener is not None:
                     opener()
+        elif row.field == "home_plan":
+            if self.on_home_plan is not None:
+                self.message = self.on_home_plan()
         elif row.field == "delete":
             self._ask_delete()
         else:
