@@ -78,7 +78,7 @@ class Sticker:
         if not isinstance(data, dict):
             raise ValueError("a sticker is stored as an object")
         try:
-            kind = StickerKind(data.get("kind"))
+            kind = StickerKind(str(data.get("kind")))
         except ValueError as exc:
             raise ValueError(f"unknown sticker kind {data.get('kind')!r}") from exc
         design, index = data.get("design"), data.get("trial_index")
