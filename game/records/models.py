@@ -34,6 +34,7 @@ _SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
     "bool": (bool,),
     "None": (type(None),),
     "dict[str, Any]": (dict,),
+    "list[dict[str, Any]]": (list,),
     "float": (float, int),
 }
 
@@ -72,7 +73,9 @@ class Profile:
 
     `baseline` is the calibration result as an opaque dict (`NeutralBaseline.to_dict()`);
     the records layer never interprets it. `settings` holds per-child game settings chosen
-    by the therapist (the UI owns its keys).
+    by the therapist (the UI owns its keys). `avatar` is the look the child plays with
+    (`game.ui.avatar_params.AvatarLook`; "" for the default); `stickers` is the child's
+    sticker book (`game.play.stickers.Sticker.to_dict()` each, oldest first).
     """
 
     profile_id: str
@@ -85,6 +88,9 @@ class Profile:
     settings: dict[str, Any] = field(default_factory=dict)
     allow_camera_images: bool = False  # therapist consent to store camera images
     allow_frame_traces: bool = False  # keep per-frame score traces (traces/<session>.jsonl)
+    # issue 23 (the child's side): the avatar's look and the sticker book
+    avatar: str = ""
+    stickers: list[dict[str, Any]] = field(default_factory=list)
 
     def __repr__(self) -> str:  # keep the name out of logs and tracebacks
         return f"Profile(profile_id={self.profile_id!r})"
@@ -96,6 +102,7 @@ class Profile:
     def from_dict(cls, data: dict[str, Any]) -> Profile:
         values = copy.deepcopy(known_fields(cls, data))  # never share the stored dicts
         values["settings"] = values.get("settings") or {}
+        values["stickers"] = values.get("stickers") or []
         return cls(**check_types(cls, values))
 
 
