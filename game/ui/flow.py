@@ -33,6 +33,7 @@ from game.records import DuplicateNameError, Profile
 from game.records.default_settings import load_default_settings, save_default_settings
 from game.records.pin import PinLockedError
 from game.records.storage import StoreError
+from game.ui.avatar_params import look_named  # issue 23
 from game.ui.backup_restore import BackupOffer, restore_newest  # issue 14 (D)
 from game.ui.context import GameContext
 from game.ui.input import Action
@@ -314,7 +315,8 @@ class GameFlow:
         trials = child_trials(store, profile_id)
         newest = trials[-1].session_id if trials else ""
         start = next((i for i, trial in enumerate(trials) if trial.session_id == newest), 0)
-        self.stack.push(ReplayScene(self.ctx, trials, start=start))
+        look = look_named(store.get_profile(profile_id).avatar)  # issue 23: the child's look
+        self.stack.push(ReplayScene(self.ctx, trials, start=start, look=look))
 
     def refresh_start(self) -> None:
         """Show the stored children on the start screen again (after a change)."""

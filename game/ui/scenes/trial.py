@@ -157,7 +157,8 @@ class TrialScene(GameScene):
             scaled = pygame.transform.smoothscale(image, size)
             surface.blit(scaled, scaled.get_rect(center=inner.center))
             return
-        draw_avatar(surface, inner, self.mirror, self.theme, t_ms=self.t_ms)
+        draw_avatar(surface, inner, self.mirror, self.theme, t_ms=self.t_ms,
+                    look=self.avatar_look)
         if not self.face_seen:
             self.draw_text(surface, "?", (inner.right - 30, inner.top + 30), size="huge",
                            bold=True, color=p.text_muted)
@@ -167,7 +168,7 @@ class TrialScene(GameScene):
         part, arrow = hint_visual(self.view.hint if self.view.active else None)
         face = face_for(self.view.target, self.view.intensity)
         draw_avatar(surface, rect, face, self.theme, highlight=part, hint_arrow=arrow,
-                    t_ms=self.t_ms)
+                    t_ms=self.t_ms, look=self.avatar_look)
 
     def model_rect(self, card: pygame.Rect, label_top: int, margin: int = 35) -> pygame.Rect:
         """Where the model face goes on `card`: above its label, whatever the text size."""
