@@ -71,6 +71,8 @@ class MazeScene(TrialScene):
                 self.auto_walk = False
 
     def handle(self, event: InputEvent) -> bool:
+        if super().handle(event):  # the child's rest button and key
+            return True
         direction = _MOVES.get(event.action)
         if direction is not None:
             self.auto_walk = False
