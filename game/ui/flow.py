@@ -409,13 +409,15 @@ class GameFlow:
 
     def _show_schedule(self, driver: SessionDriver) -> None:
         """Issue 23: today's schedule before the first trial; the session starts (its clock
-        with it) when the child goes on."""
+        with it) when the child goes on from it (`start_play`)."""
+        self.stack.replace(ScheduleScene(self.ctx, driver.schedule, on_start=self.start_play))
 
-        def start() -> None:
-            if self.driver is driver and not driver.started and not driver.ended:
-                driver.start(self.ctx.clock.now_ms())
-
-        self.stack.replace(ScheduleScene(self.ctx, driver.schedule, on_start=start))
+    def start_play(self) -> None:
+        """Start the session whose schedule shows (the child went on); nothing once it
+        runs or after it ended."""
+        driver = self.driver
+        if driver is not None and not driver.started and not driver.ended:
+            driver.start(self.ctx.clock.now_ms())
 
     def child_break(self) -> None:
         """The child asked for a break (B, or the rest button): the rest screen, recorded as
