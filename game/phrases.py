@@ -448,6 +448,7 @@ _CHILD_SIDE: dict[str, tuple[str, str]] = {
     "ui.child.schedule.done": ("All done", "完成"),
     "ui.child.schedule.start": ("Press a key or tap to start.", "按任意键或点一下，就开始。"),
     "ui.child.rest_button": ("Rest", "休息"),
+    "ui.child.rest_key": ("A rest the child asks for", "孩子自己要休息"),
     "ui.child.stickers.count": ("{count} in the sticker book", "贴纸册里有{count}个"),
     "ui.child.avatar.row": ("Avatar look", "小伙伴的样子"),
     "ui.child.avatar.row.why": ("How the friendly face looks in the game and the replay.",
