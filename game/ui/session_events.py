@@ -64,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 AUTOMATIC_ENDS = ("source_ended", "time_cap")  # ended by the run, not by a person
 MAX_WAITING_TRACE_ROWS = 20_000  # the first trial's lines kept until the session is stored
+CHILD_BREAK_KEYS_AFTER_MS = 1500  # a rest the child asked for: not ended by a second tap
 
 SCENES_BY_MODE: dict[str, type[TrialScene]] = {
     "mimic": MimicScene,
@@ -446,7 +447,9 @@ class SessionDriver:
         self.schedule.rest_started()
         if self.ctx.pipeline is not None:
             self.ctx.pipeline.set_target(Expression.HAPPY if e.end_on_smile else None)
-        self.stack.push(BreakScene(self.ctx, on_end=self._end_break, schedule=self.schedule))
+        self.stack.push(BreakScene(self.ctx, on_end=self._end_break, schedule=self.schedule,
+                                   keys_after_ms=CHILD_BREAK_KEYS_AFTER_MS
+                                   if e.reason == "child" else 0))
 
     def _end_break(self) -> None:
         self.route(self.session.end_break(self.ctx.clock.now_ms()))

@@ -27,6 +27,7 @@ from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.schedule import KEYS_AFTER_MS, ScheduleScene
 from game.ui.scenes.trial import TrialScene
+from game.ui.session_events import CHILD_BREAK_KEYS_AFTER_MS
 from game.ui.settings import SensorySettings
 from game.vision.pipeline import VisionPipeline
 from game.vision.records import Frame
@@ -121,6 +122,8 @@ def test_the_childs_break_is_the_childs_in_the_record_the_export_and_the_schedul
     assert isinstance(breaking, BreakScene) and breaking.schedule is driver.schedule
     assert [s.kind for s in driver.schedule.steps() if s.state is StepState.NOW] == [
         StepKind.REST]
+    assert stack.handle(rest) and driver.session.state is SessionState.BREAK  # a 2nd B:
+    stack.update(CHILD_BREAK_KEYS_AFTER_MS, ctx.clock.now_ms())  # the rest goes on, then
     _run(ctx, flow, time, 20_000, 0.1)                        # resting: nothing is charged
     trial = driver.session.trial
     assert trial is not None and trial.time_left_ms(ctx.clock.now_ms()) > 0

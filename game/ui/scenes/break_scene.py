@@ -49,15 +49,18 @@ def breathing_in(t_ms: int, theme: Theme) -> bool:
 
 class BreakScene(GameScene):
     """The rest screen; `on_end` is called once when the child or therapist ends it.
-    `schedule`: the session's schedule, shown briefly (None: not shown)."""
+    `schedule`: the session's schedule, shown briefly (None: not shown). `keys_after_ms`:
+    keys and taps sooner than this do not end it (a rest the child asked for: a second tap
+    on the rest button must not end the rest at once)."""
 
     name = "break"
 
     def __init__(self, ctx: GameContext, on_end: Callable[[], None],
-                 schedule: ScheduleProgress | None = None) -> None:
+                 schedule: ScheduleProgress | None = None, keys_after_ms: int = 0) -> None:
         super().__init__(ctx)
         self.on_end = on_end
         self.schedule = schedule
+        self.keys_after_ms = keys_after_ms
         self.elapsed_ms = 0
         self.ended = False
 
@@ -70,6 +73,8 @@ class BreakScene(GameScene):
     def handle(self, event: InputEvent) -> bool:
         if event.action in THERAPIST_ACTIONS or event.action is Action.QUIT:
             return False  # the therapist's keys (P ends the break too) reach the game
+        if self.elapsed_ms < self.keys_after_ms:
+            return True  # too soon: the tap that asked for the rest, or a second one
         if not self.ended:
             self.ended = True
             self.on_end()
