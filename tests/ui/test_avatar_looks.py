@@ -66,3 +66,18 @@ def test_the_scenes_draw_the_chosen_childs_look() -> None:
     ctx.profile = Profile(profile_id="C-1", display_name="Kai", created_at="", updated_at="",
                           avatar="beanie")
     assert scene.avatar_look is AvatarLook.BEANIE
+
+
+def test_the_replay_draws_the_childs_look() -> None:
+    from game.ui.replay_clip import draw_clip_frame
+    from game.ui.replay_view import ReplayTrack
+    from game.ui.theme import Theme
+    from tests.ui.replay_fixtures import smiling_trial
+
+    track = ReplayTrack.from_motion(smiling_trial(3.0))
+    frames = {}
+    for look in (DEFAULT_LOOK, AvatarLook.BEANIE):
+        surface = pygame.Surface((960, 640))
+        draw_clip_frame(surface, track, 1500, "en", Theme(), "Trial 1", look)
+        frames[look] = pygame.surfarray.array3d(surface)
+    assert np.mean(np.any(frames[DEFAULT_LOOK] != frames[AvatarLook.BEANIE], axis=2)) > 0.01
