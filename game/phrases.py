@@ -480,7 +480,6 @@ _PLAN: dict[str, tuple[str, str]] = {
                           "{name}已经掌握了每一步：继续练习{title}"),
 }
 
-# Keys shown on a therapist's screen only and never spoken: left out of the voice pack.
 # Home practice (issue 23, parts 3-6): the home screen of a home installation and the
 # child's page's "home plan" button.
 _HOME_PRACTICE: dict[str, tuple[str, str]] = {
@@ -496,7 +495,35 @@ _HOME_PRACTICE: dict[str, tuple[str, str]] = {
                               "请先运行：facequest clinic init"),
 }
 
-SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.", "ui.plan.")
+
+# Issue 23 (2): the child's side: the visual schedule, the rest button, the sticker book,
+# the avatar's looks. Shown texts are under `ui.child.` (not voiced); `schedule.intro` is
+# spoken when the schedule shows.
+_CHILD_SIDE: dict[str, tuple[str, str]] = {
+    "schedule.intro": ("Look! This is what we do today.", "看！这是我们今天要做的事。"),
+    "ui.child.schedule.title": ("Today", "今天"),
+    "ui.child.schedule.face": ("1 face", "1个表情"),
+    "ui.child.schedule.faces": ("{count} faces", "{count}个表情"),
+    "ui.child.schedule.rest": ("A rest", "休息"),
+    "ui.child.schedule.done": ("All done", "完成"),
+    "ui.child.schedule.start": ("Press a key or tap to start.", "按任意键或点一下，就开始。"),
+    "ui.child.rest_button": ("Rest", "休息"),
+    "ui.child.rest_key": ("A rest the child asks for", "孩子自己要休息"),
+    "ui.child.stickers.count": ("{count} in the sticker book", "贴纸册里有{count}个"),
+    "ui.child.avatar.row": ("Avatar look", "小伙伴的样子"),
+    "ui.child.avatar.row.why": ("How the friendly face looks in the game and the replay.",
+                                "游戏和回放里小伙伴的样子。"),
+    "ui.child.avatar.title": ("Choose how the friendly face looks", "选一选小伙伴的样子"),
+    "ui.child.avatar.keys": ("Left / right: choose   Enter: keep it   Esc: back",
+                             "左右键：选择   回车：就要这个   Esc：返回"),
+    "ui.child.avatar.wave": ("Wavy hair", "波浪头发"),
+    "ui.child.avatar.curls": ("Curly hair", "卷卷头发"),
+    "ui.child.avatar.tuft": ("Little tuft", "小翘毛"),
+    "ui.child.avatar.beanie": ("Warm hat", "暖暖的帽子"),
+}
+
+# Keys shown on a therapist's screen only and never spoken: left out of the voice pack.
+SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.", "ui.plan.", "ui.child.")
 
 
 def _build() -> dict[str, dict[str, str]]:
@@ -519,7 +546,8 @@ def _build() -> dict[str, dict[str, str]]:
             table[f"{name}.{number}"] = pair
     for expr, pair in _PRAISE_NAMED.items():
         table[f"praise.named.{expr.value}"] = pair
-    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY | _REPLAY).items():
+    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY | _REPLAY
+                      | _CHILD_SIDE).items():
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair

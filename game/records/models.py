@@ -94,7 +94,9 @@ class Profile:
 
     `baseline` is the calibration result as an opaque dict (`NeutralBaseline.to_dict()`);
     the records layer never interprets it. `settings` holds per-child game settings chosen
-    by the therapist (the UI owns its keys).
+    by the therapist (the UI owns its keys). `avatar` is the look the child plays with
+    (`game.ui.avatar_params.AvatarLook`; "" for the default); `stickers` is the child's
+    sticker book (`game.play.stickers.Sticker.to_dict()` each, oldest first).
     """
 
     profile_id: str
@@ -112,6 +114,9 @@ class Profile:
     # `ProgressStore.set_programme`)
     programme: dict[str, Any] | None = None
     programme_history: list[dict[str, Any]] = field(default_factory=list)
+    # issue 23 (the child's side): the avatar's look and the sticker book
+    avatar: str = ""
+    stickers: list[dict[str, Any]] = field(default_factory=list)
 
     def __repr__(self) -> str:  # keep the name out of logs and tracebacks
         return f"Profile(profile_id={self.profile_id!r})"
@@ -124,6 +129,7 @@ class Profile:
         values = copy.deepcopy(known_fields(cls, data))  # never share the stored dicts
         values["settings"] = values.get("settings") or {}
         values["programme_history"] = values.get("programme_history") or []
+        values["stickers"] = values.get("stickers") or []
         return cls(**check_types(cls, values))
 
 

@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from tinydb import TinyDB, where
 
 from game import __version__
 from game.closing import Closing
+from game.play.stickers import Sticker, StickerBook
 from game.play.trial_record import TrialRecord
 from game.records.backups import RestoredBackup, list_backups, newest_backup, restore_backup
 from game.records.clinic_ledger import forget_child
@@ -95,8 +96,10 @@ EDITABLE_PROFILE_FIELDS = frozenset(
         "baseline",
         "allow_camera_images",
         "allow_frame_traces",
+        "avatar",  # issue 23
     }
 )
+MAX_AVATAR_LENGTH = 32
 
 
 class RecordNotFoundError(StoreError):
@@ -287,14 +290,14 @@ class ProgressStore(Closing):
 
     def update_profile(self, profile_id: str, /, **changes: Any) -> Profile:
         """Change some of: display_name, birth_year, notes, settings, baseline,
-        allow_camera_images, allow_frame_traces. Returns the updated profile.
+        allow_camera_images, allow_frame_traces, avatar. Returns the updated profile.
 
         Raises:
             RecordNotFoundError: no child has that id.
             StoreError: an unknown field, or an empty name.
             DuplicateNameError: another child has the new name.
             InvalidValueError: a birth year outside 1900..this year, a consent that is not
-                True/False, or notes that are not text.
+                True/False, notes that are not text, or an avatar look that is not a short name.
         """
         self._writable()
         unknown = set(changes) - EDITABLE_PROFILE_FIELDS
@@ -311,6 +314,10 @@ class ProgressStore(Closing):
                 raise InvalidValueError(f"{consent} must be true or false")
         if "notes" in changes and not isinstance(changes["notes"], str):
             raise InvalidValueError("notes must be text")
+        avatar = changes.get("avatar", "")
+        if not isinstance(avatar, str) or len(avatar) > MAX_AVATAR_LENGTH:
+            raise InvalidValueError(f"an avatar look is a name of at most {MAX_AVATAR_LENGTH} "
+                                    "letters")
         updated = dataclasses.replace(current, updated_at=self._now(), **changes)
         self._profiles.update(updated.to_dict(), where("profile_id") == profile_id)
         logger.info("profile %s updated (%s)", profile_id, ", ".join(sorted(changes)))
@@ -327,6 +334,25 @@ class ProgressStore(Closing):
                 or not EARLIEST_BIRTH_YEAR <= year <= this_year:
             raise InvalidValueError(
                 f"a birth year is a year from {EARLIEST_BIRTH_YEAR} to {this_year}")
+
+    def add_stickers(self, profile_id: str, stickers: Iterable[Sticker]) -> Profile:
+        """Add a session's stickers and stars to the child's sticker book (issue 23). An item
+        for a success the book already holds (the same session and trial) is left out, so
+        adding the same items twice changes nothing. Returns the updated profile.
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+        """
+        self._writable()
+        current = self.get_profile(profile_id)
+        book = StickerBook.from_dicts(current.stickers)
+        grown = book.with_items(stickers)
+        if len(grown) == len(book):
+            return current
+        updated = dataclasses.replace(current, stickers=grown.to_dicts())
+        self._profiles.update({"stickers": updated.stickers}, where("profile_id") == profile_id)
+        logger.info("profile %s: %d sticker(s) added", profile_id, len(grown) - len(book))
+        return updated
 
     def set_baseline(self, profile_id: str, baseline: Mapping[str, Any] | None) -> Profile:
         """Store the child's neutral-face calibration (`NeutralBaseline.to_dict()`), or clear it."""

@@ -14,6 +14,10 @@ The therapist's doors (adding a child, settings, progress) open through the PIN.
 set they open freely only while no child exists (the very first set-up); once a profile
 exists, the first door asks the therapist to choose a PIN, then opens.
 
+Issue 23 (the child's side): after the calibration, the session's visual schedule shows
+(`ScheduleScene`); the session starts when the child goes on from it. The child's own break
+request (B, or the rest button on the trial screen) comes in through `child_break`.
+
 Settings changed before a child is picked become the settings for new children (kept in
 the data folder, `game.records.default_settings`); settings changed while a child is chosen
 are kept in that child's profile. A child added while the command line gives settings
@@ -40,6 +44,7 @@ from game.records.default_settings import load_default_settings, save_default_se
 from game.records.pin import PinLockedError
 from game.records.plans import SessionChoice, next_session
 from game.records.storage import StoreError
+from game.ui.avatar_params import look_named  # issue 23
 from game.ui.backup_restore import BackupOffer, restore_newest  # issue 14 (D)
 from game.ui.context import GameContext
 from game.ui.input import Action
@@ -57,6 +62,7 @@ from game.ui.scenes.plan import PlanScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.replay import ReplayScene
 from game.ui.scenes.restore_offer import RestoreOfferCard  # issue 14 (D)
+from game.ui.scenes.schedule import ScheduleScene  # issue 23
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
 from game.ui.session_events import SessionDriver
@@ -460,7 +466,8 @@ class GameFlow:
         trials = child_trials(store, profile_id)
         newest = trials[-1].session_id if trials else ""
         start = next((i for i, trial in enumerate(trials) if trial.session_id == newest), 0)
-        self.stack.push(ReplayScene(self.ctx, trials, start=start))
+        look = look_named(store.get_profile(profile_id).avatar)  # issue 23: the child's look
+        self.stack.push(ReplayScene(self.ctx, trials, start=start, look=look))
 
     def refresh_start(self) -> None:
         """Show the stored children on the start screen again (after a change)."""
@@ -546,7 +553,29 @@ class GameFlow:
         self.driver = SessionDriver(self.ctx, self.stack, session)
         if unsaved is not None:
             self.driver.keeper.submit(unsaved)  # retried with the trials; the therapist told
-        self.driver.start(now_ms)
+        self._show_schedule(self.driver)
+
+    def _show_schedule(self, driver: SessionDriver) -> None:
+        """Issue 23: today's schedule before the first trial; the session starts (its clock
+        with it) when the child goes on from it (`start_play`)."""
+        self.stack.replace(ScheduleScene(self.ctx, driver.schedule, on_start=self.start_play))
+
+    def start_play(self) -> None:
+        """Start the session whose schedule shows (the child went on); nothing once it
+        runs or after it ended."""
+        driver = self.driver
+        if driver is not None and not driver.started and not driver.ended:
+            driver.start(self.ctx.clock.now_ms())
+
+    def child_break(self) -> None:
+        """The child asked for a break (B, or the rest button): the rest screen, recorded as
+        the child's own. Nothing before the first trial, after the end, or while a therapist
+        screen is open."""
+        driver = self.driver
+        if driver is None or self.therapist_screen_open():
+            return
+        if driver.child_break(self.ctx.clock.now_ms()):
+            logger.info("break asked for by the child")
 
     def tick(self, now_ms: int) -> None:
         """Once per frame: keep the session paused while a therapist screen is open (the
@@ -558,6 +587,13 @@ class GameFlow:
         if driver is None:
             return
         pipeline = self.ctx.pipeline
+        if not driver.started:  # the schedule shows; the session has not begun
+            if pipeline is not None and pipeline.finished is True:
+                logger.info("the frame source ended before the first prompt: no session")
+                self.forget_session()
+                self.stack.replace(EndScene(self.ctx, 0, 0, 0,
+                                            reason_key="ui.flow.video_ended"))
+            return
         if pipeline is not None and pipeline.finished is True and not driver.ended:
             logger.info("the frame source has ended: ending the session")
             driver.end_reason_override = "source_ended"
@@ -611,7 +647,7 @@ class GameFlow:
     def confirm_end(self) -> None:
         """E: ask "End the session?" first (the session is held while the question shows);
         before any session, nothing happens."""
-        if self.driver is None or self.driver.ended:
+        if self.driver is None or self.driver.ended or not self.driver.started:
             return
         if isinstance(self.stack.top, YesNoCard):
             return
@@ -622,11 +658,12 @@ class GameFlow:
         """End now (time cap of the run, a confirmed E); before a session runs, this simply
         closes the game. `reason` overrides the recorded end reason (e.g. "time_cap" for
         the run's `--max-seconds`)."""
-        if self.driver is not None:
+        if self.driver is not None and self.driver.started:
             if reason is not None:
                 self.driver.end_reason_override = reason
             self.driver.command(Action.END_SESSION, self.ctx.clock.now_ms())
-        else:
+        else:  # (also while the schedule shows: no trial was played)
+            self.forget_session()
             self.stack.clear()
 
     def remaining_fraction(self) -> float:

@@ -6,7 +6,9 @@ inside its card, no card half-covers a text, and no two visible texts overlap
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from unittest.mock import Mock
 
 import pygame
@@ -18,13 +20,17 @@ from game.home.plan import HomePlan
 from game.paths import LEVELS_DIR
 from game.play.level_library import LevelLibrary
 from game.play.programme import MasteryRule, Programme
+from game.play.schedule import ScheduleProgress, plan_schedule
+from game.play.stickers import Sticker, StickerBook, award
 from game.records import Profile, memory_store
 from game.reports.adherence import WeekProgress
+from game.ui.avatar_params import AvatarLook
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.input import Action, InputEvent
 from game.ui.replay_source import ReplayTrial
 from game.ui.scene_stack import SceneStack
+from game.ui.scenes.avatar_choice import AvatarChoiceScene
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.calibration import CalibrationScene
@@ -42,6 +48,7 @@ from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.replay import ReplayScene
 from game.ui.scenes.restore_offer import RestoreOfferCard
 from game.ui.scenes.reward import RewardScene
+from game.ui.scenes.schedule import ScheduleScene
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
 from game.ui.scenes.story import StoryScene
@@ -49,7 +56,7 @@ from game.ui.scenes.trial import CueScene, MimicScene
 from game.ui.settings import TEXT_SCALES
 from game.ui.widgets import layout_probe, wrap_text
 from game.ui.widgets.text import _NO_END
-from tests.records.factories import fill_progress
+from tests.records.factories import fill_progress, make_trial
 from tests.ui.replay_fixtures import smiling_trial
 from tests.ui.test_scenes_render import _context as _scene_context
 
@@ -239,6 +246,35 @@ def _plan_written(c: GameContext) -> GameScene:
     return scene
 
 
+# issue 23: the schedule, the sticker book and the avatar's looks
+def _schedule(faces: tuple[int, ...] = (6, 6, 8), started: int = 0,
+              rests: tuple[int, ...] = ()) -> ScheduleProgress:
+    levels = [SimpleNamespace(id=f"level-{i}", mode="mimic", trials=n)
+              for i, n in enumerate(faces)]
+    progress = ScheduleProgress(plan_schedule(levels))
+    for n in range(started):
+        progress.face_started()
+        if n + 1 in rests:
+            progress.rest_started()
+            if n + 1 != started:
+                progress.rest_ended()
+    return progress
+
+
+def _stickers(stickers: int, stars: int) -> tuple[Sticker, ...]:
+    records = [make_trial(i, prompt_level=0 if i < stickers else 1)
+               for i in range(stickers + stars)]
+    return award(records, "S-1", StickerBook(), lambda: datetime(2026, 12, 6, tzinfo=UTC))
+
+
+def _with_books(c: GameContext) -> GameScene:
+    book = [s.to_dict() for s in _stickers(5, 3)]
+    children = [Profile(profile_id=f"C-{i:06X}", display_name=name, created_at="",
+                        updated_at="", stickers=book if i != 1 else [])
+                for i, name in enumerate(["Victor Alexander-Montgomery", "Kim", "王小明"])]
+    return StartScene(c, children)
+
+
 # every scene the child or therapist sees; overlays over the scene they are shown on
 SCENES: dict[str, Build] = {
     "start": (lambda c: StartScene(c, [Mock(display_name="Kim"), Mock(display_name="张小明")]),),
@@ -274,10 +310,10 @@ SCENES: dict[str, Build] = {
     "progress_table": (_progress(0),),
     "progress_chart": (_progress(2),),
     "child_admin": (lambda c: StartScene(c, []), _admin()),
-    "child_admin_scrolled": (lambda c: StartScene(c, []), _admin(rows_down=7)),
-    "child_admin_replay_row": (lambda c: StartScene(c, []), _admin(rows_down=5)),
+    "child_admin_scrolled": (lambda c: StartScene(c, []), _admin(rows_down=8)),
+    "child_admin_replay_row": (lambda c: StartScene(c, []), _admin(rows_down=6)),
     "child_admin_bad_year": (lambda c: StartScene(c, []), _admin(rows_down=1, typed="18")),
-    "confirm_delete": (lambda c: StartScene(c, []), _admin(rows_down=6), _confirm_delete),
+    "confirm_delete": (lambda c: StartScene(c, []), _admin(rows_down=7), _confirm_delete),
     "motion_consent": (lambda c: StartScene(c, []),
                        lambda c: ConsentQuestionCard(c, "Alexandra-Marie", lambda keep: None)),
     "restore_offer": (lambda c: StartScene(c, []),
@@ -320,6 +356,21 @@ SCENES: dict[str, Build] = {
     "home_no_child": (_home(named=False),),
     "child_admin_home_plan": (lambda c: StartScene(c, []), _admin(rows_down=_row_of("home_plan"))),
     "child_admin_home_plan_written": (lambda c: StartScene(c, []), _plan_written),
+    # issue 23 (2): the child's side
+    "schedule": (lambda c: ScheduleScene(c, _schedule(), on_start=lambda: None),),
+    "schedule_two_levels_of_12": (lambda c: ScheduleScene(
+        c, _schedule((12, 12)), on_start=lambda: None),),
+    "schedule_one_face": (lambda c: ScheduleScene(c, _schedule((1,)), on_start=lambda: None),),
+    "break_with_schedule": (_trial(CueScene), lambda c: BreakScene(
+        c, on_end=lambda: None, schedule=_schedule(started=9, rests=(4, 9)))),
+    "end_stickers": (lambda c: EndScene(c, 14, 6, 8, stickers=_stickers(6, 2),
+                                        book_size=137),),
+    "end_many_stickers": (lambda c: EndScene(c, 30, 14, 14, stickers=_stickers(10, 4),
+                                             book_size=14),),
+    "start_stickers": (_with_books,),
+    "child_admin_avatar_row": (lambda c: StartScene(c, []), _admin(rows_down=_row_of("avatar"))),
+    "avatar_choice": (lambda c: StartScene(c, []), _admin(rows_down=_row_of("avatar")),
+                      lambda c: AvatarChoiceScene(c, AvatarLook.CURLS, lambda look: None)),
 }
 
 

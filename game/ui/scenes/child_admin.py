@@ -10,6 +10,8 @@ that is not one) gets one calm sentence and keeps the old value. Deleting asks f
 `ProgressStore.delete_profile`. The replay row opens the replay of the child's motion records
 (built by the flow, `on_replay`); while the child has none, the row says why and does nothing.
 The programme row opens the child's plan page (issue 23, `on_plan`).
+The avatar row (issue 23) opens the choice of the avatar's look (`AvatarChoiceScene`); the
+look chosen is saved with the child at once.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from typing import Any
 import pygame
 
 from game.records import Profile, ProgressStore, StoreError
+from game.ui.avatar_params import AvatarLook, look_named
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
+from game.ui.scenes.avatar_choice import AvatarChoiceScene, look_key
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.confirm import ConfirmCard
 from game.ui.widgets import draw_card, fitting_size, text_size
@@ -44,6 +48,7 @@ class _Row:
     label_key: str
     field: str  # a Profile field, or "delete" / "done"
     kind: str  # "text" | "switch" | "action" | "open" (another page, with a line under it)
+    #            | "avatar" (the look's name; opens the choice of looks)
     why_key: str = ""  # a one-line explanation under the label
 
 
@@ -51,6 +56,7 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.admin.name", "display_name", "text"),
     _Row("ui.admin.birth_year", "birth_year", "text"),
     _Row("ui.admin.notes", "notes", "text"),
+    _Row("ui.child.avatar.row", "avatar", "avatar", "ui.child.avatar.row.why"),  # issue 23
     _Row("ui.admin.camera_images", "allow_camera_images", "switch",
          "ui.admin.camera_images.why"),
     _Row("ui.admin.frame_traces", "allow_frame_traces", "switch",
@@ -199,10 +205,17 @@ class ChildAdminScene(GameScene):
         elif row.field == "home_plan":
             if self.on_home_plan is not None:
                 self.message = self.on_home_plan()
+        elif row.kind == "avatar":
+            if self.stack is not None:
+                self.stack.push(AvatarChoiceScene(self.ctx, look_named(self.profile.avatar),
+                                                  self._keep_look))
         elif row.field == "delete":
             self._ask_delete()
         else:
             self.close()
+
+    def _keep_look(self, look: AvatarLook) -> None:
+        self._save(avatar=look.value)
 
     def close(self) -> None:
         self._stop_typing()
@@ -352,6 +365,8 @@ class ChildAdminScene(GameScene):
         """The row's value in words (or the text being typed)."""
         if row.kind == "switch":
             return self.t("ui.on" if getattr(self.profile, row.field) else "ui.off")
+        if row.kind == "avatar":
+            return self.t(look_key(look_named(self.profile.avatar)))
         if row.kind != "text":
             return ""
         if self.editing == row.field:
@@ -411,10 +426,10 @@ class ChildAdminScene(GameScene):
                                     max_width=rect.width - 80 - self._value_width())
         value = self.value_text(row)
         room = rect.right - 24 - (label_rect.right + 32)
-        if row.kind == "text":
+        if row.kind in ("text", "avatar"):
             value = tail_that_fits(value, self.font("body"), room) if editing else \
                 head_that_fits(value, self.font("body"), room)
-        color = p.text if editing or row.kind == "switch" or getattr(
+        color = p.text if editing or row.kind in ("switch", "avatar") or getattr(
             self.profile, row.field) not in (None, "") else p.text_muted
         self.draw_text(surface, value, (rect.right - 24, label_mid[1]), anchor="midright",
                        color=color)

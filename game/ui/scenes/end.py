@@ -3,18 +3,24 @@
 Under the stars one small line for the therapist says what comes next ("Press any key to go
 back to the start"; in a headless scripted run, that the game closes) and, when the video
 being played ended, says so in words.
+
+The sticker book (issue 23): what the session added to the child's book shows in place of
+the row of stars: a sticker for each success without help, a smaller star for each success
+with help, and under them how many the book now holds.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import pygame
 
+from game.play.stickers import Sticker, StickerKind
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.widgets import draw_card, draw_star, fitting_size
+from game.ui.widgets import draw_card, draw_star, draw_sticker, fitting_size
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +35,18 @@ class EndScene(GameScene):
     Args:
         reason_key: a phrase saying why the session ended, when the child should not have
             to guess (e.g. "ui.flow.video_ended"); "" for none.
+        stickers: what this session added to the child's sticker book (issue 23).
+        book_size: how many items the book holds now, these included.
     """
 
     name = "end"
 
     def __init__(self, ctx: GameContext, stars: int, successes: int, trials: int,
-                 reason_key: str = "") -> None:
+                 reason_key: str = "", *, stickers: Sequence[Sticker] = (),
+                 book_size: int = 0) -> None:
         super().__init__(ctx)
+        self.stickers = tuple(stickers)
+        self.book_size = max(book_size, len(self.stickers))
         self.stars = stars
         self.successes = successes
         self.trials = trials
@@ -97,6 +108,9 @@ class EndScene(GameScene):
         total = self.draw_text(surface, str(self.stars), (w // 2 + 40, total_y),
                                size=total_size, bold=True, anchor="midleft")
         draw_star(surface, (total.left - 60, total.centery), 40, self.theme)
+        if self.stickers:
+            self._draw_book(surface, said.bottom, total.top)
+            return
         # the row of stars, between the words and the total
         shown = min(self.stars, 10)
         spacing = 72
@@ -107,3 +121,27 @@ class EndScene(GameScene):
         if self.stars > shown:
             self.draw_text(surface, f"+{self.stars - shown}",
                            (round(left + shown * spacing), row_y), size="title")
+
+    def _draw_book(self, surface: pygame.Surface, top: int, bottom: int) -> None:
+        """Today's stickers and stars (stickers bigger), and the book's size under them."""
+        w, _ = surface.get_size()
+        line = self.t("ui.child.stickers.count", count=self.book_size)
+        room = min(860, w - 180)
+        size = fitting_size(line, self.theme, room, self.font("body").get_linesize() * 1.3,
+                            ("body", "small", 18, 16))
+        said = self.draw_text(surface, line, (w // 2, bottom - 10), size=size,
+                              color=self.palette.text_muted, anchor="midbottom",
+                              max_width=room)
+        shown = self.stickers[:10]
+        spacing = 72
+        row_y = (top + said.top) // 2
+        left = w / 2 - (len(shown) - 1) * spacing / 2
+        for i, item in enumerate(shown):
+            center = (left + i * spacing, row_y)
+            if item.kind is StickerKind.STICKER:
+                draw_sticker(surface, center, 32, item.design, self.theme)
+            else:
+                draw_star(surface, center, 18, self.theme)
+        if len(self.stickers) > len(shown):
+            self.draw_text(surface, f"+{len(self.stickers) - len(shown)}",
+                           (round(left + len(shown) * spacing), row_y), size="title")
