@@ -19,6 +19,7 @@ from game.home.keys import (
     parse_home_key,
 )
 from game.home.plan import HomePlan, PlanError
+from game.play.programme import MasteryRule, Programme
 from game.records import memory_store
 from game.records.clinic_ledger import PlanTerms
 from game.records.models import SessionRecord
@@ -84,8 +85,12 @@ def test_a_plan_round_trips_and_refuses_bad_numbers() -> None:
     plan = HomePlan(plan_id="P-1", profile_id="C-ABC123", issued_at="2026-12-01T09:00:00+08:00",
                     days_per_week=4, minutes_per_day=20, clinic_key="fqclinic1-x",
                     level_set_id="first-faces", settings={"language": "zh-CN"},
-                    programme={"steps": ["first-faces"]})
+                    programme=Programme.create(("first-faces",), MasteryRule(), 20,
+                                               created_at="2026-12-01T09:00:00+08:00").to_json())
     assert HomePlan.from_json(plan.to_json()) == plan
+    broken = plan.to_json().replace('"level_sets": [', '"level_sets": 7, "x": [')
+    with pytest.raises(PlanError, match="programme"):
+        HomePlan.from_json(broken)
     bad = plan.to_json().replace('"days_per_week": 4', '"days_per_week": 9')
     with pytest.raises(PlanError, match="days a week"):
         HomePlan.from_json(bad)
