@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the real types, without importing them (and their imports) 
     from game.play.session import Session
     from game.records.models import Profile
     from game.records.store import ProgressStore
-    from game.ui.flow import GameFlow
+    from game.ui.navigation import Navigation
     from game.vision.pipeline import VisionPipeline
     from game.vision.records import ExpressionReading
 
@@ -49,7 +49,8 @@ class GameContext:
         session: the rules engine's running `Session`, or None before one starts.
         session_id: the store's id of the running session (None until its first trial is
             stored: a session with no trial is never recorded).
-        flow: the `GameFlow` that builds scenes and drives the session (`tick` per frame).
+        flow: what scenes may ask of the game's flow (`navigation.Navigation`; the `GameFlow`
+            that builds scenes and drives the session, `tick` per frame).
         level_set: the loaded level set being played.
         profile: the chosen child's profile (from the store), or None.
         reading: the latest vision reading, refreshed by the app once per frame.
@@ -80,7 +81,7 @@ class GameContext:
     pipeline: VisionPipeline | None = None
     session: Session | None = None
     session_id: str | None = None
-    flow: GameFlow | None = None
+    flow: Navigation | None = None
     level_set: LevelSet | None = None
     profile: Profile | None = None
     reading: ExpressionReading | None = None
