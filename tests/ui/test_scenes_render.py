@@ -292,8 +292,8 @@ def test_the_therapist_keys_fit_their_card_at_every_text_size(text_scale: float)
     ctx.apply_settings(ctx.settings.with_changes(text_scale=text_scale))
     scene = HelpOverlay(ctx)
     h = WINDOW_SIZE[1]
-    card_bottom = h // 2 + min(600, h - 60) // 2
-    top = h // 2 - min(600, h - 60) // 2 + 100
+    card_bottom = h // 2 + min(660, h - 60) // 2
+    top = h // 2 - min(660, h - 60) // 2 + 100
     size, row_h = scene._fitting_rows(card_bottom - 8 - top)
     assert top + row_h * len(THERAPIST_KEYS) <= card_bottom
     if text_scale == 1.0:
