@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from game.cli.terminal import tolerant_output
+
+    tolerant_output()  # any terminal: what its encoding cannot show is escaped, never fatal
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

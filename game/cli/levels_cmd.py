@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError
+from game.cli.terminal import shown
 from game.paths import LEVELS_DIR, REPO_ROOT
 from game.play.level_doc import reference_in, render_reference, replace_reference
 from game.play.level_loader import LevelFileError, check_level_file, load_level_set
@@ -78,7 +79,7 @@ def _list(paths: list[Path], lang: str) -> int:
                   file=sys.stderr)
             status = 1
             continue
-        print(f"{level_set.id}  {level_set.title[lang]}  ({path})")
+        print(f"{level_set.id}  {shown(level_set.title[lang])}  ({path})")
         for level in level_set.levels:
             targets = ", ".join(t.value for t in level.targets)
             print(f"  {level.id:<20} {level.mode:<6} {level.trials:>3} trials  {targets}")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError, existing_folder_or_new
+from game.cli.terminal import shown
 from game.paths import user_data_dir
 from game.records import (
     CorruptStoreError,
@@ -142,7 +143,9 @@ def _pad(text: str, width: int) -> str:
 
 
 def table(rows: list[list[str]]) -> str:
-    """Rows as aligned columns (wide CJK characters count twice)."""
+    """Rows as aligned columns (wide CJK characters count twice); control characters in a
+    cell (ESC, BEL in a name or a note) are shown escaped (`terminal.shown`)."""
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True))
                      .rstrip() for row in rows)
@@ -220,7 +223,7 @@ def run_rename(args: argparse.Namespace) -> int:
     with records(args, write=True) as store:
         profile = child(store, args.child)
         updated = store.update_profile(profile.profile_id, display_name=args.new_name)
-    name = updated.display_name
+    name = shown(updated.display_name)
     print(f"{updated.profile_id} is now called {name}" + ("" if name.endswith(".") else "."))
     return 0
 
@@ -265,7 +268,7 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def _confirmed(profile: Profile, sessions: int, folder: Path) -> bool:
-    question = (f"Delete {profile.profile_id} ({profile.display_name}) with {sessions} "
+    question = (f"Delete {profile.profile_id} ({shown(profile.display_name)}) with {sessions} "
                 f"session(s), from {folder} and its backups? This cannot be undone. [y/N] ")
     try:
         answer = input(question)
