@@ -307,10 +307,6 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
     "ui.admin.birth_year": ("Birth year", "出生年份"),
     "ui.admin.notes": ("Notes", "备注"),
     "ui.admin.not_set": ("Not set", "未填写"),
-    "ui.admin.camera_images": ("Keep camera images", "保存摄像头图像"),
-    "ui.admin.camera_images.why": (
-        "Pictures from the camera may be kept with this child's records.",
-        "可以把摄像头拍到的画面和这个孩子的记录一起保存。"),
     "ui.admin.frame_traces": ("Keep per-frame records", "保存逐帧记录"),
     "ui.admin.frame_traces.why": (
         "Every frame's scores and face movements are kept (numbers, no pictures), for replay.",

@@ -35,6 +35,7 @@ _SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
     "None": (type(None),),
     "dict[str, Any]": (dict,),
     "float": (float, int),
+    "list[str]": (list,),
 }
 
 
@@ -72,7 +73,9 @@ class Profile:
 
     `baseline` is the calibration result as an opaque dict (`NeutralBaseline.to_dict()`);
     the records layer never interprets it. `settings` holds per-child game settings chosen
-    by the therapist (the UI owns its keys).
+    by the therapist (the UI owns its keys). `former_names` keeps the names the child had
+    before a rename, privately: never shown or exported, only used to scrub them from
+    exported notes and to find them when the child is deleted.
     """
 
     profile_id: str
@@ -83,8 +86,8 @@ class Profile:
     notes: str = ""  # therapist's notes about the child
     baseline: dict[str, Any] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
-    allow_camera_images: bool = False  # therapist consent to store camera images
     allow_frame_traces: bool = False  # keep per-frame score traces (traces/<session>.jsonl)
+    former_names: list[str] = field(default_factory=list)  # oldest first; never shown
 
     def __repr__(self) -> str:  # keep the name out of logs and tracebacks
         return f"Profile(profile_id={self.profile_id!r})"
@@ -94,9 +97,18 @@ class Profile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Profile:
+        # a consent FaceQuest no longer asks for (nothing ever kept a camera picture): the
+        # records written while it was offered still open, without a warning each time
+        data = {key: value for key, value in data.items() if key not in RETIRED_PROFILE_FIELDS}
         values = copy.deepcopy(known_fields(cls, data))  # never share the stored dicts
         values["settings"] = values.get("settings") or {}
-        return cls(**check_types(cls, values))
+        check_types(cls, values)
+        if not all(isinstance(name, str) for name in values.get("former_names", [])):
+            raise ValueError("Profile.former_names holds something that is not a name")
+        return cls(**values)
+
+
+RETIRED_PROFILE_FIELDS = frozenset({"allow_camera_images"})
 
 
 @dataclass(frozen=True, slots=True)

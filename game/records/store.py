@@ -81,7 +81,7 @@ __all__ = [  # what other modules import from here (some defined in the modules 
     "UnknownChildError", "keep_old_file", "list_backups", "memory_store", "newest_backup",
     "open_store", "restore_backup",
 ]
-EARLIEST_BIRTH_YEAR = 1900
+EARLIEST_BIRTH_YEAR = 2000  # FaceQuest is for children; a year before this is a typing slip
 
 EDITABLE_PROFILE_FIELDS = frozenset(
     {
@@ -90,7 +90,6 @@ EDITABLE_PROFILE_FIELDS = frozenset(
         "notes",
         "settings",
         "baseline",
-        "allow_camera_images",
         "allow_frame_traces",
     }
 )
@@ -214,7 +213,6 @@ class ProgressStore(Closing):
         birth_year: int | None = None,
         notes: str = "",
         settings: Mapping[str, Any] | None = None,
-        allow_camera_images: bool = False,
         allow_frame_traces: bool = False,
     ) -> Profile:
         """Add a child with a fresh random pseudonymous id; returns the stored profile.
@@ -222,7 +220,7 @@ class ProgressStore(Closing):
         Raises:
             StoreError: the name is empty.
             DuplicateNameError: another child has that name (compared as `names.name_key`).
-            InvalidValueError: the birth year is not between 1900 and this year.
+            InvalidValueError: the birth year is not between 2000 and this year.
         """
         self._writable()
         name = clean_name(display_name)
@@ -240,7 +238,6 @@ class ProgressStore(Closing):
             birth_year=birth_year,
             notes=notes,
             settings=dict(settings or {}),
-            allow_camera_images=allow_camera_images,
             allow_frame_traces=allow_frame_traces,
         )
         self._profiles.insert(profile.to_dict())
@@ -276,13 +273,14 @@ class ProgressStore(Closing):
 
     def update_profile(self, profile_id: str, /, **changes: Any) -> Profile:
         """Change some of: display_name, birth_year, notes, settings, baseline,
-        allow_camera_images, allow_frame_traces. Returns the updated profile.
+        allow_frame_traces. Returns the updated profile. A new name keeps the old one in
+        `former_names` (never shown; exported notes are scrubbed of it).
 
         Raises:
             RecordNotFoundError: no child has that id.
             StoreError: an unknown field, or an empty name.
             DuplicateNameError: another child has the new name.
-            InvalidValueError: a birth year outside 1900..this year, a consent that is not
+            InvalidValueError: a birth year outside 2000..this year, a consent that is not
                 True/False, or notes that are not text.
         """
         self._writable()
@@ -293,11 +291,13 @@ class ProgressStore(Closing):
         if "display_name" in changes:
             changes["display_name"] = clean_name(changes["display_name"])
             check_name_free(changes["display_name"], self.list_profiles(), except_id=profile_id)
+            if changes["display_name"] != current.display_name \
+                    and current.display_name not in current.former_names:
+                changes["former_names"] = [*current.former_names, current.display_name]
         if "birth_year" in changes:
             self._check_birth_year(changes["birth_year"])
-        for consent in ("allow_camera_images", "allow_frame_traces"):
-            if consent in changes and not isinstance(changes[consent], bool):
-                raise InvalidValueError(f"{consent} must be true or false")
+        if "allow_frame_traces" in changes and not isinstance(changes["allow_frame_traces"], bool):
+            raise InvalidValueError("allow_frame_traces must be true or false")
         if "notes" in changes and not isinstance(changes["notes"], str):
             raise InvalidValueError("notes must be text")
         updated = dataclasses.replace(current, updated_at=self._now(), **changes)
@@ -307,7 +307,7 @@ class ProgressStore(Closing):
 
     @staticmethod
     def _check_birth_year(year: object) -> None:
-        """None, or a year from 1900 to this year (by the computer's calendar: the store's
+        """None, or a year from 2000 to this year (by the computer's calendar: the store's
         injected clock is not read, so checking never moves a test's clock on)."""
         if year is None:
             return
@@ -346,7 +346,8 @@ class ProgressStore(Closing):
         if self.data_dir is not None:
             seen_ids, seen_names = child_in_copies(self.data_dir, profile_id)
             marks = ChildMarks(profile_id, frozenset(session_ids) | seen_ids,
-                               frozenset({profile.display_name}) | seen_names)
+                               frozenset({profile.display_name, *profile.former_names})
+                               | seen_names)
             for session_id in marks.session_ids:
                 for path in (self.trace_path(session_id), self.motion_path(session_id)):
                     if path is not None:
