@@ -125,6 +125,9 @@ class SessionRecord:
     ended_at: str | None = None  # None while running, or if the game was killed
     end_reason: str = ""  # e.g. "completed", "time_cap", "therapist"
     notes: str = ""  # therapist's note about this session
+    # the set's title by language as played ({"en": ..., "zh-CN": ...}): reports show it
+    # even for a set kept outside levels/ (a researcher's own file); {} in older records
+    level_set_title: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

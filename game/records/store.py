@@ -371,8 +371,10 @@ class ProgressStore(Closing):
         app_version: str = __version__,
         model_version: str = "",
         model_hash: str = "",
+        level_set_title: Mapping[str, str] | None = None,
     ) -> SessionRecord:
-        """Record that a session began now; returns it (keep `session_id` for `add_trial`)."""
+        """Record that a session began now; returns it (keep `session_id` for `add_trial`).
+        `level_set_title` (language -> title) lets reports name a set kept outside levels/."""
         self._writable()
         self.get_profile(profile_id)
         session_id = new_session_id()
@@ -386,6 +388,7 @@ class ProgressStore(Closing):
             app_version=app_version,
             model_version=model_version,
             model_hash=model_hash,
+            level_set_title={str(k): str(v) for k, v in (level_set_title or {}).items()},
         )
         self._sessions.insert(session.to_dict())
         self._own_sessions[session_id] = session

@@ -53,3 +53,27 @@ def test_check_passes_for_the_shipped_texts(capsys: pytest.CaptureFixture[str]) 
     needs_espeak()
     assert _run("check") == 0
     assert "read as Mandarin" in capsys.readouterr().out
+
+
+def test_a_researchers_own_prompts_join_the_shipped_texts(tmp_path: Path) -> None:
+    """`voice render --levels levels --levels study/`: the study's prompts are recorded in
+    the pack's voice beside every shipped text (none is dropped as stale)."""
+    from game.audio.catalogue import shipped_texts
+    from game.paths import LEVELS_DIR
+
+    study = tmp_path / "study"
+    study.mkdir()
+    text = (LEVELS_DIR / "first-faces.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "first-faces"', 'id = "site-b"', 1).replace(
+        'intro = { en = "Copy my face!"', 'intro = { en = "Copy the face of Site B!"', 1)
+    assert "Copy the face of Site B!" in text
+    (study / "site-b.toml").write_text(text, encoding="utf-8")
+    texts = voice_cmd._texts([LEVELS_DIR, study], [])
+    shipped = shipped_texts(LEVELS_DIR)
+    assert "Copy the face of Site B!" in texts["en"]
+    assert all(t in texts[lang] for lang, items in shipped.items() for t in items)
+    assert len(texts["en"]) == len(set(texts["en"]))
+    args = argparse.ArgumentParser()
+    voice_cmd.register(args.add_subparsers(dest="command"))
+    parsed = args.parse_args(["voice", "render", "--levels", "levels", "--levels", str(study)])
+    assert parsed.levels == [Path("levels"), study]
