@@ -432,8 +432,14 @@ _REPLAY: dict[str, tuple[str, str]] = {
     "action.upper_lip_raised": ("Upper lip raised", "上唇上提"),
 }
 
+# Issue 25: the key hints of the therapist's settings screen (shown, never spoken).
+_SCREEN_KEYS: dict[str, tuple[str, str]] = {
+    "ui.keys.settings": ("Up/down: choose. Left/right or Enter: change. Esc: done.",
+                         "上下键：选择。左右键或回车键：修改。退出键：完成。"),
+}
+
 # Keys shown on a therapist's screen only and never spoken: left out of the voice pack.
-SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.")
+SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.", "ui.keys.")
 
 
 def _build() -> dict[str, dict[str, str]]:
@@ -456,7 +462,8 @@ def _build() -> dict[str, dict[str, str]]:
             table[f"{name}.{number}"] = pair
     for expr, pair in _PRAISE_NAMED.items():
         table[f"praise.named.{expr.value}"] = pair
-    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY | _REPLAY).items():
+    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY | _REPLAY
+                      | _SCREEN_KEYS).items():
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair

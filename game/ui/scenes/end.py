@@ -14,12 +14,14 @@ import pygame
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.widgets import draw_card, draw_star, fitting_size
+from game.ui.widgets import draw_card, draw_star, fitting_size, layout_probe
 
 logger = logging.getLogger(__name__)
 
 AUTOPLAY_CLOSE_MS = 2000
 KEYS_AFTER_MS = 1000  # keys pressed in the first second (still playing) do not close it
+MAX_ROW_STARS = 10  # more stars are counted as "+N" after the row
+CARD_PADDING = 40  # the row of stars keeps this far from the card's sides
 
 
 class EndScene(GameScene):
@@ -96,14 +98,35 @@ class EndScene(GameScene):
         total_y = footer.top - 12 - total_h // 2
         total = self.draw_text(surface, str(self.stars), (w // 2 + 40, total_y),
                                size=total_size, bold=True, anchor="midleft")
-        draw_star(surface, (total.left - 60, total.centery), 40, self.theme)
+        self._star(surface, (total.left - 60, total.centery), 40)
         # the row of stars, between the words and the total
-        shown = min(self.stars, 10)
+        self._draw_star_row(surface, card, (said.bottom + total.top) // 2)
+
+    def _star(self, surface: pygame.Surface, center: tuple[float, float], radius: int) -> None:
+        draw_star(surface, center, radius, self.theme)
+        layout_probe.note("shape", (round(center[0] - radius), round(center[1] - radius),
+                                    2 * radius, 2 * radius), "star")
+
+    def _draw_star_row(self, surface: pygame.Surface, card: pygame.Rect, row_y: int) -> None:
+        """Up to `MAX_ROW_STARS` stars and "+N" for the rest, as one group centred in the
+        card: the stars close up (and shrink) so that the group and its "+N" keep clear of
+        each other and of the card's edges at every text size."""
+        shown = min(self.stars, MAX_ROW_STARS)
+        more = f"+{self.stars - shown}" if self.stars > shown else ""
+        more_w = self.font("title").size(more)[0] if more else 0
+        gap = 14 if more else 0
+        room = card.width - 2 * CARD_PADDING - more_w - gap
+        radius = 30
         spacing = 72
-        row_y = (said.bottom + total.top) // 2
-        left = w / 2 - (shown - 1) * spacing / 2
+        while shown * spacing > room and spacing > 2 * radius + 4:
+            spacing -= 4
+        while shown * spacing > room and radius > 12:
+            radius -= 2
+            spacing = 2 * radius + 4
+        group = (shown - 1) * spacing + 2 * radius + gap + more_w
+        first = card.centerx - group / 2 + radius
         for i in range(shown):
-            draw_star(surface, (left + i * spacing, row_y), 30, self.theme)
-        if self.stars > shown:
-            self.draw_text(surface, f"+{self.stars - shown}",
-                           (round(left + shown * spacing), row_y), size="title")
+            self._star(surface, (first + i * spacing, row_y), radius)
+        if more:
+            self.draw_text(surface, more, (round(first + (shown - 1) * spacing + radius + gap),
+                                           row_y), size="title", anchor="midleft")
