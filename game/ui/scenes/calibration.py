@@ -172,7 +172,7 @@ class CalibrationScene(GameScene):
         p = self.palette
         pygame.draw.rect(surface, p.surface_alt, frame, border_radius=12)
         pygame.draw.rect(surface, p.text_muted, frame, width=2, border_radius=12)
-        layout_probe.note("shape", tuple(frame), "camera box")
+        layout_probe.note("shape", (frame.x, frame.y, frame.width, frame.height), "camera box")
         target = int(frame.width * GUIDE_FACE_WIDTH / 2)
         pygame.draw.circle(surface, p.success, frame.center, target, width=3)
         reading: ExpressionReading | None = self.ctx.reading
