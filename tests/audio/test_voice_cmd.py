@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from game import phrases
 from game.audio.catalogue import phrase_texts
-from game.audio.pack import DEFAULT_PACK_DIR, VoicePack
+from game.audio.pack import DEFAULT_PACK_DIR, INDEX_NAME, VoicePack
 from game.cli import CliError, voice_cmd
 from tests.audio.conftest import needs_espeak, needs_sox
 
@@ -27,6 +28,12 @@ def test_render_adds_an_extra_text_and_reuses_the_rest(
 ) -> None:
     needs_espeak()
     needs_sox()
+    from game.audio.loudness import METER
+
+    index = json.loads((DEFAULT_PACK_DIR / INDEX_NAME).read_text(encoding="utf-8"))
+    if {v.get("meter") for v in index["voices"].values()} != {METER}:
+        # the pack tests fail loudly for this; here it would only re-render all of it
+        pytest.skip("assets/voice was levelled by an older meter: run facequest voice render")
     out = tmp_path / "voice"
     shutil.copytree(DEFAULT_PACK_DIR, out)
     no_levels = tmp_path / "levels"
