@@ -75,7 +75,8 @@ def _list(paths: list[Path], lang: str) -> int:
         try:
             level_set = load_level_set(path)
         except LevelFileError as exc:
-            print(f"{path}: {len(exc.errors)} error(s); run `facequest levels check {path}`",
+            count = sum(error.not_shown or 1 for error in exc.errors)  # the rest counted too
+            print(f"{path}: {count:,} error(s); run `facequest levels check {path}`",
                   file=sys.stderr)
             status = 1
             continue

@@ -79,3 +79,11 @@ def test_levels_check_prints_at_most_52_lines_for_100000_bad_fields(
     err = capsys.readouterr().err.splitlines()
     assert len(err) == MAX_ERRORS + 2  # 50 errors, the count of the rest, the summary
     assert "99,950 more not shown" in err[-2] and "Traceback" not in "\n".join(err)
+
+
+def test_levels_list_counts_every_error_of_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_unknown_fields(tmp_path / "many.toml", 120)
+    assert main(["levels", "list", str(tmp_path)]) == 1
+    assert "many.toml: 120 error(s)" in capsys.readouterr().err
