@@ -22,6 +22,7 @@ test: $(STAMP)
 	scripts/system-packages.sh --test
 	$(BIN)/ruff check game tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

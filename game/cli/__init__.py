@@ -24,7 +24,7 @@ from game.offline import stay_offline
 
 COMMANDS: tuple[str, ...] = (
     "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
-    "robustness", "occlusion", "profiles", "metrics", "replay",
+    "robustness", "occlusion", "profiles", "metrics", "replay", "home", "clinic",
 )
 
 

@@ -6,6 +6,8 @@
     facequest profiles note C-7F3A2B "Prefers the calm palette."
     facequest profiles set Mia --birth-year 2017 --allow-frame-traces
     facequest profiles set Mia --lang zh-CN --text-size large --reduced-motion --palette calm
+    facequest profiles plan Mia --sets first-faces,six-feelings --mastery-rate 0.8 \
+        --mastery-sessions 2 --minutes 10        # also: plan Mia --show, plan Mia --clear
     facequest profiles delete Mia --yes
     facequest profiles restore-backup [--backup FILE | --list]
 
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.cli import CliError, existing_folder_or_new
 from game.cli.terminal import shown
@@ -46,6 +48,10 @@ from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES
 TEXT_SIZES: dict[str, float] = dict(zip(("small", "medium", "large"), TEXT_SCALES, strict=True))
 _SETTING_NAMES = {"language": "language", "text_scale": "text size", "palette": "palette",
                   "reduced_motion": "reduced motion"}
+
+if TYPE_CHECKING:
+    from game.play.level_library import LevelLibrary
+    from game.play.programme import ProgrammeProgress
 
 
 def register(subparsers: Any) -> None:
@@ -90,6 +96,25 @@ def register(subparsers: Any) -> None:
                         "(traces/<session>.jsonl) and face-motion records for replay "
                         "(motion/<session>.parquet; numbers only, no pictures)")
     change.set_defaults(func=run_set)
+    plan = action("plan", "set, show or clear a child's programme: level sets in order, "
+                  "the mastery rule that moves the child on, and the session length")
+    doing = plan.add_mutually_exclusive_group()
+    doing.add_argument("--sets", metavar="A,B,C",
+                       help="level set ids in the order to play them (see `facequest levels "
+                       "list`)")
+    doing.add_argument("--show", action="store_true", help="show the programme and where "
+                       "the child stands (the default)")
+    doing.add_argument("--clear", action="store_true", help="remove the programme")
+    plan.add_argument("--mastery-rate", metavar="SHARE", default=None,
+                      help="share of attempts that must be independent successes, above 0 "
+                      "and at most 1 (default 0.8)")
+    plan.add_argument("--mastery-sessions", metavar="N", default=None,
+                      help="sessions in a row that must reach it (default 2)")
+    plan.add_argument("--mastery-min-trials", metavar="N", default=None,
+                      help="fewest attempts for a session to count (default 3)")
+    plan.add_argument("--minutes", metavar="N", default=None,
+                      help="session length in minutes, 1 to 60 (default 10)")
+    plan.set_defaults(func=run_plan)
     delete = action("delete", "erase every trace of a child from the data folder, backups "
                     "included (it asks first unless --yes)")
     delete.add_argument("--yes", action="store_true", help="do not ask; delete")
@@ -210,10 +235,22 @@ def run_show(args: argparse.Namespace) -> int:
                                  f"({len(traces)} trace file(s), {len(motions)} motion "
                                  "record(s) kept)"],
         ["settings", settings],
+        ["programme", _programme_line(profile)],
         ["notes", profile.notes or "-"],
     ]
     print(table(rows))
     return 0
+
+
+def _programme_line(profile: Profile) -> str:
+    """The plan in one line (`profiles plan NAME` shows it in full)."""
+    from game.records.plans import programme_of
+
+    programme = programme_of(profile)
+    if programme is None:
+        return "none"
+    return f"{programme.plan_id}: {', '.join(programme.level_sets)}; " \
+           f"{programme.session_minutes} minutes"
 
 
 def _baseline_state(stored: dict[str, Any] | None) -> str:
@@ -320,6 +357,94 @@ def _setting_text(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     return str(value)
+
+
+def _number(text: str | None, option: str, default: float, kind: type) -> Any:
+    """A number given to `option` (or the default); one sentence when it is not one."""
+    if text is None:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise CliError(f"{option} {text!r} is not {what} (nothing changed)") from None
+    return value
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    from game.paths import LEVELS_DIR
+    from game.play.level_library import LevelLibrary, UnknownLevelSetError
+    from game.play.programme import MasteryRule, ProgrammeError, revised
+    from game.records.plans import child_progress, programme_of
+
+    tuning = [args.mastery_rate, args.mastery_sessions, args.mastery_min_trials, args.minutes]
+    if args.sets is None and any(v is not None for v in tuning):
+        raise CliError("give the level sets with --sets A,B,C to make a plan (nothing changed)")
+    library = LevelLibrary(LEVELS_DIR)
+    if args.sets is not None:
+        sets = [s.strip() for s in args.sets.split(",") if s.strip()]
+        if not sets:
+            raise CliError("--sets needs at least one level set id, e.g. --sets first-faces")
+        try:
+            library.check(sets)
+            rule = MasteryRule(
+                min_independent_rate=_number(args.mastery_rate, "--mastery-rate", 0.8, float),
+                over_sessions=_number(args.mastery_sessions, "--mastery-sessions", 2, int),
+                min_trials=_number(args.mastery_min_trials, "--mastery-min-trials", 3, int))
+            minutes = _number(args.minutes, "--minutes", 10, int)
+        except (UnknownLevelSetError, ProgrammeError) as exc:
+            raise CliError(f"{exc} (nothing changed)") from None
+    with records(args, write=args.sets is not None or args.clear) as store:
+        profile = child(store, args.child)
+        if args.clear:
+            if profile.programme is None:
+                print(f"{profile.profile_id} has no programme; nothing changed.")
+                return 0
+            store.set_programme(profile.profile_id, None)
+            print(f"The programme of {profile.profile_id} was cleared.")
+            return 0
+        if args.sets is not None:
+            now = datetime.now().astimezone().isoformat(timespec="seconds")
+            old = programme_of(profile)
+            reached = child_progress(store, profile)
+            try:
+                programme = revised(old, sets, rule, minutes, created_at=now,
+                                    reached_step=reached.step if reached else None)
+            except ProgrammeError as exc:
+                raise CliError(f"{exc} (nothing changed)") from None
+            profile = store.set_programme(profile.profile_id, programme.to_json())
+        shown = child_progress(store, profile)
+    if shown is None:
+        print(f"{profile.profile_id} has no programme; make one with `facequest profiles plan "
+              f"{args.child} --sets A,B,C`.")
+        return 0
+    print(plan_text(shown, library))
+    return 0
+
+
+def plan_text(shown: ProgrammeProgress, library: LevelLibrary) -> str:
+    """The programme as aligned rows, with where the child stands (`ProgrammeProgress`)."""
+    programme = shown.programme
+    rule = programme.mastery
+    rows = [["plan", programme.plan_id],
+            ["made", programme.created_at or "-"],
+            ["mastery", f">= {rule.min_independent_rate:.0%} independent successes over "
+                        f"{rule.over_sessions} session(s) in a row (each with at least "
+                        f"{rule.min_trials} attempts)"],
+            ["session length", f"{programme.session_minutes} minutes"]]
+    mastered = {m.step: m for m in shown.mastered}
+    for n, set_id in enumerate(programme.level_sets):
+        if n in mastered:
+            state = f"mastered {mastered[n].reached_at[:10]}"
+        elif n == shown.step and not shown.finished:
+            state = f"now ({shown.run} of {rule.over_sessions} sessions met)"
+        elif n < programme.start_step:
+            state = "before this plan"
+        else:
+            state = "to come"
+        rows.append([f"step {n + 1} of {len(programme.level_sets)}",
+                     f"{set_id} ({library.title(set_id, 'en')}): {state}"])
+    return table(rows)
 
 
 def _confirmed(profile: Profile, sessions: int, folder: Path) -> bool:

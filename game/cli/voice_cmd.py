@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _texts(levels: list[Path] | None, extra: list[str]) -> dict[str, list[str]]:
     from game import phrases
-    from game.audio.catalogue import level_texts, shipped_texts
+    from game.cli.voice_catalogue import level_texts, shipped_texts
     from game.paths import LEVELS_DIR
 
     folders = levels or [LEVELS_DIR]

@@ -58,6 +58,7 @@ class TrialRecord:
     quality: dict[str, float] = field(default_factory=dict)  # flag -> share of readings
     steps_given: tuple[str, ...] = ()  # prompt step kinds in the order they appeared
     grace_used: bool = False          # ran past its time limit while the child held the face
+    child_breaks: int = 0             # breaks the child asked for during it or the gap after it
     motion: MotionMetrics | None = None  # how the face moved (game.motion.metrics); None:
     #                                      recorded before motion metrics existed
 

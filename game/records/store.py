@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from tinydb import TinyDB, where
 
 from game import __version__
 from game.closing import Closing
+from game.play.stickers import Sticker, StickerBook
 from game.play.trial_record import TrialRecord
 from game.records.backups import RestoredBackup, list_backups, newest_backup, restore_backup
+from game.records.clinic_ledger import forget_child
 from game.records.erase import ChildMarks, ErasedCopies, child_in_copies, erase_from_copies
 from game.records.fileio import (
     AlreadyLockedError,
@@ -82,6 +85,7 @@ __all__ = [  # what other modules import from here (some defined in the modules 
     "open_store", "restore_backup",
 ]
 EARLIEST_BIRTH_YEAR = 2000  # FaceQuest is for children; a year before this is a typing slip
+PROFILE_ID = re.compile(r"C-[0-9A-F]{6}")  # `new_profile_id`'s form
 
 EDITABLE_PROFILE_FIELDS = frozenset(
     {
@@ -91,8 +95,10 @@ EDITABLE_PROFILE_FIELDS = frozenset(
         "settings",
         "baseline",
         "allow_frame_traces",
+        "avatar",  # issue 23
     }
 )
+MAX_AVATAR_LENGTH = 32
 
 
 class RecordNotFoundError(StoreError):
@@ -214,11 +220,13 @@ class ProgressStore(Closing):
         notes: str = "",
         settings: Mapping[str, Any] | None = None,
         allow_frame_traces: bool = False,
+        profile_id: str | None = None,
     ) -> Profile:
-        """Add a child with a fresh random pseudonymous id; returns the stored profile.
+        """Add a child with a fresh random pseudonymous id (or `profile_id`: a home
+        installation keeps the clinic's id for the child); returns the stored profile.
 
         Raises:
-            StoreError: the name is empty.
+            StoreError: the name is empty, or `profile_id` is taken or not an id.
             DuplicateNameError: another child has that name (compared as `names.name_key`).
             InvalidValueError: the birth year is not between 2000 and this year.
         """
@@ -226,9 +234,15 @@ class ProgressStore(Closing):
         name = clean_name(display_name)
         check_name_free(name, self.list_profiles())
         self._check_birth_year(birth_year)
-        profile_id = new_profile_id()
-        while self._profiles.contains(where("profile_id") == profile_id):
+        if profile_id is not None:
+            if not PROFILE_ID.fullmatch(profile_id):
+                raise StoreError(f"{profile_id!r} is not a child's id (such as C-7F3A2B)")
+            if self._profiles.contains(where("profile_id") == profile_id):
+                raise StoreError(f"a child with id {profile_id} is already in these records")
+        else:
             profile_id = new_profile_id()
+            while self._profiles.contains(where("profile_id") == profile_id):
+                profile_id = new_profile_id()
         now = self._now()
         profile = Profile(
             profile_id=profile_id,
@@ -273,15 +287,15 @@ class ProgressStore(Closing):
 
     def update_profile(self, profile_id: str, /, **changes: Any) -> Profile:
         """Change some of: display_name, birth_year, notes, settings, baseline,
-        allow_frame_traces. Returns the updated profile. A new name keeps the old one in
-        `former_names` (never shown; exported notes are scrubbed of it).
+        allow_frame_traces, avatar. Returns the updated profile. A new name keeps the old
+        one in `former_names` (never shown; exported notes are scrubbed of it).
 
         Raises:
             RecordNotFoundError: no child has that id.
             StoreError: an unknown field, or an empty name.
             DuplicateNameError: another child has the new name.
             InvalidValueError: a birth year outside 2000..this year, a consent that is not
-                True/False, or notes that are not text.
+                True/False, notes that are not text, or an avatar look that is not a short name.
         """
         self._writable()
         unknown = set(changes) - EDITABLE_PROFILE_FIELDS
@@ -300,6 +314,10 @@ class ProgressStore(Closing):
             raise InvalidValueError("allow_frame_traces must be true or false")
         if "notes" in changes and not isinstance(changes["notes"], str):
             raise InvalidValueError("notes must be text")
+        avatar = changes.get("avatar", "")
+        if not isinstance(avatar, str) or len(avatar) > MAX_AVATAR_LENGTH:
+            raise InvalidValueError(f"an avatar look is a name of at most {MAX_AVATAR_LENGTH} "
+                                    "letters")
         updated = dataclasses.replace(current, updated_at=self._now(), **changes)
         self._profiles.update(updated.to_dict(), where("profile_id") == profile_id)
         logger.info("profile %s updated (%s)", profile_id, ", ".join(sorted(changes)))
@@ -317,11 +335,61 @@ class ProgressStore(Closing):
             raise InvalidValueError(
                 f"a birth year is a year from {EARLIEST_BIRTH_YEAR} to {this_year}")
 
+    def add_stickers(self, profile_id: str, stickers: Iterable[Sticker]) -> Profile:
+        """Add a session's stickers and stars to the child's sticker book (issue 23). An item
+        for a success the book already holds (the same session and trial) is left out, so
+        adding the same items twice changes nothing. Returns the updated profile.
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+        """
+        self._writable()
+        current = self.get_profile(profile_id)
+        book = StickerBook.from_dicts(current.stickers)
+        grown = book.with_items(stickers)
+        if len(grown) == len(book):
+            return current
+        updated = dataclasses.replace(current, stickers=grown.to_dicts())
+        self._profiles.update({"stickers": updated.stickers}, where("profile_id") == profile_id)
+        logger.info("profile %s: %d sticker(s) added", profile_id, len(grown) - len(book))
+        return updated
+
     def set_baseline(self, profile_id: str, baseline: Mapping[str, Any] | None) -> Profile:
         """Store the child's neutral-face calibration (`NeutralBaseline.to_dict()`), or clear it."""
         return self.update_profile(
             profile_id, baseline=dict(baseline) if baseline is not None else None
         )
+
+    def set_programme(self, profile_id: str, programme: Mapping[str, Any] | None) -> Profile:
+        """Keep the child's programme (`Programme.to_json()`), or clear it (None), and add
+        the change to `programme_history` ({"at": now, "change": "planned" | "changed" |
+        "cleared", "programme": the new plan or None}). Setting the plan the child already
+        has changes nothing.
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+            InvalidValueError: `programme` is not a programme (`Programme.from_json` says why).
+        """
+        self._writable()
+        from game.play.programme import Programme, ProgrammeError
+
+        current = self.get_profile(profile_id)
+        plan = None
+        if programme is not None:
+            try:
+                plan = Programme.from_json(programme).to_json()
+            except ProgrammeError as exc:
+                raise InvalidValueError(str(exc)) from None
+        if plan == current.programme:
+            return current
+        change = "cleared" if plan is None else "changed" if current.programme else "planned"
+        history = [*current.programme_history,
+                   {"at": self._now(), "change": change, "programme": plan}]
+        updated = dataclasses.replace(current, updated_at=self._now(), programme=plan,
+                                      programme_history=history)
+        self._profiles.update(updated.to_dict(), where("profile_id") == profile_id)
+        logger.info("profile %s: programme %s", profile_id, change)
+        return updated
 
     def delete_profile(self, profile_id: str) -> ErasedCopies:
         """Erase every trace of a child from the data folder: profile, sessions, baseline,
@@ -353,6 +421,7 @@ class ProgressStore(Closing):
                     if path is not None:
                         _remove_session_file(path)
             erased = erase_from_copies(self.data_dir, marks)
+            forget_child(self.data_dir, profile_id, marks.session_ids)
         self._written = {k: v for k, v in self._written.items() if k[0] not in session_ids}
         for session_id in session_ids:
             self._own_sessions.pop(session_id, None)
@@ -371,10 +440,16 @@ class ProgressStore(Closing):
         app_version: str = __version__,
         model_version: str = "",
         model_hash: str = "",
+        place: str = "clinic",
+        plan_id: str = "",
         level_set_title: Mapping[str, str] | None = None,
     ) -> SessionRecord:
         """Record that a session began now; returns it (keep `session_id` for `add_trial`).
-        `level_set_title` (language -> title) lets reports name a set kept outside levels/."""
+        `place` is "clinic" or "home" (a home installation's sessions, under `plan_id`);
+        `level_set_title` (language -> title) lets reports name a set kept outside levels/.
+
+        Raises:
+            ValueError: an unknown place."""
         self._writable()
         self.get_profile(profile_id)
         session_id = new_session_id()
@@ -388,6 +463,8 @@ class ProgressStore(Closing):
             app_version=app_version,
             model_version=model_version,
             model_hash=model_hash,
+            place=place,
+            plan_id=plan_id,
             level_set_title={str(k): str(v) for k, v in (level_set_title or {}).items()},
         )
         self._sessions.insert(session.to_dict())
@@ -488,6 +565,53 @@ class ProgressStore(Closing):
         updated = dataclasses.replace(StoredTrial.from_dict(doc), therapist_note=note)
         self._append(updated)
         return updated
+
+    def merge_sessions(self, profile_id: str, sessions: list[SessionRecord],
+                       trial_docs: list[dict[str, Any]]) -> tuple[int, int]:
+        """Merge sessions played elsewhere (a home installation's) into a child's records:
+        a session is added, or replaced when it differs; a trial document is appended when
+        it differs from the stored one (the same one again is skipped, so merging twice
+        changes nothing). Every document must be the child's and already checked
+        (`StoredTrial.from_dict`). One write of the records file and one of the trials
+        file, whatever the number. Returns (sessions changed, trials changed).
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+            StoreError: a session or trial of another child, or a session id another
+                child's session has.
+        """
+        self._writable()
+        self.get_profile(profile_id)
+        known = {str(doc["session_id"]): doc for doc in self._sessions.all()}
+        new_docs, changed_ids = [], []
+        by_id: dict[str, dict[str, Any]] = {}
+        for session in sessions:
+            if session.profile_id != profile_id:
+                raise StoreError(f"session {session.session_id} is not this child's")
+            old = known.get(session.session_id)
+            if old is not None and old.get("profile_id") != profile_id:
+                raise StoreError(f"session {session.session_id} is another child's here")
+            doc = by_id[session.session_id] = session.to_dict()
+            if old is None:
+                new_docs.append(doc)
+            elif old != doc:
+                changed_ids.append(session.session_id)
+        stored = {trial_key(d): d for d in self._log.docs_for(profile_id)}
+        fresh = []
+        for doc in trial_docs:
+            if doc.get("profile_id") != profile_id:
+                raise StoreError("a trial in it is not this child's")
+            if stored.get(trial_key(doc)) != doc:
+                fresh.append(doc)
+                stored[trial_key(doc)] = doc
+        if new_docs:
+            self._sessions.insert_multiple(new_docs)
+        if changed_ids:
+            wanted = set(changed_ids)
+            self._sessions.remove(lambda doc: doc.get("session_id") in wanted)
+            self._sessions.insert_multiple([by_id[sid] for sid in changed_ids])
+        self._log.append_many(profile_id, fresh)
+        return len(new_docs) + len(changed_ids), len(fresh)
 
     def trials_in(self, session_id: str) -> list[StoredTrial]:
         """One session's trials in play order."""

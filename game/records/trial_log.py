@@ -172,6 +172,25 @@ class TrialLog:
         if profile_id in self._docs:
             self._docs[profile_id][trial_key(doc)] = doc
 
+    def append_many(self, profile_id: str, docs: list[dict[str, Any]]) -> None:
+        """Store many trial documents of one child with one write (a merge of sessions
+        played elsewhere); each must be that child's."""
+        if not docs:
+            return
+        if self.read_only:
+            raise StoreError("these records were opened for reading only")
+        path = self.path_for(profile_id)
+        loaded = self._loaded(profile_id)
+        if path is not None:
+            data = "".join(json.dumps(d, ensure_ascii=False, allow_nan=False) + "\n"
+                           for d in docs)
+            if _ends_mid_line(path) or profile_id in self._torn:
+                data = "\n" + data
+            self._append_line(path, data.encode("utf-8"))
+            self._torn.discard(profile_id)
+        for doc in docs:
+            loaded[trial_key(doc)] = doc
+
     def _append_line(self, path: Path, data: bytes) -> None:
         folder = path.parent
         if not folder.is_dir():  # first trial, or the data folder was deleted while playing

@@ -208,6 +208,8 @@ class App:
             return
         if event.action in THERAPIST_ACTIONS and self.ctx.flow is not None:
             self.ctx.flow.therapist(event.action)  # therapist keys work over any scene
+        elif event.action is Action.REST and self.ctx.flow is not None:
+            self.ctx.flow.child_break()  # the child's B works over the cards of play too
 
     def _window_closed(self) -> None:
         """The window's close button: "Quit FaceQuest?" first (the session is held while

@@ -12,7 +12,6 @@ import pygame.sndarray
 import pytest
 
 from game import phrases
-from game.audio.catalogue import level_texts, shipped_texts
 from game.audio.loudness import (
     METER,
     TARGET_LUFS,
@@ -23,6 +22,7 @@ from game.audio.loudness import (
 from game.audio.neural import NEURAL_EN
 from game.audio.pack import DEFAULT_PACK_DIR, INDEX_NAME, VoicePack, pack_loudness, render_pack
 from game.audio.player import start_mixer
+from game.cli.voice_catalogue import level_texts, shipped_texts
 from game.paths import LEVELS_DIR
 from tests.audio.conftest import FakeEngine, needs_espeak, needs_sox
 

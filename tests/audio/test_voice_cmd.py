@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from game import phrases
-from game.audio.catalogue import phrase_texts
 from game.audio.pack import DEFAULT_PACK_DIR, INDEX_NAME, VoicePack
 from game.cli import CliError, voice_cmd
+from game.cli.voice_catalogue import phrase_texts
 from tests.audio.conftest import needs_espeak, needs_sox
 
 
@@ -65,7 +65,7 @@ def test_check_passes_for_the_shipped_texts(capsys: pytest.CaptureFixture[str]) 
 def test_a_researchers_own_prompts_join_the_shipped_texts(tmp_path: Path) -> None:
     """`voice render --levels levels --levels study/`: the study's prompts are recorded in
     the pack's voice beside every shipped text (none is dropped as stale)."""
-    from game.audio.catalogue import shipped_texts
+    from game.cli.voice_catalogue import shipped_texts
     from game.paths import LEVELS_DIR
 
     study = tmp_path / "study"

@@ -155,7 +155,7 @@ class CalibrationScene(GameScene):
             pygame.draw.arc(surface, p.success, rect, -end, math.pi / 2, width=18)
         face_rect = pygame.Rect(0, 0, 2 * radius - 20, 2 * radius - 20)
         face_rect.center = center
-        draw_avatar(surface, face_rect, NEUTRAL_FACE, self.theme)
+        draw_avatar(surface, face_rect, NEUTRAL_FACE, self.theme, look=self.avatar_look)
         said = self.draw_text(surface, self.t(self.message_key), (w // 2, h - 110),
                               size="title", max_width=w - 160)
         guide = pygame.Rect((0, 0), GUIDE_SIZE)
