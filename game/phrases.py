@@ -307,10 +307,6 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
     "ui.admin.birth_year": ("Birth year", "出生年份"),
     "ui.admin.notes": ("Notes", "备注"),
     "ui.admin.not_set": ("Not set", "未填写"),
-    "ui.admin.camera_images": ("Keep camera images", "保存摄像头图像"),
-    "ui.admin.camera_images.why": (
-        "Pictures from the camera may be kept with this child's records.",
-        "可以把摄像头拍到的画面和这个孩子的记录一起保存。"),
     "ui.admin.frame_traces": ("Keep per-frame records", "保存逐帧记录"),
     "ui.admin.frame_traces.why": (
         "Every frame's scores and face movements are kept (numbers, no pictures), for replay.",
@@ -522,8 +518,15 @@ _CHILD_SIDE: dict[str, tuple[str, str]] = {
     "ui.child.avatar.beanie": ("Warm hat", "暖暖的帽子"),
 }
 
+# Issue 25: the key hints of the therapist's settings screen (shown, never spoken).
+_SCREEN_KEYS: dict[str, tuple[str, str]] = {
+    "ui.keys.settings": ("Up/down: choose. Left/right or Enter: change. Esc: done.",
+                         "上下键：选择。左右键或回车键：修改。退出键：完成。"),
+}
+
 # Keys shown on a therapist's screen only and never spoken: left out of the voice pack.
-SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.", "ui.plan.", "ui.child.")
+SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.", "ui.plan.", "ui.child.",
+                                        "ui.keys.")
 
 
 def _build() -> dict[str, dict[str, str]]:
@@ -547,7 +550,7 @@ def _build() -> dict[str, dict[str, str]]:
     for expr, pair in _PRAISE_NAMED.items():
         table[f"praise.named.{expr.value}"] = pair
     for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY | _REPLAY
-                      | _CHILD_SIDE).items():
+                      | _CHILD_SIDE | _SCREEN_KEYS).items():
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair

@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from game.cli.terminal import tolerant_output
+    from game.paths import quiet_matplotlib_config
+
+    tolerant_output()  # any terminal: what its encoding cannot show is escaped, never fatal
+    quiet_matplotlib_config()  # an unusable HOME: no matplotlib warnings before our sentence
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

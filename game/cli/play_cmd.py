@@ -167,7 +167,13 @@ def profile_for_play(name_or_id: str | None, data_dir: Path | None) -> str | Non
     if name_or_id is None:
         return None
     from game.records import AmbiguousNameError, StoreError, UnknownChildError, open_store
+    from game.records.names import clean_name
     from game.records.store import RECORDS_FILE
+
+    try:
+        clean_name(name_or_id)
+    except StoreError as exc:  # "" or "   ": refused before anything starts
+        raise CliError(f"--profile: {exc}") from None
 
     folder = user_data_dir(data_dir)
     if not (folder / RECORDS_FILE).is_file():

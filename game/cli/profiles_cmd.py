@@ -5,6 +5,7 @@
     facequest profiles rename Mia "Mia R."
     facequest profiles note C-7F3A2B "Prefers the calm palette."
     facequest profiles set Mia --birth-year 2017 --allow-frame-traces
+    facequest profiles set Mia --lang zh-CN --text-size large --reduced-motion --palette calm
     facequest profiles plan Mia --sets first-faces,six-feelings --mastery-rate 0.8 \
         --mastery-sessions 2 --minutes 10        # also: plan Mia --show, plan Mia --clear
     facequest profiles delete Mia --yes
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game.cli import CliError, existing_folder_or_new
+from game.cli.terminal import shown
 from game.paths import user_data_dir
 from game.records import (
     CorruptStoreError,
@@ -39,6 +41,13 @@ from game.records import (
     restore_backup,
 )
 from game.records.layout import RECORDS_FILE
+from game.records.store import EARLIEST_BIRTH_YEAR
+from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES
+
+# `profiles set --text-size`: the names the settings screen shows, for its scales
+TEXT_SIZES: dict[str, float] = dict(zip(("small", "medium", "large"), TEXT_SCALES, strict=True))
+_SETTING_NAMES = {"language": "language", "text_scale": "text size", "palette": "palette",
+                  "reduced_motion": "reduced motion"}
 
 if TYPE_CHECKING:
     from game.play.level_library import LevelLibrary
@@ -70,11 +79,18 @@ def register(subparsers: Any) -> None:
     note = action("note", "replace the therapist's notes about a child ('' clears them)")
     note.add_argument("text", metavar="TEXT", help="the notes")
     note.set_defaults(func=run_note)
-    change = action("set", "set a child's birth year and consents")
+    change = action("set", "set a child's birth year, consent and game settings")
     change.add_argument("--birth-year", metavar="YEAR",
-                        help="the year of birth, or 'none' to clear it")
-    change.add_argument("--allow-camera-images", action=argparse.BooleanOptionalAction,
-                        default=None, help="consent to keep camera images of this child")
+                        help=f"the year of birth ({EARLIEST_BIRTH_YEAR} to this year), or "
+                        "'none' to clear it")
+    change.add_argument("--lang", metavar="LANG",
+                        help=f"the child's language: {' or '.join(LANGUAGES)}")
+    change.add_argument("--text-size", metavar="SIZE",
+                        help=f"the text size: {', '.join(TEXT_SIZES)}")
+    change.add_argument("--reduced-motion", action=argparse.BooleanOptionalAction,
+                        default=None, help="no bobbing or sliding: changes appear at once")
+    change.add_argument("--palette", metavar="PALETTE",
+                        help=f"the colours: {' or '.join(PALETTES)}")
     change.add_argument("--allow-frame-traces", action=argparse.BooleanOptionalAction,
                         default=None, help="consent to keep per-frame records: score traces "
                         "(traces/<session>.jsonl) and face-motion records for replay "
@@ -167,7 +183,9 @@ def _pad(text: str, width: int) -> str:
 
 
 def table(rows: list[list[str]]) -> str:
-    """Rows as aligned columns (wide CJK characters count twice)."""
+    """Rows as aligned columns (wide CJK characters count twice); control characters in a
+    cell (ESC, BEL in a name or a note) are shown escaped (`terminal.shown`)."""
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True))
                      .rstrip() for row in rows)
@@ -213,7 +231,6 @@ def run_show(args: argparse.Namespace) -> int:
         ["sessions", f"{len(sessions)} (last {last})"],
         ["trials", str(trials)],
         ["calm-face baseline", _baseline_state(profile.baseline)],
-        ["camera images allowed", _yes_no(profile.allow_camera_images)],
         ["frame traces allowed", f"{_yes_no(profile.allow_frame_traces)} "
                                  f"({len(traces)} trace file(s), {len(motions)} motion "
                                  "record(s) kept)"],
@@ -257,7 +274,7 @@ def run_rename(args: argparse.Namespace) -> int:
     with records(args, write=True) as store:
         profile = child(store, args.child)
         updated = store.update_profile(profile.profile_id, display_name=args.new_name)
-    name = updated.display_name
+    name = shown(updated.display_name)
     print(f"{updated.profile_id} is now called {name}" + ("" if name.endswith(".") else "."))
     return 0
 
@@ -271,34 +288,75 @@ def run_note(args: argparse.Namespace) -> int:
 
 
 def birth_year(text: str) -> int | None:
+    """`--birth-year`: None for 'none', else a year from EARLIEST_BIRTH_YEAR to this year;
+    CliError (one sentence) otherwise."""
     if text.strip().lower() in ("none", "-", ""):
         return None
+    this_year = datetime.now().year
     try:
-        return int(text)
+        year = int(text)
     except ValueError:
-        raise CliError(f"--birth-year {text!r} is not a year (e.g. 2017), "
+        raise CliError(f"--birth-year {shown(text)!r} is not a year (e.g. 2017), "
                        "or 'none' to clear it") from None
+    if not EARLIEST_BIRTH_YEAR <= year <= this_year:
+        raise CliError(f"--birth-year {year}: a birth year is a year from "
+                       f"{EARLIEST_BIRTH_YEAR} to {this_year}")
+    return year
+
+
+def _choice(flag: str, text: str, options: dict[str, Any]) -> Any:
+    """The value `text` names among `options` (any case), or one sentence listing them."""
+    for name, value in options.items():
+        if text.strip().casefold() == name.casefold():
+            return value
+    raise CliError(f"{flag} {shown(text)!r} is not one of {', '.join(options)}")
+
+
+def setting_changes(args: argparse.Namespace) -> dict[str, Any]:
+    """The child's game settings that `profiles set` was asked to change (keys and values
+    as `game.ui.settings.SensorySettings` keeps them)."""
+    changes: dict[str, Any] = {}
+    if args.lang is not None:
+        changes["language"] = _choice("--lang", args.lang, {lang: lang for lang in LANGUAGES})
+    if args.text_size is not None:
+        changes["text_scale"] = _choice("--text-size", args.text_size, TEXT_SIZES)
+    if args.palette is not None:
+        changes["palette"] = _choice("--palette", args.palette, {p: p for p in PALETTES})
+    if args.reduced_motion is not None:
+        changes["reduced_motion"] = bool(args.reduced_motion)
+    return changes
 
 
 def run_set(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {}
     if args.birth_year is not None:
         changes["birth_year"] = birth_year(args.birth_year)
-    for consent in ("allow_camera_images", "allow_frame_traces"):
-        if getattr(args, consent) is not None:
-            changes[consent] = bool(getattr(args, consent))
-    if not changes:
-        raise CliError("say what to set: --birth-year YEAR, --allow-camera-images or "
-                       "--no-allow-camera-images, --allow-frame-traces or "
+    if args.allow_frame_traces is not None:
+        changes["allow_frame_traces"] = bool(args.allow_frame_traces)
+    settings = setting_changes(args)
+    if not changes and not settings:
+        raise CliError("say what to set: --birth-year YEAR, --lang, --text-size, --palette, "
+                       "--reduced-motion or --no-reduced-motion, --allow-frame-traces or "
                        "--no-allow-frame-traces")
     with records(args, write=True) as store:
         profile = child(store, args.child)
+        if settings:
+            changes["settings"] = {**profile.settings, **settings}
         updated = store.update_profile(profile.profile_id, **changes)
     year = str(updated.birth_year) if updated.birth_year is not None else "not given"
-    print(f"{updated.profile_id}: birth year {year}; camera images allowed "
-          f"{_yes_no(updated.allow_camera_images)}; frame traces allowed "
-          f"{_yes_no(updated.allow_frame_traces)}.")
+    told = [f"birth year {year}", f"frame traces allowed {_yes_no(updated.allow_frame_traces)}"]
+    told += [f"{_SETTING_NAMES[key]} {_setting_text(key, updated.settings[key])}"
+             for key in sorted(settings)]
+    print(f"{updated.profile_id}: {'; '.join(told)}.")
     return 0
+
+
+def _setting_text(key: str, value: Any) -> str:
+    if key == "text_scale":
+        return next((name for name, scale in TEXT_SIZES.items() if scale == value), str(value))
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 def _number(text: str | None, option: str, default: float, kind: type) -> Any:
@@ -390,7 +448,7 @@ def plan_text(shown: ProgrammeProgress, library: LevelLibrary) -> str:
 
 
 def _confirmed(profile: Profile, sessions: int, folder: Path) -> bool:
-    question = (f"Delete {profile.profile_id} ({profile.display_name}) with {sessions} "
+    question = (f"Delete {profile.profile_id} ({shown(profile.display_name)}) with {sessions} "
                 f"session(s), from {folder} and its backups? This cannot be undone. [y/N] ")
     try:
         answer = input(question)

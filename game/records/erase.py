@@ -128,6 +128,8 @@ def child_in_copies(data_dir: Path, profile_id: str) -> tuple[frozenset[str], fr
                     sessions.add(doc["session_id"])
                 if isinstance(doc.get("display_name"), str):
                     names.add(doc["display_name"])
+                if isinstance(doc.get("former_names"), list):
+                    names.update(n for n in doc["former_names"] if isinstance(n, str))
     return frozenset(sessions), frozenset(names)
 
 

@@ -42,6 +42,7 @@ _SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
     "dict[str, Any]": (dict,),
     "list[dict[str, Any]]": (list,),
     "float": (float, int),
+    "list[str]": (list,),
 }
 
 
@@ -97,6 +98,9 @@ class Profile:
     by the therapist (the UI owns its keys). `avatar` is the look the child plays with
     (`game.ui.avatar_params.AvatarLook`; "" for the default); `stickers` is the child's
     sticker book (`game.play.stickers.Sticker.to_dict()` each, oldest first).
+    `former_names` keeps the names the child had before a rename, privately: never shown or
+    exported, only used to scrub them from exported notes and to find them when the child
+    is deleted.
     """
 
     profile_id: str
@@ -107,7 +111,6 @@ class Profile:
     notes: str = ""  # therapist's notes about the child
     baseline: dict[str, Any] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
-    allow_camera_images: bool = False  # therapist consent to store camera images
     allow_frame_traces: bool = False  # keep per-frame score traces (traces/<session>.jsonl)
     # issue 23: the child's programme (`game.play.programme.Programme.to_json()`, None: no
     # plan) and every change of it, oldest first ({"at", "change", "programme"}; see
@@ -117,6 +120,7 @@ class Profile:
     # issue 23 (the child's side): the avatar's look and the sticker book
     avatar: str = ""
     stickers: list[dict[str, Any]] = field(default_factory=list)
+    former_names: list[str] = field(default_factory=list)  # oldest first; never shown
 
     def __repr__(self) -> str:  # keep the name out of logs and tracebacks
         return f"Profile(profile_id={self.profile_id!r})"
@@ -126,11 +130,20 @@ class Profile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Profile:
+        # a consent FaceQuest no longer asks for (nothing ever kept a camera picture): the
+        # records written while it was offered still open, without a warning each time
+        data = {key: value for key, value in data.items() if key not in RETIRED_PROFILE_FIELDS}
         values = copy.deepcopy(known_fields(cls, data))  # never share the stored dicts
         values["settings"] = values.get("settings") or {}
         values["programme_history"] = values.get("programme_history") or []
         values["stickers"] = values.get("stickers") or []
-        return cls(**check_types(cls, values))
+        check_types(cls, values)
+        if not all(isinstance(name, str) for name in values.get("former_names", [])):
+            raise ValueError("Profile.former_names holds something that is not a name")
+        return cls(**values)
+
+
+RETIRED_PROFILE_FIELDS = frozenset({"allow_camera_images"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +163,9 @@ class SessionRecord:
     place: str = "clinic"  # where it was played: "clinic", or "home" (a home plan's session)
     plan_id: str = ""  # the plan it was played under: the child's programme (`Programme.plan_id`)
     # or, in a home installation, the home plan's id ("": none)
+    # the set's title by language as played ({"en": ..., "zh-CN": ...}): reports show it
+    # even for a set kept outside levels/ (a researcher's own file); {} in older records
+    level_set_title: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.place not in PLACES:

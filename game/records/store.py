@@ -84,7 +84,7 @@ __all__ = [  # what other modules import from here (some defined in the modules 
     "UnknownChildError", "keep_old_file", "list_backups", "memory_store", "newest_backup",
     "open_store", "restore_backup",
 ]
-EARLIEST_BIRTH_YEAR = 1900
+EARLIEST_BIRTH_YEAR = 2000  # FaceQuest is for children; a year before this is a typing slip
 PROFILE_ID = re.compile(r"C-[0-9A-F]{6}")  # `new_profile_id`'s form
 
 EDITABLE_PROFILE_FIELDS = frozenset(
@@ -94,7 +94,6 @@ EDITABLE_PROFILE_FIELDS = frozenset(
         "notes",
         "settings",
         "baseline",
-        "allow_camera_images",
         "allow_frame_traces",
         "avatar",  # issue 23
     }
@@ -220,7 +219,6 @@ class ProgressStore(Closing):
         birth_year: int | None = None,
         notes: str = "",
         settings: Mapping[str, Any] | None = None,
-        allow_camera_images: bool = False,
         allow_frame_traces: bool = False,
         profile_id: str | None = None,
     ) -> Profile:
@@ -230,7 +228,7 @@ class ProgressStore(Closing):
         Raises:
             StoreError: the name is empty, or `profile_id` is taken or not an id.
             DuplicateNameError: another child has that name (compared as `names.name_key`).
-            InvalidValueError: the birth year is not between 1900 and this year.
+            InvalidValueError: the birth year is not between 2000 and this year.
         """
         self._writable()
         name = clean_name(display_name)
@@ -254,7 +252,6 @@ class ProgressStore(Closing):
             birth_year=birth_year,
             notes=notes,
             settings=dict(settings or {}),
-            allow_camera_images=allow_camera_images,
             allow_frame_traces=allow_frame_traces,
         )
         self._profiles.insert(profile.to_dict())
@@ -290,13 +287,14 @@ class ProgressStore(Closing):
 
     def update_profile(self, profile_id: str, /, **changes: Any) -> Profile:
         """Change some of: display_name, birth_year, notes, settings, baseline,
-        allow_camera_images, allow_frame_traces, avatar. Returns the updated profile.
+        allow_frame_traces, avatar. Returns the updated profile. A new name keeps the old
+        one in `former_names` (never shown; exported notes are scrubbed of it).
 
         Raises:
             RecordNotFoundError: no child has that id.
             StoreError: an unknown field, or an empty name.
             DuplicateNameError: another child has the new name.
-            InvalidValueError: a birth year outside 1900..this year, a consent that is not
+            InvalidValueError: a birth year outside 2000..this year, a consent that is not
                 True/False, notes that are not text, or an avatar look that is not a short name.
         """
         self._writable()
@@ -307,11 +305,13 @@ class ProgressStore(Closing):
         if "display_name" in changes:
             changes["display_name"] = clean_name(changes["display_name"])
             check_name_free(changes["display_name"], self.list_profiles(), except_id=profile_id)
+            if changes["display_name"] != current.display_name \
+                    and current.display_name not in current.former_names:
+                changes["former_names"] = [*current.former_names, current.display_name]
         if "birth_year" in changes:
             self._check_birth_year(changes["birth_year"])
-        for consent in ("allow_camera_images", "allow_frame_traces"):
-            if consent in changes and not isinstance(changes[consent], bool):
-                raise InvalidValueError(f"{consent} must be true or false")
+        if "allow_frame_traces" in changes and not isinstance(changes["allow_frame_traces"], bool):
+            raise InvalidValueError("allow_frame_traces must be true or false")
         if "notes" in changes and not isinstance(changes["notes"], str):
             raise InvalidValueError("notes must be text")
         avatar = changes.get("avatar", "")
@@ -325,7 +325,7 @@ class ProgressStore(Closing):
 
     @staticmethod
     def _check_birth_year(year: object) -> None:
-        """None, or a year from 1900 to this year (by the computer's calendar: the store's
+        """None, or a year from 2000 to this year (by the computer's calendar: the store's
         injected clock is not read, so checking never moves a test's clock on)."""
         if year is None:
             return
@@ -414,7 +414,8 @@ class ProgressStore(Closing):
         if self.data_dir is not None:
             seen_ids, seen_names = child_in_copies(self.data_dir, profile_id)
             marks = ChildMarks(profile_id, frozenset(session_ids) | seen_ids,
-                               frozenset({profile.display_name}) | seen_names)
+                               frozenset({profile.display_name, *profile.former_names})
+                               | seen_names)
             for session_id in marks.session_ids:
                 for path in (self.trace_path(session_id), self.motion_path(session_id)):
                     if path is not None:
@@ -441,9 +442,11 @@ class ProgressStore(Closing):
         model_hash: str = "",
         place: str = "clinic",
         plan_id: str = "",
+        level_set_title: Mapping[str, str] | None = None,
     ) -> SessionRecord:
         """Record that a session began now; returns it (keep `session_id` for `add_trial`).
-        `place` is "clinic" or "home" (a home installation's sessions, under `plan_id`).
+        `place` is "clinic" or "home" (a home installation's sessions, under `plan_id`);
+        `level_set_title` (language -> title) lets reports name a set kept outside levels/.
 
         Raises:
             ValueError: an unknown place."""
@@ -462,6 +465,7 @@ class ProgressStore(Closing):
             model_hash=model_hash,
             place=place,
             plan_id=plan_id,
+            level_set_title={str(k): str(v) for k, v in (level_set_title or {}).items()},
         )
         self._sessions.insert(session.to_dict())
         self._own_sessions[session_id] = session

@@ -6,8 +6,9 @@ documented in `docs/data-dictionary.md`). The `quality` dict is spread into one 
 `QualityFlag`, and the `motion` metrics (`game.motion.metrics.MotionMetrics`) into one column
 per metric, `motion_<field>` (all empty for a trial recorded before motion was measured).
 Free-text notes are exported with the child's name (as written in the
-profile, whole or any part of it) replaced by the child's pseudonymous id, or left empty
-with `include_notes=False`.
+profile, whole or any part of it, and any name the child had before a rename; matched after
+Unicode normalisation and case folding) replaced by the child's pseudonymous id, or left
+empty with `include_notes=False`.
 
 Every decimal is rounded to `DECIMALS` places, the same in CSV, JSON and Parquet. Trials
 carry both `trial_index` (0-based, as recorded) and `trial_number` (1-based, as the report
@@ -15,9 +16,11 @@ shows it). `session_utc_offset_min` keeps the local UTC offset (minutes) of the 
 start, which Parquet readers (DuckDB, Spark) drop when they turn times into instants.
 
 CSV cells are neutralised for spreadsheets: a text cell that starts with `=`, `+`, `-`,
-`@`, a tab or a carriage return gets a leading `'`, so Excel, LibreOffice or Sheets show
-it as text instead of running it as a formula (OWASP "CSV injection"). Numbers are left
-as numbers. JSON and Parquet keep the text as it is (no spreadsheet runs them).
+`@`, a tab or a carriage return gets a leading `'`, and so does every line inside a cell,
+so Excel, LibreOffice or Sheets show it as text instead of running it as a formula (OWASP
+"CSV injection"). Rows end in CRLF (RFC 4180) and a cell holding a line break is quoted,
+so it stays one cell. Numbers are left as numbers. JSON and Parquet keep the text as it
+is (no spreadsheet runs them).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import io
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -98,36 +102,94 @@ def export_columns() -> tuple[str, ...]:
     return CONTEXT_COLUMNS + trial_columns()
 
 
-def _name_patterns(display_name: str) -> list[str]:
-    # "Anne-Marie O'Neil": the whole name, and each part between spaces, hyphens, apostrophes
-    parts = {
-        display_name.strip(),
-        *display_name.split(),
-        *re.split(r"[\s\-\u2010\u2011'\u2019]+", display_name),
-    }
+def _folded(text: str) -> tuple[str, list[int]]:
+    """`text` as names are matched in it: each character NFKC-normalised and case-folded
+    ("Ｍｉａ", "MIA" and "mia" are one; "ß" is "ss"), with the index in `text` that each
+    folded character came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(text):
+        folded = unicodedata.normalize("NFKC", ch).casefold()
+        out.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(out), origin
+
+
+def _name_patterns(names: Iterable[str]) -> list[re.Pattern[str]]:
+    """Patterns (on folded text) for every name in `names`: the whole name, and each part
+    between spaces, hyphens and apostrophes ("Anne-Marie O'Neil"), longest first."""
+    parts: set[str] = set()
+    for name in names:
+        folded = _folded(unicodedata.normalize("NFC", name))[0]
+        parts |= {folded.strip(), *folded.split(),
+                  *re.split(r"[\s\-\u2010\u2011'\u2019]+", folded)}
     patterns = []
     for part in sorted((p for p in parts if len(p) >= 2), key=len, reverse=True):
         # Chinese and the like have no spaces between words, so no word boundaries either
         bounded = rf"(?<!\w){re.escape(part)}(?!\w)"
-        patterns.append(bounded if part.isascii() else re.escape(part))
+        patterns.append(re.compile(bounded if part.isascii() else re.escape(part)))
     return patterns
 
 
-def scrub_name(text: str, display_name: str, replacement: str = NAME_PLACEHOLDER) -> str:
-    """Replace the child's name, and each part of it, with `replacement` in free text."""
-    for pattern in _name_patterns(display_name):
-        text = re.sub(pattern, lambda _match: replacement, text, flags=re.IGNORECASE)
-    return text
+def _name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Where in `text` (already NFC) any of `names` is written, as merged (start, end)."""
+    folded, origin = _folded(text)
+    spans = sorted(
+        (origin[m.start()], origin[m.end() - 1] + 1)
+        for pattern in _name_patterns(names)
+        for m in pattern.finditer(folded)
+        if m.end() > m.start()
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
-def mentions_name(text: str, display_name: str) -> bool:
-    """True when free text holds the child's name (or a part of it), as the export sees it."""
-    return any(re.search(p, text, flags=re.IGNORECASE) for p in _name_patterns(display_name))
+def scrub_name(
+    text: str,
+    display_name: str,
+    replacement: str = NAME_PLACEHOLDER,
+    former_names: Iterable[str] = (),
+) -> str:
+    """Replace the child's name, each part of it, and every former name of the child (a
+    rename) with `replacement` in free text. Names are found after Unicode normalisation
+    (the text is NFC; both sides NFKC per character and case-folded), so a name typed
+    decomposed (NFD), in full-width letters or in capitals is found too."""
+    text = unicodedata.normalize("NFC", text)
+    spans = _name_spans(text, [display_name, *former_names])
+    if not spans:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for start, end in spans:
+        pieces += [text[done:start], replacement]
+        done = end
+    return "".join(pieces) + text[done:]
+
+
+def mentions_name(text: str, display_name: str, former_names: Iterable[str] = ()) -> bool:
+    """True when free text holds the child's name, a part of it or a former name, as the
+    export finds them (`scrub_name`)."""
+    return bool(_name_spans(unicodedata.normalize("NFC", text), [display_name, *former_names]))
+
+
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
 def neutralise_formula(text: str) -> str:
-    """A text cell a spreadsheet would run as a formula, prefixed with `'` to stay text."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A text cell a spreadsheet would run as a formula, prefixed with `'` to stay text: the
+    cell's start, and the start of every line inside it (a tool that splits the cell at its
+    line breaks must not find a live formula either)."""
+    parts = _LINE_BREAK.split(text)  # lines at even indices, the breaks between them odd
+    for index in range(2, len(parts), 2):
+        if parts[index].startswith(FORMULA_STARTS):
+            parts[index] = "'" + parts[index]
+    joined = "".join(parts)
+    return "'" + joined if text.startswith(FORMULA_STARTS) else joined
 
 
 def motion_values(motion: MotionMetrics | None) -> dict[str, Any]:
@@ -215,7 +277,8 @@ def export_rows(
             row.update(_trial_values(stored.trial))
             for column in NOTE_COLUMNS:
                 text = str(row.get(column) or "")
-                row[column] = (scrub_name(text, profile.display_name, profile.profile_id)
+                row[column] = (scrub_name(text, profile.display_name, profile.profile_id,
+                                          profile.former_names)
                                if include_notes else "")
             rows.append({column: row.get(column) for column in columns})
     return rows
@@ -239,7 +302,10 @@ def rows_to_csv(rows: Iterable[dict[str, Any]]) -> str:
     """CSV text with a header row; lists joined by `;`, booleans `true`/`false`, None empty,
     text that a spreadsheet would run as a formula prefixed with `'`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # rows end in CRLF (RFC 4180), so a cell holding a CR or an LF is quoted and stays one
+    # cell: with "\n" alone the csv module leaves a bare CR unquoted, and spreadsheets then
+    # start a new row there
+    writer = csv.writer(buffer, lineterminator="\r\n")
     columns = export_columns()
     writer.writerow(columns)
     for row in rows:

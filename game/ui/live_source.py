@@ -23,7 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from game.vision.records import Frame
-from game.vision.sources import FrameSource, ImageListSource, SourceState, read_image
+from game.vision.sources import (
+    FrameSource,
+    ImageListSource,
+    SourceError,
+    SourceState,
+    read_image,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +90,8 @@ class StillImageStream(FrameSource):
         return (t_ms // self.hold_ms) % len(self.paths) if len(self.paths) > 1 else 0
 
     def read(self) -> Frame | None:
-        """The next frame, at its time (waits up to one frame interval)."""
+        """The next frame, at its time (waits up to one frame interval). A picture that
+        cannot be decoded is dropped with a warning; when none is left the stream ends."""
         if self.state is SourceState.ENDED:
             return None
         now = self._clock()
@@ -96,9 +103,17 @@ class StillImageStream(FrameSource):
             now = due
         t_ms = max(round((now - self._start) * 1000), self._last_t_ms + 1)
         self._last_t_ms = t_ms
-        index = self.image_index(t_ms)
-        if index != self._index or self._rgb is None:
-            self._rgb = self._load(index)
+        while (index := self.image_index(t_ms)) != self._index or self._rgb is None:
+            try:
+                self._rgb = self._load(index)
+            except SourceError as exc:  # a picture that passed its header check, yet broken
+                logger.warning("skipping a picture: %s", exc)
+                del self.paths[index]
+                self._index, self._rgb = -1, None
+                if not self.paths:
+                    self.close()
+                    return None
+                continue
             self._index = index
         self.frames_read += 1
         return Frame(t_ms, self._rgb)

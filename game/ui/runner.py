@@ -123,6 +123,10 @@ def _open_audio(settings: SensorySettings, headless: bool) -> AudioSystem | None
         if headless:
             return AudioSystem(settings, engine_factory=None)
         return AudioSystem(settings)
+    except OSError as exc:  # a folder or device it needs: one line, no traceback
+        logger.warning("audio unavailable (%s); playing without sound", exc.strerror or exc)
+        logger.debug("audio start-up failed", exc_info=True)
+        return None
     except Exception:  # sound must never stop the game
         logger.exception("audio unavailable; playing without sound")
         return None

@@ -148,6 +148,7 @@ class SessionDriver:
         def start_session() -> None:
             record = store.start_session(profile.profile_id,
                                          level_set_id=level_set.id if level_set else "",
+                                         level_set_title=level_set.title if level_set else None,
                                          model_version=self.ctx.model_version,
                                          model_hash=self.ctx.model_hash,
                                          place="clinic" if plan is None else "home",

@@ -49,6 +49,7 @@ from game.ui.scenes.replay import ReplayScene
 from game.ui.scenes.restore_offer import RestoreOfferCard
 from game.ui.scenes.reward import RewardScene
 from game.ui.scenes.schedule import ScheduleScene
+from game.ui.scenes.settings_scene import ROWS as SETTINGS_ROWS
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
 from game.ui.scenes.story import StoryScene
@@ -283,6 +284,8 @@ SCENES: dict[str, Build] = {
     "name_entry": (lambda c: NameEntryScene(c, lambda name: None),),
     "settings": (SettingsScene,),
     "settings_scrolled": (lambda c: _scrolled(SettingsScene(c), 8),),
+    # issue 25: the last rows ("Show the session timer", "Show the camera picture")
+    "settings_bottom": (lambda c: _scrolled(SettingsScene(c), len(SETTINGS_ROWS) - 1),),
     "calibration": (CalibrationScene,),
     "mimic": (_trial(MimicScene),),
     "mimic_hint": (_trial(MimicScene, hint=True),),
@@ -321,6 +324,9 @@ SCENES: dict[str, Build] = {
                           _SET_ASIDE[0], lang, moved=_SET_ASIDE[1], backup=_SET_ASIDE[2]),
                           on_restore=lambda: None)),
     "end": (lambda c: EndScene(c, 14, 6, 8),),
+    # issue 25: "+10" after a full row of stars, and a great many stars
+    "end_20_stars": (lambda c: EndScene(c, 20, 6, 8),),
+    "end_120_stars": (lambda c: EndScene(c, 120, 30, 40),),
     # issue 14: the therapist's day
     "start_23_children": (_clinic(),),
     "start_23_children_typed": (_clinic("v"),),
@@ -413,6 +419,26 @@ def test_the_probe_finds_a_text_leaving_its_card_the_window_and_another_text() -
     assert len(found) == 3
     assert "not inside its card" in found[0] and "leaves the window" in found[1]
     assert "overlaps" in found[2]
+
+
+def test_the_probe_finds_a_text_over_a_shape_and_a_shape_leaving_the_window() -> None:
+    drawn = [
+        layout_probe.Drawn("card", (100, 100, 600, 300)),
+        layout_probe.Drawn("shape", (200, 200, 60, 60), "star"),
+        layout_probe.Drawn("shape", (1260, 200, 60, 60), "star"),
+        layout_probe.Drawn("text", (250, 210, 80, 40), "+10"),
+        layout_probe.Drawn("text", (400, 210, 80, 40), "clear"),
+    ]
+    found = layout_probe.problems(drawn, (1280, 720))
+    assert len(found) == 2
+    assert "star" in found[0] and "leaves the window" in found[0]
+    assert "'+10'" in found[1] and "overlaps the star" in found[1]
+
+
+def test_the_settings_screen_names_its_keys(tmp_path: Path) -> None:
+    for lang in ("en", "zh-CN"):
+        _surface, drawn = _draw((SettingsScene,), _context("calm", lang, max(TEXT_SCALES)))
+        assert phrases.text("ui.keys.settings", lang) in [d.text for d in drawn]
 
 
 def test_the_probe_finds_a_text_half_under_a_later_card_and_forgets_a_covered_one() -> None:

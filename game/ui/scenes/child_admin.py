@@ -25,6 +25,7 @@ from typing import Any
 import pygame
 
 from game.records import Profile, ProgressStore, StoreError
+from game.records.store import EARLIEST_BIRTH_YEAR
 from game.ui.avatar_params import AvatarLook, look_named
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
@@ -36,7 +37,7 @@ from game.ui.widgets.one_line import draw_more_arrow, head_that_fits, tail_that_
 
 logger = logging.getLogger(__name__)
 
-FIRST_YEAR = 1900
+FIRST_YEAR = EARLIEST_BIRTH_YEAR  # the store refuses earlier years too
 MAX_LENGTH = {"display_name": 24, "birth_year": 4, "notes": 240}
 TOP = 104  # the first row's top (below the title)
 ROW_GAP = 8
@@ -57,8 +58,6 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.admin.birth_year", "birth_year", "text"),
     _Row("ui.admin.notes", "notes", "text"),
     _Row("ui.child.avatar.row", "avatar", "avatar", "ui.child.avatar.row.why"),  # issue 23
-    _Row("ui.admin.camera_images", "allow_camera_images", "switch",
-         "ui.admin.camera_images.why"),
     _Row("ui.admin.frame_traces", "allow_frame_traces", "switch",
          "ui.admin.frame_traces.why"),
     _Row("ui.replay.open", "replay", "open", "ui.replay.open.why"),

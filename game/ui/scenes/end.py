@@ -20,12 +20,14 @@ from game.play.stickers import Sticker, StickerKind
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.widgets import draw_card, draw_star, draw_sticker, fitting_size
+from game.ui.widgets import draw_card, draw_star, draw_sticker, fitting_size, layout_probe
 
 logger = logging.getLogger(__name__)
 
 AUTOPLAY_CLOSE_MS = 2000
 KEYS_AFTER_MS = 1000  # keys pressed in the first second (still playing) do not close it
+MAX_ROW_STARS = 10  # more stars are counted as "+N" after the row
+CARD_PADDING = 40  # the row of stars keeps this far from the card's sides
 
 
 class EndScene(GameScene):
@@ -107,20 +109,41 @@ class EndScene(GameScene):
         total_y = footer.top - 12 - total_h // 2
         total = self.draw_text(surface, str(self.stars), (w // 2 + 40, total_y),
                                size=total_size, bold=True, anchor="midleft")
-        draw_star(surface, (total.left - 60, total.centery), 40, self.theme)
+        self._star(surface, (total.left - 60, total.centery), 40)
         if self.stickers:
             self._draw_book(surface, said.bottom, total.top)
             return
         # the row of stars, between the words and the total
-        shown = min(self.stars, 10)
+        self._draw_star_row(surface, card, (said.bottom + total.top) // 2)
+
+    def _star(self, surface: pygame.Surface, center: tuple[float, float], radius: int) -> None:
+        draw_star(surface, center, radius, self.theme)
+        layout_probe.note("shape", (round(center[0] - radius), round(center[1] - radius),
+                                    2 * radius, 2 * radius), "star")
+
+    def _draw_star_row(self, surface: pygame.Surface, card: pygame.Rect, row_y: int) -> None:
+        """Up to `MAX_ROW_STARS` stars and "+N" for the rest, as one group centred in the
+        card: the stars close up (and shrink) so that the group and its "+N" keep clear of
+        each other and of the card's edges at every text size."""
+        shown = min(self.stars, MAX_ROW_STARS)
+        more = f"+{self.stars - shown}" if self.stars > shown else ""
+        more_w = self.font("title").size(more)[0] if more else 0
+        gap = 14 if more else 0
+        room = card.width - 2 * CARD_PADDING - more_w - gap
+        radius = 30
         spacing = 72
-        row_y = (said.bottom + total.top) // 2
-        left = w / 2 - (shown - 1) * spacing / 2
+        while shown * spacing > room and spacing > 2 * radius + 4:
+            spacing -= 4
+        while shown * spacing > room and radius > 12:
+            radius -= 2
+            spacing = 2 * radius + 4
+        group = (shown - 1) * spacing + 2 * radius + gap + more_w
+        first = card.centerx - group / 2 + radius
         for i in range(shown):
-            draw_star(surface, (left + i * spacing, row_y), 30, self.theme)
-        if self.stars > shown:
-            self.draw_text(surface, f"+{self.stars - shown}",
-                           (round(left + shown * spacing), row_y), size="title")
+            self._star(surface, (first + i * spacing, row_y), radius)
+        if more:
+            self.draw_text(surface, more, (round(first + (shown - 1) * spacing + radius + gap),
+                                           row_y), size="title", anchor="midleft")
 
     def _draw_book(self, surface: pygame.Surface, top: int, bottom: int) -> None:
         """Today's stickers and stars (stickers bigger), and the book's size under them."""
@@ -132,16 +155,24 @@ class EndScene(GameScene):
         said = self.draw_text(surface, line, (w // 2, bottom - 10), size=size,
                               color=self.palette.text_muted, anchor="midbottom",
                               max_width=room)
-        shown = self.stickers[:10]
+        shown = self.stickers[:MAX_ROW_STARS]
+        more = f"+{len(self.stickers) - len(shown)}" if len(self.stickers) > len(shown) else ""
+        more_w = self.font("title").size(more)[0] if more else 0
+        gap = 14 if more else 0
         spacing = 72
+        while len(shown) * spacing + gap + more_w > room and spacing > 68:
+            spacing -= 2  # a sticker is 64 px wide: close up a little, never overlapping
+        group = (len(shown) - 1) * spacing + 64 + gap + more_w
         row_y = (top + said.top) // 2
-        left = w / 2 - (len(shown) - 1) * spacing / 2
+        first = w / 2 - group / 2 + 32
         for i, item in enumerate(shown):
-            center = (left + i * spacing, row_y)
+            center = (first + i * spacing, row_y)
             if item.kind is StickerKind.STICKER:
                 draw_sticker(surface, center, 32, item.design, self.theme)
+                layout_probe.note("shape", (round(center[0]) - 32, row_y - 32, 64, 64),
+                                  "sticker")
             else:
-                draw_star(surface, center, 18, self.theme)
-        if len(self.stickers) > len(shown):
-            self.draw_text(surface, f"+{len(self.stickers) - len(shown)}",
-                           (round(left + len(shown) * spacing), row_y), size="title")
+                self._star(surface, center, 18)
+        if more:
+            self.draw_text(surface, more, (round(first + (len(shown) - 1) * spacing + 32 + gap),
+                                           row_y), size="title", anchor="midleft")
