@@ -485,9 +485,9 @@ _HOME_PRACTICE: dict[str, tuple[str, str]] = {
     "ui.home.week": ("This week: {done} of {planned} days", "本周：{done}/{planned} 天"),
     "ui.home.play": ("Play", "开始玩"),
     "ui.home.grown_ups": ("For grown-ups", "家长设置"),
-    "ui.home.make_plan": ("Make a home plan", "制作居家练习计划"),
-    "ui.home.plan_written": ("Home plan saved as {path}", "居家练习计划已保存：{path}"),
-    "ui.home.no_clinic_key": ("First run: facequest clinic init",
+    "ui.home.admin.make_plan": ("Make a home plan", "制作居家练习计划"),
+    "ui.home.admin.plan_written": ("Home plan saved as {path}", "居家练习计划已保存：{path}"),
+    "ui.home.admin.no_clinic_key": ("First run: facequest clinic init",
                               "请先运行：facequest clinic init"),
 }
 
@@ -526,7 +526,7 @@ _SCREEN_KEYS: dict[str, tuple[str, str]] = {
 
 # Keys shown on a therapist's screen only and never spoken: left out of the voice pack.
 SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.", "ui.plan.", "ui.child.",
-                                        "ui.keys.")
+                                        "ui.keys.", "ui.home.admin.")
 
 
 def _build() -> dict[str, dict[str, str]]:

@@ -445,16 +445,16 @@ class GameFlow:
 
         store, lang = self.ctx.store, self.ctx.lang
         if store is None or store.data_dir is None:
-            return phrases.text("ui.home.no_clinic_key", lang)
+            return phrases.text("ui.home.admin.no_clinic_key", lang)
         level_set = self.ctx.level_set.id if self.ctx.level_set is not None else ""
         try:
             path = write_plan(store, store.data_dir, profile_id, level_set_id=level_set)
         except ClinicError:
-            return phrases.text("ui.home.no_clinic_key", lang)
+            return phrases.text("ui.home.admin.no_clinic_key", lang)
         except (OSError, StoreError) as exc:
             logger.warning("the home plan could not be written (%s)", type(exc).__name__)
-            return phrases.text("ui.home.no_clinic_key", lang)
-        return phrases.text("ui.home.plan_written", lang,
+            return phrases.text("ui.home.admin.no_clinic_key", lang)
+        return phrases.text("ui.home.admin.plan_written", lang,
                             path=path.relative_to(store.data_dir).as_posix())
 
     def open_replay(self, profile_id: str) -> None:

@@ -240,7 +240,7 @@ def _row_of(field: str) -> int:
 
 def _plan_written(c: GameContext) -> GameScene:
     scene = ChildAdminScene(c, _MIA, on_home_plan=lambda: phrases.text(
-        "ui.home.plan_written", c.lang, path="clinic/plans/P-1A2B3C4D.plan.json"))
+        "ui.home.admin.plan_written", c.lang, path="clinic/plans/P-1A2B3C4D.plan.json"))
     for _ in range(_row_of("home_plan")):
         scene.handle(InputEvent(Action.DOWN))
     scene.handle(InputEvent(Action.CONFIRM))

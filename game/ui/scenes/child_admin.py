@@ -62,7 +62,7 @@ ROWS: tuple[_Row, ...] = (
          "ui.admin.frame_traces.why"),
     _Row("ui.replay.open", "replay", "open", "ui.replay.open.why"),
     _Row("ui.plan.open", "plan", "open", "ui.plan.open.why"),  # issue 23
-    _Row("ui.home.make_plan", "home_plan", "action"),  # issue 23: `on_home_plan`
+    _Row("ui.home.admin.make_plan", "home_plan", "action"),  # issue 23: `on_home_plan`
     _Row("ui.admin.delete", "delete", "action"),
     _Row("ui.admin.done", "done", "action"),
 )
