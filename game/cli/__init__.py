@@ -24,7 +24,7 @@ from game.offline import stay_offline
 
 COMMANDS: tuple[str, ...] = (
     "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
-    "robustness", "occlusion", "profiles", "metrics", "replay", "home", "clinic",
+    "robustness", "occlusion", "profiles", "metrics", "replay", "home", "clinic", "doctor",
 )
 
 
@@ -88,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"facequest {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="log debug messages, and show the log lines of MediaPipe, TFLite and ALSA",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"game.cli.{name}_cmd")
@@ -96,9 +99,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def terminal_main() -> int:
+    """The `facequest` program (and `python -m game`): `main` in its own process, with
+    third-party native log lines kept off the terminal unless `-v` is given."""
+    return main(terminal=True)
+
+
+def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
+    """Run one command; returns its exit code. `terminal`: this is the whole process (the
+    console script), so its stderr descriptor may be filtered (`game.native_log`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if terminal and not args.verbose:
+        from game.native_log import quiet_native_logs
+
+        quiet_native_logs()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
