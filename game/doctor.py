@@ -107,12 +107,12 @@ def check_models(models_dir: Path = MODELS_DIR) -> Iterator[Finding]:
             yield good("models", f"{name} loads ({len(model.classes)} expressions, "
                        f"sha256 {sha256_of(path)[:12]}...)")
 
-    from game.vision.occlusion import OcclusionModel
+    from game.vision.occlusion import OcclusionModel, OcclusionModelError
 
     occlusion = models_dir / "occlusion.json"
     try:
         OcclusionModel.load(occlusion)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except OcclusionModelError as exc:
         yield problem("models", f"occlusion.json does not load ({exc})", REINSTALL)
     else:
         yield good("models", "occlusion.json loads")

@@ -8,6 +8,8 @@ A subcommand module defines `register(subparsers)`, which adds its parser and se
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import errno
 import importlib
 import logging
@@ -15,6 +17,7 @@ import math
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -101,8 +104,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def terminal_main() -> int:
     """The `facequest` program (and `python -m game`): `main` in its own process, with
-    third-party native log lines kept off the terminal unless `-v` is given."""
-    return main(terminal=True)
+    third-party native log lines kept off the terminal unless `-v` is given, and a prompt
+    exit (see `exit_now`)."""
+    return exit_now(main(terminal=True))
+
+
+def exit_now(code: int) -> int:
+    """End the process with `code` once the command is done, skipping the interpreter's
+    tear-down: MediaPipe's native libraries alone take 1 to 3 s to unload, which would let
+    a stopped game (SIGTERM) linger. `atexit` handlers still run (logging is flushed) and
+    every stream is flushed first; records are already closed by the commands. When a
+    non-daemon thread is still working, the normal exit waits for it instead (returns)."""
+    main_thread = threading.main_thread()
+    if any(t is not main_thread and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        return code
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
