@@ -4,6 +4,7 @@
 #   - exactly one OpenCV distribution is installed;
 #   - `facequest watch` finds the astronaut's face and prints nothing on stderr;
 #   - a headless session plays and stores trials, and its stderr has no third-party lines;
+#   - `facequest bench` runs (no scikit-image in the base install);
 #   - `facequest doctor --no-camera --no-display` finds the models, fonts and voice pack.
 # Prints the installed size (site-packages). Run by `make test`; needs the package index
 # (or pip's cache) for the dependencies. PYTHON picks the interpreter (default python3).
@@ -46,7 +47,7 @@ grep -q "looks happy" watch.out || { cat watch.out >&2; fail "watch found no hap
 echo "wheel-check: watch: $(head -c 120 watch.out)"
 
 "$bin/facequest" play --headless --source "$face" --profile Wheel --data-dir data \
-    --max-seconds 12 >play.out 2>play.err || { cat play.out play.err >&2; fail "play failed"; }
+    --max-seconds 20 >play.out 2>play.err || { cat play.out play.err >&2; fail "play failed"; }
 if grep -E '^(W0000|I0000|INFO: |ALSA lib |WARNING: Logging before)' play.err; then
   fail "the headless session printed third-party log lines"
 fi
@@ -60,6 +61,10 @@ with open_store(Path("data"), read_only=True) as store:
     assert trials, "no trial"
     print(f"wheel-check: play: {len(trials)} trial(s) stored, ended: {session.end_reason}")
 EOF
+
+"$bin/facequest" bench --json --frames 10 --seconds 0.5 >bench.out 2>bench.err \
+  || { cat bench.out bench.err >&2; fail "bench failed"; }
+echo "wheel-check: bench: $(tail -n 1 bench.out | head -c 100)"
 
 "$bin/facequest" doctor --no-camera --no-display >doctor.out 2>&1 \
   || { cat doctor.out >&2; fail "doctor found problems in the installed wheel"; }
