@@ -30,6 +30,9 @@ NOISE = re.compile(
     rb"|ALSA lib "  # ALSA's complaints on a machine without a sound card
     rb"|Expression '.*' failed in '.*'"  # PortAudio/ALSA probing (same machines)
     rb"|error: XDG_RUNTIME_DIR is invalid"  # SDL probing Wayland outside a desktop session
+    rb"|Cannot connect to server (?:socket|request channel)"  # PortAudio probing JACK
+    rb"|jack server is not running"
+    rb"|JackShmReadWritePtr"
     rb")"
 )
 

@@ -20,17 +20,18 @@ mkdir "$work/src"
 (cd "$repo" && tar --exclude=__pycache__ --exclude='*.pyc' -cf - \
     game levels assets models pyproject.toml setup.py MANIFEST.in README.md) \
   | tar -xf - -C "$work/src"
-"$python" -m pip wheel --no-deps -q -w "$work/dist" "$work/src" 2>"$work/build.err" \
+# The clean environment (Debian's python3 has venv and ensurepip, maybe no pip of its own):
+"$python" -m venv "$work/venv"
+bin="$work/venv/bin"
+"$bin/python" -m pip wheel --no-deps -q -w "$work/dist" "$work/src" 2>"$work/build.err" \
   || { cat "$work/build.err" >&2; fail "the wheel did not build"; }
 if grep -i "deprecat" "$work/build.err"; then fail "the build printed deprecation warnings"; fi
 wheel=$(ls "$work"/dist/facequest-*-py3-none-any.whl)
 echo "wheel-check: built $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KiB)"
 
-"$python" -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install -q "$wheel" || fail "the wheel did not install"
-bin="$work/venv/bin"
+"$bin/python" -m pip install -q "$wheel" || fail "the wheel did not install"
 site=$("$bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-echo "wheel-check: installed, site-packages $(du -sm "$site" | cut -f1) MB"
+echo "wheel-check: installed, site-packages $(du -sm "$site" | cut -f1) MiB"
 
 opencv=$("$bin/python" -m pip list --format=freeze | grep -ci '^opencv' || true)
 [ "$opencv" = 1 ] || fail "$opencv OpenCV distributions installed (want exactly 1)"

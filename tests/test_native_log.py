@@ -23,6 +23,8 @@ ASTRONAUT = REPO_ROOT / "assets" / "bench" / "astronaut.jpg"
     b"INFO: [environment.cc:36] Creating LiteRT environment with options",
     b"ALSA lib confmisc.c:855:(parse_card) cannot find card '0'",
     b"error: XDG_RUNTIME_DIR is invalid or not set in the environment.",
+    b"Expression 'alsa_snd_pcm_hw_params(pcm, hwParams)' failed in 'src/hostapi/alsa/pa_'",
+    b"jack server is not running or cannot be started",
 ])
 def test_third_party_lines_are_noise(line: bytes) -> None:
     assert is_noise(line)
