@@ -23,9 +23,9 @@ mkdir "$work/src"
 # The clean environment (Debian's python3 has venv and ensurepip, maybe no pip of its own):
 "$python" -m venv "$work/venv"
 bin="$work/venv/bin"
-"$bin/python" -m pip wheel --no-deps -q -w "$work/dist" "$work/src" 2>"$work/build.err" \
-  || { cat "$work/build.err" >&2; fail "the wheel did not build"; }
-if grep -i "deprecat" "$work/build.err"; then fail "the build printed deprecation warnings"; fi
+"$bin/python" -m pip wheel --no-deps -v -w "$work/dist" "$work/src" >"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; fail "the wheel did not build"; }
+if grep -i "deprecat" "$work/build.log"; then fail "the build printed deprecation warnings"; fi
 wheel=$(ls "$work"/dist/facequest-*-py3-none-any.whl)
 echo "wheel-check: built $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KiB)"
 
