@@ -8,8 +8,9 @@ fix. The display and font checks use pygame and live in `game.ui.display_check`.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,17 +119,16 @@ def check_models(models_dir: Path = MODELS_DIR) -> Iterator[Finding]:
         yield good("models", "occlusion.json loads")
 
 
-def check_speech() -> Iterator[Finding]:
-    """Per language: how much of the shipped speech the voice pack holds, and whether
-    espeak-ng has the voice for everything else (children's names, new level texts)."""
-    from game.audio.catalogue import shipped_texts
+def check_speech(expected: Mapping[str, Iterable[str]]) -> Iterator[Finding]:
+    """Per language: how much of `expected` (every text the shipped game says, by language:
+    `game.cli.voice_catalogue.shipped_texts()`) the voice pack holds, and whether espeak-ng
+    has the voice for everything else (children's names, new level texts)."""
     from game.audio.engine import EngineUnavailableError, Pyttsx3Engine, open_engine
     from game.audio.pack import VoicePack, normalize_text
     from game.audio.voices import voice_for
     from game.phrases import LANGUAGES
 
     pack = VoicePack.load()
-    expected = shipped_texts()
     engine: Pyttsx3Engine | None = None
     engine_error = ""
     try:
@@ -136,7 +136,7 @@ def check_speech() -> Iterator[Finding]:
     except EngineUnavailableError as exc:
         engine_error = str(exc)
     for lang in LANGUAGES:
-        wanted = {normalize_text(t) for t in expected[lang]}
+        wanted = {normalize_text(t) for t in expected.get(lang, ())}
         recorded = {t for t in wanted if pack.lookup(lang, t) is not None}
         if len(recorded) < len(wanted):
             yield problem(f"voice {lang}", f"the voice pack records {len(recorded)} of "
@@ -184,18 +184,24 @@ def check_camera(index: int = 0) -> Iterator[Finding]:
 
 def run_checks(
     *, camera: bool = True, display: bool = True, camera_index: int = 0,
+    spoken: Mapping[str, Iterable[str]] | None = None,
     ui_checks: Callable[[bool], list[Finding]] | None = None,
 ) -> list[Finding]:
-    """Every check, in order. `ui_checks(display)` gives the font (and, when `display`, the
-    display) findings; the CLI passes `game.ui.display_check.ui_findings`."""
+    """Every check, in order. `spoken`: the texts the voice pack must hold, by language
+    (None: the speech check is skipped); `ui_checks(display)` gives the font (and, when
+    `display`, the display) findings. The CLI passes `voice_catalogue.shipped_texts()` and
+    `game.ui.display_check.ui_findings`."""
     findings: list[Finding] = []
-    checks: list[Callable[[], Iterator[Finding]]] = [check_libraries, check_models, check_speech]
+    checks: list[Callable[[], Iterator[Finding]]] = [check_libraries, check_models]
+    if spoken is not None:
+        checks.append(functools.partial(check_speech, spoken))
     for check in checks:
         try:
             findings.extend(check())
         except Exception as exc:  # a check must report, never crash the doctor
             logger.debug("check failed", exc_info=True)
-            findings.append(problem(check.__name__.removeprefix("check_"),
+            name = getattr(check, "__name__", "speech")  # a partial has none
+            findings.append(problem(name.removeprefix("check_"),
                                     f"the check itself failed ({exc})", REINSTALL))
     if ui_checks is not None:
         findings.extend(ui_checks(display))

@@ -22,6 +22,30 @@ def test_a_problem_always_carries_its_fix() -> None:
     assert "\n" not in line
 
 
+def _recorded_texts() -> dict[str, list[str]]:
+    """What the shipped voice pack holds, by language (the pack is rendered after new
+    phrases are merged, so the catalogue may briefly be ahead of it)."""
+    from game.audio.pack import VoicePack
+    from game.phrases import LANGUAGES
+
+    pack = VoicePack.load()
+    return {lang: sorted(pack.texts(lang)) for lang in LANGUAGES}
+
+
+def test_a_voice_pack_missing_phrases_is_a_problem() -> None:
+    from game.doctor import check_speech
+
+    spoken = _recorded_texts()
+    full = {f.part: f for f in check_speech(spoken) if f.part.startswith("voice")}
+    assert all(f.ok for f in full.values()), [f.line() for f in full.values()]
+    extra = {**spoken, "en": [*spoken["en"], "A sentence no recording holds."]}
+    (short,) = [f for f in check_speech(extra) if f.part == "voice en"]
+    all_of = int(full["voice en"].text.split()[-2])  # "... records all 227 phrases"
+    assert not short.ok
+    assert short.text == f"the voice pack records {all_of} of {all_of + 1} phrases"
+    assert "reinstall" in short.fix
+
+
 def test_the_shipped_models_pass(tmp_path: Path) -> None:
     findings = list(check_models())
     assert findings and all(f.ok for f in findings), [f.line() for f in findings]
@@ -49,6 +73,7 @@ def test_no_display_and_no_camera_are_problems_with_fixes(
 
     monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
     findings = run_checks(camera=True, camera_index=97, ui_checks=ui_findings)
+    assert not any(f.part.startswith("speech") for f in findings)  # no texts: not checked
     by_part = {f.part: f for f in findings}
     assert not by_part["display"].ok and "--headless" in by_part["display"].fix
     assert not by_part["camera"].ok and "webcam:97" in by_part["camera"].text
@@ -57,7 +82,11 @@ def test_no_display_and_no_camera_are_problems_with_fixes(
 
 @pytest.mark.skipif(bool(missing_libraries()) or not speech_engine_available(),
                     reason="needs the system packages (scripts/system-packages.sh)")
-def test_doctor_exits_0_when_all_is_well(capsys: pytest.CaptureFixture[str]) -> None:
+def test_doctor_exits_0_when_all_is_well(capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import game.cli.voice_catalogue
+
+    monkeypatch.setattr(game.cli.voice_catalogue, "shipped_texts", _recorded_texts)
     code = main(["doctor", "--no-camera", "--no-display"])
     out = capsys.readouterr().out.splitlines()
     assert code == 0, out

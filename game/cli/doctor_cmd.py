@@ -27,13 +27,15 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from game.cli.voice_catalogue import shipped_texts
     from game.doctor import run_checks
     from game.ui.display_check import ui_findings
 
     if args.camera < 0:
         raise CliError(f"--camera {args.camera}: give a webcam number from 0")
     findings = run_checks(camera=not args.no_camera, display=not args.no_display,
-                          camera_index=args.camera, ui_checks=ui_findings)
+                          camera_index=args.camera, spoken=shipped_texts(),
+                          ui_checks=ui_findings)
     for finding in findings:
         print(finding.line())
     problems = sum(not f.ok for f in findings)
