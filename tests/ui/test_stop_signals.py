@@ -18,6 +18,7 @@ import pytest
 
 from game.paths import DEFAULT_MODEL_PATH, LEVELS_DIR, REPO_ROOT
 from game.play.level_loader import load_level_set
+from game.play.session import SessionState
 from game.play.trial_record import TrialOutcome
 from game.records import open_store
 from game.ui.app import App
@@ -77,10 +78,12 @@ def test_sigint_during_a_trial_records_it_as_ended_and_the_session_as_stopped(
         def events() -> list[pygame.event.Event]:
             pygame.event.pump()
             top, driver = stack.top, flow.driver
+            trial = driver.session.trial if driver is not None else None
             if (not sent and top is not None and top.name in TRIAL_SCENES
                     and driver is not None and driver.trials >= 1
-                    and driver.session.trial is not None
-                    and driver.session.trial.started_ms is not None):
+                    and driver.session.state is SessionState.TRIAL
+                    and trial is not None and trial.started_ms is not None
+                    and not trial.finished):  # the second trial is in flight
                 sent.append(time.monotonic())
                 os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C in the terminal
             return []
