@@ -1,13 +1,17 @@
 """Where FaceQuest finds its shipped data and keeps the user's data.
 
 Shipped data (`levels/`, `assets/`, `models/`) sits beside the `game/` package in the
-repository. User data (profiles, progress, caches) lives in the platform's user data
-folder, or in `--data-dir` when given; never inside the install.
+repository. The wheel build (`setup.py`) copies those folders into the package as
+`game/_data/`, so an installed FaceQuest finds them with `importlib.resources`; a checkout
+(or an editable install) has no `game/_data/` and uses the repository's folders.
+User data (profiles, progress, caches) lives in the platform's user data folder, or in
+`--data-dir` when given; never inside the install.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib.resources
 import logging
 import os
 import shutil
@@ -19,9 +23,28 @@ import platformdirs
 logger = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LEVELS_DIR = REPO_ROOT / "levels"
-ASSETS_DIR = REPO_ROOT / "assets"
-MODELS_DIR = REPO_ROOT / "models"
+PACKAGED_DATA = "_data"  # the folder inside `game` that the wheel build fills
+SHIPPED_FOLDERS = ("levels", "assets", "models")
+
+
+def shipped_data_root() -> Path:
+    """The folder that holds `levels/`, `assets/` and `models/`: the package's own copy in
+    an installed wheel, else the repository root (a checkout or an editable install)."""
+    packaged = importlib.resources.files("game") / PACKAGED_DATA
+    if packaged.is_dir():
+        return Path(str(packaged))  # wheels install unzipped: a real folder
+    return REPO_ROOT
+
+
+def is_installed_wheel() -> bool:
+    """True when FaceQuest runs from an installed wheel (its data inside the package)."""
+    return shipped_data_root() != REPO_ROOT
+
+
+DATA_ROOT = shipped_data_root()
+LEVELS_DIR = DATA_ROOT / "levels"
+ASSETS_DIR = DATA_ROOT / "assets"
+MODELS_DIR = DATA_ROOT / "models"
 DEFAULT_MODEL_PATH = MODELS_DIR / "expression.onnx"
 
 APP_NAME = "facequest"

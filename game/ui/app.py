@@ -23,6 +23,7 @@ from game.ui.clock import frames
 from game.ui.context import GameContext
 from game.ui.input import THERAPIST_ACTIONS, Action, InputAdapter, InputEvent
 from game.ui.scene_stack import Scene, SceneStack
+from game.ui.stop_signals import stop_on_signals
 from game.ui.toast import draw_toast
 from game.ui.widgets.text import draw_text
 
@@ -126,6 +127,7 @@ class App:
         self._shot_index = 0
         self._settle: tuple[Path, int, int] | None = None  # (path, due_ms, changes)
         self._end_requested_ms: int | None = None
+        self._stop_signal: str | None = None  # set by SIGTERM/SIGINT (stop_on_signals)
         self._after_first_frame = after_first_frame
         self._first_frame_s = 0.0
         self.running = True
@@ -134,16 +136,29 @@ class App:
     # ------------------------------------------------------------------ loop
 
     def run(self, first: Scene | None = None) -> int:
-        """Run until done; returns 0. The caller stops the pipeline and closes the store."""
+        """Run until done; returns 0. The caller stops the pipeline and closes the store.
+        SIGTERM and SIGINT stop the run at the next frame (`request_stop`)."""
         if first is not None:
             self.stack.push(first)
-        for dt_ms in self._frames:
-            if not self.step(dt_ms):
-                break
+        with stop_on_signals(self.request_stop):
+            for dt_ms in self._frames:
+                if not self.step(dt_ms):
+                    break
         return 0
+
+    def request_stop(self, why: str = "stop") -> None:
+        """Stop at the next frame, without the quit question or the goodbye card: the
+        session in flight is ended (its running trial recorded as ended) with the end
+        reason "stopped". Only sets a field, so a signal handler may call it."""
+        self._stop_signal = why
 
     def step(self, dt_ms: int) -> bool:
         """One frame. Returns False when the app should stop."""
+        if self._stop_signal is not None:
+            logger.info("%s received: stopping", self._stop_signal)
+            self._request_end(reason="stopped")
+            self.running = False
+            return False
         started = time.perf_counter()
         now_ms = self.ctx.clock.now_ms()
         for event in self.adapter.convert(self._events()):

@@ -275,6 +275,8 @@ class GameFlow:
         self.ctx.profile = profile
         stored = dict(profile.settings or {})
         self.ctx.apply_settings(SensorySettings.from_dict({**stored, **self.overrides}))
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.camera_needed()  # a video waits for this to start playing
         self.stack.replace(CalibrationScene(self.ctx))
 
     def back_to_start(self) -> None:

@@ -185,6 +185,7 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
 
     from game.records import TherapistPin
     from game.ui.live_source import is_still, live_source
+    from game.ui.stop_signals import SDL_HINT
     from game.vision.pipeline import VisionChain, VisionPipeline, resolve_model_path
 
     if options.headless:
@@ -209,6 +210,7 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
         pipeline = VisionPipeline(live_source(source), chain)  # a still image: a steady stream
         cleanup.callback(pipeline.stop)
         pin = TherapistPin(data_dir) if data_dir is not None else None
+        os.environ.setdefault(SDL_HINT, "1")  # SIGTERM/SIGINT are the app's (stop_signals)
         start_mixer()
         pygame.init()
         cleanup.callback(forget_fonts)

@@ -77,6 +77,11 @@ class FrameSource(Closing, ABC):
         """Frames per second the source delivers, when known."""
         return None
 
+    def start_playing(self) -> None:
+        """The game needs the frames now (calibration or play). A source held until then
+        (a video in the game, `game.ui.live_source.HeldVideoSource`) starts; a camera or a
+        picture is always live and ignores this. Safe to call from any thread, repeatedly."""
+
     def close(self) -> None:
         """Release the device or file."""
         self.state = SourceState.ENDED
