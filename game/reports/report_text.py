@@ -158,6 +158,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "end.child_away": ("The child stepped away", "孩子离开了"),
     "end.closed": ("The program was closed", "程序被关闭"),
     "end.source_ended": ("The video ended", "视频结束了"),
+    "end.stopped": ("Stopped from outside the game (the computer asked it to stop)",
+                    "从游戏外部停止（电脑要求它停止）"),
     "end.other": ("Ended another way", "以其他方式结束"),
     # charts
     "chart.made": ("Faces made, by expression", "各表情做到的比例"),
@@ -360,6 +362,7 @@ END_REASON_KEYS: dict[str, str] = {
     "child_away": "end.child_away",
     "closed": "end.closed",
     "source_ended": "end.source_ended",
+    "stopped": "end.stopped",
 }
 
 
