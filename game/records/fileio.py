@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -61,7 +62,16 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     The file ends with mode 0600. If the block (or the write) raises, the temporary file is
     removed and the old file is left as it was. A folder deleted meanwhile is made again
     (private). For a large file written piece by piece (e.g. `pyarrow.parquet.ParquetWriter`).
+
+    An existing special file (a device such as `/dev/full` or `/dev/stdout`, a FIFO) is
+    written into directly: there is nothing to replace, and replacing it would put a
+    regular file where the device was. Its errors (ENOSPC from `/dev/full`) are raised.
     """
+    if _is_special(path):
+        with open(path, "wb") as device:
+            yield device
+            device.flush()
+        return
     if not path.parent.is_dir():
         ensure_private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
@@ -78,6 +88,16 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def _is_special(path: Path) -> bool:
+    """True for an existing file that is neither a regular file nor a folder (a device, a
+    FIFO, a socket), links followed."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -9,6 +9,7 @@
     backups/progress.backup-*.json     copies of progress.json, one per opening (newest kept)
     backups/progress.schema1.json      the single-file records before trials moved out
     progress.corrupt-*.json            an unreadable records file, moved aside
+    calibration/<profile_id>.json      a child's neutral-face baseline (`game.records.calibration`)
     therapist-pin.json                 the therapist PIN (`game.records.pin`)
 """
 
@@ -18,4 +19,5 @@ RECORDS_FILE = "progress.json"
 LOCK_FILE = "progress.lock"
 TRACES_DIR = "traces"
 BACKUPS_DIR = "backups"
+CALIBRATION_DIR = "calibration"
 BEFORE_SPLIT_BACKUP = "progress.schema1.json"  # the single-file records, kept when trials move
