@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.records.damaged import loads_finite
 from game.records.fileio import atomic_write_bytes
 from game.records.layout import BACKUPS_DIR, LOCK_FILE, RECORDS_FILE, TRACES_DIR
 from game.records.motion_log import MOTION_DIR
@@ -95,7 +96,7 @@ def _files(data_dir: Path) -> Iterator[Path]:
 def _records_document(raw: bytes) -> dict[str, Any] | None:
     """The TinyDB-layout document in `raw`, or None when it is not one."""
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = loads_finite(raw.decode("utf-8"))  # NaN cannot be written back: damaged
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     if isinstance(data, dict) and data and all(isinstance(t, dict) for t in data.values()):

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_SUFFIX = ".tmp"
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # records files are never opened through a link
 
 
 def ensure_private_dir(path: Path) -> Path:

@@ -114,6 +114,14 @@ class MemoryStorage(Storage):
         if data is not None:
             self.write(data)
 
+    @classmethod
+    def snapshot(cls, data: dict[str, Any]) -> MemoryStorage:
+        """A memory copy of a document as read from a file, kept even when a record holds
+        NaN or Infinity (the store sets such records aside before anything is written)."""
+        storage = cls()
+        storage._data = _check_document(data)
+        return storage
+
     def read(self) -> dict[str, Any] | None:
         return self._data
 

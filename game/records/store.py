@@ -11,6 +11,7 @@ traces go to a separate append-only file (`open_trace`).
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import shutil
 from collections.abc import Mapping
@@ -23,12 +24,15 @@ from game import __version__
 from game.closing import Closing
 from game.play.trial_record import TrialRecord
 from game.records.backups import RestoredBackup, list_backups, newest_backup, restore_backup
+from game.records.damaged import count_docs, split_damaged
 from game.records.erase import ChildMarks, ErasedCopies, child_in_copies, erase_from_copies
 from game.records.fileio import (
     AlreadyLockedError,
     FolderLock,
     atomic_write_bytes,
+    atomic_write_text,
     ensure_private_dir,
+    stamped_path,
 )
 from game.records.layout import (
     BACKUPS_DIR,
@@ -133,22 +137,31 @@ class ProgressStore(Closing):
         self._clock = clock
         self._storage = storage
         if data_dir is not None:
-            self._log = TrialLog(Path(data_dir) / TRIALS_DIR, read_only=read_only)
+            self._log = TrialLog(Path(data_dir) / TRIALS_DIR, read_only=read_only,
+                                 check=StoredTrial.from_dict)
         else:
-            self._log = TrialLog(None, read_only=read_only,
+            self._log = TrialLog(None, read_only=read_only, check=StoredTrial.from_dict,
                                  memory=getattr(storage, "trial_docs", None))
         data = storage.read()
         if data is None:
             if not read_only:
                 storage.write(empty_document())
-        elif schema_version(data) != SCHEMA_VERSION:
-            old_trials = legacy_trials(data)
-            if old_trials and not read_only and data_dir is not None:
-                keep_old_file(storage, Path(data_dir) / BACKUPS_DIR / BEFORE_SPLIT_BACKUP)
-            migrated = migrate(data)
-            self._adopt(old_trials)
-            if not read_only:
-                storage.write(migrated)
+        else:
+            changed = False
+            if schema_version(data) != SCHEMA_VERSION:
+                old_trials = legacy_trials(data)
+                if old_trials and not read_only and data_dir is not None:
+                    keep_old_file(storage, Path(data_dir) / BACKUPS_DIR / BEFORE_SPLIT_BACKUP)
+                data = migrate(data)
+                self._adopt(old_trials)
+                changed = True
+            data, damaged = split_damaged(data, {"profiles": Profile.from_dict,
+                                                 "sessions": SessionRecord.from_dict})
+            if damaged:
+                self._set_aside(damaged)
+                changed = True
+            if changed and (not read_only or isinstance(storage, MemoryStorage)):
+                storage.write(data)
         self._db = TinyDB(storage=lambda: storage)
         self._profiles = self._db.table("profiles")
         self._sessions = self._db.table("sessions")
@@ -171,6 +184,20 @@ class ProgressStore(Closing):
                 f"the progress file holds a damaged record ({exc}); restore a copy from the "
                 "backups folder beside it"
             ) from exc
+
+    def _set_aside(self, damaged: dict[str, Any]) -> None:
+        """Keep damaged profiles and sessions in a file of their own (`game.records.damaged`)
+        and say so in one warning; a read-only store only leaves them out."""
+        count = count_docs(damaged)
+        if self.read_only or self.data_dir is None:
+            logger.warning("%d damaged record(s) in %s were left out (NaN, Infinity or a "
+                           "missing field); they stay in the file", count, RECORDS_FILE)
+            return
+        target = stamped_path(Path(self.data_dir), Path(RECORDS_FILE).stem, "set-aside",
+                              self._clock(), Path(RECORDS_FILE).suffix)
+        atomic_write_text(target, json.dumps(damaged, ensure_ascii=False))
+        logger.warning("%d damaged record(s) (NaN, Infinity or a missing field) were set aside "
+                       "in %s; the other records work as before", count, target.name)
 
     def _adopt(self, docs: list[dict[str, Any]]) -> None:
         """Trials of an old single-file store, moved into one file per child (written before
@@ -613,7 +640,7 @@ def open_store(
         if not path.is_file():
             raise StoreError(f"there are no FaceQuest records in {data_dir}")
         data = JSONFileStorage(path, read_only=True, clock=clock).read()
-        snapshot = MemoryStorage(data if data is not None else empty_document())
+        snapshot = MemoryStorage.snapshot(data if data is not None else empty_document())
         return ProgressStore(snapshot, data_dir=data_dir, clock=clock, read_only=True)
     ensure_private_dir(data_dir)
     try:

@@ -24,7 +24,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from game.records.fileio import FILE_MODE, atomic_write_text, ensure_private_dir, fsync_dir
+from game.records.damaged import DocumentCheck, loads_finite
+from game.records.fileio import (
+    FILE_MODE,
+    NOFOLLOW,
+    atomic_write_text,
+    ensure_private_dir,
+    fsync_dir,
+)
 from game.records.storage import StoreError
 
 logger = logging.getLogger(__name__)
@@ -78,12 +85,16 @@ class TrialLog:
         read_only: never create, write or delete anything.
         memory: the dict a memory log keeps its documents in (pass the same one to see the
             same trials again, as a reopened memory store does).
+        check: called on every line read (e.g. `StoredTrial.from_dict`); a line it refuses,
+            or one holding NaN or Infinity, is set aside (`game.records.damaged`).
     """
 
     def __init__(self, folder: Path | None, *, read_only: bool = False,
-                 memory: dict[str, dict[Key, dict[str, Any]]] | None = None) -> None:
+                 memory: dict[str, dict[Key, dict[str, Any]]] | None = None,
+                 check: DocumentCheck | None = None) -> None:
         self.folder = folder
         self.read_only = read_only
+        self._check = check  # raises ValueError/KeyError/TypeError for a damaged document
         # profile -> key -> latest doc
         self._docs: dict[str, dict[Key, dict[str, Any]]] = memory if memory is not None else {}
         self._torn: set[str] = set()  # files whose last line was cut short by a kill
@@ -125,17 +136,55 @@ class TrialLog:
         except IsADirectoryError:
             raise StoreError(f"{path} is a folder, not a trials file; move it away") from None
         self._tail_checked.add(profile_id)
-        if raw and not raw.endswith(b"\n"):
+        torn = bool(raw) and not raw.endswith(b"\n")
+        if torn:
             self._torn.add(profile_id)
-        for number, line in enumerate(raw.split(b"\n"), start=1):
+        lines = raw.split(b"\n")
+        damaged: list[bytes] = []
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
-                doc = json.loads(line.decode("utf-8"))
-                docs[trial_key(doc)] = doc
-            except (ValueError, KeyError, TypeError):
-                logger.warning("skipping unreadable line %d of %s", number, path.name)
+                doc = loads_finite(line.decode("utf-8"))
+                key = trial_key(doc)
+                if self._check is not None:
+                    self._check(doc)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                if torn and number == len(lines):  # a write cut short by a kill
+                    logger.info("skipping the cut-short last line of %s", path.name)
+                    continue
+                damaged.append(line)
+                continue
+            docs[key] = doc
+        if damaged:
+            self._set_aside(profile_id, path, damaged, docs)
         return docs
+
+    def set_aside_path(self, profile_id: str) -> Path | None:
+        """Where a child's damaged trial lines are kept (`trials/<id>.set-aside.jsonl`)."""
+        path = self.path_for(profile_id)
+        return None if path is None else path.with_name(f"{profile_id}.set-aside.jsonl")
+
+    def _set_aside(self, profile_id: str, path: Path, damaged: list[bytes],
+                   docs: dict[Key, dict[str, Any]]) -> None:
+        """Keep damaged lines in the child's set-aside file and the rest in the trials file
+        (one warning); read-only: leave them where they are and say so."""
+        aside = self.set_aside_path(profile_id)
+        if self.read_only or aside is None:
+            logger.warning("%d damaged trial line(s) of %s were left out (NaN, Infinity or a "
+                           "missing field); they stay in %s", len(damaged), profile_id,
+                           path.name)
+            return
+        fd = os.open(aside, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
+        try:
+            os.write(fd, b"".join(line + b"\n" for line in damaged))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self.rewrite(profile_id, docs.values())
+        logger.warning("%d damaged trial line(s) of %s (NaN, Infinity or a missing field) "
+                       "were set aside in %s; the child's other trials work as before",
+                       len(damaged), profile_id, aside.name)
 
     # -- writing -------------------------------------------------------------------------
 

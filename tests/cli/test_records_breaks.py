@@ -3,9 +3,12 @@ where it failed, with no traceback and nothing lost."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,3 +109,106 @@ def test_export_to_dev_full_fails_in_one_sentence(
     assert main(["export", "--data-dir", str(records), "--out", "/dev/full"]) == 1
     assert "disk is full" in one_sentence(capsys)
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)  # the device is still a device
+
+
+# -- bad values are contained -----------------------------------------------------------------
+
+
+def _edit_records(data_dir: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    path = data_dir / RECORDS_FILE
+    document = json.loads(path.read_text(encoding="utf-8"))
+    edit(document)
+    path.write_text(json.dumps(document), encoding="utf-8")  # NaN written as Python does
+
+
+def _trials_file(data_dir: Path) -> Path:
+    (path,) = (data_dir / "trials").glob("C-*.jsonl")
+    return path
+
+
+def _works(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+           caplog: pytest.LogCaptureFixture) -> str:
+    """Run list, show, export and report; all succeed; returns what they printed."""
+    out = tmp_path / "t.csv"
+    assert main(["profiles", "list", "--data-dir", str(data_dir)]) == 0
+    assert main(["profiles", "show", "Ava", "--data-dir", str(data_dir)]) == 0
+    assert main(["export", "--data-dir", str(data_dir), "--out", str(out)]) == 0
+    assert main(["report", "Ava", "--data-dir", str(data_dir),
+                 "--out", str(tmp_path / "r.html")]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return captured.out + captured.err + caplog.text
+
+
+def test_a_nan_in_a_session_is_left_out_and_the_rest_works(
+    records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        session = next(iter(document["sessions"].values()))
+        session["started_at"] = float("nan")
+
+    _edit_records(records, edit)
+    raw = (records / RECORDS_FILE).read_bytes()
+    printed = _works(records, tmp_path, capsys, caplog)
+    assert "damaged record" in printed
+    assert (records / RECORDS_FILE).read_bytes() == raw  # read-only commands changed nothing
+    with open_store(records) as store:  # a writable open sets it aside, in a file
+        assert store.list_profiles() and not store.sessions_for(
+            store.list_profiles()[0].profile_id)
+    (aside,) = records.glob("progress.set-aside-*.json")
+    assert "NaN" in aside.read_text(encoding="utf-8")
+    assert "NaN" not in (records / RECORDS_FILE).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", ["missing outcome", "nan", "infinity"])
+def test_a_damaged_trial_line_is_set_aside_and_the_child_s_other_trials_work(
+    records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture, damage: str,
+) -> None:
+    path = _trials_file(records)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    doc = json.loads(lines[1])
+    if damage == "missing outcome":
+        del doc["trial"]["outcome"]
+    else:
+        doc["trial"]["peak_score"] = float("nan" if damage == "nan" else "inf")
+    lines[1] = json.dumps(doc)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    printed = _works(records, tmp_path, capsys, caplog)
+    assert printed.count("damaged trial line") == 3  # one per command that reads trials
+    out = (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    assert out.count("\n") == 3  # header + the two sound trials
+    with open_store(records) as store:
+        child = store.list_profiles()[0]
+        assert [t.trial.trial_index for t in store.trials_for(child.profile_id)] == [0, 2]
+    aside = path.with_name(f"{path.stem}.set-aside.jsonl")
+    assert aside.read_text(encoding="utf-8").strip() == lines[1]  # kept, as it was
+    assert lines[1] not in path.read_text(encoding="utf-8")
+    assert oct(aside.stat().st_mode & 0o777) == "0o600"
+    # deleting the child erases the set-aside lines too
+    assert main(["profiles", "delete", child.profile_id, "--yes",
+                 "--data-dir", str(records)]) == 0
+    assert not aside.exists()
+
+
+@pytest.mark.parametrize("until", ["NaN", "Infinity", "1000000000000"])
+def test_a_tampered_pin_lock_counts_as_damaged_and_is_capped(
+    tmp_path: Path, until: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from game.records.pin import LONGEST_WAIT_S, PIN_FILE, PinLockedError, TherapistPin
+
+    now = [1_000_000.0]
+    pin = TherapistPin(tmp_path, clock=lambda: now[0])
+    pin.set("4711")
+    path = tmp_path / PIN_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"locked_until": 0', f'"locked_until": {until}'),
+                    encoding="utf-8")
+    assert pin.seconds_locked() == LONGEST_WAIT_S
+    assert "capped" in caplog.text
+    with pytest.raises(PinLockedError):
+        pin.verify("4711")
+    now[0] += LONGEST_WAIT_S + 1
+    assert pin.seconds_locked() == 0
+    assert pin.verify("4711")
