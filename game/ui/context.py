@@ -64,6 +64,9 @@ class GameContext:
             progress cannot be saved right now); None hides it.
         toast: a short note for the therapist about the key just pressed ("Skipped"),
             drawn over every scene by the app until it has faded (`game.ui.toast`).
+        unsaved_writes: progress writes the disk still refused when their session closed
+            (lost; the run exits non-zero and says so).
+        unsaved_reason: why the last of them was refused (the OS's words), or "".
     """
 
     settings: SensorySettings
@@ -87,6 +90,8 @@ class GameContext:
     notice: Callable[[str], str] | None = None
     therapist_line: str | None = None
     toast: Toast | None = None
+    unsaved_writes: int = 0
+    unsaved_reason: str = ""
 
     @property
     def lang(self) -> str:

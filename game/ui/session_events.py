@@ -251,6 +251,8 @@ class SessionDriver:
         if not self.keeper.flush():
             logger.error("%d progress write(s) could not be saved before closing",
                          self.keeper.waiting)
+            self.ctx.unsaved_writes += self.keeper.waiting
+            self.ctx.unsaved_reason = self.keeper.last_error
 
     def _sid(self) -> str:
         if self.session_id is None:  # start_session was refused (it is retried before this)

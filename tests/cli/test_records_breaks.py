@@ -212,3 +212,38 @@ def test_a_tampered_pin_lock_counts_as_damaged_and_is_capped(
     now[0] += LONGEST_WAIT_S + 1
     assert pin.seconds_locked() == 0
     assert pin.verify("4711")
+
+
+# -- lost writes are an honest failure --------------------------------------------------------
+
+
+def test_a_headless_run_whose_writes_could_not_be_saved_exits_non_zero_and_says_so(
+    tmp_path: Path, astronaut_rgb: Any, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import errno
+
+    import cv2
+
+    from game.records.storage import JSONFileStorage
+    from game.records.trial_log import TrialLog
+
+    image = tmp_path / "face.png"  # a smiling face: the first trial succeeds within seconds
+    cv2.imwrite(str(image), cv2.cvtColor(astronaut_rgb, cv2.COLOR_RGB2BGR))
+    data_dir = tmp_path / "data"
+    with open_store(data_dir) as store:
+        store.create_profile("Ava")
+    before = (data_dir / RECORDS_FILE).read_bytes()
+
+    def full(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(JSONFileStorage, "write", full)  # the disk fills once play began
+    monkeypatch.setattr(TrialLog, "_append_line", full)
+    code = main(["play", "--headless", "--source", str(image), "--data-dir", str(data_dir),
+                 "--profile", "Ava", "--max-seconds", "8"])
+    assert code == 1
+    sentence = one_sentence(capsys)
+    assert "could not be saved" in sentence and "lost" in sentence and "kept" in sentence
+    assert os.strerror(errno.ENOSPC) in sentence
+    assert (data_dir / RECORDS_FILE).read_bytes() == before  # nothing half-written
