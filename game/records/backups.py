@@ -13,8 +13,14 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from game.records.fileio import AlreadyLockedError, FolderLock, atomic_write_bytes
+from game.records.fileio import (
+    AlreadyLockedError,
+    FolderLock,
+    LinkedRecordsError,
+    atomic_write_bytes,
+)
 from game.records.layout import LOCK_FILE, RECORDS_FILE
+from game.records.links import refuse_links
 from game.records.storage import CorruptStoreError, JSONFileStorage, StoreError
 
 logger = logging.getLogger(__name__)
@@ -74,7 +80,10 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
     if not isinstance(document, dict) or not all(isinstance(t, dict) for t in document.values()):
         raise StoreError(f"{backup.name} is not a FaceQuest records backup")
     try:
+        refuse_links(Path(data_dir))
         lock = FolderLock(Path(data_dir) / LOCK_FILE)
+    except LinkedRecordsError as exc:
+        raise StoreError(str(exc)) from None
     except AlreadyLockedError as exc:
         raise StoreError("the records are open in FaceQuest; close the game (or the other "
                          "command) before restoring a backup") from exc

@@ -91,6 +91,38 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     fsync_dir(path.parent)
 
 
+def read_no_follow(path: Path) -> bytes:
+    """The bytes of a records file, never read through a symbolic link.
+
+    Raises:
+        FileNotFoundError: there is no such file.
+        LinkedRecordsError: `path` is a symbolic link (one sentence).
+        OSError: it cannot be read (e.g. IsADirectoryError for a folder).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW)
+    except OSError as exc:
+        if path.is_symlink():
+            raise LinkedRecordsError(path) from None
+        raise exc from None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+class LinkedRecordsError(OSError):
+    """A records file or folder is a symbolic link: FaceQuest never reads or writes records
+    through a link (it could be another child's file, or a system file)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} is a link to another place; FaceQuest keeps its records "
+                         "only in real files and folders, so put the file itself there "
+                         "(or remove the link)")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 def _is_special(path: Path) -> bool:
     """True for an existing file that is neither a regular file nor a folder (a device, a
     FIFO, a socket), links followed."""
@@ -150,7 +182,12 @@ class FolderLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW, FILE_MODE)
+        except OSError:
+            if path.is_symlink():
+                raise LinkedRecordsError(path) from None
+            raise
         try:
             import fcntl
         except ImportError:  # Windows

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from game.records.fileio import atomic_write_text, ensure_private_dir
+from game.records.fileio import atomic_write_text, ensure_private_dir, read_no_follow
 from game.records.storage import StoreError
 
 logger = logging.getLogger(__name__)
@@ -198,7 +198,7 @@ class TherapistPin:
 
     def _load(self) -> dict[str, Any] | None:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_no_follow(self.path).decode("utf-8", errors="replace")
         except FileNotFoundError:
             return None
         try:

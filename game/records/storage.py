@@ -29,6 +29,7 @@ from game.records.fileio import (
     atomic_write_bytes,
     atomic_write_text,
     ensure_private_dir,
+    read_no_follow,
     remove_stale_temp_files,
     stamped_path,
 )
@@ -187,7 +188,7 @@ class JSONFileStorage(Storage):
 
     def _load(self) -> dict[str, Any] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_no_follow(self.path)
         except FileNotFoundError:
             return None
         try:
@@ -226,9 +227,9 @@ class JSONFileStorage(Storage):
         """
         if self.read_only or not self.path.is_file():
             return None
-        content = self.path.read_bytes()
+        content = read_no_follow(self.path)
         existing = self.list_backups()
-        if existing and existing[0].read_bytes() == content:
+        if existing and read_no_follow(existing[0]) == content:
             return None
         ensure_private_dir(self.backup_dir)
         target = stamped_path(

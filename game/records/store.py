@@ -29,6 +29,7 @@ from game.records.erase import ChildMarks, ErasedCopies, child_in_copies, erase_
 from game.records.fileio import (
     AlreadyLockedError,
     FolderLock,
+    LinkedRecordsError,
     atomic_write_bytes,
     atomic_write_text,
     ensure_private_dir,
@@ -41,6 +42,7 @@ from game.records.layout import (
     RECORDS_FILE,
     TRACES_DIR,
 )
+from game.records.links import refuse_links
 from game.records.models import (
     Profile,
     SessionRecord,
@@ -633,9 +635,15 @@ def open_store(
             first.
         SchemaTooNewError: written by a newer FaceQuest (left untouched).
         StoreError: read-only and there are no records in `data_dir`.
+        StoreError: a records file or folder in `data_dir` is a symbolic link
+            (`game.records.links`; nothing is read or written through it).
     """
     data_dir = Path(data_dir)
     path = data_dir / RECORDS_FILE
+    try:
+        refuse_links(data_dir)
+    except LinkedRecordsError as exc:
+        raise StoreError(str(exc)) from None
     if read_only:
         if not path.is_file():
             raise StoreError(f"there are no FaceQuest records in {data_dir}")

@@ -28,9 +28,11 @@ from game.records.damaged import DocumentCheck, loads_finite
 from game.records.fileio import (
     FILE_MODE,
     NOFOLLOW,
+    LinkedRecordsError,
     atomic_write_text,
     ensure_private_dir,
     fsync_dir,
+    read_no_follow,
 )
 from game.records.storage import StoreError
 
@@ -62,13 +64,13 @@ def _take_back(fd: int, size: int) -> None:
 def _ends_mid_line(path: Path) -> bool:
     """True when the file's last byte is not a newline (a write cut short by a kill)."""
     try:
-        with open(path, "rb") as handle:
+        with os.fdopen(os.open(path, os.O_RDONLY | NOFOLLOW), "rb") as handle:
             handle.seek(0, os.SEEK_END)
             if handle.tell() == 0:
                 return False
             handle.seek(-1, os.SEEK_END)
             return handle.read(1) != b"\n"
-    except FileNotFoundError:
+    except (FileNotFoundError, OSError):  # a link: the append refuses it in one sentence
         return False
 
 
@@ -130,7 +132,7 @@ class TrialLog:
         if path is None:
             return docs
         try:
-            raw = path.read_bytes()
+            raw = read_no_follow(path)
         except FileNotFoundError:
             return docs
         except IsADirectoryError:
@@ -225,7 +227,12 @@ class TrialLog:
         folder = path.parent
         if not folder.is_dir():  # first trial, or the data folder was deleted while playing
             ensure_private_dir(folder)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
+        except OSError:
+            if path.is_symlink():  # never append through a link (another child's, /etc/...)
+                raise LinkedRecordsError(path) from None
+            raise
         try:
             start = os.fstat(fd).st_size
             try:

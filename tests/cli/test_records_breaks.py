@@ -14,7 +14,7 @@ import pytest
 
 from game.cli import main
 from game.records import open_store
-from game.records.store import RECORDS_FILE
+from game.records.store import RECORDS_FILE, StoreError
 from tests.records.factories import make_trial
 
 
@@ -247,3 +247,84 @@ def test_a_headless_run_whose_writes_could_not_be_saved_exits_non_zero_and_says_
     assert "could not be saved" in sentence and "lost" in sentence and "kept" in sentence
     assert os.strerror(errno.ENOSPC) in sentence
     assert (data_dir / RECORDS_FILE).read_bytes() == before  # nothing half-written
+
+
+# -- links are never followed -----------------------------------------------------------------
+
+
+def test_a_trials_file_linked_elsewhere_is_refused_and_never_written_through(
+    records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trials = _trials_file(records)
+    victim = tmp_path / "passwd"
+    victim.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    trials.unlink()
+    trials.symlink_to(victim)
+    for command in (["profiles", "list"], ["profiles", "show", "Ava"],
+                    ["export", "--out", str(tmp_path / "t.csv")]):
+        assert main([*command, "--data-dir", str(records)]) == 2
+        assert "link" in one_sentence(capsys)
+    with pytest.raises(StoreError, match="link"):
+        open_store(records)
+    assert victim.read_text(encoding="utf-8") == "root:x:0:0:root:/root:/bin/bash\n"
+
+
+def test_a_trial_append_never_follows_a_link_made_after_opening(
+    records: Path, tmp_path: Path
+) -> None:
+    victim = tmp_path / "other.jsonl"
+    victim.write_text("", encoding="utf-8")
+    with open_store(records) as store:
+        child = store.list_profiles()[0]
+        session = store.start_session(child.profile_id, level_set_id="first-faces")
+        trials = _trials_file(records)
+        trials.unlink()
+        trials.symlink_to(victim)
+        with pytest.raises(OSError, match="link"):
+            store.add_trial(session.session_id, make_trial(0))
+    assert victim.read_text(encoding="utf-8") == ""
+
+
+def test_a_trials_file_linked_to_another_child_s_is_refused(
+    records: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open_store(records) as store:
+        ben = store.create_profile("Ben")
+    ava_file = _trials_file(records)
+    (records / "trials" / f"{ben.profile_id}.jsonl").symlink_to(ava_file)
+    assert main(["export", "Ben", "--data-dir", str(records), "--out",
+                 str(records.parent / "ben.csv")]) == 2
+    assert "link" in one_sentence(capsys)
+    assert not (records.parent / "ben.csv").exists()
+
+
+@pytest.mark.parametrize("name", [RECORDS_FILE, "backups", "trials", "therapist-pin.json"])
+def test_a_data_folder_whose_records_are_links_is_refused_in_one_sentence(
+    records: Path, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real = records / name
+    if real.exists():
+        real.rename(elsewhere / name)
+    else:
+        (elsewhere / name).write_text("{}", encoding="utf-8")
+    real.symlink_to(elsewhere / name)
+    assert main(["profiles", "list", "--data-dir", str(records)]) in (1, 2)
+    sentence = one_sentence(capsys)
+    assert "link" in sentence and name in sentence
+
+
+def test_profiles_delete_with_backups_linked_out_of_the_folder_is_refused(
+    records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    open_store(records).close()
+    outside = tmp_path / "outside-backups"
+    (records / "backups").rename(outside)
+    (records / "backups").symlink_to(outside)
+    kept = sorted(p.read_bytes() for p in outside.iterdir())
+    assert main(["profiles", "delete", "Ava", "--yes", "--data-dir", str(records)]) == 2
+    assert "link" in one_sentence(capsys)
+    assert sorted(p.read_bytes() for p in outside.iterdir()) == kept  # nothing half-erased
+    assert main(["profiles", "restore-backup", "--data-dir", str(records)]) == 2
+    assert "link" in one_sentence(capsys)
