@@ -36,6 +36,7 @@ from game.records import (
     open_store,
     restore_backup,
 )
+from game.records.backups import restore_trials_backup
 from game.records.layout import RECORDS_FILE
 
 
@@ -319,9 +320,9 @@ def _chosen_backup(folder: Path, given: Path | None) -> Path:
         return newest
     if given.is_file():
         return given
-    inside = folder / "backups" / given.name
-    if given.parent == Path(".") and inside.is_file():
-        return inside
+    for inside in (folder / "backups" / given.name, folder / "backups" / "trials" / given.name):
+        if given.parent == Path(".") and inside.is_file():
+            return inside
     raise CliError(f"there is no backup file {given}; see `facequest profiles restore-backup "
                    "--list`")
 
@@ -330,11 +331,22 @@ def run_restore(args: argparse.Namespace) -> int:
     folder = data_folder(args)
     if args.list:
         backups = list_backups(folder)
+        trials = folder / "backups" / "trials"
+        if trials.is_dir():
+            backups += sorted(trials.glob("*.backup-*.jsonl.gz"), reverse=True)
         if not backups:
             raise CliError(f"there are no backups in {folder / 'backups'}")
         print("\n".join(_backup_line(p) for p in backups))
         return 0
     backup = _chosen_backup(folder, args.backup)
+    if backup.name.endswith(".jsonl.gz"):  # a child's trials (backups/trials/)
+        try:
+            child = restore_trials_backup(folder, backup)
+        except StoreError as exc:
+            raise CliError(str(exc)) from None
+        print(f"Restored the trials of {child} from {backup}; the trials file it replaced "
+              "was backed up first.")
+        return 0
     try:
         done = restore_backup(folder, backup)
     except StoreError as exc:

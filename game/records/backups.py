@@ -21,7 +21,8 @@ from game.records.fileio import (
 )
 from game.records.layout import LOCK_FILE, RECORDS_FILE
 from game.records.links import refuse_links
-from game.records.storage import CorruptStoreError, JSONFileStorage, StoreError
+from game.records.storage import CorruptStoreError, JSONFileStorage, StoreError, local_now
+from game.records.trial_backups import restore_trials
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,28 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
         atomic_write_bytes(storage.path, content)
         logger.info("records restored from %s", backup.name)
         return RestoredBackup(restored_from=backup, set_aside=set_aside, backed_up=backed_up)
+    finally:
+        lock.release()
+
+
+def restore_trials_backup(data_dir: Path, backup: Path) -> str:
+    """Put a child's trials backup (`backups/trials/<id>.backup-*.jsonl.gz`) back as their
+    trials file; the file it replaces is backed up first. Returns the child's id.
+
+    Raises:
+        StoreError: the records are open, a records file is a link, or `backup` is not a
+            readable trials backup (one sentence each).
+    """
+    try:
+        refuse_links(Path(data_dir))
+        lock = FolderLock(Path(data_dir) / LOCK_FILE)
+    except LinkedRecordsError as exc:
+        raise StoreError(str(exc)) from None
+    except AlreadyLockedError as exc:
+        raise StoreError("the records are open in FaceQuest; close the game (or the other "
+                         "command) before restoring a backup") from exc
+    try:
+        return restore_trials(Path(data_dir), Path(backup), local_now())
     finally:
         lock.release()
 

@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 PIN_FILE = "therapist-pin.json"  # game.records.pin; never holds a child's record
 # folders only FaceQuest writes into
-OWN_FOLDERS = (BACKUPS_DIR, TRIALS_DIR, TRACES_DIR, MOTION_DIR)
+OWN_FOLDERS = (BACKUPS_DIR, TRIALS_DIR, TRACES_DIR, MOTION_DIR, f"{BACKUPS_DIR}/{TRIALS_DIR}")
 TEMP_SUFFIX = ".tmp"  # fileio's temporary files: `.<name>.<random>.tmp`
 
 

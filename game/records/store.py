@@ -76,6 +76,7 @@ from game.records.storage import (
     local_now,
 )
 from game.records.traces import TraceWriter
+from game.records.trial_backups import backup_trials
 from game.records.trial_log import TRIALS_DIR, TrialLog, trial_key
 
 logger = logging.getLogger(__name__)
@@ -621,8 +622,10 @@ def open_store(
     """Open (or create) the records in `data_dir/progress.json`.
 
     When writable: the folder is made private (0700), unfinished temp files from a killed
-    write are removed, and the file is backed up into `data_dir/backups/` (newest
-    `backups_to_keep` kept) before anything changes. Read-only opens change nothing on disk.
+    write are removed, and the file and every child's trials file that changed are backed
+    up into `data_dir/backups/` (`backups/trials/` for the trials) before anything changes;
+    kept: one a day for 14 days, one a week for 8 weeks and the newest `backups_to_keep`
+    (`game.records.retention`). Read-only opens change nothing on disk.
 
     Only one writable store per folder at a time (an advisory lock, `progress.lock`, dropped
     by the OS if the game dies); read-only opens take no lock. Call `close()` when done.
@@ -661,6 +664,7 @@ def open_store(
         storage = JSONFileStorage(path, backups_to_keep=backups_to_keep, clock=clock)
         storage.read()  # raises CorruptStoreError (after moving the file aside) before backup
         storage.backup()
+        backup_trials(data_dir, clock(), keep_last=backups_to_keep)
         return ProgressStore(storage, data_dir=data_dir, clock=clock, lock=lock)
     except BaseException:
         lock.release()

@@ -322,9 +322,9 @@ def test_profiles_delete_with_backups_linked_out_of_the_folder_is_refused(
     outside = tmp_path / "outside-backups"
     (records / "backups").rename(outside)
     (records / "backups").symlink_to(outside)
-    kept = sorted(p.read_bytes() for p in outside.iterdir())
+    kept = sorted(p.read_bytes() for p in outside.rglob("*") if p.is_file())
     assert main(["profiles", "delete", "Ava", "--yes", "--data-dir", str(records)]) == 2
     assert "link" in one_sentence(capsys)
-    assert sorted(p.read_bytes() for p in outside.iterdir()) == kept  # nothing half-erased
+    assert sorted(p.read_bytes() for p in outside.rglob("*") if p.is_file()) == kept
     assert main(["profiles", "restore-backup", "--data-dir", str(records)]) == 2
     assert "link" in one_sentence(capsys)
