@@ -30,6 +30,8 @@ from game.records import (
     CorruptStoreError,
     Profile,
     ProgressStore,
+    SessionRecord,
+    StoredTrial,
     StoreError,
     list_backups,
     newest_backup,
@@ -175,7 +177,8 @@ def run_show(args: argparse.Namespace) -> int:
     with records(args, write=False) as store:
         profile = child(store, args.child)
         sessions = store.sessions_for(profile.profile_id)
-        trials = len(store.trials_for(profile.profile_id))
+        stored_trials = store.trials_for(profile.profile_id)
+        trials = len(stored_trials)
         traces = [p for s in sessions if (p := store.trace_path(s.session_id)) and p.is_file()]
         motions = [p for s in sessions if (p := store.motion_path(s.session_id)) and p.is_file()]
     last = sessions[-1].started_at[:10] if sessions else "-"
@@ -197,7 +200,45 @@ def run_show(args: argparse.Namespace) -> int:
         ["notes", profile.notes or "-"],
     ]
     print(table(rows))
+    if sessions:
+        print()
+        print(table(session_rows(sessions, stored_trials)))
     return 0
+
+
+def session_rows(sessions: list[SessionRecord], trials: list[StoredTrial]) -> list[list[str]]:
+    """The child's sessions as table rows, oldest first, under a header: id, start (local
+    time as recorded), minutes, why it ended, trials, faces made, breaks, level set."""
+    counts: dict[str, list[int]] = {}
+    for stored in trials:
+        tally = counts.setdefault(stored.session_id, [0, 0])
+        tally[0] += 1
+        tally[1] += int(stored.trial.success)
+    rows = [["session", "started", "minutes", "ended", "trials", "made", "breaks", "level set"]]
+    for session in sessions:
+        total, made = counts.get(session.session_id, [0, 0])
+        rows.append([
+            session.session_id,
+            session.started_at[:16].replace("T", " "),
+            _minutes(session.started_at, session.ended_at),
+            session.end_reason or ("-" if session.ended_at else "not ended"),
+            str(total),
+            str(made),
+            str(session.breaks),
+            session.level_set_id or "-",
+        ])
+    return rows
+
+
+def _minutes(started: str, ended: str | None) -> str:
+    """Whole minutes between two ISO times, or "-" when either is missing or unreadable."""
+    if not ended:
+        return "-"
+    try:
+        span = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
+    except (TypeError, ValueError):
+        return "-"
+    return str(max(0, round(span.total_seconds() / 60)))
 
 
 def _baseline_state(stored: dict[str, Any] | None) -> str:

@@ -113,6 +113,8 @@ class SessionRecord:
     ended_at: str | None = None  # None while running, or if the game was killed
     end_reason: str = ""  # e.g. "completed", "time_cap", "therapist"
     notes: str = ""  # therapist's note about this session
+    breaks: int = 0  # real breaks taken (the rest screen; `[levels.breaks]`)
+    break_ms: int = 0  # their time in all, ms
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -441,6 +441,23 @@ class ProgressStore(Closing):
         logger.info("session %s ended (%s)", session_id, reason)
         return ended
 
+    def record_break(self, session_id: str, break_ms: int) -> SessionRecord:
+        """Count one real break of `break_ms` milliseconds in the session's record.
+
+        Raises:
+            RecordNotFoundError: no session with that id.
+            InvalidValueError: `break_ms` is not a whole number of ms from 0.
+        """
+        self._writable()
+        if not isinstance(break_ms, int) or isinstance(break_ms, bool) or break_ms < 0:
+            raise InvalidValueError("a break lasts a whole number of milliseconds from 0")
+        session = self.get_session(session_id)
+        updated = dataclasses.replace(session, breaks=session.breaks + 1,
+                                      break_ms=session.break_ms + break_ms)
+        self._sessions.update(updated.to_dict(), where("session_id") == session_id)
+        logger.info("session %s: break of %d ms recorded", session_id, break_ms)
+        return updated
+
     def set_session_note(self, session_id: str, notes: str) -> SessionRecord:
         """Replace the therapist's note for a session."""
         self._writable()

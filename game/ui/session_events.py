@@ -427,6 +427,10 @@ class SessionDriver:
 
     def _on_BreakEnded(self, e: ev.BreakEnded) -> None:
         logger.info("break ended (%s) after %d ms", e.how.value, e.break_ms)
+        store = self.ctx.store
+        if store is not None and self.ctx.profile is not None:
+            self._store_session()  # kept with the session's record (research export)
+            self.keeper.submit(lambda: store.record_break(self._sid(), max(0, e.break_ms)))
         for scene in self.stack.scenes:
             if isinstance(scene, BreakScene):
                 self.stack.remove(scene)

@@ -328,3 +328,41 @@ def test_profiles_delete_with_backups_linked_out_of_the_folder_is_refused(
     assert sorted(p.read_bytes() for p in outside.rglob("*") if p.is_file()) == kept
     assert main(["profiles", "restore-backup", "--data-dir", str(records)]) == 2
     assert "link" in one_sentence(capsys)
+
+
+# -- research ---------------------------------------------------------------------------------
+
+
+def test_profiles_show_lists_the_child_s_sessions(
+    records: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open_store(records) as store:
+        child = store.list_profiles()[0]
+        (first,) = store.sessions_for(child.profile_id)
+        second = store.start_session(child.profile_id, level_set_id="first-faces")
+        store.add_trial(second.session_id, make_trial(0, success=False))
+        store.record_break(second.session_id, 20_000)
+        store.end_session(second.session_id, reason="time_cap")
+    assert main(["profiles", "show", "Ava", "--data-dir", str(records)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(n for n, line in enumerate(lines) if line.startswith("session "))
+    assert "ended" in lines[header] and "breaks" in lines[header]
+    rows = [line.split() for line in lines[header + 1:]]
+    assert [row[0] for row in rows] == [first.session_id, second.session_id]
+    assert rows[0][4:7] == ["completed", "3", "3"] and rows[0][7] == "0"
+    assert rows[1][4:7] == ["time_cap", "1", "0"] and rows[1][7] == "1"
+
+
+def test_export_has_the_session_end_reason_and_breaks(records: Path, tmp_path: Path) -> None:
+    import csv
+
+    with open_store(records) as store:
+        (session,) = store.sessions_for(store.list_profiles()[0].profile_id)
+        store.record_break(session.session_id, 15_000)
+        store.record_break(session.session_id, 5_000)
+    out = tmp_path / "t.csv"
+    assert main(["export", "--data-dir", str(records), "--out", str(out)]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(r["session_end_reason"], r["session_breaks"], r["session_break_ms"])
+            for r in rows} == {("completed", "2", "20000")}
