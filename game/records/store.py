@@ -537,14 +537,24 @@ class ProgressStore(Closing):
         session = self.get_session(session_id)
         docs = [d for d in self._log.docs_for(session.profile_id)
                 if trial_key(d)[0] == session_id]
-        trials = [_stored_trial(doc) for doc in docs]
+        trials = [self._parsed_trial(session.profile_id, doc) for doc in docs]
         return sorted(trials, key=lambda t: t.trial.trial_index)
 
     def trials_for(self, profile_id: str) -> list[StoredTrial]:
         """A child's trials, session by session (oldest first), in play order."""
         order = {s.session_id: n for n, s in enumerate(self.sessions_for(profile_id))}
-        trials = [_stored_trial(doc) for doc in self._log.docs_for(profile_id)]
+        trials = [self._parsed_trial(profile_id, doc) for doc in self._log.docs_for(profile_id)]
         return sorted(trials, key=lambda t: (order.get(t.session_id, -1), t.trial.trial_index))
+
+    def _parsed_trial(self, profile_id: str, doc: dict[str, Any]) -> StoredTrial:
+        """The stored trial of a document: the one made when its line was read (and checked),
+        else parsed now."""
+        parsed = self._log.parsed(profile_id, trial_key(doc))
+        if not isinstance(parsed, StoredTrial):
+            return _stored_trial(doc)
+        # its one mutable part copied, so a caller's change never reaches the store
+        trial = dataclasses.replace(parsed.trial, quality=dict(parsed.trial.quality))
+        return dataclasses.replace(parsed, trial=trial)
 
     # -- per-frame traces ----------------------------------------------------------------
 

@@ -97,6 +97,7 @@ class TrialLog:
         self.folder = folder
         self.read_only = read_only
         self._check = check  # raises ValueError/KeyError/TypeError for a damaged document
+        self._parsed: dict[str, dict[Key, object]] = {}  # what `check` made of each doc read
         # profile -> key -> latest doc
         self._docs: dict[str, dict[Key, dict[str, Any]]] = memory if memory is not None else {}
         self._torn: set[str] = set()  # files whose last line was cut short by a kill
@@ -116,6 +117,11 @@ class TrialLog:
     def docs_for(self, profile_id: str) -> list[dict[str, Any]]:
         """A child's stored trials (latest version of each), in the order first stored."""
         return list(self._loaded(profile_id).values())
+
+    def parsed(self, profile_id: str, key: Key) -> object | None:
+        """What `check` returned for the document of `key` as read from the file (None when
+        it was stored since, or there is no check), so a reader need not parse it again."""
+        return self._parsed.get(profile_id, {}).get(key)
 
     def find(self, profile_id: str, key: Key) -> dict[str, Any] | None:
         return self._loaded(profile_id).get(key)
@@ -150,7 +156,7 @@ class TrialLog:
                 doc = loads_finite(line.decode("utf-8"))
                 key = trial_key(doc)
                 if self._check is not None:
-                    self._check(doc)
+                    self._parsed.setdefault(profile_id, {})[key] = self._check(doc)
             except (ValueError, KeyError, TypeError, AttributeError):
                 if torn and number == len(lines):  # a write cut short by a kill
                     logger.info("skipping the cut-short last line of %s", path.name)
@@ -220,6 +226,7 @@ class TrialLog:
             self._torn.add(profile_id)
             raise
         self._torn.discard(profile_id)
+        self._parsed.get(profile_id, {}).pop(trial_key(doc), None)
         if profile_id in self._docs:
             self._docs[profile_id][trial_key(doc)] = doc
 
@@ -289,6 +296,7 @@ class TrialLog:
         if self.read_only:
             raise StoreError("these records were opened for reading only")
         self._docs.pop(profile_id, None)
+        self._parsed.pop(profile_id, None)
         path = self.path_for(profile_id)
         if path is not None:
             path.unlink(missing_ok=True)

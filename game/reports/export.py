@@ -28,16 +28,16 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from game import __version__
 from game.expressions import QualityFlag
 from game.motion.metrics import MotionMetrics
 from game.play.trial_record import TrialRecord
-from game.records.fileio import atomic_write_bytes, atomic_write_text
+from game.records.fileio import atomic_file, atomic_write_bytes
 from game.records.models import Profile
 from game.records.storage import local_now
 from game.records.store import ProgressStore
@@ -178,13 +178,23 @@ def export_rows(
         profile_ids: the children to export; None for every child.
         include_notes: False leaves the free-text note columns empty.
     """
+    return list(iter_export_rows(store, profile_ids, include_notes=include_notes))
+
+
+def iter_export_rows(
+    store: ProgressStore,
+    profile_ids: Sequence[str] | None = None,
+    *,
+    include_notes: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """`export_rows`, one row at a time (a file is written row by row: 30,000 trials never
+    sit in memory as rows all at once)."""
     profiles: list[Profile] = (
         [store.get_profile(pid) for pid in profile_ids]
         if profile_ids is not None
         else sorted(store.list_profiles(), key=lambda p: p.profile_id)
     )
     columns = export_columns()
-    rows: list[dict[str, Any]] = []
     for profile in profiles:
         sessions = {s.session_id: s for s in store.sessions_for(profile.profile_id)}
         for stored in store.trials_for(profile.profile_id):
@@ -219,8 +229,7 @@ def export_rows(
                 text = str(row.get(column) or "")
                 row[column] = (scrub_name(text, profile.display_name, profile.profile_id)
                                if include_notes else "")
-            rows.append({column: row.get(column) for column in columns})
-    return rows
+            yield {column: row.get(column) for column in columns}
 
 
 def _csv_cell(value: Any) -> str:
@@ -241,25 +250,47 @@ def rows_to_csv(rows: Iterable[dict[str, Any]]) -> str:
     """CSV text with a header row; lists joined by `;`, booleans `true`/`false`, None empty,
     text that a spreadsheet would run as a formula prefixed with `'`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    columns = export_columns()
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(column)) for column in columns])
+    write_csv(rows, buffer)
     return buffer.getvalue()
 
 
-def rows_to_json(rows: Sequence[dict[str, Any]], *, exported_at: datetime) -> str:
+def write_csv(rows: Iterable[dict[str, Any]], handle: TextIO) -> int:
+    """`rows_to_csv` written to a text handle row by row; returns the number of rows."""
+    writer = csv.writer(handle, lineterminator="\n")
+    columns = export_columns()
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(column)) for column in columns])
+        count += 1
+    return count
+
+
+def rows_to_json(rows: Iterable[dict[str, Any]], *, exported_at: datetime) -> str:
     """A JSON object: format info, the column list and the rows (native JSON types)."""
-    document = {
+    buffer = io.StringIO()
+    write_json(rows, buffer, exported_at=exported_at)
+    return buffer.getvalue()
+
+
+def write_json(rows: Iterable[dict[str, Any]], handle: TextIO, *,
+               exported_at: datetime) -> int:
+    """`rows_to_json` written to a text handle row by row; returns the number of rows."""
+    head = json.dumps({
         "format": "facequest-trials",
         "format_version": 1,
         "exported_at": exported_at.isoformat(timespec="seconds"),
         "app_version": __version__,
         "columns": list(export_columns()),
-        "rows": list(rows),
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    }, ensure_ascii=False, indent=1)
+    handle.write(head[:-2] + ',\n "rows": [')
+    count = 0
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        handle.write(("," if count else "") + "\n  " + text)
+        count += 1
+    handle.write("\n ]\n}\n" if count else "]\n}\n")
+    return count
 
 
 def write_export(
@@ -281,14 +312,21 @@ def write_export(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    rows = export_rows(store, profile_ids, include_notes=include_notes)
+    rows = iter_export_rows(store, profile_ids, include_notes=include_notes)
     when = exported_at or local_now()
-    if fmt == "csv":
-        atomic_write_bytes(Path(out), rows_to_csv(rows).encode(CSV_ENCODING))
-    elif fmt == "parquet":
+    if fmt == "parquet":
         from game.reports.parquet_export import rows_to_parquet  # pyarrow loads only here
 
-        atomic_write_bytes(Path(out), rows_to_parquet(rows, exported_at=when))
-    else:
-        atomic_write_text(Path(out), rows_to_json(rows, exported_at=when))
-    return len(rows)
+        kept = list(rows)
+        atomic_write_bytes(Path(out), rows_to_parquet(kept, exported_at=when))
+        return len(kept)
+    with atomic_file(Path(out)) as raw:
+        text = io.TextIOWrapper(raw, encoding=CSV_ENCODING if fmt == "csv" else "utf-8",
+                                newline="")
+        try:
+            count = (write_csv(rows, text) if fmt == "csv"
+                     else write_json(rows, text, exported_at=when))
+            text.flush()
+        finally:
+            text.detach()  # the atomic writer syncs, renames and closes the file itself
+    return count
