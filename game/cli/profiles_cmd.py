@@ -178,6 +178,7 @@ def run_show(args: argparse.Namespace) -> int:
         profile = child(store, args.child)
         sessions = store.sessions_for(profile.profile_id)
         stored_trials = store.trials_for(profile.profile_id)
+        baseline = store.baseline_of(profile.profile_id)
         trials = len(stored_trials)
         traces = [p for s in sessions if (p := store.trace_path(s.session_id)) and p.is_file()]
         motions = [p for s in sessions if (p := store.motion_path(s.session_id)) and p.is_file()]
@@ -191,7 +192,7 @@ def run_show(args: argparse.Namespace) -> int:
         ["changed", profile.updated_at],
         ["sessions", f"{len(sessions)} (last {last})"],
         ["trials", str(trials)],
-        ["calm-face baseline", _baseline_state(profile.baseline)],
+        ["calm-face baseline", _baseline_state(baseline)],
         ["camera images allowed", _yes_no(profile.allow_camera_images)],
         ["frame traces allowed", f"{_yes_no(profile.allow_frame_traces)} "
                                  f"({len(traces)} trace file(s), {len(motions)} motion "

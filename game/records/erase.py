@@ -33,7 +33,7 @@ from typing import Any
 
 from game.records.damaged import loads_finite
 from game.records.fileio import atomic_write_bytes
-from game.records.layout import BACKUPS_DIR, LOCK_FILE, RECORDS_FILE, TRACES_DIR
+from game.records.layout import BACKUPS_DIR, CALIBRATION_DIR, LOCK_FILE, RECORDS_FILE, TRACES_DIR
 from game.records.motion_log import MOTION_DIR
 from game.records.trial_log import TRIALS_DIR
 
@@ -41,7 +41,8 @@ logger = logging.getLogger(__name__)
 
 PIN_FILE = "therapist-pin.json"  # game.records.pin; never holds a child's record
 # folders only FaceQuest writes into
-OWN_FOLDERS = (BACKUPS_DIR, TRIALS_DIR, TRACES_DIR, MOTION_DIR, f"{BACKUPS_DIR}/{TRIALS_DIR}")
+OWN_FOLDERS = (BACKUPS_DIR, TRIALS_DIR, TRACES_DIR, MOTION_DIR, f"{BACKUPS_DIR}/{TRIALS_DIR}",
+               CALIBRATION_DIR)
 TEMP_SUFFIX = ".tmp"  # fileio's temporary files: `.<name>.<random>.tmp`
 
 

@@ -24,6 +24,7 @@ from game import __version__
 from game.closing import Closing
 from game.play.trial_record import TrialRecord
 from game.records.backups import RestoredBackup, list_backups, newest_backup, restore_backup
+from game.records.calibration import CalibrationFiles
 from game.records.damaged import count_docs, split_damaged
 from game.records.erase import ChildMarks, ErasedCopies, child_in_copies, erase_from_copies
 from game.records.fileio import (
@@ -38,6 +39,7 @@ from game.records.fileio import (
 from game.records.layout import (
     BACKUPS_DIR,
     BEFORE_SPLIT_BACKUP,
+    CALIBRATION_DIR,
     LOCK_FILE,
     RECORDS_FILE,
     TRACES_DIR,
@@ -47,6 +49,7 @@ from game.records.models import (
     Profile,
     SessionRecord,
     StoredTrial,
+    json_copy,
     new_profile_id,
     new_session_id,
 )
@@ -139,7 +142,10 @@ class ProgressStore(Closing):
         self._lock = lock
         self._clock = clock
         self._storage = storage
+        self._calibration: CalibrationFiles | None = None
         if data_dir is not None:
+            self._calibration = CalibrationFiles(Path(data_dir) / CALIBRATION_DIR,
+                                                 read_only=read_only)
             self._log = TrialLog(Path(data_dir) / TRIALS_DIR, read_only=read_only,
                                  check=StoredTrial.from_dict)
         else:
@@ -162,6 +168,8 @@ class ProgressStore(Closing):
                                                  "sessions": SessionRecord.from_dict})
             if damaged:
                 self._set_aside(damaged)
+                changed = True
+            if not read_only and self._move_baselines_out(data):
                 changed = True
             if changed and (not read_only or isinstance(storage, MemoryStorage)):
                 storage.write(data)
@@ -187,6 +195,24 @@ class ProgressStore(Closing):
                 f"the progress file holds a damaged record ({exc}); restore a copy from the "
                 "backups folder beside it"
             ) from exc
+
+    def _move_baselines_out(self, data: dict[str, Any]) -> bool:
+        """Move the calm-face baselines an old `progress.json` holds into their own files
+        (`game.records.calibration`), each written before it leaves the document; True when
+        the document changed."""
+        if self._calibration is None:
+            return False
+        moved = 0
+        for doc in data.get("profiles", {}).values():
+            baseline = doc.get("baseline")
+            if isinstance(baseline, dict) and baseline:
+                self._calibration.write(str(doc["profile_id"]), baseline)
+                doc["baseline"] = None
+                moved += 1
+        if moved:
+            logger.info("%d calm-face baseline(s) moved out of %s into %s/", moved,
+                        RECORDS_FILE, CALIBRATION_DIR)
+        return moved > 0
 
     def _set_aside(self, damaged: dict[str, Any]) -> None:
         """Keep damaged profiles and sessions in a file of their own (`game.records.damaged`)
@@ -278,13 +304,34 @@ class ProgressStore(Closing):
         return profile
 
     def get_profile(self, profile_id: str) -> Profile:
+        """The child's profile, with the calm-face baseline read from its own file.
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+        """
         doc = self._profiles.get(where("profile_id") == profile_id)
         if doc is None:
             raise RecordNotFoundError(f"no profile with id {profile_id}")
-        return Profile.from_dict(dict(doc))
+        profile = Profile.from_dict(dict(doc))
+        baseline = self.baseline_of(profile_id)
+        return profile if baseline is None else dataclasses.replace(profile, baseline=baseline)
+
+    def baseline_of(self, profile_id: str) -> dict[str, Any] | None:
+        """The child's stored calm-face baseline (`NeutralBaseline.to_dict()`), or None: from
+        `calibration/<id>.json`, or from the profile itself in records not yet moved (a
+        read-only open of an old file, a memory store)."""
+        if self._calibration is not None:
+            stored = self._calibration.read(profile_id)
+            if stored is not None:
+                return stored
+        doc = self._profiles.get(where("profile_id") == profile_id)
+        baseline = doc.get("baseline") if doc is not None else None
+        return json_copy(baseline) if isinstance(baseline, dict) else None
 
     def list_profiles(self) -> list[Profile]:
-        """Every profile, sorted by name (case-insensitive), then id."""
+        """Every profile, sorted by name (case-insensitive), then id. The calm-face baselines
+        are not read here (a file each): `baseline` is None unless the records still hold it
+        inline; ask `get_profile` or `baseline_of` for one child's."""
         profiles = [Profile.from_dict(dict(doc)) for doc in self._profiles.all()]
         return sorted(profiles, key=lambda p: (p.display_name.casefold(), p.profile_id))
 
@@ -330,8 +377,18 @@ class ProgressStore(Closing):
                 raise InvalidValueError(f"{consent} must be true or false")
         if "notes" in changes and not isinstance(changes["notes"], str):
             raise InvalidValueError("notes must be text")
+        if "baseline" in changes and self._calibration is not None:
+            baseline = changes.pop("baseline")
+            self._calibration.write(profile_id, dict(baseline) if baseline else None)
+            current = dataclasses.replace(current, baseline=baseline or None)
+            if not changes:  # the calm face alone: progress.json is not rewritten
+                logger.info("profile %s: calm-face baseline stored", profile_id)
+                return current
         updated = dataclasses.replace(current, updated_at=self._now(), **changes)
-        self._profiles.update(updated.to_dict(), where("profile_id") == profile_id)
+        doc = updated.to_dict()
+        if self._calibration is not None:
+            doc["baseline"] = None  # kept in calibration/<id>.json, never in progress.json
+        self._profiles.update(doc, where("profile_id") == profile_id)
         logger.info("profile %s updated (%s)", profile_id, ", ".join(sorted(changes)))
         return updated
 
@@ -373,6 +430,8 @@ class ProgressStore(Closing):
         session_ids = [s.session_id for s in self.sessions_for(profile_id)]
         erased = ErasedCopies()
         self._log.remove(profile_id)
+        if self._calibration is not None:
+            self._calibration.remove(profile_id)
         if self.data_dir is not None:
             seen_ids, seen_names = child_in_copies(self.data_dir, profile_id)
             marks = ChildMarks(profile_id, frozenset(session_ids) | seen_ids,

@@ -39,7 +39,7 @@ from game.records.storage import StoreError
 logger = logging.getLogger(__name__)
 
 TRIALS_DIR = "trials"
-_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 Key = tuple[str, int]
 
@@ -108,7 +108,7 @@ class TrialLog:
     def path_for(self, profile_id: str) -> Path | None:
         if self.folder is None:
             return None
-        if not _SAFE_ID.fullmatch(profile_id):
+        if not SAFE_ID.fullmatch(profile_id):
             raise StoreError(f"the profile id {profile_id!r} cannot name a file")
         return self.folder / f"{profile_id}.jsonl"
 
