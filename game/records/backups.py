@@ -1,7 +1,9 @@
 """The backups of the records file: find the newest, and put one back.
 
-`open_store` copies `progress.json` into `backups/` each time it opens the records for
-writing (`JSONFileStorage.backup`). When the file cannot be read it is moved aside
+`open_store` copies `progress.json` into `backups/` when it opens the records for writing
+and they changed since the last copy (`JSONFileStorage.backup`; which copies stay:
+`game.records.retention`), and each changed trials file into `backups/trials/`
+(`game.records.trial_backups`). When the file cannot be read it is moved aside
 (`CorruptStoreError`) and the game (or `facequest profiles restore-backup`) can put the
 newest backup back with `restore_backup(data_dir, newest_backup(data_dir))`.
 """

@@ -92,7 +92,9 @@ class Profile:
     """One child. Only `profile_id` ever leaves the device in exports; never log the name.
 
     `baseline` is the calibration result as an opaque dict (`NeutralBaseline.to_dict()`);
-    the records layer never interprets it. `settings` holds per-child game settings chosen
+    the records layer never interprets it. A file store keeps it in
+    `calibration/<id>.json` (`game.records.calibration`) and fills it in `get_profile`
+    only; `list_profiles` leaves it None. `settings` holds per-child game settings chosen
     by the therapist (the UI owns its keys).
     """
 
