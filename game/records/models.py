@@ -19,9 +19,16 @@ from game.play.trial_record import TrialRecord
 logger = logging.getLogger(__name__)
 
 
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(item.name for item in dataclasses.fields(cls))
+
+
 def known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     """The entries of `data` that are fields of dataclass `cls` (unknown ones are logged)."""
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = _field_names(cls)
+    if data.keys() <= names:
+        return dict(data)
     unknown = sorted(set(data) - names)
     if unknown:
         logger.warning("ignoring unknown %s fields: %s", cls.__name__, ", ".join(unknown))
@@ -169,6 +176,8 @@ class StoredTrial:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StoredTrial:
         values = check_types(cls, known_fields(cls, data))
-        trial = json_copy(known_fields(TrialRecord, dict(data["trial"])))
+        # no deep copy needed: TrialRecord.from_dict copies its one mutable part (quality)
+        # and turns the lists into tuples, so nothing is shared with the stored document
+        trial = known_fields(TrialRecord, dict(data["trial"]))
         values["trial"] = TrialRecord.from_dict(check_types(TrialRecord, trial))
         return cls(**values)

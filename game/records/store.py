@@ -605,6 +605,11 @@ class ProgressStore(Closing):
         trials = [self._parsed_trial(profile_id, doc) for doc in self._log.docs_for(profile_id)]
         return sorted(trials, key=lambda t: (order.get(t.session_id, -1), t.trial.trial_index))
 
+    def release_trials(self, profile_id: str) -> None:
+        """Free the memory a child's trials take once a caller holds what it needs (an
+        export of 30,000 trials); they are read from the file again when next asked for."""
+        self._log.forget(profile_id)
+
     def _parsed_trial(self, profile_id: str, doc: dict[str, Any]) -> StoredTrial:
         """The stored trial of a document: the one made when its line was read (and checked),
         else parsed now."""

@@ -118,6 +118,13 @@ class TrialLog:
         """A child's stored trials (latest version of each), in the order first stored."""
         return list(self._loaded(profile_id).values())
 
+    def forget(self, profile_id: str) -> None:
+        """Drop what is kept in memory of a child's trials file (read again when next asked
+        for); nothing for a memory log, whose memory is its only copy."""
+        if self.folder is not None:
+            self._docs.pop(profile_id, None)
+            self._parsed.pop(profile_id, None)
+
     def parsed(self, profile_id: str, key: Key) -> object | None:
         """What `check` returned for the document of `key` as read from the file (None when
         it was stored since, or there is no check), so a reader need not parse it again."""

@@ -137,15 +137,18 @@ def motion_values(motion: MotionMetrics | None) -> dict[str, Any]:
     return {column: data.get(column.removeprefix(MOTION_PREFIX)) for column in MOTION_COLUMNS}
 
 
+_QUALITY_VALUES = frozenset(flag.value for flag in QualityFlag)
+_QUALITY_COLUMNS = tuple((flag.value, QUALITY_PREFIX + flag.value) for flag in QualityFlag)
+
+
 def _trial_values(trial: TrialRecord) -> dict[str, Any]:
     values = trial.to_dict()
     quality = values.pop(QUALITY_FIELD, {}) or {}
-    known = {flag.value for flag in QualityFlag}
-    unknown = sorted(set(quality) - known)
-    if unknown:
+    if not quality.keys() <= _QUALITY_VALUES:
+        unknown = sorted(set(quality) - _QUALITY_VALUES)
         logger.warning("quality flags not in the vocabulary are not exported: %s", unknown)
-    for flag in QualityFlag:
-        values[QUALITY_PREFIX + flag.value] = float(quality.get(flag.value, 0.0))
+    for value, column in _QUALITY_COLUMNS:
+        values[column] = float(quality.get(value, 0.0))
     values.pop(MOTION_FIELD, None)
     values.update(motion_values(trial.motion))
     values[TRIAL_NUMBER] = trial.trial_index + 1
@@ -197,7 +200,9 @@ def iter_export_rows(
     columns = export_columns()
     for profile in profiles:
         sessions = {s.session_id: s for s in store.sessions_for(profile.profile_id)}
-        for stored in store.trials_for(profile.profile_id):
+        trials = store.trials_for(profile.profile_id)
+        store.release_trials(profile.profile_id)  # the file's parsed lines: no longer needed
+        for stored in trials:
             row: dict[str, Any] = {
                 "profile_id": profile.profile_id,
                 "birth_year": profile.birth_year,
@@ -233,6 +238,9 @@ def iter_export_rows(
 
 
 def _csv_cell(value: Any) -> str:
+    kind = type(value)
+    if kind is float or kind is int:  # most cells (bool is its own type, handled below)
+        return repr(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -275,7 +283,8 @@ def rows_to_json(rows: Iterable[dict[str, Any]], *, exported_at: datetime) -> st
 
 def write_json(rows: Iterable[dict[str, Any]], handle: TextIO, *,
                exported_at: datetime) -> int:
-    """`rows_to_json` written to a text handle row by row; returns the number of rows."""
+    """`rows_to_json` written to a text handle row by row, one row per line (the C encoder:
+    an indented row would take Python's slow one); returns the number of rows."""
     head = json.dumps({
         "format": "facequest-trials",
         "format_version": 1,
@@ -286,8 +295,7 @@ def write_json(rows: Iterable[dict[str, Any]], handle: TextIO, *,
     handle.write(head[:-2] + ',\n "rows": [')
     count = 0
     for row in rows:
-        text = json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n  ")
-        handle.write(("," if count else "") + "\n  " + text)
+        handle.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
         count += 1
     handle.write("\n ]\n}\n" if count else "]\n}\n")
     return count
