@@ -16,8 +16,6 @@ from typing import Any
 
 from game.cli import CliError
 from game.paths import REPO_ROOT, is_installed_wheel
-from game.vision.landmarker_asset import LandmarkerAssetError
-from game.vision.model import ModelError
 
 DOCS_PATH = REPO_ROOT / "docs" / "benchmarks.md"
 SECTION_START = "<!-- vision-bench:start -->"
@@ -54,6 +52,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from game.vision.bench import run_bench
+    from game.vision.landmarker_asset import LandmarkerAssetError
+    from game.vision.model import ModelError
     from game.vision.pipeline import resolve_model_path
 
     if args.frames < 10 or args.seconds <= 0:

@@ -143,6 +143,12 @@ def run(args: argparse.Namespace) -> int:
               f"max {stats.max_ms:.1f} ms over {stats.frames} frames; "
               f"first frame {stats.first_frame_s:.2f} s after start; "
               f"peak memory {stats.peak_rss_mb:.0f} MB")
+    if stats.unsaved_writes:
+        why = f" ({stats.unsaved_reason})" if stats.unsaved_reason else ""
+        print(f"facequest: {stats.unsaved_writes} progress write(s) of the last session could "
+              f"not be saved{why} and are lost; every trial saved before that is kept in "
+              f"{options.data_dir}.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -34,12 +34,15 @@ from game.records import (
     CorruptStoreError,
     Profile,
     ProgressStore,
+    SessionRecord,
+    StoredTrial,
     StoreError,
     list_backups,
     newest_backup,
     open_store,
     restore_backup,
 )
+from game.records.backups import restore_trials_backup
 from game.records.layout import RECORDS_FILE
 from game.records.store import EARLIEST_BIRTH_YEAR
 from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES
@@ -217,7 +220,9 @@ def run_show(args: argparse.Namespace) -> int:
     with records(args, write=False) as store:
         profile = child(store, args.child)
         sessions = store.sessions_for(profile.profile_id)
-        trials = len(store.trials_for(profile.profile_id))
+        stored_trials = store.trials_for(profile.profile_id)
+        baseline = store.baseline_of(profile.profile_id)
+        trials = len(stored_trials)
         traces = [p for s in sessions if (p := store.trace_path(s.session_id)) and p.is_file()]
         motions = [p for s in sessions if (p := store.motion_path(s.session_id)) and p.is_file()]
     last = sessions[-1].started_at[:10] if sessions else "-"
@@ -230,7 +235,7 @@ def run_show(args: argparse.Namespace) -> int:
         ["changed", profile.updated_at],
         ["sessions", f"{len(sessions)} (last {last})"],
         ["trials", str(trials)],
-        ["calm-face baseline", _baseline_state(profile.baseline)],
+        ["calm-face baseline", _baseline_state(baseline)],
         ["frame traces allowed", f"{_yes_no(profile.allow_frame_traces)} "
                                  f"({len(traces)} trace file(s), {len(motions)} motion "
                                  "record(s) kept)"],
@@ -239,6 +244,9 @@ def run_show(args: argparse.Namespace) -> int:
         ["notes", profile.notes or "-"],
     ]
     print(table(rows))
+    if sessions:
+        print()
+        print(table(session_rows(sessions, stored_trials)))
     return 0
 
 
@@ -251,6 +259,41 @@ def _programme_line(profile: Profile) -> str:
         return "none"
     return f"{programme.plan_id}: {', '.join(programme.level_sets)}; " \
            f"{programme.session_minutes} minutes"
+
+
+def session_rows(sessions: list[SessionRecord], trials: list[StoredTrial]) -> list[list[str]]:
+    """The child's sessions as table rows, oldest first, under a header: id, start (local
+    time as recorded), minutes, why it ended, trials, faces made, breaks, level set."""
+    counts: dict[str, list[int]] = {}
+    for stored in trials:
+        tally = counts.setdefault(stored.session_id, [0, 0])
+        tally[0] += 1
+        tally[1] += int(stored.trial.success)
+    rows = [["session", "started", "minutes", "ended", "trials", "made", "breaks", "level set"]]
+    for session in sessions:
+        total, made = counts.get(session.session_id, [0, 0])
+        rows.append([
+            session.session_id,
+            session.started_at[:16].replace("T", " "),
+            _minutes(session.started_at, session.ended_at),
+            session.end_reason or ("-" if session.ended_at else "not ended"),
+            str(total),
+            str(made),
+            str(session.breaks),
+            session.level_set_id or "-",
+        ])
+    return rows
+
+
+def _minutes(started: str, ended: str | None) -> str:
+    """Whole minutes between two ISO times, or "-" when either is missing or unreadable."""
+    if not ended:
+        return "-"
+    try:
+        span = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
+    except (TypeError, ValueError):
+        return "-"
+    return str(max(0, round(span.total_seconds() / 60)))
 
 
 def _baseline_state(stored: dict[str, Any] | None) -> str:
@@ -502,9 +545,9 @@ def _chosen_backup(folder: Path, given: Path | None) -> Path:
         return newest
     if given.is_file():
         return given
-    inside = folder / "backups" / given.name
-    if given.parent == Path(".") and inside.is_file():
-        return inside
+    for inside in (folder / "backups" / given.name, folder / "backups" / "trials" / given.name):
+        if given.parent == Path(".") and inside.is_file():
+            return inside
     raise CliError(f"there is no backup file {given}; see `facequest profiles restore-backup "
                    "--list`")
 
@@ -513,11 +556,22 @@ def run_restore(args: argparse.Namespace) -> int:
     folder = data_folder(args)
     if args.list:
         backups = list_backups(folder)
+        trials = folder / "backups" / "trials"
+        if trials.is_dir():
+            backups += sorted(trials.glob("*.backup-*.jsonl.gz"), reverse=True)
         if not backups:
             raise CliError(f"there are no backups in {folder / 'backups'}")
         print("\n".join(_backup_line(p) for p in backups))
         return 0
     backup = _chosen_backup(folder, args.backup)
+    if backup.name.endswith(".jsonl.gz"):  # a child's trials (backups/trials/)
+        try:
+            child = restore_trials_backup(folder, backup)
+        except StoreError as exc:
+            raise CliError(str(exc)) from None
+        print(f"Restored the trials of {child} from {backup}; the trials file it replaced "
+              "was backed up first.")
+        return 0
     try:
         done = restore_backup(folder, backup)
     except StoreError as exc:

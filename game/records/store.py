@@ -11,6 +11,7 @@ traces go to a separate append-only file (`open_trace`).
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import re
 import shutil
@@ -25,25 +26,33 @@ from game.closing import Closing
 from game.play.stickers import Sticker, StickerBook
 from game.play.trial_record import TrialRecord
 from game.records.backups import RestoredBackup, list_backups, newest_backup, restore_backup
+from game.records.calibration import CalibrationFiles
 from game.records.clinic_ledger import forget_child
+from game.records.damaged import count_docs, split_damaged
 from game.records.erase import ChildMarks, ErasedCopies, child_in_copies, erase_from_copies
 from game.records.fileio import (
     AlreadyLockedError,
     FolderLock,
+    LinkedRecordsError,
     atomic_write_bytes,
+    atomic_write_text,
     ensure_private_dir,
+    stamped_path,
 )
 from game.records.layout import (
     BACKUPS_DIR,
     BEFORE_SPLIT_BACKUP,
+    CALIBRATION_DIR,
     LOCK_FILE,
     RECORDS_FILE,
     TRACES_DIR,
 )
+from game.records.links import refuse_links
 from game.records.models import (
     Profile,
     SessionRecord,
     StoredTrial,
+    json_copy,
     new_profile_id,
     new_session_id,
 )
@@ -73,6 +82,7 @@ from game.records.storage import (
     local_now,
 )
 from game.records.traces import TraceWriter
+from game.records.trial_backups import backup_trials
 from game.records.trial_log import TRIALS_DIR, TrialLog, trial_key
 
 logger = logging.getLogger(__name__)
@@ -137,23 +147,37 @@ class ProgressStore(Closing):
         self._lock = lock
         self._clock = clock
         self._storage = storage
+        self._calibration: CalibrationFiles | None = None
         if data_dir is not None:
-            self._log = TrialLog(Path(data_dir) / TRIALS_DIR, read_only=read_only)
+            self._calibration = CalibrationFiles(Path(data_dir) / CALIBRATION_DIR,
+                                                 read_only=read_only)
+            self._log = TrialLog(Path(data_dir) / TRIALS_DIR, read_only=read_only,
+                                 check=StoredTrial.from_dict)
         else:
-            self._log = TrialLog(None, read_only=read_only,
+            self._log = TrialLog(None, read_only=read_only, check=StoredTrial.from_dict,
                                  memory=getattr(storage, "trial_docs", None))
         data = storage.read()
         if data is None:
             if not read_only:
                 storage.write(empty_document())
-        elif schema_version(data) != SCHEMA_VERSION:
-            old_trials = legacy_trials(data)
-            if old_trials and not read_only and data_dir is not None:
-                keep_old_file(storage, Path(data_dir) / BACKUPS_DIR / BEFORE_SPLIT_BACKUP)
-            migrated = migrate(data)
-            self._adopt(old_trials)
-            if not read_only:
-                storage.write(migrated)
+        else:
+            changed = False
+            if schema_version(data) != SCHEMA_VERSION:
+                old_trials = legacy_trials(data)
+                if old_trials and not read_only and data_dir is not None:
+                    keep_old_file(storage, Path(data_dir) / BACKUPS_DIR / BEFORE_SPLIT_BACKUP)
+                data = migrate(data)
+                self._adopt(old_trials)
+                changed = True
+            data, damaged = split_damaged(data, {"profiles": Profile.from_dict,
+                                                 "sessions": SessionRecord.from_dict})
+            if damaged:
+                self._set_aside(damaged)
+                changed = True
+            if not read_only and self._move_baselines_out(data):
+                changed = True
+            if changed and (not read_only or isinstance(storage, MemoryStorage)):
+                storage.write(data)
         self._db = TinyDB(storage=lambda: storage)
         self._profiles = self._db.table("profiles")
         self._sessions = self._db.table("sessions")
@@ -176,6 +200,38 @@ class ProgressStore(Closing):
                 f"the progress file holds a damaged record ({exc}); restore a copy from the "
                 "backups folder beside it"
             ) from exc
+
+    def _move_baselines_out(self, data: dict[str, Any]) -> bool:
+        """Move the calm-face baselines an old `progress.json` holds into their own files
+        (`game.records.calibration`), each written before it leaves the document; True when
+        the document changed."""
+        if self._calibration is None:
+            return False
+        moved = 0
+        for doc in data.get("profiles", {}).values():
+            baseline = doc.get("baseline")
+            if isinstance(baseline, dict) and baseline:
+                self._calibration.write(str(doc["profile_id"]), baseline)
+                doc["baseline"] = None
+                moved += 1
+        if moved:
+            logger.info("%d calm-face baseline(s) moved out of %s into %s/", moved,
+                        RECORDS_FILE, CALIBRATION_DIR)
+        return moved > 0
+
+    def _set_aside(self, damaged: dict[str, Any]) -> None:
+        """Keep damaged profiles and sessions in a file of their own (`game.records.damaged`)
+        and say so in one warning; a read-only store only leaves them out."""
+        count = count_docs(damaged)
+        if self.read_only or self.data_dir is None:
+            logger.warning("%d damaged record(s) in %s were left out (NaN, Infinity or a "
+                           "missing field); they stay in the file", count, RECORDS_FILE)
+            return
+        target = stamped_path(Path(self.data_dir), Path(RECORDS_FILE).stem, "set-aside",
+                              self._clock(), Path(RECORDS_FILE).suffix)
+        atomic_write_text(target, json.dumps(damaged, ensure_ascii=False))
+        logger.warning("%d damaged record(s) (NaN, Infinity or a missing field) were set aside "
+                       "in %s; the other records work as before", count, target.name)
 
     def _adopt(self, docs: list[dict[str, Any]]) -> None:
         """Trials of an old single-file store, moved into one file per child (written before
@@ -259,13 +315,34 @@ class ProgressStore(Closing):
         return profile
 
     def get_profile(self, profile_id: str) -> Profile:
+        """The child's profile, with the calm-face baseline read from its own file.
+
+        Raises:
+            RecordNotFoundError: no child has that id.
+        """
         doc = self._profiles.get(where("profile_id") == profile_id)
         if doc is None:
             raise RecordNotFoundError(f"no profile with id {profile_id}")
-        return Profile.from_dict(dict(doc))
+        profile = Profile.from_dict(dict(doc))
+        baseline = self.baseline_of(profile_id)
+        return profile if baseline is None else dataclasses.replace(profile, baseline=baseline)
+
+    def baseline_of(self, profile_id: str) -> dict[str, Any] | None:
+        """The child's stored calm-face baseline (`NeutralBaseline.to_dict()`), or None: from
+        `calibration/<id>.json`, or from the profile itself in records not yet moved (a
+        read-only open of an old file, a memory store)."""
+        if self._calibration is not None:
+            stored = self._calibration.read(profile_id)
+            if stored is not None:
+                return stored
+        doc = self._profiles.get(where("profile_id") == profile_id)
+        baseline = doc.get("baseline") if doc is not None else None
+        return json_copy(baseline) if isinstance(baseline, dict) else None
 
     def list_profiles(self) -> list[Profile]:
-        """Every profile, sorted by name (case-insensitive), then id."""
+        """Every profile, sorted by name (case-insensitive), then id. The calm-face baselines
+        are not read here (a file each): `baseline` is None unless the records still hold it
+        inline; ask `get_profile` or `baseline_of` for one child's."""
         profiles = [Profile.from_dict(dict(doc)) for doc in self._profiles.all()]
         return sorted(profiles, key=lambda p: (p.display_name.casefold(), p.profile_id))
 
@@ -318,8 +395,18 @@ class ProgressStore(Closing):
         if not isinstance(avatar, str) or len(avatar) > MAX_AVATAR_LENGTH:
             raise InvalidValueError(f"an avatar look is a name of at most {MAX_AVATAR_LENGTH} "
                                     "letters")
+        if "baseline" in changes and self._calibration is not None:
+            baseline = changes.pop("baseline")
+            self._calibration.write(profile_id, dict(baseline) if baseline else None)
+            current = dataclasses.replace(current, baseline=baseline or None)
+            if not changes:  # the calm face alone: progress.json is not rewritten
+                logger.info("profile %s: calm-face baseline stored", profile_id)
+                return current
         updated = dataclasses.replace(current, updated_at=self._now(), **changes)
-        self._profiles.update(updated.to_dict(), where("profile_id") == profile_id)
+        doc = updated.to_dict()
+        if self._calibration is not None:
+            doc["baseline"] = None  # kept in calibration/<id>.json, never in progress.json
+        self._profiles.update(doc, where("profile_id") == profile_id)
         logger.info("profile %s updated (%s)", profile_id, ", ".join(sorted(changes)))
         return updated
 
@@ -411,6 +498,8 @@ class ProgressStore(Closing):
         session_ids = [s.session_id for s in self.sessions_for(profile_id)]
         erased = ErasedCopies()
         self._log.remove(profile_id)
+        if self._calibration is not None:
+            self._calibration.remove(profile_id)
         if self.data_dir is not None:
             seen_ids, seen_names = child_in_copies(self.data_dir, profile_id)
             marks = ChildMarks(profile_id, frozenset(session_ids) | seen_ids,
@@ -491,6 +580,23 @@ class ProgressStore(Closing):
         self._sessions.update(ended.to_dict(), where("session_id") == session_id)
         logger.info("session %s ended (%s)", session_id, reason)
         return ended
+
+    def record_break(self, session_id: str, break_ms: int) -> SessionRecord:
+        """Count one real break of `break_ms` milliseconds in the session's record.
+
+        Raises:
+            RecordNotFoundError: no session with that id.
+            InvalidValueError: `break_ms` is not a whole number of ms from 0.
+        """
+        self._writable()
+        if not isinstance(break_ms, int) or isinstance(break_ms, bool) or break_ms < 0:
+            raise InvalidValueError("a break lasts a whole number of milliseconds from 0")
+        session = self.get_session(session_id)
+        updated = dataclasses.replace(session, breaks=session.breaks + 1,
+                                      break_ms=session.break_ms + break_ms)
+        self._sessions.update(updated.to_dict(), where("session_id") == session_id)
+        logger.info("session %s: break of %d ms recorded", session_id, break_ms)
+        return updated
 
     def set_session_note(self, session_id: str, notes: str) -> SessionRecord:
         """Replace the therapist's note for a session."""
@@ -618,14 +724,29 @@ class ProgressStore(Closing):
         session = self.get_session(session_id)
         docs = [d for d in self._log.docs_for(session.profile_id)
                 if trial_key(d)[0] == session_id]
-        trials = [_stored_trial(doc) for doc in docs]
+        trials = [self._parsed_trial(session.profile_id, doc) for doc in docs]
         return sorted(trials, key=lambda t: t.trial.trial_index)
 
     def trials_for(self, profile_id: str) -> list[StoredTrial]:
         """A child's trials, session by session (oldest first), in play order."""
         order = {s.session_id: n for n, s in enumerate(self.sessions_for(profile_id))}
-        trials = [_stored_trial(doc) for doc in self._log.docs_for(profile_id)]
+        trials = [self._parsed_trial(profile_id, doc) for doc in self._log.docs_for(profile_id)]
         return sorted(trials, key=lambda t: (order.get(t.session_id, -1), t.trial.trial_index))
+
+    def release_trials(self, profile_id: str) -> None:
+        """Free the memory a child's trials take once a caller holds what it needs (an
+        export of 30,000 trials); they are read from the file again when next asked for."""
+        self._log.forget(profile_id)
+
+    def _parsed_trial(self, profile_id: str, doc: dict[str, Any]) -> StoredTrial:
+        """The stored trial of a document: the one made when its line was read (and checked),
+        else parsed now."""
+        parsed = self._log.parsed(profile_id, trial_key(doc))
+        if not isinstance(parsed, StoredTrial):
+            return _stored_trial(doc)
+        # its one mutable part copied, so a caller's change never reaches the store
+        trial = dataclasses.replace(parsed.trial, quality=dict(parsed.trial.quality))
+        return dataclasses.replace(parsed, trial=trial)
 
     # -- per-frame traces ----------------------------------------------------------------
 
@@ -720,8 +841,10 @@ def open_store(
     """Open (or create) the records in `data_dir/progress.json`.
 
     When writable: the folder is made private (0700), unfinished temp files from a killed
-    write are removed, and the file is backed up into `data_dir/backups/` (newest
-    `backups_to_keep` kept) before anything changes. Read-only opens change nothing on disk.
+    write are removed, and the file and every child's trials file that changed are backed
+    up into `data_dir/backups/` (`backups/trials/` for the trials) before anything changes;
+    kept: one a day for 14 days, one a week for 8 weeks and the newest `backups_to_keep`
+    (`game.records.retention`). Read-only opens change nothing on disk.
 
     Only one writable store per folder at a time (an advisory lock, `progress.lock`, dropped
     by the OS if the game dies); read-only opens take no lock. Call `close()` when done.
@@ -734,14 +857,20 @@ def open_store(
             first.
         SchemaTooNewError: written by a newer FaceQuest (left untouched).
         StoreError: read-only and there are no records in `data_dir`.
+        StoreError: a records file or folder in `data_dir` is a symbolic link
+            (`game.records.links`; nothing is read or written through it).
     """
     data_dir = Path(data_dir)
     path = data_dir / RECORDS_FILE
+    try:
+        refuse_links(data_dir)
+    except LinkedRecordsError as exc:
+        raise StoreError(str(exc)) from None
     if read_only:
         if not path.is_file():
             raise StoreError(f"there are no FaceQuest records in {data_dir}")
         data = JSONFileStorage(path, read_only=True, clock=clock).read()
-        snapshot = MemoryStorage(data if data is not None else empty_document())
+        snapshot = MemoryStorage.snapshot(data if data is not None else empty_document())
         return ProgressStore(snapshot, data_dir=data_dir, clock=clock, read_only=True)
     ensure_private_dir(data_dir)
     try:
@@ -754,6 +883,7 @@ def open_store(
         storage = JSONFileStorage(path, backups_to_keep=backups_to_keep, clock=clock)
         storage.read()  # raises CorruptStoreError (after moving the file aside) before backup
         storage.backup()
+        backup_trials(data_dir, clock(), keep_last=backups_to_keep)
         return ProgressStore(storage, data_dir=data_dir, clock=clock, lock=lock)
     except BaseException:
         lock.release()

@@ -32,16 +32,16 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from game import __version__
 from game.expressions import QualityFlag
 from game.motion.metrics import MotionMetrics
 from game.play.trial_record import TrialRecord
-from game.records.fileio import atomic_write_bytes, atomic_write_text
+from game.records.fileio import atomic_file, atomic_write_bytes
 from game.records.models import Profile
 from game.records.storage import local_now
 from game.records.store import ProgressStore
@@ -60,6 +60,9 @@ CONTEXT_COLUMNS: tuple[str, ...] = (
     "session_started_at",
     "session_ended_at",
     "session_utc_offset_min",
+    "session_end_reason",
+    "session_breaks",
+    "session_break_ms",
     "level_set_id",
     "place",
     "plan_id",
@@ -198,15 +201,18 @@ def motion_values(motion: MotionMetrics | None) -> dict[str, Any]:
     return {column: data.get(column.removeprefix(MOTION_PREFIX)) for column in MOTION_COLUMNS}
 
 
+_QUALITY_VALUES = frozenset(flag.value for flag in QualityFlag)
+_QUALITY_COLUMNS = tuple((flag.value, QUALITY_PREFIX + flag.value) for flag in QualityFlag)
+
+
 def _trial_values(trial: TrialRecord) -> dict[str, Any]:
     values = trial.to_dict()
     quality = values.pop(QUALITY_FIELD, {}) or {}
-    known = {flag.value for flag in QualityFlag}
-    unknown = sorted(set(quality) - known)
-    if unknown:
+    if not quality.keys() <= _QUALITY_VALUES:
+        unknown = sorted(set(quality) - _QUALITY_VALUES)
         logger.warning("quality flags not in the vocabulary are not exported: %s", unknown)
-    for flag in QualityFlag:
-        values[QUALITY_PREFIX + flag.value] = float(quality.get(flag.value, 0.0))
+    for value, column in _QUALITY_COLUMNS:
+        values[column] = float(quality.get(value, 0.0))
     values.pop(MOTION_FIELD, None)
     values.update(motion_values(trial.motion))
     values[TRIAL_NUMBER] = trial.trial_index + 1
@@ -239,16 +245,28 @@ def export_rows(
         profile_ids: the children to export; None for every child.
         include_notes: False leaves the free-text note columns empty.
     """
+    return list(iter_export_rows(store, profile_ids, include_notes=include_notes))
+
+
+def iter_export_rows(
+    store: ProgressStore,
+    profile_ids: Sequence[str] | None = None,
+    *,
+    include_notes: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """`export_rows`, one row at a time (a file is written row by row: 30,000 trials never
+    sit in memory as rows all at once)."""
     profiles: list[Profile] = (
         [store.get_profile(pid) for pid in profile_ids]
         if profile_ids is not None
         else sorted(store.list_profiles(), key=lambda p: p.profile_id)
     )
     columns = export_columns()
-    rows: list[dict[str, Any]] = []
     for profile in profiles:
         sessions = {s.session_id: s for s in store.sessions_for(profile.profile_id)}
-        for stored in store.trials_for(profile.profile_id):
+        trials = store.trials_for(profile.profile_id)
+        store.release_trials(profile.profile_id)  # the file's parsed lines: no longer needed
+        for stored in trials:
             row: dict[str, Any] = {
                 "profile_id": profile.profile_id,
                 "birth_year": profile.birth_year,
@@ -267,6 +285,9 @@ def export_rows(
                     "session_started_at": session.started_at,
                     "session_ended_at": session.ended_at,
                     "session_utc_offset_min": utc_offset_minutes(session.started_at),
+                    "session_end_reason": session.end_reason or None,
+                    "session_breaks": session.breaks,
+                    "session_break_ms": session.break_ms,
                     "level_set_id": session.level_set_id,
                     "place": session.place,
                     "plan_id": session.plan_id,
@@ -280,11 +301,13 @@ def export_rows(
                 row[column] = (scrub_name(text, profile.display_name, profile.profile_id,
                                           profile.former_names)
                                if include_notes else "")
-            rows.append({column: row.get(column) for column in columns})
-    return rows
+            yield {column: row.get(column) for column in columns}
 
 
 def _csv_cell(value: Any) -> str:
+    kind = type(value)
+    if kind is float or kind is int:  # most cells (bool is its own type, handled below)
+        return repr(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -302,28 +325,51 @@ def rows_to_csv(rows: Iterable[dict[str, Any]]) -> str:
     """CSV text with a header row; lists joined by `;`, booleans `true`/`false`, None empty,
     text that a spreadsheet would run as a formula prefixed with `'`."""
     buffer = io.StringIO()
-    # rows end in CRLF (RFC 4180), so a cell holding a CR or an LF is quoted and stays one
-    # cell: with "\n" alone the csv module leaves a bare CR unquoted, and spreadsheets then
-    # start a new row there
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    columns = export_columns()
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(column)) for column in columns])
+    write_csv(rows, buffer)
     return buffer.getvalue()
 
 
-def rows_to_json(rows: Sequence[dict[str, Any]], *, exported_at: datetime) -> str:
+def write_csv(rows: Iterable[dict[str, Any]], handle: TextIO) -> int:
+    """`rows_to_csv` written to a text handle row by row; returns the number of rows.
+
+    Rows end in CRLF (RFC 4180), so a cell holding a CR or an LF is quoted and stays one
+    cell: with "\n" alone the csv module leaves a bare CR unquoted, and spreadsheets then
+    start a new row there."""
+    writer = csv.writer(handle, lineterminator="\r\n")
+    columns = export_columns()
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(column)) for column in columns])
+        count += 1
+    return count
+
+
+def rows_to_json(rows: Iterable[dict[str, Any]], *, exported_at: datetime) -> str:
     """A JSON object: format info, the column list and the rows (native JSON types)."""
-    document = {
+    buffer = io.StringIO()
+    write_json(rows, buffer, exported_at=exported_at)
+    return buffer.getvalue()
+
+
+def write_json(rows: Iterable[dict[str, Any]], handle: TextIO, *,
+               exported_at: datetime) -> int:
+    """`rows_to_json` written to a text handle row by row, one row per line (the C encoder:
+    an indented row would take Python's slow one); returns the number of rows."""
+    head = json.dumps({
         "format": "facequest-trials",
         "format_version": 1,
         "exported_at": exported_at.isoformat(timespec="seconds"),
         "app_version": __version__,
         "columns": list(export_columns()),
-        "rows": list(rows),
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    }, ensure_ascii=False, indent=1)
+    handle.write(head[:-2] + ',\n "rows": [')
+    count = 0
+    for row in rows:
+        handle.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+        count += 1
+    handle.write("\n ]\n}\n" if count else "]\n}\n")
+    return count
 
 
 def write_export(
@@ -345,14 +391,21 @@ def write_export(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    rows = export_rows(store, profile_ids, include_notes=include_notes)
+    rows = iter_export_rows(store, profile_ids, include_notes=include_notes)
     when = exported_at or local_now()
-    if fmt == "csv":
-        atomic_write_bytes(Path(out), rows_to_csv(rows).encode(CSV_ENCODING))
-    elif fmt == "parquet":
+    if fmt == "parquet":
         from game.reports.parquet_export import rows_to_parquet  # pyarrow loads only here
 
-        atomic_write_bytes(Path(out), rows_to_parquet(rows, exported_at=when))
-    else:
-        atomic_write_text(Path(out), rows_to_json(rows, exported_at=when))
-    return len(rows)
+        kept = list(rows)
+        atomic_write_bytes(Path(out), rows_to_parquet(kept, exported_at=when))
+        return len(kept)
+    with atomic_file(Path(out)) as raw:
+        text = io.TextIOWrapper(raw, encoding=CSV_ENCODING if fmt == "csv" else "utf-8",
+                                newline="")
+        try:
+            count = (write_csv(rows, text) if fmt == "csv"
+                     else write_json(rows, text, exported_at=when))
+            text.flush()
+        finally:
+            text.detach()  # the atomic writer syncs, renames and closes the file itself
+    return count

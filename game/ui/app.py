@@ -61,6 +61,8 @@ class FrameStats:
     max_ms: float
     first_frame_s: float = 0.0  # process start -> first frame on screen
     peak_rss_mb: float = 0.0    # the process's peak resident memory so far
+    unsaved_writes: int = 0     # progress writes the disk refused to the end (lost)
+    unsaved_reason: str = ""    # why the last of them was refused
 
 
 def process_age_s() -> float:

@@ -71,6 +71,9 @@ class GameContext:
             (issue 23); None: only `level_set` is played.
         plan_id: the child's programme in force for the running session ("" for none),
             recorded with the session.
+        unsaved_writes: progress writes the disk still refused when their session closed
+            (lost; the run exits non-zero and says so).
+        unsaved_reason: why the last of them was refused (the OS's words), or "".
     """
 
     settings: SensorySettings
@@ -97,6 +100,8 @@ class GameContext:
     toast: Toast | None = None
     levels: LevelLibrary | None = None
     plan_id: str = ""
+    unsaved_writes: int = 0
+    unsaved_reason: str = ""
 
     @property
     def lang(self) -> str:

@@ -537,12 +537,14 @@ class GameFlow:
                 self.ctx.profile = dataclasses.replace(profile, baseline=baseline.to_dict())
                 unsaved = functools.partial(store.set_baseline, profile.profile_id,
                                             baseline.to_dict())
-        elif baseline is None and use_stored and profile is not None and profile.baseline:
+        elif baseline is None and use_stored and profile is not None and (
+                kept := store.baseline_of(profile.profile_id) if store is not None
+                else profile.baseline):
             from game.vision.calibration import CalibrationError
             from game.vision.calibration import NeutralBaseline as Baseline
 
             try:
-                stored = Baseline.from_dict(profile.baseline)
+                stored = Baseline.from_dict(kept)
             except CalibrationError as exc:  # the population neutral stands in
                 logger.warning("the child's stored neutral face cannot be used: %s", exc)
             else:

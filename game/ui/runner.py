@@ -9,6 +9,7 @@ speech stops, pygame quits.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 import os
@@ -250,7 +251,8 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
             app.run()
         finally:
             flow.close()
-        return app.frame_stats()
+        return dataclasses.replace(app.frame_stats(), unsaved_writes=ctx.unsaved_writes,
+                                   unsaved_reason=ctx.unsaved_reason)
 
 
 def level_library(level_set: LevelSet) -> LevelLibrary:

@@ -282,6 +282,8 @@ class SessionDriver:
         if not self.keeper.flush():
             logger.error("%d progress write(s) could not be saved before closing",
                          self.keeper.waiting)
+            self.ctx.unsaved_writes += self.keeper.waiting
+            self.ctx.unsaved_reason = self.keeper.last_error
 
     def _sid(self) -> str:
         if self.session_id is None:  # start_session was refused (it is retried before this)
@@ -461,6 +463,10 @@ class SessionDriver:
 
     def _on_BreakEnded(self, e: ev.BreakEnded) -> None:
         logger.info("break ended (%s) after %d ms", e.how.value, e.break_ms)
+        store = self.ctx.store
+        if store is not None and self.ctx.profile is not None:
+            self._store_session()  # kept with the session's record (research export)
+            self.keeper.submit(lambda: store.record_break(self._sid(), max(0, e.break_ms)))
         for scene in self.stack.scenes:
             if isinstance(scene, BreakScene):
                 self.stack.remove(scene)

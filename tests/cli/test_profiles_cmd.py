@@ -406,8 +406,11 @@ def test_restore_a_chosen_backup_by_name_and_list_them(
 ) -> None:
     data = folder.data_dir
     assert run("restore-backup", "--list", data_dir=data) == 0
-    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert len(names) >= 3 and all(n.startswith("progress.backup-") for n in names)
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    names = [n for n in listed if n.startswith("progress.backup-")]
+    trials = [n for n in listed if n not in names]  # the children's trials backups, after
+    assert len(names) >= 3 and listed == names + trials
+    assert all(n.startswith("C-") and n.endswith(".jsonl.gz") for n in trials)
     oldest = names[-1]
     assert run("restore-backup", "--backup", oldest, data_dir=data) == 0
     out = capsys.readouterr().out
