@@ -34,16 +34,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any, TextIO
 
 from game import __version__
 from game.expressions import QualityFlag
 from game.motion.metrics import MotionMetrics
 from game.play.trial_record import TrialRecord
-from game.records.fileio import atomic_file, atomic_write_bytes
 from game.records.models import Profile
-from game.records.storage import local_now
 from game.records.store import ProgressStore
 
 logger = logging.getLogger(__name__)
@@ -369,43 +366,4 @@ def write_json(rows: Iterable[dict[str, Any]], handle: TextIO, *,
         handle.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
         count += 1
     handle.write("\n ]\n}\n" if count else "]\n}\n")
-    return count
-
-
-def write_export(
-    store: ProgressStore,
-    out: Path,
-    *,
-    fmt: str,
-    profile_ids: Sequence[str] | None = None,
-    include_notes: bool = True,
-    exported_at: datetime | None = None,
-) -> int:
-    """Write the export (atomically, mode 0600; CSV as UTF-8 with a byte-order mark, JSON
-    as plain UTF-8, Parquet with typed columns, see `game.reports.parquet_export`); returns
-    the number of trial rows.
-
-    Raises:
-        ValueError: an unknown `fmt`.
-        StoreError: a stored time cannot be read as a time (Parquet only).
-    """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    rows = iter_export_rows(store, profile_ids, include_notes=include_notes)
-    when = exported_at or local_now()
-    if fmt == "parquet":
-        from game.reports.parquet_export import rows_to_parquet  # pyarrow loads only here
-
-        kept = list(rows)
-        atomic_write_bytes(Path(out), rows_to_parquet(kept, exported_at=when))
-        return len(kept)
-    with atomic_file(Path(out)) as raw:
-        text = io.TextIOWrapper(raw, encoding=CSV_ENCODING if fmt == "csv" else "utf-8",
-                                newline="")
-        try:
-            count = (write_csv(rows, text) if fmt == "csv"
-                     else write_json(rows, text, exported_at=when))
-            text.flush()
-        finally:
-            text.detach()  # the atomic writer syncs, renames and closes the file itself
     return count

@@ -18,7 +18,8 @@ import pytest
 from game.cli import main
 from game.records import open_store
 from game.records.store import memory_store
-from game.reports.export import export_rows, neutralise_formula, scrub_name, write_export
+from game.reports.export import export_rows, neutralise_formula, scrub_name
+from game.reports.export_file import write_export
 from tests.conftest import REPO_ROOT
 from tests.records.factories import add_profile_directly, make_trial
 
