@@ -66,11 +66,43 @@ def _now() -> str:
     return local_now().isoformat(timespec="seconds")
 
 
+def check_out(out: Path, data_dir: Path) -> None:
+    """Refuse an `--out` that is a folder, an existing non-regular file (a device such as
+    /dev/full, a pipe: writing "atomically" would replace the device node with a file), or a
+    file among the data folder's own records or its `home/` and `clinic/` folders (keys,
+    ledger, plan).
+
+    Raises:
+        CliError: one sentence naming the path.
+    """
+    from game.home.install import HOME_DIR
+    from game.records.clinic_ledger import CLINIC_DIR
+    from game.records.storage import StoreError
+    from game.reports.selection import check_not_own_records
+
+    if out.is_dir():
+        raise CliError(f"--out {out} is a folder; give a file name inside it")
+    if out.exists() and not out.is_file():
+        raise CliError(f"--out {out} is not a regular file (a device or a pipe); give a file "
+                       "name to write")
+    try:
+        check_not_own_records(out, data_dir)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    target, folder = out.resolve(), Path(data_dir).resolve()
+    if any(target.is_relative_to(folder / name) for name in (HOME_DIR, CLINIC_DIR)):
+        raise CliError(f"{out} is inside this data folder's own {HOME_DIR}/ or {CLINIC_DIR}/ "
+                       "folder (keys and ledgers); write it somewhere else")
+    if not out.parent.is_dir():
+        raise CliError(f"the folder {out.parent} does not exist")
+
+
 def run_plan(args: argparse.Namespace) -> int:
     from game.home.clinic import ClinicError, issue_plan, pair
     from game.home.keys import KeyTextError
 
     folder = data_folder(args)
+    check_out(args.out, folder)
     with records(args, write=True) as store:
         profile = child(store, args.child)
         try:
@@ -154,6 +186,7 @@ def run_send(args: argparse.Namespace) -> int:
 
     folder = data_folder(args)
     inst = _installation(folder)
+    check_out(args.out, folder)
     with records(args, write=False) as store:
         try:
             made = make_bundle(inst, store, made_at=_now(), resend_all=args.all)

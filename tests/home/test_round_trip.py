@@ -251,3 +251,26 @@ def test_play_in_a_home_installation_refuses_another_child(
     code, _, err = cli(capsys, "play", "--headless", "--source", str(pair.plan),
                        "--profile", "Leo", "--data-dir", str(pair.home))
     assert code == 2 and "one child's home practice" in err
+
+
+@pytest.mark.parametrize("command", ["plan", "send"])
+def test_an_out_aimed_at_the_records_keys_or_a_device_is_refused_and_changes_nothing(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pair = make_pair(tmp_path, capsys)
+    record_home_sessions(pair, 1)
+    folder = pair.clinic if command == "plan" else pair.home
+    pipe = tmp_path / "a-pipe"
+    os.mkfifo(pipe)
+    own = [folder / "progress.json", folder / "trials" / "x.fqb",
+           folder / ("clinic/ledger.json" if command == "plan" else "home/plan.json")]
+    for out, words in [(pipe, "not a regular file"), (tmp_path, "is a folder"),
+                       (own[0], "own records"), (own[1], "own folders"),
+                       (own[2], "own home/ or clinic/ folder")]:
+        before = records_digest(folder)
+        args = ["home", command, *([CHILD] if command == "plan" else []), "--out", str(out)]
+        code, text, err = cli(capsys, *args, "--data-dir", str(folder))
+        assert code == 2 and words in err, (out, err)
+        assert len(err.strip().splitlines()) == 1 and text == ""
+        assert records_digest(folder) == before, out
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)  # not replaced by a file
+    assert send(pair, capsys, tmp_path / "week1.fqb").is_file()  # nothing marked as sent
