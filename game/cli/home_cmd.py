@@ -69,14 +69,12 @@ def _now() -> str:
 def check_out(out: Path, data_dir: Path) -> None:
     """Refuse an `--out` that is a folder, an existing non-regular file (a device such as
     /dev/full, a pipe: writing "atomically" would replace the device node with a file), or a
-    file among the data folder's own records or its `home/` and `clinic/` folders (keys,
-    ledger, plan).
+    file among the data folder's own records and folders (`home/` and `clinic/`, with the
+    keys, ledger and plan, included).
 
     Raises:
         CliError: one sentence naming the path.
     """
-    from game.home.install import HOME_DIR
-    from game.records.clinic_ledger import CLINIC_DIR
     from game.records.storage import StoreError
     from game.reports.selection import check_not_own_records
 
@@ -89,10 +87,6 @@ def check_out(out: Path, data_dir: Path) -> None:
         check_not_own_records(out, data_dir)
     except StoreError as exc:
         raise CliError(str(exc)) from None
-    target, folder = out.resolve(), Path(data_dir).resolve()
-    if any(target.is_relative_to(folder / name) for name in (HOME_DIR, CLINIC_DIR)):
-        raise CliError(f"{out} is inside this data folder's own {HOME_DIR}/ or {CLINIC_DIR}/ "
-                       "folder (keys and ledgers); write it somewhere else")
     if not out.parent.is_dir():
         raise CliError(f"the folder {out.parent} does not exist")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from game.paths import user_data_dir
+from game.records.clinic_ledger import CLINIC_DIR
 from game.records.default_settings import DEFAULT_SETTINGS_FILE
 from game.records.layout import BACKUPS_DIR, CALIBRATION_DIR, LOCK_FILE, TRACES_DIR
 from game.records.models import Profile
@@ -16,7 +17,10 @@ from game.records.trial_log import TRIALS_DIR
 
 # what FaceQuest keeps in a data folder: files, and folders only it writes into
 OWN_FILES = (RECORDS_FILE, LOCK_FILE, PIN_FILE, DEFAULT_SETTINGS_FILE)
-OWN_FOLDERS = (TRIALS_DIR, TRACES_DIR, MOTION_DIR, BACKUPS_DIR, CALIBRATION_DIR)
+HOME_DIR = "home"  # game.home.install.HOME_DIR (not imported here: it pulls in the crypto)
+# home/ and clinic/ hold the installation's and the clinic's private keys, plan and ledger
+OWN_FOLDERS = (TRIALS_DIR, TRACES_DIR, MOTION_DIR, BACKUPS_DIR, CALIBRATION_DIR, HOME_DIR,
+               CLINIC_DIR)
 
 
 def open_records_for_reading(data_dir: Path | None) -> ProgressStore:

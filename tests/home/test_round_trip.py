@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from game.home.bundle import open_sealed
-from game.home.clinic import clinic_key
+from game.home.clinic import clinic_key, key_path
 from game.records import open_store
 from game.records.trial_log import TRIALS_DIR
 from game.reports.export import export_rows
@@ -265,7 +265,7 @@ def test_an_out_aimed_at_the_records_keys_or_a_device_is_refused_and_changes_not
            folder / ("clinic/ledger.json" if command == "plan" else "home/plan.json")]
     for out, words in [(pipe, "not a regular file"), (tmp_path, "is a folder"),
                        (own[0], "own records"), (own[1], "own folders"),
-                       (own[2], "own home/ or clinic/ folder")]:
+                       (own[2], "own folders")]:
         before = records_digest(folder)
         args = ["home", command, *([CHILD] if command == "plan" else []), "--out", str(out)]
         code, text, err = cli(capsys, *args, "--data-dir", str(folder))
@@ -274,3 +274,26 @@ def test_an_out_aimed_at_the_records_keys_or_a_device_is_refused_and_changes_not
         assert records_digest(folder) == before, out
     assert stat.S_ISFIFO(os.stat(pipe).st_mode)  # not replaced by a file
     assert send(pair, capsys, tmp_path / "week1.fqb").is_file()  # nothing marked as sent
+
+
+@pytest.mark.parametrize("command", ["export", "report", "replay"])
+def test_no_output_replaces_a_home_or_clinic_key(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from game.home.install import HOME_DIR, KEY_FILE
+    from game.reports.selection import HOME_DIR as OWN_HOME_DIR
+
+    assert OWN_HOME_DIR == HOME_DIR
+    pair = make_pair(tmp_path, capsys)
+    suffix = {"export": ".csv", "report": ".html", "replay": ".gif"}[command]
+    for folder, key in [(pair.clinic, key_path(pair.clinic)),
+                        (pair.home, pair.home / HOME_DIR / KEY_FILE)]:
+        out = key.with_name(f"out{suffix}")
+        for target in (key, out):
+            before = key.read_bytes()
+            args = [command, *([] if command == "export" else [CHILD]), "--out", str(target)]
+            if command == "export":
+                args += ["--format", "csv"]
+            code, _, err = cli(capsys, *args, "--data-dir", str(folder))
+            assert code != 0 and len(err.strip().splitlines()) == 1, err
+            assert target == key or "own folders" in err, err
+            assert key.read_bytes() == before and not out.exists()
