@@ -81,7 +81,7 @@ def run_pair(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from game.home.bundle import BundleRefused
+    from game.home.bundle import MAGIC, BundleRefused, read_input
     from game.home.clinic import ClinicError, clinic_key, import_bundle
 
     folder = data_folder(args)
@@ -93,7 +93,7 @@ def run_import(args: argparse.Namespace) -> int:
     with records(args, write=True) as store:
         for path in args.files:
             try:
-                data = Path(path).read_bytes()
+                data = read_input(Path(path), magic=MAGIC)
             except OSError as exc:
                 print(f"facequest: {path}: cannot be read ({exc.strerror or exc}); nothing "
                       "was merged.", file=sys.stderr)

@@ -121,6 +121,7 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def run_setup(args: argparse.Namespace) -> int:
+    from game.home.bundle import MAX_PLAN_BYTES, read_input
     from game.home.install import HomeError, install
     from game.home.keys import KeyTextError
     from game.home.plan import HomePlan, PlanError
@@ -128,7 +129,11 @@ def run_setup(args: argparse.Namespace) -> int:
 
     folder = data_folder(args)
     try:
-        plan = HomePlan.from_json(Path(args.plan).read_text(encoding="utf-8"))
+        raw = read_input(Path(args.plan), MAX_PLAN_BYTES)
+    except OSError as exc:
+        raise CliError(f"{args.plan}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        plan = HomePlan.from_json(raw.decode("utf-8"))
     except (PlanError, UnicodeDecodeError) as exc:
         raise CliError(f"{args.plan}: {exc}") from None
     try:

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -198,3 +200,34 @@ def open_sealed(data: bytes, clinic_key: X25519PrivateKey) -> Opened:
         raise BundleRefused("the bundle's signature does not check; nothing was merged") \
             from None
     return Opened(home, payload)
+
+
+MAX_PLAN_BYTES = 1 << 20  # a home plan is under 1 KB; anything past 1 MB is not one
+
+
+def read_input(path: Path, max_bytes: int | None = None, *, magic: bytes = b"") -> bytes:
+    """The bytes of a bundle or plan file given on the command line, read safely: a device
+    (/dev/zero), a pipe or a folder is refused before it can block or never end; a file over
+    `max_bytes` is refused unread; and a file that does not start with `magic` is returned
+    as its first bytes only (enough for `open_sealed` to say it is no bundle) instead of
+    being read whole into memory.
+
+    Raises:
+        OSError: cannot be opened or read; or (with errno EINVAL and a one-phrase strerror)
+            not a regular file, or too large.
+    """
+    import errno
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file: a device, a pipe or a folder")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise OSError(errno.EFBIG, f"{info.st_size:,} bytes; at most {max_bytes:,} "
+                          "are read")
+        head = handle.read(len(magic))
+        if head != magic:
+            return head
+        return head + handle.read()

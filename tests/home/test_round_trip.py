@@ -297,3 +297,26 @@ def test_no_output_replaces_a_home_or_clinic_key(
             assert code != 0 and len(err.strip().splitlines()) == 1, err
             assert target == key or "own folders" in err, err
             assert key.read_bytes() == before and not out.exists()
+
+
+def test_a_device_a_pipe_or_a_huge_file_is_refused_without_hanging(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pair = make_pair(tmp_path, capsys)
+    pipe, zero, huge = tmp_path / "pipe.fqb", tmp_path / "zero.fqb", tmp_path / "huge.fqb"
+    os.mkfifo(pipe)
+    zero.symlink_to("/dev/zero")  # read whole, it never ends
+    with huge.open("wb") as handle:
+        handle.truncate(3 << 30)  # sparse: read whole, 3 GB of memory
+    before = records_digest(pair.clinic)
+    for path, words in [(pipe, "not a regular file"), (zero, "not a regular file"),
+                        (huge, "not a FaceQuest bundle")]:
+        code, _, err = cli(capsys, "clinic", "import", str(path), "--data-dir", str(pair.clinic))
+        assert code == 1 and words in err and len(err.strip().splitlines()) == 1, err
+    assert records_digest(pair.clinic) == before
+    big_plan = tmp_path / "big.plan.json"
+    big_plan.write_bytes(pair.plan.read_bytes() + b" " * (2 << 20))
+    for path, words in [(pipe, "not a regular file"), (zero, "not a regular file"),
+                        (big_plan, "at most")]:
+        code, _, err = cli(capsys, "home", "setup", str(path), "--data-dir", str(tmp_path / "h2"))
+        assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "h2" / "home").exists()
