@@ -1,5 +1,5 @@
 """`python -m game` is the same as the `facequest` command."""
 
-from game.cli import main
+from game.cli import terminal_main
 
-raise SystemExit(main())
+raise SystemExit(terminal_main())

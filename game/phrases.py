@@ -307,10 +307,6 @@ _CHILD_ADMIN: dict[str, tuple[str, str]] = {
     "ui.admin.birth_year": ("Birth year", "出生年份"),
     "ui.admin.notes": ("Notes", "备注"),
     "ui.admin.not_set": ("Not set", "未填写"),
-    "ui.admin.camera_images": ("Keep camera images", "保存摄像头图像"),
-    "ui.admin.camera_images.why": (
-        "Pictures from the camera may be kept with this child's records.",
-        "可以把摄像头拍到的画面和这个孩子的记录一起保存。"),
     "ui.admin.frame_traces": ("Keep per-frame records", "保存逐帧记录"),
     "ui.admin.frame_traces.why": (
         "Every frame's scores and face movements are kept (numbers, no pictures), for replay.",
@@ -436,8 +432,101 @@ _REPLAY: dict[str, tuple[str, str]] = {
     "action.upper_lip_raised": ("Upper lip raised", "上唇上提"),
 }
 
+# Issue 23 (h23a): the child's programme (the plan page behind the PIN, the child's page row,
+# the start screen's next step). Shown only, never spoken (`SHOWN_ONLY_PREFIXES`).
+_PLAN: dict[str, tuple[str, str]] = {
+    "ui.plan.open": ("Programme and today's level set", "练习计划和今天的关卡"),
+    "ui.plan.open.why": (
+        "Which level sets in which order, when the child moves on, and how long a session is.",
+        "关卡组和顺序、什么时候进入下一步、每次练习的时长。"),
+    "ui.plan.title": ("Programme for {name}", "{name}的练习计划"),
+    "ui.plan.none": ("No programme yet: choose level sets below, then save.",
+                     "还没有练习计划：在下面选择关卡组，然后保存。"),
+    "ui.plan.status": ("Now: step {step} of {steps}, {title}; {run} of {sessions} sessions "
+                       "met the rule.",
+                       "现在：第{step}步，共{steps}步，{title}；{run}次练习达到了要求，"
+                       "需要{sessions}次。"),
+    "ui.plan.status.done": ("Every step is mastered; {title} is played as practice.",
+                            "每一步都掌握了；继续练习{title}。"),
+    "ui.plan.today": ("Today", "今天"),
+    "ui.plan.today.planned": ("As planned: {title}", "按计划：{title}"),
+    "ui.plan.today.usual": ("As usual: {title}", "照常：{title}"),
+    "ui.plan.step": ("Step {step}", "第{step}步"),
+    "ui.plan.not_in": ("Not in the plan", "不在计划中"),
+    "ui.plan.rate": ("Made without help, per session", "每次练习自己做到的比例"),
+    "ui.plan.sessions": ("Sessions in a row to move on", "连续几次达到要求才进入下一步"),
+    "ui.plan.minutes": ("Session length", "每次练习的时长"),
+    "ui.plan.minutes.value": ("{minutes} min", "{minutes}分钟"),
+    "ui.plan.save": ("Save the plan", "保存计划"),
+    "ui.plan.clear": ("Remove the plan", "删除计划"),
+    "ui.plan.back": ("Back", "返回"),
+    "ui.plan.keys": ("Up/down: choose. Enter: add or remove a level set. Left/right: move it, "
+                     "or change the value. Esc: back.",
+                     "上下键：选择。回车键：加入或去掉关卡组。左右键：调整顺序，或改变数值。"
+                     "退出键：返回。"),
+    "ui.plan.saved": ("The plan is saved.", "计划已保存。"),
+    "ui.plan.cleared": ("The plan was removed.", "计划已删除。"),
+    "ui.plan.need_set": ("Choose at least one level set first: Enter adds it.",
+                         "请先选至少一个关卡组：按回车键加入。"),
+    "ui.plan.next": ("Next for {name}: {title}, step {step} of {steps}",
+                     "{name}的下一步：{title}，第{step}步，共{steps}步"),
+    "ui.plan.next.today": ("Today for {name}: {title}, chosen for today",
+                           "{name}今天练习：{title}，今天特别选的"),
+    "ui.plan.next.done": ("{name} has mastered every step: {title} as practice",
+                          "{name}已经掌握了每一步：继续练习{title}"),
+}
+
+# Home practice (issue 23, parts 3-6): the home screen of a home installation and the
+# child's page's "home plan" button.
+_HOME_PRACTICE: dict[str, tuple[str, str]] = {
+    "ui.home.title": ("Practice at home", "在家练习"),
+    "ui.home.today": ("Today: {done} of {planned} minutes", "今天：{done}/{planned} 分钟"),
+    "ui.home.today_done": ("Today's practice is done!", "今天的练习完成了！"),
+    "ui.home.week": ("This week: {done} of {planned} days", "本周：{done}/{planned} 天"),
+    "ui.home.play": ("Play", "开始玩"),
+    "ui.home.grown_ups": ("For grown-ups", "家长设置"),
+    "ui.home.admin.make_plan": ("Make a home plan", "制作居家练习计划"),
+    "ui.home.admin.plan_written": ("Home plan saved as {path}", "居家练习计划已保存：{path}"),
+    "ui.home.admin.no_clinic_key": ("First run: facequest clinic init",
+                              "请先运行：facequest clinic init"),
+}
+
+
+# Issue 23 (2): the child's side: the visual schedule, the rest button, the sticker book,
+# the avatar's looks. Shown texts are under `ui.child.` (not voiced); `schedule.intro` is
+# spoken when the schedule shows.
+_CHILD_SIDE: dict[str, tuple[str, str]] = {
+    "schedule.intro": ("Look! This is what we do today.", "看！这是我们今天要做的事。"),
+    "ui.child.schedule.title": ("Today", "今天"),
+    "ui.child.schedule.face": ("1 face", "1个表情"),
+    "ui.child.schedule.faces": ("{count} faces", "{count}个表情"),
+    "ui.child.schedule.rest": ("A rest", "休息"),
+    "ui.child.schedule.done": ("All done", "完成"),
+    "ui.child.schedule.start": ("Press a key or tap to start.", "按任意键或点一下，就开始。"),
+    "ui.child.rest_button": ("Rest", "休息"),
+    "ui.child.rest_key": ("A rest the child asks for", "孩子自己要休息"),
+    "ui.child.stickers.count": ("{count} in the sticker book", "贴纸册里有{count}个"),
+    "ui.child.avatar.row": ("Avatar look", "小伙伴的样子"),
+    "ui.child.avatar.row.why": ("How the friendly face looks in the game and the replay.",
+                                "游戏和回放里小伙伴的样子。"),
+    "ui.child.avatar.title": ("Choose how the friendly face looks", "选一选小伙伴的样子"),
+    "ui.child.avatar.keys": ("Left / right: choose   Enter: keep it   Esc: back",
+                             "左右键：选择   回车：就要这个   Esc：返回"),
+    "ui.child.avatar.wave": ("Wavy hair", "波浪头发"),
+    "ui.child.avatar.curls": ("Curly hair", "卷卷头发"),
+    "ui.child.avatar.tuft": ("Little tuft", "小翘毛"),
+    "ui.child.avatar.beanie": ("Warm hat", "暖暖的帽子"),
+}
+
+# Issue 25: the key hints of the therapist's settings screen (shown, never spoken).
+_SCREEN_KEYS: dict[str, tuple[str, str]] = {
+    "ui.keys.settings": ("Up/down: choose. Left/right or Enter: change. Esc: done.",
+                         "上下键：选择。左右键或回车键：修改。退出键：完成。"),
+}
+
 # Keys shown on a therapist's screen only and never spoken: left out of the voice pack.
-SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.")
+SHOWN_ONLY_PREFIXES: tuple[str, ...] = ("ui.replay.", "action.", "ui.plan.", "ui.child.",
+                                        "ui.keys.", "ui.home.admin.")
 
 
 def _build() -> dict[str, dict[str, str]]:
@@ -460,10 +549,15 @@ def _build() -> dict[str, dict[str, str]]:
             table[f"{name}.{number}"] = pair
     for expr, pair in _PRAISE_NAMED.items():
         table[f"praise.named.{expr.value}"] = pair
-    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY | _REPLAY).items():
+    for key, pair in (_FIXED | _REST_AND_PRAISE | _CHILD_ADMIN | _THERAPIST_DAY | _REPLAY
+                      | _CHILD_SIDE | _SCREEN_KEYS).items():
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair
+    if set(_PLAN) & set(table):  # issue 23: the programme's texts
+        raise AssertionError(f"phrase keys defined twice: {sorted(set(_PLAN) & set(table))}")
+    table.update(_PLAN)
+    table.update({k: p for k, p in _HOME_PRACTICE.items() if k not in table})
     return {key: dict(zip(LANGUAGES, pair, strict=True)) for key, pair in table.items()}
 
 

@@ -23,6 +23,7 @@ FORBIDDEN = {
     "vision": {"pygame"},
     "cli": {"pygame"},
     "motion": {"pygame", "mediapipe", "cv2", "onnxruntime", "pyarrow", "time"},
+    "home": {"pygame", "mediapipe", "cv2", "onnxruntime"},
     "expressions.py": {"pygame", "mediapipe", "cv2", "onnxruntime", "numpy"},
 }
 

@@ -3,8 +3,12 @@
 Build-time only (`facequest voice render`) and the pack test: it needs pyloudnorm (the
 `voice` and `dev` extras); the game never imports it. Loudness is measured the way ITU-R
 BS.1770-4 / EBU R128 define it (K-weighting, 400 ms blocks, absolute and relative gates).
-A phrase shorter than one block is measured with silence after it (silence is gated out),
-so "OK" and a long story sentence are measured alike.
+A recording is measured as it is, with no silence added: silence appended to a short phrase
+(as this module once did for anything under 600 ms) lands in the phrase's own gating
+blocks and lowers its reading, so the phrase was made up to 2 LU too loud by any standard
+meter. Only a phrase shorter than one 400 ms block, which a standard meter cannot measure at
+all, is measured repeated end to end until it fills the blocks: the mean loudness of the
+phrase itself, as a steady sound of any length reads the same.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ PEAK_CEILING = 0.7    # about -3 dBFS: the rare peak above it is softly rounded 
 #                       left for the Vorbis encoder's overshoot (at 0.89, 20 clips clipped)
 PEAK_LIMIT = 0.9      # ... and no sample of the rounded-off recording goes past this
 _BLOCK_S = 0.4
+# How recordings are measured; kept in the pack's index, so a pack levelled by another way
+# of measuring is rendered again by the next `facequest voice render` (not reused).
+METER = "bs1770-as-is"  # no silence added; a phrase under one block measured repeated
 
 
 class LoudnessUnavailableError(RuntimeError):
@@ -48,11 +55,15 @@ def require() -> None:
 
 
 def integrated_lufs(samples: np.ndarray, rate: int) -> float:
-    """EBU R128 integrated loudness of mono float samples in [-1, 1] (-inf when silent)."""
+    """EBU R128 integrated loudness of mono float samples in [-1, 1] (-inf when silent or
+    empty). A recording shorter than one 400 ms block is measured repeated end to end (never
+    padded with silence, which would read it too quiet)."""
     data = np.asarray(samples, dtype=np.float64)
-    shortest = int(rate * _BLOCK_S * 1.5)
-    if data.size < shortest:
-        data = np.concatenate([data, np.zeros(shortest - data.size)])
+    if data.size == 0:
+        return float("-inf")
+    if data.size < int(rate * _BLOCK_S) + 1:
+        shortest = int(rate * _BLOCK_S * 1.5)
+        data = np.tile(data, -(-shortest // data.size))
     meter = _meter(rate)
     return float(meter.integrated_loudness(data))  # type: ignore[attr-defined]
 

@@ -6,7 +6,7 @@ engine is installed. `facequest voice render` rebuilds it (see `render_pack`); a
 
 index.json:
     {"format": 1, "sample_rate": 16000, "codec": "ogg/vorbis",
-     "voices": {"en": {"voice": ..., "rate": ..., "lufs": -20.0}, ...},
+     "voices": {"en": {"voice": ..., "rate": ..., "lufs": -20.0, "meter": ...}, ...},
      "entries": {"en": {"<text>": "en/<hash>.ogg", ...}, "zh-CN": {...}},
      "engine_text": {"zh-CN": {"<text>": "<numbered pinyin given to espeak-ng>", ...}, ...}}
 
@@ -145,7 +145,7 @@ def render_pack(
     Raises:
         RuntimeError: a rendered phrase is silent (RMS below MIN_RMS).
     """
-    from game.audio.loudness import TARGET_LUFS
+    from game.audio.loudness import METER, TARGET_LUFS
 
     def spec_of(lang: str) -> VoiceSpec:
         return voices[lang] if voices is not None and lang in voices else voice_for(lang)
@@ -160,7 +160,7 @@ def render_pack(
             if t and t not in wanted[key]:
                 wanted[key].append(t)
     settings = {lang: {"voice": spec_of(lang).voice, "rate": spec_of(lang).rate,
-                       "lufs": TARGET_LUFS} for lang in wanted}
+                       "lufs": TARGET_LUFS, "meter": METER} for lang in wanted}
     entries: dict[str, dict[str, str]] = {lang: {} for lang in wanted}
     engine_texts: dict[str, dict[str, str]] = {lang: {} for lang in wanted}
     rendered = reused = 0

@@ -154,10 +154,16 @@ class SpeechWorker:
         cached = self._cache_dir / f"{spec.cache_key(text)}.wav"
         if cached.is_file():
             return "cache", cached
+        if self._engine_factory is None:  # no live engine by choice (headless runs)
+            logger.debug("live speech is off: a chime for %r (not in the voice pack)", text)
+            return "fallback", None
         engine = self._get_engine()
-        if engine is None or not engine.can_speak(spec):
+        if engine is None:  # the factory failed: _get_engine said why, once
+            return "fallback", None
+        if not engine.can_speak(spec):
             self._warn_once(f"no speech voice for {spec.lang} ({spec.voice}); showing text "
-                            "and playing a chime for phrases outside the voice pack")
+                            "and playing a chime for phrases outside the voice pack "
+                            "(install espeak-ng and its voices: facequest doctor)")
             return "fallback", None
         for attempt in (1, 2):  # an empty render (seen mixing English and Mandarin) is retried
             try:

@@ -8,6 +8,8 @@ A subcommand module defines `register(subparsers)`, which adds its parser and se
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import errno
 import importlib
 import logging
@@ -15,6 +17,7 @@ import math
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +27,7 @@ from game.offline import stay_offline
 
 COMMANDS: tuple[str, ...] = (
     "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
-    "robustness", "occlusion", "profiles", "metrics", "replay",
+    "robustness", "occlusion", "profiles", "metrics", "replay", "home", "clinic", "doctor",
 )
 
 
@@ -88,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"facequest {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="log debug messages, and show the log lines of MediaPipe, TFLite and ALSA",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"game.cli.{name}_cmd")
@@ -96,9 +102,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def terminal_main() -> int:
+    """The `facequest` program (and `python -m game`): `main` in its own process, with
+    third-party native log lines kept off the terminal unless `-v` is given, and a prompt
+    exit (see `exit_now`)."""
+    return exit_now(main(terminal=True))
+
+
+def exit_now(code: int) -> int:
+    """End the process with `code` once the command is done, skipping the interpreter's
+    tear-down: MediaPipe's native libraries alone take 1 to 3 s to unload, which would let
+    a stopped game (SIGTERM) linger. `atexit` handlers still run (logging is flushed) and
+    every stream is flushed first; records are already closed by the commands. When a
+    non-daemon thread is still working, the normal exit waits for it instead (returns)."""
+    main_thread = threading.main_thread()
+    if any(t is not main_thread and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        return code
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
+
+
+def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
+    """Run one command; returns its exit code. `terminal`: this is the whole process (the
+    console script), so its stderr descriptor may be filtered (`game.native_log`)."""
+    from game.cli.terminal import tolerant_output
+    from game.paths import quiet_matplotlib_config
+
+    tolerant_output()  # any terminal: what its encoding cannot show is escaped, never fatal
+    quiet_matplotlib_config()  # an unusable HOME: no matplotlib warnings before our sentence
     parser = build_parser()
     args = parser.parse_args(argv)
+    if terminal and not args.verbose:
+        from game.native_log import quiet_native_logs
+
+        quiet_native_logs()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

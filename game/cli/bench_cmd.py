@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError
-from game.paths import REPO_ROOT
-from game.vision.landmarker_asset import LandmarkerAssetError
-from game.vision.model import ModelError
+from game.paths import REPO_ROOT, is_installed_wheel
 
 DOCS_PATH = REPO_ROOT / "docs" / "benchmarks.md"
 SECTION_START = "<!-- vision-bench:start -->"
@@ -43,23 +41,27 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--model", type=Path, help="expression model (default: the shipped one)")
     parser.add_argument("--no-model", action="store_true", help="time the chain without a model")
     parser.add_argument("--landmarker", type=Path, help="another face_landmarker.task to use")
-    parser.add_argument("--docs", type=Path, default=DOCS_PATH, help="benchmarks file to update")
+    parser.add_argument(
+        "--docs", type=Path, default=None,
+        help="benchmarks file to update (default: the checkout's docs/benchmarks.md; an "
+        "installed FaceQuest updates no file unless given one)",
+    )
     parser.add_argument("--no-docs", action="store_true", help="do not update the docs file")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from game.vision.bench import run_bench
+    from game.vision.landmarker_asset import LandmarkerAssetError
+    from game.vision.model import ModelError
     from game.vision.pipeline import resolve_model_path
 
     if args.frames < 10 or args.seconds <= 0:
         raise CliError("--frames must be at least 10 and --seconds positive")
-    try:
-        import skimage  # noqa: F401  (the astronaut photo)
-    except ImportError as exc:
-        raise CliError(
-            "bench needs scikit-image for its test face: pip install scikit-image"
-        ) from exc
+    from game.vision.bench import BENCH_FACE_PATH
+
+    if not BENCH_FACE_PATH.is_file():
+        raise CliError(f"the bench face {BENCH_FACE_PATH} is missing: reinstall FaceQuest")
     model_path = None if args.no_model else resolve_model_path(args.model)
     quiet = args.json
 
@@ -82,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(figures))
     else:
         print(summary_text(figures))
-    if not args.no_docs:
-        update_docs(args.docs, section_markdown(figures, datetime.date.today().isoformat()))
+    docs = args.docs if args.docs is not None else (None if is_installed_wheel() else DOCS_PATH)
+    if docs is not None and not args.no_docs:
+        update_docs(docs, section_markdown(figures, datetime.date.today().isoformat()))
     return 0
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from game.cli import CliError
 from game.records.storage import StoreError, local_now
 from game.records.store import ProgressStore
-from game.reports.export import FORMATS, write_export
+from game.reports.export import FORMATS
+from game.reports.export_file import write_export
 from game.reports.selection import (
     check_not_own_records,
     open_records_for_reading,

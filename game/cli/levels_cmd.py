@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError
+from game.cli.terminal import shown
 from game.paths import LEVELS_DIR, REPO_ROOT
 from game.play.level_doc import reference_in, render_reference, replace_reference
 from game.play.level_loader import LevelFileError, check_level_file, load_level_set
@@ -74,11 +75,12 @@ def _list(paths: list[Path], lang: str) -> int:
         try:
             level_set = load_level_set(path)
         except LevelFileError as exc:
-            print(f"{path}: {len(exc.errors)} error(s); run `facequest levels check {path}`",
+            count = sum(error.not_shown or 1 for error in exc.errors)  # the rest counted too
+            print(f"{path}: {count:,} error(s); run `facequest levels check {path}`",
                   file=sys.stderr)
             status = 1
             continue
-        print(f"{level_set.id}  {level_set.title[lang]}  ({path})")
+        print(f"{level_set.id}  {shown(level_set.title[lang])}  ({path})")
         for level in level_set.levels:
             targets = ", ".join(t.value for t in level.targets)
             print(f"  {level.id:<20} {level.mode:<6} {level.trials:>3} trials  {targets}")

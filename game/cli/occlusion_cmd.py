@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError
-from game.vision.occlusion import OCCLUSION_MODEL_PATH
+from game.paths import MODELS_DIR
 
 
 def register(subparsers: Any) -> None:
@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--data", type=Path, action="append", required=True, metavar="DIR",
                         help="a labelled image folder (repeat for several)")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE",
-                        help=f"where to write the model (shipped: {OCCLUSION_MODEL_PATH})")
+                        help=f"where to write the model (shipped: {MODELS_DIR / 'occlusion.json'})")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the occluders, a whole number >= 0 (default 0)")
     parser.set_defaults(func=run)

@@ -19,11 +19,14 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.cli import CliError, existing_folder_or_new, positive_seconds
 from game.paths import LEVELS_DIR, user_data_dir
 from game.system_check import describe_missing, missing_libraries
+
+if TYPE_CHECKING:
+    from game.home.plan import HomePlan
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +43,10 @@ def register(subparsers: Any) -> None:
                         "of images (default: webcam)")
     parser.add_argument("--profile", help="start with this child (created if missing); the "
                         "start screen follows the session")
-    parser.add_argument("--levels", default=DEFAULT_LEVELS,
-                        help=f"level set id (a file in levels/) or a .toml path "
-                        f"(default: {DEFAULT_LEVELS})")
+    parser.add_argument("--levels", default=None,
+                        help=f"level set id (a file in levels/) or a .toml path, played by "
+                        f"every child today (default: a home plan's, else each child's "
+                        f"programme, else {DEFAULT_LEVELS})")
     parser.add_argument("--data-dir", type=Path, help="where profiles and progress are kept")
     parser.add_argument("--headless", action="store_true",
                         help="no window: draw off-screen and play by itself")
@@ -82,16 +86,26 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(describe_missing(missing))
     from game.play.level_loader import LevelFileError, load_level_set
 
-    path = level_set_path(args.levels)
+    check_paths(args)
+    home = home_installation(args.data_dir)
+    if home is not None:
+        if args.profile is not None and home.profile_id not in (args.profile,):
+            raise CliError("this data folder is set up for one child's home practice; leave "
+                           "out --profile (it plays the plan's child)")
+        args.profile = home.profile_id
+    fixed_levels = args.levels is not None
+    if args.levels is None and home is not None and home.level_set_id:
+        args.levels, fixed_levels = home.level_set_id, True
+    levels = args.levels if args.levels is not None else DEFAULT_LEVELS
+    path = level_set_path(levels)
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in LEVELS_DIR.glob("*.toml")))
-        raise CliError(f"no level set {args.levels!r} (known: {known}); "
+        raise CliError(f"no level set {levels!r} (known: {known}); "
                        "give an id from levels/ or a .toml path")
     try:
         level_set = load_level_set(path)
     except LevelFileError as exc:
         raise CliError(str(exc)) from None
-    check_paths(args)
     profile = profile_for_play(args.profile, args.data_dir)
     source = _open_source(args)
     if not args.headless and not has_display():
@@ -111,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         model=args.model,
         landmarker=args.landmarker,
+        fixed_levels=fixed_levels,
+        home_plan=home,
     )
     from game.vision.face_net import FaceNetError
     from game.vision.landmarker_asset import LandmarkerAssetError
@@ -127,7 +143,26 @@ def run(args: argparse.Namespace) -> int:
               f"max {stats.max_ms:.1f} ms over {stats.frames} frames; "
               f"first frame {stats.first_frame_s:.2f} s after start; "
               f"peak memory {stats.peak_rss_mb:.0f} MB")
+    if stats.unsaved_writes:
+        why = f" ({stats.unsaved_reason})" if stats.unsaved_reason else ""
+        print(f"facequest: {stats.unsaved_writes} progress write(s) of the last session could "
+              f"not be saved{why} and are lost; every trial saved before that is kept in "
+              f"{options.data_dir}.", file=sys.stderr)
+        return 1
     return 0
+
+
+def home_installation(data_dir: Path | None) -> HomePlan | None:
+    """The home plan when the data folder is a home installation (`facequest home setup`);
+    then `play` needs no `--profile`: it plays the plan's child, every session "home"."""
+    from game.home.install import find_installation
+    from game.home.plan import PlanError
+
+    try:
+        found = find_installation(user_data_dir(data_dir))
+    except PlanError as exc:
+        raise CliError(f"the home plan of this data folder is damaged ({exc})") from None
+    return found.plan if found is not None else None
 
 
 def profile_for_play(name_or_id: str | None, data_dir: Path | None) -> str | None:
@@ -138,7 +173,13 @@ def profile_for_play(name_or_id: str | None, data_dir: Path | None) -> str | Non
     if name_or_id is None:
         return None
     from game.records import AmbiguousNameError, StoreError, UnknownChildError, open_store
+    from game.records.names import clean_name
     from game.records.store import RECORDS_FILE
+
+    try:
+        clean_name(name_or_id)
+    except StoreError as exc:  # "" or "   ": refused before anything starts
+        raise CliError(f"--profile: {exc}") from None
 
     folder = user_data_dir(data_dir)
     if not (folder / RECORDS_FILE).is_file():

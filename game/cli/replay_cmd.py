@@ -93,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
         lang = args.lang or _child_language(profile)
         if out is None:
             return _window(store, profile, trial, lang)
-        return _clip(trials, trial, out, lang, listed=args.trial is None)
+        return _clip(trials, trial, out, lang, listed=args.trial is None,
+                     look=profile.avatar)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     finally:
@@ -163,7 +164,7 @@ def _describe(trial: ReplayTrial) -> str:
 
 
 def _clip(trials: list[ReplayTrial], trial: ReplayTrial, out: Path, lang: str,
-          listed: bool) -> int:
+          listed: bool, look: str = "") -> int:
     from game.ui.replay_clip import CLIP_FPS, export_trial_clip
 
     if listed:
@@ -171,7 +172,7 @@ def _clip(trials: list[ReplayTrial], trial: ReplayTrial, out: Path, lang: str,
               "(choose one with --trial N):")
         for each in trials:
             print(f"  {'*' if each is trial else ' '} {_describe(each)}")
-    count, duration_ms = export_trial_clip(trial.motion, trial.number, out, lang)
+    count, duration_ms = export_trial_clip(trial.motion, trial.number, out, lang, look)
     print(f"Wrote trial {trial.number} of session {trial.session_id} "
           f"({duration_ms / 1000:.1f} s, {count} frames at {CLIP_FPS} fps) to {out}")
     return 0

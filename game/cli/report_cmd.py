@@ -9,7 +9,6 @@ from typing import Any
 
 from game.cli import CliError
 from game.records.storage import StoreError
-from game.reports.html_report import write_report
 from game.reports.selection import (
     check_not_own_records,
     open_records_for_reading,
@@ -49,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--out {out} is a folder; give a file name inside it")
     if not out.parent.is_dir():
         raise CliError(f"the folder {out.parent} does not exist")
+    from game.reports.html_report import write_report  # matplotlib loads only here
+
     try:
         store = open_records_for_reading(args.data_dir)
         check_not_own_records(out, store.data_dir)

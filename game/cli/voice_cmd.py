@@ -24,8 +24,11 @@ def register(subparsers: Any) -> None:
     render = sub.add_parser("render", help="render every phrase and level text to the pack")
     render.add_argument("--out", type=Path, default=None,
                         help="pack folder (default: assets/voice)")
-    render.add_argument("--levels", type=Path, default=None,
-                        help="folder of level sets to cover (default: levels/)")
+    render.add_argument("--levels", type=Path, action="append", default=None,
+                        metavar="FOLDER",
+                        help="folder of level sets to cover (default: levels/); repeat it to "
+                        "add your own sets to the shipped ones: --levels levels --levels "
+                        "my-study/ (texts of a folder left out are removed from the pack)")
     render.add_argument("--extra", action="append", default=[], metavar="LANG:TEXT",
                         help="one more text to include, e.g. 'en:Hello Sam!' (repeatable)")
     render.add_argument("--force", action="store_true",
@@ -47,16 +50,21 @@ def run(args: argparse.Namespace) -> int:
     return _say(args)
 
 
-def _texts(levels: Path | None, extra: list[str]) -> dict[str, list[str]]:
+def _texts(levels: list[Path] | None, extra: list[str]) -> dict[str, list[str]]:
     from game import phrases
-    from game.audio.catalogue import shipped_texts
+    from game.cli.voice_catalogue import level_texts, shipped_texts
     from game.paths import LEVELS_DIR
 
-    folder = levels if levels is not None else LEVELS_DIR
-    if not folder.is_dir():
-        raise CliError(f"level folder {folder} does not exist")
+    folders = levels or [LEVELS_DIR]
+    for folder in folders:
+        if not folder.is_dir():
+            raise CliError(f"level folder {folder} does not exist")
     try:
-        texts = shipped_texts(folder)
+        texts = shipped_texts(folders[0])
+        for folder in folders[1:]:  # a researcher's own sets beside the shipped ones
+            for lang, more in level_texts(folder).items():
+                texts[lang] += [t for t in dict.fromkeys(" ".join(m.split()) for m in more)
+                                if t not in texts[lang]]
     except ValueError as exc:
         raise CliError(f"a level set does not load: {exc}") from exc
     for item in extra:

@@ -17,16 +17,14 @@ import argparse
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.cli import CliError, expression_arg
 from game.expressions import QualityFlag
-from game.vision.calibration import CalibrationError, NeutralBaseline
-from game.vision.landmarker_asset import LandmarkerAssetError
-from game.vision.model import ModelError
-from game.vision.pipeline import ChainResult, VisionChain, resolve_model_path
-from game.vision.sources import ImageListSource, SourceError, SourceState, open_source
-from game.vision.stills import pad_offset
+
+if TYPE_CHECKING:  # the vision chain (cv2, MediaPipe, onnxruntime) loads only in `run`
+    from game.vision.calibration import NeutralBaseline
+    from game.vision.pipeline import ChainResult
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +76,8 @@ def register(subparsers: Any) -> None:
 def _load_baseline(path: Path | None) -> NeutralBaseline | None:
     if path is None:
         return None
+    from game.vision.calibration import CalibrationError, NeutralBaseline
+
     try:
         return NeutralBaseline.from_dict(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError, CalibrationError) as exc:
@@ -140,6 +140,12 @@ def reading_line(record: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from game.vision.landmarker_asset import LandmarkerAssetError
+    from game.vision.model import ModelError
+    from game.vision.pipeline import VisionChain, resolve_model_path
+    from game.vision.sources import ImageListSource, SourceError, SourceState, open_source
+    from game.vision.stills import pad_offset
+
     if args.max_frames is not None and args.max_frames < 1:
         raise CliError("--max-frames must be at least 1")
     baseline = _load_baseline(args.baseline)

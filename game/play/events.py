@@ -194,7 +194,7 @@ class TrialAmended(Event):
 class BreakStarted(Event):
     """A real break: every clock stops until `BreakEnded` (the level's `[levels.breaks]`)."""
 
-    reason: str                  # "time" | "timeouts"
+    reason: str                  # "time" | "timeouts" | "child" (the child asked for it)
     active_ms: int               # session active time when it began
     max_ms: int                  # it ends by itself after this long
     min_ms: int                  # a smile ends it only after this long

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 from types import MappingProxyType
@@ -39,6 +41,9 @@ from game.play.level_validation import INVALID, Checker, LevelError, show
 from game.play.toml_lines import key_lines
 
 logger = logging.getLogger(__name__)
+
+MAX_LEVEL_FILE_BYTES = 2**20  # 1 MB: the shipped sets are a few KB
+
 
 class LevelFileError(ValueError):
     """A level-set file has errors; `errors` lists every one."""
@@ -70,29 +75,59 @@ def check_level_text(text: str, file: str = "<text>") -> tuple[LevelSet | None, 
             _check_level(checker, raw_levels[index], level, index)
         _check_unique_ids(checker, values["levels"])
     if checker.errors:
-        return None, checker.errors
+        return None, checker.all_errors()
     return _build(values), []
 
 
+def read_level_text(path: Path) -> str:
+    """The text of a level-set file, read within bounds: a regular file (a link to /dev/zero
+    or a FIFO is refused without reading it), at most `MAX_LEVEL_FILE_BYTES`, UTF-8.
+
+    Raises:
+        LevelFileError: one error naming the file and why it cannot be read.
+    """
+    def refused(found: str) -> LevelFileError:
+        return LevelFileError([LevelError(str(path), 1, "(file)", found,
+                                          f"a UTF-8 TOML file of at most "
+                                          f"{MAX_LEVEL_FILE_BYTES // 2**20} MB")])
+
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then says what it is
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise refused(f"an unreadable file ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise refused("something that is not a regular file (a device, a pipe or a "
+                          "folder)")
+        if info.st_size > MAX_LEVEL_FILE_BYTES:
+            raise refused(f"a file of {info.st_size:,} bytes")
+        data = handle.read(MAX_LEVEL_FILE_BYTES + 1)
+    if len(data) > MAX_LEVEL_FILE_BYTES:  # it grew while being read
+        raise refused(f"a file of more than {MAX_LEVEL_FILE_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise refused(f"bytes that are not UTF-8 text (byte {exc.start})") from None
+
+
 def check_level_file(path: Path | str) -> list[LevelError]:
-    """Every error in one file (an empty list when it is good)."""
+    """Every error in one file (an empty list when it is good); after `MAX_ERRORS` errors
+    the rest are counted in one closing entry."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [LevelError(str(path), 1, "(file)", f"an unreadable file ({exc})",
-                           "a UTF-8 TOML file")]
+        text = read_level_text(path)
+    except LevelFileError as exc:
+        return list(exc.errors)
     return check_level_text(text, str(path))[1]
 
 
 def load_level_set(path: Path | str) -> LevelSet:
-    """Load a level-set file; raise `LevelFileError` listing every problem."""
+    """Load a level-set file; raise `LevelFileError` listing every problem (see
+    `read_level_text` for the bounds on the file itself)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LevelFileError([LevelError(str(path), 1, "(file)", f"an unreadable file ({exc})",
-                                         "a UTF-8 TOML file")]) from exc
+    text = read_level_text(path)
     level_set, errors = check_level_text(text, str(path))
     if level_set is None:
         raise LevelFileError(errors)

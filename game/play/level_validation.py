@@ -21,18 +21,31 @@ from game.play.toml_lines import KeyPath, PathPart, line_of
 INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
 
 
+MAX_ERRORS = 50  # checking one file stops listing errors here; the rest are only counted
+
+
 @dataclass(frozen=True, slots=True)
 class LevelError:
-    """One problem in a level-set file."""
+    """One problem in a level-set file, or (`not_shown` > 0) the count of the errors found
+    after the first `MAX_ERRORS`, which are not listed."""
 
     file: str
     line: int
     field: str
     found: str
     allowed: str
+    not_shown: int = 0
 
     def __str__(self) -> str:
+        if self.not_shown:
+            return (f"{self.file}: checking stopped after {MAX_ERRORS} errors; "
+                    f"{self.not_shown:,} more not shown")
         return f"{self.file}:{self.line}: {self.field}: found {self.found}; allowed: {self.allowed}"
+
+    @classmethod
+    def more(cls, file: str, count: int) -> LevelError:
+        """The closing line of a file with `count` errors beyond `MAX_ERRORS`."""
+        return cls(file, 0, "", "", "", not_shown=count)
 
 
 def field_name(path: Sequence[PathPart]) -> str:
@@ -106,12 +119,27 @@ class Checker:
         self.file = file
         self.lines = lines
         self.errors: list[LevelError] = []
+        self.not_shown = 0  # errors found after the first MAX_ERRORS, counted only
         self.languages: tuple[str, ...] = LANGUAGES
 
+    @property
+    def full(self) -> bool:
+        """True once `MAX_ERRORS` errors are listed: later ones are only counted."""
+        return len(self.errors) >= MAX_ERRORS
+
     def error(self, path: Sequence[PathPart], found: str, allowed: str) -> None:
+        if self.full:
+            self.not_shown += 1
+            return
         self.errors.append(
             LevelError(self.file, line_of(self.lines, path), field_name(path), found, allowed)
         )
+
+    def all_errors(self) -> list[LevelError]:
+        """The listed errors, closed by a count of the rest when there were more."""
+        if not self.not_shown:
+            return list(self.errors)
+        return [*self.errors, LevelError.more(self.file, self.not_shown)]
 
     def line(self, path: Sequence[PathPart]) -> int:
         return line_of(self.lines, path)
@@ -123,6 +151,9 @@ class Checker:
             raw = {}
         for key in raw:
             if spec.field_named(key) is None:
+                if self.full:  # only counted: no time spent on suggestions
+                    self.not_shown += 1
+                    continue
                 close = difflib.get_close_matches(key, spec.names, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 self.error((*path, key), f"unknown field {key!r}{hint}",

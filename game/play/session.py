@@ -15,6 +15,9 @@ READY -> TRIAL (a trial runs; it may be paused) -> BETWEEN (a calm gap of
 `breaks.max_ms`; then the next trial. A break is due after the level's
 `breaks.after_timeouts` timeouts in a row (else the session's `break_after_timeouts`), or
 after `break_every_ms` of active play since the last break (a pause by hand counts as one).
+The child may also ask for one (`request_break`, reason "child"): during a trial that trial
+is paused by hand and goes on where it was when the break ends; in the gap the break starts
+at once. Each such break is counted in the trial's `child_breaks`.
 A `TrialRecorded` event carries each trial's record in the same call that ends the trial
 (before any reward, gap or break), so the game stores it at once; an accept or reject during
 the gap after it brings a `TrialAmended` with the changed record. Levels play in order,
@@ -101,6 +104,7 @@ class Session:
         self._timeouts_in_row = 0
         self._break_due: str | None = None       # "time" | "timeouts": after this gap
         self._break_since: int | None = None     # a break runs since then
+        self._break_in_trial = False             # the child's break paused a running trial
         self._pending: Trial | None = None
         self._staircase: Staircase | None = None
         self._fader: PromptFader | None = None
@@ -133,8 +137,8 @@ class Session:
             paused += self.trial.paused_total_ms(now_ms)
         if self._gap_paused_since is not None:
             paused += now_ms - self._gap_paused_since
-        if self._break_since is not None:
-            paused += now_ms - self._break_since
+        if self._break_since is not None and not self._break_in_trial:
+            paused += now_ms - self._break_since  # (in a trial, the trial's pause counts it)
         return max(0, now_ms - self.start_ms - paused)
 
     def time_left_ms(self, now_ms: int) -> int:
@@ -191,6 +195,35 @@ class Session:
             return self._ignored(now_ms, "end_break", "no break is running")
         return self._finish_break(now_ms, BreakEnd.KEY)
 
+    def request_break(self, now_ms: int) -> list[Event]:
+        """The child asks for a break (their rest button or key): a `BreakStarted` with
+        reason "child", ended like any break (`end_break`, a smile, `breaks.max_ms`).
+
+        During a trial, the trial is paused by hand (its clock stops, nothing is charged to
+        its time limit) and goes on where it was when the break ends. In the calm gap after a
+        trial, the break starts at once and the next trial follows it. The trial it falls in
+        (or the one that has just ended, then amended: `TrialAmended`) counts it in
+        `child_breaks`. Ignored (`CommandIgnored`) before the start, during a break and after
+        the end.
+        """
+        if self.state is SessionState.TRIAL and self.trial is not None:
+            self.trial.child_breaks += 1
+            self.trial.pause(now_ms)  # its Paused event is not shown: the break screen is
+            self._break_in_trial = True
+            return [self._begin_break(now_ms, "child")]
+        if self.state is SessionState.BETWEEN:
+            events: list[Event] = []
+            if self._gap_paused_since is not None:  # a pause by hand ends with the break
+                self._closed_paused_ms += now_ms - self._gap_paused_since
+                self._gap_paused_since = None
+            ended = self._pending
+            if ended is not None:
+                ended.child_breaks += 1
+                events += self._amended([], now_ms, changed=True)
+            self._break_due = None
+            return [*events, *self._finalize(now_ms), self._begin_break(now_ms, "child")]
+        return self._ignored(now_ms, "request_break", "no trial or gap to rest in")
+
     def pause(self, now_ms: int) -> list[Event]:
         """Manual pause (the therapist): every clock stops until `resume`."""
         if self.state is SessionState.TRIAL and self.trial is not None:
@@ -231,7 +264,11 @@ class Session:
                 self._gap_paused_since = None
             return self._finalize(now_ms) + self._end(now_ms, EndReason.ENDED)
         if self.state is SessionState.BREAK:
+            in_trial = self._break_in_trial
             self._close_break(now_ms)
+            if in_trial:  # the paused trial is recorded as ended, as in any trial
+                self.state = SessionState.TRIAL
+                return self.end(now_ms)
             return self._end(now_ms, EndReason.ENDED)
         return self._ignored(now_ms, "end", "the session is not running")
 
@@ -304,10 +341,11 @@ class Session:
         self.records.append(record)
         return [TrialRecorded(now_ms, record, trial.motion())]
 
-    def _amended(self, events: list[Event], now_ms: int) -> list[Event]:
-        """An override in the gap changed the trial that just ended: its new record."""
+    def _amended(self, events: list[Event], now_ms: int, changed: bool = False) -> list[Event]:
+        """An override in the gap (or, `changed`, a break the child asked for) changed the
+        trial that just ended: its new record."""
         trial = self._pending
-        if not events or trial is None:
+        if not (events or changed) or trial is None:
             return events
         record = trial.record(self.start_ms)
         for n, old in enumerate(self.records):
@@ -334,14 +372,18 @@ class Session:
                 and self.level_index + 1 >= len(self.levels))
         if reason is None or last or self.active_ms(now_ms) >= self.settings.time_cap_ms:
             return self._advance(now_ms)
+        return [self._begin_break(now_ms, reason)]
+
+    def _begin_break(self, now_ms: int, reason: str) -> BreakStarted:
+        """Every clock stops: a break of the level's `[levels.breaks]` settings."""
         self._timeouts_in_row = 0
         self._last_break_active = self.active_ms(now_ms)
         self._break_since = now_ms
         self.state = SessionState.BREAK
-        b = level.breaks
+        b = self.levels[self.level_index].breaks
         logger.info("break (%s)", reason)
-        return [BreakStarted(now_ms, reason, self._last_break_active, b.max_ms, b.min_ms,
-                             b.end_on_smile, b.smile_threshold)]
+        return BreakStarted(now_ms, reason, self._last_break_active, b.max_ms, b.min_ms,
+                            b.end_on_smile, b.smile_threshold)
 
     def _break_update(self, reading: Reading | None, now_ms: int) -> list[Event]:
         assert self._break_since is not None
@@ -358,13 +400,19 @@ class Session:
     def _close_break(self, now_ms: int) -> int:
         assert self._break_since is not None
         lasted = now_ms - self._break_since
-        self._closed_paused_ms += lasted
+        if not self._break_in_trial:  # (a paused trial counts its own pause)
+            self._closed_paused_ms += lasted
         self._break_since = None
+        self._break_in_trial = False
         return lasted
 
     def _finish_break(self, now_ms: int, how: BreakEnd) -> list[Event]:
+        in_trial = self._break_in_trial
         lasted = self._close_break(now_ms)
         logger.info("break ended (%s) after %d ms", how, lasted)
+        if in_trial and self.trial is not None:  # the child's break: the trial goes on
+            self.state = SessionState.TRIAL
+            return [BreakEnded(now_ms, how, lasted), *self.trial.resume(now_ms)]
         return [BreakEnded(now_ms, how, lasted), *self._advance(now_ms)]
 
     def _finalize(self, now_ms: int) -> list[Event]:

@@ -126,6 +126,7 @@ class Trial:
         self.latency_ms: int | None = None
         self.longest_hold_ms = 0
         self.grace_used = False
+        self.child_breaks = 0  # breaks the child asked for while it ran or in the gap after
         self._paused_since = 0
         self._hold_start: int | None = None
         self._untrusted_since: int | None = None
@@ -491,5 +492,5 @@ class Trial:
                 h.value for h in self.hints_given),
             override=self.override, override_note=self.override_note, quality=quality,
             steps_given=tuple(self.steps_given), grace_used=self.grace_used,
-            motion=self.metrics(),
+            child_breaks=self.child_breaks, motion=self.metrics(),
         )

@@ -1,7 +1,9 @@
 """The backups of the records file: find the newest, and put one back.
 
-`open_store` copies `progress.json` into `backups/` each time it opens the records for
-writing (`JSONFileStorage.backup`). When the file cannot be read it is moved aside
+`open_store` copies `progress.json` into `backups/` when it opens the records for writing
+and they changed since the last copy (`JSONFileStorage.backup`; which copies stay:
+`game.records.retention`), and each changed trials file into `backups/trials/`
+(`game.records.trial_backups`). When the file cannot be read it is moved aside
 (`CorruptStoreError`) and the game (or `facequest profiles restore-backup`) can put the
 newest backup back with `restore_backup(data_dir, newest_backup(data_dir))`.
 """
@@ -13,9 +15,16 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from game.records.fileio import AlreadyLockedError, FolderLock, atomic_write_bytes
+from game.records.fileio import (
+    AlreadyLockedError,
+    FolderLock,
+    LinkedRecordsError,
+    atomic_write_bytes,
+)
 from game.records.layout import LOCK_FILE, RECORDS_FILE
-from game.records.storage import CorruptStoreError, JSONFileStorage, StoreError
+from game.records.links import refuse_links
+from game.records.storage import CorruptStoreError, JSONFileStorage, StoreError, local_now
+from game.records.trial_backups import restore_trials
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +83,10 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
     if not isinstance(document, dict) or not all(isinstance(t, dict) for t in document.values()):
         raise StoreError(f"{backup.name} is not a FaceQuest records backup")
     try:
+        refuse_links(Path(data_dir))
         lock = FolderLock(Path(data_dir) / LOCK_FILE)
+    except LinkedRecordsError as exc:
+        raise StoreError(str(exc)) from None
     except AlreadyLockedError as exc:
         raise StoreError("the records are open in FaceQuest; close the game (or the other "
                          "command) before restoring a backup") from exc
@@ -91,6 +103,28 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
         atomic_write_bytes(storage.path, content)
         logger.info("records restored from %s", backup.name)
         return RestoredBackup(restored_from=backup, set_aside=set_aside, backed_up=backed_up)
+    finally:
+        lock.release()
+
+
+def restore_trials_backup(data_dir: Path, backup: Path) -> str:
+    """Put a child's trials backup (`backups/trials/<id>.backup-*.jsonl.gz`) back as their
+    trials file; the file it replaces is backed up first. Returns the child's id.
+
+    Raises:
+        StoreError: the records are open, a records file is a link, or `backup` is not a
+            readable trials backup (one sentence each).
+    """
+    try:
+        refuse_links(Path(data_dir))
+        lock = FolderLock(Path(data_dir) / LOCK_FILE)
+    except LinkedRecordsError as exc:
+        raise StoreError(str(exc)) from None
+    except AlreadyLockedError as exc:
+        raise StoreError("the records are open in FaceQuest; close the game (or the other "
+                         "command) before restoring a backup") from exc
+    try:
+        return restore_trials(Path(data_dir), Path(backup), local_now())
     finally:
         lock.release()
 

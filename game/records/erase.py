@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.records.damaged import loads_finite
 from game.records.fileio import atomic_write_bytes
-from game.records.layout import BACKUPS_DIR, LOCK_FILE, RECORDS_FILE, TRACES_DIR
+from game.records.layout import BACKUPS_DIR, CALIBRATION_DIR, LOCK_FILE, RECORDS_FILE, TRACES_DIR
 from game.records.motion_log import MOTION_DIR
 from game.records.trial_log import TRIALS_DIR
 
@@ -40,7 +41,8 @@ logger = logging.getLogger(__name__)
 
 PIN_FILE = "therapist-pin.json"  # game.records.pin; never holds a child's record
 # folders only FaceQuest writes into
-OWN_FOLDERS = (BACKUPS_DIR, TRIALS_DIR, TRACES_DIR, MOTION_DIR)
+OWN_FOLDERS = (BACKUPS_DIR, TRIALS_DIR, TRACES_DIR, MOTION_DIR, f"{BACKUPS_DIR}/{TRIALS_DIR}",
+               CALIBRATION_DIR)
 TEMP_SUFFIX = ".tmp"  # fileio's temporary files: `.<name>.<random>.tmp`
 
 
@@ -95,7 +97,7 @@ def _files(data_dir: Path) -> Iterator[Path]:
 def _records_document(raw: bytes) -> dict[str, Any] | None:
     """The TinyDB-layout document in `raw`, or None when it is not one."""
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = loads_finite(raw.decode("utf-8"))  # NaN cannot be written back: damaged
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     if isinstance(data, dict) and data and all(isinstance(t, dict) for t in data.values()):
@@ -128,6 +130,8 @@ def child_in_copies(data_dir: Path, profile_id: str) -> tuple[frozenset[str], fr
                     sessions.add(doc["session_id"])
                 if isinstance(doc.get("display_name"), str):
                     names.add(doc["display_name"])
+                if isinstance(doc.get("former_names"), list):
+                    names.update(n for n in doc["former_names"] if isinstance(n, str))
     return frozenset(sessions), frozenset(names)
 
 

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_SUFFIX = ".tmp"
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # records files are never opened through a link
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -61,7 +63,16 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     The file ends with mode 0600. If the block (or the write) raises, the temporary file is
     removed and the old file is left as it was. A folder deleted meanwhile is made again
     (private). For a large file written piece by piece (e.g. `pyarrow.parquet.ParquetWriter`).
+
+    An existing special file (a device such as `/dev/full` or `/dev/stdout`, a FIFO) is
+    written into directly: there is nothing to replace, and replacing it would put a
+    regular file where the device was. Its errors (ENOSPC from `/dev/full`) are raised.
     """
+    if _is_special(path):
+        with open(path, "wb") as device:
+            yield device
+            device.flush()
+        return
     if not path.parent.is_dir():
         ensure_private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
@@ -78,6 +89,48 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def read_no_follow(path: Path) -> bytes:
+    """The bytes of a records file, never read through a symbolic link.
+
+    Raises:
+        FileNotFoundError: there is no such file.
+        LinkedRecordsError: `path` is a symbolic link (one sentence).
+        OSError: it cannot be read (e.g. IsADirectoryError for a folder).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW)
+    except OSError as exc:
+        if path.is_symlink():
+            raise LinkedRecordsError(path) from None
+        raise exc from None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+class LinkedRecordsError(OSError):
+    """A records file or folder is a symbolic link: FaceQuest never reads or writes records
+    through a link (it could be another child's file, or a system file)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} is a link to another place; FaceQuest keeps its records "
+                         "only in real files and folders, so put the file itself there "
+                         "(or remove the link)")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _is_special(path: Path) -> bool:
+    """True for an existing file that is neither a regular file nor a folder (a device, a
+    FIFO, a socket), links followed."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -129,7 +182,12 @@ class FolderLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW, FILE_MODE)
+        except OSError:
+            if path.is_symlink():
+                raise LinkedRecordsError(path) from None
+            raise
         try:
             import fcntl
         except ImportError:  # Windows

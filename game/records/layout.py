@@ -6,9 +6,13 @@
     traces/<session_id>.jsonl          per-frame scores, only when the child's profile allows
     motion/<session_id>.parquet        per-frame face movement (`game.records.motion_log`),
                                        only when the child's profile allows
-    backups/progress.backup-*.json     copies of progress.json, one per opening (newest kept)
+    backups/progress.backup-*.json     copies of progress.json, one per change (`retention`)
+    backups/trials/<id>.backup-*.jsonl.gz  copies of a child's trials file, one per change
+    progress.set-aside-*.json          damaged profiles and sessions, set aside (`damaged`)
+    trials/<id>.set-aside.jsonl        damaged trial lines, set aside
     backups/progress.schema1.json      the single-file records before trials moved out
     progress.corrupt-*.json            an unreadable records file, moved aside
+    calibration/<profile_id>.json      a child's neutral-face baseline (`game.records.calibration`)
     therapist-pin.json                 the therapist PIN (`game.records.pin`)
 """
 
@@ -18,4 +22,5 @@ RECORDS_FILE = "progress.json"
 LOCK_FILE = "progress.lock"
 TRACES_DIR = "traces"
 BACKUPS_DIR = "backups"
+CALIBRATION_DIR = "calibration"
 BEFORE_SPLIT_BACKUP = "progress.schema1.json"  # the single-file records, kept when trials move

@@ -32,7 +32,7 @@ from game.closing import Closing
 from game.expressions import BLENDSHAPE_NAMES, QualityFlag
 from game.motion.frame import FaceMotion, MarkKind, MotionFrame, MotionMark, TrialMotion
 from game.motion.vocabulary import ACTION_NAMES, LATERAL_ACTIONS
-from game.records.fileio import atomic_write_bytes, ensure_private_dir
+from game.records.fileio import LinkedRecordsError, atomic_write_bytes, ensure_private_dir
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,8 @@ def read_session_motion(path: Path) -> list[tuple[int, TrialMotion]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    if Path(path).is_symlink():
+        raise LinkedRecordsError(Path(path))
     try:
         table = pq.read_table(path)
         meta = json.loads((table.schema.metadata or {})[METADATA_KEY])

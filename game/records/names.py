@@ -47,11 +47,13 @@ def clean_name(name: str) -> str:
     """The name as stored: trimmed, inner runs of spaces made one space.
 
     Raises:
-        StoreError: the name is empty (or only spaces).
+        StoreError: the name is empty, or shows nothing (only spaces, zero-width or control
+            characters).
     """
     cleaned = " ".join(str(name).split())
-    if not cleaned:
-        raise StoreError("a child needs a name")
+    if not any(unicodedata.category(ch)[0] not in "CZ" for ch in cleaned):
+        raise StoreError("a child needs a name; an empty name or one of only spaces is not "
+                         "a name")
     return cleaned
 
 

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from game.records.fileio import atomic_write_text, ensure_private_dir
+from game.records.fileio import atomic_write_text, ensure_private_dir, read_no_follow
 from game.records.storage import StoreError
 
 logger = logging.getLogger(__name__)
@@ -165,13 +165,27 @@ class TherapistPin:
         atomic_write_text(self.path, json.dumps(record, indent=1))
 
     def _seconds_left(self, record: dict[str, Any]) -> int:
-        try:
-            until = float(record.get("locked_until", 0) or 0)
-        except (TypeError, ValueError):
-            until = 0.0
-        failures = record.get("failures", 0)
+        """Seconds the lock has left. A lock the file cannot hold (NaN, Infinity, not a
+        number, more than `LONGEST_WAIT_S` ahead, or a failure count that is not a count)
+        counts as a damaged file: the lock is capped at its maximum from now, written back
+        so it ends, and said in one warning."""
         now = self._clock()
-        if isinstance(failures, int) and until > now + wait_after(failures) + 1:
+        until = record.get("locked_until", 0) or 0
+        failures = record.get("failures", 0)
+        sound_count = isinstance(failures, int) and not isinstance(failures, bool) \
+            and failures >= 0
+        if not isinstance(until, int | float) or isinstance(until, bool) \
+                or not math.isfinite(until) or until > now + LONGEST_WAIT_S + 1 \
+                or not sound_count:
+            logger.warning("the PIN file %s holds a lock it cannot (damaged or edited); the "
+                           "lock is capped at %d seconds", self.path.name, LONGEST_WAIT_S)
+            capped = now + LONGEST_WAIT_S
+            try:
+                self._write({**record, "failures": FREE_TRIES + 12, "locked_until": capped})
+            except OSError as exc:
+                logger.info("could not write the capped lock back: %s", exc)
+            return LONGEST_WAIT_S
+        if until > now + wait_after(failures) + 1:
             until = now + wait_after(failures)  # a clock set back must not lock for days
         return max(0, math.ceil(until - now))
 
@@ -184,11 +198,11 @@ class TherapistPin:
 
     def _load(self) -> dict[str, Any] | None:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_no_follow(self.path).decode("utf-8", errors="replace")
         except FileNotFoundError:
             return None
         try:
-            record = json.loads(text)
+            record = json.loads(text, parse_constant=float)  # NaN kept, then capped
         except ValueError as exc:
             raise PinError(f"the PIN file {self.path.name} is damaged; delete it to reset") from exc
         if not isinstance(record, dict):

@@ -15,6 +15,7 @@ aside (raising `CorruptStoreError`) instead of starting over on top of it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -29,9 +30,11 @@ from game.records.fileio import (
     atomic_write_bytes,
     atomic_write_text,
     ensure_private_dir,
+    read_no_follow,
     remove_stale_temp_files,
     stamped_path,
 )
+from game.records.retention import backups_to_keep, stamp_time
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +44,26 @@ Clock = Callable[[], datetime]
 def local_now() -> datetime:
     """The wall clock, timezone-aware in local time (the default clock of the records layer)."""
     return datetime.now().astimezone()
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def prune_backups(backups: list[Path], now: datetime, *, keep_last: int) -> list[Path]:
+    """Delete the backups `retention.backups_to_keep` does not keep (times from the names,
+    else the files' modification times); returns the deleted ones."""
+    stamped = []
+    for path in backups:
+        when = stamp_time(path.name)
+        if when is None:
+            when = datetime.fromtimestamp(path.stat().st_mtime)
+        stamped.append((path, when))
+    kept = backups_to_keep(stamped, now.replace(tzinfo=None), keep_last=keep_last)
+    gone = [path for path, _ in stamped if path not in kept]
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone
 
 
 class StoreError(Exception):
@@ -114,6 +137,14 @@ class MemoryStorage(Storage):
         if data is not None:
             self.write(data)
 
+    @classmethod
+    def snapshot(cls, data: dict[str, Any]) -> MemoryStorage:
+        """A memory copy of a document as read from a file, kept even when a record holds
+        NaN or Infinity (the store sets such records aside before anything is written)."""
+        storage = cls()
+        storage._data = _check_document(data)
+        return storage
+
     def read(self) -> dict[str, Any] | None:
         return self._data
 
@@ -131,7 +162,9 @@ class JSONFileStorage(Storage):
     Args:
         path: the JSON file. Its folder is created private (0700) unless `read_only`.
         read_only: never write, move or back up anything (for reports and exports).
-        backups_to_keep: how many copies `backup()` keeps in `<folder>/backups/`.
+        backups_to_keep: how many of the newest copies `backup()` keeps in
+            `<folder>/backups/` whatever their age (besides one a day for 14 days and one
+            a week for 8 weeks, `game.records.retention`).
         clock: gives the time used in backup and corrupt-file names.
     """
 
@@ -179,7 +212,7 @@ class JSONFileStorage(Storage):
 
     def _load(self) -> dict[str, Any] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_no_follow(self.path)
         except FileNotFoundError:
             return None
         try:
@@ -211,24 +244,25 @@ class JSONFileStorage(Storage):
         return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
 
     def backup(self) -> Path | None:
-        """Copy the current file into `backups/` and keep the newest `backups_to_keep`.
+        """Copy the current file into `backups/` when it changed, and keep what
+        `game.records.retention` keeps: one per day for 14 days, one per week for 8 weeks,
+        and the newest `backups_to_keep` (the last changes).
 
         Returns the new backup, or None when there is no file or the newest backup already
-        holds the same bytes (so re-opening many times does not push out older copies).
+        holds the same content (compared by SHA-256), so re-opening many times never
+        pushes out older copies.
         """
         if self.read_only or not self.path.is_file():
             return None
-        content = self.path.read_bytes()
+        content = read_no_follow(self.path)
         existing = self.list_backups()
-        if existing and existing[0].read_bytes() == content:
+        if existing and _digest(read_no_follow(existing[0])) == _digest(content):
             return None
         ensure_private_dir(self.backup_dir)
-        target = stamped_path(
-            self.backup_dir, self.path.stem, "backup", self._clock(), self.path.suffix
-        )
+        now = self._clock()
+        target = stamped_path(self.backup_dir, self.path.stem, "backup", now, self.path.suffix)
         atomic_write_bytes(target, content)
-        for old in self.list_backups()[self.backups_to_keep :]:
-            old.unlink()
+        prune_backups(self.list_backups(), now, keep_last=self.backups_to_keep)
         logger.info("backed up %s to %s", self.path.name, target.name)
         return target
 

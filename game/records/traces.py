@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from game.closing import Closing
-from game.records.fileio import FILE_MODE
+from game.records.fileio import FILE_MODE, NOFOLLOW
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class TraceWriter(Closing):
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
         os.chmod(self.path, FILE_MODE)
         self._handle: IO[str] | None = os.fdopen(fd, "a", encoding="utf-8")
 

@@ -24,13 +24,22 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from game.records.fileio import FILE_MODE, atomic_write_text, ensure_private_dir, fsync_dir
+from game.records.damaged import DocumentCheck, loads_finite
+from game.records.fileio import (
+    FILE_MODE,
+    NOFOLLOW,
+    LinkedRecordsError,
+    atomic_write_text,
+    ensure_private_dir,
+    fsync_dir,
+    read_no_follow,
+)
 from game.records.storage import StoreError
 
 logger = logging.getLogger(__name__)
 
 TRIALS_DIR = "trials"
-_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 Key = tuple[str, int]
 
@@ -55,13 +64,13 @@ def _take_back(fd: int, size: int) -> None:
 def _ends_mid_line(path: Path) -> bool:
     """True when the file's last byte is not a newline (a write cut short by a kill)."""
     try:
-        with open(path, "rb") as handle:
+        with os.fdopen(os.open(path, os.O_RDONLY | NOFOLLOW), "rb") as handle:
             handle.seek(0, os.SEEK_END)
             if handle.tell() == 0:
                 return False
             handle.seek(-1, os.SEEK_END)
             return handle.read(1) != b"\n"
-    except FileNotFoundError:
+    except (FileNotFoundError, OSError):  # a link: the append refuses it in one sentence
         return False
 
 
@@ -78,12 +87,17 @@ class TrialLog:
         read_only: never create, write or delete anything.
         memory: the dict a memory log keeps its documents in (pass the same one to see the
             same trials again, as a reopened memory store does).
+        check: called on every line read (e.g. `StoredTrial.from_dict`); a line it refuses,
+            or one holding NaN or Infinity, is set aside (`game.records.damaged`).
     """
 
     def __init__(self, folder: Path | None, *, read_only: bool = False,
-                 memory: dict[str, dict[Key, dict[str, Any]]] | None = None) -> None:
+                 memory: dict[str, dict[Key, dict[str, Any]]] | None = None,
+                 check: DocumentCheck | None = None) -> None:
         self.folder = folder
         self.read_only = read_only
+        self._check = check  # raises ValueError/KeyError/TypeError for a damaged document
+        self._parsed: dict[str, dict[Key, object]] = {}  # what `check` made of each doc read
         # profile -> key -> latest doc
         self._docs: dict[str, dict[Key, dict[str, Any]]] = memory if memory is not None else {}
         self._torn: set[str] = set()  # files whose last line was cut short by a kill
@@ -94,7 +108,7 @@ class TrialLog:
     def path_for(self, profile_id: str) -> Path | None:
         if self.folder is None:
             return None
-        if not _SAFE_ID.fullmatch(profile_id):
+        if not SAFE_ID.fullmatch(profile_id):
             raise StoreError(f"the profile id {profile_id!r} cannot name a file")
         return self.folder / f"{profile_id}.jsonl"
 
@@ -103,6 +117,18 @@ class TrialLog:
     def docs_for(self, profile_id: str) -> list[dict[str, Any]]:
         """A child's stored trials (latest version of each), in the order first stored."""
         return list(self._loaded(profile_id).values())
+
+    def forget(self, profile_id: str) -> None:
+        """Drop what is kept in memory of a child's trials file (read again when next asked
+        for); nothing for a memory log, whose memory is its only copy."""
+        if self.folder is not None:
+            self._docs.pop(profile_id, None)
+            self._parsed.pop(profile_id, None)
+
+    def parsed(self, profile_id: str, key: Key) -> object | None:
+        """What `check` returned for the document of `key` as read from the file (None when
+        it was stored since, or there is no check), so a reader need not parse it again."""
+        return self._parsed.get(profile_id, {}).get(key)
 
     def find(self, profile_id: str, key: Key) -> dict[str, Any] | None:
         return self._loaded(profile_id).get(key)
@@ -119,23 +145,61 @@ class TrialLog:
         if path is None:
             return docs
         try:
-            raw = path.read_bytes()
+            raw = read_no_follow(path)
         except FileNotFoundError:
             return docs
         except IsADirectoryError:
             raise StoreError(f"{path} is a folder, not a trials file; move it away") from None
         self._tail_checked.add(profile_id)
-        if raw and not raw.endswith(b"\n"):
+        torn = bool(raw) and not raw.endswith(b"\n")
+        if torn:
             self._torn.add(profile_id)
-        for number, line in enumerate(raw.split(b"\n"), start=1):
+        lines = raw.split(b"\n")
+        damaged: list[bytes] = []
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
-                doc = json.loads(line.decode("utf-8"))
-                docs[trial_key(doc)] = doc
-            except (ValueError, KeyError, TypeError):
-                logger.warning("skipping unreadable line %d of %s", number, path.name)
+                doc = loads_finite(line.decode("utf-8"))
+                key = trial_key(doc)
+                if self._check is not None:
+                    self._parsed.setdefault(profile_id, {})[key] = self._check(doc)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                if torn and number == len(lines):  # a write cut short by a kill
+                    logger.info("skipping the cut-short last line of %s", path.name)
+                    continue
+                damaged.append(line)
+                continue
+            docs[key] = doc
+        if damaged:
+            self._set_aside(profile_id, path, damaged, docs)
         return docs
+
+    def set_aside_path(self, profile_id: str) -> Path | None:
+        """Where a child's damaged trial lines are kept (`trials/<id>.set-aside.jsonl`)."""
+        path = self.path_for(profile_id)
+        return None if path is None else path.with_name(f"{profile_id}.set-aside.jsonl")
+
+    def _set_aside(self, profile_id: str, path: Path, damaged: list[bytes],
+                   docs: dict[Key, dict[str, Any]]) -> None:
+        """Keep damaged lines in the child's set-aside file and the rest in the trials file
+        (one warning); read-only: leave them where they are and say so."""
+        aside = self.set_aside_path(profile_id)
+        if self.read_only or aside is None:
+            logger.warning("%d damaged trial line(s) of %s were left out (NaN, Infinity or a "
+                           "missing field); they stay in %s", len(damaged), profile_id,
+                           path.name)
+            return
+        fd = os.open(aside, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
+        try:
+            os.write(fd, b"".join(line + b"\n" for line in damaged))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self.rewrite(profile_id, docs.values())
+        logger.warning("%d damaged trial line(s) of %s (NaN, Infinity or a missing field) "
+                       "were set aside in %s; the child's other trials work as before",
+                       len(damaged), profile_id, aside.name)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -169,14 +233,39 @@ class TrialLog:
             self._torn.add(profile_id)
             raise
         self._torn.discard(profile_id)
+        self._parsed.get(profile_id, {}).pop(trial_key(doc), None)
         if profile_id in self._docs:
             self._docs[profile_id][trial_key(doc)] = doc
+
+    def append_many(self, profile_id: str, docs: list[dict[str, Any]]) -> None:
+        """Store many trial documents of one child with one write (a merge of sessions
+        played elsewhere); each must be that child's."""
+        if not docs:
+            return
+        if self.read_only:
+            raise StoreError("these records were opened for reading only")
+        path = self.path_for(profile_id)
+        loaded = self._loaded(profile_id)
+        if path is not None:
+            data = "".join(json.dumps(d, ensure_ascii=False, allow_nan=False) + "\n"
+                           for d in docs)
+            if _ends_mid_line(path) or profile_id in self._torn:
+                data = "\n" + data
+            self._append_line(path, data.encode("utf-8"))
+            self._torn.discard(profile_id)
+        for doc in docs:
+            loaded[trial_key(doc)] = doc
 
     def _append_line(self, path: Path, data: bytes) -> None:
         folder = path.parent
         if not folder.is_dir():  # first trial, or the data folder was deleted while playing
             ensure_private_dir(folder)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
+        except OSError:
+            if path.is_symlink():  # never append through a link (another child's, /etc/...)
+                raise LinkedRecordsError(path) from None
+            raise
         try:
             start = os.fstat(fd).st_size
             try:
@@ -233,6 +322,7 @@ class TrialLog:
         if self.read_only:
             raise StoreError("these records were opened for reading only")
         self._docs.pop(profile_id, None)
+        self._parsed.pop(profile_id, None)
         path = self.path_for(profile_id)
         if path is not None:
             path.unlink(missing_ok=True)

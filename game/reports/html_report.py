@@ -25,8 +25,10 @@ from game.records.models import Profile
 from game.records.storage import local_now
 from game.records.store import ProgressStore
 from game.reports.charts import CHART_KINDS, chart_caption, chart_svg
+from game.reports.home_section import HomeSection, home_section, plans_for
 from game.reports.level_titles import level_set_title
 from game.reports.motion_charts import MotionSection, motion_section
+from game.reports.programme_section import PlanRow, programme_rows
 from game.reports.report_template import REPORT_TEMPLATE
 from game.reports.report_text import ReportText
 from game.reports.summary import (
@@ -151,7 +153,9 @@ def _session_row(item: SessionSummary, text: ReportText) -> dict[str, object]:
         "date": text.date(item.started),
         "time": f"{item.started:%H:%M}",
         "minutes": _num(item.minutes),
-        "level_set": level_set_title(item.session.level_set_id, text.lang),
+        "level_set": level_set_title(item.session.level_set_id, text.lang,
+                                     stored=item.session.level_set_title),
+        "place": text.t(f"home.place.{item.session.place}"),
         "trials": item.trials,
         "attempts": tally.attempts,
         "made": _count_and_share(tally.made, tally.made_rate),
@@ -255,9 +259,13 @@ def render_report_html(
     generated_at: datetime,
     lang: str = "en",
     motion: MotionSection | None = None,
+    programme: list[PlanRow] | None = None,
+    home: HomeSection | None = None,
 ) -> str:
     """The report for one child as an HTML string, in `lang` ("en" or "zh-CN"); `motion` is
-    the "How the face moved" section (`motion_charts.motion_section`, None: left out)."""
+    the "How the face moved" section (`motion_charts.motion_section`, None: left out);
+    `programme` the plans of the child (`programme_section.programme_rows`; none: left
+    out)."""
     text = ReportText(lang)
     charts = []
     if summary.sessions:
@@ -283,6 +291,8 @@ def render_report_html(
         charts=charts,
         expressions=_expression_rows(summary, text),
         motion=motion,
+        programme=programme or [],
+        home=home,
         sessions=[_session_row(s, text) for s in sessions],
         profile_notes=profile.notes.strip(),
         notes=[_note_row(note, text) for note in summary.notes],
@@ -313,13 +323,21 @@ def render_report(
     profile = store.get_profile(profile_id)
     summary = summarize_profile(store, profile_id)
     chosen = report_language(profile, lang)
-    motion = motion_section(store, summary, store.trials_for(profile_id), ReportText(chosen))
+    trials = store.trials_for(profile_id)
+    motion = motion_section(store, summary, trials, ReportText(chosen))
+    plans = programme_rows(profile, summary, store.sessions_for(profile_id), trials,
+                           ReportText(chosen))
+    when = generated_at or local_now()
+    home = home_section(summary, plans_for(store.data_dir, profile_id), when.date(),
+                        ReportText(chosen))
     return render_report_html(
         profile,
         summary,
-        generated_at=generated_at or local_now(),
+        generated_at=when,
         lang=chosen,
         motion=motion,
+        programme=plans,
+        home=home,
     )
 
 

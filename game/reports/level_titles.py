@@ -1,8 +1,10 @@
 """Level-set titles for the report: "My first faces" instead of the stored id "first-faces".
 
-Sessions store only `level_set_id`; the titles come from the level-set files in `levels/`,
-read with the level loader. A set that is not there (a research set played from elsewhere, or
-one since removed) is shown by its id: the only place an id may appear, and only then.
+A session keeps the titles of the set it played (`SessionRecord.level_set_title`), so a set
+kept outside `levels/` (a researcher's own file) is shown by its title wherever its file
+lives. Sessions recorded before that keep only `level_set_id`; their titles come from the
+level-set files in `levels/`, read with the level loader. A set found in neither (an old
+session of a set since removed) is shown by its id: the only place an id may appear.
 """
 
 from __future__ import annotations
@@ -37,9 +39,15 @@ def level_set_titles(levels_dir: Path = LEVELS_DIR) -> Mapping[str, Mapping[str,
     return titles
 
 
-def level_set_title(level_set_id: str, lang: str, levels_dir: Path = LEVELS_DIR) -> str:
-    """The set's title in `lang` (else English, else any), or the id for an unknown set."""
-    title = level_set_titles(levels_dir).get(level_set_id)
+def level_set_title(
+    level_set_id: str,
+    lang: str,
+    levels_dir: Path = LEVELS_DIR,
+    stored: Mapping[str, str] | None = None,
+) -> str:
+    """The set's title in `lang` (else English, else any): the one the session `stored`
+    when it has one, else the file's in `levels_dir`, else the id for an unknown set."""
+    title = stored or level_set_titles(levels_dir).get(level_set_id)
     if not title:
         return level_set_id
     return title.get(lang) or title.get("en") or next(iter(title.values()), level_set_id)

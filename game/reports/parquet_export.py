@@ -47,6 +47,8 @@ CONTEXT_KINDS: dict[str, str] = {
     "session_ended_at": "time",
     "recorded_at": "time",
     "session_utc_offset_min": "int",
+    "session_breaks": "int",
+    "session_break_ms": "int",
     TRIAL_NUMBER: "int",
 }
 _FIELD_KINDS = {

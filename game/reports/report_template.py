@@ -172,6 +172,60 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 </section>
 {% endif %}
 
+{% if programme %}
+<section class="programme">
+<h2>{{ t('section.programme') }}</h2>
+<p class="muted">{{ t('programme.intro') }}</p>
+{% for plan in programme %}
+<h3>{{ t('programme.col.plan') }} {{ plan.plan_id }}: {{ plan.period }}</h3>
+<p>{{ plan.rule }} {{ plan.summary }}</p>
+<table class="steps">
+  <thead><tr><th>{{ t('programme.col.step') }}</th><th class="text">{{ t('col.level_set') }}</th>
+    <th class="text">{{ t('programme.col.state') }}</th></tr></thead>
+  <tbody>
+  {% for step in plan.steps %}
+    <tr><td>{{ step.number }}</td><td class="text">{{ step.level_set }}</td>
+      <td class="text wrap">{{ step.state }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% endfor %}
+</section>
+{% endif %}
+{% if home %}
+<section class="home">
+<h2>{{ t('section.home') }}</h2>
+<p class="muted">{{ t('home.intro') }}</p>
+<table class="places">
+  <thead><tr><th class="text">{{ t('col.place') }}</th><th>{{ t('col.sessions') }}</th>
+    <th>{{ t('col.minutes') }}</th><th>{{ t('col.tries') }}</th>
+    <th>{{ t('col.made_share') }}</th><th>{{ t('col.alone_share') }}</th></tr></thead>
+  <tbody>
+  {% for col in home.places %}
+    <tr><td class="text">{{ col.place }}</td><td>{{ col.sessions }}</td><td>{{ col.minutes }}</td>
+      <td>{{ col.attempts }}</td><td>{{ col.made }}</td><td>{{ col.alone }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% if home.plans %}
+<table class="plans">
+  <thead><tr><th class="text">{{ t('col.plan') }}</th><th class="text">{{ t('col.asked') }}</th>
+    <th class="text">{{ t('col.period') }}</th><th>{{ t('col.days_practised') }}</th>
+    <th>{{ t('col.minutes_practised') }}</th></tr></thead>
+  <tbody>
+  {% for plan in home.plans %}
+    <tr><td class="text">{{ plan.plan_id }}</td><td class="text wrap">{{ plan.asked }}</td>
+      <td class="text wrap">{{ plan.span }}</td><td>{{ plan.days }}</td>
+      <td>{{ plan.minutes }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% else %}
+<p class="muted">{{ t('home.no_plan') }}</p>
+{% endif %}
+</section>
+{% endif %}
+
 <section>
 <h2>{{ t('section.sessions') }}</h2>
 {% if sessions %}
@@ -185,7 +239,8 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
   <tbody>
   {% for row in sessions %}
     <tr><td>{{ row.number }}</td>
-      <td class="text">{{ row.date }}<br><span class="muted">{{ row.time }}</span></td>
+      <td class="text">{{ row.date }}<br><span class="muted">{{ row.time }}</span>
+        <br><span class="muted place">{{ row.place }}</span></td>
       <td>{{ row.minutes }}</td><td class="text wrap">{{ row.level_set }}</td>
       <td>{{ row.trials }}</td><td>{{ row.attempts }}</td><td>{{ row.made }}</td>
       <td>{{ row.alone }}</td><td>{{ row.latency }}</td><td>{{ row.peak }}</td>

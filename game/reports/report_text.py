@@ -9,6 +9,7 @@ come from `game.phrases`, the same words the child hears in the game. Dates: "22
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date as calendar_day
 from datetime import datetime
 
 from game import phrases
@@ -157,6 +158,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "end.child_away": ("The child stepped away", "孩子离开了"),
     "end.closed": ("The program was closed", "程序被关闭"),
     "end.source_ended": ("The video ended", "视频结束了"),
+    "end.stopped": ("Stopped from outside the game (the computer asked it to stop)",
+                    "从游戏外部停止（电脑要求它停止）"),
     "end.other": ("Ended another way", "以其他方式结束"),
     # charts
     "chart.made": ("Faces made, by expression", "各表情做到的比例"),
@@ -287,6 +290,64 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action.upper_lip_raised": ("upper lip raised", "上唇提起"),
 }
 
+# Issue 23 (h23a): the "Programme and mastery" section (`game.reports.programme_section`).
+_PROGRAMME_TEXTS: dict[str, tuple[str, str]] = {
+    "section.programme": ("Programme and mastery", "练习计划和掌握情况"),
+    "programme.intro": (
+        "The level sets planned for the child, in order, and when each was mastered. A step "
+        "is mastered after the number of sessions in a row that the plan asks for, each with "
+        "the share of faces made without help that it asks for.",
+        "为孩子计划的关卡组（按顺序），以及每一步是什么时候掌握的。孩子连续达到计划要求的"
+        "练习次数，而且每次自己做到的比例达到要求，这一步就算掌握了。"),
+    "programme.period.current": ("In force since {since}", "自{since}起执行"),
+    "programme.period.past": ("{since} to {until}", "{since}至{until}"),
+    "programme.rule": (
+        "Moves on after {sessions} session(s) in a row with at least {rate} of the attempts "
+        "made without help, each session with at least {trials} attempts; sessions of "
+        "{minutes} minutes.",
+        "连续{sessions}次练习中，每次至少{rate}的尝试是自己做到的，每次至少{trials}次尝试，"
+        "就进入下一步；每次练习{minutes}分钟。"),
+    "programme.reached": ("Steps mastered: {count} of {steps}.", "已掌握{count}步，共{steps}步。"),
+    "programme.step.mastered": ("Mastered on {date}, session {number}",
+                                "{date}掌握，第{number}次练习"),
+    "programme.step.now": ("Now: {run} of {sessions} session(s) in a row met the rule",
+                           "现在：已连续{run}次达到要求，需要{sessions}次"),
+    "programme.step.stopped": ("Reached; the plan was changed before it was mastered",
+                               "已开始；掌握之前计划改了"),
+    "programme.step.to_come": ("To come", "还没开始"),
+    "programme.step.before": ("Before this plan", "本计划之前"),
+    "programme.col.step": ("Step", "步骤"),
+    "programme.col.state": ("Where the child stands", "进展"),
+    "programme.col.plan": ("Plan", "计划"),
+}
+if set(_PROGRAMME_TEXTS) & set(TEXTS):
+    raise AssertionError(f"report text keys defined twice: "
+                         f"{sorted(set(_PROGRAMME_TEXTS) & set(TEXTS))}")
+TEXTS.update(_PROGRAMME_TEXTS)
+# Home practice (issue 23): the "Home and clinic" section and the session table's place.
+_HOME_TEXTS: dict[str, tuple[str, str]] = {
+    "section.home": ("Home and clinic", "在家与在诊所"),
+    "home.intro": ("Sessions played at home (sent back in bundles) beside those played at "
+                   "the clinic, and how each home plan was followed.",
+                   "在家练习的记录（通过数据包发回）与在诊所的记录并列，以及每个居家计划的完成情况。"),
+    "home.place.clinic": ("Clinic", "诊所"),
+    "home.place.home": ("Home", "家中"),
+    "col.place": ("Place", "地点"),
+    "col.sessions": ("Sessions", "练习次数"),
+    "col.plan": ("Plan", "计划"),
+    "col.asked": ("Asked for", "计划要求"),
+    "col.period": ("Period", "时间段"),
+    "col.days_practised": ("Days practised", "练习天数"),
+    "col.minutes_practised": ("Minutes practised", "练习分钟数"),
+    "home.asked": ("{days} days a week, {minutes} min a day",
+                   "每周 {days} 天，每天 {minutes} 分钟"),
+    "home.span": ("{first} to {last}", "{first} 至 {last}"),
+    "home.of": ("{done} of {planned} ({share})", "{done}/{planned} ({share})"),
+    "home.no_plan": ("No home plan was issued from these records.",
+                     "这些记录中没有发出过居家计划。"),
+}
+TEXTS.update(_HOME_TEXTS)
+
 REPORT_LANGUAGES = phrases.LANGUAGES
 
 # `SessionRecord.end_reason` -> its words. The game writes "completed", "time_cap",
@@ -301,6 +362,7 @@ END_REASON_KEYS: dict[str, str] = {
     "child_away": "end.child_away",
     "closed": "end.closed",
     "source_ended": "end.source_ended",
+    "stopped": "end.stopped",
 }
 
 
@@ -340,6 +402,10 @@ class ReportText:
         if self.chinese:
             return f"{when.year}年{when.month}月{when.day}日"
         return f"{when.day} {when:%b %Y}"
+
+    def date_only(self, day: calendar_day) -> str:
+        """A calendar day (no time of day), as `date` writes it."""
+        return self.date(datetime(day.year, day.month, day.day))
 
     def short_date(self, when: datetime) -> str:
         """Day and month, for chart ticks."""

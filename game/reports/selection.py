@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from game.paths import user_data_dir
+from game.records.clinic_ledger import CLINIC_DIR
 from game.records.default_settings import DEFAULT_SETTINGS_FILE
-from game.records.layout import BACKUPS_DIR, LOCK_FILE, TRACES_DIR
+from game.records.layout import BACKUPS_DIR, CALIBRATION_DIR, LOCK_FILE, TRACES_DIR
 from game.records.models import Profile
 from game.records.motion_log import MOTION_DIR
 from game.records.pin import PIN_FILE
@@ -16,7 +17,10 @@ from game.records.trial_log import TRIALS_DIR
 
 # what FaceQuest keeps in a data folder: files, and folders only it writes into
 OWN_FILES = (RECORDS_FILE, LOCK_FILE, PIN_FILE, DEFAULT_SETTINGS_FILE)
-OWN_FOLDERS = (TRIALS_DIR, TRACES_DIR, MOTION_DIR, BACKUPS_DIR)
+HOME_DIR = "home"  # game.home.install.HOME_DIR (not imported here: it pulls in the crypto)
+# home/ and clinic/ hold the installation's and the clinic's private keys, plan and ledger
+OWN_FOLDERS = (TRIALS_DIR, TRACES_DIR, MOTION_DIR, BACKUPS_DIR, CALIBRATION_DIR, HOME_DIR,
+               CLINIC_DIR)
 
 
 def open_records_for_reading(data_dir: Path | None) -> ProgressStore:
@@ -43,20 +47,29 @@ def resolve_profile(store: ProgressStore, name_or_id: str) -> Profile:
 
 
 def check_not_own_records(out: Path, data_dir: Path | None) -> None:
-    """Refuse an output file that is one of the records FaceQuest keeps in `data_dir`, or
-    lies in one of its own folders (an export written there would replace or pose as a
-    record).
+    """Refuse an output file that is one of the records FaceQuest keeps, or lies in one of
+    its own folders (an export written there would replace or pose as a record): in
+    `data_dir`, in the user's data folder, and in any folder above `out` that holds
+    FaceQuest records (a `progress.json` beside a `progress.lock` or a `trials/` folder).
+    Links are followed first, so a link that points into the records is refused too.
 
     Raises:
         StoreError: one sentence naming the file.
     """
-    if data_dir is None:
-        return
     target = Path(out).resolve()
-    folder = Path(data_dir).resolve()
-    if target.parent == folder and (target.name in OWN_FILES
-                                    or target.name.startswith("progress.")):
-        raise StoreError(f"{out} is one of FaceQuest's own records; write to another file")
-    if any(target.is_relative_to(folder / name) for name in OWN_FOLDERS):
-        raise StoreError(f"{out} is inside the records' own folders in {folder}; write it "
-                         "somewhere else")
+    folders = {Path(data_dir).resolve()} if data_dir is not None else set()
+    folders.add(user_data_dir().resolve())
+    folders.update(folder for folder in target.parents if _holds_records(folder))
+    for folder in sorted(folders):
+        if target.parent == folder and (target.name in OWN_FILES
+                                        or target.name.startswith("progress.")):
+            raise StoreError(f"{out} is one of FaceQuest's own records; write to another file")
+        if any(target.is_relative_to(folder / name) for name in OWN_FOLDERS):
+            raise StoreError(f"{out} is inside the records' own folders in {folder}; write it "
+                             "somewhere else")
+
+
+def _holds_records(folder: Path) -> bool:
+    """True when `folder` is a FaceQuest data folder (its records file and lock or trials)."""
+    return (folder / RECORDS_FILE).is_file() and (
+        (folder / LOCK_FILE).exists() or (folder / TRIALS_DIR).is_dir())

@@ -37,7 +37,9 @@ class LabelledImage:
 
 
 def load_labels(data_dir: Path) -> list[LabelledImage]:
-    """Read `data_dir/labels.csv`; raise DatasetError naming the first problem found.
+    """Read `data_dir/labels.csv`; raise DatasetError naming the first problem found. Listed
+    files that are no usable picture (not an image, a pixel bomb) are left out with one
+    warning.
 
     Subjects are prefixed with the folder's name so that two sets cannot share an id.
     """
@@ -64,6 +66,7 @@ def load_labels(data_dir: Path) -> list[LabelledImage]:
         raise DatasetError(f"{labels_path} is not readable CSV ({exc})") from None
     if not items:
         raise DatasetError(f"{labels_path} lists no images")
+    items = _pictures_only(items, labels_path)
     logger.info("%s: %d images of %d subjects", name, len(items), len({i.subject for i in items}))
     return items
 
@@ -92,6 +95,23 @@ def _labelled(row: dict[str, Any], data_dir: Path, name: str, where: str) -> Lab
     if path.stat().st_size == 0:
         raise DatasetError(f"{where}: image {row['file']!r} is an empty file")
     return LabelledImage(path, label, f"{name}/{subject}", name)
+
+
+def _pictures_only(items: list[LabelledImage], labels_path: Path) -> list[LabelledImage]:
+    """`items` without the files that are no usable picture (a text file named .jpg, a
+    header claiming a pixel bomb), skipped with one warning (`usable_images`); DatasetError
+    when none is left."""
+    from game.vision.sources import SourceError, image_size, usable_images
+
+    good, skipped = usable_images([item.path for item in items], f"the list {labels_path}")
+    if not good:
+        try:
+            image_size(skipped[0])
+        except SourceError as exc:
+            raise DatasetError(f"no image listed in {labels_path} is a readable picture "
+                               f"({exc})") from None
+    kept = set(good)
+    return [item for item in items if item.path in kept]
 
 
 def load_folders(data_dirs: list[Path]) -> list[LabelledImage]:

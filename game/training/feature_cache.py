@@ -55,13 +55,14 @@ N_BLENDSHAPES = 52
 
 
 def read_rgb(path: Path) -> np.ndarray:
-    """The image at `path` as RGB uint8 (H, W, 3); ValueError when it cannot be decoded."""
-    import cv2
+    """The image at `path` as RGB uint8 (H, W, 3); ValueError when it cannot be decoded or
+    its header is refused before decoding (`game.vision.sources.read_image`)."""
+    from game.vision.sources import SourceError, read_image
 
-    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if bgr is None:
-        raise ValueError(f"cannot read image {path}")
-    return np.ascontiguousarray(bgr[:, :, ::-1])
+    try:
+        return read_image(path)
+    except SourceError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def pad_image(rgb: np.ndarray, fraction: float = PAD_FRACTION) -> np.ndarray:

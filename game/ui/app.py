@@ -23,6 +23,7 @@ from game.ui.clock import frames
 from game.ui.context import GameContext
 from game.ui.input import THERAPIST_ACTIONS, Action, InputAdapter, InputEvent
 from game.ui.scene_stack import Scene, SceneStack
+from game.ui.stop_signals import stop_on_signals
 from game.ui.toast import draw_toast
 from game.ui.widgets.text import draw_text
 
@@ -60,6 +61,8 @@ class FrameStats:
     max_ms: float
     first_frame_s: float = 0.0  # process start -> first frame on screen
     peak_rss_mb: float = 0.0    # the process's peak resident memory so far
+    unsaved_writes: int = 0     # progress writes the disk refused to the end (lost)
+    unsaved_reason: str = ""    # why the last of them was refused
 
 
 def process_age_s() -> float:
@@ -126,6 +129,7 @@ class App:
         self._shot_index = 0
         self._settle: tuple[Path, int, int] | None = None  # (path, due_ms, changes)
         self._end_requested_ms: int | None = None
+        self._stop_signal: str | None = None  # set by SIGTERM/SIGINT (stop_on_signals)
         self._after_first_frame = after_first_frame
         self._first_frame_s = 0.0
         self.running = True
@@ -134,16 +138,29 @@ class App:
     # ------------------------------------------------------------------ loop
 
     def run(self, first: Scene | None = None) -> int:
-        """Run until done; returns 0. The caller stops the pipeline and closes the store."""
+        """Run until done; returns 0. The caller stops the pipeline and closes the store.
+        SIGTERM and SIGINT stop the run at the next frame (`request_stop`)."""
         if first is not None:
             self.stack.push(first)
-        for dt_ms in self._frames:
-            if not self.step(dt_ms):
-                break
+        with stop_on_signals(self.request_stop):
+            for dt_ms in self._frames:
+                if not self.step(dt_ms):
+                    break
         return 0
+
+    def request_stop(self, why: str = "stop") -> None:
+        """Stop at the next frame, without the quit question or the goodbye card: the
+        session in flight is ended (its running trial recorded as ended) with the end
+        reason "stopped". Only sets a field, so a signal handler may call it."""
+        self._stop_signal = why
 
     def step(self, dt_ms: int) -> bool:
         """One frame. Returns False when the app should stop."""
+        if self._stop_signal is not None:
+            logger.info("%s received: stopping", self._stop_signal)
+            self._request_end(reason="stopped")
+            self.running = False
+            return False
         started = time.perf_counter()
         now_ms = self.ctx.clock.now_ms()
         for event in self.adapter.convert(self._events()):
@@ -208,6 +225,8 @@ class App:
             return
         if event.action in THERAPIST_ACTIONS and self.ctx.flow is not None:
             self.ctx.flow.therapist(event.action)  # therapist keys work over any scene
+        elif event.action is Action.REST and self.ctx.flow is not None:
+            self.ctx.flow.child_break()  # the child's B works over the cards of play too
 
     def _window_closed(self) -> None:
         """The window's close button: "Quit FaceQuest?" first (the session is held while

@@ -11,10 +11,15 @@ Geometry is in face units: the face square has side S, the origin at its centre,
 Side -1 is the viewer's left. A face with a left/right difference (`AvatarFace.*_lr`) is
 drawn as in a mirror: the face's own left on the viewer's left (side -1), each side with
 `AvatarFace.on_side(side)`.
+
+Looks (`AvatarLook`, issue 23): the same face with other hair, a hat, another skin tone.
+`look_palette` gives the look's colours (made from the theme's own palette, so the
+high-contrast palette stays high-contrast) and `_draw_head` its hair or hat.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import logging
@@ -24,7 +29,7 @@ from collections.abc import Callable, Sequence
 import pygame
 
 from game.expressions import FacePart
-from game.ui.avatar_params import AvatarFace, HintArrow
+from game.ui.avatar_params import DEFAULT_LOOK, AvatarFace, AvatarLook, HintArrow
 from game.ui.theme import Color, Palette, Theme
 
 logger = logging.getLogger(__name__)
@@ -140,7 +145,108 @@ def _feature_layer(
 # ------------------------------------------------------------------------------ face parts
 
 
-def _draw_head(surf: pygame.Surface, f: _Frame, pal: Palette) -> None:
+# skin tone and hair of each look: (towards this skin, by how much), hair colour (None: the
+# palette's own), the hat's colour mixed from the palette's accent
+_LOOK_SKIN: dict[AvatarLook, tuple[Color, float]] = {
+    AvatarLook.WAVE: ((0, 0, 0), 0.0),
+    AvatarLook.CURLS: ((150, 100, 70), 0.75),
+    AvatarLook.TUFT: ((255, 232, 214), 0.45),
+    AvatarLook.BEANIE: ((206, 156, 118), 0.5),
+}
+_LOOK_HAIR: dict[AvatarLook, Color | None] = {
+    AvatarLook.WAVE: None,
+    AvatarLook.CURLS: (48, 36, 32),
+    AvatarLook.TUFT: (204, 150, 92),
+    AvatarLook.BEANIE: (84, 62, 48),
+}
+
+
+@functools.lru_cache(maxsize=16)
+def look_palette(pal: Palette, look: AvatarLook) -> Palette:
+    """The palette `pal` with the skin and hair of `look`."""
+    toward, amount = _LOOK_SKIN[look]
+    hair = _LOOK_HAIR[look]
+    if amount == 0 and hair is None:
+        return pal
+    return dataclasses.replace(
+        pal, skin=_mix(pal.skin, toward, amount), skin_shade=_mix(pal.skin_shade, toward, amount),
+        hair=hair if hair is not None else pal.hair)
+
+
+def _draw_ears_and_head(surf: pygame.Surface, f: _Frame, pal: Palette) -> None:
+    for side in (-1, 1):
+        ear = f.p(side * 0.395, 0.06)
+        pygame.draw.circle(surf, pal.skin_shade, ear, f.d(0.075))
+        pygame.draw.circle(surf, pal.skin, ear, f.d(0.055))
+    pygame.draw.ellipse(surf, pal.skin, pygame.Rect(*f.p(-0.395, -0.40), f.d(0.79), f.d(0.85)))
+
+
+def _draw_curls(surf: pygame.Surface, f: _Frame, pal: Palette) -> None:
+    """Round curls all round the top of the head, and a row of them over the forehead."""
+    for i in range(15):  # behind the head, from ear to ear over the top
+        a = math.pi * (1.12 - 1.24 * i / 14)
+        pygame.draw.circle(surf, pal.hair, f.p(0.34 * math.cos(a), -0.05 - 0.34 * math.sin(a)),
+                           f.d(0.10))
+    _draw_ears_and_head(surf, f, pal)
+    for i in range(7):  # the fringe: small curls, higher in the middle
+        u = -0.30 + 0.6 * i / 6
+        pygame.draw.circle(surf, pal.hair, f.p(u, -0.245 - 0.05 * (1 - (u / 0.3) ** 2)),
+                           f.d(0.075))
+    pygame.draw.ellipse(surf, pal.hair, pygame.Rect(*f.p(-0.34, -0.43), f.d(0.68), f.d(0.22)))
+
+
+def _draw_tuft(surf: pygame.Surface, f: _Frame, pal: Palette) -> None:
+    """Short hair close to the head, a straight soft fringe and a little tuft on top."""
+    pygame.draw.ellipse(surf, pal.hair, pygame.Rect(*f.p(-0.415, -0.44), f.d(0.83), f.d(0.66)))
+    _draw_ears_and_head(surf, f, pal)
+    cap = _cubic(f.p(-0.39, -0.13), f.p(-0.30, -0.24), f.p(0.30, -0.24), f.p(0.39, -0.13))
+    start = math.acos(0.39 / 0.415)
+    for i in range(25):
+        a = start + (math.pi - 2 * start) * i / 24
+        cap.append(f.p(0.415 * math.cos(a), -0.11 - 0.33 * math.sin(a)))
+    pygame.draw.polygon(surf, pal.hair, cap)
+    for du, lean in ((-0.05, -0.05), (0.0, 0.0), (0.05, 0.06)):  # the tuft: three soft leaves
+        base = (du, -0.40)
+        tip = (du + lean, -0.485)
+        leaf = _cubic(f.p(base[0] - 0.035, base[1]), f.p(base[0] - 0.03, base[1] - 0.07),
+                      f.p(tip[0] - 0.01, tip[1] + 0.02), f.p(*tip), n=12)
+        leaf += _cubic(f.p(*tip), f.p(tip[0] + 0.02, tip[1] + 0.03),
+                       f.p(base[0] + 0.035, base[1] - 0.06), f.p(base[0] + 0.035, base[1]), n=12)
+        pygame.draw.polygon(surf, pal.hair, leaf)
+
+
+def _draw_beanie(surf: pygame.Surface, f: _Frame, pal: Palette) -> None:
+    """A knitted hat with a folded band and a pompom; a little hair shows at the sides."""
+    for side in (-1, 1):
+        pygame.draw.ellipse(surf, pal.hair, pygame.Rect(*f.p(side * 0.30 - 0.11, -0.22),
+                                                        f.d(0.22), f.d(0.20)))
+    _draw_ears_and_head(surf, f, pal)
+    hat = _mix(pal.accent, pal.surface, 0.15)
+    band = _mix(pal.accent, pal.feature, 0.25)
+    dome = [f.p(0.41 * math.cos(math.pi * i / 32), -0.23 - 0.22 * math.sin(math.pi * i / 32))
+            for i in range(33)]
+    pygame.draw.polygon(surf, hat, dome)
+    for i in range(5):  # the knit: soft vertical ribs
+        u = -0.24 + 0.12 * i
+        _stroke(surf, _mix(hat, band, 0.5), [f.p(u * 0.9, -0.42 + abs(u) * 0.3),
+                                             f.p(u, -0.25)], f.d(0.012))
+    pygame.draw.rect(surf, band, pygame.Rect(*f.p(-0.43, -0.27), f.d(0.86), f.d(0.09)),
+                     border_radius=round(f.d(0.04)))
+    pygame.draw.circle(surf, band, f.p(0.0, -0.43), f.d(0.065))
+    pygame.draw.circle(surf, _mix(band, pal.surface, 0.35), f.p(-0.02, -0.445), f.d(0.025))
+
+
+def _draw_head(surf: pygame.Surface, f: _Frame, pal: Palette,
+               look: AvatarLook = DEFAULT_LOOK) -> None:
+    if look is AvatarLook.CURLS:
+        _draw_curls(surf, f, pal)
+        return
+    if look is AvatarLook.TUFT:
+        _draw_tuft(surf, f, pal)
+        return
+    if look is AvatarLook.BEANIE:
+        _draw_beanie(surf, f, pal)
+        return
     # hair behind the head, ears, head, fringe
     pygame.draw.ellipse(surf, pal.hair, pygame.Rect(*f.p(-0.43, -0.47), f.d(0.86), f.d(0.80)))
     for side in (-1, 1):
@@ -347,17 +453,19 @@ def _draw_mouth(surf: pygame.Surface, f: _Frame, face: AvatarFace, pal: Palette)
     _stroke(surf, pal.feature, [f.p(u, v) for u, v in lower], line_w * 0.8)
 
 
-@functools.lru_cache(maxsize=4)
-def _head(big: int, pal: Palette) -> pygame.Surface:
+@functools.lru_cache(maxsize=8)
+def _head(big: int, pal: Palette, look: AvatarLook) -> pygame.Surface:
     surf = pygame.Surface((big, big), pygame.SRCALPHA)
-    _draw_head(surf, _Frame(big), pal)
+    _draw_head(surf, _Frame(big), pal, look)
     return surf
 
 
 @functools.lru_cache(maxsize=48)
-def _render_face(side: int, face: AvatarFace, pal: Palette) -> pygame.Surface:
+def _render_face(side: int, face: AvatarFace, pal: Palette,
+                 look: AvatarLook = DEFAULT_LOOK) -> pygame.Surface:
     big = side * SUPERSAMPLE
-    surf = _head(big, pal).copy()
+    pal = look_palette(pal, look)
+    surf = _head(big, pal, look).copy()
     f = _Frame(big)
     _draw_cheeks(surf, f, face, pal)
     _draw_nose(surf, f, face, pal)
@@ -368,9 +476,11 @@ def _render_face(side: int, face: AvatarFace, pal: Palette) -> pygame.Surface:
     return pygame.transform.smoothscale(surf, (side, side))
 
 
-def render_face(side: int, face: AvatarFace, palette: Palette) -> pygame.Surface:
-    """The face alone on a transparent square of `side` pixels (cached; do not modify it)."""
-    return _render_face(max(16, int(side)), face.quantized(), palette)
+def render_face(side: int, face: AvatarFace, palette: Palette,
+                look: AvatarLook = DEFAULT_LOOK) -> pygame.Surface:
+    """The face alone on a transparent square of `side` pixels, in `look` (cached; do not
+    modify it)."""
+    return _render_face(max(16, int(side)), face.quantized(), palette, look)
 
 
 # ------------------------------------------------------------------ hint glow and arrows
@@ -512,6 +622,7 @@ def draw_avatar(
     highlight: FacePart | None = None,
     hint_arrow: HintArrow | None = None,
     t_ms: int = 0,
+    look: AvatarLook = DEFAULT_LOOK,
 ) -> None:
     """Draw the avatar showing `face`, centred in `rect` (a square of its shorter side).
 
@@ -523,6 +634,7 @@ def draw_avatar(
         highlight: the face part of the current hint (`HINT_PART[hint]`): a soft glow.
         hint_arrow: which way to move it (`HINT_ARROW[hint]`); drawn beside the part.
         t_ms: the app clock, only for the glow's slow breathing and the arrow's bob.
+        look: the child's chosen look (hair, hat, skin tone); the face is the same.
     """
     side = min(rect.width, rect.height)
     if side < 16:
@@ -531,7 +643,7 @@ def draw_avatar(
     face_rect.center = rect.center
     if highlight is FacePart.WHOLE_FACE:
         _draw_glow(surface, part_regions(face_rect, highlight), theme, t_ms)
-    surface.blit(render_face(side, face, theme.palette), face_rect.topleft)
+    surface.blit(render_face(side, face, theme.palette, look), face_rect.topleft)
     if highlight is not None and highlight is not FacePart.WHOLE_FACE:
         _draw_glow(surface, part_regions(face_rect, highlight), theme, t_ms)
     if hint_arrow is not None:

@@ -140,6 +140,32 @@ class AvatarFace:
 
 NEUTRAL_FACE = AvatarFace()
 
+
+class AvatarLook(enum.StrEnum):
+    """How the avatar looks (issue 23): chosen per child, none gendered. Every look has the
+    same face (the same features, the same expressions); only hair, hat and skin tone
+    differ. `game.ui.avatar` draws them."""
+
+    WAVE = "wave"      # a soft wave of brown hair (the look before there was a choice)
+    CURLS = "curls"    # round dark curls, a deeper skin tone
+    TUFT = "tuft"      # short sandy hair with a little tuft, a lighter skin tone
+    BEANIE = "beanie"  # a knitted hat with a pompom
+
+
+DEFAULT_LOOK = AvatarLook.WAVE
+
+
+def look_named(name: str) -> AvatarLook:
+    """The look stored as `name` (`Profile.avatar`); the default for "" or a name this
+    version does not know (logged: e.g. written by a newer FaceQuest)."""
+    if not name:
+        return DEFAULT_LOOK
+    try:
+        return AvatarLook(name)
+    except ValueError:
+        logger.info("unknown avatar look %r: the default look is drawn", name)
+        return DEFAULT_LOOK
+
 # Full-intensity prototypes (EXPRESSIONS.md), tuned so sad / angry / disgusted read apart:
 # sad = inner brows up + corners down + soft eyes; angry = brows low, together and slanted in
 # + pressed lips + tight lids; disgusted = nose wrinkle + raised upper lip + squint.

@@ -19,11 +19,13 @@ from game.ui.toast import Toast
 
 if TYPE_CHECKING:  # the real types, without importing them (and their imports) at run time
     from game.audio.system import AudioSystem
+    from game.home.plan import HomePlan
+    from game.play.level_library import LevelLibrary
     from game.play.level_set import LevelSet
     from game.play.session import Session
     from game.records.models import Profile
     from game.records.store import ProgressStore
-    from game.ui.flow import GameFlow
+    from game.ui.navigation import Navigation
     from game.vision.pipeline import VisionPipeline
     from game.vision.records import ExpressionReading
 
@@ -47,7 +49,8 @@ class GameContext:
         session: the rules engine's running `Session`, or None before one starts.
         session_id: the store's id of the running session (None until its first trial is
             stored: a session with no trial is never recorded).
-        flow: the `GameFlow` that builds scenes and drives the session (`tick` per frame).
+        flow: what scenes may ask of the game's flow (`navigation.Navigation`; the `GameFlow`
+            that builds scenes and drives the session, `tick` per frame).
         level_set: the loaded level set being played.
         profile: the chosen child's profile (from the store), or None.
         reading: the latest vision reading, refreshed by the app once per frame.
@@ -64,6 +67,13 @@ class GameContext:
             progress cannot be saved right now); None hides it.
         toast: a short note for the therapist about the key just pressed ("Skipped"),
             drawn over every scene by the app until it has faded (`game.ui.toast`).
+        levels: the level sets a programme or the therapist's choice for today may name
+            (issue 23); None: only `level_set` is played.
+        plan_id: the child's programme in force for the running session ("" for none),
+            recorded with the session.
+        unsaved_writes: progress writes the disk still refused when their session closed
+            (lost; the run exits non-zero and says so).
+        unsaved_reason: why the last of them was refused (the OS's words), or "".
     """
 
     settings: SensorySettings
@@ -74,7 +84,7 @@ class GameContext:
     pipeline: VisionPipeline | None = None
     session: Session | None = None
     session_id: str | None = None
-    flow: GameFlow | None = None
+    flow: Navigation | None = None
     level_set: LevelSet | None = None
     profile: Profile | None = None
     reading: ExpressionReading | None = None
@@ -86,7 +96,12 @@ class GameContext:
     model_hash: str = ""
     notice: Callable[[str], str] | None = None
     therapist_line: str | None = None
+    home_plan: HomePlan | None = None  # a home installation's plan: one child, place "home"
     toast: Toast | None = None
+    levels: LevelLibrary | None = None
+    plan_id: str = ""
+    unsaved_writes: int = 0
+    unsaved_reason: str = ""
 
     @property
     def lang(self) -> str:

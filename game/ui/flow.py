@@ -14,9 +14,19 @@ The therapist's doors (adding a child, settings, progress) open through the PIN.
 set they open freely only while no child exists (the very first set-up); once a profile
 exists, the first door asks the therapist to choose a PIN, then opens.
 
+Issue 23 (the child's side): after the calibration, the session's visual schedule shows
+(`ScheduleScene`); the session starts when the child goes on from it. The child's own break
+request (B, or the rest button on the trial screen) comes in through `child_break`.
+
 Settings changed before a child is picked become the settings for new children (kept in
 the data folder, `game.records.default_settings`); settings changed while a child is chosen
-are kept in that child's profile.
+are kept in that child's profile. A child added while the command line gives settings
+(`--lang zh-CN`) keeps them as their own.
+
+Issue 23: each child plays the therapist's choice for today (the plan page), else their
+programme's current step, else the level set the game was started with
+(`game.records.plans.next_session`); `fixed_levels` (a `--levels` given on the command
+line) plays that one for every child. The start screen shows each child's next step.
 """
 
 from __future__ import annotations
@@ -32,7 +42,9 @@ from game import phrases
 from game.records import DuplicateNameError, Profile
 from game.records.default_settings import load_default_settings, save_default_settings
 from game.records.pin import PinLockedError
+from game.records.plans import SessionChoice, next_session
 from game.records.storage import StoreError
+from game.ui.avatar_params import look_named  # issue 23
 from game.ui.backup_restore import BackupOffer, restore_newest  # issue 14 (D)
 from game.ui.context import GameContext
 from game.ui.input import Action
@@ -46,9 +58,11 @@ from game.ui.scenes.end import EndScene
 from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay, NoticeCard, YesNoCard
 from game.ui.scenes.pin import PinScene, PinSetupScene
+from game.ui.scenes.plan import PlanScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.replay import ReplayScene
 from game.ui.scenes.restore_offer import RestoreOfferCard  # issue 14 (D)
+from game.ui.scenes.schedule import ScheduleScene  # issue 23
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
 from game.ui.session_events import SessionDriver
@@ -91,6 +105,8 @@ class GameFlow:
         close_after_session: end the program when the goodbye card closes instead of
             going back to the start screen (headless scripted runs, which pick a child by
             themselves and must finish).
+        fixed_levels: play `ctx.level_set` for every child, whatever their programme (the
+            command line named it).
     """
 
     def __init__(
@@ -104,6 +120,7 @@ class GameFlow:
         profile_name: str | None = None,
         data_dir: Path | None = None,
         close_after_session: bool = False,
+        fixed_levels: bool = False,
     ) -> None:
         self.ctx = ctx
         self.stack = stack
@@ -118,6 +135,10 @@ class GameFlow:
         self.defaults: dict[str, Any] = (
             load_default_settings(data_dir) if data_dir is not None else {})
         self._first_settings = ctx.settings  # what the game was started with
+        self.fixed_levels = fixed_levels
+        self._first_level_set = ctx.level_set  # played without a programme
+        self.today: dict[str, str] = {}  # profile id -> level set id chosen for today
+        self._choices: dict[str, SessionChoice] = {}  # profile id -> its next step (kept)
         ctx.flow = self
 
     # ---------------------------------------------------------------- start
@@ -127,10 +148,10 @@ class GameFlow:
         self._apply_defaults()
         found = self._find_profiles(self.profile_name) if self.profile_name else []
         if len(found) == 1:
-            self.stack.push(StartScene(self.ctx, found))
+            self.stack.push(self._start_scene(found))
             self.profile_chosen(found[0])
         else:  # none asked for, or two children of that name: the therapist picks one
-            self.stack.push(StartScene(self.ctx, found or self._profiles()))
+            self.stack.push(self._start_scene(found or self._profiles()))
         if self.ctx.notice is not None:
             if self.restore_offer is not None and len(found) != 1:  # issue 14 (D): the
                 # newest backup is offered on the start screen (not once a child plays)
@@ -156,22 +177,132 @@ class GameFlow:
         if store is None:
             return []
         found = store.find_profiles(name_or_id)
-        return found or [store.create_profile(name_or_id, settings=dict(self.defaults))]
+        return found or [store.create_profile(name_or_id, settings=self._new_child_settings())]
+
+    def _new_child_settings(self) -> dict[str, Any]:
+        """A new child's own settings: those for new children, with the command line's
+        (`--lang zh-CN`) over them, so the child keeps them in later sessions and reports."""
+        return {**self.defaults, **self.overrides}
+
+    # ---------------------------------------------------------------- issue 23: programme
+
+    def _next(self, profile: Profile, *, fresh: bool = False) -> SessionChoice | None:
+        """What the child plays next (`next_session`), kept until a session ends or a plan
+        or today's choice changes (`forget_next`): reading a child's trials costs ~0.3 ms
+        each, and the start screen asks on every letter typed. None: nothing to choose
+        from (no records or no level sets), or the records could not be read (logged)."""
+        store, library = self.ctx.store, self.ctx.levels
+        fallback = self._first_level_set
+        if store is None or library is None or fallback is None:
+            return None
+        cached = None if fresh else self._choices.get(profile.profile_id)
+        if cached is not None:
+            return cached
+        try:
+            choice = next_session(store, profile, library, fallback,
+                                  today=self._today(profile.profile_id))
+        except (StoreError, OSError) as exc:  # play on with the fallback
+            logger.warning("the child's programme could not be read (%s)", type(exc).__name__)
+            return None
+        self._choices[profile.profile_id] = choice
+        return choice
+
+    def forget_next(self) -> None:
+        """Work out every child's next step again (a session ended, a plan changed)."""
+        self._choices.clear()
+
+    def choose_session(self, profile: Profile | None) -> None:
+        """Put the level set this child plays now in `ctx.level_set` (and the programme in
+        force in `ctx.plan_id`): see the module docstring."""
+        self.ctx.level_set, self.ctx.plan_id = self._first_level_set, ""
+        choice = self._next(profile, fresh=True) if profile is not None else None
+        if profile is None or choice is None:
+            return
+        self.ctx.level_set, self.ctx.plan_id = choice.level_set, choice.plan_id
+        logger.info("profile %s plays %s%s", profile.profile_id, choice.level_set.id,
+                    " (chosen for today)" if choice.chosen_today else "")
+
+    def _today(self, profile_id: str) -> str | None:
+        """The level set chosen for today: on the plan page, else the command line's."""
+        fallback = self._first_level_set
+        chosen = self.today.get(profile_id)
+        if chosen is None and self.fixed_levels and fallback is not None:
+            return fallback.id
+        return chosen
+
+    def next_step_text(self, profile: Profile, lang: str) -> str:
+        """The start screen's line for a child: their next step ("" without a programme)."""
+        choice, library = self._next(profile), self.ctx.levels
+        if choice is None or library is None:
+            return ""
+        title = library.title(choice.level_set.id, lang)
+        name = profile.display_name
+        if choice.chosen_today:
+            return phrases.text("ui.plan.next.today", lang, name=name, title=title)
+        state = choice.progress
+        if state is None:
+            return ""
+        if state.finished:
+            return phrases.text("ui.plan.next.done", lang, name=name, title=title)
+        return phrases.text("ui.plan.next", lang, name=name, title=title, step=state.step + 1,
+                            steps=state.steps)
+
+    def open_plan(self, profile_id: str) -> None:
+        """The child's programme page (from the child's page, so behind the PIN)."""
+        store, library = self.ctx.store, self.ctx.levels
+        fallback = self._first_level_set
+        if store is None or library is None or fallback is None:
+            return
+
+        def today(level_set_id: str | None) -> None:
+            if level_set_id is None:
+                self.today.pop(profile_id, None)
+            else:
+                self.today[profile_id] = level_set_id
+            self._choices.pop(profile_id, None)
+
+        def now() -> str:
+            from game.records.storage import local_now
+
+            return local_now().isoformat(timespec="seconds")
+
+        self.stack.push(PlanScene(self.ctx, store.get_profile(profile_id), library,
+                                  fallback_id=fallback.id,
+                                  today=self.today.get(profile_id), on_today=today, now=now,
+                                  on_saved=lambda _profile: self.refresh_start()))
 
     def profile_chosen(self, profile: Profile) -> None:
         self.ctx.profile = profile
         stored = dict(profile.settings or {})
         self.ctx.apply_settings(SensorySettings.from_dict({**stored, **self.overrides}))
+        if self.ctx.pipeline is not None:
+            self.ctx.pipeline.camera_needed()  # a video waits for this to start playing
         self.stack.replace(CalibrationScene(self.ctx))
 
     def back_to_start(self) -> None:
         """The session is over: forget the child and show every child again."""
         self.forget_session()
+        self.forget_next()  # the session may have moved the child on
         self.ctx.profile = None
         self._apply_defaults()
         self.stack.clear()
-        self.stack.push(StartScene(self.ctx, self._profiles()))
+        self.stack.push(self._start_scene(self._profiles()))
         logger.info("back at the start screen")
+
+    def _start_scene(self, profiles: list[Profile]) -> GameScene:
+        """The first screen: every child (the clinic), or a home installation's one child
+        with today's practice and this week's days (`scenes.home.HomeScene`)."""
+        plan = self.ctx.home_plan
+        if plan is None:
+            scene = StartScene(self.ctx, profiles)
+            scene.set_next_step(self.next_step_text)  # each child's next step (programme)
+            return scene
+        from game.ui.scenes.home import HomeScene
+
+        mine = [p for p in profiles if p.profile_id == plan.profile_id]
+        if not mine and self.ctx.store is not None:
+            mine = self._find_profiles(plan.profile_id)
+        return HomeScene(self.ctx, plan, mine[0] if mine else None)
 
     def forget_session(self) -> None:
         """Close the finished session's driver (its writes flushed, its trace closed)."""
@@ -267,7 +398,7 @@ class GameFlow:
         if store is None:
             return
         try:
-            profile = store.create_profile(name, settings=dict(self.defaults))
+            profile = store.create_profile(name, settings=self._new_child_settings())
         except StoreError as exc:  # e.g. the name is taken: the entry scene says why
             entry = self.stack.top
             if isinstance(entry, NameEntryScene):
@@ -303,7 +434,30 @@ class GameFlow:
         self.with_pin(lambda: ChildAdminScene(
             self.ctx, store.get_profile(profile_id), on_close=self.refresh_start,
             on_deleted=self._child_deleted,
-            on_replay=lambda: self.open_replay(profile_id)))
+            on_replay=lambda: self.open_replay(profile_id),
+            on_plan=lambda: self.open_plan(profile_id),
+            on_home_plan=(lambda: self.make_home_plan(profile_id))
+            if self.ctx.home_plan is None else None))
+
+    def make_home_plan(self, profile_id: str) -> str:
+        """Write the child's home plan into the data folder (`clinic/plans/`, as `facequest
+        home plan` would: 4 days a week, 20 minutes a day, today's level set); returns the
+        sentence the child's page shows."""
+        from game.home.clinic import ClinicError, write_plan
+
+        store, lang = self.ctx.store, self.ctx.lang
+        if store is None or store.data_dir is None:
+            return phrases.text("ui.home.admin.no_clinic_key", lang)
+        level_set = self.ctx.level_set.id if self.ctx.level_set is not None else ""
+        try:
+            path = write_plan(store, store.data_dir, profile_id, level_set_id=level_set)
+        except ClinicError:
+            return phrases.text("ui.home.admin.no_clinic_key", lang)
+        except (OSError, StoreError) as exc:
+            logger.warning("the home plan could not be written (%s)", type(exc).__name__)
+            return phrases.text("ui.home.admin.no_clinic_key", lang)
+        return phrases.text("ui.home.admin.plan_written", lang,
+                            path=path.relative_to(store.data_dir).as_posix())
 
     def open_replay(self, profile_id: str) -> None:
         """Replay how the child's face moved (from the child's page, so behind the PIN):
@@ -314,10 +468,12 @@ class GameFlow:
         trials = child_trials(store, profile_id)
         newest = trials[-1].session_id if trials else ""
         start = next((i for i, trial in enumerate(trials) if trial.session_id == newest), 0)
-        self.stack.push(ReplayScene(self.ctx, trials, start=start))
+        look = look_named(store.get_profile(profile_id).avatar)  # issue 23: the child's look
+        self.stack.push(ReplayScene(self.ctx, trials, start=start, look=look))
 
     def refresh_start(self) -> None:
         """Show the stored children on the start screen again (after a change)."""
+        self.forget_next()
         for scene in self.stack.scenes:
             if isinstance(scene, StartScene):
                 scene.set_profiles(self._profiles())
@@ -381,24 +537,49 @@ class GameFlow:
                 self.ctx.profile = dataclasses.replace(profile, baseline=baseline.to_dict())
                 unsaved = functools.partial(store.set_baseline, profile.profile_id,
                                             baseline.to_dict())
-        elif baseline is None and use_stored and profile is not None and profile.baseline:
+        elif baseline is None and use_stored and profile is not None and (
+                kept := store.baseline_of(profile.profile_id) if store is not None
+                else profile.baseline):
             from game.vision.calibration import CalibrationError
             from game.vision.calibration import NeutralBaseline as Baseline
 
             try:
-                stored = Baseline.from_dict(profile.baseline)
+                stored = Baseline.from_dict(kept)
             except CalibrationError as exc:  # the population neutral stands in
                 logger.warning("the child's stored neutral face cannot be used: %s", exc)
             else:
                 if stored.is_current and pipeline is not None:
                     pipeline.set_baseline(stored)
         now_ms = self.ctx.clock.now_ms()
+        self.choose_session(self.ctx.profile)  # issue 23
         session = self.make_session(self.ctx.profile, now_ms)
         self.ctx.session = session
         self.driver = SessionDriver(self.ctx, self.stack, session)
         if unsaved is not None:
             self.driver.keeper.submit(unsaved)  # retried with the trials; the therapist told
-        self.driver.start(now_ms)
+        self._show_schedule(self.driver)
+
+    def _show_schedule(self, driver: SessionDriver) -> None:
+        """Issue 23: today's schedule before the first trial; the session starts (its clock
+        with it) when the child goes on from it (`start_play`)."""
+        self.stack.replace(ScheduleScene(self.ctx, driver.schedule, on_start=self.start_play))
+
+    def start_play(self) -> None:
+        """Start the session whose schedule shows (the child went on); nothing once it
+        runs or after it ended."""
+        driver = self.driver
+        if driver is not None and not driver.started and not driver.ended:
+            driver.start(self.ctx.clock.now_ms())
+
+    def child_break(self) -> None:
+        """The child asked for a break (B, or the rest button): the rest screen, recorded as
+        the child's own. Nothing before the first trial, after the end, or while a therapist
+        screen is open."""
+        driver = self.driver
+        if driver is None or self.therapist_screen_open():
+            return
+        if driver.child_break(self.ctx.clock.now_ms()):
+            logger.info("break asked for by the child")
 
     def tick(self, now_ms: int) -> None:
         """Once per frame: keep the session paused while a therapist screen is open (the
@@ -410,6 +591,13 @@ class GameFlow:
         if driver is None:
             return
         pipeline = self.ctx.pipeline
+        if not driver.started:  # the schedule shows; the session has not begun
+            if pipeline is not None and pipeline.finished is True:
+                logger.info("the frame source ended before the first prompt: no session")
+                self.forget_session()
+                self.stack.replace(EndScene(self.ctx, 0, 0, 0,
+                                            reason_key="ui.flow.video_ended"))
+            return
         if pipeline is not None and pipeline.finished is True and not driver.ended:
             logger.info("the frame source has ended: ending the session")
             driver.end_reason_override = "source_ended"
@@ -463,7 +651,7 @@ class GameFlow:
     def confirm_end(self) -> None:
         """E: ask "End the session?" first (the session is held while the question shows);
         before any session, nothing happens."""
-        if self.driver is None or self.driver.ended:
+        if self.driver is None or self.driver.ended or not self.driver.started:
             return
         if isinstance(self.stack.top, YesNoCard):
             return
@@ -474,11 +662,12 @@ class GameFlow:
         """End now (time cap of the run, a confirmed E); before a session runs, this simply
         closes the game. `reason` overrides the recorded end reason (e.g. "time_cap" for
         the run's `--max-seconds`)."""
-        if self.driver is not None:
+        if self.driver is not None and self.driver.started:
             if reason is not None:
                 self.driver.end_reason_override = reason
             self.driver.command(Action.END_SESSION, self.ctx.clock.now_ms())
-        else:
+        else:  # (also while the schedule shows: no trial was played)
+            self.forget_session()
             self.stack.clear()
 
     def remaining_fraction(self) -> float:

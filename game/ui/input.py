@@ -3,7 +3,8 @@
 Scenes never see pygame events: they receive `InputEvent`s (an `Action`, plus a position for
 pointer actions in window pixels). Keyboard, mouse, touch and gamepad all map onto the same
 small vocabulary, so a child can play with arrows, a tap or a controller, and the therapist
-has a few keys of their own (accept, reject, skip, pause, end, camera view, help).
+has a few keys of their own (accept, reject, skip, pause, end, camera view, help). The child
+has one key of their own: B asks for a break (as the rest button on the trial screen does).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Action(enum.StrEnum):
     PAGE_UP = "page_up"          # Page Up: the previous item (the replay: trial)
     PAGE_DOWN = "page_down"      # Page Down: the next item
     DRAG = "drag"                # the mouse moved with its left button held, to `pos`
+    REST = "rest"                # the child: "I want a break" (B, or the rest button)
 
 
 # Keys the therapist may press over any scene during play (routed to the game flow).
@@ -94,6 +96,7 @@ KEY_ACTIONS: dict[int, Action] = {
     pygame.K_F2: Action.SETTINGS,
     pygame.K_F3: Action.PROGRESS,
     pygame.K_F4: Action.MANAGE,
+    pygame.K_b: Action.REST,  # issue 23: the child's own break key (not the therapist's P)
     pygame.K_HOME: Action.FIRST,
     pygame.K_END: Action.LAST,
     pygame.K_PAGEUP: Action.PAGE_UP,

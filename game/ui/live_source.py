@@ -8,6 +8,11 @@ With one frame, the calibration never gets its ~3 s of frames and no session eve
 `hold_ms` (a single image for ever), `fps` times a second, with timestamps on the wall
 clock like a webcam's; a folder starts again from its first image after the last.
 
+A video file in the game is held on its first frame (`HeldVideoSource`) until the game
+needs the camera (`FrameSource.start_playing`, when a child is chosen and the calibration
+begins), so the minutes a therapist spends adding a child or setting a PIN do not run the
+clip out before the session.
+
 Pictures are not calibrated: the calm face would be the very picture being scored (a
 smiling photo would then be "calm" and never score as happy), so `is_still` sources are
 scored against the population's neutral face, as `facequest evaluate` scores pictures.
@@ -23,7 +28,14 @@ from pathlib import Path
 import numpy as np
 
 from game.vision.records import Frame
-from game.vision.sources import FrameSource, ImageListSource, SourceState, read_image
+from game.vision.sources import (
+    FrameSource,
+    ImageListSource,
+    SourceError,
+    SourceState,
+    VideoFileSource,
+    read_image,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +96,8 @@ class StillImageStream(FrameSource):
         return (t_ms // self.hold_ms) % len(self.paths) if len(self.paths) > 1 else 0
 
     def read(self) -> Frame | None:
-        """The next frame, at its time (waits up to one frame interval)."""
+        """The next frame, at its time (waits up to one frame interval). A picture that
+        cannot be decoded is dropped with a warning; when none is left the stream ends."""
         if self.state is SourceState.ENDED:
             return None
         now = self._clock()
@@ -96,9 +109,17 @@ class StillImageStream(FrameSource):
             now = due
         t_ms = max(round((now - self._start) * 1000), self._last_t_ms + 1)
         self._last_t_ms = t_ms
-        index = self.image_index(t_ms)
-        if index != self._index or self._rgb is None:
-            self._rgb = self._load(index)
+        while (index := self.image_index(t_ms)) != self._index or self._rgb is None:
+            try:
+                self._rgb = self._load(index)
+            except SourceError as exc:  # a picture that passed its header check, yet broken
+                logger.warning("skipping a picture: %s", exc)
+                del self.paths[index]
+                self._index, self._rgb = -1, None
+                if not self.paths:
+                    self.close()
+                    return None
+                continue
             self._index = index
         self.frames_read += 1
         return Frame(t_ms, self._rgb)
@@ -113,6 +134,98 @@ class StillImageStream(FrameSource):
         return rgb
 
 
+class HeldVideoSource(FrameSource):
+    """A video file that shows its first frame (a paused clip) until `start_playing`, then
+    plays from its start at the file's own speed.
+
+    Timestamps run on from the held frames, so they only ever grow. The wrapped source is
+    read unpaced; this class paces it.
+
+    Args:
+        video: the opened video file (its pacing is taken over here).
+        clock, sleep: monotonic seconds and a sleep function (tests pass fakes).
+    """
+
+    realtime = True
+
+    def __init__(
+        self,
+        video: VideoFileSource,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__()
+        video.paced = False
+        self.video = video
+        self.description = video.description
+        self.mirror = video.mirror
+        self._fps = video.nominal_fps or 30.0
+        self._clock, self._sleep = clock, sleep
+        self._playing = False
+        self._first: Frame | None = None  # the held frame, played again first
+        self._start: float | None = None  # when the held stream started
+        self._play_start: float | None = None
+        self._offset_ms = 0  # the stream's time when playing began
+        self._last_t_ms = -1
+
+    @property
+    def nominal_fps(self) -> float | None:
+        return self._fps
+
+    @property
+    def playing(self) -> bool:
+        """True once `start_playing` was called."""
+        return self._playing
+
+    def start_playing(self) -> None:
+        if not self._playing:
+            logger.info("%s: the game needs the camera: the video starts", self.description)
+        self._playing = True
+
+    def read(self) -> Frame | None:
+        """The held first frame (paced at the file's fps) until playing, then the video's
+        frames at their times; None once the video is over."""
+        if self.state is SourceState.ENDED:
+            return None
+        if self._first is None:
+            self._first = self.video.read()
+            if self._first is None:
+                self.close()
+                return None
+        now = self._clock()
+        if self._start is None:
+            self._start = now
+        if not self._playing:
+            due = self._start + self.frames_read / self._fps
+            if due > now:
+                self._sleep(due - now)
+                now = due
+            return self._emit(round((now - self._start) * 1000), self._first)
+        if self._play_start is None:
+            self._play_start, self._offset_ms = now, self._last_t_ms + 1
+            frame: Frame | None = self._first
+        else:
+            frame = self.video.read()
+        if frame is None:
+            self.close()
+            return None
+        delay = self._play_start + frame.t_ms / 1000 - self._clock()
+        if delay > 0:
+            self._sleep(delay)
+        return self._emit(self._offset_ms + frame.t_ms, frame)
+
+    def _emit(self, t_ms: int, frame: Frame) -> Frame:
+        t_ms = max(t_ms, self._last_t_ms + 1)
+        self._last_t_ms = t_ms
+        self.frames_read += 1
+        return Frame(t_ms, frame.rgb)
+
+    def close(self) -> None:
+        self.video.close()
+        super().close()
+
+
 def is_still(source: FrameSource) -> bool:
     """True for an image file or a folder of images (no calibration for those)."""
     return isinstance(source, ImageListSource | StillImageStream)
@@ -120,7 +233,10 @@ def is_still(source: FrameSource) -> bool:
 
 def live_source(source: FrameSource) -> FrameSource:
     """`source` as the game needs it: still images become a `StillImageStream` (the image
-    source it replaces is closed); webcams and videos are returned as they are."""
+    source it replaces is closed), a paced video a `HeldVideoSource` (it waits for
+    `start_playing`); webcams and unpaced videos are returned as they are."""
+    if isinstance(source, VideoFileSource) and source.paced:
+        return HeldVideoSource(source)
     if not isinstance(source, ImageListSource):
         return source
     paths, mirror, description = list(source.paths), source.mirror, source.description

@@ -33,6 +33,7 @@ class RecordsKeeper:
         self._waiting: deque[Callable[[], Any]] = deque()
         self._next_try_ms = 0
         self.failures = 0
+        self.last_error = ""  # the OS's words for the last refused write
 
     @property
     def waiting(self) -> int:
@@ -57,6 +58,7 @@ class RecordsKeeper:
                 self._waiting[0]()
             except OSError as exc:
                 self.failures += 1
+                self.last_error = str(exc.strerror or exc)
                 logger.warning("progress not saved yet (%s: %s); %d write(s) kept, retrying",
                                type(exc).__name__, exc.strerror or exc, len(self._waiting))
                 self.ctx.therapist_line = phrases.text("ui.records.not_saved", self.ctx.lang,

@@ -21,6 +21,7 @@ import numpy as np
 import pygame
 
 from game.motion.frame import TrialMotion
+from game.ui.avatar_params import DEFAULT_LOOK, AvatarLook, look_named
 from game.ui.replay_view import ReplayTrack, draw_replay
 from game.ui.theme import DEFAULT_THEME, Theme
 from game.ui.widgets import draw_text, fitting_size
@@ -41,8 +42,8 @@ def clip_times(duration_ms: int, fps: float) -> list[float]:
 
 
 def draw_clip_frame(surface: pygame.Surface, track: ReplayTrack, t_ms: float, lang: str,
-                    theme: Theme, title: str) -> None:
-    """One frame of the clip: the title, then the replay at `t_ms`."""
+                    theme: Theme, title: str, look: AvatarLook = DEFAULT_LOOK) -> None:
+    """One frame of the clip: the title, then the replay at `t_ms` (the avatar in `look`)."""
     w, h = surface.get_size()
     surface.fill(theme.palette.background)
     size = fitting_size(title, theme, w - 2 * MARGIN, TITLE_H - 8, ("body", "small", 18),
@@ -50,24 +51,26 @@ def draw_clip_frame(surface: pygame.Surface, track: ReplayTrack, t_ms: float, la
     draw_text(surface, title, theme, (w // 2, TITLE_H // 2 + 4), size=size, bold=True,
               max_width=w - 2 * MARGIN)
     area = pygame.Rect(MARGIN, TITLE_H + 6, w - 2 * MARGIN, h - TITLE_H - 6 - MARGIN)
-    draw_replay(surface, area, track, t_ms, lang, theme)
+    draw_replay(surface, area, track, t_ms, lang, theme, look)
 
 
 def clip_frames(track: ReplayTrack, lang: str, title: str, *, fps: float = CLIP_FPS,
                 size: tuple[int, int] = CLIP_SIZE,
-                theme: Theme = DEFAULT_THEME) -> Iterator[np.ndarray]:
+                theme: Theme = DEFAULT_THEME,
+                look: AvatarLook = DEFAULT_LOOK) -> Iterator[np.ndarray]:
     """The clip's frames as (h, w, 3) uint8 RGB arrays, one per `clip_times`."""
     surface = pygame.Surface(size)
     for t_ms in clip_times(track.duration_ms, fps):
-        draw_clip_frame(surface, track, t_ms, lang, theme, title)
+        draw_clip_frame(surface, track, t_ms, lang, theme, title, look)
         yield np.transpose(pygame.surfarray.array3d(surface), (1, 0, 2)).copy()
 
 
 def write_clip(track: ReplayTrack, out: Path, lang: str, title: str, *,
                fps: float = CLIP_FPS, size: tuple[int, int] = CLIP_SIZE,
-               theme: Theme = DEFAULT_THEME) -> int:
-    """Write the replay of `track` to `out` (.mp4 or .gif, by its suffix); returns the frame
-    count. Written to a temporary file beside `out`, then renamed.
+               theme: Theme = DEFAULT_THEME, look: AvatarLook = DEFAULT_LOOK) -> int:
+    """Write the replay of `track` to `out` (.mp4 or .gif, by its suffix), the avatar in the
+    child's `look`; returns the frame count. Written to a temporary file beside `out`, then
+    renamed.
 
     Raises:
         ValueError: `out` is neither .mp4 nor .gif.
@@ -76,7 +79,7 @@ def write_clip(track: ReplayTrack, out: Path, lang: str, title: str, *,
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"a clip is .mp4 or .gif, not {out.name}")
-    frames = clip_frames(track, lang, title, fps=fps, size=size, theme=theme)
+    frames = clip_frames(track, lang, title, fps=fps, size=size, theme=theme, look=look)
     handle, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=suffix, dir=out.parent)
     os.close(handle)
     temp = Path(name)
@@ -112,8 +115,10 @@ def _write_gif(path: Path, frames: Iterator[np.ndarray], fps: float) -> int:
     return len(images)
 
 
-def export_trial_clip(motion: TrialMotion, number: int, out: Path, lang: str) -> tuple[int, int]:
-    """Write trial `number`'s replay (its `TrialMotion`) to `out` (.mp4 or .gif) with the
+def export_trial_clip(motion: TrialMotion, number: int, out: Path, lang: str,
+                      look: str = "") -> tuple[int, int]:
+    """Write trial `number`'s replay (its `TrialMotion`) to `out` (.mp4 or .gif), the avatar
+    in the child's look (`Profile.avatar`; "" for the default), with the
     fonts started and stopped here, off-screen (no window: the SDL dummy driver unless one is
     set). Returns (frames written, the trial's duration in ms).
 
@@ -128,7 +133,7 @@ def export_trial_clip(motion: TrialMotion, number: int, out: Path, lang: str) ->
         track = ReplayTrack.from_motion(motion)
         title = phrases.text("ui.replay.clip_title", lang, number=number,
                              expression=expression_name(track.target, lang))
-        count = write_clip(track, out, lang, title, fps=CLIP_FPS)
+        count = write_clip(track, out, lang, title, fps=CLIP_FPS, look=look_named(look))
     finally:
         forget_fonts()  # they die with the font module
         pygame.font.quit()

@@ -29,7 +29,13 @@ from game.expressions import Expression, HintKey
 from game.motion.frame import MarkKind, MotionMark, TrialMotion
 from game.motion.metrics import TargetCurves, target_curves
 from game.ui.avatar import draw_avatar
-from game.ui.avatar_params import AvatarFace, face_for, face_from_motion
+from game.ui.avatar_params import (
+    DEFAULT_LOOK,
+    AvatarFace,
+    AvatarLook,
+    face_for,
+    face_from_motion,
+)
 from game.ui.fonts import get_font
 from game.ui.theme import Color, Palette, Theme
 from game.ui.widgets import draw_card, draw_star, draw_text, fitting_size, mix, text_size
@@ -281,25 +287,27 @@ def time_at_x(layout: ReplayLayout, track: ReplayTrack, x: int) -> int:
 
 
 def draw_replay(surface: pygame.Surface, rect: pygame.Rect, track: ReplayTrack, t_ms: float,
-                lang: str, theme: Theme) -> ReplayLayout:
-    """Draw the replay of `track` at `t_ms` (ms since the prompt) into `rect`; returns the
-    layout it used. Changes nothing."""
+                lang: str, theme: Theme, look: AvatarLook = DEFAULT_LOOK) -> ReplayLayout:
+    """Draw the replay of `track` at `t_ms` (ms since the prompt) into `rect`, the avatar in
+    the child's `look`; returns the layout it used. Changes nothing."""
     layout = replay_layout(rect, track, theme, lang)
     name = expression_name(track.target, lang)
     # before a calibration the face was measured from the population's calm face: said so
     child_label = ("ui.replay.child" if track.motion.neutral == "child"
                    else "ui.replay.child.population")
     _draw_face_card(surface, layout.child_card, track.face_at(t_ms),
-                    phrases.text(child_label, lang), lang, theme, t_ms)
+                    phrases.text(child_label, lang), lang, theme, t_ms, look)
     _draw_face_card(surface, layout.model_card, track.model_face,
-                    phrases.text("ui.replay.model", lang, expression=name), lang, theme, t_ms)
+                    phrases.text("ui.replay.model", lang, expression=name), lang, theme, t_ms,
+                    look)
     _draw_event_line(surface, layout, track, t_ms, lang, theme)
     _draw_timeline(surface, layout, track, t_ms, lang, theme)
     return layout
 
 
 def _draw_face_card(surface: pygame.Surface, card: pygame.Rect, face: AvatarFace | None,
-                    label: str, lang: str, theme: Theme, t_ms: float) -> None:
+                    label: str, lang: str, theme: Theme, t_ms: float,
+                    look: AvatarLook = DEFAULT_LOOK) -> None:
     p = theme.palette
     draw_card(surface, card, theme, radius=18, shadow=False)
     room = card.width - 2 * PAD
@@ -310,7 +318,7 @@ def _draw_face_card(surface: pygame.Surface, card: pygame.Rect, face: AvatarFace
     face_rect = pygame.Rect(0, 0, side, side)
     face_rect.midtop = (card.centerx, card.top + PAD // 2 + 4)
     draw_avatar(surface, face_rect, face if face is not None else face_for(Expression.NEUTRAL),
-                theme, t_ms=0)
+                theme, t_ms=0, look=look)
     if face is None:
         veil = pygame.Surface(face_rect.size, pygame.SRCALPHA)
         veil.fill((*p.surface, 190))

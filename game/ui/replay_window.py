@@ -23,6 +23,7 @@ def open_replay_window(store: ProgressStore, profile: Profile, trial: ReplayTria
     import pygame
 
     from game.ui.app import App, init_display
+    from game.ui.avatar_params import look_named
     from game.ui.clock import FrameClock
     from game.ui.context import WINDOW_SIZE, GameContext, theme_for
     from game.ui.runner import forget_fonts
@@ -38,7 +39,8 @@ def open_replay_window(store: ProgressStore, profile: Profile, trial: ReplayTria
     ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                       store=store, window_size=surface.get_size())
     try:
-        App(ctx, surface, SceneStack()).run(ReplayScene(ctx, trials, start=start))
+        App(ctx, surface, SceneStack()).run(ReplayScene(ctx, trials, start=start,
+                                                        look=look_named(profile.avatar)))
     finally:
         forget_fonts()
         pygame.quit()

@@ -9,10 +9,12 @@ speech stops, pygame quits.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +29,8 @@ from game.ui.settings import SensorySettings
 
 if TYPE_CHECKING:
     from game.audio.system import AudioSystem
+    from game.home.plan import HomePlan
+    from game.play.level_library import LevelLibrary
     from game.play.level_set import LevelSet
     from game.play.session import Session
     from game.records.models import Profile
@@ -52,6 +56,8 @@ class PlayOptions:
     seed: int = 0
     model: Path | None = None
     landmarker: Path | None = None
+    fixed_levels: bool = False  # `--levels` was given: every child plays it (issue 23)
+    home_plan: HomePlan | None = None  # a home installation: its child only, place "home"
 
 
 def command_line_settings(options: PlayOptions) -> dict[str, Any]:
@@ -64,14 +70,18 @@ def command_line_settings(options: PlayOptions) -> dict[str, Any]:
     return found
 
 
-def session_factory(level_set: LevelSet, seed: int) -> SessionFactory:
-    """A function building the rules engine's Session for a profile at `now_ms`."""
+def session_factory(level_set: LevelSet, seed: int,
+                    chosen: Callable[[], LevelSet | None] | None = None) -> SessionFactory:
+    """A function building the rules engine's Session for a profile at `now_ms`: of the
+    level set `chosen()` gives (the flow's choice for the child, issue 23), else
+    `level_set`."""
     import random
 
     from game.play.session import Session
 
     def make(profile: Profile | None, now_ms: int) -> Session:
-        return Session(level_set, random.Random(seed))
+        picked = chosen() if chosen is not None else None
+        return Session(picked if picked is not None else level_set, random.Random(seed))
 
     return make
 
@@ -114,6 +124,10 @@ def _open_audio(settings: SensorySettings, headless: bool) -> AudioSystem | None
         if headless:
             return AudioSystem(settings, engine_factory=None)
         return AudioSystem(settings)
+    except OSError as exc:  # a folder or device it needs: one line, no traceback
+        logger.warning("audio unavailable (%s); playing without sound", exc.strerror or exc)
+        logger.debug("audio start-up failed", exc_info=True)
+        return None
     except Exception:  # sound must never stop the game
         logger.exception("audio unavailable; playing without sound")
         return None
@@ -172,6 +186,7 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
 
     from game.records import TherapistPin
     from game.ui.live_source import is_still, live_source
+    from game.ui.stop_signals import SDL_HINT
     from game.vision.pipeline import VisionChain, VisionPipeline, resolve_model_path
 
     if options.headless:
@@ -196,6 +211,7 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
         pipeline = VisionPipeline(live_source(source), chain)  # a still image: a steady stream
         cleanup.callback(pipeline.stop)
         pin = TherapistPin(data_dir) if data_dir is not None else None
+        os.environ.setdefault(SDL_HINT, "1")  # SIGTERM/SIGINT are the app's (stop_signals)
         start_mixer()
         pygame.init()
         cleanup.callback(forget_fonts)
@@ -210,17 +226,19 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
                           audio=audio, store=store, pipeline=pipeline, level_set=level_set,
                           window_size=surface.get_size(),
                           model_version=model_version, model_hash=model_hash,
-                          notice=notice,
+                          notice=notice, home_plan=options.home_plan,
                           options={"seed": options.seed, "autoplay": options.headless,
                                    "calibrate": not is_still(source)})
+        ctx.levels = level_library(level_set)
         stack = SceneStack()
         flow = GameFlow(
-            ctx, stack, session_factory(level_set, options.seed),
+            ctx, stack, session_factory(level_set, options.seed, lambda: ctx.level_set),
             pin=pin,
             overrides=command_line_settings(options),
             profile_name=options.profile or ("Guest" if options.headless else None),
             data_dir=data_dir,
             close_after_session=options.headless,  # scripted runs finish; a window goes on
+            fixed_levels=options.fixed_levels,
         )
         flow.restore_offer = backup_offer(data_dir, set_aside)  # issue 14 (D)
         cleanup.callback(close_store_of, ctx)  # the store in use (a restore reopens it)
@@ -233,7 +251,20 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
             app.run()
         finally:
             flow.close()
-        return app.frame_stats()
+        return dataclasses.replace(app.frame_stats(), unsaved_writes=ctx.unsaved_writes,
+                                   unsaved_reason=ctx.unsaved_reason)
+
+
+def level_library(level_set: LevelSet) -> LevelLibrary:
+    """The level sets of levels/ that programmes name, with the one started with (a .toml
+    path from elsewhere is known by its id too)."""
+    from game.paths import LEVELS_DIR
+    from game.play.level_library import LevelLibrary
+
+    library = LevelLibrary(LEVELS_DIR)
+    if level_set.id not in library:
+        library.add(level_set)
+    return library
 
 
 def close_store_of(ctx: GameContext) -> None:

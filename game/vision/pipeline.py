@@ -277,6 +277,11 @@ class VisionPipeline:
     ) -> None:
         self.stop()
 
+    def camera_needed(self) -> None:
+        """The game needs the camera now (calibration, then trials): a held source, such
+        as a video in the game, starts playing (`FrameSource.start_playing`)."""
+        self.source.start_playing()
+
     def wait_finished(self, timeout_s: float | None = None) -> bool:
         """For file sources: wait until every frame has been read and processed."""
         return self._finished.wait(timeout_s)

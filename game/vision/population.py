@@ -5,7 +5,7 @@ neutral faces of both dev datasets (children and adults; aggregate statistics on
 images). Readings scored against it carry the NOT_CALIBRATED flag.
 
 Rebuild it (after a feature-spec change) with:
-    python -m game.vision.population DATASET_DIR [DATASET_DIR ...]
+    python -m game.training.population_fit DATASET_DIR [DATASET_DIR ...]
 (each with a labels.csv of file,label,subject; the images labelled neutral are used). The
 features come from the training feature cache (`game.training.feature_cache`: same padding,
 tracker and feature code as the model's training data), so a rebuild after training takes
@@ -17,14 +17,12 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from game.vision.calibration import NeutralBaseline
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
-from game.vision.records import FeatureVector
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +52,7 @@ def population_baseline() -> NeutralBaseline:
     if missing or stored.spec_version != FEATURE_SPEC_VERSION:
         logger.warning(
             "%s is feature spec %s (this game: %s) and lacks %d of %d features; "
-            "rebuild it: python -m game.vision.population DATASET_DIR ...",
+            "rebuild it: python -m game.training.population_fit DATASET_DIR ...",
             POPULATION_PATH.name,
             stored.spec_version,
             FEATURE_SPEC_VERSION,
@@ -66,37 +64,3 @@ def population_baseline() -> NeutralBaseline:
     return NeutralBaseline(
         FEATURE_NAMES, medians, spreads, FEATURE_SPEC_VERSION, stored.frames, "population"
     )
-
-
-def build_population_baseline(
-    dataset_dirs: list[Path], cache_dir: Path | None = None
-) -> NeutralBaseline:
-    """Median neutral face over the images labelled neutral in each dataset's labels.csv.
-
-    Features are made exactly as for training (`game.training.feature_cache.extract`, which
-    runs the tracker only for images not cached yet).
-    """
-    from game.expressions import Expression
-    from game.training.dataset import load_folders
-    from game.training.feature_cache import extract
-
-    neutral = [i for i in load_folders(dataset_dirs) if i.label is Expression.NEUTRAL]
-    data = extract(neutral, cache_dir=cache_dir)
-    if len(data) == 0:
-        raise ValueError("no neutral face found in the data folders")
-    vectors = [FeatureVector(row, FEATURE_NAMES, FEATURE_SPEC_VERSION) for row in data.features]
-    return NeutralBaseline.from_vectors(vectors, source="population")
-
-
-def main(argv: list[str]) -> int:
-    if not argv:
-        print(__doc__)
-        return 2
-    baseline = build_population_baseline([Path(a) for a in argv])
-    POPULATION_PATH.write_text(json.dumps(baseline.to_dict(), indent=1) + "\n", "utf-8")
-    print(f"wrote {POPULATION_PATH} from {baseline.frames} neutral faces")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

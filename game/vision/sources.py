@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import enum
 import logging
+import stat
+import struct
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -31,6 +33,11 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".
 FOLDER_FRAME_MS = 33  # nominal spacing of images from a folder (about 30 fps)
 DEFAULT_RECONNECT_MS = 1000
 TARGET_ASPECT = 4 / 3
+# Bounds on a picture read from a user's path, checked from its header before decoding:
+# a 48-megapixel phone photo passes; a PNG claiming 100000 x 100000 does not.
+MAX_IMAGE_PIXELS = 50_000_000
+MAX_IMAGE_SIDE = 20_000
+MAX_IMAGE_BYTES = 200 * 2**20
 
 Clock = Callable[[], float]  # seconds, monotonic
 
@@ -70,6 +77,11 @@ class FrameSource(Closing, ABC):
         """Frames per second the source delivers, when known."""
         return None
 
+    def start_playing(self) -> None:
+        """The game needs the frames now (calibration or play). A source held until then
+        (a video in the game, `game.ui.live_source.HeldVideoSource`) starts; a camera or a
+        picture is always live and ignores this. Safe to call from any thread, repeatedly."""
+
     def close(self) -> None:
         """Release the device or file."""
         self.state = SourceState.ENDED
@@ -92,15 +104,87 @@ def crop_to_aspect(rgb: np.ndarray, aspect: float = TARGET_ASPECT) -> np.ndarray
     return rgb[:, x0 : x0 + wanted]
 
 
+def image_size(path: Path) -> tuple[int, int]:
+    """The (width, height) in px an image file's header claims, read without decoding it.
+
+    Raises SourceError (one sentence) when `path` is not a regular file (a folder, a device
+    such as /dev/zero), is larger than `MAX_IMAGE_BYTES`, is not a picture (a text file named
+    .jpg), or claims more than `MAX_IMAGE_PIXELS` pixels or a side over `MAX_IMAGE_SIDE` (a
+    "pixel bomb": a small file whose header would make the decoder allocate gigabytes).
+    """
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise SourceError(f"{path} is not a regular file, so it is not read as a picture")
+    if info.st_size == 0:
+        raise SourceError(f"{path} is an empty file, not a picture")
+    if info.st_size > MAX_IMAGE_BYTES:
+        raise SourceError(f"{path} is {info.st_size // 2**20} MB, more than the "
+                          f"{MAX_IMAGE_BYTES // 2**20} MB a picture may have")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:  # lazy: reads the header, decodes nothing
+                width, height = image.size
+    except Image.DecompressionBombError:
+        raise SourceError(_too_large(path, "far more")) from None
+    except (UnidentifiedImageError, SyntaxError, ValueError, EOFError, struct.error):
+        raise SourceError(f"{path} is not an image this program can read") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+        raise SourceError(_too_large(path, f"{width} x {height} pixels, more"))
+    if width < 1 or height < 1:
+        raise SourceError(f"{path} is not an image this program can read")
+    return width, height
+
+
+def _too_large(path: Path, claim: str) -> str:
+    return (f"{path} claims to be {claim} than the {MAX_IMAGE_PIXELS // 1_000_000} megapixels "
+            "a picture may have, so it is not read")
+
+
+def usable_images(paths: list[Path], where: str) -> tuple[list[Path], list[Path]]:
+    """`paths` split into the pictures whose header passes `image_size` and those that do
+    not (non-pictures, pixel bombs, devices), the latter named in ONE warning for `where`
+    (a folder): a bad file among many pictures never ends a run, and never floods the log."""
+    good: list[Path] = []
+    bad: list[tuple[Path, str]] = []
+    for path in paths:
+        try:
+            image_size(path)
+        except SourceError as exc:
+            bad.append((path, str(exc)))
+        else:
+            good.append(path)
+    if bad:
+        names = ", ".join(path.name for path, _ in bad[:5])
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        logger.warning("skipping a picture: %d of %d files in %s cannot be used (%s%s); the "
+                       "first: %s", len(bad), len(paths), where, names, more, bad[0][1])
+    return good, [path for path, _ in bad]
+
+
 def read_image(path: Path) -> np.ndarray:
-    """An image file as RGB uint8 (H, W, 3); SourceError when it cannot be decoded."""
+    """An image file as RGB uint8 (H, W, 3); SourceError (one sentence) when it cannot be
+    decoded or its header is refused by `image_size` before any decoding."""
     import cv2
 
+    image_size(path)
     try:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    try:
+        bgr = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    except cv2.error:
+        bgr = None
     if bgr is None:
         raise SourceError(f"{path} is not an image this program can read")
     return np.ascontiguousarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
@@ -276,12 +360,22 @@ class VideoFileSource(FrameSource):
 class ImageListSource(FrameSource):
     """Still images, one frame each, `FOLDER_FRAME_MS` apart (an image file is a list of one)."""
 
-    def __init__(self, paths: list[Path], description: str, *, mirror: bool = False) -> None:
+    def __init__(
+        self,
+        paths: list[Path],
+        description: str,
+        *,
+        mirror: bool = False,
+        skipped: list[Path] | None = None,
+    ) -> None:
         super().__init__()
+        self.skipped: list[Path] = list(skipped or [])  # files that could not be read
         if not paths:
+            if self.skipped:
+                raise SourceError(f"no usable images in {description} ({len(self.skipped)} "
+                                  "file(s) skipped)")
             raise SourceError(f"no images found in {description}")
         self.paths, self.mirror, self.description = paths, mirror, description
-        self.skipped: list[Path] = []  # images that could not be read
 
     @property
     def current_path(self) -> Path | None:
@@ -359,10 +453,14 @@ def open_source(
         )
     path = Path(spec).expanduser()
     if path.is_dir():
-        images = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        return ImageListSource(images, f"folder {path}", mirror=bool(mirror))
+        listed = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        images, skipped = usable_images(listed, f"folder {path}")
+        if len(listed) == 1 and skipped:
+            image_size(listed[0])  # the one picture of the folder: say why in one sentence
+        return ImageListSource(images, f"folder {path}", mirror=bool(mirror), skipped=skipped)
     if not path.exists():
         raise SourceError(f"{spec} does not exist (use --source webcam, or a video/image path)")
     if path.suffix.lower() in IMAGE_SUFFIXES:
+        image_size(path)  # a pixel bomb or a non-picture is refused before anything starts
         return ImageListSource([path], str(path), mirror=bool(mirror))
     return VideoFileSource(path, paced=paced, mirror=bool(mirror), clock=clock)

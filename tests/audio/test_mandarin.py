@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from game.audio.catalogue import shipped_texts
 from game.audio.mandarin import has_language_switch, phonemes, to_pinyin
 from game.audio.voices import voice_for
+from game.cli.voice_catalogue import shipped_texts
 from tests.audio.conftest import needs_espeak
 
 

@@ -12,11 +12,17 @@ import pygame.sndarray
 import pytest
 
 from game import phrases
-from game.audio.catalogue import level_texts, shipped_texts
-from game.audio.loudness import TARGET_LUFS, TOLERANCE_LU, integrated_lufs, normalize_loudness
+from game.audio.loudness import (
+    METER,
+    TARGET_LUFS,
+    TOLERANCE_LU,
+    integrated_lufs,
+    normalize_loudness,
+)
 from game.audio.neural import NEURAL_EN
 from game.audio.pack import DEFAULT_PACK_DIR, INDEX_NAME, VoicePack, pack_loudness, render_pack
 from game.audio.player import start_mixer
+from game.cli.voice_catalogue import level_texts, shipped_texts
 from game.paths import LEVELS_DIR
 from tests.audio.conftest import FakeEngine, needs_espeak, needs_sox
 
@@ -79,6 +85,7 @@ def test_index_names_voices_and_engine_texts(pack: VoicePack) -> None:
     assert index["voices"]["zh-CN"]["voice"].startswith("cmn-latn-pinyin")
     assert index["voices"]["en"]["voice"] == NEURAL_EN.voice  # English in the neural voice
     assert {v["lufs"] for v in index["voices"].values()} == {TARGET_LUFS}
+    assert {v.get("meter") for v in index["voices"].values()} == {METER}  # levelled as measured
     said = index["engine_text"]["zh-CN"][phrases.text("try_another", "zh-CN")]
     assert said.startswith("wo3 men5")
 
@@ -95,6 +102,30 @@ def test_every_recording_lies_within_one_lu_of_the_target_loudness(pack: VoicePa
             if abs(lufs - TARGET_LUFS) > TOLERANCE_LU:
                 off.append((lang, text, round(lufs, 2)))
     assert not off, f"{len(off)} recordings off the loudness target, e.g. {off[:3]}"
+
+
+def test_every_english_clip_is_within_one_lu_on_a_plain_meter(pack: VoicePack) -> None:
+    """The English pack measured by pyloudnorm directly on each decoded clip, as it is (no
+    silence added): a clip of 0.4-0.6 s was once levelled with silence after it and came
+    out 1.4 LU too loud. Clips under one 400 ms block are read repeated end to end."""
+    needs_sox()
+    import pyloudnorm
+
+    from game.audio.loudness import decode_to_samples
+    from game.audio.pack import PACK_RATE
+
+    meter = pyloudnorm.Meter(PACK_RATE)
+    worst = (0.0, "")
+    for text in pack.texts("en"):
+        path = pack.lookup("en", text)
+        assert path is not None
+        samples, _ = decode_to_samples(path, PACK_RATE)
+        data = np.asarray(samples, np.float64)
+        if data.size <= int(0.4 * PACK_RATE):
+            data = np.tile(data, -(-int(0.6 * PACK_RATE) // data.size))
+        off = abs(float(meter.integrated_loudness(data)) - TARGET_LUFS)
+        worst = max(worst, (off, text))
+    assert worst[0] <= TOLERANCE_LU, f"worst English clip {worst[0]:.2f} LU off: {worst[1]!r}"
 
 
 def test_loudness_normalising_brings_loud_and_quiet_speech_together() -> None:

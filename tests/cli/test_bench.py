@@ -34,3 +34,22 @@ def test_update_docs_replaces_only_its_section(tmp_path: Path) -> None:
     update_docs(path, f"{SECTION_START}\nsecond\n{SECTION_END}")
     text = path.read_text()
     assert "second" in text and "first" not in text and "kept" in text
+
+
+def test_bench_needs_no_scikit_image(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bench face ships with FaceQuest (the base install has no scikit-image): it is the
+    astronaut, and the picture the tests get from scikit-image."""
+    import sys
+
+    import numpy as np
+    from skimage import data
+
+    from game.vision.bench import BENCH_FACE_PATH, astronaut_frames, astronaut_rgb
+
+    monkeypatch.setitem(sys.modules, "skimage", None)  # `import skimage` now fails
+    face = astronaut_rgb()
+    frames = astronaut_frames(2)
+    assert BENCH_FACE_PATH.is_file() and face.shape == (512, 512, 3)
+    assert len(frames) == 2 and frames[0].shape == (480, 640, 3)
+    monkeypatch.undo()
+    assert np.abs(face.astype(int) - data.astronaut()).mean() < 3  # JPEG, quality 95

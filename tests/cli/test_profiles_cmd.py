@@ -239,10 +239,10 @@ def test_show_gives_consents_notes_and_sessions(
     assert run("show", folder.zoe.lower(), data_dir=folder.data_dir) == 0
     out = capsys.readouterr().out
     assert "Likes trains." in out and NAME in out
-    assert "camera images allowed  no" in out
-    assert "frame traces allowed   yes (3 trace file(s), 0 motion record(s) kept)" in out
-    assert f"sessions               {len(folder.session_ids[folder.zoe])} (last" in out
-    assert "calm-face baseline     stored" in out and "not usable" not in out
+    assert "camera images" not in out  # the consent is no longer offered (nothing used it)
+    assert "frame traces allowed  yes (3 trace file(s), 0 motion record(s) kept)" in out
+    assert f"sessions              {len(folder.session_ids[folder.zoe])} (last" in out
+    assert "calm-face baseline    stored" in out and "not usable" not in out
 
 
 def test_show_says_when_the_stored_calm_face_cannot_be_used(
@@ -253,9 +253,30 @@ def test_show_says_when_the_stored_calm_face_cannot_be_used(
     assert run("show", folder.zoe, data_dir=folder.data_dir) == 0
     out = capsys.readouterr().out
     assert (
-        "calm-face baseline     stored but not usable (stored baseline was made for feature "
+        "calm-face baseline    stored but not usable (stored baseline was made for feature "
         "spec 5; calibrate again)"
     ) in out
+
+
+def test_set_changes_the_childs_game_settings_as_the_game_reads_them(
+    folder: Folder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.ui.settings import SensorySettings
+
+    data = folder.data_dir
+    assert run("set", NAME, "--lang", "zh-cn", "--text-size", "large", "--reduced-motion",
+               "--palette", "high_contrast", data_dir=data) == 0
+    out = capsys.readouterr().out
+    assert "language zh-CN; palette high_contrast; reduced motion on; text size large." in out
+    with open_store(data, read_only=True) as store:
+        zoe = store.get_profile(folder.zoe)
+    settings = SensorySettings.from_dict(zoe.settings)
+    assert (settings.language, settings.text_scale, settings.reduced_motion,
+            settings.palette) == ("zh-CN", 1.5, True, "high_contrast")
+    assert run("set", NAME, "--no-reduced-motion", "--text-size", "small", data_dir=data) == 0
+    with open_store(data, read_only=True) as store:
+        again = SensorySettings.from_dict(store.get_profile(folder.zoe).settings)
+    assert (again.language, again.text_scale, again.reduced_motion) == ("zh-CN", 1.0, False)
 
 
 def test_rename_note_and_set_change_the_stored_profile(
@@ -264,16 +285,15 @@ def test_rename_note_and_set_change_the_stored_profile(
     data = folder.data_dir
     assert run("rename", NAME, "Zoe B", data_dir=data) == 0
     assert run("note", "zoe b", "Calm palette works best.", data_dir=data) == 0
-    assert run("set", "Zoe B", "--birth-year", "2018", "--allow-camera-images",
-               "--no-allow-frame-traces", data_dir=data) == 0
-    assert "birth year 2018; camera images allowed yes; frame traces allowed no" in \
-        capsys.readouterr().out
+    assert run("set", "Zoe B", "--birth-year", "2018", "--no-allow-frame-traces",
+               data_dir=data) == 0
+    assert "birth year 2018; frame traces allowed no." in capsys.readouterr().out
     with open_store(data) as store:
         zoe = store.get_profile(folder.zoe)
         trace_allowed = store.open_trace(folder.session_ids[folder.zoe][-1])
     assert (zoe.display_name, zoe.notes, zoe.birth_year) == \
         ("Zoe B", "Calm palette works best.", 2018)
-    assert zoe.allow_camera_images is True and zoe.allow_frame_traces is False
+    assert zoe.allow_frame_traces is False
     assert trace_allowed is None  # the consent switch decides whether traces are written
     assert run("set", "Zoe B", "--birth-year", "none", data_dir=data) == 0
     with open_store(data, read_only=True) as store:
@@ -287,7 +307,12 @@ def test_rename_note_and_set_change_the_stored_profile(
         (("rename", NAME, " leo  CHEN "), "another child"),
         (("rename", NAME, "   "), "needs a name"),
         (("set", NAME, "--birth-year", "soon"), "is not a year"),
-        (("set", NAME, "--birth-year", "1066"), "a birth year is a year from 1900"),
+        (("set", NAME, "--birth-year", "1066"), "a birth year is a year from 2000"),
+        (("set", NAME, "--birth-year", "1900"), "a birth year is a year from 2000"),
+        (("set", NAME, "--birth-year", "3000"), "a birth year is a year from 2000"),
+        (("set", NAME, "--lang", "fr"), "--lang 'fr' is not one of en, zh-CN"),
+        (("set", NAME, "--text-size", "huge"), "--text-size 'huge' is not one of small"),
+        (("set", NAME, "--palette", "neon"), "--palette 'neon' is not one of calm"),
         (("set", NAME), "say what to set"),
         (("delete", "C-000000", "--yes"), "no child has that name or id"),
         (("restore-backup", "--backup", "nope.json"), "there is no backup file"),
@@ -381,8 +406,11 @@ def test_restore_a_chosen_backup_by_name_and_list_them(
 ) -> None:
     data = folder.data_dir
     assert run("restore-backup", "--list", data_dir=data) == 0
-    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert len(names) >= 3 and all(n.startswith("progress.backup-") for n in names)
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    names = [n for n in listed if n.startswith("progress.backup-")]
+    trials = [n for n in listed if n not in names]  # the children's trials backups, after
+    assert len(names) >= 3 and listed == names + trials
+    assert all(n.startswith("C-") and n.endswith(".jsonl.gz") for n in trials)
     oldest = names[-1]
     assert run("restore-backup", "--backup", oldest, data_dir=data) == 0
     out = capsys.readouterr().out

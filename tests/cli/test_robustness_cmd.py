@@ -79,7 +79,7 @@ def test_an_unreadable_picture_is_one_sentence(tmp_path: Path) -> None:
     (folder / "labels.csv").write_text("file,label,subject\nbroken.png,happy,EC\n")
     result = robustness("--data", str(folder), "--conditions", "clean")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "broken.png" in result.stderr and "not a readable picture" in result.stderr
+    assert "broken.png" in result.stderr and "is a readable picture" in result.stderr
 
 
 @pytest.mark.datasets

@@ -476,3 +476,64 @@ def test_a_break_longer_than_its_maximum_is_a_level_error() -> None:
     loaded, errors = check_level_text(text, "test.toml")
     assert loaded is None
     assert [e.field for e in errors] == ["levels[0].breaks.min_ms"]
+
+
+# -- issue 23: a break the child asks for ----------------------------------------------
+
+def test_the_childs_break_pauses_the_trial_which_goes_on_where_it_was() -> None:
+    session, clock, feeder = started()
+    feeder.feed(0.1, 1000)                # a second into the first trial
+    trial = session.trial
+    assert trial is not None
+    feeder.events += session.request_break(clock.tick(40))
+    left = trial.time_left_ms(clock.now)
+    active = session.active_ms(clock.now)
+    started_break = of_type(feeder.events, BreakStarted)
+    assert [b.reason for b in started_break] == ["child"]
+    assert session.state is SessionState.BREAK and session.paused
+    feeder.feed(0.1, 30_000)              # a long rest: nothing is charged to anything
+    assert session.trial is trial and trial.time_left_ms(clock.now) == left
+    assert session.active_ms(clock.now) == active
+    assert of_type(session.request_break(clock.tick(40)), CommandIgnored)  # already resting
+    feeder.events += session.end_break(clock.tick(40))
+    assert session.state is SessionState.TRIAL and session.trial is trial
+    assert [e.how for e in of_type(feeder.events, BreakEnded)] == [BreakEnd.KEY]
+    assert len(of_type(feeder.events, PromptShown)) == 1  # the same trial, not a new one
+    succeed(feeder)
+    record = of_type(feeder.events, TrialRecorded)[0].record
+    assert record.outcome is TrialOutcome.SUCCESS and record.child_breaks == 1
+    assert record.paused_ms >= 30_000     # the break is the trial's pause
+    assert session.active_ms(clock.now) < 5000
+
+
+def test_the_childs_break_in_the_gap_amends_the_trial_just_ended_then_play_goes_on() -> None:
+    session, clock, feeder = started()
+    feeder.feed(0.9, 800)                 # a success; the gap runs
+    assert session.state is SessionState.BETWEEN
+    feeder.events += session.request_break(clock.tick(40))
+    amended = of_type(feeder.events, TrialAmended)
+    assert [a.record.child_breaks for a in amended] == [1]
+    assert session.records[0].child_breaks == 1
+    assert session.state is SessionState.BREAK
+    feeder.idle(61_000)                   # the level's max_ms (60 s by default) ends it
+    assert [e.how for e in of_type(feeder.events, BreakEnded)] == [BreakEnd.TIME]
+    assert session.state is SessionState.TRIAL
+    assert len(of_type(feeder.events, PromptShown)) == 2
+
+
+def test_ending_the_session_during_the_childs_break_records_the_paused_trial() -> None:
+    session, clock, feeder = started()
+    feeder.feed(0.1, 1000)
+    feeder.events += session.request_break(clock.tick(40))
+    feeder.events += session.end(clock.tick(5000))
+    assert session.state is SessionState.ENDED and session.end_reason is EndReason.ENDED
+    [record] = session.records
+    assert record.outcome is TrialOutcome.ENDED and record.child_breaks == 1
+
+
+def test_the_childs_break_is_ignored_before_the_start_and_after_the_end() -> None:
+    session = Session(level_set(), random.Random(7))
+    assert of_type(session.request_break(0), CommandIgnored)
+    session, clock, feeder = started()
+    feeder.events += session.end(clock.tick(40))
+    assert of_type(session.request_break(clock.tick(40)), CommandIgnored)

@@ -138,6 +138,7 @@ def play_scripted_session(
     seed: int = 1,
     skill: float = 0.6,
     max_frames: int = 60_000,
+    plan_id: str = "",
 ) -> str:
     """Play a whole level set headless with the real rules engine, storing each trial as the
     game does (`add_trial` on every `TrialRecorded`, `replace_trial` on every
@@ -154,7 +155,8 @@ def play_scripted_session(
     rng = random.Random(seed)
     level_set = load_level_set(level_set_path)
     session = Session(level_set, random.Random(seed))
-    record = store.start_session(profile_id, level_set_id=level_set.id, model_hash="cafe01")
+    record = store.start_session(profile_id, level_set_id=level_set.id, model_hash="cafe01",
+                                 plan_id=plan_id)
     now = 1_000
     events = session.start(now)
     trying = rng.random() < skill

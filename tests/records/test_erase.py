@@ -52,7 +52,9 @@ def test_a_session_kept_only_in_a_backup_is_erased_with_its_trace(tmp_path: Path
         assert late.session_id not in [s.session_id for s in store.sessions_for(ava.profile_id)]
         assert _grep(data, late.session_id)  # still in a backup and the trace's name
         erased = store.delete_profile(ava.profile_id)
-        assert erased.rewritten and not erased.deleted
+        assert erased.rewritten  # the copies of progress.json; the child's trials backups go
+        assert all(p.parent.name == "trials" and p.name.endswith(".jsonl.gz")
+                   for p in erased.deleted)
     assert _grep(data, late.session_id) == []
     assert _grep(data, ava.profile_id) == []
     with open_store(data) as store:

@@ -162,8 +162,9 @@ def test_backups_rotate_keeping_the_newest(tmp_path: Path) -> None:
         made.append(storage.backup())
     assert storage.backup() is None  # unchanged since the last backup: no new copy
     kept = storage.list_backups()
-    assert kept == made[:2:-1]
-    assert [json.loads(p.read_text(encoding="utf-8"))["t"]["1"]["n"] for p in kept] == [5, 4, 3]
+    assert kept == [*made[:2:-1], made[0]]  # the last 3 changes, and the week's first
+    assert [json.loads(p.read_text(encoding="utf-8"))["t"]["1"]["n"] for p in kept] == [
+        5, 4, 3, 0]
     assert all(mode(p) == 0o600 for p in kept)
     assert mode(storage.backup_dir) == 0o700
 

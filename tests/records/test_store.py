@@ -23,7 +23,7 @@ def test_new_profile_gets_a_random_pseudonymous_id_and_safe_defaults(store: Prog
     profile = store.create_profile("  Mia  ", birth_year=2017)
     assert re.fullmatch(r"C-[0-9A-F]{6}", profile.profile_id)
     assert profile.display_name == "Mia"
-    assert profile.allow_camera_images is False
+    assert not hasattr(profile, "allow_camera_images")  # offered no more: nothing kept pictures
     assert profile.allow_frame_traces is False
     assert profile.baseline is None
     assert "Mia" not in repr(profile)

@@ -20,8 +20,8 @@ from game.reports.export import (
     export_rows,
     rows_to_csv,
     scrub_name,
-    write_export,
 )
+from game.reports.export_file import write_export
 from tests.conftest import REPO_ROOT
 from tests.records.factories import make_trial
 

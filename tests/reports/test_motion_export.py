@@ -18,7 +18,8 @@ from game.motion.metrics import MotionMetrics
 from game.play.trial_record import TrialRecord
 from game.records.motion_log import encode_session
 from game.records.store import memory_store, open_store
-from game.reports.export import MOTION_COLUMNS, export_rows, motion_values, write_export
+from game.reports.export import MOTION_COLUMNS, export_rows, motion_values
+from game.reports.export_file import write_export
 from game.reports.motion_export import MARKS_KEY, motion_export_columns
 from tests.records.factories import StepClock, make_trial
 from tests.reports.motion_factories import metrics, smile_motion

@@ -16,7 +16,8 @@ import pytest
 from game.play.trial_record import Override
 from game.records.storage import StoreError
 from game.records.store import ProgressStore, memory_store, open_store
-from game.reports.export import DECIMALS, FORMULA_STARTS, export_columns, write_export
+from game.reports.export import DECIMALS, FORMULA_STARTS, export_columns
+from game.reports.export_file import write_export
 from game.reports.parquet_export import column_kind, rows_to_table
 from tests.records.factories import StepClock, fill_progress, make_trial
 from tests.reports.test_export import DICTIONARY

@@ -24,8 +24,11 @@ def folder_with(tmp_path: Path, labels: bytes, images: dict[str, bytes]) -> Path
 
 
 def test_a_byte_order_mark_before_the_header_is_fine(tmp_path: Path) -> None:
+    import cv2
+
+    jpeg = cv2.imencode(".jpg", np.full((8, 8, 3), 128, np.uint8))[1].tobytes()
     folder = folder_with(tmp_path, b"\xef\xbb\xbffile,label,subject\na.jpg,happy,s1\n",
-                         {"a.jpg": b"jpeg bytes"})
+                         {"a.jpg": jpeg})
     (item,) = load_labels(folder)
     assert item.path == folder / "a.jpg" and item.subject == "set/s1"
 

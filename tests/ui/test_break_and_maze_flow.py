@@ -59,6 +59,7 @@ def _flow(level_file: str) -> tuple[GameContext, SceneStack, GameFlow]:
     flow = GameFlow(ctx, stack, make, profile_name="Kim")
     flow.begin()
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     return ctx, stack, flow
 
 
@@ -189,3 +190,23 @@ def test_the_therapists_pause_key_ends_the_break() -> None:
     flow.therapist(Action.PAUSE)
     assert driver.session.state is SessionState.TRIAL
     assert not any(isinstance(scene, BreakScene) for scene in stack.scenes)
+
+
+def test_a_break_is_kept_with_the_session_record_and_exported() -> None:
+    from game.reports.export import export_rows
+
+    ctx, stack, flow = _flow("first-faces.toml")
+    driver = flow.driver
+    assert driver is not None and ctx.store is not None
+    level = ctx.level_set.levels[0]
+    now = 1000
+    for _ in range(2):
+        now = _time_out(ctx, flow, now, level.time_limit_ms)
+    assert isinstance(stack.top, BreakScene)
+    stack.handle(InputEvent(Action.CONFIRM))  # the break ends
+    assert driver.session_id is not None
+    record = ctx.store.get_session(driver.session_id)
+    assert record.breaks == 1 and record.break_ms >= 0
+    flow.close()
+    (row, *_) = export_rows(ctx.store)
+    assert row["session_breaks"] == 1 and row["session_end_reason"] == "closed"

@@ -41,6 +41,7 @@ def _play(store: ProgressStore, name: str, frames: int = 30) -> GameFlow:
                     profile_name=name)
     flow.begin()
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     for i in range(frames):
         ms[0] += 100
         flags = frozenset({QualityFlag.NO_FACE}) if i == 5 else frozenset()
@@ -106,6 +107,7 @@ def test_no_trial_no_session_no_trace(tmp_path: Path) -> None:
                         profile_name="Ava")
         game.begin()
         game.calibration_finished(None)
+        game.start_play()  # past today's schedule (issue 23)
         ctx.reading = ExpressionReading(t_ms=1, probabilities={}, target_score=0.2)
         game.tick(100)
         game.ask_quit()  # the app is closed before any trial ended

@@ -24,7 +24,9 @@ def test_the_stored_record_replays_to_the_live_metrics_and_delete_erases_it(
         performers_dir: Path, tmp_path: Path) -> None:
     video = session_video(performers_dir, tmp_path / "session.avi")
     levels = tmp_path / "levels.toml"
-    levels.write_text(LEVELS_TOML, encoding="utf-8")
+    # a longer hold than the headless test's, so each trial spans enough scored frames to be
+    # measured even when a busy machine scores few frames a second
+    levels.write_text(LEVELS_TOML.replace("hold_ms = 400", "hold_ms = 1500"), encoding="utf-8")
     data = tmp_path / "data"
     with open_store(data) as store:
         store.create_profile("Tess", allow_frame_traces=True)

@@ -211,6 +211,7 @@ def test_flow_goes_from_calibration_to_the_first_trial_and_speaks_nothing_withou
     ctx, stack, flow, store = _driver_setup()
     assert isinstance(stack.top, CalibrationScene)
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     assert isinstance(stack.top, MimicScene)
     assert flow.driver is not None and flow.driver.view.target is Expression.HAPPY
     ctx.pipeline.set_target.assert_called_with(Expression.HAPPY)
@@ -222,6 +223,7 @@ def test_flow_goes_from_calibration_to_the_first_trial_and_speaks_nothing_withou
 def test_driver_routes_success_timeout_pause_and_end_events() -> None:
     ctx, stack, flow, store = _driver_setup()
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     driver = flow.driver
     assert driver is not None
     driver.route([ev.Succeeded(5, 0, Expression.HAPPY, 3, True, 0, "praise.independent")])
@@ -243,6 +245,7 @@ def test_driver_routes_success_timeout_pause_and_end_events() -> None:
 def test_progress_scene_shows_the_reports_charts_and_a_table_for_the_child() -> None:
     ctx, stack, flow, _store = _driver_setup()
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     flow.end_session()
     scene = ProgressScene(ctx)
     stack.push(scene)
@@ -289,8 +292,8 @@ def test_the_therapist_keys_fit_their_card_at_every_text_size(text_scale: float)
     ctx.apply_settings(ctx.settings.with_changes(text_scale=text_scale))
     scene = HelpOverlay(ctx)
     h = WINDOW_SIZE[1]
-    card_bottom = h // 2 + min(600, h - 60) // 2
-    top = h // 2 - min(600, h - 60) // 2 + 100
+    card_bottom = h // 2 + min(660, h - 60) // 2
+    top = h // 2 - min(660, h - 60) // 2 + 100
     size, row_h = scene._fitting_rows(card_bottom - 8 - top)
     assert top + row_h * len(THERAPIST_KEYS) <= card_bottom
     if text_scale == 1.0:
@@ -300,6 +303,7 @@ def test_the_therapist_keys_fit_their_card_at_every_text_size(text_scale: float)
 def test_a_source_that_ends_mid_session_ends_the_session() -> None:
     ctx, stack, flow, store = _driver_setup()
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     assert isinstance(stack.top, MimicScene)
     flow.tick(1000)
     assert flow.driver is not None and not flow.driver.ended  # frames still coming
@@ -319,6 +323,7 @@ def test_a_source_that_ends_in_the_first_trial_leaves_no_session() -> None:
     """The phantom session: the video ended before the child could play a trial."""
     ctx, stack, flow, store = _driver_setup()
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     ctx.pipeline.finished = True
     flow.tick(137)
     assert flow.driver is not None and flow.driver.ended
@@ -333,6 +338,7 @@ def test_a_source_that_ended_during_the_calibration_starts_no_session() -> None:
     ctx, stack, flow, store = _driver_setup()
     ctx.pipeline.finished = True
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     assert flow.driver is None
     assert isinstance(stack.top, EndScene) and stack.top.reason_key == "ui.flow.video_ended"
     assert store.sessions_for(ctx.profile.profile_id) == []
@@ -344,6 +350,7 @@ def test_an_unusable_stored_neutral_face_falls_back_and_play_starts() -> None:
     broken = {"spec_version": "4", "frames": 3, "names": "feature_spec", "medians": "!!"}
     ctx.profile = store.set_baseline(ctx.profile.profile_id, broken)
     flow.calibration_finished(None)  # "use the stored calibration"
+    flow.start_play()  # past today's schedule (issue 23)
     assert isinstance(stack.top, MimicScene)
     ctx.pipeline.set_baseline.assert_not_called()
 

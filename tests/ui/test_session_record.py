@@ -56,8 +56,10 @@ def test_the_session_record_keeps_the_model_version_and_hash() -> None:
                     profile_name="Mia")
     flow.begin()
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     flow.end_session()  # its first trial is recorded (ended): the session is stored
     flow.calibration_finished(None)  # a second session of the same run: same model
+    flow.start_play()  # past today's schedule (issue 23)
     flow.end_session()
     profile = store.find_profiles("Mia")[0]
     sessions = store.sessions_for(profile.profile_id)

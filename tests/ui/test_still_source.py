@@ -168,7 +168,9 @@ def test_the_flow_leaves_a_stored_baseline_alone_when_told_to() -> None:
     pipeline = Mock(spec=VisionPipeline)
     ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                       pipeline=pipeline, store=store)
-    flow = GameFlow(ctx, Mock(), lambda profile, now_ms: Mock(start=lambda now: []))
+    level = Mock(id="one", mode="mimic", trials=1)  # the schedule's plan (issue 23)
+    flow = GameFlow(ctx, Mock(), lambda profile, now_ms: Mock(start=lambda now: [],
+                                                               levels=(level,)))
     ctx.profile = store.get_profile(child.profile_id)
     flow.calibration_finished(None, use_stored=False)
     pipeline.set_baseline.assert_not_called()

@@ -6,7 +6,9 @@ inside its card, no card half-covers a text, and no two visible texts overlap
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from unittest.mock import Mock
 
 import pygame
@@ -14,27 +16,40 @@ import pytest
 
 from game import phrases
 from game.expressions import Expression, HintKey
+from game.home.plan import HomePlan
+from game.paths import LEVELS_DIR
+from game.play.level_library import LevelLibrary
+from game.play.programme import MasteryRule, Programme
+from game.play.schedule import ScheduleProgress, plan_schedule
+from game.play.stickers import Sticker, StickerBook, award
 from game.records import Profile, memory_store
+from game.reports.adherence import WeekProgress
+from game.ui.avatar_params import AvatarLook
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.input import Action, InputEvent
 from game.ui.replay_source import ReplayTrial
 from game.ui.scene_stack import SceneStack
+from game.ui.scenes.avatar_choice import AvatarChoiceScene
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.calibration import CalibrationScene
-from game.ui.scenes.child_admin import ChildAdminScene
+from game.ui.scenes.child_admin import ROWS, ChildAdminScene
 from game.ui.scenes.confirm import ConfirmCard, ConsentQuestionCard
 from game.ui.scenes.end import EndScene
+from game.ui.scenes.home import HomeScene
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.maze import MazeScene
 from game.ui.scenes.name_entry import NameEntryScene
 from game.ui.scenes.overlays import HelpOverlay, MessageCard, NoticeCard, PauseOverlay, YesNoCard
 from game.ui.scenes.pin import PinScene, PinSetupScene
+from game.ui.scenes.plan import PlanScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.replay import ReplayScene
 from game.ui.scenes.restore_offer import RestoreOfferCard
 from game.ui.scenes.reward import RewardScene
+from game.ui.scenes.schedule import ScheduleScene
+from game.ui.scenes.settings_scene import ROWS as SETTINGS_ROWS
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
 from game.ui.scenes.story import StoryScene
@@ -42,7 +57,7 @@ from game.ui.scenes.trial import CueScene, MimicScene
 from game.ui.settings import TEXT_SCALES
 from game.ui.widgets import layout_probe, wrap_text
 from game.ui.widgets.text import _NO_END
-from tests.records.factories import fill_progress
+from tests.records.factories import fill_progress, make_trial
 from tests.ui.replay_fixtures import smiling_trial
 from tests.ui.test_scenes_render import _context as _scene_context
 
@@ -163,6 +178,104 @@ def _for_child(c: GameContext) -> GameScene:
                         updated_at="2026-01-01T00:00:00+00:00")
     return SettingsScene(c)
 
+# issue 23 (h23a): the child's programme page, and the start screen's next step
+_LONG_NAME = "Victor Alexander-Montgomery"
+
+
+def _plan_page(rows_down: int = 0, message: str = "",
+               today: str | None = None) -> Callable[[GameContext], GameScene]:
+    def build(c: GameContext) -> GameScene:
+        store = memory_store()
+        child = store.create_profile(_LONG_NAME)
+        programme = Programme.create(("six-feelings", "first-faces", "stories"), MasteryRule(),
+                                     10, created_at="2026-12-06T10:00:00+00:00")
+        c.store = store
+        profile = store.set_programme(child.profile_id, programme.to_json())
+        scene = PlanScene(c, profile, LevelLibrary(LEVELS_DIR), fallback_id="first-faces",
+                          today=today, on_today=lambda chosen: None,
+                          now=lambda: "2026-12-06T11:00:00+00:00")
+        scene.enter()
+        for _ in range(rows_down):
+            scene.handle(InputEvent(Action.DOWN))
+        if message:
+            scene.message = scene.t(message)
+        return scene
+    return build
+
+
+def _home(named: bool = True, done_today: bool = False) -> Callable[[GameContext], GameScene]:
+    """A home installation's screen (issue 23): the plan's child, today, this week."""
+    def build(c: GameContext) -> GameScene:
+        plan = HomePlan(plan_id="P-1A2B3C4D", profile_id="C-ABC123",
+                        issued_at="2026-11-30T09:00:00+01:00", days_per_week=7,
+                        minutes_per_day=240, clinic_key="fqclinic1-x", level_set_id="")
+        child = Profile(profile_id="C-ABC123", display_name="Victor Alexander-Montgomery",
+                        created_at="2026-01-01T00:00:00+00:00",
+                        updated_at="2026-01-01T00:00:00+00:00") if named else None
+        scene = HomeScene(c, plan, child)
+        scene.set_week(WeekProgress(6, 7, 240.0 if done_today else 185.0, True))
+        return scene
+    return build
+
+
+def _start_next(key: str, names: list[str] | None = None) -> Callable[[GameContext], GameScene]:
+    def build(c: GameContext) -> GameScene:
+        scene = StartScene(c, [Mock(display_name=name, profile_id=f"C-{i:06X}") for i, name
+                               in enumerate(names or [_LONG_NAME, "张小明"])])
+        while names and _LONG_NAME not in [p.display_name for p in scene.profiles]:
+            scene.next_page()  # the page of the longest name, which is focused
+        scene.menu.focus = [p.display_name for p in scene.profiles].index(_LONG_NAME)
+        library = LevelLibrary(LEVELS_DIR)
+        scene.set_next_step(lambda p, lang: phrases.text(
+            key, lang, name=p.display_name, title=library.title("six-feelings", lang),
+            step=2, steps=3))
+        return scene
+    return build
+
+
+def _row_of(field: str) -> int:
+    """The child's page's row for a profile field (rows are added over time)."""
+    return [row.field for row in ROWS].index(field)
+
+
+def _plan_written(c: GameContext) -> GameScene:
+    scene = ChildAdminScene(c, _MIA, on_home_plan=lambda: phrases.text(
+        "ui.home.admin.plan_written", c.lang, path="clinic/plans/P-1A2B3C4D.plan.json"))
+    for _ in range(_row_of("home_plan")):
+        scene.handle(InputEvent(Action.DOWN))
+    scene.handle(InputEvent(Action.CONFIRM))
+    return scene
+
+
+# issue 23: the schedule, the sticker book and the avatar's looks
+def _schedule(faces: tuple[int, ...] = (6, 6, 8), started: int = 0,
+              rests: tuple[int, ...] = ()) -> ScheduleProgress:
+    levels = [SimpleNamespace(id=f"level-{i}", mode="mimic", trials=n)
+              for i, n in enumerate(faces)]
+    progress = ScheduleProgress(plan_schedule(levels))
+    for n in range(started):
+        progress.face_started()
+        if n + 1 in rests:
+            progress.rest_started()
+            if n + 1 != started:
+                progress.rest_ended()
+    return progress
+
+
+def _stickers(stickers: int, stars: int) -> tuple[Sticker, ...]:
+    records = [make_trial(i, prompt_level=0 if i < stickers else 1)
+               for i in range(stickers + stars)]
+    return award(records, "S-1", StickerBook(), lambda: datetime(2026, 12, 6, tzinfo=UTC))
+
+
+def _with_books(c: GameContext) -> GameScene:
+    book = [s.to_dict() for s in _stickers(5, 3)]
+    children = [Profile(profile_id=f"C-{i:06X}", display_name=name, created_at="",
+                        updated_at="", stickers=book if i != 1 else [])
+                for i, name in enumerate(["Victor Alexander-Montgomery", "Kim", "王小明"])]
+    return StartScene(c, children)
+
+
 # every scene the child or therapist sees; overlays over the scene they are shown on
 SCENES: dict[str, Build] = {
     "start": (lambda c: StartScene(c, [Mock(display_name="Kim"), Mock(display_name="张小明")]),),
@@ -171,6 +284,8 @@ SCENES: dict[str, Build] = {
     "name_entry": (lambda c: NameEntryScene(c, lambda name: None),),
     "settings": (SettingsScene,),
     "settings_scrolled": (lambda c: _scrolled(SettingsScene(c), 8),),
+    # issue 25: the last rows ("Show the session timer", "Show the camera picture")
+    "settings_bottom": (lambda c: _scrolled(SettingsScene(c), len(SETTINGS_ROWS) - 1),),
     "calibration": (CalibrationScene,),
     "mimic": (_trial(MimicScene),),
     "mimic_hint": (_trial(MimicScene, hint=True),),
@@ -198,10 +313,10 @@ SCENES: dict[str, Build] = {
     "progress_table": (_progress(0),),
     "progress_chart": (_progress(2),),
     "child_admin": (lambda c: StartScene(c, []), _admin()),
-    "child_admin_scrolled": (lambda c: StartScene(c, []), _admin(rows_down=7)),
-    "child_admin_replay_row": (lambda c: StartScene(c, []), _admin(rows_down=5)),
+    "child_admin_scrolled": (lambda c: StartScene(c, []), _admin(rows_down=8)),
+    "child_admin_replay_row": (lambda c: StartScene(c, []), _admin(rows_down=6)),
     "child_admin_bad_year": (lambda c: StartScene(c, []), _admin(rows_down=1, typed="18")),
-    "confirm_delete": (lambda c: StartScene(c, []), _admin(rows_down=6), _confirm_delete),
+    "confirm_delete": (lambda c: StartScene(c, []), _admin(rows_down=7), _confirm_delete),
     "motion_consent": (lambda c: StartScene(c, []),
                        lambda c: ConsentQuestionCard(c, "Alexandra-Marie", lambda keep: None)),
     "restore_offer": (lambda c: StartScene(c, []),
@@ -209,6 +324,9 @@ SCENES: dict[str, Build] = {
                           _SET_ASIDE[0], lang, moved=_SET_ASIDE[1], backup=_SET_ASIDE[2]),
                           on_restore=lambda: None)),
     "end": (lambda c: EndScene(c, 14, 6, 8),),
+    # issue 25: "+10" after a full row of stars, and a great many stars
+    "end_20_stars": (lambda c: EndScene(c, 20, 6, 8),),
+    "end_120_stars": (lambda c: EndScene(c, 120, 30, 40),),
     # issue 14: the therapist's day
     "start_23_children": (_clinic(),),
     "start_23_children_typed": (_clinic("v"),),
@@ -226,6 +344,39 @@ SCENES: dict[str, Build] = {
     "replay_no_face": (lambda c: StartScene(c, []), _replay(500)),
     "replay_end": (lambda c: StartScene(c, []), _replay(10_000)),
     "replay_nothing": (lambda c: StartScene(c, []), lambda c: ReplayScene(c, [])),
+    # issue 23 (h23a): the programme
+    "plan": (lambda c: StartScene(c, []), _plan_page()),
+    "plan_today_chosen": (lambda c: StartScene(c, []), _plan_page(today="face-maze")),
+    "plan_scrolled": (lambda c: StartScene(c, []), _plan_page(rows_down=20)),
+    "plan_need_set": (lambda c: StartScene(c, []), _plan_page(rows_down=8,
+                                                              message="ui.plan.need_set")),
+    "plan_saved": (lambda c: StartScene(c, []), _plan_page(rows_down=8,
+                                                           message="ui.plan.saved")),
+    "start_next_step": (_start_next("ui.plan.next"),),
+    "start_next_today": (_start_next("ui.plan.next.today"),),
+    "start_next_done": (_start_next("ui.plan.next.done"),),
+    "start_next_23_children": (_start_next("ui.plan.next.today", _CLINIC),),
+    # issue 23: home practice
+    "home": (_home(),),
+    "home_done_today": (_home(done_today=True),),
+    "home_no_child": (_home(named=False),),
+    "child_admin_home_plan": (lambda c: StartScene(c, []), _admin(rows_down=_row_of("home_plan"))),
+    "child_admin_home_plan_written": (lambda c: StartScene(c, []), _plan_written),
+    # issue 23 (2): the child's side
+    "schedule": (lambda c: ScheduleScene(c, _schedule(), on_start=lambda: None),),
+    "schedule_two_levels_of_12": (lambda c: ScheduleScene(
+        c, _schedule((12, 12)), on_start=lambda: None),),
+    "schedule_one_face": (lambda c: ScheduleScene(c, _schedule((1,)), on_start=lambda: None),),
+    "break_with_schedule": (_trial(CueScene), lambda c: BreakScene(
+        c, on_end=lambda: None, schedule=_schedule(started=9, rests=(4, 9)))),
+    "end_stickers": (lambda c: EndScene(c, 14, 6, 8, stickers=_stickers(6, 2),
+                                        book_size=137),),
+    "end_many_stickers": (lambda c: EndScene(c, 30, 14, 14, stickers=_stickers(10, 4),
+                                             book_size=14),),
+    "start_stickers": (_with_books,),
+    "child_admin_avatar_row": (lambda c: StartScene(c, []), _admin(rows_down=_row_of("avatar"))),
+    "avatar_choice": (lambda c: StartScene(c, []), _admin(rows_down=_row_of("avatar")),
+                      lambda c: AvatarChoiceScene(c, AvatarLook.CURLS, lambda look: None)),
 }
 
 
@@ -268,6 +419,26 @@ def test_the_probe_finds_a_text_leaving_its_card_the_window_and_another_text() -
     assert len(found) == 3
     assert "not inside its card" in found[0] and "leaves the window" in found[1]
     assert "overlaps" in found[2]
+
+
+def test_the_probe_finds_a_text_over_a_shape_and_a_shape_leaving_the_window() -> None:
+    drawn = [
+        layout_probe.Drawn("card", (100, 100, 600, 300)),
+        layout_probe.Drawn("shape", (200, 200, 60, 60), "star"),
+        layout_probe.Drawn("shape", (1260, 200, 60, 60), "star"),
+        layout_probe.Drawn("text", (250, 210, 80, 40), "+10"),
+        layout_probe.Drawn("text", (400, 210, 80, 40), "clear"),
+    ]
+    found = layout_probe.problems(drawn, (1280, 720))
+    assert len(found) == 2
+    assert "star" in found[0] and "leaves the window" in found[0]
+    assert "'+10'" in found[1] and "overlaps the star" in found[1]
+
+
+def test_the_settings_screen_names_its_keys(tmp_path: Path) -> None:
+    for lang in ("en", "zh-CN"):
+        _surface, drawn = _draw((SettingsScene,), _context("calm", lang, max(TEXT_SCALES)))
+        assert phrases.text("ui.keys.settings", lang) in [d.text for d in drawn]
 
 
 def test_the_probe_finds_a_text_half_under_a_later_card_and_forgets_a_covered_one() -> None:

@@ -73,6 +73,8 @@ class Therapist:
             elif not self.quitting:
                 self.quitting = True
                 self.keys = [pygame.K_ESCAPE]
+        elif name == "schedule" and waited > 0.4:  # issue 23: today's schedule, then go
+            self.keys = [pygame.K_SPACE]
         elif name in TRIAL_SCENES and driver is not None and driver.successes >= 1:
             self.keys = [pygame.K_e]
         elif name == "confirm_end" and waited > 0.2:

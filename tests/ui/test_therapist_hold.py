@@ -87,6 +87,7 @@ class _Game:
                              profile_name="Mia")
         self.flow.begin()
         self.flow.calibration_finished(None)  # the session starts at 0 ms
+        self.flow.start_play()  # past today's schedule (issue 23)
 
     @property
     def session(self) -> Session:

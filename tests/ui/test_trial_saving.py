@@ -43,6 +43,7 @@ def playing(store: ProgressStore) -> tuple[GameContext, GameFlow, SceneStack]:
                     profile_name="Mia")
     flow.begin()
     flow.calibration_finished(None)
+    flow.start_play()  # past today's schedule (issue 23)
     return ctx, flow, stack
 
 
@@ -112,6 +113,7 @@ def test_a_full_disk_at_calibration_keeps_the_calm_face_in_memory_and_play_start
 
     monkeypatch.setattr(store, "set_baseline", full)
     flow.calibration_finished(baseline)
+    flow.start_play()  # past today's schedule (issue 23)
     assert ctx.profile is not None and ctx.profile.baseline == baseline.to_dict.return_value
     assert ctx.therapist_line is not None
     assert flow.driver is not None and not flow.driver.ended

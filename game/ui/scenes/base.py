@@ -13,6 +13,7 @@ import logging
 import pygame
 
 from game import phrases
+from game.ui.avatar_params import DEFAULT_LOOK, AvatarLook, look_named
 from game.ui.context import GameContext
 from game.ui.fonts import get_font
 from game.ui.scene_stack import Scene
@@ -68,6 +69,12 @@ class GameScene(Scene):
         """Go back to the scene below (nothing when this is the only scene)."""
         if self.stack is not None and len(self.stack) > 1 and self.stack.top is self:
             self.stack.pop()
+
+    @property
+    def avatar_look(self) -> AvatarLook:
+        """The chosen child's avatar look (issue 23); the default before a child is chosen."""
+        profile = self.ctx.profile
+        return look_named(profile.avatar) if profile is not None else DEFAULT_LOOK
 
     @property
     def theme(self) -> Theme:

@@ -6,6 +6,9 @@ breathe slowly.", and lets the child or therapist end it with any key, a click o
 (`on_end`, which asks the engine to end the break); a smile or the level's `max_ms` end it
 from the engine's side. The circle grows for 4 s (breathe in) and shrinks for 4 s (breathe
 out); under reduced motion it stands still and the words stay.
+
+Given the session's schedule (issue 23), the rest also shows it for its first
+`SCHEDULE_SHOWN_MS`, smaller, under the title: where the rest falls and what comes after.
 """
 
 from __future__ import annotations
@@ -16,16 +19,21 @@ from collections.abc import Callable
 
 import pygame
 
+from game.play.schedule import ScheduleProgress
 from game.ui.context import GameContext
 from game.ui.input import THERAPIST_ACTIONS, Action, InputEvent
 from game.ui.scenes.base import GameScene
+from game.ui.scenes.schedule import step_label
 from game.ui.theme import Theme
 from game.ui.widgets import draw_card, fitting_size, mix, text_size
+from game.ui.widgets.schedule import draw_schedule
 from game.ui.widgets.shapes import cover
 
 logger = logging.getLogger(__name__)
 
 BREATH_MS = 8000  # one breath: 4 s in, 4 s out
+SCHEDULE_SHOWN_MS = 8000  # the schedule shows this long at the start of a rest
+SCHEDULE_MAX_H = 170
 
 
 def breath(t_ms: int, theme: Theme) -> float:
@@ -40,13 +48,19 @@ def breathing_in(t_ms: int, theme: Theme) -> bool:
 
 
 class BreakScene(GameScene):
-    """The rest screen; `on_end` is called once when the child or therapist ends it."""
+    """The rest screen; `on_end` is called once when the child or therapist ends it.
+    `schedule`: the session's schedule, shown briefly (None: not shown). `keys_after_ms`:
+    keys and taps sooner than this do not end it (a rest the child asked for: a second tap
+    on the rest button must not end the rest at once)."""
 
     name = "break"
 
-    def __init__(self, ctx: GameContext, on_end: Callable[[], None]) -> None:
+    def __init__(self, ctx: GameContext, on_end: Callable[[], None],
+                 schedule: ScheduleProgress | None = None, keys_after_ms: int = 0) -> None:
         super().__init__(ctx)
         self.on_end = on_end
+        self.schedule = schedule
+        self.keys_after_ms = keys_after_ms
         self.elapsed_ms = 0
         self.ended = False
 
@@ -59,6 +73,8 @@ class BreakScene(GameScene):
     def handle(self, event: InputEvent) -> bool:
         if event.action in THERAPIST_ACTIONS or event.action is Action.QUIT:
             return False  # the therapist's keys (P ends the break too) reach the game
+        if self.elapsed_ms < self.keys_after_ms:
+            return True  # too soon: the tap that asked for the rest, or a second one
         if not self.ended:
             self.ended = True
             self.on_end()
@@ -89,8 +105,14 @@ class BreakScene(GameScene):
         cue_top = foot_top - 16 - cue_h
         self.draw_text(surface, cue, (card.centerx, cue_top), anchor="midtop",
                        max_width=room.width)
-        space = pygame.Rect(card.left, title.bottom + 16, card.width,
-                            max(40, cue_top - 16 - title.bottom - 16))
+        top = title.bottom + 16
+        if self.schedule is not None and self.elapsed_ms < SCHEDULE_SHOWN_MS:
+            strip = pygame.Rect(card.left + 40, top, card.width - 80,
+                                min(SCHEDULE_MAX_H, max(60, (cue_top - top) // 2)))
+            draw_schedule(surface, strip, self.schedule.steps(), self.theme,
+                          lambda step: step_label(step, self.ctx.lang), look=self.avatar_look)
+            top = strip.bottom + 16
+        space = pygame.Rect(card.left, top, card.width, max(40, cue_top - 16 - top))
         self._draw_circle(surface, space)
 
     def _height(self, text: str, size: str | int, width: int) -> int:

@@ -26,6 +26,7 @@ from game.ui.avatar_params import NEUTRAL_FACE
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
+from game.ui.widgets import fitting_size, layout_probe
 from game.vision.calibration import CalibrationState, CalibrationStatus, NeutralBaseline
 from game.vision.records import ExpressionReading
 
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 # guide's circle shows a comfortable size, arm's length from a laptop.
 GUIDE_FACE_WIDTH = 0.28
 GUIDE_SIZE = (200, 150)  # px of the small camera-frame picture (4:3)
+CAPTION_GAP = 8  # px between the box, its caption and the big message below
 
 DURATION_MS = 3000
 RETRY_PAUSE_MS = 1800
@@ -153,20 +155,24 @@ class CalibrationScene(GameScene):
             pygame.draw.arc(surface, p.success, rect, -end, math.pi / 2, width=18)
         face_rect = pygame.Rect(0, 0, 2 * radius - 20, 2 * radius - 20)
         face_rect.center = center
-        draw_avatar(surface, face_rect, NEUTRAL_FACE, self.theme)
-        self.draw_text(surface, self.t(self.message_key), (w // 2, h - 110), size="title",
-                       max_width=w - 160)
+        draw_avatar(surface, face_rect, NEUTRAL_FACE, self.theme, look=self.avatar_look)
+        said = self.draw_text(surface, self.t(self.message_key), (w // 2, h - 110),
+                              size="title", max_width=w - 160)
         guide = pygame.Rect((0, 0), GUIDE_SIZE)
         guide.midleft = (center[0] + radius + 60, center[1])
         if guide.right <= w - 10:
-            self._draw_seat_guide(surface, guide)
+            self._draw_seat_guide(surface, guide, said.top)
 
-    def _draw_seat_guide(self, surface: pygame.Surface, frame: pygame.Rect) -> None:
+    def _draw_seat_guide(self, surface: pygame.Surface, frame: pygame.Rect,
+                         floor: int) -> None:
         """Where to sit: the camera's view in small, a circle where the face should be, and
-        a dot where the child's face is (from the latest reading's face box)."""
+        a dot where the child's face is (from the latest reading's face box); its caption
+        goes under the box, above `floor` (the top of the big message), at a size that fits
+        between the two."""
         p = self.palette
         pygame.draw.rect(surface, p.surface_alt, frame, border_radius=12)
         pygame.draw.rect(surface, p.text_muted, frame, width=2, border_radius=12)
+        layout_probe.note("shape", (frame.x, frame.y, frame.width, frame.height), "camera box")
         target = int(frame.width * GUIDE_FACE_WIDTH / 2)
         pygame.draw.circle(surface, p.success, frame.center, target, width=3)
         reading: ExpressionReading | None = self.ctx.reading
@@ -179,5 +185,9 @@ class CalibrationScene(GameScene):
             pygame.draw.circle(surface, p.accent, (int(cx), int(cy)), r)
         too_small = reading is not None and QualityFlag.FACE_TOO_SMALL in reading.flags
         key = quality_key(QualityFlag.FACE_TOO_SMALL) if too_small else "calibration.sit_here"
-        self.draw_text(surface, self.t(key), (frame.centerx, frame.bottom + 28), size="small",
+        caption = self.t(key)
+        top = frame.bottom + CAPTION_GAP
+        size = fitting_size(caption, self.theme, frame.width + 80, floor - CAPTION_GAP - top,
+                            ("small", 20, 18, 16, 14))
+        self.draw_text(surface, caption, (frame.centerx, top), size=size, anchor="midtop",
                        max_width=frame.width + 80)

@@ -9,6 +9,9 @@ that is not one) gets one calm sentence and keeps the old value. Deleting asks f
 (`ConfirmCard`: the delete button must be pressed twice) and then erases the child with
 `ProgressStore.delete_profile`. The replay row opens the replay of the child's motion records
 (built by the flow, `on_replay`); while the child has none, the row says why and does nothing.
+The programme row opens the child's plan page (issue 23, `on_plan`).
+The avatar row (issue 23) opens the choice of the avatar's look (`AvatarChoiceScene`); the
+look chosen is saved with the child at once.
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ from typing import Any
 import pygame
 
 from game.records import Profile, ProgressStore, StoreError
+from game.records.store import EARLIEST_BIRTH_YEAR
+from game.ui.avatar_params import AvatarLook, look_named
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
+from game.ui.scenes.avatar_choice import AvatarChoiceScene, look_key
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.confirm import ConfirmCard
 from game.ui.widgets import draw_card, fitting_size, text_size
@@ -31,7 +37,7 @@ from game.ui.widgets.one_line import draw_more_arrow, head_that_fits, tail_that_
 
 logger = logging.getLogger(__name__)
 
-FIRST_YEAR = 1900
+FIRST_YEAR = EARLIEST_BIRTH_YEAR  # the store refuses earlier years too
 MAX_LENGTH = {"display_name": 24, "birth_year": 4, "notes": 240}
 TOP = 104  # the first row's top (below the title)
 ROW_GAP = 8
@@ -43,6 +49,7 @@ class _Row:
     label_key: str
     field: str  # a Profile field, or "delete" / "done"
     kind: str  # "text" | "switch" | "action" | "open" (another page, with a line under it)
+    #            | "avatar" (the look's name; opens the choice of looks)
     why_key: str = ""  # a one-line explanation under the label
 
 
@@ -50,11 +57,12 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.admin.name", "display_name", "text"),
     _Row("ui.admin.birth_year", "birth_year", "text"),
     _Row("ui.admin.notes", "notes", "text"),
-    _Row("ui.admin.camera_images", "allow_camera_images", "switch",
-         "ui.admin.camera_images.why"),
+    _Row("ui.child.avatar.row", "avatar", "avatar", "ui.child.avatar.row.why"),  # issue 23
     _Row("ui.admin.frame_traces", "allow_frame_traces", "switch",
          "ui.admin.frame_traces.why"),
     _Row("ui.replay.open", "replay", "open", "ui.replay.open.why"),
+    _Row("ui.plan.open", "plan", "open", "ui.plan.open.why"),  # issue 23
+    _Row("ui.home.admin.make_plan", "home_plan", "action"),  # issue 23: `on_home_plan`
     _Row("ui.admin.delete", "delete", "action"),
     _Row("ui.admin.done", "done", "action"),
 )
@@ -89,6 +97,7 @@ class ChildAdminScene(GameScene):
             scene left the stack).
         on_replay: opens the replay of the child's motion records (None: no replay row
             action, e.g. in tests of the other rows).
+        on_plan: opens the child's programme page (None: the row does nothing).
     """
 
     name = "child_admin"
@@ -97,12 +106,16 @@ class ChildAdminScene(GameScene):
     def __init__(self, ctx: GameContext, profile: Profile, *,
                  on_close: Callable[[], None] | None = None,
                  on_deleted: Callable[[str], None] | None = None,
-                 on_replay: Callable[[], None] | None = None) -> None:
+                 on_replay: Callable[[], None] | None = None,
+                 on_plan: Callable[[], None] | None = None,
+                 on_home_plan: Callable[[], str] | None = None) -> None:
         super().__init__(ctx)
         self.profile = profile
         self.on_close = on_close
         self.on_deleted = on_deleted
         self.on_replay = on_replay
+        self.on_plan = on_plan
+        self.on_home_plan = on_home_plan  # writes the child's home plan; says where
         self.has_motion = False  # a motion record exists (looked up on entering)
         self.focus = 0
         self.first = 0  # the first row in view
@@ -184,12 +197,24 @@ class ChildAdminScene(GameScene):
         elif row.kind == "switch":
             self._save(**{row.field: not getattr(self.profile, row.field)})
         elif row.kind == "open":
-            if self.has_motion and self.on_replay is not None:
-                self.on_replay()
+            if self._can_open(row):
+                opener = self.on_plan if row.field == "plan" else self.on_replay
+                if opener is not None:
+                    opener()
+        elif row.field == "home_plan":
+            if self.on_home_plan is not None:
+                self.message = self.on_home_plan()
+        elif row.kind == "avatar":
+            if self.stack is not None:
+                self.stack.push(AvatarChoiceScene(self.ctx, look_named(self.profile.avatar),
+                                                  self._keep_look))
         elif row.field == "delete":
             self._ask_delete()
         else:
             self.close()
+
+    def _keep_look(self, look: AvatarLook) -> None:
+        self._save(avatar=look.value)
 
     def close(self) -> None:
         self._stop_typing()
@@ -280,14 +305,20 @@ class ChildAdminScene(GameScene):
 
     def _why_keys(self, row: _Row) -> tuple[str, ...]:
         """The explanations a row may show (the replay row: one with a record, one without)."""
-        if row.kind == "open":
+        if row.field == "replay":
             return (row.why_key, "ui.replay.open.none")
         return (row.why_key,) if row.why_key else ()
 
     def _why_text(self, row: _Row) -> str:
-        if row.kind == "open" and not self.has_motion:
+        if row.field == "replay" and not self.has_motion:
             return self.t("ui.replay.open.none")
         return self.t(row.why_key)
+
+    def _can_open(self, row: _Row) -> bool:
+        """The row's page can be opened (the replay: only with a motion record)."""
+        if row.field == "plan":
+            return self.on_plan is not None
+        return self.has_motion and self.on_replay is not None
 
     def _why_width(self) -> int:
         return self._row_width() - 48  # under the label and the value
@@ -333,6 +364,8 @@ class ChildAdminScene(GameScene):
         """The row's value in words (or the text being typed)."""
         if row.kind == "switch":
             return self.t("ui.on" if getattr(self.profile, row.field) else "ui.off")
+        if row.kind == "avatar":
+            return self.t(look_key(look_named(self.profile.avatar)))
         if row.kind != "text":
             return ""
         if self.editing == row.field:
@@ -380,7 +413,7 @@ class ChildAdminScene(GameScene):
                            max_width=rect.width - 48)
             return
         if row.kind == "open":
-            enabled = self.has_motion and self.on_replay is not None
+            enabled = self._can_open(row)
             self.draw_text(surface, label, label_mid, anchor="midleft", bold=focused and enabled,
                            color=p.text if enabled else p.text_muted,
                            max_width=rect.width - 48)
@@ -392,10 +425,10 @@ class ChildAdminScene(GameScene):
                                     max_width=rect.width - 80 - self._value_width())
         value = self.value_text(row)
         room = rect.right - 24 - (label_rect.right + 32)
-        if row.kind == "text":
+        if row.kind in ("text", "avatar"):
             value = tail_that_fits(value, self.font("body"), room) if editing else \
                 head_that_fits(value, self.font("body"), room)
-        color = p.text if editing or row.kind == "switch" or getattr(
+        color = p.text if editing or row.kind in ("switch", "avatar") or getattr(
             self.profile, row.field) not in (None, "") else p.text_muted
         self.draw_text(surface, value, (rect.right - 24, label_mid[1]), anchor="midright",
                        color=color)

@@ -3,23 +3,31 @@
 Under the stars one small line for the therapist says what comes next ("Press any key to go
 back to the start"; in a headless scripted run, that the game closes) and, when the video
 being played ended, says so in words.
+
+The sticker book (issue 23): what the session added to the child's book shows in place of
+the row of stars: a sticker for each success without help, a smaller star for each success
+with help, and under them how many the book now holds.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import pygame
 
+from game.play.stickers import Sticker, StickerKind
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.widgets import draw_card, draw_star, fitting_size
+from game.ui.widgets import draw_card, draw_star, draw_sticker, fitting_size, layout_probe
 
 logger = logging.getLogger(__name__)
 
 AUTOPLAY_CLOSE_MS = 2000
 KEYS_AFTER_MS = 1000  # keys pressed in the first second (still playing) do not close it
+MAX_ROW_STARS = 10  # more stars are counted as "+N" after the row
+CARD_PADDING = 40  # the row of stars keeps this far from the card's sides
 
 
 class EndScene(GameScene):
@@ -29,13 +37,18 @@ class EndScene(GameScene):
     Args:
         reason_key: a phrase saying why the session ended, when the child should not have
             to guess (e.g. "ui.flow.video_ended"); "" for none.
+        stickers: what this session added to the child's sticker book (issue 23).
+        book_size: how many items the book holds now, these included.
     """
 
     name = "end"
 
     def __init__(self, ctx: GameContext, stars: int, successes: int, trials: int,
-                 reason_key: str = "") -> None:
+                 reason_key: str = "", *, stickers: Sequence[Sticker] = (),
+                 book_size: int = 0) -> None:
         super().__init__(ctx)
+        self.stickers = tuple(stickers)
+        self.book_size = max(book_size, len(self.stickers))
         self.stars = stars
         self.successes = successes
         self.trials = trials
@@ -96,14 +109,70 @@ class EndScene(GameScene):
         total_y = footer.top - 12 - total_h // 2
         total = self.draw_text(surface, str(self.stars), (w // 2 + 40, total_y),
                                size=total_size, bold=True, anchor="midleft")
-        draw_star(surface, (total.left - 60, total.centery), 40, self.theme)
+        self._star(surface, (total.left - 60, total.centery), 40)
+        if self.stickers:
+            self._draw_book(surface, said.bottom, total.top)
+            return
         # the row of stars, between the words and the total
-        shown = min(self.stars, 10)
+        self._draw_star_row(surface, card, (said.bottom + total.top) // 2)
+
+    def _star(self, surface: pygame.Surface, center: tuple[float, float], radius: int) -> None:
+        draw_star(surface, center, radius, self.theme)
+        layout_probe.note("shape", (round(center[0] - radius), round(center[1] - radius),
+                                    2 * radius, 2 * radius), "star")
+
+    def _draw_star_row(self, surface: pygame.Surface, card: pygame.Rect, row_y: int) -> None:
+        """Up to `MAX_ROW_STARS` stars and "+N" for the rest, as one group centred in the
+        card: the stars close up (and shrink) so that the group and its "+N" keep clear of
+        each other and of the card's edges at every text size."""
+        shown = min(self.stars, MAX_ROW_STARS)
+        more = f"+{self.stars - shown}" if self.stars > shown else ""
+        more_w = self.font("title").size(more)[0] if more else 0
+        gap = 14 if more else 0
+        room = card.width - 2 * CARD_PADDING - more_w - gap
+        radius = 30
         spacing = 72
-        row_y = (said.bottom + total.top) // 2
-        left = w / 2 - (shown - 1) * spacing / 2
+        while shown * spacing > room and spacing > 2 * radius + 4:
+            spacing -= 4
+        while shown * spacing > room and radius > 12:
+            radius -= 2
+            spacing = 2 * radius + 4
+        group = (shown - 1) * spacing + 2 * radius + gap + more_w
+        first = card.centerx - group / 2 + radius
         for i in range(shown):
-            draw_star(surface, (left + i * spacing, row_y), 30, self.theme)
-        if self.stars > shown:
-            self.draw_text(surface, f"+{self.stars - shown}",
-                           (round(left + shown * spacing), row_y), size="title")
+            self._star(surface, (first + i * spacing, row_y), radius)
+        if more:
+            self.draw_text(surface, more, (round(first + (shown - 1) * spacing + radius + gap),
+                                           row_y), size="title", anchor="midleft")
+
+    def _draw_book(self, surface: pygame.Surface, top: int, bottom: int) -> None:
+        """Today's stickers and stars (stickers bigger), and the book's size under them."""
+        w, _ = surface.get_size()
+        line = self.t("ui.child.stickers.count", count=self.book_size)
+        room = min(860, w - 180)
+        size = fitting_size(line, self.theme, room, self.font("body").get_linesize() * 1.3,
+                            ("body", "small", 18, 16))
+        said = self.draw_text(surface, line, (w // 2, bottom - 10), size=size,
+                              color=self.palette.text_muted, anchor="midbottom",
+                              max_width=room)
+        shown = self.stickers[:MAX_ROW_STARS]
+        more = f"+{len(self.stickers) - len(shown)}" if len(self.stickers) > len(shown) else ""
+        more_w = self.font("title").size(more)[0] if more else 0
+        gap = 14 if more else 0
+        spacing = 72
+        while len(shown) * spacing + gap + more_w > room and spacing > 68:
+            spacing -= 2  # a sticker is 64 px wide: close up a little, never overlapping
+        group = (len(shown) - 1) * spacing + 64 + gap + more_w
+        row_y = (top + said.top) // 2
+        first = w / 2 - group / 2 + 32
+        for i, item in enumerate(shown):
+            center = (first + i * spacing, row_y)
+            if item.kind is StickerKind.STICKER:
+                draw_sticker(surface, center, 32, item.design, self.theme)
+                layout_probe.note("shape", (round(center[0]) - 32, row_y - 32, 64, 64),
+                                  "sticker")
+            else:
+                self._star(surface, center, 18)
+        if more:
+            self.draw_text(surface, more, (round(first + (len(shown) - 1) * spacing + 32 + gap),
+                                           row_y), size="title", anchor="midleft")

@@ -71,6 +71,8 @@ class MazeScene(TrialScene):
                 self.auto_walk = False
 
     def handle(self, event: InputEvent) -> bool:
+        if super().handle(event):  # the child's rest button and key
+            return True
         direction = _MOVES.get(event.action)
         if direction is not None:
             self.auto_walk = False
@@ -159,9 +161,10 @@ class MazeScene(TrialScene):
             if i == 0:
                 big = face_rect.inflate(cell * 0.5, cell * 0.5)
                 draw_avatar(surface, big, face_for(self.view.target, self.view.intensity),
-                            self.theme, highlight=part, hint_arrow=arrow, t_ms=self.t_ms)
+                            self.theme, highlight=part, hint_arrow=arrow, t_ms=self.t_ms,
+                            look=self.avatar_look)
             else:
-                draw_avatar(surface, face_rect, NEUTRAL_FACE, self.theme)
+                draw_avatar(surface, face_rect, NEUTRAL_FACE, self.theme, look=self.avatar_look)
         px, py = maze.player
         player = (grid.left + px * cell + cell // 2, grid.top + py * cell + cell // 2)
         pygame.draw.circle(surface, p.accent, player, cell // 3)

@@ -37,6 +37,7 @@ THERAPIST_KEYS: tuple[tuple[str, str], ...] = (
     ("F2", "ui.settings"),
     ("F3", "ui.progress"),
     ("F1 / H", "ui.help"),
+    ("B", "ui.child.rest_key"),  # issue 23: the child's own key
 )
 
 
@@ -58,7 +59,7 @@ class HelpOverlay(GameScene):
         p = self.palette
         cover(surface, self.theme)
         w, h = surface.get_size()
-        card = pygame.Rect(0, 0, min(860, w - 80), min(600, h - 60))
+        card = pygame.Rect(0, 0, min(860, w - 80), min(660, h - 60))
         card.center = (w // 2, h // 2)
         draw_card(surface, card, self.theme)
         self.draw_text(surface, self.t("ui.therapist"), (card.centerx, card.top + 48),

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 import pygame
 
+from game.ui.avatar_params import DEFAULT_LOOK, AvatarLook
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.replay_source import ReplayTrial
@@ -44,15 +45,18 @@ class ReplayScene(GameScene):
         trials: what can be replayed, in order (Up/Down walk it).
         start: the trial shown first (an index into `trials`).
         on_close: called when the replay closes (after it left the stack).
+        look: the child's avatar look (issue 23), so the replay shows the child's own avatar.
     """
 
     name = "replay"
     holds_play = True
 
     def __init__(self, ctx: GameContext, trials: Sequence[ReplayTrial], *, start: int = 0,
-                 on_close: Callable[[], None] | None = None) -> None:
+                 on_close: Callable[[], None] | None = None,
+                 look: AvatarLook = DEFAULT_LOOK) -> None:
         super().__init__(ctx)
         self.trials = list(trials)
+        self.look = look
         self.on_close = on_close
         self.index = max(0, min(start, len(self.trials) - 1))
         self.t_ms = 0.0
@@ -191,7 +195,7 @@ class ReplayScene(GameScene):
         else:
             self._draw_play_state(surface, (MARGIN + 14, TOP // 2))
             draw_replay(surface, self.replay_rect(), track, self.t_ms, self.ctx.lang,
-                        self.theme)
+                        self.theme, self.look)
         self.draw_text(surface, self.t("ui.replay.keys"), (w // 2, h - 10), anchor="midbottom",
                        size=self._footer_size(), color=p.text_muted, max_width=w - 2 * MARGIN)
 

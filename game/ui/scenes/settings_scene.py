@@ -5,7 +5,7 @@ handed to `on_save` when the scene closes, which keeps them with the child's pro
 before a child is picked, as the settings for new children (a line under the title says
 which). When
 the rows do not all fit (large text), the list scrolls to keep the chosen row in view and
-small arrows show that there is more above or below.
+small arrows show that there is more above or below. The keys are named under the rows.
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ ROWS: tuple[_Row, ...] = (
 
 TOP = 150  # the first row's top (below the title and whose settings they are)
 ROW_GAP = 6
-BOTTOM_MARGIN = 28
+BOTTOM_MARGIN = 62  # room for the "more below" arrow and the key hints under the rows
 VOLUME_STEPS = 10
+LABEL_SIZES: tuple[str | int, ...] = ("body", "small", 22, 20, 18)  # a label stays one line
 
 
 def changed(settings: SensorySettings, row: _Row, step: int) -> SensorySettings:
@@ -162,25 +163,42 @@ class SettingsScene(GameScene):
                        color=p.text_muted, anchor="midtop", max_width=w - 80)
         rects = self._row_rects()
         for i, rect in rects.items():
-            row = ROWS[i]
-            draw_card(surface, rect, self.theme, focused=i == self.focus, radius=14,
-                      shadow=False)
-            self.draw_text(surface, self.t(row.label_key), (rect.left + 24, rect.centery),
-                           anchor="midleft", max_width=rect.width // 2)
-            value_at = (rect.right - 24, rect.centery)
-            if row.kind == "volume":
-                self._draw_volume(surface, value_at, getattr(self.ctx.settings, row.field))
-            else:
-                self.draw_text(surface, self.value_text(row), value_at, anchor="midright",
-                               max_width=rect.width // 2 - 48)
+            self._draw_row(surface, ROWS[i], rect, focused=i == self.focus)
         if rects and min(rects) > 0:
             self._draw_more(surface, (w // 2, TOP - 14), up=True)
+        below = max((r.bottom for r in rects.values()), default=TOP)
         if rects and max(rects) < len(ROWS) - 1:
-            self._draw_more(surface, (w // 2, h - BOTTOM_MARGIN // 2), up=False)
+            self._draw_more(surface, (w // 2, below + 14), up=False)
+        keys = self.t("ui.keys.settings")
+        room = h - below - 30
+        size = fitting_size(keys, self.theme, w - 80, room, ("small", 18, 16, 14))
+        self.draw_text(surface, keys, (w // 2, h - 6), size=size, color=p.text_muted,
+                       anchor="midbottom", max_width=w - 80)
+
+    def _draw_row(self, surface: pygame.Surface, row: _Row, rect: pygame.Rect,
+                  focused: bool) -> None:
+        """One setting: its value (or volume bar) at the right, its label in the room left
+        of it, on one line (a smaller size when the largest text would not fit)."""
+        draw_card(surface, rect, self.theme, focused=focused, radius=14, shadow=False)
+        value_at = (rect.right - 24, rect.centery)
+        if row.kind == "volume":
+            value_left = self._draw_volume(surface, value_at,
+                                           getattr(self.ctx.settings, row.field))
+        else:
+            said = self.draw_text(surface, self.value_text(row), value_at, anchor="midright",
+                                  max_width=rect.width // 2 - 48)
+            value_left = said.left
+        label = self.t(row.label_key)
+        room = value_left - 24 - (rect.left + 24)
+        one_line = self.font("body").get_linesize() * 1.1
+        size = fitting_size(label, self.theme, room, one_line, LABEL_SIZES, balance=False)
+        self.draw_text(surface, label, (rect.left + 24, rect.centery), size=size,
+                       anchor="midleft", max_width=room)
 
     def _draw_volume(self, surface: pygame.Surface, midright: tuple[int, int],
-                     value: float) -> None:
-        """Ten soft steps, filled up to the volume (muted: drawn pale)."""
+                     value: float) -> int:
+        """Ten soft steps, filled up to the volume (muted: drawn pale); returns their left
+        edge (x)."""
         p = self.palette
         on = round(value * VOLUME_STEPS)
         size = max(12, self.theme.text_px("body") // 2)
@@ -194,6 +212,7 @@ class SettingsScene(GameScene):
             pygame.draw.rect(surface, fill if k < on else p.surface_alt, step,
                              border_radius=size // 4)
             pygame.draw.rect(surface, p.outline, step, width=1, border_radius=size // 4)
+        return left
 
     def _draw_more(self, surface: pygame.Surface, center: tuple[int, int], up: bool) -> None:
         """A small arrow saying that more rows lie above (or below)."""

@@ -7,9 +7,16 @@ takes a letter back). Below the children: "Add a child" and "Quit" (the flow ask
 FaceQuest?" first; Esc with nothing typed asks too). `actions` holds those buttons (phrase
 key, callback): one more door can be added there.
 
+Issue 23: just above the buttons, the focused child's next step in their programme ("Next
+for Mia: Six feelings, step 2 of 3"; `set_next_step` gives the function that words it)
+stands where the hint on finding a name stands otherwise.
+
 Picking a child starts the session flow (`ctx.flow.profile_chosen`). Adding a child,
 settings and progress sit behind the therapist PIN (the flow asks for it). In autoplay
 (headless scripted runs) the first child is picked after a moment.
+
+Issue 23: the focused child's sticker book shows small at the top right, beside the title:
+the newest stickers and how many the book holds.
 """
 
 from __future__ import annotations
@@ -20,10 +27,11 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.play.stickers import StickerBook, StickerKind
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene, Menu
-from game.ui.widgets import fitting_size, text_size
+from game.ui.widgets import draw_card, draw_star, draw_sticker, fitting_size, text_size
 
 if TYPE_CHECKING:
     from game.records.models import Profile
@@ -75,6 +83,8 @@ class StartScene(GameScene):
         self.profiles: list[Profile] = []  # the children on the page shown
         self.has_more = False
         self.elapsed_ms = 0
+        self.next_step: Callable[[Profile, str], str] | None = None  # issue 23
+        self.next_lines: dict[str, str] = {}  # profile id -> its next step, worded
         self._lay_out()
 
     # ---------------------------------------------------------------- the list
@@ -106,6 +116,21 @@ class StartScene(GameScene):
         labels += [self.t(key) for key, _ in self.actions]
         self.menu.labels = labels
         self.menu.focus = min(self.menu.focus, len(labels) - 1)
+        if self.next_step is not None:
+            self.next_lines = {p.profile_id: self.next_step(p, self.ctx.lang)
+                               for p in self.profiles}
+
+    def set_next_step(self, words: Callable[[Profile, str], str] | None) -> None:
+        """How to word a child's next step (profile, language) -> text ("" for none)."""
+        self.next_step = words
+        self._lay_out()
+
+    def focused_next_line(self) -> str:
+        """The focused child's next step ("" when a door is focused, or no programme)."""
+        focus = self.menu.focus
+        if focus >= len(self.profiles):
+            return ""
+        return self.next_lines.get(self.profiles[focus].profile_id, "")
 
     def set_profiles(self, profiles: list[Profile], focus: Profile | None = None) -> None:
         """Show a new list of children (e.g. one was added); `focus` gets the focus."""
@@ -229,8 +254,9 @@ class StartScene(GameScene):
             if not self.found:
                 return self.t("ui.flow.none_found", typed=self.typed, keyname="Esc")
             line = self.t("ui.flow.find", typed=self.typed)
-        else:
-            line = self.t("ui.flow.find_hint") if len(self.all_profiles) > 1 else ""
+        else:  # issue 23: the focused child's next step, else how to find a name
+            line = self.focused_next_line() or (
+                self.t("ui.flow.find_hint") if len(self.all_profiles) > 1 else "")
         if self.pages > 1:
             page = self.t("ui.flow.page", page=self.page + 1, pages=self.pages)
             line = f"{line}   {page}" if line else page
@@ -242,11 +268,15 @@ class StartScene(GameScene):
         w, h = surface.get_size()
         title = self.draw_text(surface, self.t("ui.title"), (w // 2, 14), size="huge",
                                bold=True, anchor="midtop")
+        self._draw_sticker_badge(surface, title)  # issue 23
         find = self.find_line()
         find_top = self.menu.top - 8
         if find:
-            said = self.draw_text(surface, find, (w // 2, self.menu.top - 8), size="small",
-                                  color=p.text if self.typed else p.text_muted,
+            size = fitting_size(find, self.theme, w - 80, self.menu.top - 12 - title.bottom,
+                                ("small", 18, 16, 14))  # a long next step stays one line
+            said = self.draw_text(surface, find, (w // 2, self.menu.top - 8), size=size,
+                                  color=p.text if self.typed or self.focused_next_line()
+                                  else p.text_muted,
                                   anchor="midbottom", max_width=w - 80)
             find_top = said.top
         room = find_top - 8 - (title.bottom + 4)
@@ -260,3 +290,44 @@ class StartScene(GameScene):
                 f"F4: {self.t('ui.admin.open')}   Esc: {self.t('ui.quit')}")
         self.draw_text(surface, hint, (w // 2, h - 26), size="small", color=p.text_muted,
                        max_width=w - 80)
+
+    # ---------------------------------------------------------------- issue 23
+
+    def focused_book(self) -> StickerBook:
+        """The sticker book of the child whose button has the focus (empty: none)."""
+        if not 0 <= self.menu.focus < len(self.profiles):
+            return StickerBook()
+        return StickerBook.from_dicts(self.profiles[self.menu.focus].stickers)
+
+    def _draw_sticker_badge(self, surface: pygame.Surface, title: pygame.Rect) -> None:
+        """The focused child's newest stickers (up to 3; stars when there is no sticker yet)
+        and the book's size, small, in a card right of the title; fewer pictures where there
+        is less room, none without."""
+        book = self.focused_book()
+        if not len(book):
+            return
+        w, _ = surface.get_size()
+        count = str(len(book))
+        count_w = text_size(count, self.theme, "body", bold=True)[0]
+        height = max(56, self.font("body", bold=True).get_linesize() + 16)
+        radius = 18
+        pitch = 2 * radius + 8
+        room = w - 20 - (title.right + 24)
+        stickers = [item for item in book.items if item.kind is StickerKind.STICKER]
+        latest = tuple(stickers[-3:]) or book.latest(3)  # the colourful ones first
+        while latest and 24 + len(latest) * pitch + count_w > room:
+            latest = latest[1:]
+        if not latest:
+            return
+        card = pygame.Rect(0, 0, 24 + len(latest) * pitch + count_w, height)
+        card.topright = (w - 20, 14)
+        draw_card(surface, card, self.theme, radius=height // 2, shadow=False)
+        x = card.left + 12 + radius
+        for item in latest:
+            if item.kind is StickerKind.STICKER:
+                draw_sticker(surface, (x, card.centery), radius, item.design, self.theme)
+            else:
+                draw_star(surface, (x, card.centery), radius * 0.7, self.theme)
+            x += pitch
+        self.draw_text(surface, count, (card.right - 12, card.centery), bold=True,
+                       anchor="midright")

@@ -249,7 +249,7 @@ class StoryScene(TrialScene):
             face = pygame.Rect(0, 0, 130, 130)
             face.bottomright = (picture.right - 10, picture.bottom - 10)
             draw_avatar(surface, face, face_for(self.view.target, self.view.intensity),
-                        self.theme)
+                        self.theme, look=self.avatar_look)
         text_center = (rect.centerx, (picture.bottom + rect.bottom) // 2)
         self.draw_text(surface, self.view.prompt_text, text_center, max_width=rect.width - 60)
 

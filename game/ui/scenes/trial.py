@@ -9,6 +9,10 @@ is drawn on the model avatar (the part glows, an arrow shows the way) and as a s
 
 The scenes decide nothing: `TrialView` comes from the session driver, the mirror face from
 the latest reading; therapist keys go to `ctx.flow.therapist(action)`.
+
+The child's rest button (issue 23) is always in the top bar, at the right beside the gentle
+timer: a tap on it, or the child's key B, asks for a break (`ctx.flow.child_break()`),
+recorded as the child's own (the therapist's P is a pause of their own).
 """
 
 from __future__ import annotations
@@ -22,15 +26,18 @@ from game import phrases
 from game.ui.avatar import draw_avatar
 from game.ui.avatar_params import AvatarFace, face_for, face_from_reading, hint_visual
 from game.ui.context import GameContext
+from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.hud import TrialView, draw_hint, draw_trial_dots, draw_trial_gauge
 from game.ui.theme import Palette
-from game.ui.widgets import draw_card, draw_session_timer, fitting_size
+from game.ui.widgets import draw_card, draw_session_timer, fitting_size, mix
 
 logger = logging.getLogger(__name__)
 
 MIRROR_EASE = 0.25  # how quickly the mirror avatar follows the readings (per frame)
 MIRROR_STEP = 0.05  # the mirror face moves in steps this size (drawings are cached per pose)
+REST_BUTTON_SIZE = (200, 62)  # the child's rest button, in the top bar (cards start at 70)
+REST_BUTTON_RIGHT = 90  # its right edge's distance from the window's right (the timer's room)
 
 
 def frame_to_surface(rgb: np.ndarray) -> pygame.Surface:
@@ -77,6 +84,22 @@ class TrialScene(GameScene):
     def on_success(self) -> None:
         """The rules engine counted a success (the maze opens its door here)."""
 
+    def handle(self, event: InputEvent) -> bool:
+        """The child's B, or a tap on the rest button: ask for a break."""
+        on_button = (event.action is Action.POINT and event.pos is not None
+                     and self.rest_button_rect().collidepoint(event.pos))
+        if event.action is Action.REST or on_button:
+            if self.ctx.flow is not None:
+                self.ctx.flow.child_break()
+            return True
+        return False
+
+    def rest_button_rect(self) -> pygame.Rect:
+        """The rest button, top right (left of the gentle timer)."""
+        w, _ = self.ctx.window_size
+        bw, bh = REST_BUTTON_SIZE
+        return pygame.Rect(w - REST_BUTTON_RIGHT - bw, 4, bw, bh)
+
     def _update_camera(self) -> None:
         if not (self.ctx.camera_view and self.ctx.settings.camera_view_allowed):
             self.camera_image = None
@@ -122,6 +145,24 @@ class TrialScene(GameScene):
             left = flow.remaining_fraction()
             draw_session_timer(surface, (w - 50, 36), 24, round((1 - left) * 1000), 1000,
                                self.theme)
+        self.draw_rest_button(surface, self.rest_button_rect())
+
+    def draw_rest_button(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """A calm button: a small breathing circle (the rest's own picture) and "Rest"."""
+        p = self.palette
+        draw_card(surface, rect, self.theme, radius=rect.height // 2, shadow=False,
+                  fill=mix(p.surface, p.progress, 0.18))
+        r = rect.height * 0.3
+        center = (rect.left + 14 + r, rect.centery)
+        pygame.draw.circle(surface, mix(p.surface, p.progress, 0.55), center, r)
+        pygame.draw.circle(surface, p.progress, center, r, max(2, round(r / 6)))
+        room = pygame.Rect(round(center[0] + r + 8), rect.top + 4,
+                           round(rect.right - 14 - (center[0] + r + 8)), rect.height - 8)
+        label = self.t("ui.child.rest_button")
+        size = fitting_size(label, self.theme, room.width, room.height,
+                            sizes=("body", "small", 18, 16, 14), bold=True)
+        self.draw_text(surface, label, room.center, size=size, bold=True,
+                       max_width=room.width)
 
     def draw_hint(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
@@ -157,7 +198,8 @@ class TrialScene(GameScene):
             scaled = pygame.transform.smoothscale(image, size)
             surface.blit(scaled, scaled.get_rect(center=inner.center))
             return
-        draw_avatar(surface, inner, self.mirror, self.theme, t_ms=self.t_ms)
+        draw_avatar(surface, inner, self.mirror, self.theme, t_ms=self.t_ms,
+                    look=self.avatar_look)
         if not self.face_seen:
             self.draw_text(surface, "?", (inner.right - 30, inner.top + 30), size="huge",
                            bold=True, color=p.text_muted)
@@ -167,7 +209,7 @@ class TrialScene(GameScene):
         part, arrow = hint_visual(self.view.hint if self.view.active else None)
         face = face_for(self.view.target, self.view.intensity)
         draw_avatar(surface, rect, face, self.theme, highlight=part, hint_arrow=arrow,
-                    t_ms=self.t_ms)
+                    t_ms=self.t_ms, look=self.avatar_look)
 
     def model_rect(self, card: pygame.Rect, label_top: int, margin: int = 35) -> pygame.Rect:
         """Where the model face goes on `card`: above its label, whatever the text size."""

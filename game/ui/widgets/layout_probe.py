@@ -9,7 +9,9 @@ the frame the way the child sees it:
   holds the text's centre (a button is a card, so is a hint bubble);
 - a card or an opaque cover drawn later hides the texts under it completely, or touches
   none of them (a text half under a card "leaks");
-- no two visible texts overlap.
+- no two visible texts overlap;
+- no text overlaps a "shape": a drawn picture that must stay clear of words (a star of the
+  goodbye card's row, the camera box of the calibration), which also stays in the window.
 
 Used by the text-fit test (every scene, language, text size and palette) and by anyone
 changing a layout: `with recording() as probe: stack.draw(surface)`, then
@@ -30,7 +32,8 @@ Box = tuple[int, int, int, int]  # left, top, width, height
 
 @dataclass(frozen=True, slots=True)
 class Drawn:
-    """One thing drawn: "text" (with its text), "card" or "cover" (opaque, hides below)."""
+    """One thing drawn: "text" (with its text), "card", "cover" (opaque, hides below) or
+    "shape" (a picture no text may overlap; `text` names it in messages)."""
 
     kind: str
     box: Box
@@ -84,7 +87,13 @@ def problems(items: Sequence[Drawn], window: tuple[int, int]) -> list[str]:
     screen: Box = (0, 0, window[0], window[1])
     texts: list[Drawn] = []   # visible so far
     cards: list[Drawn] = []   # visible so far
+    shapes: list[Drawn] = []  # visible so far
     for item in items:
+        if item.kind == "shape":
+            if not _inside(item.box, screen):
+                found.append(f"the {item.text or 'shape'} {item.box} leaves the window {window}")
+            shapes.append(item)
+            continue
         if item.kind == "text":
             if item.box[2] == 0 or not item.text.strip():
                 continue
@@ -105,6 +114,7 @@ def problems(items: Sequence[Drawn], window: tuple[int, int]) -> list[str]:
                 else:
                     found.append(f"{text.text!r} {text.box} sticks out from under the "
                                  f"{item.kind} {item.box}")
+        shapes = [s for s in shapes if not _inside(s.box, item.box)]  # hidden by it
         if item.kind == "cover":
             cards = [c for c in cards if not _inside(c.box, item.box)]
         else:
@@ -113,4 +123,8 @@ def problems(items: Sequence[Drawn], window: tuple[int, int]) -> list[str]:
         for b in texts[i + 1:]:
             if _overlap(a.box, b.box):
                 found.append(f"{a.text!r} {a.box} overlaps {b.text!r} {b.box}")
+        for shape in shapes:
+            if _overlap(a.box, shape.box):
+                found.append(f"{a.text!r} {a.box} overlaps the {shape.text or 'shape'} "
+                             f"{shape.box}")
     return found

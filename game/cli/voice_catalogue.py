@@ -1,6 +1,8 @@
 """Every text the shipped game can say: the phrase catalogue plus the shipped level sets.
 
-This is what the voice pack must cover (`facequest voice render`, and a test).
+This is what the voice pack must cover (`facequest voice render`, and a test). It sits in the
+CLI, not in audio, because it reads level sets (`game.play`): the audio layer plays sounds and
+knows nothing of the game's rules.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from pathlib import Path
 
 from game import phrases
 from game.paths import LEVELS_DIR
+from game.play.level_loader import load_level_set
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +29,6 @@ def level_texts(levels_dir: Path = LEVELS_DIR) -> dict[str, list[str]]:
     Raises:
         ValueError (LevelFileError): a shipped level file does not load.
     """
-    from game.play.level_loader import load_level_set
-
     found: dict[str, list[str]] = {lang: [] for lang in phrases.LANGUAGES}
     for path in sorted(levels_dir.glob("*.toml")):
         for lang, texts in load_level_set(path).spoken_texts().items():

@@ -1,0 +1,60 @@
+"""An unusable HOME (a file, or a folder nothing can be made in): FaceQuest's own sentence
+comes first, with no matplotlib warnings before it, and the game plays with sound from a
+temporary cache instead of logging an audio traceback (issue 25, "Inputs")."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from game import paths
+from tests.conftest import REPO_ROOT
+
+
+def facequest(home: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("XDG_", "MPLCONFIGDIR"))}
+    env.update(HOME=home, PYTHONPATH=str(REPO_ROOT))
+    return subprocess.run([sys.executable, "-m", "game", *argv], capture_output=True,
+                          text=True, env=env, cwd=REPO_ROOT, timeout=300)
+
+
+@pytest.mark.parametrize("home", ["/dev/null", "/proc"])
+def test_the_records_command_says_one_sentence_and_nothing_before_it(home: str) -> None:
+    result = facequest(home, "profiles", "list")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("facequest: FaceQuest cannot keep its records in ")
+    assert "--data-dir" in lines[0] and "HOME" in lines[0]
+
+
+def test_a_headless_game_with_an_unusable_home_plays_without_a_traceback(
+    tmp_path: Path, astronaut_rgb: object
+) -> None:
+    from skimage import data
+
+    picture = Path(data.__file__).parent / "astronaut.png"
+    result = facequest("/dev/null", "play", "--headless", "--source", str(picture),
+                       "--data-dir", str(tmp_path / "data"), "--max-seconds", "2")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "atplotlib" not in result.stderr and "audio unavailable" not in result.stderr
+    assert "the cache folder /dev/null/.cache/facequest cannot be used" in result.stderr
+
+
+def test_the_cache_falls_back_to_one_private_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "home"
+    blocker.write_text("a file where a folder should be")
+    monkeypatch.setattr(paths.platformdirs, "user_cache_dir",
+                        lambda name: str(blocker / ".cache" / name))
+    monkeypatch.setattr(paths, "_fallback_cache", None)
+    first, second = paths.user_cache_dir(), paths.user_cache_dir()
+    assert first == second and first.is_dir() and (first.stat().st_mode & 0o777) == 0o700
+    assert caplog.text.count("cannot be used") == 1
