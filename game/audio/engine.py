@@ -19,6 +19,7 @@ import importlib
 import logging
 import os
 import tempfile
+import wave
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -106,15 +107,28 @@ class Pyttsx3Engine:
         os.close(fd)
         raw = Path(raw_name)
         try:
-            self._engine.save_to_file(engine_text, str(raw))
-            self._engine.runAndWait()  # exactly one phrase per runAndWait
-            samples, rate = read_wav(raw)
+            for attempt in range(1, RENDER_ATTEMPTS + 1):
+                self._engine.save_to_file(engine_text, str(raw))
+                self._engine.runAndWait()  # exactly one phrase per runAndWait
+                try:
+                    samples, rate = read_wav(raw)
+                    break
+                except (EOFError, wave.Error):
+                    # espeak-ng through pyttsx3 now and then leaves the file empty (seen on a
+                    # busy machine, first phrase after a voice change); saying it again works
+                    if attempt == RENDER_ATTEMPTS:
+                        raise RuntimeError(f"the speech engine wrote no audio for {text!r} "
+                                           f"in {RENDER_ATTEMPTS} tries") from None
+                    logger.info("empty recording of %r; trying again", text)
             if samples.size == 0:
                 raise RuntimeError(f"the speech engine wrote no audio for {text!r}")
             write_wav(raw, tidy_speech(samples, rate), rate)
             os.replace(raw, path)  # atomic: readers never see a half-written file
         finally:
             raw.unlink(missing_ok=True)
+
+
+RENDER_ATTEMPTS = 3  # tries at one phrase before the engine is judged broken
 
 
 def open_engine() -> Pyttsx3Engine:
