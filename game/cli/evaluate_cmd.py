@@ -149,7 +149,7 @@ def _text(report: dict[str, Any]) -> str:
 
 def _out_of_fold(args: argparse.Namespace, model: Path, threshold: float) -> dict[str, Any]:
     """The --out-of-fold report (CliError for options that do not fit it)."""
-    from game.training.evaluate import evaluate_out_of_fold
+    from game.training.evaluate_oof import evaluate_out_of_fold
 
     if args.out_of_fold < 2:
         raise CliError("--out-of-fold must be a whole number of at least 2.")

@@ -120,7 +120,7 @@ def _copies_for(
     data: ExtractedSet, recipe: Recipe, cache_dir: Path | None, progress: bool | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(features, class indices, source rows) of the recipe's training copies, or None."""
-    from game.training.train import augmented_copies
+    from game.training.copies import augmented_copies
 
     copies = augmented_copies(data, recipe, cache_dir, progress, scored=False)
     if copies is None or not copies.train.any():

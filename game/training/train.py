@@ -25,20 +25,19 @@ from typing import Any
 
 import numpy as np
 
-from game.training.augment import AUGMENTATIONS, augmentation
+from game.training.copies import augmented_copies
 from game.training.cv import (
     Copies,
     OutOfFold,
     class_order,
     copy_deltas,
-    make_copies,
     neutral_deltas,
     out_of_fold,
     summarise_cv,
 )
 from game.training.dataset import load_folders
 from game.training.export import export_onnx
-from game.training.feature_cache import ExtractedSet, extract, extract_augmented
+from game.training.feature_cache import ExtractedSet, extract
 from game.training.forms import angry_forms, coded_variants
 from game.training.model_card import (
     ABLATION_FILE,
@@ -179,29 +178,6 @@ def load_beside_card(card: Path, name: str) -> dict[str, Any] | None:
         return None
     loaded: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return loaded
-
-
-def augmented_copies(
-    data: ExtractedSet,
-    recipe: Recipe,
-    cache_dir: Path | None,
-    progress: bool | None,
-    scored: bool,
-) -> Copies | None:
-    """The webcam-condition copies of `data` (`game.training.augment`): the recipe's
-    augmentations for training and, when `scored` (a CV will score them), every known
-    augmentation, so the card shows each condition on held-out people. None when there is
-    nothing to make."""
-    kinds = [augmentation(name) for name in recipe.augmentations]
-    if scored:
-        kinds += [a for a in AUGMENTATIONS if a.name not in recipe.augmentations]
-    if not kinds:
-        return None
-    aug = extract_augmented(data, kinds, seed=recipe.seed, cache_dir=cache_dir, progress=progress)
-    return make_copies(
-        aug.features, aug.source, aug.augmentations, data.labels, data.subjects,
-        data.datasets, recipe.augmentations, recipe.seed,
-    )
 
 
 def _angry_forms(

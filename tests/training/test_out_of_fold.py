@@ -135,7 +135,7 @@ def test_the_chain_applies_the_scoring_files_temperature(astronaut_rgb: np.ndarr
 def test_out_of_fold_evaluation_on_real_children(
     tiny_children: Path, feature_cache_dir: Path, tmp_path: Path
 ) -> None:
-    from game.training.evaluate import evaluate_out_of_fold
+    from game.training.evaluate_oof import evaluate_out_of_fold
 
     model = tmp_path / "expression.onnx"
     shutil.copy(DEFAULT_MODEL_PATH, model)

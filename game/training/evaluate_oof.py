@@ -1,0 +1,198 @@
+"""`facequest evaluate --out-of-fold K`: figures on people no model saw.
+
+Apart from `game.training.evaluate` because it trains fold models (`game.training.out_of_fold`),
+which build on the cross-validation that itself uses `evaluate`'s verification helpers.
+"""
+
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from game.training.dataset import load_folders
+from game.training.evaluate import (
+    DEFAULT_THRESHOLD,
+    EvaluationError,
+    _Scored,
+    confident_wrong,
+    flags_by_person,
+    game_verification,
+    score_images,
+)
+from game.training.metrics import summarise
+from game.vision.model import ExpressionModel
+
+logger = logging.getLogger(__name__)
+
+
+def evaluate_out_of_fold(
+    data_dirs: list[Path],
+    k: int,
+    threshold: float = DEFAULT_THRESHOLD,
+    cache_dir: Path | None = None,
+    progress: bool | None = None,
+    with_copies: bool = True,
+    population: Sequence[str] | None = None,
+    write_scoring_to: Path | None = None,
+    reliability_plot: Path | None = None,
+) -> dict[str, Any]:
+    """`evaluate` on people no model saw: K subject-wise fold models
+    (`game.training.out_of_fold`), each scoring its held-out people's pictures through the
+    game's chain (`score_images`) with a temperature and score map fitted without them.
+
+    The report has `evaluate`'s figures (raw mode) plus "out_of_fold" (folds, people and
+    images per fold, what the fold models are), "confident_wrong" (before and after the
+    temperature), "calibration" (ECE, 15 bins, before and after, per data set and all; the
+    reliability bins; each fold's temperature) and "fit_all" (temperature and offsets fitted
+    on everyone's out-of-fold probabilities). `write_scoring_to`: the shipped raw model whose
+    scoring file takes "fit_all". `reliability_plot`: a PNG/SVG of the diagram.
+
+    Raises EvaluationError (nothing to score, too few people), DatasetError.
+    """
+    import tempfile
+    from dataclasses import asdict
+    from datetime import date
+
+    from game.training.out_of_fold import build_fold_models, write_scoring
+    from game.training.prob_calibration import (
+        ECE_BINS,
+        expected_calibration_error,
+        plot_reliability,
+        reliability,
+        untemper,
+    )
+
+    items = load_folders(data_dirs)
+    with tempfile.TemporaryDirectory(prefix="facequest-oof-") as tmp:
+        try:
+            folds = build_fold_models(
+                items, k, Path(tmp), cache_dir=cache_dir, progress=progress,
+                with_copies=with_copies, population=population,
+            )
+        except ValueError as exc:
+            raise EvaluationError(str(exc)) from None
+        fold_of = folds.fold_of()
+        scored: list[_Scored] = []
+        temperature_of: list[float] = []
+        # a person in none of the folds had no face found in any picture: all missed
+        missed_total = sum(item.subject not in fold_of for item in items)
+        for f, model_path in enumerate(folds.models):
+            mine = [item for item in items if fold_of.get(item.subject) == f]
+            logger.info("fold %d/%d: scoring %d pictures through the chain", f + 1, k, len(mine))
+            model = ExpressionModel.load(model_path)
+            part, missed, _ = score_images(mine, model, False, progress)
+            scored += part
+            temperature_of += [folds.fits[f].temperature] * len(part)
+            missed_total += len(missed)
+        class_names = folds.classes
+    if not scored:
+        raise EvaluationError("no image could be scored (no face found)")
+    labels = [s.label for s in scored]
+    after = np.array([s.probabilities for s in scored])
+    before = np.vstack([untemper(row[None, :], t) for row, t in
+                        zip(after, temperature_of, strict=True)])
+    truth = np.array([class_names.index(label) for label in labels])
+    report = summarise(labels, after, class_names)
+    auc, hits, false_alarms = game_verification(scored, threshold)
+    sets = list(dict.fromkeys(s.dataset for s in scored))
+
+    def calibration_of(mask: np.ndarray) -> dict[str, Any]:
+        return {
+            "n": int(mask.sum()),
+            "ece_before": expected_calibration_error(before[mask], truth[mask]),
+            "ece_after": expected_calibration_error(after[mask], truth[mask]),
+            "reliability_before": [asdict(b) for b in reliability(before[mask], truth[mask])],
+            "reliability_after": [asdict(b) for b in reliability(after[mask], truth[mask])],
+        }
+
+    def wrong_of(rows: list[_Scored], probs: np.ndarray) -> float:
+        untempered = [
+            _Scored(s.label, s.dataset, p.tolist(), s.trusted, s.flags, s.scores, s.subject)
+            for s, p in zip(rows, probs, strict=True)
+        ]
+        return confident_wrong(untempered, class_names)
+
+    dataset_a = np.array([s.dataset for s in scored])
+    per_set: dict[str, Any] = {}
+    for name in sets:
+        mask = dataset_a == name
+        rows = [s for s in scored if s.dataset == name]
+        block = summarise([s.label for s in rows], after[mask], class_names)
+        part_auc, part_hits, part_false = game_verification(rows, threshold)
+        per_set[name] = {
+            **{key: block[key] for key in ("n", "accuracy", "balanced_accuracy", "recall")},
+            "people": len({item.subject for item in items if item.dataset == name}),
+            "flagged": sum(not s.trusted for s in rows),
+            "auc": part_auc,
+            "hit_rate": part_hits,
+            "false_alarm_rate": part_false,
+            "confident_wrong": {"before": wrong_of(rows, before[mask]),
+                                "after": confident_wrong(rows, class_names)},
+            "calibration": calibration_of(mask),
+            "flags_by_person": flags_by_person(rows),
+            "confusion": block["confusion"],
+        }
+    everyone = np.ones(len(scored), bool)
+    out: dict[str, Any] = {
+        "n": report["n"],
+        "accuracy": report["accuracy"],
+        "balanced_accuracy": report["balanced_accuracy"],
+        "recall": report["recall"],
+        "auc": auc,
+        "confusion": report["confusion"],
+        "missed_faces": missed_total,
+        "flagged": sum(not s.trusted for s in scored),
+        "flags": dict(sorted(Counter(f.value for s in scored for f in s.flags).items())),
+        "hit_rate": hits,
+        "false_alarm_rate": false_alarms,
+        "threshold": threshold,
+        "model_auc": report["auc"],
+        "mode": "raw",
+        "model": f"{k} out-of-fold models",
+        "out_of_fold": {
+            "folds": k,
+            "people_per_fold": folds.people_per_fold(),
+            "images_per_fold": folds.images_per_fold(),
+            "with_copies": folds.with_copies,
+            "population": list(folds.population) if folds.population else None,
+            "description": folds.describe(),
+            "measured": date.today().isoformat(),
+        },
+        "confident_wrong": {"before": wrong_of(scored, before),
+                            "after": confident_wrong(scored, class_names)},
+        "calibration": {
+            "method": "temperature scaling (Guo et al. 2017), one T per model",
+            "bins": ECE_BINS,
+            "temperatures": [round(fit.temperature, 4) for fit in folds.fits],
+            **calibration_of(everyone),
+        },
+        "fit_all": {
+            "temperature": round(folds.fit_all.temperature, 4),
+            "offsets": {t.value: round(v, 4) for t, v in folds.fit_all.offsets.items()},
+        },
+        "datasets": per_set,
+    }
+    if write_scoring_to is not None:
+        written = write_scoring(
+            write_scoring_to, folds,
+            f"temperature fitted on the out-of-fold probabilities of {folds.describe()} "
+            f"(ECE on people never seen {out['calibration']['ece_before']:.3f} -> "
+            f"{out['calibration']['ece_after']:.3f}, {date.today().isoformat()})",
+        )
+        out["scoring_file"] = str(written)
+    if reliability_plot is not None:
+        curves = {"before": reliability(before, truth), "after (temperature)":
+                  reliability(after, truth)}
+        eces = {"before": out["calibration"]["ece_before"],
+                "after (temperature)": out["calibration"]["ece_after"]}
+        plot_reliability(curves, eces, reliability_plot,
+                         f"{k}-fold out-of-fold, people never seen: {', '.join(sets)} "
+                         f"({len(scored)} faces)")
+        out["reliability_plot"] = str(reliability_plot)
+    return out
