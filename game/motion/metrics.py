@@ -340,17 +340,20 @@ def measure_trial(motion: TrialMotion) -> MotionMetrics:
     curves = target_curves(frames, target)
     t, x = curves.t_ms, curves.curve
     peak_index, peak = peak_of(x)
+    # the apex and the level held over it: what `peak_intensity` reports (a flicker or a
+    # drift of the tracker on the plateau moves it little; the peak sets the thresholds)
+    start, end = _apex(x, peak_index, APEX_FLOOR * peak)
+    rows = np.arange(start, end + 1)
+    held = float(np.median(x[rows]))
     base = MotionMetrics(measurable=True, neutral=motion.neutral, frames=len(frames),
-                         measured_frames=len(measured_frames), peak_intensity=_r(peak))
+                         measured_frames=len(measured_frames), peak_intensity=_r(held))
     table = np.array([f.face.actions for f in measured_frames if f.face is not None],
                      dtype=np.float64)
     if peak < MIN_PEAK:
         return _replace(base, reason="no_movement", upper_lower_balance=_r(_balance(table)))
     onset = _onset_index(x, ONSET_FRACTION * peak)
-    # 90%: the first frame there (the running median already ignores a short flicker)
-    start, end = _apex(x, peak_index, APEX_FLOOR * peak)
-    rows = np.arange(start, end + 1)
-    held = float(np.median(x[rows]))
+    # the rise ends at the first frame at 90% of the held level (the running median already
+    # ignores a short flicker; a later drift on the plateau does not stretch it)
     top = (None if onset is None
            else onset + int(np.argmax(x[onset:] >= RISE_TOP * held)))
     apex = x[rows]

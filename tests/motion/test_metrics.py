@@ -228,8 +228,8 @@ def test_the_jittery_brow_gap_weighs_half_a_secondary_action() -> None:
 
 def test_a_mouth_flickering_open_on_a_held_face_counts_for_how_long_it_lasts() -> None:
     # held at 0.5; the tracker opens the mouth (1.3) for 2 frames out of every 4, which a
-    # running median of 5 frames keeps: its top would be the peak (1.03); the peak, the best
-    # 5-frame mean, counts it by the share of frames it lasts
+    # running median of 5 frames keeps: its top would be the peak (1.03); the peak intensity,
+    # the level held over the apex, counts the flicker by the share of frames it lasts
     curve = [0.0] * 10 + [0.5] * 40
     for i in range(12, 40, 4):
         curve[i : i + 2] = [1.3] * len(curve[i : i + 2])
@@ -245,6 +245,7 @@ def test_rise_time_ends_at_the_held_level_not_at_a_later_drift() -> None:
     curve = ramp(10, 6, n=32) + [1.25] * 8
     m = measure_trial(stream(curve))
     assert m.rise_time_ms is not None and m.rise_time_ms <= 6 * FRAME_MS
+    assert m.peak_intensity == pytest.approx(1.0, abs=QUANTUM)  # the level held
 
 
 def test_lag_is_measured_from_each_actions_own_starting_level() -> None:
