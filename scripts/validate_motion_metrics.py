@@ -241,8 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         records = {}
         for part in args.records_parts or [args.records]:
             for target, subjects in pickle.loads(part.read_bytes()).items():
-                if target in args.targets:
-                    records.setdefault(target, {}).update(subjects)
+                if target in args.targets:  # the parts' cases of one child are merged
+                    for subject, case in subjects.items():
+                        records.setdefault(target, {}).setdefault(subject, {}).update(case)
     else:
         cache = v.LandmarkCache(args.cache) if args.cache else None
         if cache:
