@@ -31,7 +31,7 @@ MIN_PEAK = 0.1          # target intensity (fraction of full change) that counts
 MIN_COORD_PEAK = 0.2
 ONSET_FRACTION = 0.1    # onset: the curve first reaches 10% of the trial's peak ...
 ONSET_STAYS = 2         # ... and the next 2 measured frames stay there
-RISE_TOP = 0.9          # rise time: 10% -> 90% of the peak
+RISE_TOP = 0.9          # rise time: from the onset to 90% of the held level
 APEX_FLOOR = 0.5        # the apex: the run of frames around the peak at >= 50% of it
 RISE_MARGIN_MS = 300    # coordination looks from the prompt to this long after the 90% point
 FIRST_WEIGHT, OTHER_WEIGHT = 1.0, 0.5  # as the action check (game.vision.scoring)
