@@ -92,3 +92,23 @@ def test_the_same_clip_is_measured_the_same(children_dir: Path, tmp_path: Path,
             assert (a is None) == (b is None), name
             if a is not None and b is not None:
                 assert abs(a - b) < 0.05 * span, (name, a, b)
+
+
+def test_the_validation_scripts_landmark_cache_gives_what_mediapipe_gives(
+        children_dir: Path, tmp_path: Path) -> None:
+    (neutral_path, peak_path), = _pairs(children_dir, "happy", 1)
+    _, peak, calm = v.pair(neutral_path, peak_path, tmp_path)
+    clip = v.still_clip(peak, tmp_path / "still")
+    plain = v.metrics([clip], calm, "happy")
+    cache = v.LandmarkCache(tmp_path / "landmarks.sqlite")
+    cache.install()
+    try:
+        with v.recording() as kept:
+            filled = v.metrics([clip], calm, "happy")
+        misses = cache.misses
+        again = v.metrics([clip], calm, "happy")
+    finally:
+        cache.close()
+    assert misses > 0 and cache.misses == misses  # the second run found every image
+    assert plain == filled == again
+    assert len(kept) == 1 and kept[0].target == "happy"  # the record the command measured
