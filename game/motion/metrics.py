@@ -22,16 +22,27 @@ from game.expressions import Expression, prototype, prototype_parts
 from game.motion.frame import MotionFrame, TrialMotion
 from game.motion.vocabulary import ACTION_NAMES, LATERAL_ACTIONS, LOWER_FACE, UPPER_FACE
 
-METRIC_VERSION = "1"
+METRIC_VERSION = "2"
 MIN_MEASURED_FRAMES = 8
 MIN_MEASURED_SHARE = 0.5
 MIN_PEAK = 0.1          # target intensity (fraction of full change) that counts as movement
+# coordination: only actions whose peak (`peak_of`) reaches a fifth of their full change;
+# below it a curve is mostly the tracker's jitter, and its correlation says nothing
+MIN_COORD_PEAK = 0.2
 ONSET_FRACTION = 0.1    # onset: the curve first reaches 10% of the trial's peak ...
 ONSET_STAYS = 2         # ... and the next 2 measured frames stay there
-RISE_TOP = 0.9          # rise time: 10% -> 90% of the peak
+RISE_TOP = 0.9          # rise time: from the onset to 90% of the held level
 APEX_FLOOR = 0.5        # the apex: the run of frames around the peak at >= 50% of it
 RISE_MARGIN_MS = 300    # coordination looks from the prompt to this long after the 90% point
 FIRST_WEIGHT, OTHER_WEIGHT = 1.0, 0.5  # as the action check (game.vision.scoring)
+# Motion-only weights (the action check is unchanged): the brows' gap (`brows_together`,
+# full change 0.03 IOD) jitters most of all actions on a held face: frame-to-frame sd 0.10
+# of its full change, against 0.001-0.085 for the others (median over 36 held clips of
+# children's morphs, docs/metrics.md); in the target curve it weighs half a secondary action.
+MOTION_WEIGHT: dict[str, float] = {"brows_together": 0.5}
+PEAK_FRAMES = 5         # the peak: the highest running mean over this many frames
+ACTION_BASE_FRAMES = 5  # an action's starting level: the median of its first frames
+JERK_SMOOTH_FRAMES = 7  # the running mean before the jerk (a third derivative)
 
 # Head yaw's bias in left-minus-right intensity (fractions of full change) per degree of yaw
 # away from the neutral face's yaw, per lateral action. Fitted by scripts/fit_yaw_bias.py on
@@ -116,8 +127,9 @@ METRIC_SPANS: dict[str, float] = {
 @dataclass(frozen=True, slots=True)
 class TargetCurves:
     """The target's action curves over the measured frames: `t_ms` (n,), `curve` (n,) the
-    weighted target intensity (running median of `SMOOTH_FRAMES`), `actions` name -> (n,) per chosen
-    action (of alternatives, the one that moved most)."""
+    weighted target intensity (each action's running median of `SMOOTH_FRAMES`, negative
+    values counted as 0, weighted as `weights`), `actions` name -> (n,) per chosen action
+    (of alternatives, the one that moved most; running median, unclipped)."""
 
     t_ms: np.ndarray
     curve: np.ndarray
@@ -150,16 +162,18 @@ def target_curves(frames: Sequence[MotionFrame], target: Expression) -> TargetCu
         curves = {a.name: _running_median(table[:, ACTION_NAMES.index(a.name)]) for a in part}
         name = max(curves, key=lambda n: float(curves[n].max()) if len(curves[n]) else 0.0)
         chosen[name] = curves[name]
-        weights[name] = FIRST_WEIGHT if position == 0 else OTHER_WEIGHT
+        weights[name] = ((FIRST_WEIGHT if position == 0 else OTHER_WEIGHT)
+                         * MOTION_WEIGHT.get(name, 1.0))
     if chosen and len(t):
         total = sum(weights.values())
-        curve = sum(weights[n] * chosen[n] for n in chosen) / total
+        # an action moved the other way counts as not made, as in the action check
+        curve = sum(weights[n] * np.clip(chosen[n], 0.0, None) for n in chosen) / total
     else:
         curve = np.zeros(len(t))
     return TargetCurves(t, np.asarray(curve, dtype=np.float64), chosen, weights)
 
 
-def _running_mean(x: np.ndarray, width: int = SMOOTH_FRAMES) -> np.ndarray:
+def _running_mean(x: np.ndarray, width: int = PEAK_FRAMES) -> np.ndarray:
     """Centred running mean over `width` samples (the ends repeated): jerk, a third
     derivative, would otherwise measure the tracker's frame-to-frame jitter."""
     half = width // 2
@@ -177,6 +191,28 @@ def _onset_index(x: np.ndarray, level: float) -> int | None:
         if above[i : i + 1 + ONSET_STAYS].all():
             return i
     return None
+
+
+def peak_of(x: np.ndarray, width: int = PEAK_FRAMES) -> tuple[int, float]:
+    """(index, level) of a curve's peak: the highest value of its running mean over `width`
+    samples (a level held about that long, not one frame's flicker); index: the window's
+    centre. (0, 0.0) for an empty curve."""
+    if len(x) == 0:
+        return 0, 0.0
+    mean = _running_mean(x, width)
+    index = int(np.argmax(mean))
+    return index, float(mean[index])
+
+
+def _action_onset(curve: np.ndarray) -> int | None:
+    """The onset of one action's curve: the first sample at 10% of the way from its starting
+    level (the median of its first `ACTION_BASE_FRAMES` samples) to its peak (`peak_of`),
+    staying there `ONSET_STAYS` more samples."""
+    _, peak = peak_of(curve)
+    base = float(np.median(curve[:ACTION_BASE_FRAMES]))
+    if peak <= base:
+        return None
+    return _onset_index(curve, base + ONSET_FRACTION * (peak - base))
 
 
 def _apex(x: np.ndarray, peak_index: int, floor: float) -> tuple[int, int]:
@@ -258,16 +294,16 @@ def _congruence(vector: np.ndarray, target: Expression) -> float:
 
 def _coordination(t: np.ndarray, curves: TargetCurves,
                   end: int) -> tuple[float | None, int | None]:
-    """Mean correlation of each moving action's curve with the one that moved most (the
-    reference), over frames 0..`end`, and the mean lag of their onsets after the reference's.
-    None with fewer than 2 actions that moved (`MIN_PEAK`)."""
-    moving = {n: c for n, c in curves.actions.items() if float(c.max()) >= MIN_PEAK}
+    """Median correlation of each moving action's curve with the one that moved most (the
+    reference), over frames 0..`end`, and the median lag of their onsets (`_action_onset`)
+    after the reference's. None with fewer than 2 actions that moved (`MIN_COORD_PEAK`)."""
+    moving = {n: c for n, c in curves.actions.items() if peak_of(c)[1] >= MIN_COORD_PEAK}
     if len(moving) < 2 or end < 3:
         return None, None
-    reference = max(moving, key=lambda n: float(moving[n].max()))
+    reference = max(moving, key=lambda n: peak_of(moving[n])[1])
     window = slice(0, end + 1)
     base, _ = _resample(t[window], moving[reference][window])
-    base_onset = _onset_index(moving[reference], ONSET_FRACTION * float(moving[reference].max()))
+    base_onset = _action_onset(moving[reference])
     correlations, lags = [], []
     for name, curve in moving.items():
         if name == reference:
@@ -275,11 +311,11 @@ def _coordination(t: np.ndarray, curves: TargetCurves,
         other, _ = _resample(t[window], curve[window])
         if base.std() > 1e-9 and other.std() > 1e-9:
             correlations.append(float(np.corrcoef(base, other)[0, 1]))
-        onset = _onset_index(curve, ONSET_FRACTION * float(curve.max()))
+        onset = _action_onset(curve)
         if onset is not None and base_onset is not None:
             lags.append(float(t[onset] - t[base_onset]))
-    coordination = float(np.mean(correlations)) if correlations else None
-    lag = round(float(np.mean(lags))) if lags else None
+    coordination = float(np.median(correlations)) if correlations else None
+    lag = round(float(np.median(lags))) if lags else None
     return coordination, lag
 
 
@@ -303,26 +339,29 @@ def measure_trial(motion: TrialMotion) -> MotionMetrics:
         return not_measurable(motion, "too_few_trusted_frames")
     curves = target_curves(frames, target)
     t, x = curves.t_ms, curves.curve
-    peak_index = int(np.argmax(x))
-    peak = float(x[peak_index])
+    peak_index, peak = peak_of(x)
+    # the apex and the level held over it: what `peak_intensity` reports (a flicker or a
+    # drift of the tracker on the plateau moves it little; the peak sets the thresholds)
+    start, end = _apex(x, peak_index, APEX_FLOOR * peak)
+    rows = np.arange(start, end + 1)
+    held = float(np.median(x[rows]))
     base = MotionMetrics(measurable=True, neutral=motion.neutral, frames=len(frames),
-                         measured_frames=len(measured_frames), peak_intensity=_r(peak))
+                         measured_frames=len(measured_frames), peak_intensity=_r(held))
     table = np.array([f.face.actions for f in measured_frames if f.face is not None],
                      dtype=np.float64)
     if peak < MIN_PEAK:
         return _replace(base, reason="no_movement", upper_lower_balance=_r(_balance(table)))
     onset = _onset_index(x, ONSET_FRACTION * peak)
-    # 90%: the first frame there (the running median already ignores a short flicker)
+    # the rise ends at the first frame at 90% of the held level (the running median already
+    # ignores a short flicker; a later drift on the plateau does not stretch it)
     top = (None if onset is None
-           else onset + int(np.argmax(x[onset:] >= RISE_TOP * peak)))
-    start, end = _apex(x, peak_index, APEX_FLOOR * peak)
-    rows = np.arange(start, end + 1)
+           else onset + int(np.argmax(x[onset:] >= RISE_TOP * held)))
     apex = x[rows]
     stability = 1.0 - float(apex.std()) / peak if len(apex) >= 3 else None
     jerk = None
     if onset is not None:
         resampled, step = _resample(t[onset : end + 1], x[onset : end + 1])
-        jerk = log_dimensionless_jerk(_running_mean(resampled), step)
+        jerk = log_dimensionless_jerk(_running_mean(resampled, JERK_SMOOTH_FRAMES), step)
     # rising together: from the prompt to just past the rise (the hold's flat noise left out)
     rise_end = end if top is None else int(np.searchsorted(t, t[top] + RISE_MARGIN_MS, "right")) - 1
     coordination, lag = _coordination(t, curves, max(rise_end, 3))

@@ -194,3 +194,85 @@ def test_a_clip_with_no_face_at_all_says_so() -> None:
                    for i in range(20))
     m = measure_trial(TrialMotion("happy", "cue", frames))
     assert not m.measurable and m.reason == "no_face"
+
+
+# -- metric version 2: what a real tracker does to a held face (docs/metrics.md) ----------
+
+
+def trial(levels: list[dict[str, float]], target: str) -> TrialMotion:
+    """A trial whose frame i has the action intensities `levels[i]` (others 0)."""
+    frames = tuple(MotionFrame(i * FRAME_MS, face(lv), frozenset(), True)
+                   for i, lv in enumerate(levels))
+    return TrialMotion(target, "cue", frames, (MotionMark(0, MarkKind.PROMPT),))
+
+
+def test_an_action_moved_the_other_way_counts_as_not_made_not_as_less() -> None:
+    # angry: brows lowered by 0.6, the brows' gap widened (brows_together negative); as the
+    # action check, the widening counts as 0, so the peak is that of the lowered brows alone
+    lowered = [{"brows_lowered": 0.6 * (i >= 5)} for i in range(30)]
+    widened = [lv | {"brows_together": -0.9 * (i >= 5)} for i, lv in enumerate(lowered)]
+    alone = measure_trial(trial(lowered, "angry")).peak_intensity
+    assert alone is not None and alone > 0.2
+    assert measure_trial(trial(widened, "angry")).peak_intensity == alone
+
+
+def test_the_jittery_brow_gap_weighs_half_a_secondary_action() -> None:
+    gap = measure_trial(trial([{"brows_together": 1.0 * (i >= 5)} for i in range(30)],
+                              "angry")).peak_intensity
+    lids = measure_trial(trial([{"lids_tight": 1.0 * (i >= 5)} for i in range(30)],
+                               "angry")).peak_intensity
+    # weights: brows lowered 1, the gap 0.25, the mouth 0.5, lids tight 0.5 (total 2.25)
+    assert gap == pytest.approx(0.25 / 2.25, abs=2 * QUANTUM)
+    assert lids == pytest.approx(0.5 / 2.25, abs=2 * QUANTUM)
+
+
+def test_a_mouth_flickering_open_on_a_held_face_counts_for_how_long_it_lasts() -> None:
+    # held at 0.5; the tracker opens the mouth (1.3) for 2 frames out of every 4, which a
+    # running median of 5 frames keeps: its top would be the peak (1.03); the peak intensity,
+    # the level held over the apex, counts the flicker by the share of frames it lasts
+    curve = [0.0] * 10 + [0.5] * 40
+    for i in range(12, 40, 4):
+        curve[i : i + 2] = [1.3] * len(curve[i : i + 2])
+    m = measure_trial(stream(curve, second=[0.0] * 10 + [0.5] * 40))
+    assert m.peak_intensity is not None and m.peak_intensity < 0.9
+    flicker_free = measure_trial(stream([0.0] * 10 + [0.5] * 40)).peak_intensity
+    assert flicker_free == pytest.approx(0.5, abs=QUANTUM)
+
+
+def test_rise_time_ends_at_the_held_level_not_at_a_later_drift() -> None:
+    # the face reaches its hold (1.0) in 6 frames and holds it for 16; then the tracker
+    # drifts up 25% for 8 frames: the rise ends where the held level is reached
+    curve = ramp(10, 6, n=32) + [1.25] * 8
+    m = measure_trial(stream(curve))
+    assert m.rise_time_ms is not None and m.rise_time_ms <= 6 * FRAME_MS
+    assert m.peak_intensity == pytest.approx(1.0, abs=QUANTUM)  # the level held
+
+
+def test_lag_is_measured_from_each_actions_own_starting_level() -> None:
+    # both rise together; the cheeks start 0.15 above their calibration (the calibration
+    # picture differed a little from the clip's neutral): no lag, not a lead of 10 frames
+    offset = [0.15 + 0.85 * v for v in ramp(10, 8)]
+    m = measure_trial(stream(ramp(10, 8), second=offset))
+    assert m.coordination_lag_ms == 0
+
+
+def test_coordination_is_the_median_over_actions_so_one_wandering_action_moves_it_little() -> None:
+    n = 40
+    base = ramp(10, 8, n=n)
+    wander = [v - (0.6 if 18 <= i < 24 else 0.0) for i, v in enumerate(ramp(10, 8, n=n))]
+    frames_clean = [{"lips_part": a, "outer_brows_up": a, "inner_brows_up": a,
+                     "upper_lids_up": a} for a in base]
+    frames_wander = [lv | {"outer_brows_up": w} for lv, w in zip(frames_clean, wander,
+                                                                   strict=True)]
+    clean = measure_trial(trial(frames_clean, "surprised")).coordination
+    wandering = measure_trial(trial(frames_wander, "surprised")).coordination
+    assert clean == pytest.approx(1.0, abs=1e-3)
+    assert wandering == pytest.approx(1.0, abs=1e-3)  # the median of (r, 1, 1)
+
+
+def test_an_action_that_barely_moved_is_left_out_of_coordination() -> None:
+    # the cheeks rise to 0.15 of their full change: mostly the tracker's jitter
+    m = measure_trial(stream(ramp(10, 8), second=[0.15 * v for v in ramp(10, 8)]))
+    assert m.coordination is None and m.coordination_lag_ms is None
+    assert measure_trial(stream(ramp(10, 8), second=[0.3 * v for v in ramp(10, 8)])
+                         ).coordination == pytest.approx(1.0, abs=1e-3)

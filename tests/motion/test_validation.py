@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from game.motion.metrics import METRIC_SPANS
@@ -31,15 +30,19 @@ def _pairs(children_dir: Path, target: str, count: int = CHILDREN) -> list[tuple
     return [(n, p) for _, n, p in found[::step][:count]]
 
 
-@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("target", (*TARGETS, "angry"))
 def test_blends_of_a_childs_own_faces_are_ordered_by_peak_intensity(
         children_dir: Path, tmp_path: Path, target: str) -> None:
+    # metric version 2 orders every dev child's blends of these three (docs/metrics.md): each
+    # child here must be ordered (one swap of neighbours, rho 0.9, is the most allowed)
+    # angry: 6 children spread over the set (one of them was out of order under version 1)
     rhos = []
-    for k, (neutral, peak) in enumerate(_pairs(children_dir, target)):
+    for k, (neutral, peak) in enumerate(_pairs(children_dir, target,
+                                               6 if target == "angry" else CHILDREN)):
         peaks = v.intensity_case(neutral, peak, target, tmp_path / str(k))
         assert all(p is not None for p in peaks), peaks
         rhos.append(v.spearman(list(v.FRACTIONS), [float(p) for p in peaks if p is not None]))
-    assert float(np.mean(rhos)) >= 0.9, rhos
+    assert all(round(r, 9) >= 0.9 for r in rhos), rhos
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -70,13 +73,17 @@ def test_onset_is_found_within_two_frames(children_dir: Path, tmp_path: Path, fp
             assert found is not None and abs(found - truth) <= 2 * 1000 / fps, (found, truth)
 
 
-def test_the_same_clip_is_measured_the_same(children_dir: Path, tmp_path: Path) -> None:
-    (neutral_path, peak_path), = _pairs(children_dir, "happy", 1)
+@pytest.mark.parametrize("target", TARGETS)
+def test_the_same_clip_is_measured_the_same(children_dir: Path, tmp_path: Path,
+                                            target: str) -> None:
+    # the first surprised child is one whose lips the tracker flips open and shut on the held
+    # morph: metric version 1 moved its peak by 6.6% of the span after a 1-pixel shift
+    (neutral_path, peak_path), = _pairs(children_dir, target, 1)
     neutral, peak, _ = v.pair(neutral_path, peak_path, tmp_path)
     clip = onset_clip(neutral, peak, 30, 10, 45, 8, tmp_path / "clip.mp4")
     calm = v.first_frame(clip, tmp_path / "calm.png")
-    first, again = v.metrics([clip, clip], calm, "happy")
-    moved, jpeg = v.repeat_variants(clip, tmp_path, "happy")
+    first, again = v.metrics([clip, clip], calm, target)
+    moved, jpeg = v.repeat_variants(clip, tmp_path, target)
     assert {**first, "source": ""} == {**again, "source": ""}
     assert first["measurable"]
     for other in (moved, jpeg):
@@ -85,3 +92,23 @@ def test_the_same_clip_is_measured_the_same(children_dir: Path, tmp_path: Path) 
             assert (a is None) == (b is None), name
             if a is not None and b is not None:
                 assert abs(a - b) < 0.05 * span, (name, a, b)
+
+
+def test_the_validation_scripts_landmark_cache_gives_what_mediapipe_gives(
+        children_dir: Path, tmp_path: Path) -> None:
+    (neutral_path, peak_path), = _pairs(children_dir, "happy", 1)
+    _, peak, calm = v.pair(neutral_path, peak_path, tmp_path)
+    clip = v.still_clip(peak, tmp_path / "still")
+    plain = v.metrics([clip], calm, "happy")
+    cache = v.LandmarkCache(tmp_path / "landmarks.sqlite")
+    cache.install()
+    try:
+        with v.recording() as kept:
+            filled = v.metrics([clip], calm, "happy")
+        misses = cache.misses
+        again = v.metrics([clip], calm, "happy")
+    finally:
+        cache.close()
+    assert misses > 0 and cache.misses == misses  # the second run found every image
+    assert plain == filled == again
+    assert len(kept) == 1 and kept[0].target == "happy"  # the record the command measured

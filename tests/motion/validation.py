@@ -16,19 +16,43 @@ answers, not how children move.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 
-from game.cli import main
+from game.cli import main, metrics_cmd
+from game.motion.frame import TrialMotion
+from game.motion.metrics import MotionMetrics
+from game.vision import face_tracker
 from tests.motion.synth import aligned_pair, blend, half_composite, load_rgb, onset_clip
 
 CLIP_FRAMES = 8  # a still shown as a clip: enough frames to be measurable
 FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+# Every trial record `metrics` measured, in order, while `recording()` is on (None: off).
+_RECORDED: list[TrialMotion] | None = None
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[TrialMotion]]:
+    """Keep the motion record of every clip `metrics` measures inside the block (in the
+    order measured), so the metrics can be recomputed from them without the tracker
+    (scripts/validate_motion_metrics.py --records)."""
+    global _RECORDED
+    saved, _RECORDED = _RECORDED, []
+    try:
+        yield _RECORDED
+    finally:
+        _RECORDED = saved
 
 
 def metrics(sources: list[Path], neutral: Path, target: str, *extra: str) -> list[dict[str, Any]]:
@@ -37,11 +61,87 @@ def metrics(sources: list[Path], neutral: Path, target: str, *extra: str) -> lis
     for source in sources:
         args += ["--source", str(source)]
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(args)
+    measure = metrics_cmd.measure_trial
+
+    def kept(motion: TrialMotion) -> MotionMetrics:
+        if _RECORDED is not None:
+            _RECORDED.append(motion)
+        return measure(motion)
+
+    metrics_cmd.measure_trial = kept  # the command's own measure, the record kept on the way
+    try:
+        with contextlib.redirect_stdout(out):
+            code = main(args)
+    finally:
+        metrics_cmd.measure_trial = measure
     if code != 0:
         raise RuntimeError(f"facequest metrics exited {code}")
     return [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
+
+
+class LandmarkCache:
+    """What MediaPipe's landmarker and detector found in each image they were shown, kept
+    in an SQLite file by the image's content (sha1 of the pixels the model saw), so a rerun
+    of the validation spends no time in MediaPipe for images it has seen (the tracker runs
+    both models in IMAGE mode on the region it chooses: the same pixels give the same
+    answer). The rest of the chain (features, model, scoring, motion record) always runs.
+    For the validation script only: the game never uses it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path))
+        self._db.execute("create table if not exists found (key text primary key, value blob)")
+        self.hits = self.misses = 0
+        self.enabled = True
+        self._saved: dict[str, Any] = {}
+
+    def _key(self, kind: str, rgb: np.ndarray, region: Any) -> str:
+        pixels = face_tracker._sampled(rgb, region)
+        digest = hashlib.sha1(pixels.tobytes())
+        digest.update(f"{kind}{pixels.shape}".encode())
+        return digest.hexdigest()
+
+    def _wrap(self, kind: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def cached(tracker: face_tracker.FaceTracker, rgb: np.ndarray, region: Any) -> Any:
+            if not self.enabled:
+                return original(tracker, rgb, region)
+            key = self._key(kind, rgb, region)
+            row = self._db.execute("select value from found where key = ?", (key,)).fetchone()
+            if row is not None:
+                self.hits += 1
+                return pickle.loads(row[0])
+            self.misses += 1
+            value = original(tracker, rgb, region)
+            self._db.execute("insert or replace into found values (?, ?)",
+                             (key, pickle.dumps(value)))
+            if self.misses % 50 == 0:
+                self._db.commit()
+            return value
+        return cached
+
+    def install(self) -> None:
+        """Put the cache in front of every FaceTracker's landmarker and detector."""
+        for kind in ("_landmark", "_detect"):
+            original = getattr(face_tracker.FaceTracker, kind)
+            self._saved[kind] = original
+            setattr(face_tracker.FaceTracker, kind, self._wrap(kind, original))
+
+    @contextlib.contextmanager
+    def bypassed(self) -> Iterator[None]:
+        """MediaPipe itself inside the block (to show that it repeats itself)."""
+        self.enabled = False
+        try:
+            yield
+        finally:
+            self.enabled = True
+
+    def close(self) -> None:
+        for kind, original in self._saved.items():
+            setattr(face_tracker.FaceTracker, kind, original)
+        self._saved.clear()
+        self._db.commit()
+        self._db.close()
 
 
 def still_clip(rgb: np.ndarray, folder: Path, frames: int = CLIP_FRAMES) -> Path:
