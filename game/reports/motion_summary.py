@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.expressions import Expression
-from game.motion.metrics import MotionMetrics
+from game.motion.metrics import METRIC_VERSION, MotionMetrics
 from game.play.trial_record import TrialRecord
 from game.records.models import StoredTrial
 from game.reports.summary import SessionSummary, counts_as_attempt
@@ -123,9 +123,13 @@ def trend_of(points: Sequence[MetricPoint], metric: str) -> Trend:
 
 
 def measured(trial: TrialRecord) -> MotionMetrics | None:
-    """The trial's metrics when it was measurable, else None."""
+    """The trial's metrics when it was measurable by this version of the definitions, else
+    None: numbers of an earlier `metric_version` mean something else (docs/metrics.md says
+    what changed), so a trend never mixes them."""
     motion = trial.motion
-    return motion if motion is not None and motion.measurable else None
+    if motion is None or not motion.measurable or motion.metric_version != METRIC_VERSION:
+        return None
+    return motion
 
 
 def _tries(trials: Sequence[StoredTrial], expression: str) -> list[StoredTrial]:

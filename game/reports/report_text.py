@@ -225,13 +225,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "motion.measured.many": ("{n} tries measured", "测量了{n}次尝试"),
     "motion.not_measurable.one": (
         "1 try not measurable (too few clear frames of the face, or recorded before this was "
-        "measured), left out",
-        "1次尝试无法测量（清楚的面部画面太少，或记录于此功能之前），未计入",
+        "measured or by an earlier version of the metrics), left out",
+        "1次尝试无法测量（清楚的面部画面太少，或记录于此功能之前或用旧版指标测量），未计入",
     ),
     "motion.not_measurable.many": (
         "{n} tries not measurable (too few clear frames of the face, or recorded before this "
-        "was measured), left out",
-        "{n}次尝试无法测量（清楚的面部画面太少，或记录于此功能之前），未计入",
+        "was measured or by an earlier version of the metrics), left out",
+        "{n}次尝试无法测量（清楚的面部画面太少，或记录于此功能之前或用旧版指标测量），未计入",
     ),
     "caption.motion_trends": (
         "Dashed line: the trend (Theil-Sen: the median of the slopes between every two "

@@ -188,3 +188,15 @@ def test_tries_measured_before_calibration_are_said_so(lang: str, words: str) ->
     motion = summarize_motion(summary.sessions, store.trials_for(child.profile_id))
     assert motion.expressions[0].from_population == 1
     assert words in _visible(render_report(store, child.profile_id, generated_at=NOW, lang=lang))
+
+
+def test_tries_measured_by_an_earlier_metric_version_are_left_out_of_the_trends() -> None:
+    """Version 2 changed what peak, rise and coordination mean (docs/metrics.md): a trend
+    never mixes the two, so older tries count as not measurable."""
+    from game.reports.motion_summary import measured
+
+    current = dataclasses.replace(make_trial(0), motion=metrics())
+    older = dataclasses.replace(make_trial(1),
+                                motion=dataclasses.replace(metrics(), metric_version="1"))
+    assert measured(current) is not None
+    assert measured(older) is None
