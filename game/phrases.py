@@ -476,7 +476,7 @@ _PLAN: dict[str, tuple[str, str]] = {
                           "{name}已经掌握了每一步：继续练习{title}"),
 }
 
-# Home practice (issue 23, parts 3-6): the home screen of a home installation and the
+# Home practice: the home screen of a home installation and the
 # child's page's "home plan" button.
 _HOME_PRACTICE: dict[str, tuple[str, str]] = {
     "ui.home.title": ("Practice at home", "在家练习"),
@@ -554,7 +554,7 @@ def _build() -> dict[str, dict[str, str]]:
         if key in table:
             raise AssertionError(f"phrase key {key!r} defined twice")
         table[key] = pair
-    if set(_PLAN) & set(table):  # issue 23: the programme's texts
+    if set(_PLAN) & set(table):  # the programme's texts
         raise AssertionError(f"phrase keys defined twice: {sorted(set(_PLAN) & set(table))}")
     table.update(_PLAN)
     table.update({k: p for k, p in _HOME_PRACTICE.items() if k not in table})

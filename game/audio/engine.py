@@ -1,6 +1,6 @@
 """The offline speech engine: pyttsx3 (espeak-ng on Linux) rendering one phrase to one WAV.
 
-Measured pitfalls this module designs around (issue 7):
+Measured pitfalls this module designs around:
 
 - `say()` shells out to `aplay` and `save_to_file` followed by `say()` overwrote the file:
   only `save_to_file` is ever used, and playback is ours (pygame.mixer).

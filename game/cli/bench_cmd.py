@@ -109,7 +109,7 @@ def summary_text(f: dict[str, Any]) -> str:
 
 
 def _motion_line(stages: dict[str, dict[str, float]]) -> str:
-    """The motion record's budget line (issue 21: <= 1 ms a frame in the vision worker)."""
+    """The motion record's budget line (<= 1 ms a frame in the vision worker)."""
     sample = stages.get("motion_sample_640")
     if sample is None:
         return ""

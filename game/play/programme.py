@@ -1,5 +1,5 @@
 """A child's programme: which level sets, in which order, and the mastery rule that moves
-the child from one to the next (issue 23).
+the child from one to the next.
 
 Pure rules (no pygame, no clock): the records are passed in. A `Programme` is kept in the
 child's profile under the field `programme` as `Programme.to_json()` (a plain dict), and a

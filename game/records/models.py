@@ -124,12 +124,12 @@ class Profile:
     baseline: dict[str, Any] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     allow_frame_traces: bool = False  # keep per-frame score traces (traces/<session>.jsonl)
-    # issue 23: the child's programme (`game.play.programme.Programme.to_json()`, None: no
+    # the child's programme (`game.play.programme.Programme.to_json()`, None: no
     # plan) and every change of it, oldest first ({"at", "change", "programme"}; see
     # `ProgressStore.set_programme`)
     programme: dict[str, Any] | None = None
     programme_history: list[dict[str, Any]] = field(default_factory=list)
-    # issue 23 (the child's side): the avatar's look and the sticker book
+    # the child's side: the avatar's look and the sticker book
     avatar: str = ""
     stickers: list[dict[str, Any]] = field(default_factory=list)
     former_names: list[str] = field(default_factory=list)  # oldest first; never shown

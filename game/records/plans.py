@@ -1,4 +1,4 @@
-"""A child's programme as kept in the records (issue 23): read from the profile, and the
+"""A child's programme as kept in the records: read from the profile, and the
 child's stored sessions handed to the mastery rules (`game.play.programme`).
 
 The profile's field `programme` holds `Programme.to_json()`; `programme_history` every

@@ -105,7 +105,7 @@ EDITABLE_PROFILE_FIELDS = frozenset(
         "settings",
         "baseline",
         "allow_frame_traces",
-        "avatar",  # issue 23
+        "avatar",
     }
 )
 MAX_AVATAR_LENGTH = 32
@@ -423,7 +423,7 @@ class ProgressStore(Closing):
                 f"a birth year is a year from {EARLIEST_BIRTH_YEAR} to {this_year}")
 
     def add_stickers(self, profile_id: str, stickers: Iterable[Sticker]) -> Profile:
-        """Add a session's stickers and stars to the child's sticker book (issue 23). An item
+        """Add a session's stickers and stars to the child's sticker book. An item
         for a success the book already holds (the same session and trial) is left out, so
         adding the same items twice changes nothing. Returns the updated profile.
 

@@ -1,4 +1,4 @@
-"""The report's "Programme and mastery" section (issue 23): every plan the child had, newest
+"""The report's "Programme and mastery" section: every plan the child had, newest
 first, with its mastery rule and where the child stood at each step (mastered when, in which
 session; the current step and its run; steps to come).
 

@@ -324,7 +324,7 @@ if set(_PROGRAMME_TEXTS) & set(TEXTS):
     raise AssertionError(f"report text keys defined twice: "
                          f"{sorted(set(_PROGRAMME_TEXTS) & set(TEXTS))}")
 TEXTS.update(_PROGRAMME_TEXTS)
-# Home practice (issue 23): the "Home and clinic" section and the session table's place.
+# Home practice: the "Home and clinic" section and the session table's place.
 _HOME_TEXTS: dict[str, tuple[str, str]] = {
     "section.home": ("Home and clinic", "在家与在诊所"),
     "home.intro": ("Sessions played at home (sent back in bundles) beside those played at "

@@ -140,7 +140,7 @@ MODE_TITLES = {
 
 
 ANGRY_ACTIONS_NOTE = (Path(__file__).with_name("model_angry_actions.md")).read_text(
-    encoding="utf-8")  # measured 2026-11-29 (issue 13); hand-written
+    encoding="utf-8")  # measured 2026-11-29; hand-written
 
 
 WHY_POPULATION = """\
@@ -414,7 +414,7 @@ def _cv_section(cv: dict[str, Any], classes: list[str]) -> list[str]:
         "image (or with a single neutral image, for that image) are left out of it (a set "
         "with no neutral image, such as CK+, is left out whole).",
         "",
-        "### Targets (issue 13)",
+        "### Targets",
         "",
         "| criterion | target | measured | met |",
         "|---|---|---|---|",

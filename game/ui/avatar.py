@@ -12,7 +12,7 @@ Side -1 is the viewer's left. A face with a left/right difference (`AvatarFace.*
 drawn as in a mirror: the face's own left on the viewer's left (side -1), each side with
 `AvatarFace.on_side(side)`.
 
-Looks (`AvatarLook`, issue 23): the same face with other hair, a hat, another skin tone.
+Looks (`AvatarLook`): the same face with other hair, a hat, another skin tone.
 `look_palette` gives the look's colours (made from the theme's own palette, so the
 high-contrast palette stays high-contrast) and `_draw_head` its hair or hat.
 """

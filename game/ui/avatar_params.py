@@ -142,7 +142,7 @@ NEUTRAL_FACE = AvatarFace()
 
 
 class AvatarLook(enum.StrEnum):
-    """How the avatar looks (issue 23): chosen per child, none gendered. Every look has the
+    """How the avatar looks: chosen per child, none gendered. Every look has the
     same face (the same features, the same expressions); only hair, hat and skin tone
     differ. `game.ui.avatar` draws them."""
 

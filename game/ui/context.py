@@ -67,8 +67,8 @@ class GameContext:
             progress cannot be saved right now); None hides it.
         toast: a short note for the therapist about the key just pressed ("Skipped"),
             drawn over every scene by the app until it has faded (`game.ui.toast`).
-        levels: the level sets a programme or the therapist's choice for today may name
-            (issue 23); None: only `level_set` is played.
+        levels: the level sets a programme or the therapist's choice for today may name;
+            None: only `level_set` is played.
         plan_id: the child's programme in force for the running session ("" for none),
             recorded with the session.
         unsaved_writes: progress writes the disk still refused when their session closed

@@ -44,15 +44,15 @@ from game.records.default_settings import load_default_settings, save_default_se
 from game.records.pin import PinLockedError
 from game.records.plans import SessionChoice, next_session
 from game.records.storage import StoreError
-from game.ui.avatar_params import look_named  # issue 23
-from game.ui.backup_restore import BackupOffer, restore_newest  # issue 14 (D)
+from game.ui.avatar_params import look_named
+from game.ui.backup_restore import BackupOffer, restore_newest
 from game.ui.context import GameContext
 from game.ui.input import Action
 from game.ui.replay_source import child_trials
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.base import GameScene
 from game.ui.scenes.calibration import CalibrationScene
-from game.ui.scenes.child_admin import ChildAdminScene  # issue 14 (D)
+from game.ui.scenes.child_admin import ChildAdminScene
 from game.ui.scenes.confirm import ConsentQuestionCard
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.name_entry import NameEntryScene
@@ -61,8 +61,8 @@ from game.ui.scenes.pin import PinScene, PinSetupScene
 from game.ui.scenes.plan import PlanScene
 from game.ui.scenes.progress import ProgressScene
 from game.ui.scenes.replay import ReplayScene
-from game.ui.scenes.restore_offer import RestoreOfferCard  # issue 14 (D)
-from game.ui.scenes.schedule import ScheduleScene  # issue 23
+from game.ui.scenes.restore_offer import RestoreOfferCard
+from game.ui.scenes.schedule import ScheduleScene
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
 from game.ui.session_events import SessionDriver
@@ -131,7 +131,7 @@ class GameFlow:
         self.data_dir = data_dir
         self.close_after_session = close_after_session
         self.driver: SessionDriver | None = None
-        self.restore_offer: BackupOffer | None = None  # issue 14 (D): set by the runner
+        self.restore_offer: BackupOffer | None = None  # set by the runner
         self.defaults: dict[str, Any] = (
             load_default_settings(data_dir) if data_dir is not None else {})
         self._first_settings = ctx.settings  # what the game was started with
@@ -153,7 +153,7 @@ class GameFlow:
         else:  # none asked for, or two children of that name: the therapist picks one
             self.stack.push(self._start_scene(found or self._profiles()))
         if self.ctx.notice is not None:
-            if self.restore_offer is not None and len(found) != 1:  # issue 14 (D): the
+            if self.restore_offer is not None and len(found) != 1:  # the
                 # newest backup is offered on the start screen (not once a child plays)
                 self.stack.push(RestoreOfferCard(self.ctx, self.ctx.notice,
                                                  on_restore=self.restore_backup))
@@ -184,7 +184,7 @@ class GameFlow:
         (`--lang zh-CN`) over them, so the child keeps them in later sessions and reports."""
         return {**self.defaults, **self.overrides}
 
-    # ---------------------------------------------------------------- issue 23: programme
+    # ---------------------------------------------------------------- programme
 
     def _next(self, profile: Profile, *, fresh: bool = False) -> SessionChoice | None:
         """What the child plays next (`next_session`), kept until a session ends or a plan
@@ -422,7 +422,7 @@ class GameFlow:
         # nothing is switched on silently: the therapist is asked, "not now" is the default
         self.stack.push(ConsentQuestionCard(self.ctx, profile.display_name, answered))
 
-    # ---------------------------------------------------------------- issue 14 (D)
+    # ---------------------------------------------------------------- the child's page
     # The therapist's page for one child, and restoring the newest backup, behind the PIN.
 
     def manage_child(self, profile: Profile | None) -> None:
@@ -468,7 +468,7 @@ class GameFlow:
         trials = child_trials(store, profile_id)
         newest = trials[-1].session_id if trials else ""
         start = next((i for i, trial in enumerate(trials) if trial.session_id == newest), 0)
-        look = look_named(store.get_profile(profile_id).avatar)  # issue 23: the child's look
+        look = look_named(store.get_profile(profile_id).avatar)  # the child's look
         self.stack.push(ReplayScene(self.ctx, trials, start=start, look=look))
 
     def refresh_start(self) -> None:
@@ -551,7 +551,7 @@ class GameFlow:
                 if stored.is_current and pipeline is not None:
                     pipeline.set_baseline(stored)
         now_ms = self.ctx.clock.now_ms()
-        self.choose_session(self.ctx.profile)  # issue 23
+        self.choose_session(self.ctx.profile)
         session = self.make_session(self.ctx.profile, now_ms)
         self.ctx.session = session
         self.driver = SessionDriver(self.ctx, self.stack, session)

@@ -96,7 +96,7 @@ KEY_ACTIONS: dict[int, Action] = {
     pygame.K_F2: Action.SETTINGS,
     pygame.K_F3: Action.PROGRESS,
     pygame.K_F4: Action.MANAGE,
-    pygame.K_b: Action.REST,  # issue 23: the child's own break key (not the therapist's P)
+    pygame.K_b: Action.REST,  # the child's own break key (not the therapist's P)
     pygame.K_HOME: Action.FIRST,
     pygame.K_END: Action.LAST,
     pygame.K_PAGEUP: Action.PAGE_UP,

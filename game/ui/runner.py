@@ -56,7 +56,7 @@ class PlayOptions:
     seed: int = 0
     model: Path | None = None
     landmarker: Path | None = None
-    fixed_levels: bool = False  # `--levels` was given: every child plays it (issue 23)
+    fixed_levels: bool = False  # `--levels` was given: every child plays it
     home_plan: HomePlan | None = None  # a home installation: its child only, place "home"
 
 
@@ -73,7 +73,7 @@ def command_line_settings(options: PlayOptions) -> dict[str, Any]:
 def session_factory(level_set: LevelSet, seed: int,
                     chosen: Callable[[], LevelSet | None] | None = None) -> SessionFactory:
     """A function building the rules engine's Session for a profile at `now_ms`: of the
-    level set `chosen()` gives (the flow's choice for the child, issue 23), else
+    level set `chosen()` gives (the flow's choice for the child), else
     `level_set`."""
     import random
 
@@ -240,7 +240,7 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
             close_after_session=options.headless,  # scripted runs finish; a window goes on
             fixed_levels=options.fixed_levels,
         )
-        flow.restore_offer = backup_offer(data_dir, set_aside)  # issue 14 (D)
+        flow.restore_offer = backup_offer(data_dir, set_aside)
         cleanup.callback(close_store_of, ctx)  # the store in use (a restore reopens it)
         app = App(ctx, surface, stack, screenshots_dir=options.screenshots,
                   max_seconds=options.max_seconds,

@@ -15,7 +15,7 @@ trial the run cut off (the video ended, or the run's `--max-seconds` was up) bef
 had `MIN_PLAYED_MS` of it with their face in view (`TrialRecord.never_played`): it was never
 really played. A session a person ends (E, closing the window) keeps what was played.
 
-The child's side (issue 23): the driver keeps the session's schedule (`ScheduleProgress`,
+The child's side: the driver keeps the session's schedule (`ScheduleProgress`,
 shown before the first trial and at each rest), passes the child's own break request to the
 engine (`child_break`, a break with reason "child", counted in the trial's `child_breaks`),
 and at the end turns the session's successes into the child's sticker book (a sticker for an
@@ -112,7 +112,7 @@ class SessionDriver:
         self._trace_waiting: list[dict[str, Any]] = []
         self._last_reading: ExpressionReading | None = None
         self.started = False  # `start` was called (after the schedule)
-        self.schedule = ScheduleProgress(plan_schedule(session.levels))  # issue 23
+        self.schedule = ScheduleProgress(plan_schedule(session.levels))
 
     # ---------------------------------------------------------------- lifecycle
 

@@ -1,4 +1,4 @@
-"""Choosing the avatar's look for one child (issue 23), from the child's page behind the PIN.
+"""Choosing the avatar's look for one child, from the child's page behind the PIN.
 
 Every look (`AvatarLook`) stands side by side as a big friendly face over its name; the one
 the child has now carries a small star. Left/right (or a tap) chooses, Enter (or a tap on

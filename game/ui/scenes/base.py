@@ -72,7 +72,7 @@ class GameScene(Scene):
 
     @property
     def avatar_look(self) -> AvatarLook:
-        """The chosen child's avatar look (issue 23); the default before a child is chosen."""
+        """The chosen child's avatar look; the default before a child is chosen."""
         profile = self.ctx.profile
         return look_named(profile.avatar) if profile is not None else DEFAULT_LOOK
 

@@ -7,7 +7,7 @@ breathe slowly.", and lets the child or therapist end it with any key, a click o
 from the engine's side. The circle grows for 4 s (breathe in) and shrinks for 4 s (breathe
 out); under reduced motion it stands still and the words stay.
 
-Given the session's schedule (issue 23), the rest also shows it for its first
+Given the session's schedule, the rest also shows it for its first
 `SCHEDULE_SHOWN_MS`, smaller, under the title: where the rest falls and what comes after.
 """
 

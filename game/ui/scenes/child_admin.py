@@ -9,8 +9,8 @@ that is not one) gets one calm sentence and keeps the old value. Deleting asks f
 (`ConfirmCard`: the delete button must be pressed twice) and then erases the child with
 `ProgressStore.delete_profile`. The replay row opens the replay of the child's motion records
 (built by the flow, `on_replay`); while the child has none, the row says why and does nothing.
-The programme row opens the child's plan page (issue 23, `on_plan`).
-The avatar row (issue 23) opens the choice of the avatar's look (`AvatarChoiceScene`); the
+The programme row opens the child's plan page (`on_plan`).
+The avatar row opens the choice of the avatar's look (`AvatarChoiceScene`); the
 look chosen is saved with the child at once.
 """
 
@@ -57,12 +57,12 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.admin.name", "display_name", "text"),
     _Row("ui.admin.birth_year", "birth_year", "text"),
     _Row("ui.admin.notes", "notes", "text"),
-    _Row("ui.child.avatar.row", "avatar", "avatar", "ui.child.avatar.row.why"),  # issue 23
+    _Row("ui.child.avatar.row", "avatar", "avatar", "ui.child.avatar.row.why"),
     _Row("ui.admin.frame_traces", "allow_frame_traces", "switch",
          "ui.admin.frame_traces.why"),
     _Row("ui.replay.open", "replay", "open", "ui.replay.open.why"),
-    _Row("ui.plan.open", "plan", "open", "ui.plan.open.why"),  # issue 23
-    _Row("ui.home.admin.make_plan", "home_plan", "action"),  # issue 23: `on_home_plan`
+    _Row("ui.plan.open", "plan", "open", "ui.plan.open.why"),
+    _Row("ui.home.admin.make_plan", "home_plan", "action"),  # `on_home_plan`
     _Row("ui.admin.delete", "delete", "action"),
     _Row("ui.admin.done", "done", "action"),
 )

@@ -4,7 +4,7 @@ Under the stars one small line for the therapist says what comes next ("Press an
 back to the start"; in a headless scripted run, that the game closes) and, when the video
 being played ended, says so in words.
 
-The sticker book (issue 23): what the session added to the child's book shows in place of
+The sticker book: what the session added to the child's book shows in place of
 the row of stars: a sticker for each success without help, a smaller star for each success
 with help, and under them how many the book now holds.
 """
@@ -37,7 +37,7 @@ class EndScene(GameScene):
     Args:
         reason_key: a phrase saying why the session ended, when the child should not have
             to guess (e.g. "ui.flow.video_ended"); "" for none.
-        stickers: what this session added to the child's sticker book (issue 23).
+        stickers: what this session added to the child's sticker book.
         book_size: how many items the book holds now, these included.
     """
 

@@ -37,7 +37,7 @@ THERAPIST_KEYS: tuple[tuple[str, str], ...] = (
     ("F2", "ui.settings"),
     ("F3", "ui.progress"),
     ("F1 / H", "ui.help"),
-    ("B", "ui.child.rest_key"),  # issue 23: the child's own key
+    ("B", "ui.child.rest_key"),  # the child's own key
 )
 
 

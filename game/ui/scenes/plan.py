@@ -1,4 +1,4 @@
-"""The child's programme page (issue 23), opened from the child's page behind the PIN.
+"""The child's programme page, opened from the child's page behind the PIN.
 
 Rows, top to bottom: today's level set (the programme's step, or another set for today
 only: left/right or Enter cycle through them); one row per level set (Enter puts it in the

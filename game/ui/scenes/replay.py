@@ -45,7 +45,7 @@ class ReplayScene(GameScene):
         trials: what can be replayed, in order (Up/Down walk it).
         start: the trial shown first (an index into `trials`).
         on_close: called when the replay closes (after it left the stack).
-        look: the child's avatar look (issue 23), so the replay shows the child's own avatar.
+        look: the child's avatar look, so the replay shows the child's own avatar.
     """
 
     name = "replay"

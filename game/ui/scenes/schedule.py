@@ -1,4 +1,4 @@
-"""The visual schedule before a session (issue 23): "6 faces, 6 faces, all done".
+"""The visual schedule before a session: "6 faces, 6 faces, all done".
 
 Shown after the child is chosen (and calibrated) and before the first trial, built from the
 session's own plan (`game.play.schedule`): the title "Today", the row of picture cards with

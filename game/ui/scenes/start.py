@@ -83,7 +83,7 @@ class StartScene(GameScene):
         self.profiles: list[Profile] = []  # the children on the page shown
         self.has_more = False
         self.elapsed_ms = 0
-        self.next_step: Callable[[Profile, str], str] | None = None  # issue 23
+        self.next_step: Callable[[Profile, str], str] | None = None
         self.next_lines: dict[str, str] = {}  # profile id -> its next step, worded
         self._lay_out()
 
@@ -238,7 +238,7 @@ class StartScene(GameScene):
             flow.open_progress()
         elif flow is not None and action is Action.HELP:
             flow.show_help()
-        elif flow is not None and action is Action.MANAGE:  # issue 14 (D): the focused
+        elif flow is not None and action is Action.MANAGE:  # the focused
             chosen = self.menu.focus if self.menu.focus < len(self.profiles) else 0  # child
             flow.manage_child(self.profiles[chosen] if self.profiles else None)
         else:
@@ -254,7 +254,7 @@ class StartScene(GameScene):
             if not self.found:
                 return self.t("ui.flow.none_found", typed=self.typed, keyname="Esc")
             line = self.t("ui.flow.find", typed=self.typed)
-        else:  # issue 23: the focused child's next step, else how to find a name
+        else:  # the focused child's next step, else how to find a name
             line = self.focused_next_line() or (
                 self.t("ui.flow.find_hint") if len(self.all_profiles) > 1 else "")
         if self.pages > 1:
@@ -268,7 +268,7 @@ class StartScene(GameScene):
         w, h = surface.get_size()
         title = self.draw_text(surface, self.t("ui.title"), (w // 2, 14), size="huge",
                                bold=True, anchor="midtop")
-        self._draw_sticker_badge(surface, title)  # issue 23
+        self._draw_sticker_badge(surface, title)
         find = self.find_line()
         find_top = self.menu.top - 8
         if find:
@@ -291,7 +291,7 @@ class StartScene(GameScene):
         self.draw_text(surface, hint, (w // 2, h - 26), size="small", color=p.text_muted,
                        max_width=w - 80)
 
-    # ---------------------------------------------------------------- issue 23
+    # ----------------------------------------------------------------
 
     def focused_book(self) -> StickerBook:
         """The sticker book of the child whose button has the focus (empty: none)."""

@@ -10,7 +10,7 @@ is drawn on the model avatar (the part glows, an arrow shows the way) and as a s
 The scenes decide nothing: `TrialView` comes from the session driver, the mirror face from
 the latest reading; therapist keys go to `ctx.flow.therapist(action)`.
 
-The child's rest button (issue 23) is always in the top bar, at the right beside the gentle
+The child's rest button is always in the top bar, at the right beside the gentle
 timer: a tap on it, or the child's key B, asks for a break (`ctx.flow.child_break()`),
 recorded as the child's own (the therapist's P is a pause of their own).
 """
