@@ -68,33 +68,37 @@ def integrated_lufs(samples: np.ndarray, rate: int) -> float:
     return float(meter.integrated_loudness(data))  # type: ignore[attr-defined]
 
 
-def _soft_ceiling(samples: np.ndarray, ceiling: float = PEAK_CEILING) -> np.ndarray:
+def _soft_ceiling(samples: np.ndarray, ceiling: float = PEAK_CEILING,
+                  limit: float = PEAK_LIMIT) -> np.ndarray:
     """Round off only the samples above `ceiling` (tanh knee) so that none exceeds
-    `PEAK_LIMIT`: loudness barely moves."""
+    `limit`: loudness barely moves."""
     out = samples.astype(np.float64, copy=True)
     over = np.abs(out) > ceiling
     if np.any(over):
-        room = PEAK_LIMIT - ceiling
+        room = limit - ceiling
         excess = np.abs(out[over]) - ceiling
         out[over] = np.sign(out[over]) * (ceiling + room * np.tanh(excess / room))
     return out
 
 
 def normalize_loudness(samples: np.ndarray, rate: int,
-                       target: float = TARGET_LUFS) -> np.ndarray:
-    """`samples` brought to `target` LUFS (peaks kept below full scale), faded in and out."""
+                       target: float = TARGET_LUFS, *, headroom: float = 1.0) -> np.ndarray:
+    """`samples` brought to `target` LUFS (peaks kept below full scale), faded in and out.
+    `headroom` (0-1] scales the peak ceiling and limit down, for a recording whose encoding
+    would otherwise overshoot full scale (Vorbis moves peaks)."""
     current = integrated_lufs(samples, rate)
     if not np.isfinite(current):
         raise ValueError("a silent recording has no loudness to normalise")
     out = np.asarray(samples, dtype=np.float64) * 10 ** ((target - current) / 20)
+    ceiling, limit = PEAK_CEILING * headroom, PEAK_LIMIT * headroom
     for _ in range(4):  # the soft ceiling may take a little loudness away: give it back
-        out = _soft_ceiling(out)
+        out = _soft_ceiling(out, ceiling, limit)
         error = target - integrated_lufs(out, rate)
         if abs(error) < 0.05:
             break
         out = out * 10 ** (error / 20)
     # The ceiling comes last, so no gain step can push a peak past it again.
-    return fade(np.clip(_soft_ceiling(out), -1.0, 1.0).astype(np.float32), rate)
+    return fade(np.clip(_soft_ceiling(out, ceiling, limit), -1.0, 1.0).astype(np.float32), rate)
 
 
 def decode_to_samples(path: Path, rate: int) -> tuple[np.ndarray, int]:

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from game.audio.engine import SpeechEngine
 from game.audio.voices import VoiceSpec, voice_for
 from game.audio.wavtools import read_wav, rms, write_wav
@@ -218,17 +220,32 @@ def pack_loudness(ogg: Path) -> float:
     return integrated_lufs(samples, rate)
 
 
+CLIP_PEAK = 0.995  # a decoded sample this close to full scale distorts (pygame.mixer's check)
+
+
+def encoded_peak(ogg: Path) -> float:
+    """The largest absolute sample of the encoded recording, decoded as the game decodes it
+    (fraction of full scale)."""
+    from game.audio.loudness import decode_to_samples
+
+    samples, _ = decode_to_samples(ogg, PACK_RATE)
+    return float(np.abs(samples).max()) if samples.size else 0.0
+
+
 def encode_at_loudness(wav: Path, ogg: Path, target: float) -> None:
     """Normalise `wav` to `target` LUFS and encode it; measure the encoded file again and
     correct the gain (Vorbis moves loudness a little) until it is within 0.3 LU."""
     from game.audio.loudness import normalize_loudness
 
     samples, rate = read_wav(wav)
-    aim = target
-    for _ in range(4):
-        levelled = normalize_loudness(samples, rate, aim)
+    aim, headroom = target, 1.0
+    for _ in range(6):
+        levelled = normalize_loudness(samples, rate, aim, headroom=headroom)
         write_wav(wav, levelled, rate)
         encode_ogg(wav, ogg)
+        if encoded_peak(ogg) >= CLIP_PEAK and headroom > 0.6:
+            headroom -= 0.1  # the encoding overshot full scale: round the peaks off lower
+            continue
         error = target - pack_loudness(ogg)
         if abs(error) <= 0.3:
             return

@@ -38,7 +38,7 @@ def test_a_still_photo_plays_a_session_with_trials_stored(
         (profile,) = store.find_profiles("X")
         (session,) = store.sessions_for(profile.profile_id)
         trials = [t.trial for t in store.trials_in(session.session_id)]
-        assert profile.baseline is None  # a photo is not the child's calm face
+        assert store.baseline_of(profile.profile_id) is None  # a photo is not a calm face
     assert session.ended_at and session.level_set_id == "first-faces"
     assert session.model_version == DEFAULT_MODEL_PATH.name
     assert session.model_hash == sha256_file(DEFAULT_MODEL_PATH)

@@ -136,8 +136,9 @@ def test_scripted_headless_session_records_a_success_and_shows_every_trial_scene
         (profile,) = store.find_profiles("Tester")
         trials = [stored.trial for stored in store.trials_for(profile.profile_id)]
         (session,) = store.sessions_for(profile.profile_id)
+        baseline = store.baseline_of(profile.profile_id)  # kept in calibration/<id>.json
     assert any(t.success for t in trials), [t.outcome for t in trials]
     assert session.ended_at is not None
-    assert profile.baseline is not None  # calibration on the calm frames worked
+    assert baseline is not None  # calibration on the calm frames worked
     names = {p.stem.split("_", 1)[1] for p in shots.glob("*.png")}
     assert {"calibration", "mimic", "reward", "maze"} <= names, sorted(names)
