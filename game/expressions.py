@@ -296,6 +296,13 @@ PROTOTYPES: dict[Expression, tuple[str, ...]] = {
 }
 
 
+CREDIT_THRESHOLD = 0.6
+"""The target score a child must reach for credit unless a level says otherwise: the level
+schema's default `threshold` (and a break's `smile_threshold`), the score the model's fitted
+score maps put at each target's offset (`game.vision.score_map.ANCHOR_SCORE`, so 0.6 means
+about 4% false alarms), and the threshold `evaluate` and `robustness` report at. Fraction of
+the target score's range 0..1."""
+
 ALTERNATIVE = "|"  # in a PROTOTYPES entry: either action makes that part of the expression
 
 

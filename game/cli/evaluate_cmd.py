@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError
+from game.expressions import CREDIT_THRESHOLD
 from game.paths import DEFAULT_MODEL_PATH
 
 
@@ -39,7 +40,8 @@ def register(subparsers: Any) -> None:
         help="score each subject against their own neutral images (needs a 'delta' model)",
     )
     parser.add_argument("--threshold", type=float, default=None,
-                        help="target-score threshold for the hit rate (default 0.6)")
+                        help="target-score threshold for the hit rate "
+                        f"(default {CREDIT_THRESHOLD})")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--plot", type=Path, default=None, metavar="FILE",
                         help="save the confusion matrix as a .png or .svg")

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.expressions import Expression
+from game.expressions import CREDIT_THRESHOLD, Expression
 
 LANGUAGES: tuple[str, ...] = ("en", "zh-CN")
 MODES: tuple[str, ...] = ("mimic", "cue", "maze", "story")
@@ -229,7 +229,7 @@ BREAKS = TableSpec(
         FieldSpec("end_on_smile", Kind.BOOLEAN, "A smile (a happy score at or above "
                   "`smile_threshold`) ends the break.", default=True),
         FieldSpec("smile_threshold", Kind.NUMBER, "The happy score that counts as a smile.",
-                  default=0.6, minimum=0.1, maximum=0.95),
+                  default=CREDIT_THRESHOLD, minimum=0.1, maximum=0.95),
         FieldSpec("min_ms", Kind.INTEGER, "A smile ends the break only after this long (a key, "
                   "click or tap ends it at any time); at most `max_ms`.", default=3000,
                   minimum=0, maximum=60_000),
@@ -254,7 +254,7 @@ LEVEL = TableSpec(
                   "targets with no target twice in a row.", default="balanced",
                   choices=ORDERINGS),
         FieldSpec("threshold", Kind.NUMBER, "Target score the child must reach (starting "
-                  "value when adaptive).", default=0.6, minimum=0.1, maximum=0.95),
+                  "value when adaptive).", default=CREDIT_THRESHOLD, minimum=0.1, maximum=0.95),
         FieldSpec("hold_ms", Kind.INTEGER, "How long the score must stay at or above the "
                   "threshold (starting value when adaptive).", default=1000,
                   minimum=0, maximum=10_000),

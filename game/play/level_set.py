@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from game.expressions import Expression
+from game.expressions import CREDIT_THRESHOLD, Expression
 
 Texts = Mapping[str, str]
 
@@ -72,7 +72,7 @@ class BreakSettings:
     min_ms: int
 
 
-DEFAULT_BREAKS = BreakSettings(None, 60_000, True, 0.6, 3000)
+DEFAULT_BREAKS = BreakSettings(None, 60_000, True, CREDIT_THRESHOLD, 3000)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from game.expressions import ADVISORY_FLAGS, Expression, QualityFlag
+from game.expressions import ADVISORY_FLAGS, CREDIT_THRESHOLD, Expression, QualityFlag
 from game.training.dataset import DatasetError, LabelledImage, load_folders
 from game.training.metrics import roc_auc, summarise
 from game.training.trained_images import check_trained, sets_named
@@ -49,7 +49,7 @@ from game.vision.sources import SourceError, read_image
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.6  # the level schema's default target-score threshold
+DEFAULT_THRESHOLD = CREDIT_THRESHOLD  # the level schema's default target-score threshold
 
 
 class EvaluationError(ValueError):

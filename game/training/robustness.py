@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from game.expressions import ADVISORY_FLAGS, Expression
+from game.expressions import ADVISORY_FLAGS, CREDIT_THRESHOLD, Expression
 from game.training.dataset import DatasetError, LabelledImage, load_folders
 from game.training.feature_cache import read_rgb
 from game.training.trained_images import TrainedCheck, check_trained
@@ -56,7 +56,7 @@ STILL_FRAMES = 4
 SOURCE_FACE_PX = 150  # smaller faces (CK+'s 48x48 crops) are first sampled up to this width
 FRAME_MS = 33
 CONFIDENT = 0.6
-DEFAULT_THRESHOLD = 0.6
+DEFAULT_THRESHOLD = CREDIT_THRESHOLD  # the level schema's default target-score threshold
 
 
 @dataclass(frozen=True, slots=True)

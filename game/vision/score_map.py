@@ -45,11 +45,11 @@ from typing import Any
 
 import numpy as np
 
-from game.expressions import Expression
+from game.expressions import CREDIT_THRESHOLD, Expression
 
 logger = logging.getLogger(__name__)
 
-ANCHOR_SCORE = 0.6  # the score at a target's offset: the levels' default threshold
+ANCHOR_SCORE = CREDIT_THRESHOLD  # the score at a target's offset: the levels' default
 ACTION_BONUS = 1.0  # log-odds added when every prototype action is fully made
 PROBABILITY_FLOOR = 1e-4  # p is clipped to [floor, 1 - floor] before the logit
 SUFFIX = ".scoring.json"

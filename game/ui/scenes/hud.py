@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from game.expressions import Expression, HintKey
+from game.expressions import CREDIT_THRESHOLD, Expression, HintKey
 from game.ui import widgets
 from game.ui.avatar_params import NEUTRAL_FACE, AvatarFace, hint_visual
 from game.ui.theme import Theme
@@ -49,7 +49,7 @@ class TrialView:
     intensity: float = 1.0
     trial_index: int = 0
     trials_total: int = 1
-    threshold: float = 0.6
+    threshold: float = CREDIT_THRESHOLD
     score: float = 0.0
     hold_ms: int = 0
     hold_required_ms: int = 1000
