@@ -27,6 +27,7 @@ from game.system_check import describe_missing, missing_libraries
 
 if TYPE_CHECKING:
     from game.home.plan import HomePlan
+    from game.vision.sources import FrameSource
 
 logger = logging.getLogger(__name__)
 
@@ -112,9 +113,10 @@ def run(args: argparse.Namespace) -> int:
         source.close()
         raise CliError("No display found to open the game window; run it on a desktop, or "
                        "add --headless (with --source PATH) to play without a window.")
-    from game.ui.runner import GameStartError, PlayOptions, run_game
+    from game.ui.run_options import RunOptions
+    from game.ui.runner import GameStartError, run_game
 
-    options = PlayOptions(
+    options = RunOptions(
         headless=args.headless,
         profile=profile,
         data_dir=user_data_dir(args.data_dir),
@@ -212,7 +214,7 @@ def check_paths(args: argparse.Namespace) -> None:
                        "(face_landmarker.task)")
 
 
-def _open_source(args: argparse.Namespace) -> Any:
+def _open_source(args: argparse.Namespace) -> FrameSource:
     from game.vision.sources import CameraUnavailableError, SourceError, open_source
 
     if args.source is None:

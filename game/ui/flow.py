@@ -310,7 +310,6 @@ class GameFlow:
         if driver is not None:
             driver.close()
         self.ctx.session = None
-        self.ctx.session_id = None
         pipeline = self.ctx.pipeline
         if pipeline is not None:
             pipeline.set_target(None)

@@ -67,7 +67,7 @@ class RecordsKeeper:
             except StoreError:
                 logger.exception("a progress write was refused and dropped")
             self._waiting.popleft()
-        if self.ctx.therapist_line is not None:
+        if self.ctx.therapist_line:
             logger.info("progress saved again")
-        self.ctx.therapist_line = None
+        self.ctx.therapist_line = ""
         return True

@@ -154,7 +154,6 @@ class SessionDriver:
                                          place="clinic" if plan is None else "home",
                                          plan_id=plan_id if plan is None else plan.plan_id)
             self.session_id = record.session_id
-            self.ctx.session_id = record.session_id
             if self.traces_allowed:  # a refused trace never repeats the stored session
                 try:
                     self.trace = store.open_trace(record.session_id)
@@ -364,7 +363,7 @@ class SessionDriver:
 
     def _seed(self) -> int:
         """The maze seed of this level: the run's seed, different for every level."""
-        return int(self.ctx.options.get("seed", 0) or 0) * 1000 + self.level_index
+        return self.ctx.options.seed * 1000 + self.level_index
 
     def _trial_scene(self) -> TrialScene | None:
         for scene in self.stack.scenes:

@@ -18,7 +18,7 @@ from game.play.level_loader import load_level_set
 from game.play.session import Session, SessionState
 from game.records import memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -47,7 +47,7 @@ def _flow(level_file: str) -> tuple[GameContext, SceneStack, GameFlow]:
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
     pipeline.latest_frame.return_value = Frame(1, np.zeros((8, 8, 3), np.uint8))
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       pipeline=pipeline, store=memory_store(),
                       level_set=load_level_set(REPO / "levels" / level_file))
     stack = SceneStack()

@@ -19,7 +19,7 @@ from game.play.level_loader import load_level_set
 from game.play.session import Session
 from game.records import ProgressStore, TherapistPin, open_store
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputAdapter, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -54,7 +54,7 @@ def _game(store: ProgressStore, tmp_path: Path, lang: str = "en"
     settings = SensorySettings(language=lang)
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
                       level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
     pin = TherapistPin(tmp_path / "data")

@@ -19,7 +19,7 @@ from game.play.stickers import StickerBook, StickerKind
 from game.records import memory_store
 from game.reports.export import export_rows
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputAdapter, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -61,7 +61,7 @@ def _flow() -> tuple[GameContext, SceneStack, GameFlow, Time]:
     pipeline.latest_frame.return_value = Frame(1, np.zeros((8, 8, 3), np.uint8))
     from game.play.level_loader import load_level_set
 
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(time),
+    ctx = GameContext(settings=settings, clock=FrameClock(time),
                       pipeline=pipeline, store=memory_store(),
                       level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
     stack = SceneStack()

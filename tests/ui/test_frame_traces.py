@@ -16,7 +16,7 @@ from game.play.session import Session
 from game.records import open_store, read_trace
 from game.records.store import ProgressStore
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action
 from game.ui.scene_stack import SceneStack
@@ -34,8 +34,8 @@ def _play(store: ProgressStore, name: str, frames: int = 30) -> GameFlow:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     ms = [0]
-    ctx = GameContext(settings=settings, theme=theme_for(settings),
-                      clock=FrameClock(lambda: ms[0] / 1000.0), store=store, pipeline=pipeline,
+    ctx = GameContext(settings=settings, clock=FrameClock(lambda: ms[0] / 1000.0),
+                      store=store, pipeline=pipeline,
                       level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
     flow = GameFlow(ctx, SceneStack(), lambda p, now: Session(ctx.level_set, random.Random(1)),  # type: ignore[arg-type]
                     profile_name=name)
@@ -99,7 +99,7 @@ def test_no_trial_no_session_no_trace(tmp_path: Path) -> None:
     with open_store(tmp_path) as store:
         child = store.create_profile("Ava", allow_frame_traces=True)
         settings = SensorySettings()
-        ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+        ctx = GameContext(settings=settings, clock=FrameClock(),
                           store=store, pipeline=Mock(spec=VisionPipeline),
                           level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
         game = GameFlow(ctx, SceneStack(),

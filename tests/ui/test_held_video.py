@@ -15,9 +15,10 @@ from game.paths import DEFAULT_MODEL_PATH, LEVELS_DIR
 from game.play.level_loader import load_level_set
 from game.records import open_store
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.live_source import HeldVideoSource, live_source
+from game.ui.run_options import RunOptions
 from game.ui.runner import forget_fonts, session_factory
 from game.ui.scene_stack import SceneStack
 from game.ui.settings import SensorySettings
@@ -86,9 +87,9 @@ def test_in_the_game_a_video_waits_on_the_start_screen_until_a_child_is_chosen(
     try:
         pygame.display.set_mode(WINDOW_SIZE)
         settings = SensorySettings()
-        ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+        ctx = GameContext(settings=settings, clock=FrameClock(),
                           store=store, pipeline=pipeline, level_set=level_set,
-                          options={"seed": 0, "autoplay": False, "calibrate": True})
+                          options=RunOptions(seed=0, calibrate=True))
         stack = SceneStack()
         flow = GameFlow(ctx, stack, session_factory(level_set, 0), data_dir=data_dir)
         pipeline.start()

@@ -20,7 +20,7 @@ from game.records import StoreError, TherapistPin, open_store
 from game.ui.app import App, init_display
 from game.ui.backup_restore import BackupOffer, backup_offer, restore_newest
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.runner import close_store_of, open_records, set_aside_sentence
 from game.ui.scene_stack import SceneStack
@@ -68,7 +68,7 @@ def _start_app(data: Path) -> tuple[App, GameContext, GameFlow, list[int]]:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
                       notice=functools.partial(set_aside_sentence, set_aside),
                       level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
@@ -147,7 +147,7 @@ def test_a_damaged_backup_is_said_in_one_sentence_and_the_records_stay_open(
     assert isinstance(offer, BackupOffer)
     offer.backup.write_bytes(b"not json")
     settings = SensorySettings()
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store)
     sentence = restore_newest(ctx, offer)("en")
     assert sentence.startswith("The backup could not be restored: ")
@@ -168,7 +168,7 @@ def test_a_child_named_on_the_command_line_gets_the_plain_notice(tmp_path: Path)
     data = _data_folder(tmp_path)
     store, set_aside = open_records(data)
     settings = SensorySettings()
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, notice=functools.partial(set_aside_sentence, set_aside),
                       pipeline=Mock(spec=VisionPipeline),
                       level_set=load_level_set(REPO / "levels" / "first-faces.toml"))

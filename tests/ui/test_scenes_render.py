@@ -70,7 +70,7 @@ def _context(
     pipeline.latest_frame.return_value = Frame(100, np.full((120, 160, 3), 90, np.uint8))
     pipeline.calibration_status.return_value = CalibrationStatus(
         CalibrationState.COLLECTING, progress=0.6)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       pipeline=pipeline, store=store, reading=_reading(),
                       level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
     flow = Mock(spec=GameFlow)

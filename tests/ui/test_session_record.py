@@ -15,7 +15,7 @@ from game.play.level_loader import load_level_set
 from game.play.session import Session
 from game.records import memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.runner import describe_model
 from game.ui.scene_stack import SceneStack
@@ -47,7 +47,7 @@ def test_the_session_record_keeps_the_model_version_and_hash() -> None:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
                       level_set=load_level_set(REPO / "levels" / "first-faces.toml"),
                       model_version="expression.onnx", model_hash="ab" * 32)

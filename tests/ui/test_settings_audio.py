@@ -34,7 +34,7 @@ def _pygame() -> None:
 
 def _ctx(**settings: object) -> GameContext:
     chosen = SensorySettings().with_changes(**settings)
-    return GameContext(settings=chosen, theme=theme_for(chosen), clock=FrameClock())
+    return GameContext(settings=chosen, clock=FrameClock())
 
 
 def _row(field: str) -> int:

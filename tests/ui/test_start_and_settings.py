@@ -23,7 +23,7 @@ from game.records.default_settings import (
     save_default_settings,
 )
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputAdapter, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -49,7 +49,7 @@ def _pygame() -> None:
 def _open(data_dir: Path, lang: str = "en") -> tuple[GameContext, SceneStack, GameFlow]:
     store = open_store(data_dir)
     settings = SensorySettings(language=lang)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store)
     stack = SceneStack()
     flow = GameFlow(ctx, stack, lambda profile, now_ms: None, data_dir=data_dir)  # type: ignore[arg-type, return-value]
@@ -230,7 +230,7 @@ def test_two_children_of_one_name_are_never_picked_silently() -> None:
     store.find_profiles.return_value = twins
     store.list_profiles.return_value = twins
     settings = SensorySettings()
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store)
     stack = SceneStack()
     GameFlow(ctx, stack, Mock(), profile_name="Mia").begin()

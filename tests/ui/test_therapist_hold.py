@@ -18,7 +18,7 @@ from game.play.level_loader import load_level_set
 from game.play.session import Session, SessionState
 from game.records import TherapistPin, memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -64,9 +64,8 @@ class _Game:
         settings = SensorySettings()
         pipeline = Mock(spec=VisionPipeline)
         pipeline.latest.return_value = None
-        self.ctx = GameContext(settings=settings, theme=theme_for(settings),
-                               clock=FrameClock(lambda: self.ms / 1000.0), store=store,
-                               pipeline=pipeline,
+        self.ctx = GameContext(settings=settings, clock=FrameClock(lambda: self.ms / 1000.0),
+                               store=store, pipeline=pipeline,
                                level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
         self.stack = SceneStack()
         self.events: list[object] = []

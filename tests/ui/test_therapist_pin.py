@@ -14,7 +14,7 @@ from game.play.level_loader import load_level_set
 from game.play.session import Session
 from game.records import TherapistPin, memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -47,7 +47,7 @@ def _flow(tmp_path: Path, children: int = 0, pin: str | None = None,
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
                       level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
     stack = SceneStack()

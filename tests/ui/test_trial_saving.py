@@ -14,7 +14,7 @@ from game.play.level_loader import load_level_set
 from game.play.session import Session
 from game.records import ProgressStore, memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.reward import RewardScene
@@ -35,7 +35,7 @@ def playing(store: ProgressStore) -> tuple[GameContext, GameFlow, SceneStack]:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.finished = False
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
                       level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
     stack = SceneStack()
@@ -88,14 +88,14 @@ def test_on_a_full_disk_the_trial_waits_in_memory_the_therapist_is_told_and_play
     monkeypatch.setattr(store, "add_trial", add_trial)
     now = play_one_trial(ctx, flow, 0)
     assert stored_count(store) == 0
-    assert ctx.therapist_line is not None and "not being saved" in ctx.therapist_line
+    assert "not being saved" in ctx.therapist_line
     now = play_one_trial(ctx, flow, now)  # the child plays on
     assert len(ctx.session.records) == 2
     assert flow.driver is not None and flow.driver.keeper.waiting == 2
     disk_full[0] = False
     flow.tick(now + 3100)  # the next retry
     assert stored_count(store) == 2
-    assert ctx.therapist_line is None
+    assert ctx.therapist_line == ""
 
 
 def test_a_full_disk_at_calibration_keeps_the_calm_face_in_memory_and_play_starts(
@@ -115,5 +115,5 @@ def test_a_full_disk_at_calibration_keeps_the_calm_face_in_memory_and_play_start
     flow.calibration_finished(baseline)
     flow.start_play()  # past today's schedule (issue 23)
     assert ctx.profile is not None and ctx.profile.baseline == baseline.to_dict.return_value
-    assert ctx.therapist_line is not None
+    assert ctx.therapist_line != ""
     assert flow.driver is not None and not flow.driver.ended
