@@ -11,7 +11,8 @@ import pytest
 
 from game import phrases
 from game.home.plan import HomePlan
-from game.records import memory_store
+from game.play.session import Session
+from game.records import Profile, memory_store
 from game.records.storage import local_now
 from game.ui.autoplay import SCRIPT, AutoplayScript, Press
 from game.ui.clock import MAX_DT_MS, FrameClock
@@ -34,6 +35,10 @@ SCENES_DIR = Path(__file__).resolve().parents[2] / "game" / "ui" / "scenes"
 def _pygame() -> None:
     pygame.display.init()
     pygame.font.init()
+
+
+def no_session(profile: Profile | None, now_ms: int) -> Session:
+    raise AssertionError("these runs stop before a session starts")
 
 
 class Run:
@@ -69,7 +74,7 @@ def test_the_first_child_is_picked_on_the_start_screen_after_1_2_s() -> None:
     mia = store.create_profile("Mia")
     store.create_profile("Noah")
     run = Run(store=store)
-    GameFlow(run.ctx, run.stack, lambda profile, now_ms: None).begin()
+    GameFlow(run.ctx, run.stack, no_session).begin()
     assert isinstance(run.stack.top, StartScene)
     run.frames(11)  # 1.1 s on top: a person is still reading the names
     assert isinstance(run.stack.top, StartScene) and run.pressed == []
@@ -117,7 +122,7 @@ def test_the_home_screen_plays_after_1_2_s() -> None:
                     issued_at=local_now().isoformat(), days_per_week=4, minutes_per_day=20,
                     clinic_key="fqclinic1-x", level_set_id="")
     run = Run(RunOptions(headless=True, home_plan=plan), store=store)
-    GameFlow(run.ctx, run.stack, lambda profile, now_ms: None).begin()
+    GameFlow(run.ctx, run.stack, no_session).begin()
     assert isinstance(run.stack.top, HomeScene)
     run.frames(13)
     assert isinstance(run.stack.top, CalibrationScene)
