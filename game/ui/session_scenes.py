@@ -76,9 +76,10 @@ class SessionScenes:
     """Shows one session's events. One per session.
 
     Args:
-        ctx: the scenes' context (audio, pipeline, language, the level set).
+        ctx: the scenes' context (audio, pipeline, language).
         stack: the app's scene stack.
-        session: the running session, read for the stars so far and its timing settings.
+        session: the running session, read for its levels, the stars so far and its
+            timing settings.
         schedule: the session's visual schedule, moved on as faces and rests come.
         seed: the run's seed; each maze level's maze is drawn from it.
         resume: ends a pause (the pause card's button), routed like any command.
@@ -97,7 +98,7 @@ class SessionScenes:
         self.seed = seed
         self._resume = resume
         self._end_break = end_break
-        self.level: Level | None = None
+        self.level: Level | None = None  # the level playing (None before the first)
         self.level_index = 0
         self.new_level = False  # a level started: its first prompt sets the scene up anew
 
@@ -162,8 +163,7 @@ class SessionScenes:
     # ---------------------------------------------------------------- trials
 
     def _level_started(self, e: ev.LevelStarted) -> None:
-        level_set = self.ctx.level_set
-        self.level = level_set.level(e.level_id) if level_set else None
+        self.level = self.session.level_set.level(e.level_id)
         self.view.trials_total = e.trials
         self.view.level_id = e.level_id
         self.new_level = True
