@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.expressions import CREDIT_THRESHOLD, Expression
-from game.locales import LANGUAGES
+from game.locales import LANGUAGES as LANGUAGES
 
 MODES: tuple[str, ...] = ("mimic", "cue", "maze", "story")
 ORDERINGS: tuple[str, ...] = ("fixed", "shuffled", "balanced")
