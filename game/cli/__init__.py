@@ -129,9 +129,15 @@ def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
     """Run one command; returns its exit code. `terminal`: this is the whole process (the
     console script), so its stderr descriptor may be filtered (`game.native_log`)."""
     from game.cli.terminal import tolerant_output
+    from game.locales import CatalogueError, check_catalogues
     from game.paths import quiet_matplotlib_config
 
     tolerant_output()  # any terminal: what its encoding cannot show is escaped, never fatal
+    try:  # every text is read up front: a broken catalogue is one sentence, not a traceback
+        check_catalogues()
+    except CatalogueError as exc:
+        print(f"facequest: {str(exc).rstrip('.')}.", file=sys.stderr)
+        return 1
     quiet_matplotlib_config()  # an unusable HOME: no matplotlib warnings before our sentence
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from game.cli import CliError, existing_folder_or_new
 from game.cli.terminal import shown
+from game.locales import LANGUAGES
 from game.paths import user_data_dir
 from game.records import (
     CorruptStoreError,
@@ -45,7 +46,7 @@ from game.records import (
 from game.records.backups import restore_trials_backup
 from game.records.layout import RECORDS_FILE
 from game.records.store import EARLIEST_BIRTH_YEAR
-from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES
+from game.ui.settings import PALETTES, TEXT_SCALES
 
 # `profiles set --text-size`: the names the settings screen shows, for its scales
 TEXT_SIZES: dict[str, float] = dict(zip(("small", "medium", "large"), TEXT_SCALES, strict=True))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError
+from game.locales import LANGUAGES
 from game.records.storage import StoreError
 from game.reports.selection import (
     check_not_own_records,
@@ -34,7 +35,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     parser.add_argument(
-        "--lang", choices=("en", "zh-CN"), default=None,
+        "--lang", choices=LANGUAGES, default=None,
         help="the report's language (default: the child's language setting)",
     )
     parser.set_defaults(func=run)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError
+from game.locales import LANGUAGES
 
 SUBCOMMANDS = ("render", "check", "say")
 
@@ -38,7 +39,7 @@ def register(subparsers: Any) -> None:
     sub.add_parser("check", help="prove every Mandarin text is read as Mandarin (phonemes)")
     say = sub.add_parser("say", help="speak one text or phrase key through the speakers")
     say.add_argument("text", help="the text, or a phrase key such as hint.raise_brows")
-    say.add_argument("--lang", default="en", help="en or zh-CN (default en)")
+    say.add_argument("--lang", default="en", help=f"{' or '.join(LANGUAGES)} (default en)")
     parser.set_defaults(func=run)
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.ui.settings import LANGUAGES, PALETTES
+from game.locales import LANGUAGES
+from game.ui.settings import PALETTES
 
 if TYPE_CHECKING:
     from game.home.plan import HomePlan

@@ -27,7 +27,7 @@ from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.schedule import KEYS_AFTER_MS, ScheduleScene
 from game.ui.scenes.trial import TrialScene
-from game.ui.session_events import CHILD_BREAK_KEYS_AFTER_MS
+from game.ui.session_scenes import CHILD_BREAK_KEYS_AFTER_MS
 from game.ui.settings import SensorySettings
 from game.vision.pipeline import VisionPipeline
 from game.vision.records import Frame

@@ -242,6 +242,20 @@ def test_driver_routes_success_timeout_pause_and_end_events() -> None:
     assert [t.trial.outcome.value for t in store.trials_for(ctx.profile.profile_id)] == ["ended"]
 
 
+def test_the_therapists_accept_of_a_running_trial_gives_its_stars_once() -> None:
+    _ctx, stack, flow, _store = _driver_setup()
+    flow.calibration_finished(None)
+    flow.start_play()
+    driver = flow.driver
+    assert driver is not None
+    assert driver.command(Action.ACCEPT, 100)  # ends the trial: Succeeded, OverrideApplied
+    (record,) = driver.session.records
+    assert record.reward > 0 and driver.view.stars == driver.stars == record.reward
+    flow.end_session()
+    assert isinstance(stack.top, EndScene)
+    assert (stack.top.stars, stack.top.successes, stack.top.trials) == (record.reward, 1, 1)
+
+
 def test_progress_scene_shows_the_reports_charts_and_a_table_for_the_child() -> None:
     ctx, stack, flow, _store = _driver_setup()
     flow.calibration_finished(None)

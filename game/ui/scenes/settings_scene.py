@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 import pygame
 
+from game import phrases
+from game.locales import LANGUAGES
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
 from game.ui.settings import (
-    LANGUAGES,
     PALETTES,
     TEXT_SCALES,
     SensorySettings,
@@ -154,7 +155,7 @@ class SettingsScene(GameScene):
         if row.kind == "palette":
             return self.t(f"ui.palette.{value}")
         if row.kind == "language":
-            return self.t(f"ui.language.{value}")
+            return phrases.language_name(str(value), self.ctx.lang)
         return self.t(_TEXT_SIZE_KEYS.get(float(value), "ui.text_size.medium"))
 
     def draw(self, surface: pygame.Surface) -> None:
