@@ -133,9 +133,10 @@ def test_realtime_source_drops_stale_frames_and_counts_them(astronaut_rgb: np.nd
     source = _ListSource([in_frame(astronaut_rgb)] * 12, realtime=True)
     # The vision thread is held on its first reading until every frame has been captured:
     # all but the newest waiting frame must be dropped, never queued.
-    pipeline = VisionPipeline(
-        source, VisionChain.create(None), on_reading=lambda r, o: source.exhausted.wait(60)
-    )
+    def held(reading: ExpressionReading, observation: FaceObservation) -> None:
+        source.exhausted.wait(60)
+
+    pipeline = VisionPipeline(source, VisionChain.create(None), on_reading=held)
     with pipeline:
         assert pipeline.wait_finished(120)
         stats = pipeline.stats()
@@ -144,4 +145,5 @@ def test_realtime_source_drops_stale_frames_and_counts_them(astronaut_rgb: np.nd
     # and, once released, the newest: one or two readings, everything else dropped.
     assert stats.frames_processed in (1, 2)
     assert stats.frames_processed + stats.frames_dropped == 12
-    assert pipeline.latest() is not None and pipeline.latest().t_ms == 12 * 33
+    latest = pipeline.latest()
+    assert latest is not None and latest.t_ms == 12 * 33
