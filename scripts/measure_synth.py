@@ -143,7 +143,7 @@ def summarise(record: dict[str, list[dict[str, object]]]) -> None:
         rows = [r for r in record["order"] if target in ("all", r["target"])]
         for method in ("morph", "dissolve", "oriented_morph", "oriented_dissolve"):
             rho = [r[f"rho_{method}"] for r in rows]
-            valid = [float(v) for v in rho if v is not None and not np.isnan(v)]  # type: ignore[arg-type]
+            valid = [float(v) for v in rho if isinstance(v, float | int) and not np.isnan(v)]
             if not valid:
                 continue
             print(f"  {target:9s} {method:17s} n={len(rows):3d} valid={len(valid):3d} "
