@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from game.expressions import HintKey, QualityFlag, flags_face_present, flags_trusted
 from game.play.events import Event
+
+E = TypeVar("E", bound=Event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,5 +80,5 @@ class Feeder:
         return out
 
 
-def of_type(events: Iterable[Event], kind: type) -> list:
+def of_type(events: Iterable[Event], kind: type[E]) -> list[E]:
     return [e for e in events if isinstance(e, kind)]

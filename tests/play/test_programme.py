@@ -14,7 +14,7 @@ from game.play.programme import (
     progress,
     revised,
 )
-from game.play.trial_record import Override, TrialOutcome
+from game.play.trial_record import Override, TrialOutcome, TrialRecord
 from tests.records.factories import make_trial
 
 SETS = ("first-faces", "six-feelings", "stories")
@@ -31,7 +31,7 @@ def plan(**changes: object) -> Programme:
 def session(n: int, level_set: str, independent: int, prompted: int = 0, failed: int = 0,
             plan_id: str = "") -> PlayedSession:
     """Session `n` with that many independent successes, prompted successes and timeouts."""
-    trials = []
+    trials: list[TrialRecord] = []
     for kind, count in (("independent", independent), ("prompted", prompted),
                         ("failed", failed)):
         for _ in range(count):
@@ -78,11 +78,12 @@ def test_a_mastery_rate_outside_zero_to_one_is_refused(rate: object) -> None:
 
 
 def test_from_json_refuses_damaged_data() -> None:
+    bad: object
     for bad in ([], {"level_sets": "first-faces"}, {**plan().to_json(), "version": 9},
                 {**plan().to_json(), "plan_id": "x"},
                 {**plan().to_json(), "mastery": {"over_sessions": 0}}):
         with pytest.raises(ProgrammeError):
-            Programme.from_json(bad)  # type: ignore[arg-type]
+            Programme.from_json(bad)  # type: ignore[arg-type]  # damaged data, on purpose
 
 
 def test_the_mastery_rule_moves_a_child_on_in_a_scripted_run_of_sessions() -> None:
