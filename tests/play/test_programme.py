@@ -25,7 +25,7 @@ def plan(**changes: object) -> Programme:
     values: dict[str, object] = {"level_sets": SETS, "mastery": RULE, "session_minutes": 10,
                                  "created_at": "2026-12-01T09:00:00+00:00"}
     values.update(changes)
-    return Programme.create(**values)  # type: ignore[arg-type]
+    return Programme.create(**values)  # type: ignore[arg-type]  # some tests pass bad values
 
 
 def session(n: int, level_set: str, independent: int, prompted: int = 0, failed: int = 0,
@@ -74,7 +74,7 @@ def test_a_plan_that_cannot_be_kept_is_refused_in_one_sentence(
 @pytest.mark.parametrize("rate", [0, -0.1, 1.2, float("nan"), True, "0.8"])
 def test_a_mastery_rate_outside_zero_to_one_is_refused(rate: object) -> None:
     with pytest.raises(ProgrammeError, match="mastery rate"):
-        MasteryRule(min_independent_rate=rate)  # type: ignore[arg-type]
+        MasteryRule(min_independent_rate=rate)  # type: ignore[arg-type]  # bad on purpose
 
 
 def test_from_json_refuses_damaged_data() -> None:
