@@ -27,10 +27,16 @@ LANGS = ("en", "zh-CN")
 def _pairs(source: Path, name: str) -> dict[str, tuple[str, str]]:
     tree = ast.parse(source.read_text(encoding="utf-8"))
     for node in tree.body:
-        target = (node.target if isinstance(node, ast.AnnAssign)
-                  else node.targets[0] if isinstance(node, ast.Assign) else None)
-        if isinstance(target, ast.Name) and target.id == name and node.value is not None:
-            table = ast.literal_eval(node.value)
+        target: ast.expr
+        value: ast.expr | None
+        if isinstance(node, ast.AnnAssign):
+            target, value = node.target, node.value
+        elif isinstance(node, ast.Assign):
+            target, value = node.targets[0], node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == name and value is not None:
+            table = ast.literal_eval(value)
             if not isinstance(table, dict) or not all(
                 isinstance(k, str) and isinstance(v, tuple) and len(v) == len(LANGS)
                 and all(isinstance(t, str) for t in v) for k, v in table.items()

@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 from game import __version__
 from game.expressions import Expression
@@ -29,6 +30,11 @@ COMMANDS: tuple[str, ...] = (
     "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
     "robustness", "occlusion", "profiles", "metrics", "replay", "home", "clinic", "doctor",
 )
+
+
+# What every command's `register` receives: `facequest`'s sub-command parsers (a string:
+# argparse's class takes no type argument at run time).
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class CliError(Exception):

@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.cli.profiles_cmd import child, data_folder, records
 from game.records.storage import local_now
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "clinic", help="the clinic's key, pairing home installations, importing bundles",
         description=__doc__.split("\n\n")[0] if __doc__ else None)

@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.expressions import CREDIT_THRESHOLD
 from game.paths import DEFAULT_MODEL_PATH
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "evaluate",
         help="measure the expression model on labelled face images",

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.cli.terminal import shown
 from game.locales import LANGUAGES
 from game.paths import LEVELS_DIR, REPO_ROOT
@@ -17,7 +16,7 @@ from game.play.level_loader import LevelFileError, check_level_file, load_level_
 DOC_PATH = REPO_ROOT / "docs" / "level-format.md"
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "levels", help="check and list level sets",
         description="Check level-set files (TOML) and list the shipped ones. "

@@ -18,14 +18,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError, expression_arg
+from game.cli import CliError, Subparsers, expression_arg
 from game.expressions import Expression
 from game.motion.metrics import NUMBER_FIELDS, MotionMetrics, measure_trial
 
 logger = logging.getLogger(__name__)
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "metrics",
         help="measure how the face moved in a clip (onset, intensity, asymmetry...)",

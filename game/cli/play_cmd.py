@@ -19,9 +19,9 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from game.cli import CliError, existing_folder_or_new, positive_seconds
+from game.cli import CliError, Subparsers, existing_folder_or_new, positive_seconds
 from game.locales import LANGUAGES
 from game.paths import LEVELS_DIR, user_data_dir
 from game.system_check import describe_missing, missing_libraries
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_LEVELS = "first-faces"
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "play",
         help="play FaceQuest (webcam, or --source a video, image or folder)",

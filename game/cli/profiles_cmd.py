@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from game.cli import CliError, existing_folder_or_new
+from game.cli import CliError, Subparsers, existing_folder_or_new
 from game.cli.terminal import shown
 from game.locales import LANGUAGES
 from game.paths import user_data_dir
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from game.play.programme import ProgrammeProgress
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "profiles",
         help="list, show, rename, annotate or delete children; restore a backup",

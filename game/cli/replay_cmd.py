@@ -17,9 +17,9 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.locales import DEFAULT_LANGUAGE, LANGUAGES
 from game.records.storage import StoreError
 
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 CLIP_SUFFIXES = (".mp4", ".gif")
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "replay",
         help="replay how a child's face moved in a trial (a window, or an MP4/GIF clip)",

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.locales import LANGUAGES
 from game.records.storage import StoreError
 from game.reports.selection import (
@@ -19,7 +18,7 @@ from game.reports.selection import (
 logger = logging.getLogger(__name__)
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "report",
         help="write a child's progress report (one HTML file, prints well)",

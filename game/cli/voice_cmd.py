@@ -7,15 +7,14 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.locales import LANGUAGES
 
 SUBCOMMANDS = ("render", "check", "say")
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "voice", help="rebuild the voice pack, check Mandarin phonemes, or say a phrase",
         description="Speech tools. 'render' rebuilds assets/voice (needs espeak-ng, sox and "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from pathlib import Path
 
 import pytest
 
@@ -348,7 +349,7 @@ def test_the_same_seed_gives_the_same_session() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(LEVELS_DIR.glob("*.toml")), ids=lambda p: p.name)
-def test_every_shipped_set_plays_to_the_end(path) -> None:  # type: ignore[no-untyped-def]
+def test_every_shipped_set_plays_to_the_end(path: Path) -> None:
     session = Session(load_level_set(path), random.Random(0))
     clock = Clock()
     feeder = Feeder(session, clock)
