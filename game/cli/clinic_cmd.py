@@ -15,14 +15,13 @@ import argparse
 import sys
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.cli.profiles_cmd import child, data_folder, records, records_action
 from game.records.storage import local_now
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "clinic", help="the clinic's key, pairing home installations, importing bundles",
         description=__doc__.split("\n\n")[0] if __doc__ else None)

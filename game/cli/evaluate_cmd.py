@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.cli.out_of_fold_options import add_out_of_fold_options, check_out_of_fold
 from game.expressions import CREDIT_THRESHOLD
 from game.paths import DEFAULT_MODEL_PATH
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "evaluate",
         help="measure the expression model on labelled face images",

@@ -20,13 +20,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.cli.profiles_cmd import child, data_folder, records, records_action
 from game.records.fileio import atomic_write_bytes, atomic_write_text
 from game.records.storage import local_now
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "home", help="home practice: make a child's home plan, install it, send sessions back",
         description=__doc__.split("\n\n")[0] if __doc__ else None)

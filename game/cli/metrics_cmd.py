@@ -18,7 +18,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from game.cli import CliError, expression_arg
+from game.cli import CliError, Subparsers, expression_arg
 from game.expressions import Expression
 from game.motion.metrics_record import NUMBER_FIELDS, MotionMetrics
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "metrics",
         help="measure how the face moved in a clip (onset, intensity, asymmetry...)",

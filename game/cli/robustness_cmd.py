@@ -8,14 +8,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.cli.out_of_fold_options import add_out_of_fold_options, check_out_of_fold
 from game.paths import DEFAULT_MODEL_PATH
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "robustness",
         help="measure live scoring under webcam conditions on labelled face images",

@@ -86,7 +86,7 @@ def _running_median(x: np.ndarray, width: int = SMOOTH_FRAMES) -> np.ndarray:
         return x.copy()
     padded = np.concatenate([np.repeat(x[:1], half), x, np.repeat(x[-1:], half)])
     windows = np.lib.stride_tricks.sliding_window_view(padded, width)
-    return np.median(windows, axis=1)
+    return np.asarray(np.median(windows, axis=1))
 
 
 def target_curves(frames: Sequence[MotionFrame], target: Expression) -> TargetCurves:

@@ -11,10 +11,11 @@ import logging
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from game.phrases import LANGUAGES
+
 logger = logging.getLogger(__name__)
 
 PALETTES = ("calm", "high_contrast")
-LANGUAGES = ("en", "zh-CN")
 TEXT_SCALES = (1.0, 1.25, 1.5)
 VOLUME_STEP = 0.1
 
@@ -25,7 +26,7 @@ class SensorySettings:
 
     Attributes:
         palette: "calm" (soft colours, default) or "high_contrast".
-        language: "en" or "zh-CN": the texts shown and the voice.
+        language: one of `game.phrases.LANGUAGES` ("en", "zh-CN"): texts shown, voice.
         text_scale: 1.0, 1.25 or 1.5.
         reduced_motion: no bobbing, no sliding; changes appear at once.
         muted: every sound off.

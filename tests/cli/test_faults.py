@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-import game.records.fileio as fileio
 from game.cli import main
 from game.records import open_store
 from game.records.store import LOCK_FILE, RECORDS_FILE
@@ -53,7 +52,7 @@ def test_a_read_only_data_folder_is_one_sentence(
     records: Path, image: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(fileio.os, "open", failing(
+    monkeypatch.setattr(os, "open", failing(
         os.open, errno.EROFS, lambda p: str(p).startswith(str(records))))
     assert play(image, records) == 1
     assert "read-only" in one_sentence(capsys)
@@ -64,7 +63,7 @@ def test_a_full_disk_on_export_is_one_sentence_and_leaves_no_half_file(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "trials.csv"
-    monkeypatch.setattr(fileio.os, "fsync", failing(os.fsync, errno.ENOSPC, lambda fd: True))
+    monkeypatch.setattr(os, "fsync", failing(os.fsync, errno.ENOSPC, lambda fd: True))
     assert main(["export", "--data-dir", str(records), "--out", str(out)]) == 1
     assert "disk is full" in one_sentence(capsys)
     assert not out.exists() and not list(tmp_path.glob(".trials.csv.*"))
@@ -74,7 +73,7 @@ def test_a_full_disk_on_report_is_one_sentence(
     records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(fileio.os, "fsync", failing(os.fsync, errno.ENOSPC, lambda fd: True))
+    monkeypatch.setattr(os, "fsync", failing(os.fsync, errno.ENOSPC, lambda fd: True))
     assert main(["report", "Ava", "--data-dir", str(records),
                  "--out", str(tmp_path / "r.html")]) == 1
     assert "disk is full" in one_sentence(capsys)

@@ -12,7 +12,8 @@ import pygame
 import pytest
 
 from game.cli import main
-from game.records import memory_store, open_store
+from game.play.session import Session
+from game.records import Profile, memory_store, open_store
 from game.ui.clock import FrameClock
 from game.ui.context import WINDOW_SIZE, GameContext, theme_for
 from game.ui.flow import GameFlow
@@ -22,6 +23,11 @@ from game.ui.scene_stack import SceneStack
 from game.ui.scenes.overlays import NoticeCard
 from game.ui.scenes.start import StartScene
 from game.ui.settings import SensorySettings
+
+
+def no_session(profile: Profile | None, now_ms: int) -> Session:
+    """The session factory of a test in which no child plays."""
+    raise AssertionError("no session is started in this test")
 
 
 @pytest.fixture()
@@ -108,7 +114,7 @@ def test_the_notice_card_is_shown_over_the_start_until_confirmed(lang: str) -> N
     ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                       store=memory_store(), notice=notice)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: None)
+    flow = GameFlow(ctx, stack, no_session)
     flow.begin()
     assert isinstance(stack.top, NoticeCard)
     stack.draw(pygame.Surface(WINDOW_SIZE))
@@ -126,7 +132,7 @@ def test_in_autoplay_the_notice_card_closes_by_itself() -> None:
                       store=memory_store(), notice=lambda lang: "Notice.",
                       options={"autoplay": True})
     stack = SceneStack()
-    GameFlow(ctx, stack, lambda profile, now_ms: None).begin()
+    GameFlow(ctx, stack, no_session).begin()
     assert isinstance(stack.top, NoticeCard)
     for _ in range(40):
         stack.update(100, 0)

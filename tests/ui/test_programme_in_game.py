@@ -162,7 +162,8 @@ def test_today_the_therapist_can_choose_another_level_set_on_the_plan_page(
     flow.profile_chosen(store.get_profile(mia.profile_id))
     flow.calibration_finished(None)
     assert ctx.level_set is not None and ctx.level_set.id == "stories"
-    assert ctx.plan_id == programme_of(store.get_profile(mia.profile_id)).plan_id  # type: ignore[union-attr]
+    programme = programme_of(store.get_profile(mia.profile_id))
+    assert programme is not None and ctx.plan_id == programme.plan_id
 
 
 def test_a_level_set_given_on_the_command_line_is_played_by_every_child(

@@ -214,13 +214,14 @@ def _game(data: Path, store: ProgressStore) -> SceneStack:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
     ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                       store=store, pipeline=pipeline,
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     pin = TherapistPin(data)
     pin.set(PIN)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set,
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(level_set,
                                                                  random.Random(1)), pin=pin)
     flow.begin()
     return stack

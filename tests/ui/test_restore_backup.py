@@ -68,13 +68,13 @@ def _start_app(data: Path) -> tuple[App, GameContext, GameFlow, list[int]]:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
     ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                       store=store, pipeline=pipeline,
                       notice=functools.partial(set_aside_sentence, set_aside),
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set,
-                                                                 random.Random(1)),
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(level_set, random.Random(1)),
                     pin=TherapistPin(data))
     flow.restore_offer = backup_offer(data, set_aside)
     flow.begin()
@@ -167,14 +167,14 @@ def test_a_child_named_on_the_command_line_gets_the_plain_notice(tmp_path: Path)
     start screen; `--profile` goes straight to play with the plain notice on top."""
     data = _data_folder(tmp_path)
     store, set_aside = open_records(data)
+    assert set_aside is not None
     settings = SensorySettings()
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
     ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                       store=store, notice=functools.partial(set_aside_sentence, set_aside),
-                      pipeline=Mock(spec=VisionPipeline),
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      pipeline=Mock(spec=VisionPipeline), level_set=level_set)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set,
-                                                                 random.Random(1)),
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(level_set, random.Random(1)),
                     pin=TherapistPin(data), profile_name="Kim")
     flow.restore_offer = backup_offer(data, set_aside)
     flow.begin()

@@ -16,7 +16,8 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.records import open_store
+from game.play.session import Session
+from game.records import Profile, open_store
 from game.records.default_settings import (
     DEFAULT_SETTINGS_FILE,
     load_default_settings,
@@ -40,6 +41,11 @@ NAMES = ["Ava", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Hugo", "Isla
          "Uma", "Victor", "王小明"]
 
 
+def no_session(profile: Profile | None, now_ms: int) -> Session:
+    """The session factory of a test in which no child plays."""
+    raise AssertionError("no session is started in this test")
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _pygame() -> None:
     pygame.display.init()
@@ -52,7 +58,7 @@ def _open(data_dir: Path, lang: str = "en") -> tuple[GameContext, SceneStack, Ga
     ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                       store=store)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: None, data_dir=data_dir)  # type: ignore[arg-type, return-value]
+    flow = GameFlow(ctx, stack, no_session, data_dir=data_dir)
     flow.begin()
     return ctx, stack, flow
 

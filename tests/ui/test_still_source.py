@@ -152,7 +152,8 @@ def test_pictures_are_not_calibrated_and_no_stored_baseline_is_used() -> None:
                                calibrate=False)
     scene.update(16, 0)
     flow.calibration_finished.assert_called_once_with(None, use_stored=False)
-    scene.ctx.pipeline.start_calibration.assert_not_called()  # type: ignore[union-attr]
+    assert isinstance(scene.ctx.pipeline, Mock)
+    scene.ctx.pipeline.start_calibration.assert_not_called()
     scene.update(16, 16)
     assert flow.calibration_finished.call_count == 1
 

@@ -102,8 +102,8 @@ def test_two_children_play_one_after_the_other_in_one_app(
     cv2.imwrite(str(photo), cv2.cvtColor(np.asarray(astronaut_rgb), cv2.COLOR_RGB2BGR))
     data_dir = tmp_path / "data"
     with open_store(data_dir) as store:  # the children of the day, and some others
-        for other in ("Noah", "Zoe", "Liam"):
-            store.create_profile(other)
+        for name in ("Noah", "Zoe", "Liam"):
+            store.create_profile(name)
         ava = store.create_profile("Ava Chen", allow_frame_traces=True)
         ben = store.create_profile("Ben")
 

@@ -47,13 +47,14 @@ def _flow(tmp_path: Path, children: int = 0, pin: str | None = None,
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
     ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
                       store=store, pipeline=pipeline,
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     stack = SceneStack()
 
     def make(profile: object, now_ms: int) -> Session:
-        return Session(ctx.level_set, random.Random(1))
+        return Session(level_set, random.Random(1))
 
     flow = GameFlow(ctx, stack, make, pin=therapist_pin, profile_name=profile_name)
     flow.begin()

@@ -77,8 +77,10 @@ def test_train_occlusion_end_to_end_on_a_few_children(
     assert "mouth: hit rate" in printed and "eyes: hit rate" in printed
     model = OcclusionModel.load(out)
     assert set(model.parts) == set(PARTS)
+    cv = model.info["cv"]
+    assert isinstance(cv, dict)
     for part in PARTS:
-        assert 0.0 <= model.info["cv"][part]["false_flag_rate"] <= 1.0  # type: ignore[index]
+        assert 0.0 <= cv[part]["false_flag_rate"] <= 1.0
 
 
 def test_train_occlusion_bad_input_is_one_sentence(

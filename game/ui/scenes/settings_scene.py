@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 import pygame
 
+from game import phrases
+from game.locales import LANGUAGES
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES, SensorySettings, cycle, step_volume
+from game.ui.settings import PALETTES, TEXT_SCALES, SensorySettings, cycle, step_volume
 from game.ui.widgets import draw_card, fitting_size, layout_probe
 
 logger = logging.getLogger(__name__)
@@ -143,7 +145,7 @@ class SettingsScene(GameScene):
         if row.kind == "palette":
             return self.t(f"ui.palette.{value}")
         if row.kind == "language":
-            return self.t(f"ui.language.{value}")
+            return phrases.language_name(value, self.ctx.lang)
         return self.t(_TEXT_SIZE_KEYS.get(value, "ui.text_size.medium"))
 
     def draw(self, surface: pygame.Surface) -> None:
