@@ -67,11 +67,9 @@ def register(subparsers: Subparsers) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def action(name: str, help_text: str, child: bool = True) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, help=help_text, description=help_text)
+        sub = records_action(actions, name, help_text)
         if child:
             sub.add_argument("child", metavar="NAME|ID", help="the child's name or id (C-XXXXXX)")
-        sub.add_argument("--data-dir", type=Path, default=None,
-                         help="records folder (default: the one `facequest play` uses)")
         return sub
 
     action("list", "each child: id, name, birth year, sessions, last session",
@@ -133,6 +131,15 @@ def register(subparsers: Subparsers) -> None:
 
 
 # -- opening the records ---------------------------------------------------------------------
+
+
+def records_action(actions: Subparsers, name: str, help_text: str) -> argparse.ArgumentParser:
+    """The sub-command `name` of `actions` with the `--data-dir` option every command on the
+    records takes (`data_folder` reads it)."""
+    sub = actions.add_parser(name, help=help_text, description=help_text)
+    sub.add_argument("--data-dir", type=Path, default=None,
+                     help="records folder (default: the one `facequest play` uses)")
+    return sub
 
 
 def data_folder(args: argparse.Namespace) -> Path:

@@ -19,6 +19,7 @@ import pytest
 from game.cli import main
 from game.records import open_store
 from game.records.store import LOCK_FILE, RECORDS_FILE
+from tests.cli.helpers import one_sentence
 from tests.records.factories import make_trial
 
 
@@ -29,26 +30,6 @@ def image(tmp_path: Path, blank_rgb: np.ndarray) -> Path:
     path = tmp_path / "blank.png"
     cv2.imwrite(str(path), np.asarray(blank_rgb))
     return path
-
-
-@pytest.fixture()
-def records(tmp_path: Path) -> Path:
-    """A data folder holding one child with one session of two trials."""
-    data_dir = tmp_path / "data"
-    with open_store(data_dir) as store:
-        child = store.create_profile("Ava")
-        session = store.start_session(child.profile_id, level_set_id="first-faces")
-        for index in range(2):
-            store.add_trial(session.session_id, make_trial(index))
-    return data_dir
-
-
-def one_sentence(capsys: pytest.CaptureFixture[str]) -> str:
-    err = capsys.readouterr().err.strip()
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.startswith("facequest:")]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def play(image: Path, data_dir: Path, *extra: str) -> int:
