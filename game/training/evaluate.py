@@ -163,6 +163,7 @@ class _Scored:
     flags: frozenset[QualityFlag]
     scores: dict[Expression, float]
     subject: str = ""
+    path: str = ""
 
 
 def _read_still(item: LabelledImage) -> Frame:
@@ -235,6 +236,7 @@ def _scored(
         flags=reading.flags - ADVISORY_FLAGS,
         scores=scorer.target_scores(features, reading.probabilities, model.classes),
         subject=item.subject,
+        path=str(item.path),
     )
 
 
