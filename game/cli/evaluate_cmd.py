@@ -57,7 +57,8 @@ def register(subparsers: Any) -> None:
         "id (no person on both sides of a fold), and scores each held-out person's pictures "
         "through the game's chain with the model, temperature and score map fitted without "
         "them; adds the confident-wrong share and the expected calibration error (15 bins) "
-        "before and after the temperature.",
+        "before and after the temperature, and the hit rate of each form of a pose that a "
+        "folder's meta.csv codes (its variant column, e.g. closed- or open-mouth anger).",
     )
     oof.add_argument("--out-of-fold", type=int, default=None, metavar="K",
                      help="number of subject-wise folds (at least 2; 3 takes about 15 "
@@ -146,6 +147,10 @@ def _text(report: dict[str, Any]) -> str:
                 f"  {label:<11} {value('recall'):>7} {value('auc'):>7} "
                 f"{value('hit_rate'):>9} {value('false_alarm_rate'):>7}"
             )
+        for label, per_code in part.get("forms", {}).items():
+            lines.append(f"  {label} by form (hit rate at the threshold / recall): " + ", ".join(
+                f"{code} {v['hit_rate']:.3f} / {v['recall']:.3f} (n={v['n']})"
+                for code, v in per_code.items()))
     return "\n".join(lines)
 
 

@@ -193,3 +193,15 @@ def test_hit_rates_per_coded_form_of_a_pose(tmp_path: Path) -> None:
     assert set(forms) == {"angry"}  # happy has one coded form, sad none
     assert forms["angry"]["mouth_closed"] == {"n": 2, "hit_rate": 0.5, "recall": 0.5}
     assert forms["angry"]["mouth_open"] == {"n": 1, "hit_rate": 0.0, "recall": 1.0}  # flagged
+
+
+def test_the_shipped_out_of_fold_report_shows_the_childrens_angry_forms() -> None:
+    from game.cli.evaluate_cmd import _text
+    from game.paths import REPO_ROOT
+
+    report = json.loads((REPO_ROOT / "models" / "out_of_fold.json").read_text("utf-8"))
+    forms = report["datasets"]["cafe_children"]["forms"]["angry"]
+    assert set(forms) == {"mouth_closed", "mouth_open"}
+    angry_row = report["confusion"]["matrix"][report["confusion"]["labels"].index("angry")]
+    assert sum(v["n"] for v in forms.values()) == sum(angry_row)  # every angry face has a form
+    assert "angry by form (hit rate at the threshold / recall): mouth_closed" in _text(report)
