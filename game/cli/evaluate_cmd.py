@@ -58,7 +58,8 @@ def register(subparsers: Subparsers) -> None:
         "id (no person on both sides of a fold), and scores each held-out person's pictures "
         "through the game's chain with the model, temperature and score map fitted without "
         "them; adds the confident-wrong share and the expected calibration error (15 bins) "
-        "before and after the temperature.",
+        "before and after the temperature, and the hit rate of each form of a pose that a "
+        "folder's meta.csv codes (its variant column, e.g. closed- or open-mouth anger).",
         "number of subject-wise folds (at least 2; 3 takes about 15 minutes on two cores "
         "for the three dev sets)",
     )
@@ -140,6 +141,10 @@ def _text(report: dict[str, Any]) -> str:
                 f"  {label:<11} {value('recall'):>7} {value('auc'):>7} "
                 f"{value('hit_rate'):>9} {value('false_alarm_rate'):>7}"
             )
+        for label, per_code in part.get("forms", {}).items():
+            lines.append(f"  {label} by form (hit rate at the threshold / recall): " + ", ".join(
+                f"{code} {v['hit_rate']:.3f} / {v['recall']:.3f} (n={v['n']})"
+                for code, v in per_code.items()))
     return "\n".join(lines)
 
 

@@ -166,6 +166,7 @@ class ScoredPicture:
         flags: the quality flags that block credit (advisory flags left out).
         scores: every target's score, 0-1, as the game would show it.
         subject: the person's id (labels.csv), for per-person figures.
+        path: the picture's file, for the figures per coded form (meta.csv variant).
     """
 
     label: str
@@ -175,6 +176,7 @@ class ScoredPicture:
     flags: frozenset[QualityFlag]
     scores: dict[Expression, float]
     subject: str = ""
+    path: str = ""
 
 
 def _read_still(item: LabelledImage) -> Frame:
@@ -247,6 +249,7 @@ def _scored(
         flags=reading.flags - ADVISORY_FLAGS,
         scores=scorer.target_scores(features, reading.probabilities, model.classes),
         subject=item.subject,
+        path=str(item.path),
     )
 
 

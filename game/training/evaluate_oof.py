@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from game.expressions import Expression
 from game.training.dataset import load_folders
 from game.training.evaluate import (
     DEFAULT_THRESHOLD,
@@ -25,6 +26,7 @@ from game.training.evaluate import (
     game_verification,
     score_images,
 )
+from game.training.forms import coded_variants
 from game.training.metrics import summarise
 from game.vision.model import ExpressionModel
 
@@ -49,8 +51,10 @@ def evaluate_out_of_fold(
     The report has `evaluate`'s figures (raw mode) plus "out_of_fold" (folds, people and
     images per fold, what the fold models are), "confident_wrong" (before and after the
     temperature), "calibration" (ECE, 15 bins, before and after, per data set and all; the
-    reliability bins; each fold's temperature) and "fit_all" (temperature and offsets fitted
-    on everyone's out-of-fold probabilities). `write_scoring_to`: the shipped raw model whose
+    reliability bins; each fold's temperature), "fit_all" (temperature and offsets fitted
+    on everyone's out-of-fold probabilities) and, per data set whose folder codes the form
+    of each pose (`meta.csv` `variant`, e.g. the children's closed- and open-mouth anger),
+    "forms" (`by_coded_form`). `write_scoring_to`: the shipped raw model whose
     scoring file takes "fit_all". `reliability_plot`: a PNG/SVG of the diagram.
 
     Raises EvaluationError (nothing to score, too few people), DatasetError.
@@ -69,6 +73,7 @@ def evaluate_out_of_fold(
     )
 
     items = load_folders(data_dirs)
+    variants = coded_variants(data_dirs)
     with tempfile.TemporaryDirectory(prefix="facequest-oof-") as tmp:
         try:
             folds = build_fold_models(
@@ -136,6 +141,9 @@ def evaluate_out_of_fold(
             "flags_by_person": flags_by_person(rows),
             "confusion": block["confusion"],
         }
+        forms = by_coded_form(rows, variants, threshold, class_names)
+        if forms:
+            per_set[name]["forms"] = forms
     everyone = np.ones(len(scored), bool)
     out: dict[str, Any] = {
         "n": report["n"],
@@ -193,4 +201,36 @@ def evaluate_out_of_fold(
                          f"{k}-fold out-of-fold, people never seen: {', '.join(sets)} "
                          f"({len(scored)} faces)")
         out["reliability_plot"] = str(reliability_plot)
+    return out
+
+
+def by_coded_form(
+    scored: Sequence[ScoredPicture], variants: dict[Path, str], threshold: float,
+    classes: tuple[str, ...],
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Per posed label and the data set's own code of its form (`variants`: image path ->
+    code, `game.training.forms.coded_variants`): n, the hit rate (the game's credit: trusted
+    and the label's target score >= `threshold`) and the recall (top class). Labels whose
+    images carry no code, or a single code, are left out."""
+    groups: dict[str, dict[str, list[ScoredPicture]]] = {}
+    for s in scored:
+        code = variants.get(Path(s.path).resolve(), "") if s.path else ""
+        if code:
+            groups.setdefault(s.label, {}).setdefault(code, []).append(s)
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for label in classes:
+        forms = groups.get(label, {})
+        if len(forms) < 2:
+            continue
+        target = Expression(label)
+        out[label] = {
+            code: {
+                "n": len(rows),
+                "hit_rate": float(np.mean([s.trusted and s.scores.get(target, 0.0) >= threshold
+                                           for s in rows])),
+                "recall": float(np.mean([classes[int(np.argmax(s.probabilities))] == label
+                                         for s in rows])),
+            }
+            for code, rows in sorted(forms.items())
+        }
     return out

@@ -774,6 +774,21 @@ def out_of_fold_section(report: dict[str, Any]) -> list[str]:
             for t in names
         ]
         out.append(f"| {name} | " + " | ".join(cells) + " |")
+    forms = [(name, label, code, v) for name, block in report["datasets"].items()
+             for label, per_code in block.get("forms", {}).items()
+             for code, v in per_code.items()]
+    if forms:
+        out += [
+            "",
+            "Per form of a pose, as the data set codes it (its `meta.csv` `variant`: e.g. "
+            "the children's anger with the mouth closed or open), out of fold: the hit rate "
+            "at 0.6 (the game's credit) and the recall (top class):",
+            "",
+            "| set | expression | form | images | hit rate | recall |",
+            "|---|---|---|---|---|---|",
+            *[f"| {name} | {label} | {code} | {v['n']} | {v['hit_rate']:.2f} | "
+              f"{v['recall']:.2f} |" for name, label, code, v in forms],
+        ]
     flags = {name: b.get("flags_by_person", {}) for name, b in report["datasets"].items()}
     covered = [(name, flag, v) for name, block in flags.items() for flag, v in block.items()
                if flag in ("mouth_covered", "eyes_covered")]

@@ -168,3 +168,42 @@ def test_out_of_fold_evaluation_on_real_children(
     assert text.count(OOF_BEGIN) == text.count(OOF_END) == 1
     assert "people never seen" in text and f"| {tiny_children.name} | 2 | " in text
     assert text.index(OOF_END) < text.index("## Subject-wise cross-validation")
+
+
+def test_hit_rates_per_coded_form_of_a_pose(tmp_path: Path) -> None:
+    from game.training.evaluate import ScoredPicture
+    from game.training.evaluate_oof import by_coded_form
+    from game.training.forms import coded_variants
+
+    classes = tuple(e.value for e in Expression)
+    (tmp_path / "meta.csv").write_text(
+        "file,variant\na1.jpg,mouth_closed\na2.jpg,mouth_closed\na3.jpg,mouth_open\n"
+        "h1.jpg,mouth_open\n", "utf-8")
+    variants = coded_variants([tmp_path])
+
+    def row(
+        name: str, label: str, top: str, score: float, trusted: bool = True
+    ) -> ScoredPicture:
+        p = [0.9 if c == top else 0.1 / 6 for c in classes]
+        return ScoredPicture(label, "set", p, trusted, frozenset(), {Expression(label): score},
+                             "s", str(tmp_path / name))
+
+    scored = [row("a1.jpg", "angry", "angry", 0.7), row("a2.jpg", "angry", "disgusted", 0.3),
+              row("a3.jpg", "angry", "angry", 0.9, trusted=False),
+              row("h1.jpg", "happy", "happy", 0.9), row("x.jpg", "sad", "sad", 0.9)]
+    forms = by_coded_form(scored, variants, 0.6, classes)
+    assert set(forms) == {"angry"}  # happy has one coded form, sad none
+    assert forms["angry"]["mouth_closed"] == {"n": 2, "hit_rate": 0.5, "recall": 0.5}
+    assert forms["angry"]["mouth_open"] == {"n": 1, "hit_rate": 0.0, "recall": 1.0}  # flagged
+
+
+def test_the_shipped_out_of_fold_report_shows_the_childrens_angry_forms() -> None:
+    from game.cli.evaluate_cmd import _text
+    from game.paths import REPO_ROOT
+
+    report = json.loads((REPO_ROOT / "models" / "out_of_fold.json").read_text("utf-8"))
+    forms = report["datasets"]["cafe_children"]["forms"]["angry"]
+    assert set(forms) == {"mouth_closed", "mouth_open"}
+    angry_row = report["confusion"]["matrix"][report["confusion"]["labels"].index("angry")]
+    assert sum(v["n"] for v in forms.values()) == sum(angry_row)  # every angry face has a form
+    assert "angry by form (hit rate at the threshold / recall): mouth_closed" in _text(report)
