@@ -103,7 +103,7 @@ _COVERED_FLAGS = {"mouth": QualityFlag.MOUTH_COVERED, "eyes": QualityFlag.EYES_C
 # not what the occlusion model knows, and the child needs the other words first.
 # A face cut off by the frame's edge is not called covered (its crop's missing part looks
 # like a cover) nor blurred (the crop's edge is smeared where the frame ends).
-_UNJUDGED = frozenset({
+UNJUDGED_FOR_COVER = frozenset({
     QualityFlag.FACE_TOO_SMALL, QualityFlag.TOO_DARK, QualityFlag.HEAD_TURNED,
     QualityFlag.PARTLY_OUT_OF_VIEW, QualityFlag.MOTION_BLUR,
 })
@@ -195,13 +195,24 @@ def quality_flags(
         flags.add(QualityFlag.PARTLY_OUT_OF_VIEW)
     if too_dark(observation.brightness, observation.contrast):
         flags.add(QualityFlag.TOO_DARK)
-    if (observation.face_crop.size and not flags & _UNJUDGED
+    if (observation.face_crop.size and not flags & UNJUDGED_FOR_COVER
             and blur_balance(observation.face_crop) < MIN_BLUR_BALANCE):
         flags.add(QualityFlag.MOTION_BLUR)
     model = occlusion if occlusion is not None else default_occlusion_model()
-    if model is not None and observation.face_crop.size and not flags & _UNJUDGED:
-        covered = {_COVERED_FLAGS[part] for part in model.covered(observation.face_crop)}
-        if QualityFlag.MOUTH_COVERED in covered and out_of_view(observation)[1] > CUT_CHIN:
-            covered = {QualityFlag.PARTLY_OUT_OF_VIEW} | (covered - {QualityFlag.MOUTH_COVERED})
-        flags.update(covered)
+    if model is not None and observation.face_crop.size and not flags & UNJUDGED_FOR_COVER:
+        flags.update(covered_flags(observation.face_crop, out_of_view(observation)[1], model))
     return frozenset(flags)
+
+
+def covered_flags(
+    face_crop: np.ndarray, below: float, model: OcclusionModel
+) -> frozenset[QualityFlag]:
+    """The covered-part flags of a face judged for covered parts (its other flags not in
+    `UNJUDGED_FOR_COVER`): `model`'s covered parts of the (128, 128) uint8 face crop, except
+    that a "covered" mouth of a face whose chin is more than `CUT_CHIN` of its height
+    (`below`, `out_of_view`) past the frame's bottom edge is the frame's edge: flagged
+    `PARTLY_OUT_OF_VIEW` instead."""
+    covered = {_COVERED_FLAGS[part] for part in model.covered(face_crop)}
+    if QualityFlag.MOUTH_COVERED in covered and below > CUT_CHIN:
+        covered = {QualityFlag.PARTLY_OUT_OF_VIEW} | (covered - {QualityFlag.MOUTH_COVERED})
+    return frozenset(covered)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -71,14 +72,27 @@ def test_train_occlusion_end_to_end_on_a_few_children(
     (folder / "labels.csv").write_text(
         "file,label,subject\n" + "".join(f"{f},neutral,{s}\n" for s, f in chosen)
     )
-    out = tmp_path / "occlusion.json"
-    assert main(["train-occlusion", "--data", str(folder), "--out", str(out)]) == 0
+    out, cache, report = tmp_path / "occlusion.json", tmp_path / "crops", tmp_path / "oof.json"
+    cache.mkdir()
+    args = ["train-occlusion", "--data", str(folder), "--out", str(out), "--out-of-fold", "4",
+            "--samples-dir", str(cache), "--report", str(report)]
+    assert main(args) == 0
     printed = capsys.readouterr().out
     assert "mouth: hit rate" in printed and "eyes: hit rate" in printed
+    assert "People never seen by the occlusion model: 12 people in 4" in printed
+    assert "| clean |" in printed and "| pacifier_" in printed
     model = OcclusionModel.load(out)
     assert set(model.parts) == set(PARTS)
     for part in PARTS:
         assert 0.0 <= model.info["cv"][part]["false_flag_rate"] <= 1.0  # type: ignore[index]
+    # the tracked crops are kept privately and reused: the second run gives the same model
+    (kept,) = cache.iterdir()
+    assert kept.stat().st_mode & 0o777 == 0o600
+    first = out.read_text()
+    assert main(args) == 0
+    assert out.read_text() == first
+    measured = json.loads(report.read_text())
+    assert measured["folds"] == 4 and measured["false_flags"]["clean"]["few"][1] == 12
 
 
 def test_train_occlusion_bad_input_is_one_sentence(
@@ -97,6 +111,9 @@ def test_train_occlusion_bad_input_is_one_sentence(
         (["--out", str(tmp_path / "nowhere" / "o.json")], "does not exist"),
         (["--out", str(out), "--seed", "-1"], "--seed"),
         (["--out", str(out)], "at least 5 people"),
+        (["--out", str(out), "--out-of-fold", "1"], "--out-of-fold"),
+        (["--out", str(out), "--every", "few"], "--every"),
+        (["--out", str(out), "--samples-dir", str(tmp_path / "no")], "--samples-dir"),
     ]
     for args, words in cases:
         assert main(["train-occlusion", "--data", str(folder), *args]) == 2, args
