@@ -1,5 +1,7 @@
-"""Webcam conditions made from labelled face images: tilt, eyewear, occluders, light, range,
-motion blur, a face partly out of the frame, a second face, a mirror.
+"""Webcam conditions made from labelled face images: tilt, eyewear, occluders (a pacifier
+among them), light (dark, dim, backlit, a strong side light), range, a cheap 320x240 webcam,
+motion blur, a face partly out of the frame, a second face, a mirror; and natural looks
+that cover nothing (a fringe, a beard, darker skin), the occlusion model's negatives.
 
 A posed photo is centred, full-size and unobstructed; a webcam frame is not (EXPRESSIONS.md,
 "What a webcam adds"). This module makes the webcam's world from a labelled image and the
