@@ -26,6 +26,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -61,13 +62,15 @@ def load_weights(folder: Path) -> tuple[dict[str, np.ndarray], str]:
 
 class _Graph:
     def __init__(self, weights: dict[str, np.ndarray]) -> None:
-        self.w, self.nodes, self.inits, self.n = weights, [], [], 0
+        self.w, self.n = weights, 0
+        self.nodes: list[onnx.NodeProto] = []
+        self.inits: list[TensorProto] = []
 
     def const(self, name: str, value: np.ndarray) -> str:
         self.inits.append(numpy_helper.from_array(np.ascontiguousarray(value, np.float32), name))
         return name
 
-    def op(self, kind: str, inputs: list[str], **attrs: object) -> str:
+    def op(self, kind: str, inputs: list[str], **attrs: Any) -> str:  # ONNX attribute values
         self.n += 1
         out = f"{kind.lower()}_{self.n}"
         self.nodes.append(helper.make_node(kind, inputs, [out], **attrs))

@@ -47,10 +47,10 @@ def pair_key(left: str, right: str) -> str:
     return f"{left}/{right.removeprefix(left[:-4])}" if left.endswith("Left") else f"{left}/r"
 
 
-def measure(root: Path) -> list[dict[str, object]]:
+def measure(root: Path) -> list[dict[str, str | float]]:
     """One row per detected neutral face: dataset, subject, yaw and the L - R differences."""
     chain = VisionChain.create(None, mode="image")
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, str | float]] = []
     for name in DATASETS:
         labels = root / name / "labels.csv"
         if not labels.is_file():
@@ -68,7 +68,7 @@ def measure(root: Path) -> list[dict[str, object]]:
             pts = result.observation.landmarks[:, :2]
             eyes = (pts[33] + pts[263]) / 2  # nose tip's x offset from the eyes' midpoint
             nose_x = float((pts[1, 0] - eyes[0]) / np.linalg.norm(pts[263] - pts[33]))
-            row: dict[str, object] = {"dataset": name, "subject": item["subject"],
+            row: dict[str, str | float] = {"dataset": name, "subject": item["subject"],
                                       "yaw": features.get("pose_yaw"), "nose_x": nose_x}
             for left, right in PAIRS:
                 row[pair_key(left, right)] = features.get(left) - features.get(right)
@@ -98,7 +98,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "yaw_bias.json")
     args = parser.parse_args()
     rows = measure(args.datasets)
-    yaw = np.array([float(r["yaw"]) for r in rows])  # type: ignore[arg-type]
+    yaw = np.array([float(r["yaw"]) for r in rows])
     adult = np.array([r["dataset"] in ADULTS for r in rows])
     subjects = np.array([f"{r['dataset']}:{r['subject']}" for r in rows])
     print(f"yaw (deg): median {np.median(yaw):+.1f}, 5-95% {np.percentile(yaw, 5):+.1f} .. "
@@ -106,7 +106,7 @@ def main() -> None:
           f"children {yaw[~adult].std():.1f} (n {(~adult).sum()})")
     kid_subjects = np.unique(subjects[~adult])
     half = np.isin(subjects[~adult], kid_subjects[::2])  # children split in two by subject
-    nose_x = np.array([float(r["nose_x"]) for r in rows])  # type: ignore[arg-type]
+    nose_x = np.array([float(r["nose_x"]) for r in rows])
     print(f"sign: corr(yaw, nose tip x offset in the image, IOD units) = "
           f"{np.corrcoef(yaw, nose_x)[0, 1]:+.2f} (+: positive yaw = nose towards image right)")
     result: dict[str, dict[str, float]] = {}
@@ -115,7 +115,7 @@ def main() -> None:
           "| within-subject slope ad., ch.")
     for left, right in PAIRS:
         key = pair_key(left, right)
-        diff = np.array([float(r[key]) for r in rows])  # type: ignore[arg-type]
+        diff = np.array([float(r[key]) for r in rows])
         result[key] = fit(yaw, diff)
         a = fit(yaw[adult], diff[adult])
         kid_yaw, kid_diff = yaw[~adult], diff[~adult]

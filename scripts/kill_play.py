@@ -40,8 +40,9 @@ def one_round(source: str, data_dir: Path, wait_s: float) -> tuple[str | None, l
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)})
     lines: list[str] = []
-    assert proc.stderr is not None
-    reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
+    stderr = proc.stderr
+    assert stderr is not None
+    reader = threading.Thread(target=lambda: lines.extend(stderr), daemon=True)
     reader.start()
     time.sleep(wait_s)
     proc.send_signal(signal.SIGKILL)

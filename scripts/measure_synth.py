@@ -123,6 +123,13 @@ def main() -> None:
         args.out.write_text(json.dumps(record, indent=1))
 
 
+def changes(row: dict[str, object], key: str) -> dict[str, float]:
+    """The changes from neutral that `row` holds under `key`."""
+    found = row[key]
+    assert isinstance(found, dict), key
+    return found
+
+
 def summarise(record: dict[str, list[dict[str, object]]]) -> None:
     for target in ("happy", "surprised"):
         rows = [r for r in record["halves"] if r["target"] == target and r["image_left"]
@@ -131,9 +138,9 @@ def summarise(record: dict[str, list[dict[str, object]]]) -> None:
               "(peak on image-left | image-right | whole peak), share right > left")
         for stem in LATERAL:
             for name in pair_names(stem):
-                left = [r["image_left"][name] for r in rows]  # type: ignore[index]
-                right = [r["image_right"][name] for r in rows]  # type: ignore[index]
-                full = [r["full"][name] for r in rows]  # type: ignore[index]
+                left = [changes(r, "image_left")[name] for r in rows]
+                right = [changes(r, "image_right")[name] for r in rows]
+                full = [changes(r, "full")[name] for r in rows]
                 share = np.mean([b > a for a, b in zip(left, right, strict=True)])
                 print(f"  {name:26s} {statistics.median(left):+.3f} | "
                       f"{statistics.median(right):+.3f} | {statistics.median(full):+.3f}  "
@@ -143,7 +150,7 @@ def summarise(record: dict[str, list[dict[str, object]]]) -> None:
         rows = [r for r in record["order"] if target in ("all", r["target"])]
         for method in ("morph", "dissolve", "oriented_morph", "oriented_dissolve"):
             rho = [r[f"rho_{method}"] for r in rows]
-            valid = [float(v) for v in rho if v is not None and not np.isnan(v)]  # type: ignore[arg-type]
+            valid = [float(v) for v in rho if isinstance(v, float | int) and not np.isnan(v)]
             if not valid:
                 continue
             print(f"  {target:9s} {method:17s} n={len(rows):3d} valid={len(valid):3d} "

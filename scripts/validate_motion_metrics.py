@@ -36,7 +36,7 @@ import numpy as np
 from game.motion.frame import TrialMotion
 from game.motion.metrics import METRIC_SPANS, METRIC_VERSION, measure_trial
 from tests.motion import validation as v
-from tests.motion.synth import onset_clip, subjects_with_pairs
+from tests.motion.synth import blend, half_composite, onset_clip, subjects_with_pairs
 
 DATASET = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "cafe_children"
 ONSET_CLIPS = ((30, 12, 6), (15, 7, 0), (30, 20, 0), (15, 5, 4))  # fps, onset frame, ramp
@@ -84,11 +84,11 @@ def collect(dataset: Path, targets: list[str], onset_children: int, repeat_child
                 work = Path(tmp)
                 n_img, p_img, calm = v.pair(neutral, peak, work / "i")
                 if "intensity" in cases:
-                    clips = [v.still_clip(v.blend(n_img, p_img, f),
+                    clips = [v.still_clip(blend(n_img, p_img, f),
                                           work / f"i/blend_{int(f * 100)}") for f in v.FRACTIONS]
                     case["intensity"] = _measured(clips, calm, target)
                 if "asymmetry" in cases:
-                    sides = [v.still_clip(v.half_composite(n_img, p_img, side),
+                    sides = [v.still_clip(half_composite(n_img, p_img, side),
                                           work / f"a/{side}")
                              for side in ("image_right", "image_left")]
                     sides.append(v.still_clip(p_img, work / "a/sym"))
@@ -155,7 +155,8 @@ def summarise(records: Records) -> dict[str, Any]:
                                     if (first[m] is None) != (o[m] is None)]
                 spans.append({"subject": subject, "identical_twice": first == again,
                               "share_of_span": per_metric, "given_or_not": changed_presence})
-        measurable = [c for c in cases if None not in c.values()]
+        measurable = [{name: x for name, x in c.items() if x is not None}
+                      for c in cases if None not in c.values()]
         left = [float(c["child_left"]) for c in measurable]
         right = [float(c["child_right"]) for c in measurable]
         sym = [float(c["symmetric"]) for c in measurable]
@@ -238,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         if any(p is None or not p.is_file() for p in parts):
             print("--remeasure needs --records FILE made by an earlier run", file=sys.stderr)
             return 2
-        records = {}
+        records: Records = {}
         for part in args.records_parts or [args.records]:
             for target, subjects in pickle.loads(part.read_bytes()).items():
                 if target in args.targets:  # the parts' cases of one child are merged

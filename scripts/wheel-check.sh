@@ -4,6 +4,7 @@
 #   - exactly one OpenCV distribution is installed;
 #   - `facequest watch` finds the astronaut's face and prints nothing on stderr;
 #   - a headless session plays and stores trials, and its stderr has no third-party lines;
+#   - `facequest report` writes that child's report from the packaged template;
 #   - `facequest bench` runs (no scikit-image in the base install);
 #   - `facequest doctor --no-camera --no-display` finds the models, fonts and voice pack.
 # Prints the installed size (site-packages). Run by `make test`; needs the package index
@@ -62,6 +63,13 @@ with open_store(Path("data"), read_only=True) as store:
     assert trials, "no trial"
     print(f"wheel-check: play: {len(trials)} trial(s) stored, ended: {session.end_reason}")
 EOF
+
+"$bin/facequest" report Wheel --data-dir data --out report.html >report.out 2>&1 \
+  || { cat report.out >&2; fail "report failed"; }
+grep -q '<title>FaceQuest progress: Wheel</title>' report.html \
+  && grep -q 'print-color-adjust' report.html \
+  || fail "the report lacks its title or its style sheet"
+echo "wheel-check: report: $(du -k report.html | cut -f1) KiB"
 
 "$bin/facequest" bench --json --frames 10 --seconds 0.5 >bench.out 2>bench.err \
   || { cat bench.out bench.err >&2; fail "bench failed"; }

@@ -50,5 +50,8 @@ VOICES: dict[str, VoiceSpec] = {
 
 
 def voice_for(lang: str) -> VoiceSpec:
-    """The voice of `lang` ("en", "zh-CN" or an alias such as "zh")."""
-    return VOICES[normalize_language(lang)]
+    """The voice of `lang` ("en", "zh-CN" or an alias such as "zh"); a language added by a
+    new catalogue (`game.locales`) and not listed in `VOICES` speaks with espeak-ng's voice
+    of the same code ("fr", "de", "pt-br")."""
+    code = normalize_language(lang)
+    return VOICES.get(code) or VoiceSpec(code, f"{code.lower()}+f3", 140)

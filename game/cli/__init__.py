@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 from game import __version__
 from game.expressions import Expression
@@ -29,6 +30,11 @@ COMMANDS: tuple[str, ...] = (
     "voice", "watch", "bench", "play", "levels", "report", "export", "train", "evaluate",
     "robustness", "occlusion", "profiles", "metrics", "replay", "home", "clinic", "doctor",
 )
+
+
+# What every command's `register` receives: `facequest`'s sub-command parsers (a string:
+# argparse's class takes no type argument at run time).
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class CliError(Exception):
@@ -129,9 +135,15 @@ def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
     """Run one command; returns its exit code. `terminal`: this is the whole process (the
     console script), so its stderr descriptor may be filtered (`game.native_log`)."""
     from game.cli.terminal import tolerant_output
+    from game.locales import CatalogueError, check_catalogues
     from game.paths import quiet_matplotlib_config
 
     tolerant_output()  # any terminal: what its encoding cannot show is escaped, never fatal
+    try:  # every text is read up front: a broken catalogue is one sentence, not a traceback
+        check_catalogues()
+    except CatalogueError as exc:
+        print(f"facequest: {str(exc).rstrip('.')}.", file=sys.stderr)
+        return 1
     quiet_matplotlib_config()  # an unusable HOME: no matplotlib warnings before our sentence
     parser = build_parser()
     args = parser.parse_args(argv)

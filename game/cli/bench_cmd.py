@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.paths import REPO_ROOT, is_installed_wheel
 
 DOCS_PATH = REPO_ROOT / "docs" / "benchmarks.md"
@@ -27,7 +27,7 @@ DOC_HEADER = (
 )
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "bench",
         help="measure the vision chain on a real face (640x480) and update docs/benchmarks.md",

@@ -13,25 +13,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
-from game.cli.profiles_cmd import child, data_folder, records
+from game.cli import CliError, Subparsers
+from game.cli.profiles_cmd import child, data_folder, records, records_action
 from game.records.storage import local_now
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "clinic", help="the clinic's key, pairing home installations, importing bundles",
         description=__doc__.split("\n\n")[0] if __doc__ else None)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    def action(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--data-dir", type=Path, default=None,
-                         help="records folder (default: the one `facequest play` uses)")
-        return sub
+    action = partial(records_action, actions)
 
     action("init", "make the clinic's key pair (the private key stays here, mode 0600)") \
         .set_defaults(func=run_init)

@@ -7,12 +7,11 @@ Exits 0 when every check passes, 1 when any found a problem.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "doctor",
         help="check camera, display, speech voices, font and models; one line per problem",

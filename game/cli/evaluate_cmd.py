@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
+from game.cli.out_of_fold_options import add_out_of_fold_options, check_out_of_fold
 from game.expressions import CREDIT_THRESHOLD
 from game.paths import DEFAULT_MODEL_PATH
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "evaluate",
         help="measure the expression model on labelled face images",
@@ -51,23 +52,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
                         help="the feature cache of --out-of-fold's training (otherwise not "
                         "used: images are scored live, as watch scores them)")
-    oof = parser.add_argument_group(
-        "out of fold (people no model saw)",
+    oof = add_out_of_fold_options(
+        parser,
         "--out-of-fold K trains K models with the shipped recipe, people grouped by subject "
         "id (no person on both sides of a fold), and scores each held-out person's pictures "
         "through the game's chain with the model, temperature and score map fitted without "
         "them; adds the confident-wrong share and the expected calibration error (15 bins) "
         "before and after the temperature.",
+        "number of subject-wise folds (at least 2; 3 takes about 15 minutes on two cores "
+        "for the three dev sets)",
     )
-    oof.add_argument("--out-of-fold", type=int, default=None, metavar="K",
-                     help="number of subject-wise folds (at least 2; 3 takes about 15 "
-                     "minutes on two cores for the three dev sets)")
-    oof.add_argument("--no-copies", action="store_true",
-                     help="train the fold models without the recipe's webcam-condition "
-                     "copies (faster when they are not cached)")
-    oof.add_argument("--map-population", action="append", default=None, metavar="SET",
-                     help="a data set (folder name) whose faces set the score-map offsets, "
-                     "as facequest train --map-population (default: every set)")
     oof.add_argument("--write-scoring", action="store_true",
                      help="write the temperature and offsets fitted on every person's "
                      "out-of-fold probabilities into the scoring file of --model")
@@ -153,16 +147,6 @@ def _out_of_fold(args: argparse.Namespace, model: Path, threshold: float) -> dic
     """The --out-of-fold report (CliError for options that do not fit it)."""
     from game.training.evaluate_oof import evaluate_out_of_fold
 
-    if args.out_of_fold < 2:
-        raise CliError("--out-of-fold must be a whole number of at least 2.")
-    if args.calibrated or args.exclude_trained:
-        raise CliError("--out-of-fold measures the raw model on people no fold model saw: "
-                       "leave out --calibrated and --exclude-trained.")
-    names = {Path(d).name for d in args.data}
-    unknown = [p for p in args.map_population or [] if p not in names]
-    if unknown:
-        raise CliError(f"--map-population {unknown[0]} is not the name of a --data folder "
-                       f"({', '.join(sorted(names))}).")
     plot = args.reliability_plot
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise CliError("--reliability-plot must name a .png or .svg file.")
@@ -194,10 +178,13 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--threshold must be between 0 and 1.")
     if args.plot is not None and args.plot.suffix.lower() not in (".png", ".svg"):
         raise CliError("--plot must name a .png or .svg file.")
-    if args.out_of_fold is None and (args.no_copies or args.map_population
-                                     or args.write_scoring or args.reliability_plot):
-        raise CliError("--no-copies, --map-population, --write-scoring and --reliability-plot "
-                       "need --out-of-fold K.")
+    check_out_of_fold(
+        args,
+        only_with={"--write-scoring": args.write_scoring,
+                   "--reliability-plot": args.reliability_plot},
+        not_with={"--calibrated": args.calibrated, "--exclude-trained": args.exclude_trained},
+        why="measures the raw model on people no fold model saw",
+    )
     try:
         if args.out_of_fold is not None:
             report = _out_of_fold(args, model, threshold)

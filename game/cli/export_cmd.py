@@ -7,9 +7,8 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.records.storage import StoreError, local_now
 from game.records.store import ProgressStore
 from game.reports.export import FORMATS
@@ -25,7 +24,7 @@ logger = logging.getLogger(__name__)
 MOTION_FORMAT = "motion"
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "export",
         help="export one row per trial (CSV, JSON or Parquet) with pseudonymous ids",

@@ -16,26 +16,22 @@ installation and encrypted to the clinic's key: mail it, or carry it on a USB st
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from game.cli import CliError
-from game.cli.profiles_cmd import child, data_folder, records
+from game.cli import CliError, Subparsers
+from game.cli.profiles_cmd import child, data_folder, records, records_action
 from game.records.fileio import atomic_write_bytes, atomic_write_text
 from game.records.storage import local_now
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "home", help="home practice: make a child's home plan, install it, send sessions back",
         description=__doc__.split("\n\n")[0] if __doc__ else None)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    def action(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--data-dir", type=Path, default=None,
-                         help="records folder (default: the one `facequest play` uses)")
-        return sub
+    action = partial(records_action, actions)
 
     plan = action("plan", "(clinic) write a child's home plan")
     plan.add_argument("child", metavar="NAME|ID", help="the child's name or id")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.cli.terminal import shown
+from game.locales import LANGUAGES
 from game.paths import LEVELS_DIR, REPO_ROOT
 from game.play.level_doc import reference_in, render_reference, replace_reference
 from game.play.level_loader import LevelFileError, check_level_file, load_level_set
@@ -16,7 +16,7 @@ from game.play.level_loader import LevelFileError, check_level_file, load_level_
 DOC_PATH = REPO_ROOT / "docs" / "level-format.md"
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "levels", help="check and list level sets",
         description="Check level-set files (TOML) and list the shipped ones. "
@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
     listing = sub.add_parser("list", help="list level sets and their levels")
     listing.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                          help=f"files or folders (default: {LEVELS_DIR})")
-    listing.add_argument("--lang", default="en", choices=("en", "zh-CN"),
+    listing.add_argument("--lang", default="en", choices=LANGUAGES,
                          help="language of the titles")
     doc = sub.add_parser("doc", help="print the field reference of docs/level-format.md")
     doc.add_argument("--write", action="store_true",

@@ -16,16 +16,19 @@ import argparse
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from game.cli import CliError, expression_arg
+from game.cli import CliError, Subparsers, expression_arg
 from game.expressions import Expression
-from game.motion.metrics import NUMBER_FIELDS, MotionMetrics, measure_trial
+from game.motion.metrics_record import NUMBER_FIELDS, MotionMetrics
+
+if TYPE_CHECKING:
+    from game.motion.frame import TrialMotion
 
 logger = logging.getLogger(__name__)
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "metrics",
         help="measure how the face moved in a clip (onset, intensity, asymmetry...)",
@@ -50,6 +53,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.set_defaults(func=run)
 
+
+
+def measure_trial(motion: TrialMotion) -> MotionMetrics:
+    """`game.motion.metrics.measure_trial`, imported when a clip is measured: the numerics
+    (numpy) stay out of every other command's start."""
+    from game.motion.metrics import measure_trial as measure
+
+    return measure(motion)
 
 
 def metrics_record(metrics: MotionMetrics, source: str, target: Expression) -> dict[str, Any]:

@@ -8,13 +8,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.paths import MODELS_DIR
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "train-occlusion",
         help="fit the model that tells a covered mouth or covered eyes",

@@ -19,21 +19,23 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from game.cli import CliError, existing_folder_or_new, positive_seconds
+from game.cli import CliError, Subparsers, existing_folder_or_new, positive_seconds
+from game.locales import LANGUAGES
 from game.paths import LEVELS_DIR, user_data_dir
 from game.system_check import describe_missing, missing_libraries
 
 if TYPE_CHECKING:
     from game.home.plan import HomePlan
+    from game.vision.sources import FrameSource
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LEVELS = "first-faces"
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "play",
         help="play FaceQuest (webcam, or --source a video, image or folder)",
@@ -54,7 +56,7 @@ def register(subparsers: Any) -> None:
                         help="end the session, then the program, after N seconds (a number "
                         "above 0)")
     parser.add_argument("--screenshots", type=Path, help="save a PNG at every scene change")
-    parser.add_argument("--lang", choices=("en", "zh-CN"), help="language (default: profile's)")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language (default: profile's)")
     parser.add_argument("--palette", choices=("calm", "high_contrast"),
                         help="colours (default: the profile's, else calm)")
     parser.add_argument("--seed", type=int, default=0, help="seed for orders and mazes")
@@ -112,9 +114,10 @@ def run(args: argparse.Namespace) -> int:
         source.close()
         raise CliError("No display found to open the game window; run it on a desktop, or "
                        "add --headless (with --source PATH) to play without a window.")
-    from game.ui.runner import GameStartError, PlayOptions, run_game
+    from game.ui.run_options import RunOptions
+    from game.ui.runner import GameStartError, run_game
 
-    options = PlayOptions(
+    options = RunOptions(
         headless=args.headless,
         profile=profile,
         data_dir=user_data_dir(args.data_dir),
@@ -212,7 +215,7 @@ def check_paths(args: argparse.Namespace) -> None:
                        "(face_landmarker.task)")
 
 
-def _open_source(args: argparse.Namespace) -> Any:
+def _open_source(args: argparse.Namespace) -> FrameSource:
     from game.vision.sources import CameraUnavailableError, SourceError, open_source
 
     if args.source is None:

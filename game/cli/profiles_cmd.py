@@ -27,8 +27,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from game.cli import CliError, existing_folder_or_new
+from game.cli import CliError, Subparsers, existing_folder_or_new
 from game.cli.terminal import shown
+from game.locales import LANGUAGES
 from game.paths import user_data_dir
 from game.records import (
     CorruptStoreError,
@@ -45,7 +46,7 @@ from game.records import (
 from game.records.backups import restore_trials_backup
 from game.records.layout import RECORDS_FILE
 from game.records.store import EARLIEST_BIRTH_YEAR
-from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES
+from game.ui.settings import PALETTES, TEXT_SCALES
 
 # `profiles set --text-size`: the names the settings screen shows, for its scales
 TEXT_SIZES: dict[str, float] = dict(zip(("small", "medium", "large"), TEXT_SCALES, strict=True))
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from game.play.programme import ProgrammeProgress
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "profiles",
         help="list, show, rename, annotate or delete children; restore a backup",
@@ -66,11 +67,9 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def action(name: str, help_text: str, child: bool = True) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, help=help_text, description=help_text)
+        sub = records_action(actions, name, help_text)
         if child:
             sub.add_argument("child", metavar="NAME|ID", help="the child's name or id (C-XXXXXX)")
-        sub.add_argument("--data-dir", type=Path, default=None,
-                         help="records folder (default: the one `facequest play` uses)")
         return sub
 
     action("list", "each child: id, name, birth year, sessions, last session",
@@ -132,6 +131,15 @@ def register(subparsers: Any) -> None:
 
 
 # -- opening the records ---------------------------------------------------------------------
+
+
+def records_action(actions: Subparsers, name: str, help_text: str) -> argparse.ArgumentParser:
+    """The sub-command `name` of `actions` with the `--data-dir` option every command on the
+    records takes (`data_folder` reads it)."""
+    sub = actions.add_parser(name, help=help_text, description=help_text)
+    sub.add_argument("--data-dir", type=Path, default=None,
+                     help="records folder (default: the one `facequest play` uses)")
+    return sub
 
 
 def data_folder(args: argparse.Namespace) -> Path:

@@ -17,9 +17,10 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
+from game.locales import DEFAULT_LANGUAGE, LANGUAGES
 from game.records.storage import StoreError
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 CLIP_SUFFIXES = (".mp4", ".gif")
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "replay",
         help="replay how a child's face moved in a trial (a window, or an MP4/GIF clip)",
@@ -56,7 +57,7 @@ def register(subparsers: Any) -> None:
                         help="write a clip (.mp4 or .gif) instead of opening a window")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="records folder (default: the user's)")
-    parser.add_argument("--lang", choices=("en", "zh-CN"), default=None,
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
                         help="the words' language (default: the child's language setting)")
     parser.set_defaults(func=run)
 
@@ -153,8 +154,8 @@ def _pick_trial(trials: list[ReplayTrial], number: int | None,
 
 
 def _child_language(profile: Profile) -> str:
-    language = (profile.settings or {}).get("language", "en")
-    return language if language in ("en", "zh-CN") else "en"
+    language = (profile.settings or {}).get("language", DEFAULT_LANGUAGE)
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _describe(trial: ReplayTrial) -> str:

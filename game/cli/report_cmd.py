@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
+from game.locales import LANGUAGES
 from game.records.storage import StoreError
 from game.reports.selection import (
     check_not_own_records,
@@ -18,7 +18,7 @@ from game.reports.selection import (
 logger = logging.getLogger(__name__)
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "report",
         help="write a child's progress report (one HTML file, prints well)",
@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     parser.add_argument(
-        "--lang", choices=("en", "zh-CN"), default=None,
+        "--lang", choices=LANGUAGES, default=None,
         help="the report's language (default: the child's language setting)",
     )
     parser.set_defaults(func=run)

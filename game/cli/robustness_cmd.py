@@ -8,13 +8,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
+from game.cli.out_of_fold_options import add_out_of_fold_options, check_out_of_fold
 from game.paths import DEFAULT_MODEL_PATH
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "robustness",
         help="measure live scoring under webcam conditions on labelled face images",
@@ -45,19 +45,15 @@ def register(subparsers: Any) -> None:
                         help="leave out the images the model trained on (recognised by "
                         "content), so the figures are on images it never saw")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--out-of-fold", type=int, default=None, metavar="K",
-                        help="train K models with the shipped recipe, people grouped by "
-                        "subject id (no person on both sides of a fold), and measure each "
-                        "image with the model, temperature and score map that never saw its "
-                        "person (--model is then not used)")
-    parser.add_argument("--no-copies", action="store_true",
-                        help="with --out-of-fold: train without the recipe's webcam-condition "
-                        "copies (faster when they are not cached)")
-    parser.add_argument("--map-population", action="append", default=None, metavar="SET",
-                        help="with --out-of-fold: a data set (folder name) whose faces set "
-                        "the score-map offsets (default: every set)")
-    parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
-                        help="with --out-of-fold: the feature cache of the training")
+    oof = add_out_of_fold_options(
+        parser,
+        "--out-of-fold K trains K models with the shipped recipe, people grouped by subject "
+        "id (no person on both sides of a fold), and measures each image with the model, "
+        "temperature and score map that never saw its person (--model is then not used).",
+        "number of subject-wise folds (at least 2)",
+    )
+    oof.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                     help="the feature cache of the fold models' training")
     parser.set_defaults(func=run)
 
 
@@ -82,19 +78,12 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CliError(str(exc)) from None
     model = args.model if args.model is not None else DEFAULT_MODEL_PATH
-    if args.out_of_fold is None and (args.no_copies or args.map_population or args.cache_dir):
-        raise CliError("--no-copies, --map-population and --cache-dir need --out-of-fold K.")
-    if args.out_of_fold is not None:
-        if args.out_of_fold < 2:
-            raise CliError("--out-of-fold must be a whole number of at least 2.")
-        if args.exclude_trained or args.model is not None:
-            raise CliError("--out-of-fold trains its own models on people it then leaves "
-                           "out: leave out --model and --exclude-trained.")
-        folder_names = {Path(d).name for d in args.data}
-        unknown = [p for p in args.map_population or [] if p not in folder_names]
-        if unknown:
-            raise CliError(f"--map-population {unknown[0]} is not the name of a --data "
-                           f"folder ({', '.join(sorted(folder_names))}).")
+    check_out_of_fold(
+        args,
+        only_with={"--cache-dir": args.cache_dir},
+        not_with={"--model": args.model is not None, "--exclude-trained": args.exclude_trained},
+        why="trains its own models on people it then leaves out",
+    )
 
     def progress(text: str) -> None:
         print(f"robustness: {text}", file=sys.stderr, flush=True)

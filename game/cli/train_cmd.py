@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
 from game.paths import DEFAULT_MODEL_PATH
 
+if TYPE_CHECKING:
+    from game.training.recipe import Recipe
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "train",
         help="train the expression model on labelled face images",
@@ -74,18 +77,18 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _recipe(args: argparse.Namespace) -> Any:
+def _recipe(args: argparse.Namespace) -> Recipe | None:
     """The recipe with the command line's changes (None: `train`'s default recipe)."""
     from dataclasses import replace
 
-    from game.training import train as training
     from game.training.augment import augmentation
+    from game.training.recipe import Recipe
 
     if args.jobs < 1:
         raise CliError("--jobs must be at least 1.")
     if args.augment is None and args.jobs == 1:
         return None
-    recipe = replace(training.Recipe(), n_jobs=args.jobs)
+    recipe = replace(Recipe(), n_jobs=args.jobs)
     if args.augment is None:
         return recipe
     names = tuple(n.strip() for n in args.augment.split(",") if n.strip())

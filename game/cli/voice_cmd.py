@@ -7,14 +7,14 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-from game.cli import CliError
+from game.cli import CliError, Subparsers
+from game.locales import LANGUAGES
 
 SUBCOMMANDS = ("render", "check", "say")
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "voice", help="rebuild the voice pack, check Mandarin phonemes, or say a phrase",
         description="Speech tools. 'render' rebuilds assets/voice (needs espeak-ng, sox and "
@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
     sub.add_parser("check", help="prove every Mandarin text is read as Mandarin (phonemes)")
     say = sub.add_parser("say", help="speak one text or phrase key through the speakers")
     say.add_argument("text", help="the text, or a phrase key such as hint.raise_brows")
-    say.add_argument("--lang", default="en", help="en or zh-CN (default en)")
+    say.add_argument("--lang", default="en", help=f"{' or '.join(LANGUAGES)} (default en)")
     parser.set_defaults(func=run)
 
 

@@ -19,7 +19,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from game.cli import CliError, expression_arg
+from game.cli import CliError, Subparsers, expression_arg
 from game.expressions import QualityFlag
 
 if TYPE_CHECKING:  # the vision chain (cv2, MediaPipe, onnxruntime) loads only in `run`
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 TOP_BLENDSHAPES = 5
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "watch",
         help="print what the camera (or a video, image or folder) shows, frame by frame",

@@ -236,7 +236,7 @@ def _checked_trials(lines: list[bytes], profile_id: str, session_ids: set[str],
     for line in lines:
         try:
             doc = json.loads(line)
-            stored = StoredTrial.from_dict(doc, copied=False)  # parsed just now
+            stored = StoredTrial.from_dict(doc)
         except (TypeError, KeyError, ValueError, AttributeError) as exc:
             raise BundleRefused(f"a trial in the bundle is damaged ({exc}); nothing was "
                                 "merged") from None

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.expressions import CREDIT_THRESHOLD, Expression
+from game.locales import LANGUAGES as LANGUAGES
 
-LANGUAGES: tuple[str, ...] = ("en", "zh-CN")
 MODES: tuple[str, ...] = ("mimic", "cue", "maze", "story")
 ORDERINGS: tuple[str, ...] = ("fixed", "shuffled", "balanced")
 DIRECTIONS: tuple[str, ...] = ("least_to_most", "most_to_least")

@@ -58,7 +58,7 @@ from game.play.ordering import target_sequence
 from game.play.prompting import PromptFader
 from game.play.readings import Reading
 from game.play.trial import Trial, TrialSpec
-from game.play.trial_record import TrialRecord
+from game.play.trial_record import TrialOutcome, TrialRecord
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +119,18 @@ class Session:
     def trial_number_in_level(self) -> int:
         """1-based number of the current trial within its level (0 before the start)."""
         return self._trial_in_level
+
+    @property
+    def stars(self) -> int:
+        """Stars given so far: the reward of every recorded trial (0 for one without). A
+        reward once given stays (a rejected success keeps it), and counts once."""
+        return sum(record.reward for record in self.records)
+
+    @property
+    def successes(self) -> int:
+        """Recorded trials that ended in a success (the machine's, or the therapist's accept
+        while the trial ran); a later override does not change it."""
+        return sum(1 for record in self.records if record.outcome is TrialOutcome.SUCCESS)
 
     @property
     def paused(self) -> bool:

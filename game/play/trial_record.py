@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from game.motion.metrics import MotionMetrics
+from game.motion.metrics_record import MotionMetrics
 
 
 class TrialOutcome(enum.StrEnum):

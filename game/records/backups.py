@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,15 +84,7 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
                          "(it is not readable JSON)") from None
     if not isinstance(document, dict) or not all(isinstance(t, dict) for t in document.values()):
         raise StoreError(f"{backup.name} is not a FaceQuest records backup")
-    try:
-        refuse_links(Path(data_dir))
-        lock = FolderLock(Path(data_dir) / LOCK_FILE)
-    except LinkedRecordsError as exc:
-        raise StoreError(str(exc)) from None
-    except AlreadyLockedError as exc:
-        raise StoreError("the records are open in FaceQuest; close the game (or the other "
-                         "command) before restoring a backup") from exc
-    try:
+    with _locked_records(Path(data_dir)):
         storage = JSONFileStorage(Path(data_dir) / RECORDS_FILE)
         set_aside: Path | None = None
         backed_up: Path | None = None
@@ -103,8 +97,6 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
         atomic_write_bytes(storage.path, content)
         logger.info("records restored from %s", backup.name)
         return RestoredBackup(restored_from=backup, set_aside=set_aside, backed_up=backed_up)
-    finally:
-        lock.release()
 
 
 def restore_trials_backup(data_dir: Path, backup: Path) -> str:
@@ -115,16 +107,28 @@ def restore_trials_backup(data_dir: Path, backup: Path) -> str:
         StoreError: the records are open, a records file is a link, or `backup` is not a
             readable trials backup (one sentence each).
     """
+    with _locked_records(Path(data_dir)):
+        return restore_trials(Path(data_dir), Path(backup), local_now())
+
+
+@contextmanager
+def _locked_records(data_dir: Path) -> Iterator[None]:
+    """Hold the records' lock while a backup is put back: refuses a records folder with
+    links in it and records open elsewhere (the game or another command).
+
+    Raises:
+        StoreError: a records file is a link, or the records are open (one sentence each).
+    """
     try:
-        refuse_links(Path(data_dir))
-        lock = FolderLock(Path(data_dir) / LOCK_FILE)
+        refuse_links(data_dir)
+        lock = FolderLock(data_dir / LOCK_FILE)
     except LinkedRecordsError as exc:
         raise StoreError(str(exc)) from None
     except AlreadyLockedError as exc:
         raise StoreError("the records are open in FaceQuest; close the game (or the other "
                          "command) before restoring a backup") from exc
     try:
-        return restore_trials(Path(data_dir), Path(backup), local_now())
+        yield
     finally:
         lock.release()
 

@@ -33,8 +33,14 @@ from typing import Any
 
 from game.records.damaged import loads_finite
 from game.records.fileio import atomic_write_bytes
-from game.records.layout import BACKUPS_DIR, CALIBRATION_DIR, LOCK_FILE, RECORDS_FILE, TRACES_DIR
-from game.records.motion_log import MOTION_DIR
+from game.records.layout import (
+    BACKUPS_DIR,
+    CALIBRATION_DIR,
+    LOCK_FILE,
+    MOTION_DIR,
+    RECORDS_FILE,
+    TRACES_DIR,
+)
 from game.records.trial_log import TRIALS_DIR
 
 logger = logging.getLogger(__name__)

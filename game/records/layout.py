@@ -18,9 +18,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 RECORDS_FILE = "progress.json"
 LOCK_FILE = "progress.lock"
 TRACES_DIR = "traces"
+MOTION_DIR = "motion"  # here, not in motion_log, so that naming it needs no numpy
 BACKUPS_DIR = "backups"
 CALIBRATION_DIR = "calibration"
 BEFORE_SPLIT_BACKUP = "progress.schema1.json"  # the single-file records, kept when trials move
+
+
+def motion_path(data_dir: Path, session_id: str) -> Path:
+    """Where a session's motion record is (or would be) kept in `data_dir`."""
+    return data_dir / MOTION_DIR / f"{session_id}.parquet"

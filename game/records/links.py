@@ -18,8 +18,14 @@ from pathlib import Path
 
 from game.records.default_settings import DEFAULT_SETTINGS_FILE
 from game.records.fileio import LinkedRecordsError
-from game.records.layout import BACKUPS_DIR, CALIBRATION_DIR, LOCK_FILE, RECORDS_FILE, TRACES_DIR
-from game.records.motion_log import MOTION_DIR
+from game.records.layout import (
+    BACKUPS_DIR,
+    CALIBRATION_DIR,
+    LOCK_FILE,
+    MOTION_DIR,
+    RECORDS_FILE,
+    TRACES_DIR,
+)
 from game.records.pin import PIN_FILE
 from game.records.trial_log import TRIALS_DIR
 

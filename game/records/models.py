@@ -218,12 +218,15 @@ class StoredTrial:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, copied: bool = True) -> StoredTrial:
-        """The stored trial of a document (`copied=False`: the record may share the
-        document's lists and dicts, for a document parsed just now and not kept apart)."""
+    def from_dict(cls, data: dict[str, Any]) -> StoredTrial:
+        """The stored trial of a document; it shares nothing with `data` (the record's one
+        mutable part, `quality`, is copied and its lists become tuples).
+
+        Raises:
+            KeyError, TypeError, ValueError or AttributeError: a damaged document (a field
+                missing, of the wrong type or out of range).
+        """
         values = check_types(cls, known_fields(cls, data))
-        # no deep copy needed: TrialRecord.from_dict copies its one mutable part (quality)
-        # and turns the lists into tuples, so nothing is shared with the stored document
         trial = known_fields(TrialRecord, dict(data["trial"]))
         values["trial"] = TrialRecord.from_dict(check_types(TrialRecord, trial))
         return cls(**values)

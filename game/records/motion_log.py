@@ -33,10 +33,10 @@ from game.expressions import BLENDSHAPE_NAMES, QualityFlag
 from game.motion.frame import FaceMotion, MarkKind, MotionFrame, MotionMark, TrialMotion
 from game.motion.vocabulary import ACTION_NAMES, LATERAL_ACTIONS
 from game.records.fileio import LinkedRecordsError, atomic_write_bytes, ensure_private_dir
+from game.records.layout import motion_path as motion_path
 
 logger = logging.getLogger(__name__)
 
-MOTION_DIR = "motion"
 METADATA_KEY = b"facequest.trials"
 FORMAT_VERSION = "1"
 
@@ -50,10 +50,6 @@ FLOAT_COLUMNS = ("target_score", "yaw", "pitch", "roll", "face_size", "neutral_y
 
 class MotionFileError(ValueError):
     """A motion file cannot be read (damaged, or not FaceQuest's)."""
-
-
-def motion_path(data_dir: Path, session_id: str) -> Path:
-    return data_dir / MOTION_DIR / f"{session_id}.parquet"
 
 
 def _columns(trial_index: int, motion: TrialMotion) -> dict[str, Any]:

@@ -64,7 +64,7 @@ def wait_after(failures: int) -> int:
     """Seconds to wait after `failures` wrong PINs in a row (0 while under FREE_TRIES)."""
     if failures < FREE_TRIES:
         return 0
-    return min(LONGEST_WAIT_S, FIRST_WAIT_S * 2 ** min(failures - FREE_TRIES, 12))
+    return min(LONGEST_WAIT_S, FIRST_WAIT_S * int(2 ** min(failures - FREE_TRIES, 12)))
 
 
 def _hash(pin: str, salt: bytes, n: int, r: int, p: int, length: int) -> bytes:

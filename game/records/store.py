@@ -17,7 +17,7 @@ import re
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB, where
 
@@ -46,6 +46,7 @@ from game.records.layout import (
     LOCK_FILE,
     RECORDS_FILE,
     TRACES_DIR,
+    motion_path,
 )
 from game.records.links import refuse_links
 from game.records.models import (
@@ -56,7 +57,6 @@ from game.records.models import (
     new_profile_id,
     new_session_id,
 )
-from game.records.motion_log import SessionMotionWriter, motion_path
 from game.records.names import (
     AmbiguousNameError,
     DuplicateNameError,
@@ -84,6 +84,9 @@ from game.records.storage import (
 from game.records.traces import TraceWriter
 from game.records.trial_backups import backup_trials
 from game.records.trial_log import TRIALS_DIR, TrialLog, trial_key
+
+if TYPE_CHECKING:
+    from game.records.motion_log import SessionMotionWriter
 
 logger = logging.getLogger(__name__)
 
@@ -792,6 +795,8 @@ class ProgressStore(Closing):
         path = self.motion_path(session_id)
         if path is None or not self.get_profile(session.profile_id).allow_frame_traces:
             return None
+        from game.records.motion_log import SessionMotionWriter  # numpy: only when recording
+
         return SessionMotionWriter(path)
 
 

@@ -29,12 +29,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from game.paths import ASSETS_DIR
-from game.reports.report_text import TEXTS, ReportText
+from game.reports.report_text import ReportText
 from game.reports.summary import ProgressSummary, SessionSummary, Tally
 
 CHART_KINDS: tuple[str, ...] = ("made", "without_help", "latency", "intensity")
-CHART_TITLES: dict[str, str] = {kind: TEXTS[f"chart.{kind}"][0] for kind in CHART_KINDS}
-CHART_CAPTIONS: dict[str, str] = {kind: TEXTS[f"caption.{kind}"][0] for kind in CHART_KINDS}
+# English titles and captions (the charts of a report in another language use its texts)
+CHART_TITLES: dict[str, str] = {kind: ReportText().t(f"chart.{kind}") for kind in CHART_KINDS}
+CHART_CAPTIONS: dict[str, str] = {kind: ReportText().t(f"caption.{kind}") for kind in CHART_KINDS}
 CJK_FONT_FILE = ASSETS_DIR / "fonts" / "NotoSansCJKsc-Regular-subset.otf"
 CJK_FONT_NAME = "Noto Sans CJK SC"
 
@@ -196,9 +197,10 @@ def chart_figure(
 
 
 def _font_families(lang: str) -> list[str]:
-    """DejaVu Sans, and for Chinese the shipped Noto Sans CJK SC subset as the fallback for
-    the glyphs DejaVu lacks (registered with matplotlib once)."""
-    if ReportText(lang).chinese:
+    """DejaVu Sans, and for a language written in CJK letters (Chinese) the shipped Noto
+    Sans CJK SC subset as the fallback for the glyphs DejaVu lacks (registered with
+    matplotlib once)."""
+    if ReportText(lang).needs_cjk_font:
         _register_cjk_font()
         return ["DejaVu Sans", CJK_FONT_NAME]
     return ["DejaVu Sans"]

@@ -38,7 +38,7 @@ from typing import Any, TextIO
 
 from game import __version__
 from game.expressions import QualityFlag
-from game.motion.metrics import MotionMetrics
+from game.motion.metrics_record import MotionMetrics
 from game.play.trial_record import TrialRecord
 from game.records.models import Profile
 from game.records.store import ProgressStore

@@ -6,6 +6,11 @@ code is shown: level sets by their title (`level_titles`), end reasons in words
 the export's `trial_number`. All text from the records (name, notes, level-set titles or
 ids) goes through Jinja2's autoescape; the charts are
 SVG this package drew itself (`charts.chart_svg`), the only markup passed through as is.
+
+The page is `templates/report.html.j2` (with its style sheet `templates/report.css`):
+self-contained, inline CSS and SVG, no scripts, no links to load; a Content-Security-Policy
+forbids any request the file might otherwise make. Every text in it is `t(key)` from
+`game.reports.report_text`, in the report's language.
 """
 
 from __future__ import annotations
@@ -29,7 +34,6 @@ from game.reports.home_section import HomeSection, home_section, plans_for
 from game.reports.level_titles import level_set_title
 from game.reports.motion_charts import MotionSection, motion_section
 from game.reports.programme_section import PlanRow, programme_rows
-from game.reports.report_template import REPORT_TEMPLATE
 from game.reports.report_text import ReportText
 from game.reports.summary import (
     NoteLine,
@@ -239,8 +243,15 @@ def _versions(summary: ProgressSummary, text: ReportText) -> str:
     return "; ".join(seen) if seen else DASH
 
 
-_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-_TEMPLATE = _ENV.from_string(REPORT_TEMPLATE)
+# The template and its style sheet are package data (`game/reports/templates/`), read
+# through importlib.resources, so an installed wheel finds them as a checkout does.
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("game.reports", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+REPORT_TEMPLATE_NAME = "report.html.j2"
+_TEMPLATE = _ENV.get_template(REPORT_TEMPLATE_NAME)
 
 
 def report_language(profile: Profile, lang: str | None = None) -> str:

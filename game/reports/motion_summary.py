@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.expressions import Expression
-from game.motion.metrics import METRIC_VERSION, MotionMetrics
+from game.motion.metrics_record import METRIC_VERSION, MotionMetrics
 from game.play.trial_record import TrialRecord
 from game.records.models import StoredTrial
 from game.reports.summary import SessionSummary, counts_as_attempt

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from game import __version__
-from game.motion.metrics import MotionMetrics
+from game.motion.metrics_record import MotionMetrics
 from game.play.trial_record import TrialRecord
 from game.records.storage import StoreError
 from game.reports.export import (

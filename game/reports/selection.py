@@ -7,9 +7,8 @@ from pathlib import Path
 from game.paths import user_data_dir
 from game.records.clinic_ledger import CLINIC_DIR
 from game.records.default_settings import DEFAULT_SETTINGS_FILE
-from game.records.layout import BACKUPS_DIR, CALIBRATION_DIR, LOCK_FILE, TRACES_DIR
+from game.records.layout import BACKUPS_DIR, CALIBRATION_DIR, LOCK_FILE, MOTION_DIR, TRACES_DIR
 from game.records.models import Profile
-from game.records.motion_log import MOTION_DIR
 from game.records.pin import PIN_FILE
 from game.records.storage import StoreError
 from game.records.store import RECORDS_FILE, ProgressStore, open_store

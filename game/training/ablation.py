@@ -21,6 +21,7 @@ import logging
 import sys
 import time
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,7 @@ def ablate(
     aug = extract_augmented(data, AUGMENTATIONS, seed=recipe.seed, cache_dir=cache_dir,
                             progress=False)
     result: dict[str, Any] = {
+        "measured": date.today().isoformat(),  # the card heads these figures with it
         "folds": folds,
         "recipe": recipe.describe(),
         "members": recipe.members,

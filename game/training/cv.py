@@ -14,8 +14,9 @@ under each webcam condition.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -27,6 +28,13 @@ from game.training.recipe import Recipe, fit, fuse_probabilities
 logger = logging.getLogger(__name__)
 
 NEUTRAL = Expression.NEUTRAL.value
+
+T = TypeVar("T")
+
+
+def pick_rows(seq: Sequence[T], rows: np.ndarray | Sequence[int]) -> tuple[T, ...]:
+    """The items of `seq` at `rows` (integer positions, e.g. a NumPy index array), in order."""
+    return tuple(seq[int(i)] for i in rows)
 
 
 def class_order(labels: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -107,10 +115,9 @@ class Copies:
         return len(self.labels)
 
     def take(self, rows: np.ndarray) -> Copies:
-        pick = lambda seq: tuple(seq[i] for i in rows)  # noqa: E731
         return Copies(
-            self.features[rows], pick(self.labels), pick(self.subjects), pick(self.datasets),
-            pick(self.kinds), self.train[rows],
+            self.features[rows], pick_rows(self.labels, rows), pick_rows(self.subjects, rows),
+            pick_rows(self.datasets, rows), pick_rows(self.kinds, rows), self.train[rows],
         )
 
 
@@ -143,8 +150,10 @@ def make_copies(
     flip = train & (rng.random(len(source)) < 0.5)
     if flip.any():
         features[flip] = mirror_features(features[flip])
-    pick = lambda seq: tuple(seq[int(i)] for i in source)  # noqa: E731
-    return Copies(features, pick(labels), pick(subjects), pick(datasets), tuple(kinds), train)
+    return Copies(
+        features, pick_rows(labels, source), pick_rows(subjects, source),
+        pick_rows(datasets, source), tuple(kinds), train,
+    )
 
 
 def copy_deltas(copies: Copies) -> Copies:
@@ -290,15 +299,15 @@ def out_of_fold(
         features, labels, subjects, recipe, n_splits, copies
     )
     deltas = neutral_deltas(features, labels, subjects)
-    pick = lambda seq: tuple(seq[i] for i in deltas.rows)  # noqa: E731
-    if len(set(pick(subjects))) < n_splits:
+    if len(set(pick_rows(subjects, deltas.rows))) < n_splits:
         logger.warning("fewer than %d subjects have a neutral image: no calibrated CV", n_splits)
         return OutOfFold(n_splits, raw, classes, deltas, None, (), copies, copies_raw)
     delta_copies, copy_rows = (
         copy_deltas_with_rows(copies) if copies is not None else (None, np.zeros(0, int))
     )
     calibrated, cal_classes, copies_cal = out_of_fold_with_copies(
-        deltas.values, pick(labels), pick(subjects), recipe, n_splits, delta_copies, "delta"
+        deltas.values, pick_rows(labels, deltas.rows), pick_rows(subjects, deltas.rows), recipe,
+        n_splits, delta_copies, "delta",
     )
     if recipe.calibrated_fuses_raw:
         calibrated = fuse_with_raw(calibrated, cal_classes, raw[deltas.rows], classes)
@@ -348,7 +357,6 @@ def summarise_cv(
 ) -> dict[str, Any]:
     """Raw and calibrated figures per data set from `out_of_fold` (see `cross_validate`)."""
     sub = oof.deltas.rows
-    pick = lambda seq: tuple(seq[i] for i in sub)  # noqa: E731
     result: dict[str, Any] = {
         "folds": oof.n_splits,
         "raw": per_dataset(labels, datasets, oof.raw, oof.classes),
@@ -356,7 +364,7 @@ def summarise_cv(
     }
     if oof.calibrated is not None:
         result["calibrated"] = per_dataset(
-            pick(labels), pick(datasets), oof.calibrated, oof.calibrated_classes
+            pick_rows(labels, sub), pick_rows(datasets, sub), oof.calibrated, oof.calibrated_classes
         )
     if verify:
         _add_verification(result["raw"], features, labels, datasets, oof.raw, oof.classes, None)
@@ -364,11 +372,11 @@ def summarise_cv(
         _add_verification(
             result["calibrated"],
             features[sub],
-            pick(labels),
-            pick(datasets),
+            pick_rows(labels, sub),
+            pick_rows(datasets, sub),
             oof.calibrated,
             oof.calibrated_classes,
-            pick(subjects),
+            pick_rows(subjects, sub),
         )
     if oof.copies is not None and oof.copies_raw is not None:
         result["augmented"] = {"raw": copies_summary(oof.copies, oof.copies_raw, oof.classes)}

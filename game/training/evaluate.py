@@ -152,13 +152,25 @@ def _scorer_for(model: ExpressionModel) -> Scorer:
     return Scorer(twin, calibrated_model=model)
 
 
-@dataclass(slots=True)
-class _Scored:
-    """One picture through the chain: its label, data set, reading and every target score."""
+@dataclass(frozen=True, slots=True)
+class ScoredPicture:
+    """One labelled picture through the game's chain (`score_images`), the record that
+    `evaluate` and `evaluate_oof` compute their figures from.
+
+    Attributes:
+        label: the posed expression's value (labels.csv).
+        dataset: the data set (folder name) the picture is from.
+        probabilities: the reading's class probabilities, 0-1, in the model's class order.
+        trusted: the reading is trusted (no blocking quality flag): only trusted readings
+            earn credit.
+        flags: the quality flags that block credit (advisory flags left out).
+        scores: every target's score, 0-1, as the game would show it.
+        subject: the person's id (labels.csv), for per-person figures.
+    """
 
     label: str
     dataset: str
-    probabilities: list[float]  # in the model's class order
+    probabilities: list[float]
     trusted: bool
     flags: frozenset[QualityFlag]
     scores: dict[Expression, float]
@@ -177,7 +189,7 @@ def score_images(
     model: ExpressionModel,
     calibrated: bool,
     progress: bool | None = None,
-) -> tuple[list[_Scored], list[Path], dict[str, int]]:
+) -> tuple[list[ScoredPicture], list[Path], dict[str, int]]:
     """Every picture through the game's chain (`VisionChain.process_still`: padded, tracked
     in IMAGE mode, quality flags, the model, the action check and the model's score map,
     each picture on its own). Calibrated: each picture is scored again against its
@@ -193,7 +205,7 @@ def score_images(
     scorer = _scorer_for(model)
     missed: list[Path] = []
     found: list[tuple[LabelledImage, FaceObservation, FeatureVector]] = []
-    scored: list[_Scored] = []
+    scored: list[ScoredPicture] = []
     with VisionChain(FaceTracker(TrackerSettings(mode="image")), scorer) as chain:
         for item in items:
             result = chain.process_still(_read_still(item))
@@ -224,10 +236,10 @@ def score_images(
 
 def _scored(
     scorer: Scorer, item: LabelledImage, reading: ExpressionReading, features: FeatureVector
-) -> _Scored:
+) -> ScoredPicture:
     model = scorer.model
     assert model is not None
-    return _Scored(
+    return ScoredPicture(
         label=item.label.value,
         dataset=item.dataset,
         probabilities=[reading.probabilities[c] for c in model.classes],
@@ -239,7 +251,7 @@ def _scored(
 
 
 def game_verification(
-    scored: Sequence[_Scored], threshold: float
+    scored: Sequence[ScoredPicture], threshold: float
 ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """Per target: ROC AUC of the score the game gives (0 for an untrusted reading: it earns
     no credit), hit rate and false-alarm rate at `threshold`, over `scored`."""
@@ -385,7 +397,7 @@ def plot_confusion(report: dict[str, Any], path: Path) -> Path:
 CONFIDENT = 0.6  # a top-class probability at least this high is a confident reading
 
 
-def confident_wrong(scored: Sequence[_Scored], classes: tuple[str, ...]) -> float:
+def confident_wrong(scored: Sequence[ScoredPicture], classes: tuple[str, ...]) -> float:
     """Share of `scored` read trusted with a wrong top class of probability >= CONFIDENT
     (as `facequest robustness` counts it)."""
     if not scored:
@@ -397,10 +409,10 @@ def confident_wrong(scored: Sequence[_Scored], classes: tuple[str, ...]) -> floa
     return bad / len(scored)
 
 
-def flags_by_person(scored: Sequence[_Scored]) -> dict[str, Any]:
+def flags_by_person(scored: Sequence[ScoredPicture]) -> dict[str, Any]:
     """Per blocking flag raised on `scored`: the share of images, the number of people, and
     the highest share of one person's images it was raised on (no person is named)."""
-    people: dict[str, list[_Scored]] = {}
+    people: dict[str, list[ScoredPicture]] = {}
     for s in scored:
         people.setdefault(s.subject, []).append(s)
     out: dict[str, Any] = {}

@@ -19,7 +19,7 @@ from game.training.dataset import load_folders
 from game.training.evaluate import (
     DEFAULT_THRESHOLD,
     EvaluationError,
-    _Scored,
+    ScoredPicture,
     confident_wrong,
     flags_by_person,
     game_verification,
@@ -56,7 +56,7 @@ def evaluate_out_of_fold(
     Raises EvaluationError (nothing to score, too few people), DatasetError.
     """
     import tempfile
-    from dataclasses import asdict
+    from dataclasses import asdict, replace
     from datetime import date
 
     from game.training.out_of_fold import build_fold_models, write_scoring
@@ -78,7 +78,7 @@ def evaluate_out_of_fold(
         except ValueError as exc:
             raise EvaluationError(str(exc)) from None
         fold_of = folds.fold_of()
-        scored: list[_Scored] = []
+        scored: list[ScoredPicture] = []
         temperature_of: list[float] = []
         # a person in none of the folds had no face found in any picture: all missed
         missed_total = sum(item.subject not in fold_of for item in items)
@@ -111,11 +111,9 @@ def evaluate_out_of_fold(
             "reliability_after": [asdict(b) for b in reliability(after[mask], truth[mask])],
         }
 
-    def wrong_of(rows: list[_Scored], probs: np.ndarray) -> float:
-        untempered = [
-            _Scored(s.label, s.dataset, p.tolist(), s.trusted, s.flags, s.scores, s.subject)
-            for s, p in zip(rows, probs, strict=True)
-        ]
+    def wrong_of(rows: list[ScoredPicture], probs: np.ndarray) -> float:
+        untempered = [replace(s, probabilities=p.tolist())
+                      for s, p in zip(rows, probs, strict=True)]
         return confident_wrong(untempered, class_names)
 
     dataset_a = np.array([s.dataset for s in scored])

@@ -78,7 +78,7 @@ def file_sha256(path: Path) -> str:
 def _observation_to_row(obs: FaceObservation) -> tuple[int, bytes, bytes, bytes, float]:
     if not obs.has_face:
         return 0, b"", b"", b"", obs.brightness
-    from game.vision.features import BLENDSHAPE_NAMES
+    from game.expressions import BLENDSHAPE_NAMES
 
     blend = np.array([obs.blendshapes.get(n, 0.0) for n in BLENDSHAPE_NAMES], np.float32)
     return (
@@ -95,7 +95,7 @@ def _row_to_observation(
 ) -> FaceObservation:
     if faces == 0:
         return FaceObservation.empty(0, size, brightness)
-    from game.vision.features import BLENDSHAPE_NAMES
+    from game.expressions import BLENDSHAPE_NAMES
 
     values = np.frombuffer(blend, np.float32)
     return FaceObservation(

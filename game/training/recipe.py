@@ -140,7 +140,7 @@ class FusedClassifier:
         return fuse_probabilities([m.predict_proba(features) for m in self.members.values()])
 
     def predict(self, features: np.ndarray) -> np.ndarray:
-        return np.asarray(self.classes_)[self.predict_proba(features).argmax(axis=1)]
+        return np.asarray(np.asarray(self.classes_)[self.predict_proba(features).argmax(axis=1)])
 
 
 def fuse_probabilities(probabilities: list[np.ndarray]) -> np.ndarray:

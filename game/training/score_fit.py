@@ -41,7 +41,7 @@ from sklearn.model_selection import GroupKFold
 
 from game.expressions import Expression
 from game.paths import DEFAULT_MODEL_PATH
-from game.training.cv import OutOfFold, fuse_with_raw, out_of_fold_probabilities
+from game.training.cv import OutOfFold, fuse_with_raw, out_of_fold_probabilities, pick_rows
 from game.training.dataset import load_folders
 from game.training.evaluate import DEFAULT_THRESHOLD, feature_vector, subject_baselines
 from game.training.feature_cache import extract
@@ -123,14 +123,13 @@ def _evidence_of(
     probabilities: np.ndarray,
     classes: tuple[str, ...],
 ) -> Evidence:
-    pick = lambda seq: tuple(seq[i] for i in rows)  # noqa: E731
     return Evidence(
         probabilities=probabilities,
         actions=action_scores(features[rows], baselines),
         classes=classes,
-        labels=np.asarray(pick(labels)),
-        subjects=np.asarray(pick(subjects)),
-        datasets=np.asarray(pick(datasets)),
+        labels=np.asarray(pick_rows(labels, rows)),
+        subjects=np.asarray(pick_rows(subjects, rows)),
+        datasets=np.asarray(pick_rows(datasets, rows)),
     )
 
 
@@ -150,9 +149,8 @@ def evidence(
         values = features[rows] - np.stack(
             [b.values_for(b.names) for b in baselines if b is not None]
         )
-    pick = lambda seq: tuple(seq[i] for i in rows)  # noqa: E731
     probabilities, classes = out_of_fold_probabilities(
-        values, pick(labels), pick(subjects), recipe, n_splits,
+        values, pick_rows(labels, rows), pick_rows(subjects, rows), recipe, n_splits,
         input_kind="delta" if calibrated else "raw",
     )
     if calibrated and recipe.calibrated_fuses_raw:  # as the game scores a calibrated child

@@ -17,6 +17,7 @@ import json
 import logging
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,12 @@ def transfer(
     )
     sets = np.asarray(data.datasets)
     copy_sets = np.asarray(copies.datasets)
-    out: dict[str, Any] = {"recipe": recipe.describe(), "members": recipe.members, "sets": {}}
+    out: dict[str, Any] = {
+        "measured": date.today().isoformat(),  # the card heads these figures with it
+        "recipe": recipe.describe(),
+        "members": recipe.members,
+        "sets": {},
+    }
     for name in dict.fromkeys(data.datasets):
         train = np.flatnonzero(sets != name)
         test = np.flatnonzero(sets == name)

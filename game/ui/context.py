@@ -7,12 +7,14 @@ frame, so every scene sees the same reading during a frame and nobody waits for 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from game.ui.clock import FrameClock
+from game.ui.run_options import RunOptions
 from game.ui.settings import SensorySettings
 from game.ui.theme import Theme
 from game.ui.toast import Toast
@@ -37,18 +39,17 @@ WINDOW_SIZE = (1280, 720)
 @dataclass(slots=True)
 class GameContext:
     """The dependencies of the scenes. Mutable on purpose: the session and the profile are
-    chosen while the app runs, and settings can change from the settings scene.
+    chosen while the app runs, and settings can change from the settings scene. What never
+    changes during a run is in `options`; what follows from other fields (`theme`, `lang`,
+    `home_plan`) is a property, never stored.
 
     Attributes:
         settings: the child's sensory settings (the theme is derived from them).
-        theme: colours, text scale and reduced motion for drawing.
         clock: the app's monotonic clock (`now_ms()`).
         audio: the speech/effects player (`game.audio`), or None when sound is unavailable.
         store: the progress store (`game.records`), or None when nothing is recorded.
         pipeline: the vision pipeline (`game.vision.pipeline.VisionPipeline`).
         session: the rules engine's running `Session`, or None before one starts.
-        session_id: the store's id of the running session (None until its first trial is
-            stored: a session with no trial is never recorded).
         flow: what scenes may ask of the game's flow (`navigation.Navigation`; the `GameFlow`
             that builds scenes and drives the session, `tick` per frame).
         level_set: the loaded level set being played.
@@ -56,15 +57,16 @@ class GameContext:
         reading: the latest vision reading, refreshed by the app once per frame.
         camera_view: the therapist has switched the child's camera image on.
         window_size: the drawing surface size in pixels.
-        options: run options (e.g. seed, max seconds) the scenes may read.
-        voice_warmed: the language whose voice pack was last warmed up (None: not yet).
+        options: how this run plays (`RunOptions`: seed, headless, calibrate, ...), fixed
+            for the whole run.
+        voice_warmed: the language whose voice pack was last warmed up ("": not yet).
         model_version: the expression model's file name, kept with each session record.
         model_hash: SHA-256 (hex) of that file, computed once at start-up ("" when none).
         notice: a message for the therapist shown over the first scene (e.g. the progress
             file was unreadable and set aside): a function of the language giving one
             sentence.
         therapist_line: one calm line drawn small over every scene while it is set (e.g.
-            progress cannot be saved right now); None hides it.
+            progress cannot be saved right now); "" hides it.
         toast: a short note for the therapist about the key just pressed ("Skipped"),
             drawn over every scene by the app until it has faded (`game.ui.toast`).
         levels: the level sets a programme or the therapist's choice for today may name;
@@ -77,26 +79,23 @@ class GameContext:
     """
 
     settings: SensorySettings
-    theme: Theme
     clock: FrameClock
     audio: AudioSystem | None = None
     store: ProgressStore | None = None
     pipeline: VisionPipeline | None = None
     session: Session | None = None
-    session_id: str | None = None
     flow: Navigation | None = None
     level_set: LevelSet | None = None
     profile: Profile | None = None
     reading: ExpressionReading | None = None
     camera_view: bool = False
     window_size: tuple[int, int] = WINDOW_SIZE
-    options: dict[str, Any] = field(default_factory=dict)
-    voice_warmed: str | None = None
+    options: RunOptions = field(default_factory=RunOptions)
+    voice_warmed: str = ""
     model_version: str = ""
     model_hash: str = ""
     notice: Callable[[str], str] | None = None
-    therapist_line: str | None = None
-    home_plan: HomePlan | None = None  # a home installation's plan: one child, place "home"
+    therapist_line: str = ""
     toast: Toast | None = None
     levels: LevelLibrary | None = None
     plan_id: str = ""
@@ -105,16 +104,26 @@ class GameContext:
 
     @property
     def lang(self) -> str:
+        """The language of the texts and the voice ("en", "zh-CN"): the settings' own."""
         return self.settings.language
 
+    @property
+    def theme(self) -> Theme:
+        """Colours, text scale and reduced motion for drawing, derived from `settings`."""
+        return theme_for(self.settings)
+
+    @property
+    def home_plan(self) -> HomePlan | None:
+        """A home installation's plan (one child, every session's place "home"), or None."""
+        return self.options.home_plan
+
     def apply_settings(self, settings: SensorySettings) -> None:
-        """Switch to new settings: rebuild the theme and pass volumes to the audio player."""
+        """Switch to new settings (the theme follows) and pass volumes to the audio player."""
         self.settings = settings
-        self.theme = theme_for(settings)
         if not settings.camera_view_allowed:
             self.camera_view = False
         apply_audio_settings(self.audio, settings)
-        if self.voice_warmed is not None:  # after start-up: a new language's voice too
+        if self.voice_warmed:  # after start-up: a new language's voice too
             self.warm_up_voice()
 
     def warm_up_voice(self) -> None:
@@ -130,7 +139,10 @@ class GameContext:
             logger.exception("voice warm-up failed")
 
 
+@functools.lru_cache(maxsize=16)
 def theme_for(settings: SensorySettings) -> Theme:
+    """The theme of `settings` (the same settings give the same theme object: settings are
+    frozen, so the theme is worked out once per distinct settings, not per frame)."""
     return Theme.from_settings(settings.palette, settings.text_scale, settings.reduced_motion)
 
 

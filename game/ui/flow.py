@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,7 +116,7 @@ class GameFlow:
         make_session: SessionFactory,
         *,
         pin: TherapistPin | None = None,
-        overrides: dict[str, Any] | None = None,
+        overrides: Mapping[str, str] | None = None,
         profile_name: str | None = None,
         data_dir: Path | None = None,
         close_after_session: bool = False,
@@ -132,7 +132,7 @@ class GameFlow:
         self.close_after_session = close_after_session
         self.driver: SessionDriver | None = None
         self.restore_offer: BackupOffer | None = None  # set by the runner
-        self.defaults: dict[str, Any] = (
+        self.defaults: dict[str, Any] = (  # JSON, as kept in the data folder
             load_default_settings(data_dir) if data_dir is not None else {})
         self._first_settings = ctx.settings  # what the game was started with
         self.fixed_levels = fixed_levels
@@ -179,7 +179,7 @@ class GameFlow:
         found = store.find_profiles(name_or_id)
         return found or [store.create_profile(name_or_id, settings=self._new_child_settings())]
 
-    def _new_child_settings(self) -> dict[str, Any]:
+    def _new_child_settings(self) -> dict[str, Any]:  # JSON: kept in the child's profile
         """A new child's own settings: those for new children, with the command line's
         (`--lang zh-CN`) over them, so the child keeps them in later sessions and reports."""
         return {**self.defaults, **self.overrides}
@@ -310,7 +310,6 @@ class GameFlow:
         if driver is not None:
             driver.close()
         self.ctx.session = None
-        self.ctx.session_id = None
         pipeline = self.ctx.pipeline
         if pipeline is not None:
             pipeline.set_target(None)
@@ -528,7 +527,7 @@ class GameFlow:
             logger.info("the frame source ended before the first prompt: no session")
             self.stack.replace(EndScene(self.ctx, 0, 0, 0, reason_key="ui.flow.video_ended"))
             return
-        unsaved: Callable[[], Any] | None = None
+        unsaved: Callable[[], object] | None = None
         if baseline is not None and store is not None and profile is not None:
             try:
                 self.ctx.profile = store.set_baseline(profile.profile_id, baseline.to_dict())

@@ -77,7 +77,7 @@ def _covered_codepoints() -> frozenset[int]:
     path = font_path()
     if path is None:
         return frozenset(range(32, 127))
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont
 
     with TTFont(str(path), lazy=True) as font:
         return frozenset(font.getBestCmap())
@@ -139,7 +139,7 @@ def subset_characters(extra: Iterable[str] = (), levels_dir: Path = LEVELS_DIR) 
 
 def build_subset(source: Path, dest: Path, characters: str) -> int:
     """Write the subset of `source` (OTF, TTF or a Noto CJK TTC) to `dest`; return its size."""
-    from fontTools import subset as ft_subset  # type: ignore[import-untyped]
+    from fontTools import subset as ft_subset
     from fontTools.ttLib import TTFont
 
     font_number = SC_INDEX_IN_TTC if source.suffix.lower() == ".ttc" else -1

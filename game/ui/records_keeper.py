@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from game import phrases
 from game.records.storage import StoreError
@@ -30,7 +30,7 @@ class RecordsKeeper:
 
     def __init__(self, ctx: GameContext) -> None:
         self.ctx = ctx
-        self._waiting: deque[Callable[[], Any]] = deque()
+        self._waiting: deque[Callable[[], object]] = deque()
         self._next_try_ms = 0
         self.failures = 0
         self.last_error = ""  # the OS's words for the last refused write
@@ -40,7 +40,7 @@ class RecordsKeeper:
         """How many writes are kept in memory until the disk takes them."""
         return len(self._waiting)
 
-    def submit(self, write: Callable[[], Any]) -> None:
+    def submit(self, write: Callable[[], object]) -> None:
         """Run `write` now (after any earlier write still waiting)."""
         self._waiting.append(write)
         self.flush()
@@ -67,7 +67,7 @@ class RecordsKeeper:
             except StoreError:
                 logger.exception("a progress write was refused and dropped")
             self._waiting.popleft()
-        if self.ctx.therapist_line is not None:
+        if self.ctx.therapist_line:
             logger.info("progress saved again")
-        self.ctx.therapist_line = None
+        self.ctx.therapist_line = ""
         return True

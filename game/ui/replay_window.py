@@ -25,7 +25,7 @@ def open_replay_window(store: ProgressStore, profile: Profile, trial: ReplayTria
     from game.ui.app import App, init_display
     from game.ui.avatar_params import look_named
     from game.ui.clock import FrameClock
-    from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+    from game.ui.context import WINDOW_SIZE, GameContext
     from game.ui.runner import forget_fonts
     from game.ui.scene_stack import SceneStack
     from game.ui.scenes.replay import ReplayScene
@@ -36,7 +36,7 @@ def open_replay_window(store: ProgressStore, profile: Profile, trial: ReplayTria
                   if t.session_id == trial.session_id and t.number == trial.number), 0)
     settings = SensorySettings.from_dict({**(profile.settings or {}), "language": lang})
     surface = init_display(WINDOW_SIZE, headless=False)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, window_size=surface.get_size())
     try:
         App(ctx, surface, SceneStack()).run(ReplayScene(ctx, trials, start=start,

@@ -15,21 +15,20 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from game.ui.app import App, FrameStats, init_display, init_gamepads
 from game.ui.backup_restore import backup_offer
 from game.ui.clock import FrameClock
 from game.ui.context import WINDOW_SIZE, GameContext, theme_for
 from game.ui.flow import GameFlow, SessionFactory
+from game.ui.run_options import RunOptions
 from game.ui.scene_stack import SceneStack
 from game.ui.settings import SensorySettings
 
 if TYPE_CHECKING:
     from game.audio.system import AudioSystem
-    from game.home.plan import HomePlan
     from game.play.level_library import LevelLibrary
     from game.play.level_set import LevelSet
     from game.play.session import Session
@@ -40,34 +39,6 @@ if TYPE_CHECKING:
     from game.vision.sources import FrameSource
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class PlayOptions:
-    """How to run the game (from `facequest play`'s arguments)."""
-
-    headless: bool = False
-    profile: str | None = None
-    data_dir: Path | None = None
-    max_seconds: float | None = None
-    screenshots: Path | None = None
-    lang: str | None = None
-    palette: str | None = None
-    seed: int = 0
-    model: Path | None = None
-    landmarker: Path | None = None
-    fixed_levels: bool = False  # `--levels` was given: every child plays it
-    home_plan: HomePlan | None = None  # a home installation: its child only, place "home"
-
-
-def command_line_settings(options: PlayOptions) -> dict[str, Any]:
-    """The settings given on the command line; they win over the profile's own."""
-    found: dict[str, Any] = {}
-    if options.lang:
-        found["language"] = options.lang
-    if options.palette:
-        found["palette"] = options.palette
-    return found
 
 
 def session_factory(level_set: LevelSet, seed: int,
@@ -174,7 +145,7 @@ def set_aside_sentence(error: CorruptStoreError, lang: str) -> str:
     return phrases.text("ui.records.set_aside_no_backup", lang, moved=moved)
 
 
-def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> FrameStats:
+def run_game(source: FrameSource, level_set: LevelSet, options: RunOptions) -> FrameStats:
     """Run the game until the therapist quits (or, headless, the session is over), or the
     time cap is reached. With a window the goodbye card leads back to the start screen, so
     one run serves a therapist's whole day.
@@ -185,6 +156,7 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
     import pygame
 
     from game.records import TherapistPin
+    from game.ui.autoplay import autoplay_events
     from game.ui.live_source import is_still, live_source
     from game.ui.stop_signals import SDL_HINT
     from game.vision.pipeline import VisionChain, VisionPipeline, resolve_model_path
@@ -193,7 +165,8 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     data_dir = options.data_dir
-    settings = SensorySettings.from_dict(command_line_settings(options))
+    options = dataclasses.replace(options, calibrate=options.calibrate and not is_still(source))
+    settings = SensorySettings.from_dict(options.command_line_settings())
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(source.close)  # until the pipeline owns it
         store, set_aside = open_records(data_dir) if data_dir is not None else (None, None)
@@ -222,19 +195,16 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
         audio = _open_audio(settings, options.headless)
         if audio is not None:
             cleanup.callback(audio.close)
-        ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
-                          audio=audio, store=store, pipeline=pipeline, level_set=level_set,
-                          window_size=surface.get_size(),
-                          model_version=model_version, model_hash=model_hash,
-                          notice=notice, home_plan=options.home_plan,
-                          options={"seed": options.seed, "autoplay": options.headless,
-                                   "calibrate": not is_still(source)})
+        ctx = GameContext(settings=settings, clock=FrameClock(), audio=audio, store=store,
+                          pipeline=pipeline, level_set=level_set,
+                          window_size=surface.get_size(), model_version=model_version,
+                          model_hash=model_hash, notice=notice, options=options)
         ctx.levels = level_library(level_set)
         stack = SceneStack()
         flow = GameFlow(
             ctx, stack, session_factory(level_set, options.seed, lambda: ctx.level_set),
             pin=pin,
-            overrides=command_line_settings(options),
+            overrides=options.command_line_settings(),
             profile_name=options.profile or ("Guest" if options.headless else None),
             data_dir=data_dir,
             close_after_session=options.headless,  # scripted runs finish; a window goes on
@@ -244,6 +214,8 @@ def run_game(source: FrameSource, level_set: LevelSet, options: PlayOptions) -> 
         cleanup.callback(close_store_of, ctx)  # the store in use (a restore reopens it)
         app = App(ctx, surface, stack, screenshots_dir=options.screenshots,
                   max_seconds=options.max_seconds,
+                  event_source=autoplay_events(stack, ctx.clock) if options.headless
+                  else pygame.event.get,
                   after_first_frame=ctx.warm_up_voice)
         pipeline.start()
         flow.begin()

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any
+from typing import Any, TypeVar
+
+from game.phrases import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
 PALETTES = ("calm", "high_contrast")
-LANGUAGES = ("en", "zh-CN")
 TEXT_SCALES = (1.0, 1.25, 1.5)
 VOLUME_STEP = 0.1
+
+SettingValue = str | float | bool  # the type of every setting (ints count as floats)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +29,7 @@ class SensorySettings:
 
     Attributes:
         palette: "calm" (soft colours, default) or "high_contrast".
-        language: "en" or "zh-CN": the texts shown and the voice.
+        language: one of `game.phrases.LANGUAGES` ("en", "zh-CN"): texts shown, voice.
         text_scale: 1.0, 1.25 or 1.5.
         reduced_motion: no bobbing, no sliding; changes appear at once.
         muted: every sound off.
@@ -55,8 +59,9 @@ class SensorySettings:
             raise ValueError(f"palette must be one of {PALETTES}, got {self.palette!r}")
         if self.language not in LANGUAGES:
             raise ValueError(f"language must be one of {LANGUAGES}, got {self.language!r}")
-        for name in ("voice_volume", "effects_volume", "music_volume"):
-            value = getattr(self, name)
+        for name, value in (("voice_volume", self.voice_volume),
+                            ("effects_volume", self.effects_volume),
+                            ("music_volume", self.music_volume)):
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {value}")
         if not 0.5 <= self.text_scale <= 2.0:
@@ -65,6 +70,7 @@ class SensorySettings:
             raise ValueError(f"session_minutes must be 1..60, got {self.session_minutes}")
 
     def to_dict(self) -> dict[str, Any]:
+        """The settings as JSON values (kept in the child's profile)."""
         return asdict(self)
 
     @classmethod
@@ -83,17 +89,31 @@ class SensorySettings:
                 logger.warning("ignoring invalid setting %s=%r", key, value)
         return settings
 
-    def with_changes(self, **changes: Any) -> SensorySettings:
-        return replace(self, **changes)
+    def with_changes(self, **changes: SettingValue) -> SensorySettings:
+        """A copy with the named settings changed.
+
+        Raises:
+            ValueError: a value out of range (checked as at construction).
+            TypeError: no setting of such a name.
+        """
+        # a field named at run time: mypy cannot pair names with types; __post_init__
+        # checks the values as it does for every new record
+        return replace(self, **changes)  # type: ignore[arg-type]
 
     def volume(self, channel: str) -> float:
-        """The effective volume of "voice", "effects" or "music" (0 when muted)."""
-        if self.muted:
-            return 0.0
-        return float(getattr(self, f"{channel}_volume"))
+        """The effective volume (0..1) of "voice", "effects" or "music" (0 when muted).
+
+        Raises:
+            ValueError: another channel name.
+        """
+        volumes = {"voice": self.voice_volume, "effects": self.effects_volume,
+                   "music": self.music_volume}
+        if channel not in volumes:
+            raise ValueError(f"no audio channel {channel!r} (voice, effects or music)")
+        return 0.0 if self.muted else float(volumes[channel])
 
 
-def cycle(options: tuple[Any, ...], current: Any, step: int = 1) -> Any:
+def cycle(options: tuple[T, ...], current: object, step: int = 1) -> T:
     """The option after (or before, step=-1) `current`, wrapping around."""
     try:
         index = options.index(current)

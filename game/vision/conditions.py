@@ -276,7 +276,7 @@ def part_centre_and_size(landmarks: np.ndarray, part: str) -> tuple[np.ndarray, 
 
 
 def _shade(colour: tuple[int, int, int], rng: np.random.Generator) -> np.ndarray:
-    return np.clip(np.array(colour, np.float32) * rng.uniform(0.85, 1.1), 0, 255)
+    return np.asarray(np.clip(np.array(colour, np.float32) * rng.uniform(0.85, 1.1), 0, 255))
 
 
 def _random_texture(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:

@@ -211,7 +211,7 @@ def aligned_landmarks(observation: FaceObservation) -> np.ndarray:
         raise ValueError("degenerate face: the eyes coincide")
     cos, sin = dx / iod, dy / iod
     rot = np.array([[cos, sin], [-sin, cos]])
-    return ((pts - centre) @ rot.T) / iod
+    return np.asarray((pts - centre) @ rot.T) / iod
 
 
 def head_pose_degrees(transform: np.ndarray) -> tuple[float, float, float]:
@@ -279,7 +279,7 @@ def procrustes_landmarks(landmarks: np.ndarray) -> np.ndarray:
     d[2] = np.sign(np.linalg.det(u @ vt)) or 1.0
     rotation = (u * d) @ vt
     scale = float((sigma * d).sum()) / norm
-    return centred @ rotation * scale + ref_mean
+    return np.asarray(centred @ rotation * scale + ref_mean)
 
 
 @functools.cache
@@ -288,7 +288,7 @@ def landmark_mirror_pairs() -> np.ndarray:
     ref = reference_face()
     mirrored = ref[:, :2] * np.array([-1.0, 1.0])
     distances = np.linalg.norm(ref[:, None, :2] - mirrored[None, :, :], axis=2)
-    pairs = np.argmin(distances, axis=1)
+    pairs: np.ndarray = np.argmin(distances, axis=1)
     pairs.setflags(write=False)
     return pairs
 
@@ -381,7 +381,7 @@ def hog_mirror_index(blocks: tuple[int, int] = (HOG_BLOCKS, HOG_BLOCKS)) -> np.n
 def mirror_features(values: np.ndarray) -> np.ndarray:
     """Feature values (F,) or (N, F) of the same faces flipped left-right."""
     index, sign = mirror_permutation()
-    return np.asarray(values)[..., index] * sign
+    return np.asarray(np.asarray(values)[..., index] * sign)
 
 
 def extract_features(

@@ -11,6 +11,7 @@ import pytest
 from game import phrases
 from game.audio.engine import EngineUnavailableError, open_engine
 from game.audio.system import AudioSystem
+from game.audio.voices import VoiceSpec
 from tests.audio.conftest import FakeEngine, needs_espeak
 
 
@@ -192,11 +193,11 @@ class FlakyEngine(FakeEngine):
         self.empty = empty
         self.calls = 0
 
-    def render(self, text: str, voice: object, path: Path) -> None:  # type: ignore[override]
+    def render(self, text: str, voice: VoiceSpec, path: Path) -> None:
         self.calls += 1
         if self.calls <= self.empty:
             raise RuntimeError(f"the speech engine wrote no audio for {text!r}")
-        super().render(text, voice, path)  # type: ignore[arg-type]
+        super().render(text, voice, path)
 
 
 @pytest.mark.parametrize(("empty", "source"), [(1, "rendered"), (2, "fallback")])

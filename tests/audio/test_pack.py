@@ -62,7 +62,9 @@ def test_pack_holds_nothing_stale_and_is_small(pack: VoicePack) -> None:
 def test_every_recording_decodes_and_is_audible(pack: VoicePack) -> None:
     """Decoded by pygame.mixer itself (what the game uses): non-silent, plausible length."""
     assert start_mixer()
-    rate = pygame.mixer.get_init()[0]
+    mixer = pygame.mixer.get_init()
+    assert mixer is not None
+    rate = mixer[0]
     quiet, clipped = [], []
     for lang in phrases.LANGUAGES:
         for text in pack.texts(lang):

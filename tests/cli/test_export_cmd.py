@@ -85,7 +85,7 @@ def test_export_into_a_missing_folder_is_a_user_error(
 def test_export_parquet_through_the_cli_reads_in_duckdb_with_the_csv_rows(
     played: tuple[Path, dict[str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import duckdb
+    from tests.duckdb_query import query
 
     data_dir, counts = played
     csv_out, parquet_out = tmp_path / "trials.csv", tmp_path / "trials.parquet"
@@ -93,7 +93,7 @@ def test_export_parquet_through_the_cli_reads_in_duckdb_with_the_csv_rows(
     assert main([*base, str(csv_out)]) == 0
     assert main([*base, str(parquet_out), "--format", "parquet"]) == 0
     assert f"Wrote {sum(counts.values())} trial rows (2 children)" in capsys.readouterr().out
-    relation = duckdb.sql(f"select * from read_parquet('{parquet_out}')")
+    relation = query(f"select * from read_parquet('{parquet_out}')")
     assert tuple(relation.columns) == export_columns()
     typed = relation.fetchall()
     with open(csv_out, encoding="utf-8-sig", newline="") as handle:
@@ -107,7 +107,7 @@ def test_export_parquet_through_the_cli_reads_in_duckdb_with_the_csv_rows(
         assert values[index("success")] == (text["success"] == "true")
         when = datetime.fromisoformat(text["recorded_at"])
         assert values[index("recorded_at")] == when
-    names = duckdb.sql(
+    names = query(
         f"select count(*) from read_parquet('{parquet_out}') "
         "where concat_ws(' ', therapist_note, override_note) ilike '%mia%' "
         "or concat_ws(' ', therapist_note, override_note) ilike '%leo%'"
@@ -118,7 +118,7 @@ def test_export_parquet_through_the_cli_reads_in_duckdb_with_the_csv_rows(
 def test_export_parquet_of_a_child_with_only_an_empty_session(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import duckdb
+    from tests.duckdb_query import query
 
     data_dir = tmp_path / "data"
     with open_store(data_dir) as store:
@@ -129,4 +129,4 @@ def test_export_parquet_of_a_child_with_only_an_empty_session(
     assert main(["export", "Ava", "--data-dir", str(data_dir), "--format", "parquet",
                  "--out", str(out)]) == 0
     assert "Wrote 0 trial rows" in capsys.readouterr().out
-    assert duckdb.sql(f"select count(*) from read_parquet('{out}')").fetchall() == [(0,)]
+    assert query(f"select count(*) from read_parquet('{out}')").fetchall() == [(0,)]

@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-import game.records.fileio as fileio
 from game.cli import main
 from game.records import open_store
 from game.records.store import LOCK_FILE, RECORDS_FILE
+from tests.cli.helpers import one_sentence
 from tests.records.factories import make_trial
 
 
@@ -30,26 +30,6 @@ def image(tmp_path: Path, blank_rgb: np.ndarray) -> Path:
     path = tmp_path / "blank.png"
     cv2.imwrite(str(path), np.asarray(blank_rgb))
     return path
-
-
-@pytest.fixture()
-def records(tmp_path: Path) -> Path:
-    """A data folder holding one child with one session of two trials."""
-    data_dir = tmp_path / "data"
-    with open_store(data_dir) as store:
-        child = store.create_profile("Ava")
-        session = store.start_session(child.profile_id, level_set_id="first-faces")
-        for index in range(2):
-            store.add_trial(session.session_id, make_trial(index))
-    return data_dir
-
-
-def one_sentence(capsys: pytest.CaptureFixture[str]) -> str:
-    err = capsys.readouterr().err.strip()
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.startswith("facequest:")]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def play(image: Path, data_dir: Path, *extra: str) -> int:
@@ -72,7 +52,7 @@ def test_a_read_only_data_folder_is_one_sentence(
     records: Path, image: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(fileio.os, "open", failing(
+    monkeypatch.setattr(os, "open", failing(
         os.open, errno.EROFS, lambda p: str(p).startswith(str(records))))
     assert play(image, records) == 1
     assert "read-only" in one_sentence(capsys)
@@ -83,7 +63,7 @@ def test_a_full_disk_on_export_is_one_sentence_and_leaves_no_half_file(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "trials.csv"
-    monkeypatch.setattr(fileio.os, "fsync", failing(os.fsync, errno.ENOSPC, lambda fd: True))
+    monkeypatch.setattr(os, "fsync", failing(os.fsync, errno.ENOSPC, lambda fd: True))
     assert main(["export", "--data-dir", str(records), "--out", str(out)]) == 1
     assert "disk is full" in one_sentence(capsys)
     assert not out.exists() and not list(tmp_path.glob(".trials.csv.*"))
@@ -93,7 +73,7 @@ def test_a_full_disk_on_report_is_one_sentence(
     records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(fileio.os, "fsync", failing(os.fsync, errno.ENOSPC, lambda fd: True))
+    monkeypatch.setattr(os, "fsync", failing(os.fsync, errno.ENOSPC, lambda fd: True))
     assert main(["report", "Ava", "--data-dir", str(records),
                  "--out", str(tmp_path / "r.html")]) == 1
     assert "disk is full" in one_sentence(capsys)

@@ -15,29 +15,8 @@ import pytest
 from game.cli import main
 from game.records import open_store
 from game.records.store import RECORDS_FILE, StoreError
+from tests.cli.helpers import one_sentence
 from tests.records.factories import make_trial
-
-
-@pytest.fixture()
-def records(tmp_path: Path) -> Path:
-    """A data folder holding one child (Ava) with one ended session of three trials."""
-    data_dir = tmp_path / "data"
-    with open_store(data_dir) as store:
-        child = store.create_profile("Ava")
-        session = store.start_session(child.profile_id, level_set_id="first-faces")
-        for index in range(3):
-            store.add_trial(session.session_id, make_trial(index))
-        store.end_session(session.session_id)
-    return data_dir
-
-
-def one_sentence(capsys: pytest.CaptureFixture[str]) -> str:
-    err = capsys.readouterr().err.strip()
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.startswith("facequest:")]
-    assert len(lines) == 1, err
-    return lines[0]
-
 
 # -- --out is never the records ---------------------------------------------------------------
 

@@ -55,13 +55,14 @@ def _mp4_frames(path: Path) -> int:
 def test_a_gif_of_the_newest_sessions_first_trial_has_one_frame_per_15th_second(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from PIL import Image
+    from PIL import GifImagePlugin, Image
 
     out = tmp_path / "clip.gif"
     assert main(["replay", NAME, "--data-dir", str(data_dir), "--out", str(out)]) == 0
     duration = ReplayTrack.from_motion(smiling_trial(3.0)).duration_ms
     expected = duration * CLIP_FPS // 1000 + 1
     with Image.open(out) as image:
+        assert isinstance(image, GifImagePlugin.GifImageFile)
         assert image.n_frames == expected == len(clip_times(duration, CLIP_FPS))
         assert image.size == (960, 640)
         shown = []

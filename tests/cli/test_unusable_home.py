@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import platformdirs
 import pytest
 
 from game import paths
@@ -52,7 +53,7 @@ def test_the_cache_falls_back_to_one_private_temporary_folder(
 ) -> None:
     blocker = tmp_path / "home"
     blocker.write_text("a file where a folder should be")
-    monkeypatch.setattr(paths.platformdirs, "user_cache_dir",
+    monkeypatch.setattr(platformdirs, "user_cache_dir",
                         lambda name: str(blocker / ".cache" / name))
     monkeypatch.setattr(paths, "_fallback_cache", None)
     first, second = paths.user_cache_dir(), paths.user_cache_dir()

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -30,7 +31,7 @@ def watch(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def lines(result: subprocess.CompletedProcess[str]) -> list[dict]:
+def lines(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
@@ -93,7 +94,7 @@ def test_video_and_folder_sources_print_one_line_per_frame(
     assert len(out) == 3 and all("face" in line and "happy score" in line for line in out)
 
 
-def _same_reading(a: dict, b: dict) -> bool:
+def _same_reading(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Two records of one picture: equal but for the time and the timing."""
     skip = {"t_ms", "vision_ms", "file"}
     return {k: v for k, v in a.items() if k not in skip} == {

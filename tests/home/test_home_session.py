@@ -9,7 +9,6 @@ and the clinic's trial lines are byte for byte those of home.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,8 @@ import pytest
 from game.cli import main
 from game.records import open_store
 from game.records.trial_log import TRIALS_DIR
+from tests.face_videos import faces_by_subject, write_video
 from tests.home.helpers import CHILD, cli, make_pair, send
-from tests.ui.test_session_headless import write_video
 
 LEVELS_TOML = """
 format = 1
@@ -44,13 +43,10 @@ time_limit_ms = 10_000
 
 def child_faces(children_dir: Path) -> tuple[Path, Path]:
     """A neutral and a happy picture of one child of the set."""
-    by_subject: dict[str, dict[str, Path]] = {}
-    with open(children_dir / "labels.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            by_subject.setdefault(row["subject"], {})[row["label"]] = children_dir / row["file"]
-    for faces in sorted(by_subject.values(), key=lambda f: str(f.get("happy"))):
+    by_subject = faces_by_subject(children_dir)
+    for faces in sorted(by_subject.values(), key=lambda f: str(f.get("happy", [""])[-1])):
         if "neutral" in faces and "happy" in faces:
-            return faces["neutral"], faces["happy"]
+            return faces["neutral"][-1], faces["happy"][-1]
     pytest.skip("no child with a neutral and a happy picture in the set")
 
 

@@ -28,7 +28,7 @@ from typing import Literal
 
 import cv2
 import numpy as np
-from scipy.spatial import Delaunay  # type: ignore[import-untyped]
+from scipy.spatial import Delaunay
 
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.records import Frame
@@ -160,7 +160,7 @@ def blend(
     elif method != "dissolve":
         raise ValueError(f"unknown blend method {method!r}")
     out = (1.0 - fraction) * a + fraction * b
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    return np.asarray(np.clip(np.rint(out), 0, 255).astype(np.uint8))
 
 
 def half_composite(
@@ -189,7 +189,7 @@ def half_composite(
         distance = -distance
     weight = np.clip(0.5 + distance / max(feather_px, 1e-6), 0.0, 1.0)[..., None]
     out = weight * peak.astype(np.float32) + (1.0 - weight) * neutral_aligned.astype(np.float32)
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    return np.asarray(np.clip(np.rint(out), 0, 255).astype(np.uint8))
 
 
 def onset_fraction(index: int, onset_frame: int, ramp_frames: int) -> float:

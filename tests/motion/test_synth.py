@@ -74,13 +74,17 @@ def test_onset_fraction_marks_the_onset() -> None:
 def test_onset_clip_is_written(pair: tuple[np.ndarray, np.ndarray], tmp_path: Path) -> None:
     neutral, peak = pair
     out = synth.onset_clip(neutral, peak, 30.0, 5, 12, 3, tmp_path / "clip.mp4")
+    frames: list[np.ndarray] = []
     if out.is_dir():
-        frames = [cv2.imread(str(p)) for p in sorted(out.glob("frame_*.png"))]
+        for path in sorted(out.glob("frame_*.png")):
+            image = cv2.imread(str(path))
+            assert image is not None, path
+            frames.append(image)
     else:
         capture = cv2.VideoCapture(str(out))
-        frames = []
         ok, image = capture.read()
         while ok:
+            assert image is not None
             frames.append(image)
             ok, image = capture.read()
         capture.release()

@@ -24,13 +24,14 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import cv2
 import numpy as np
 
 from game.cli import main, metrics_cmd
 from game.motion.frame import TrialMotion
-from game.motion.metrics import MotionMetrics
+from game.motion.metrics import MotionMetrics, measure_trial
 from game.vision import face_tracker
 from tests.motion.synth import aligned_pair, blend, half_composite, load_rgb, onset_clip
 
@@ -61,19 +62,15 @@ def metrics(sources: list[Path], neutral: Path, target: str, *extra: str) -> lis
     for source in sources:
         args += ["--source", str(source)]
     out = io.StringIO()
-    measure = metrics_cmd.measure_trial
 
     def kept(motion: TrialMotion) -> MotionMetrics:
         if _RECORDED is not None:
             _RECORDED.append(motion)
-        return measure(motion)
+        return measure_trial(motion)
 
-    metrics_cmd.measure_trial = kept  # the command's own measure, the record kept on the way
-    try:
-        with contextlib.redirect_stdout(out):
-            code = main(args)
-    finally:
-        metrics_cmd.measure_trial = measure
+    # the command's own measure, the record kept on the way
+    with mock.patch.object(metrics_cmd, "measure_trial", kept), contextlib.redirect_stdout(out):
+        code = main(args)
     if code != 0:
         raise RuntimeError(f"facequest metrics exited {code}")
     return [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
@@ -215,16 +212,18 @@ def perturbed(clip: Path, out: Path, *, shift_px: int = 0, jpeg_quality: int = 0
     JPEG at `jpeg_quality`, as a video of the same fps."""
     capture = cv2.VideoCapture(str(clip))
     fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
-    frames = []
+    frames: list[np.ndarray] = []
     while True:
         ok, bgr = capture.read()
-        if not ok:
+        if not ok or bgr is None:
             break
         if shift_px:
             bgr = np.roll(bgr, shift_px, axis=1)
         if jpeg_quality:
             ok, data = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
-            bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
+            decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
+            assert decoded is not None
+            bgr = decoded
         frames.append(bgr)
     capture.release()
     h, w = frames[0].shape[:2]

@@ -69,3 +69,15 @@ def test_the_landmarker_is_committed_with_its_licence() -> None:
     assert sha256_of(path) == LANDMARKER_SHA256
     licence = (paths.MODELS_DIR / "face_landmarker.LICENSE.txt").read_text("utf-8")
     assert "Apache License" in licence and LANDMARKER_SHA256 in licence
+
+
+def test_the_report_templates_are_package_data() -> None:
+    """Every file the report's Jinja2 loader reads is matched by a package-data pattern
+    (the wheel check then renders a report from the installed wheel)."""
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text("utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["game.reports"]
+    reports = REPO_ROOT / "game" / "reports"
+    templates = sorted((reports / "templates").iterdir())
+    assert {p.name for p in templates} >= {"report.html.j2", "report.css"}
+    for path in templates:
+        assert any(path.relative_to(reports).match(p) for p in patterns), path.name

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from game.expressions import HintKey, QualityFlag, flags_face_present, flags_trusted
 from game.play.events import Event
+from game.play.session import Session
+from game.play.trial import Trial
+
+E = TypeVar("E", bound=Event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,7 @@ class Clock:
 class Feeder:
     """Feeds a target (a Trial or a Session) readings on a fake clock, 40 ms apart."""
 
-    def __init__(self, target: object, clock: Clock, frame_ms: int = 40) -> None:
+    def __init__(self, target: Trial | Session, clock: Clock, frame_ms: int = 40) -> None:
         self.target = target
         self.clock = clock
         self.frame_ms = frame_ms
@@ -64,7 +69,7 @@ class Feeder:
         out: list[Event] = []
         for _ in range(max(1, ms // self.frame_ms)):
             now = self.clock.tick(self.frame_ms)
-            out += self.target.update(self.reading(score, flags, hint), now)  # type: ignore[attr-defined]
+            out += self.target.update(self.reading(score, flags, hint), now)
         self.events += out
         return out
 
@@ -72,10 +77,10 @@ class Feeder:
         """Frames with no new reading for `ms` milliseconds."""
         out: list[Event] = []
         for _ in range(max(1, ms // self.frame_ms)):
-            out += self.target.update(None, self.clock.tick(self.frame_ms))  # type: ignore[attr-defined]
+            out += self.target.update(None, self.clock.tick(self.frame_ms))
         self.events += out
         return out
 
 
-def of_type(events: Iterable[Event], kind: type) -> list:
+def of_type(events: Iterable[Event], kind: type[E]) -> list[E]:
     return [e for e in events if isinstance(e, kind)]

@@ -14,7 +14,7 @@ from game.play.programme import (
     progress,
     revised,
 )
-from game.play.trial_record import Override, TrialOutcome
+from game.play.trial_record import Override, TrialOutcome, TrialRecord
 from tests.records.factories import make_trial
 
 SETS = ("first-faces", "six-feelings", "stories")
@@ -25,13 +25,13 @@ def plan(**changes: object) -> Programme:
     values: dict[str, object] = {"level_sets": SETS, "mastery": RULE, "session_minutes": 10,
                                  "created_at": "2026-12-01T09:00:00+00:00"}
     values.update(changes)
-    return Programme.create(**values)  # type: ignore[arg-type]
+    return Programme.create(**values)  # type: ignore[arg-type]  # some tests pass bad values
 
 
 def session(n: int, level_set: str, independent: int, prompted: int = 0, failed: int = 0,
             plan_id: str = "") -> PlayedSession:
     """Session `n` with that many independent successes, prompted successes and timeouts."""
-    trials = []
+    trials: list[TrialRecord] = []
     for kind, count in (("independent", independent), ("prompted", prompted),
                         ("failed", failed)):
         for _ in range(count):
@@ -74,15 +74,16 @@ def test_a_plan_that_cannot_be_kept_is_refused_in_one_sentence(
 @pytest.mark.parametrize("rate", [0, -0.1, 1.2, float("nan"), True, "0.8"])
 def test_a_mastery_rate_outside_zero_to_one_is_refused(rate: object) -> None:
     with pytest.raises(ProgrammeError, match="mastery rate"):
-        MasteryRule(min_independent_rate=rate)  # type: ignore[arg-type]
+        MasteryRule(min_independent_rate=rate)  # type: ignore[arg-type]  # bad on purpose
 
 
 def test_from_json_refuses_damaged_data() -> None:
+    bad: object
     for bad in ([], {"level_sets": "first-faces"}, {**plan().to_json(), "version": 9},
                 {**plan().to_json(), "plan_id": "x"},
                 {**plan().to_json(), "mastery": {"over_sessions": 0}}):
         with pytest.raises(ProgrammeError):
-            Programme.from_json(bad)  # type: ignore[arg-type]
+            Programme.from_json(bad)  # type: ignore[arg-type]  # damaged data, on purpose
 
 
 def test_the_mastery_rule_moves_a_child_on_in_a_scripted_run_of_sessions() -> None:

@@ -20,6 +20,7 @@ from tests.play.test_trial import ALL_TRANSITIONS
 
 FRAME_MS = 50
 
+Segment = tuple[str, float, int]  # what a stretch of input is, its score, its milliseconds
 segment = st.tuples(
     st.sampled_from(["score", "score", "score", "no_face", "turned", "silent", "manual"]),
     st.floats(min_value=0.0, max_value=1.0, allow_nan=False),
@@ -78,7 +79,7 @@ class Run:
 @given(specs, st.lists(segment, max_size=12), st.sampled_from(["score", "no_face", "silent"]),
        st.floats(0.0, 1.0))
 def test_a_trial_always_ends_under_any_steady_input(
-    spec: TrialSpec, stream: list, tail_kind: str, tail_score: float
+    spec: TrialSpec, stream: list[Segment], tail_kind: str, tail_score: float
 ) -> None:
     run = Run(spec)
     for kind, score, ms in stream:
@@ -97,7 +98,7 @@ def test_a_trial_always_ends_under_any_steady_input(
 @settings(max_examples=150, deadline=None)
 @given(specs, st.lists(segment, min_size=1, max_size=15))
 def test_never_succeeds_below_threshold_or_before_the_hold_time(
-    spec: TrialSpec, stream: list
+    spec: TrialSpec, stream: list[Segment]
 ) -> None:
     run = Run(spec)
     for kind, score, ms in stream:
@@ -107,6 +108,7 @@ def test_never_succeeds_below_threshold_or_before_the_hold_time(
     if not any(isinstance(e, Succeeded) for e in run.events):
         return
     end = run.trial.ended_ms
+    assert end is not None
     threshold = run.trial.threshold   # thresholds only fall within a trial
     fed = [entry for entry in run.log if entry[0] <= end]
     assert fed and fed[-1][0] == end, "success only on a reading"
@@ -121,7 +123,9 @@ def test_never_succeeds_below_threshold_or_before_the_hold_time(
 
 @settings(max_examples=150, deadline=None)
 @given(specs, st.lists(segment, min_size=1, max_size=15))
-def test_paused_time_is_never_charged_to_the_time_limit(spec: TrialSpec, stream: list) -> None:
+def test_paused_time_is_never_charged_to_the_time_limit(
+    spec: TrialSpec, stream: list[Segment]
+) -> None:
     run = Run(spec)
     for kind, score, ms in stream:
         if run.trial.finished:
@@ -171,7 +175,7 @@ def test_adaptive_values_stay_within_bounds(
 @given(steps, st.sampled_from(["least_to_most", "most_to_least"]), st.booleans(),
        st.lists(st.sampled_from(list(TrialResult)), max_size=30))
 def test_prompt_start_level_stays_on_the_ladder(
-    ladder: tuple[PromptStep, ...], direction: str, errorless: bool, results: list
+    ladder: tuple[PromptStep, ...], direction: str, errorless: bool, results: list[TrialResult]
 ) -> None:
     fader = PromptFader(PromptingSettings(direction, errorless, ladder))
     for result in results:

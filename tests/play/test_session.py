@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from pathlib import Path
 
 import pytest
 
@@ -185,6 +186,28 @@ def test_accept_and_reject_in_the_gap_change_the_record() -> None:
                                                                          Override.REJECT)
 
 
+def test_stars_and_successes_are_read_from_the_records_each_reward_counted_once() -> None:
+    session, clock, feeder = started()
+    assert (session.stars, session.successes) == (0, 0)
+    feeder.feed(0.2, 400)
+    feeder.events += session.accept(clock.tick(40))  # a running trial: Succeeded and
+    (given,) = [e.reward for e in of_type(feeder.events, Succeeded)]  # OverrideApplied
+    assert given > 0 and (session.stars, session.successes) == (given, 1)
+    feeder.idle(1040)
+    feeder.feed(0.1, 5040)                           # a timeout: nothing given
+    assert (session.stars, session.successes) == (given, 1)
+    feeder.events += session.accept(clock.tick(100), "she did smile")  # in the gap
+    late = session.records[-1].reward
+    assert late > 0 and (session.stars, session.successes) == (given + late, 1)
+    feeder.idle(1040)
+    feeder.feed(0.9, 600)                            # a success, then rejected
+    third = session.records[-1].reward
+    feeder.events += session.reject(clock.tick(100), "that was a yawn")
+    assert not session.records[-1].success
+    assert (session.stars, session.successes) == (given + late + third, 2)  # stars stay
+    assert session.stars == sum(r.reward for r in session.records)
+
+
 def test_a_trial_is_recorded_in_the_same_update_that_ends_it_before_the_gap() -> None:
     session, clock, feeder = started()
     frames = 0
@@ -326,7 +349,7 @@ def test_the_same_seed_gives_the_same_session() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(LEVELS_DIR.glob("*.toml")), ids=lambda p: p.name)
-def test_every_shipped_set_plays_to_the_end(path) -> None:  # type: ignore[no-untyped-def]
+def test_every_shipped_set_plays_to_the_end(path: Path) -> None:
     session = Session(load_level_set(path), random.Random(0))
     clock = Clock()
     feeder = Feeder(session, clock)

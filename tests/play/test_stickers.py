@@ -93,4 +93,4 @@ def test_a_sticker_out_of_range_is_refused_at_construction(bad: dict[str, object
     values: dict[str, object] = {"session_id": "S-1", "trial_index": 0,
                                  "earned_at": "2026-12-06T10:00:00+01:00", **bad}
     with pytest.raises(ValueError):
-        Sticker(**values)  # type: ignore[arg-type]
+        Sticker(**values)  # type: ignore[arg-type]  # values out of range on purpose

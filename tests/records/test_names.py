@@ -81,7 +81,7 @@ THIS_YEAR = datetime.now().year
 def test_impossible_birth_years_are_refused(store: ProgressStore, year: object) -> None:
     with pytest.raises(InvalidValueError,
                        match=f"a birth year is a year from 2000 to {THIS_YEAR}"):
-        store.create_profile("Ada", birth_year=year)  # type: ignore[arg-type]
+        store.create_profile("Ada", birth_year=year)  # type: ignore[arg-type]  # wrong on purpose
     child = store.create_profile("Ada", birth_year=THIS_YEAR)
     with pytest.raises(InvalidValueError):
         store.update_profile(child.profile_id, birth_year=year)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,8 +27,12 @@ def test_storing_a_trial_appends_to_the_childs_file_and_never_rewrites_the_recor
     session = store.start_session(ava.profile_id, level_set_id="s")
     whole_file_writes: list[int] = []
     real_write = JSONFileStorage.write
-    monkeypatch.setattr(JSONFileStorage, "write",
-                        lambda self, data: whole_file_writes.append(1) or real_write(self, data))
+
+    def counted_write(self: JSONFileStorage, data: dict[str, dict[str, Any]]) -> None:
+        whole_file_writes.append(1)
+        real_write(self, data)
+
+    monkeypatch.setattr(JSONFileStorage, "write", counted_write)
     for index in range(3):
         store.add_trial(session.session_id, make_trial(index))
     assert whole_file_writes == []
@@ -79,7 +85,9 @@ def test_a_profile_id_that_is_not_a_plain_id_never_names_a_file(tmp_path: Path) 
 
 def single_file_records(trials_per_child: int) -> dict[str, object]:
     """A schema-1 document as FaceQuest wrote it before trials moved out."""
-    profiles, sessions, trials = {}, {}, {}
+    profiles: dict[str, object] = {}
+    sessions: dict[str, object] = {}
+    trials: dict[str, object] = {}
     for n, pid in enumerate(("C-00000A", "C-00000B"), start=1):
         profiles[str(n)] = {"profile_id": pid, "display_name": f"Kid{n}",
                             "created_at": "2025-01-01T10:00:00+00:00",
@@ -150,10 +158,6 @@ def test_a_write_cut_short_by_a_full_disk_is_taken_back_and_the_retry_stores_the
 ) -> None:
     """A fresh tester filled a tmpfs mid-play: the first write stopped part-way, the retry
     appended the whole line onto the fragment, and that trial was lost from the export."""
-    import os
-
-    import game.records.trial_log as trial_log
-
     data_dir = tmp_path / "data"
     store = open_store(data_dir)
     child = store.create_profile("Ava")
@@ -164,15 +168,15 @@ def test_a_write_cut_short_by_a_full_disk_is_taken_back_and_the_retry_stores_the
     def short_write(fd: int, data: bytes) -> int:
         return real_write(fd, data[: len(data) // 4])  # the disk filled up part-way
 
-    monkeypatch.setattr(trial_log.os, "write", short_write)
+    monkeypatch.setattr(os, "write", short_write)
     with pytest.raises(OSError):
         store.add_trial(session.session_id, make_trial(1))
     # Even when the fragment cannot be taken back, the retry starts a line of its own.
-    monkeypatch.setattr(trial_log.os, "ftruncate", lambda fd, size: (_ for _ in ()).throw(
+    monkeypatch.setattr(os, "ftruncate", lambda fd, size: (_ for _ in ()).throw(
         OSError(28, "No space left on device")))
     with pytest.raises(OSError):
         store.add_trial(session.session_id, make_trial(1))
-    monkeypatch.setattr(trial_log.os, "write", real_write)
+    monkeypatch.setattr(os, "write", real_write)
     store.add_trial(session.session_id, make_trial(1))
     store.close()
     with open_store(data_dir, read_only=True) as reader:

@@ -10,7 +10,6 @@ import re
 import stat
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from game.cli import main
@@ -21,6 +20,7 @@ from game.records.store import memory_store, open_store
 from game.reports.export import MOTION_COLUMNS, export_rows, motion_values
 from game.reports.export_file import write_export
 from game.reports.motion_export import MARKS_KEY, motion_export_columns
+from tests.duckdb_query import query
 from tests.records.factories import StepClock, make_trial
 from tests.reports.motion_factories import metrics, smile_motion
 from tests.reports.test_export import DICTIONARY
@@ -59,13 +59,13 @@ def test_motion_columns_in_csv_json_and_parquet(tmp_path: Path) -> None:
     assert unmeasured["motion_reason"] == "too_few_trusted_frames"
     assert all(old[c] == "" for c in MOTION_COLUMNS)
 
-    types = dict(duckdb.sql(
+    types = dict(query(
         f"select column_name, column_type from (describe select * from "
         f"read_parquet('{parquet_out}'))").fetchall())
     assert types["motion_onset_latency_ms"] == "BIGINT"
     assert types["motion_peak_intensity"] == "DOUBLE"
     assert types["motion_measurable"] == "BOOLEAN" and types["motion_reason"] == "VARCHAR"
-    got = duckdb.sql(
+    got = query(
         f"select motion_onset_latency_ms, motion_smoothness_ldlj, motion_measurable "
         f"from read_parquet('{parquet_out}') order by trial_index").fetchall()
     assert got == [(900, -8.25, True), (None, None, False), (None, None, None)]
@@ -110,25 +110,25 @@ def test_motion_export_is_one_row_per_frame_with_no_name(
                  "--out", str(out)]) == 0
     assert "Wrote 270 frame rows (4 sessions of 2 children)" in capsys.readouterr().out
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    relation = duckdb.sql(f"select * from read_parquet('{out}')")
+    relation = query(f"select * from read_parquet('{out}')")
     assert tuple(relation.columns) == motion_export_columns()
-    per_child = dict(duckdb.sql(
+    per_child = dict(query(
         f"select profile_id, count(*) from read_parquet('{out}') group by profile_id"
     ).fetchall())
     assert per_child == {pid: n for pid, n in rows.items() if n}
-    sessions = duckdb.sql(f"select count(distinct session_id) from read_parquet('{out}')")
+    sessions = query(f"select count(distinct session_id) from read_parquet('{out}')")
     assert sessions.fetchall() == [(4,)]
-    sad = duckdb.sql(
+    sad = query(
         f"select min(trial_number), max(trial_index), any_value(mode), count(*), "
         f"count(*) filter (where not has_face), max(act_lip_corners_down) "
         f"from read_parquet('{out}') where target = 'sad'").fetchall()
     assert sad[0][:5] == (2, 1, "cue", 30, 2) and sad[0][5] == pytest.approx(0.8, abs=1e-3)
-    assert duckdb.sql(f"select typeof(t_ms), typeof(trial_index) from read_parquet('{out}') "
+    assert query(f"select typeof(t_ms), typeof(trial_index) from read_parquet('{out}') "
                       "limit 1").fetchall() == [("BIGINT", "BIGINT")]
     raw = out.read_bytes()
     for name in ("Mia", "Rossi", "Leo", "Zoe"):
         assert name.encode() not in raw
-    text_values = duckdb.sql(
+    text_values = query(
         f"select distinct concat_ws('|', profile_id, session_id, target, mode, neutral, flags) "
         f"from read_parquet('{out}')").fetchall()
     assert not any(re.search("mia|rossi|leo|zoe", v, re.IGNORECASE) for (v,) in text_values)
@@ -147,7 +147,7 @@ def test_motion_export_of_one_child_and_of_a_child_without_records(
     assert main(["export", "Leo", "--data-dir", str(data_dir), "--format", "motion",
                  "--out", str(out)]) == 0
     leo = next(pid for pid, n in rows.items() if n == 60)
-    assert duckdb.sql(f"select distinct profile_id, count(*) over () from "
+    assert query(f"select distinct profile_id, count(*) over () from "
                       f"read_parquet('{out}')").fetchall() == [(leo, 60)]
     capsys.readouterr()
     none = tmp_path / "zoe.parquet"
@@ -156,7 +156,7 @@ def test_motion_export_of_one_child_and_of_a_child_without_records(
     said = capsys.readouterr().out
     assert "Wrote 0 frame rows (0 sessions of 0 children)" in said
     assert "only when the profile allows per-frame records" in said
-    assert duckdb.sql(f"select count(*) from read_parquet('{none}')").fetchall() == [(0,)]
+    assert query(f"select count(*) from read_parquet('{none}')").fetchall() == [(0,)]
 
 
 def test_a_damaged_motion_file_is_left_out_and_counted(
@@ -170,7 +170,7 @@ def test_a_damaged_motion_file_is_left_out_and_counted(
                  "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert "1 motion record could not be read" in said and "Traceback" not in said
-    count = duckdb.sql(f"select count(*) from read_parquet('{out}')").fetchall()[0][0]
+    count = query(f"select count(*) from read_parquet('{out}')").fetchall()[0][0]
     assert 0 < count < sum(rows.values())
 
 

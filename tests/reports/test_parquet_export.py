@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -19,6 +18,7 @@ from game.records.store import ProgressStore, memory_store, open_store
 from game.reports.export import DECIMALS, FORMULA_STARTS, export_columns
 from game.reports.export_file import write_export
 from game.reports.parquet_export import column_kind, rows_to_table
+from tests.duckdb_query import query
 from tests.records.factories import StepClock, fill_progress, make_trial
 from tests.reports.test_export import DICTIONARY
 
@@ -40,7 +40,7 @@ def documented_types() -> dict[str, str]:
 
 
 def read_parquet(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
-    relation = duckdb.sql(f"select * from read_parquet('{path}')")
+    relation = query(f"select * from read_parquet('{path}')")
     names = list(relation.columns)
     return names, [dict(zip(names, values, strict=True)) for values in relation.fetchall()]
 
@@ -130,7 +130,7 @@ def test_column_types_are_what_the_data_dictionary_says(
 ) -> None:
     out = tmp_path / "trials.parquet"
     write_export(varied_store, out, fmt="parquet")
-    described = duckdb.sql(f"describe select * from read_parquet('{out}')").fetchall()
+    described = query(f"describe select * from read_parquet('{out}')").fetchall()
     types = {name: kind for name, kind, *_ in described}
     documented = documented_types()
     assert set(documented) == set(export_columns())
@@ -148,7 +148,7 @@ def test_times_carry_the_local_utc_offset(varied_store: ProgressStore, tmp_path:
     schema = pq.read_schema(out)
     assert str(schema.field("session_started_at").type) == "timestamp[us, tz=+01:00]"
     assert b"facequest-trials" in schema.metadata[b"facequest"]
-    rows = duckdb.sql(
+    rows = query(
         "select trial_index, trial_number, session_utc_offset_min, "
         "timezone('UTC', session_started_at) + to_minutes(session_utc_offset_min) as local "
         f"from read_parquet('{out}')"
@@ -194,12 +194,12 @@ def test_no_trials_gives_an_empty_file_with_the_typed_columns(tmp_path: Path) ->
     assert write_export(store, out, fmt="parquet") == 0
     columns, rows = read_parquet(out)
     assert columns == list(export_columns()) and rows == []
-    described = duckdb.sql(f"describe select * from read_parquet('{out}')").fetchall()
+    described = query(f"describe select * from read_parquet('{out}')").fetchall()
     assert {name: kind for name, kind, *_ in described} == documented_types()
 
 
 def test_a_damaged_stored_time_is_one_sentence() -> None:
-    row = {column: None for column in export_columns()}
+    row: dict[str, object] = {column: None for column in export_columns()}
     row["recorded_at"] = "yesterday"
     with pytest.raises(StoreError, match="recorded_at is not a time"):
         rows_to_table([row], exported_at=datetime.now().astimezone())

@@ -25,7 +25,8 @@ def _fields(template: str) -> set[str]:
 
 
 def test_every_text_has_both_languages_with_the_same_fields() -> None:
-    for key, (en, zh) in TEXTS.items():
+    for key, entry in TEXTS.items():
+        en, zh = entry["en"], entry["zh-CN"]
         assert en.strip() and zh.strip(), key
         assert _fields(en) == _fields(zh), key
         assert not re.search(r"[\u4e00-\u9fff]", en), key
@@ -34,7 +35,8 @@ def test_every_text_has_both_languages_with_the_same_fields() -> None:
 def test_the_shipped_cjk_font_draws_every_chinese_report_text() -> None:
     cmap = TTFont(str(CJK_FONT_FILE), fontNumber=0).getBestCmap()
     missing = {
-        ch for _, zh in TEXTS.values() for ch in zh if not ch.isspace() and ord(ch) not in cmap
+        ch for entry in TEXTS.values() for ch in entry["zh-CN"]
+        if not ch.isspace() and ord(ch) not in cmap
     }
     assert not missing, "".join(sorted(missing))
 

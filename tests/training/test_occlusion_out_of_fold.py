@@ -4,6 +4,8 @@ and a face the game does not judge for covers is never counted covered."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -23,7 +25,7 @@ from game.vision.conditions import PACIFIER_STYLES
 
 def _crop(rng: np.random.Generator, mouth: bool = False, eyes: bool = False) -> np.ndarray:
     crop = np.clip(rng.normal(120, 25, (128, 128)), 0, 255).astype(np.uint8)
-    crop = cv2.GaussianBlur(crop, (0, 0), 1.5)
+    crop = np.asarray(cv2.GaussianBlur(crop, (0, 0), 1.5), np.uint8)
     if mouth:
         cv2.ellipse(crop, (64, 96), (34, 20), 0, 0, 360, 250, -1)
     if eyes:
@@ -80,7 +82,7 @@ def test_a_face_not_judged_is_never_counted_covered() -> None:
     assert measured.hits["eyes_hand"][1] == model_samples.hits["eyes_hand"][1] - 1
 
 
-def test_the_samples_survive_their_file_and_one_model_is_measured_as_is(tmp_path) -> None:
+def test_the_samples_survive_their_file_and_one_model_is_measured_as_is(tmp_path: Path) -> None:
     from game.vision.occlusion import default_occlusion_model
 
     samples = _samples(people=3, per_person=2)

@@ -102,7 +102,10 @@ def test_a_map_population_sets_the_offsets_on_its_own_faces_only() -> None:
     everyone = verify(ev, _scores(ev, ScoreMap(offsets=fit_offsets(ev, false_alarm_rate=0.05))))
     kids = verify(ev, _scores(ev, ScoreMap(
         offsets=fit_offsets(ev, false_alarm_rate=0.05, population=("kids",)))))
-    kid_hits = lambda r: np.mean([m["hit_rate"] for m in r["kids"].values()])  # noqa: E731
+
+    def kid_hits(r: dict[str, dict[str, dict[str, float]]]) -> float:
+        return float(np.mean([m["hit_rate"] for m in r["kids"].values()]))
+
     # the sharper population is no longer held to the other one's bar: more hits, its own
     # false alarms still at the rate, and the set left out pays with more false alarms
     assert kid_hits(kids) > kid_hits(everyone)

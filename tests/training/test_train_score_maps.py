@@ -16,6 +16,7 @@ from game.training.feature_cache import extract
 from game.training.score_fit import evidence, evidence_from_cv
 from game.training.train import calibrated_path
 from game.vision.score_map import ScoreMap, file_sha256, score_map_path
+from tests.training.test_model_card import notes_shown_unmarked, unmarked_sections
 from tests.training.test_train_roundtrip import SMALL
 
 
@@ -76,6 +77,9 @@ def test_train_writes_models_score_maps_and_card(
     )
     assert cell in row  # the card shows the fitted maps' nested figures
     assert "Hand-written" not in card
+    # what it did not compute is headed with the date it was measured
+    assert unmarked_sections(card) == [] and notes_shown_unmarked(card) == []
+    assert "The weakest classes of this build's cross-validation" in card
     assert f"tempered by T = {raw['temperature']:.2f}" in card
 
     # retrained without CV, the old maps no longer fit the new files: none is left behind

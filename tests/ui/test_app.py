@@ -12,7 +12,7 @@ import pytest
 
 from game.ui.app import App
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import Scene, SceneStack
@@ -63,7 +63,7 @@ def _frames(fake: FakeTime, count: int, step_ms: int = 16) -> Iterator[int]:
 
 def _ctx(fake: FakeTime) -> GameContext:
     settings = SensorySettings()
-    return GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(fake))
+    return GameContext(settings=settings, clock=FrameClock(fake))
 
 
 def _key(key: int) -> pygame.event.Event:

@@ -156,3 +156,10 @@ def test_hint_arrows_point_the_way_the_face_must_move() -> None:
     assert hint_visual(HintKey.SMILE_WIDER)[1] is HintArrow.CORNERS_UP
     assert hint_visual(HintKey.FROWN_CORNERS)[1] is HintArrow.CORNERS_DOWN
     assert hint_visual(None) == (None, None)
+
+
+def test_as_dict_gives_every_field_by_name_in_field_order() -> None:
+    values = {f.name: round(0.01 * (i + 1), 2) for i, f in enumerate(fields(AvatarFace))}
+    face = AvatarFace(**values)
+    assert face.as_dict() == values
+    assert list(face.as_dict()) == [f.name for f in fields(AvatarFace)]

@@ -15,10 +15,11 @@ from game import phrases
 from game.expressions import Expression
 from game.play import events as ev
 from game.play.level_loader import load_level_set
+from game.play.level_set import Level
 from game.play.session import Session, SessionState
 from game.records import memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -30,8 +31,7 @@ from game.ui.settings import SensorySettings
 from game.ui.theme import Theme
 from game.ui.widgets import layout_probe
 from game.vision.pipeline import VisionPipeline
-from game.vision.records import Frame
-from tests.play.fakes import FakeReading
+from game.vision.records import ExpressionReading, Frame
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,11 +47,11 @@ def _flow(level_file: str) -> tuple[GameContext, SceneStack, GameFlow]:
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
     pipeline.latest_frame.return_value = Frame(1, np.zeros((8, 8, 3), np.uint8))
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    level_set = load_level_set(REPO / "levels" / level_file)
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       pipeline=pipeline, store=memory_store(),
-                      level_set=load_level_set(REPO / "levels" / level_file))
+                      level_set=level_set)
     stack = SceneStack()
-    level_set = ctx.level_set
 
     def make(profile: object, now_ms: int) -> Session:
         return Session(level_set, random.Random(1))
@@ -63,12 +63,24 @@ def _flow(level_file: str) -> tuple[GameContext, SceneStack, GameFlow]:
     return ctx, stack, flow
 
 
+def _pipeline(ctx: GameContext) -> Mock:
+    """The stand-in vision pipeline this test put in the context."""
+    assert isinstance(ctx.pipeline, Mock)
+    return ctx.pipeline
+
+
+def _levels(ctx: GameContext) -> tuple[Level, ...]:
+    """The levels of the set the context plays."""
+    assert ctx.level_set is not None
+    return ctx.level_set.levels
+
+
 def _time_out(ctx: GameContext, flow: GameFlow, now: int, limit_ms: int) -> int:
     """Let the running trial time out with a weak face, then the gap pass."""
     assert flow.driver is not None
     for _ in range(2):
         now += limit_ms + 3000
-        ctx.reading = FakeReading(now, 0.1)
+        ctx.reading = ExpressionReading(t_ms=now, probabilities={}, target_score=0.1)
         flow.driver.tick(now)
     return now
 
@@ -78,14 +90,14 @@ def test_after_the_levels_timeouts_the_rest_screen_covers_the_game_until_a_key()
     driver = flow.driver
     assert driver is not None
     session = driver.session
-    level = ctx.level_set.levels[0]
+    level = _levels(ctx)[0]
     assert level.breaks.after_timeouts == 2
     now = 1000
     for _ in range(2):
         now = _time_out(ctx, flow, now, level.time_limit_ms)
     assert session.state is SessionState.BREAK
     assert isinstance(stack.top, BreakScene)
-    ctx.pipeline.set_target.assert_called_with(Expression.HAPPY)  # a smile may end it
+    _pipeline(ctx).set_target.assert_called_with(Expression.HAPPY)  # a smile may end it
     surface = pygame.Surface(ctx.window_size)
     with layout_probe.recording() as probe:
         stack.draw(surface)
@@ -101,15 +113,16 @@ def test_a_smile_ends_the_break_after_its_minimum() -> None:
     ctx, stack, flow = _flow("first-faces.toml")
     driver = flow.driver
     assert driver is not None
-    level = ctx.level_set.levels[0]
+    level = _levels(ctx)[0]
     now = 1000
     for _ in range(2):
         now = _time_out(ctx, flow, now, level.time_limit_ms)
     assert isinstance(stack.top, BreakScene)
-    ctx.reading = FakeReading(now + 100, 0.9)
+    ctx.reading = ExpressionReading(t_ms=now + 100, probabilities={}, target_score=0.9)
     driver.tick(now + 100)                             # too soon: a smile does not end it yet
     assert isinstance(stack.top, BreakScene)
-    ctx.reading = FakeReading(now + level.breaks.min_ms + 100, 0.9)
+    ctx.reading = ExpressionReading(
+        t_ms=now + level.breaks.min_ms + 100, probabilities={}, target_score=0.9)
     driver.tick(now + level.breaks.min_ms + 100)
     assert not any(isinstance(scene, BreakScene) for scene in stack.scenes)
     assert driver.session.state is SessionState.TRIAL
@@ -125,7 +138,7 @@ def test_each_maze_level_gets_its_own_maze_with_one_blocker_per_trial() -> None:
     ctx, stack, flow = _flow("face-maze.toml")
     driver = flow.driver
     assert driver is not None
-    first, second = ctx.level_set.levels
+    first, second = _levels(ctx)
     scene = stack.scenes[0]
     assert isinstance(scene, MazeScene)
     assert len(scene.maze.blockers) == first.trials == driver.view.trials_total
@@ -181,7 +194,7 @@ def test_the_therapists_pause_key_ends_the_break() -> None:
     ctx, stack, flow = _flow("first-faces.toml")
     driver = flow.driver
     assert driver is not None
-    level = ctx.level_set.levels[0]
+    level = _levels(ctx)[0]
     now = 1000
     for _ in range(2):
         now = _time_out(ctx, flow, now, level.time_limit_ms)
@@ -198,7 +211,7 @@ def test_a_break_is_kept_with_the_session_record_and_exported() -> None:
     ctx, stack, flow = _flow("first-faces.toml")
     driver = flow.driver
     assert driver is not None and ctx.store is not None
-    level = ctx.level_set.levels[0]
+    level = _levels(ctx)[0]
     now = 1000
     for _ in range(2):
         now = _time_out(ctx, flow, now, level.time_limit_ms)

@@ -19,7 +19,7 @@ from game.play.level_loader import load_level_set
 from game.play.session import Session
 from game.records import ProgressStore, TherapistPin, open_store
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputAdapter, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -54,13 +54,14 @@ def _game(store: ProgressStore, tmp_path: Path, lang: str = "en"
     settings = SensorySettings(language=lang)
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     pin = TherapistPin(tmp_path / "data")
     pin.set(PIN)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set,
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(level_set,
                                                                  random.Random(1)), pin=pin)
     flow.begin()
     return flow, stack, ctx

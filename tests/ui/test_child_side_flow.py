@@ -19,7 +19,7 @@ from game.play.stickers import StickerBook, StickerKind
 from game.records import memory_store
 from game.reports.export import export_rows
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputAdapter, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -27,11 +27,10 @@ from game.ui.scenes.break_scene import BreakScene
 from game.ui.scenes.end import EndScene
 from game.ui.scenes.schedule import KEYS_AFTER_MS, ScheduleScene
 from game.ui.scenes.trial import TrialScene
-from game.ui.session_events import CHILD_BREAK_KEYS_AFTER_MS
+from game.ui.session_scenes import CHILD_BREAK_KEYS_AFTER_MS
 from game.ui.settings import SensorySettings
 from game.vision.pipeline import VisionPipeline
-from game.vision.records import Frame
-from tests.play.fakes import FakeReading
+from game.vision.records import ExpressionReading, Frame
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,11 +60,11 @@ def _flow() -> tuple[GameContext, SceneStack, GameFlow, Time]:
     pipeline.latest_frame.return_value = Frame(1, np.zeros((8, 8, 3), np.uint8))
     from game.play.level_loader import load_level_set
 
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(time),
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(time),
                       pipeline=pipeline, store=memory_store(),
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     stack = SceneStack()
-    level_set = ctx.level_set
 
     def make(profile: object, now_ms: int) -> Session:
         return Session(level_set, random.Random(1))
@@ -81,7 +80,7 @@ def _run(ctx: GameContext, flow: GameFlow, time: Time, ms: int, score: float) ->
     for _ in range(ms // 40):
         time.ms += 40
         now = ctx.clock.now_ms()
-        ctx.reading = FakeReading(now, score)
+        ctx.reading = ExpressionReading(t_ms=now, probabilities={}, target_score=score)
         flow.tick(now)
 
 
@@ -97,6 +96,7 @@ def test_the_schedule_shows_the_sessions_plan_and_play_starts_when_the_child_goe
     driver = flow.driver
     assert driver is not None and driver.session.state is SessionState.READY
     steps = schedule.progress.steps()
+    assert ctx.level_set is not None
     levels = ctx.level_set.levels
     assert [s.faces for s in steps if s.kind is StepKind.FACES] == [lv.trials for lv in levels]
     assert steps[-1].kind is StepKind.END and steps[0].state is StepState.NOW

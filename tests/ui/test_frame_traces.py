@@ -10,13 +10,15 @@ import random
 from pathlib import Path
 from unittest.mock import Mock
 
+import pytest
+
 from game.expressions import QualityFlag
 from game.play.level_loader import load_level_set
 from game.play.session import Session
 from game.records import open_store, read_trace
 from game.records.store import ProgressStore
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action
 from game.ui.scene_stack import SceneStack
@@ -34,10 +36,10 @@ def _play(store: ProgressStore, name: str, frames: int = 30) -> GameFlow:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     ms = [0]
-    ctx = GameContext(settings=settings, theme=theme_for(settings),
-                      clock=FrameClock(lambda: ms[0] / 1000.0), store=store, pipeline=pipeline,
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
-    flow = GameFlow(ctx, SceneStack(), lambda p, now: Session(ctx.level_set, random.Random(1)),  # type: ignore[arg-type]
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(lambda: ms[0] / 1000.0),
+                      store=store, pipeline=pipeline, level_set=level_set)
+    flow = GameFlow(ctx, SceneStack(), lambda p, now: Session(level_set, random.Random(1)),
                     profile_name=name)
     flow.begin()
     flow.calibration_finished(None)
@@ -85,10 +87,13 @@ def test_a_child_with_the_switch_on_gets_a_trace_and_one_without_does_not(
     assert rows[0]["target"] == "happy"
 
 
-def test_a_refused_trace_file_stores_the_session_once(tmp_path: Path) -> None:
+def test_a_refused_trace_file_stores_the_session_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with open_store(tmp_path) as store:
         child = store.create_profile("Ava", allow_frame_traces=True)
-        store.open_trace = Mock(side_effect=PermissionError(13, "Permission denied"))  # type: ignore[method-assign]
+        monkeypatch.setattr(
+            store, "open_trace", Mock(side_effect=PermissionError(13, "Permission denied")))
         _play(store, "Ava", frames=10)
         (session,) = store.sessions_for(child.profile_id)
         assert session.ended_at is not None
@@ -99,11 +104,10 @@ def test_no_trial_no_session_no_trace(tmp_path: Path) -> None:
     with open_store(tmp_path) as store:
         child = store.create_profile("Ava", allow_frame_traces=True)
         settings = SensorySettings()
-        ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
-                          store=store, pipeline=Mock(spec=VisionPipeline),
-                          level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
-        game = GameFlow(ctx, SceneStack(),
-                        lambda p, now: Session(ctx.level_set, random.Random(1)),  # type: ignore[arg-type]
+        level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+        ctx = GameContext(settings=settings, clock=FrameClock(),
+                          store=store, pipeline=Mock(spec=VisionPipeline), level_set=level_set)
+        game = GameFlow(ctx, SceneStack(), lambda p, now: Session(level_set, random.Random(1)),
                         profile_name="Ava")
         game.begin()
         game.calibration_finished(None)

@@ -15,9 +15,10 @@ from game.paths import DEFAULT_MODEL_PATH, LEVELS_DIR
 from game.play.level_loader import load_level_set
 from game.records import open_store
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.live_source import HeldVideoSource, live_source
+from game.ui.run_options import RunOptions
 from game.ui.runner import forget_fonts, session_factory
 from game.ui.scene_stack import SceneStack
 from game.ui.settings import SensorySettings
@@ -27,7 +28,7 @@ from game.vision.sources import SourceState, VideoFileSource, open_source
 
 def _video(path: Path, frames: list[np.ndarray], fps: float) -> Path:
     h, w = frames[0].shape[:2]
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (w, h))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (w, h))
     for rgb in frames:
         writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     writer.release()
@@ -53,8 +54,8 @@ def test_the_first_frame_is_held_until_playing_then_the_clip_plays_from_its_star
     fake = FakeTime()
     held = HeldVideoSource(video, clock=fake.clock, sleep=fake.sleep)
 
-    waiting = [held.read() for _ in range(50)]  # 5 s of a therapist's set-up
-    assert all(f is not None and abs(int(f.rgb.mean()) - 30) <= 3 for f in waiting)
+    waiting = [f for _ in range(50) if (f := held.read()) is not None]  # 5 s of set-up
+    assert len(waiting) == 50 and all(abs(int(f.rgb.mean()) - 30) <= 3 for f in waiting)
     assert video.frames_read == 1, "the clip moved on while it was held"
     assert fake.now - 100.0 >= 4.8  # paced at the file's 10 fps, like a paused player
 
@@ -86,9 +87,9 @@ def test_in_the_game_a_video_waits_on_the_start_screen_until_a_child_is_chosen(
     try:
         pygame.display.set_mode(WINDOW_SIZE)
         settings = SensorySettings()
-        ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+        ctx = GameContext(settings=settings, clock=FrameClock(),
                           store=store, pipeline=pipeline, level_set=level_set,
-                          options={"seed": 0, "autoplay": False, "calibrate": True})
+                          options=RunOptions(seed=0, calibrate=True))
         stack = SceneStack()
         flow = GameFlow(ctx, stack, session_factory(level_set, 0), data_dir=data_dir)
         pipeline.start()

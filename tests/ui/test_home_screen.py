@@ -10,12 +10,18 @@ import pytest
 
 from game.home.clinic import init_clinic
 from game.home.plan import HomePlan
-from game.records import open_store
+from game.play.session import Session
+from game.records import Profile, open_store
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.child_admin import ROWS, ChildAdminScene
 from game.ui.scenes.home import HomeScene
 from tests.ui.test_scenes_render import _context
+
+
+def no_session(profile: Profile | None, now_ms: int) -> Session:
+    """The session factory of a test in which no child plays."""
+    raise AssertionError("no session is started in this test")
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +60,7 @@ def test_make_a_home_plan_writes_the_plan_into_the_data_folder(tmp_path: Path) -
         child = store.create_profile("Mia")
         ctx = _context("calm", "en")
         ctx.store = store
-        flow = GameFlow(ctx, SceneStack(), lambda profile, now_ms: None, data_dir=tmp_path)
+        flow = GameFlow(ctx, SceneStack(), no_session, data_dir=tmp_path)
         said = flow.make_home_plan(child.profile_id)
     (written,) = (tmp_path / "clinic" / "plans").glob("*.plan.json")
     assert said == f"Home plan saved as clinic/plans/{written.name}"

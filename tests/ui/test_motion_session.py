@@ -15,18 +15,19 @@ from game.cli import main
 from game.motion.metrics import measure_trial
 from game.records import open_store
 from game.records.motion_log import read_session_motion
-from tests.ui.test_session_headless import LEVELS_TOML, session_video
+from tests.face_videos import THREE_MODES_LEVELS
 
 
 @pytest.mark.slow
 @pytest.mark.datasets
 def test_the_stored_record_replays_to_the_live_metrics_and_delete_erases_it(
-        performers_dir: Path, tmp_path: Path) -> None:
-    video = session_video(performers_dir, tmp_path / "session.avi")
+        performer_video: Path, tmp_path: Path) -> None:
+    video = performer_video
     levels = tmp_path / "levels.toml"
     # a longer hold than the headless test's, so each trial spans enough scored frames to be
     # measured even when a busy machine scores few frames a second
-    levels.write_text(LEVELS_TOML.replace("hold_ms = 400", "hold_ms = 1500"), encoding="utf-8")
+    levels.write_text(THREE_MODES_LEVELS.replace("hold_ms = 400", "hold_ms = 1500"),
+                      encoding="utf-8")
     data = tmp_path / "data"
     with open_store(data) as store:
         store.create_profile("Tess", allow_frame_traces=True)

@@ -12,16 +12,24 @@ import pygame
 import pytest
 
 from game.cli import main
-from game.records import memory_store, open_store
+from game.play.session import Session
+from game.records import Profile, memory_store, open_store
+from game.ui.autoplay import AutoplayScript
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
-from game.ui.input import Action, InputEvent
+from game.ui.input import Action, InputAdapter, InputEvent
+from game.ui.run_options import RunOptions
 from game.ui.runner import GameStartError, open_records, set_aside_sentence
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.overlays import NoticeCard
 from game.ui.scenes.start import StartScene
 from game.ui.settings import SensorySettings
+
+
+def no_session(profile: Profile | None, now_ms: int) -> Session:
+    """The session factory of a test in which no child plays."""
+    raise AssertionError("no session is started in this test")
 
 
 @pytest.fixture()
@@ -105,10 +113,10 @@ def test_the_notice_card_is_shown_over_the_start_until_confirmed(lang: str) -> N
         seen.append(language)
         return "The progress file could not be read, so it was moved to /x/progress.json."
 
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=memory_store(), notice=notice)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: None)
+    flow = GameFlow(ctx, stack, no_session)
     flow.begin()
     assert isinstance(stack.top, NoticeCard)
     stack.draw(pygame.Surface(WINDOW_SIZE))
@@ -121,13 +129,18 @@ def test_the_notice_card_is_shown_over_the_start_until_confirmed(lang: str) -> N
 
 
 def test_in_autoplay_the_notice_card_closes_by_itself() -> None:
-    settings = SensorySettings()
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ms = [0]
+    ctx = GameContext(settings=SensorySettings(), clock=FrameClock(lambda: ms[0] / 1000.0),
                       store=memory_store(), notice=lambda lang: "Notice.",
-                      options={"autoplay": True})
+                      options=RunOptions(headless=True))
     stack = SceneStack()
-    GameFlow(ctx, stack, lambda profile, now_ms: None).begin()
+    GameFlow(ctx, stack, no_session).begin()
     assert isinstance(stack.top, NoticeCard)
-    for _ in range(40):
-        stack.update(100, 0)
+    autoplay = AutoplayScript(stack, ctx.clock, source=lambda: [])
+    adapter = InputAdapter(WINDOW_SIZE)
+    for _ in range(40):  # the app's frame: events, then the top scene's update
+        ms[0] += 100
+        for event in adapter.convert(autoplay()):
+            stack.handle(event)
+        stack.update(100, ms[0])
     assert isinstance(stack.top, StartScene)

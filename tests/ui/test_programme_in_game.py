@@ -21,7 +21,7 @@ from game.play.session import Session
 from game.records import ProgressStore, TherapistPin, open_store
 from game.records.plans import programme_of
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputEvent
 from game.ui.runner import session_factory
@@ -60,7 +60,7 @@ def _game(store: ProgressStore, tmp_path: Path, *, lang: str = "en", scale: floa
     pipeline.latest.return_value = None
     pipeline.finished = False
     first = load_level_set(LEVELS_DIR / "first-faces.toml")
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline, level_set=first,
                       levels=LevelLibrary(LEVELS_DIR))
     pin = TherapistPin(tmp_path / "data")
@@ -162,7 +162,8 @@ def test_today_the_therapist_can_choose_another_level_set_on_the_plan_page(
     flow.profile_chosen(store.get_profile(mia.profile_id))
     flow.calibration_finished(None)
     assert ctx.level_set is not None and ctx.level_set.id == "stories"
-    assert ctx.plan_id == programme_of(store.get_profile(mia.profile_id)).plan_id  # type: ignore[union-attr]
+    programme = programme_of(store.get_profile(mia.profile_id))
+    assert programme is not None and ctx.plan_id == programme.plan_id
 
 
 def test_a_level_set_given_on_the_command_line_is_played_by_every_child(

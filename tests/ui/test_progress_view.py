@@ -10,7 +10,7 @@ import pytest
 from game import phrases
 from game.records import Profile, ProgressStore, memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.progress import ProgressScene, progress_rows
@@ -36,7 +36,7 @@ def filled() -> tuple[ProgressStore, Profile]:
 def _open(store: ProgressStore, child: Profile | None, lang: str, scale: float
           ) -> tuple[SceneStack, ProgressScene]:
     settings = SensorySettings(language=lang, text_scale=scale)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, profile=child)
     stack = SceneStack()
     scene = ProgressScene(ctx)

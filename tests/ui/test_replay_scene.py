@@ -17,7 +17,7 @@ from game.play.session import Session
 from game.records import ProgressStore, TherapistPin, open_store
 from game.records.motion_log import encode_session
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputAdapter, InputEvent
 from game.ui.replay_source import ReplayTrial, child_trials
@@ -45,7 +45,7 @@ def _pygame() -> None:
 def _ctx(lang: str = "en", scale: float = 1.0, store: ProgressStore | None = None
          ) -> GameContext:
     settings = SensorySettings(language=lang, text_scale=scale)
-    return GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    return GameContext(settings=settings, clock=FrameClock(),
                        store=store)
 
 
@@ -214,13 +214,14 @@ def _game(data: Path, store: ProgressStore) -> SceneStack:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     pin = TherapistPin(data)
     pin.set(PIN)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set,
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(level_set,
                                                                  random.Random(1)), pin=pin)
     flow.begin()
     return stack

@@ -20,7 +20,7 @@ from game.records import StoreError, TherapistPin, open_store
 from game.ui.app import App, init_display
 from game.ui.backup_restore import BackupOffer, backup_offer, restore_newest
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.runner import close_store_of, open_records, set_aside_sentence
 from game.ui.scene_stack import SceneStack
@@ -68,13 +68,13 @@ def _start_app(data: Path) -> tuple[App, GameContext, GameFlow, list[int]]:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
                       notice=functools.partial(set_aside_sentence, set_aside),
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set,
-                                                                 random.Random(1)),
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(level_set, random.Random(1)),
                     pin=TherapistPin(data))
     flow.restore_offer = backup_offer(data, set_aside)
     flow.begin()
@@ -147,7 +147,7 @@ def test_a_damaged_backup_is_said_in_one_sentence_and_the_records_stay_open(
     assert isinstance(offer, BackupOffer)
     offer.backup.write_bytes(b"not json")
     settings = SensorySettings()
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store)
     sentence = restore_newest(ctx, offer)("en")
     assert sentence.startswith("The backup could not be restored: ")
@@ -167,14 +167,14 @@ def test_a_child_named_on_the_command_line_gets_the_plain_notice(tmp_path: Path)
     start screen; `--profile` goes straight to play with the plain notice on top."""
     data = _data_folder(tmp_path)
     store, set_aside = open_records(data)
+    assert set_aside is not None
     settings = SensorySettings()
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, notice=functools.partial(set_aside_sentence, set_aside),
-                      pipeline=Mock(spec=VisionPipeline),
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      pipeline=Mock(spec=VisionPipeline), level_set=level_set)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set,
-                                                                 random.Random(1)),
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(level_set, random.Random(1)),
                     pin=TherapistPin(data), profile_name="Kim")
     flow.restore_offer = backup_offer(data, set_aside)
     flow.begin()

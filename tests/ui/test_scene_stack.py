@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from unittest.mock import Mock, call
 
+import pygame
 import pytest
 
 from game.ui.input import Action, InputEvent
@@ -76,8 +77,9 @@ def test_a_transparent_overlay_is_drawn_over_the_scene_below() -> None:
     for s in (a, b, c):
         parent.attach_mock(s.draw, s.name)
         stack.push(s)
-    stack.draw("surface")  # type: ignore[arg-type]
-    assert parent.mock_calls == [call.b("surface"), call.c("surface")]
+    surface = pygame.Surface((4, 4))
+    stack.draw(surface)
+    assert parent.mock_calls == [call.b(surface), call.c(surface)]
 
 
 def test_every_change_is_counted_for_screenshots() -> None:

@@ -18,7 +18,7 @@ from game.expressions import Expression, HintKey, QualityFlag
 from game.play import events as ev
 from game.play.level_loader import load_level_set
 from game.play.session import Session
-from game.records import ProgressStore, memory_store
+from game.records import Profile, ProgressStore, memory_store
 from game.ui.clock import FrameClock
 from game.ui.context import WINDOW_SIZE, GameContext, theme_for
 from game.ui.flow import GameFlow
@@ -44,6 +44,7 @@ from game.vision.pipeline import VisionPipeline
 from game.vision.records import ExpressionReading, Frame
 
 REPO = Path(__file__).resolve().parents[2]
+WHEN = "2026-01-01T10:00:00+00:00"  # when the start screen's children were added
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -70,9 +71,10 @@ def _context(
     pipeline.latest_frame.return_value = Frame(100, np.full((120, 160, 3), 90, np.uint8))
     pipeline.calibration_status.return_value = CalibrationStatus(
         CalibrationState.COLLECTING, progress=0.6)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       pipeline=pipeline, store=store, reading=_reading(),
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     flow = Mock(spec=GameFlow)
     flow.remaining_fraction.return_value = 0.6
     ctx.flow = flow
@@ -192,12 +194,25 @@ def test_pin_scene_opens_its_door_only_with_the_right_pin() -> None:
     assert stack.top is opened
 
 
+def _pipeline(ctx: GameContext) -> Mock:
+    """The stand-in vision pipeline this test put in the context."""
+    assert isinstance(ctx.pipeline, Mock)
+    return ctx.pipeline
+
+
+def _child_id(ctx: GameContext) -> str:
+    """The id of the child playing in the context."""
+    assert ctx.profile is not None
+    return ctx.profile.profile_id
+
+
 def _driver_setup() -> tuple[GameContext, SceneStack, GameFlow, ProgressStore]:
     store = memory_store()
     ctx = _context("calm", "en", store=store)
     ctx.flow = None
     stack = SceneStack()
     level_set = ctx.level_set
+    assert level_set is not None
 
     def make(profile: object, now_ms: int) -> Session:
         return Session(level_set, random.Random(1))
@@ -214,10 +229,10 @@ def test_flow_goes_from_calibration_to_the_first_trial_and_speaks_nothing_withou
     flow.start_play()  # past today's schedule (issue 23)
     assert isinstance(stack.top, MimicScene)
     assert flow.driver is not None and flow.driver.view.target is Expression.HAPPY
-    ctx.pipeline.set_target.assert_called_with(Expression.HAPPY)
-    assert not store.sessions_for(ctx.profile.profile_id)  # stored with its first trial
+    _pipeline(ctx).set_target.assert_called_with(Expression.HAPPY)
+    assert not store.sessions_for(_child_id(ctx))  # stored with its first trial
     flow.end_session()
-    assert store.sessions_for(ctx.profile.profile_id)
+    assert store.sessions_for(_child_id(ctx))
 
 
 def test_driver_routes_success_timeout_pause_and_end_events() -> None:
@@ -237,9 +252,23 @@ def test_driver_routes_success_timeout_pause_and_end_events() -> None:
     assert not any(isinstance(s, PauseOverlay) for s in stack.scenes)
     flow.end_session()
     assert isinstance(stack.top, EndScene)
-    (session,) = store.sessions_for(ctx.profile.profile_id)
+    (session,) = store.sessions_for(_child_id(ctx))
     assert session.ended_at is not None
-    assert [t.trial.outcome.value for t in store.trials_for(ctx.profile.profile_id)] == ["ended"]
+    assert [t.trial.outcome.value for t in store.trials_for(_child_id(ctx))] == ["ended"]
+
+
+def test_the_therapists_accept_of_a_running_trial_gives_its_stars_once() -> None:
+    _ctx, stack, flow, _store = _driver_setup()
+    flow.calibration_finished(None)
+    flow.start_play()
+    driver = flow.driver
+    assert driver is not None
+    assert driver.command(Action.ACCEPT, 100)  # ends the trial: Succeeded, OverrideApplied
+    (record,) = driver.session.records
+    assert record.reward > 0 and driver.view.stars == driver.stars == record.reward
+    flow.end_session()
+    assert isinstance(stack.top, EndScene)
+    assert (stack.top.stars, stack.top.successes, stack.top.trials) == (record.reward, 1, 1)
 
 
 def test_progress_scene_shows_the_reports_charts_and_a_table_for_the_child() -> None:
@@ -261,8 +290,7 @@ def test_start_buttons_fit_the_window_never_overlap_and_are_hit_where_drawn(
     children: int,
 ) -> None:
     ctx = _context("calm", "en")
-    profiles = [Mock(display_name=f"Child {i}", profile_id=f"C-{i:06d}")
-                for i in range(children)]
+    profiles = [Profile(f"C-{i:06d}", f"Child {i}", WHEN, WHEN) for i in range(children)]
     scene = StartScene(ctx, profiles)
     rects = scene.menu.rects
     assert len(rects) == children + 2  # and "Add a child", "Quit"
@@ -309,11 +337,11 @@ def test_a_source_that_ends_mid_session_ends_the_session() -> None:
     assert flow.driver is not None and not flow.driver.ended  # frames still coming
     assert flow.driver.command(Action.SKIP, 1500)  # the first trial is played (skipped)
     flow.tick(20_000)  # the next trial is prompted
-    ctx.pipeline.finished = True  # the video file has ended
+    _pipeline(ctx).finished = True  # the video file has ended
     flow.tick(21_000)
     assert flow.driver.ended
     assert isinstance(stack.top, EndScene) and stack.top.reason_key == "ui.flow.video_ended"
-    (session,) = store.sessions_for(ctx.profile.profile_id)
+    (session,) = store.sessions_for(_child_id(ctx))
     assert session.ended_at is not None and session.end_reason == "source_ended"
     assert [t.trial.outcome.value for t in store.trials_in(session.session_id)] == [
         "skipped", "ended"]
@@ -324,24 +352,24 @@ def test_a_source_that_ends_in_the_first_trial_leaves_no_session() -> None:
     ctx, stack, flow, store = _driver_setup()
     flow.calibration_finished(None)
     flow.start_play()  # past today's schedule (issue 23)
-    ctx.pipeline.finished = True
+    _pipeline(ctx).finished = True
     flow.tick(137)
     assert flow.driver is not None and flow.driver.ended
     assert isinstance(stack.top, EndScene) and stack.top.reason_key == "ui.flow.video_ended"
     assert "The video ended." in stack.top.footer()
-    assert store.sessions_for(ctx.profile.profile_id) == []
+    assert store.sessions_for(_child_id(ctx)) == []
     flow.close()  # the app stops: still nothing
-    assert store.sessions_for(ctx.profile.profile_id) == []
+    assert store.sessions_for(_child_id(ctx)) == []
 
 
 def test_a_source_that_ended_during_the_calibration_starts_no_session() -> None:
     ctx, stack, flow, store = _driver_setup()
-    ctx.pipeline.finished = True
+    _pipeline(ctx).finished = True
     flow.calibration_finished(None)
     flow.start_play()  # past today's schedule (issue 23)
     assert flow.driver is None
     assert isinstance(stack.top, EndScene) and stack.top.reason_key == "ui.flow.video_ended"
-    assert store.sessions_for(ctx.profile.profile_id) == []
+    assert store.sessions_for(_child_id(ctx)) == []
 
 
 def test_an_unusable_stored_neutral_face_falls_back_and_play_starts() -> None:
@@ -352,7 +380,7 @@ def test_an_unusable_stored_neutral_face_falls_back_and_play_starts() -> None:
     flow.calibration_finished(None)  # "use the stored calibration"
     flow.start_play()  # past today's schedule (issue 23)
     assert isinstance(stack.top, MimicScene)
-    ctx.pipeline.set_baseline.assert_not_called()
+    _pipeline(ctx).set_baseline.assert_not_called()
 
 
 def test_maze_shows_the_hint_in_words_under_the_mirror() -> None:

@@ -15,7 +15,7 @@ from game.play.level_loader import load_level_set
 from game.play.session import Session
 from game.records import memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.runner import describe_model
 from game.ui.scene_stack import SceneStack
@@ -47,12 +47,13 @@ def test_the_session_record_keeps_the_model_version_and_hash() -> None:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"),
+                      level_set=level_set,
                       model_version="expression.onnx", model_hash="ab" * 32)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set, random.Random(0)),
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(level_set, random.Random(0)),
                     profile_name="Mia")
     flow.begin()
     flow.calibration_finished(None)

@@ -23,7 +23,7 @@ from game.ui.scene_stack import Scene, SceneStack
 from game.ui.scenes.hud import TrialView
 from game.ui.scenes.settings_scene import ROWS, SettingsScene
 from game.ui.scenes.trial import MimicScene
-from game.ui.settings import SensorySettings
+from game.ui.settings import SensorySettings, SettingValue
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -32,9 +32,9 @@ def _pygame() -> None:
     pygame.font.init()
 
 
-def _ctx(**settings: object) -> GameContext:
+def _ctx(**settings: SettingValue) -> GameContext:
     chosen = SensorySettings().with_changes(**settings)
-    return GameContext(settings=chosen, theme=theme_for(chosen), clock=FrameClock())
+    return GameContext(settings=chosen, clock=FrameClock())
 
 
 def _row(field: str) -> int:

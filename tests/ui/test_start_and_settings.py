@@ -16,14 +16,15 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.records import open_store
+from game.play.session import Session
+from game.records import Profile, open_store
 from game.records.default_settings import (
     DEFAULT_SETTINGS_FILE,
     load_default_settings,
     save_default_settings,
 )
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputAdapter, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -40,6 +41,11 @@ NAMES = ["Ava", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Hugo", "Isla
          "Uma", "Victor", "王小明"]
 
 
+def no_session(profile: Profile | None, now_ms: int) -> Session:
+    """The session factory of a test in which no child plays."""
+    raise AssertionError("no session is started in this test")
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _pygame() -> None:
     pygame.display.init()
@@ -49,10 +55,10 @@ def _pygame() -> None:
 def _open(data_dir: Path, lang: str = "en") -> tuple[GameContext, SceneStack, GameFlow]:
     store = open_store(data_dir)
     settings = SensorySettings(language=lang)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: None, data_dir=data_dir)  # type: ignore[arg-type, return-value]
+    flow = GameFlow(ctx, stack, no_session, data_dir=data_dir)
     flow.begin()
     return ctx, stack, flow
 
@@ -230,7 +236,7 @@ def test_two_children_of_one_name_are_never_picked_silently() -> None:
     store.find_profiles.return_value = twins
     store.list_profiles.return_value = twins
     settings = SensorySettings()
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store)
     stack = SceneStack()
     GameFlow(ctx, stack, Mock(), profile_name="Mia").begin()

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.live_source import StillImageStream, is_still, live_source
+from game.ui.run_options import RunOptions
 from game.ui.scenes.calibration import CAPTURE_TIMEOUT_MS, INTRO_MS, CalibrationScene
 from game.ui.settings import SensorySettings
 from game.vision.calibration import CalibrationState, CalibrationStatus
@@ -114,8 +115,8 @@ def _calibration(status: CalibrationStatus, *, finished: bool = False,
     pipeline.calibration_status.return_value = status
     pipeline.finished = finished
     flow = Mock(spec=GameFlow)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
-                      pipeline=pipeline, options={"calibrate": calibrate})
+    ctx = GameContext(settings=settings, clock=FrameClock(),
+                      pipeline=pipeline, options=RunOptions(calibrate=calibrate))
     ctx.flow = flow
     scene = CalibrationScene(ctx)
     return scene, flow
@@ -152,7 +153,8 @@ def test_pictures_are_not_calibrated_and_no_stored_baseline_is_used() -> None:
                                calibrate=False)
     scene.update(16, 0)
     flow.calibration_finished.assert_called_once_with(None, use_stored=False)
-    scene.ctx.pipeline.start_calibration.assert_not_called()  # type: ignore[union-attr]
+    assert isinstance(scene.ctx.pipeline, Mock)
+    scene.ctx.pipeline.start_calibration.assert_not_called()
     scene.update(16, 16)
     assert flow.calibration_finished.call_count == 1
 
@@ -166,7 +168,7 @@ def test_the_flow_leaves_a_stored_baseline_alone_when_told_to() -> None:
     store.set_baseline(child.profile_id, population_baseline().to_dict())
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       pipeline=pipeline, store=store)
     level = Mock(id="one", mode="mimic", trials=1)  # the schedule's plan (issue 23)
     flow = GameFlow(ctx, Mock(), lambda profile, now_ms: Mock(start=lambda now: [],

@@ -22,9 +22,11 @@ from game.play.session import SessionState
 from game.play.trial_record import TrialOutcome
 from game.records import open_store
 from game.ui.app import App
+from game.ui.autoplay import AutoplayScript
 from game.ui.clock import FrameClock, frames
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
+from game.ui.run_options import RunOptions
 from game.ui.runner import forget_fonts, session_factory
 from game.ui.scene_stack import SceneStack
 from game.ui.settings import SensorySettings
@@ -68,9 +70,9 @@ def test_sigint_during_a_trial_records_it_as_ended_and_the_session_as_stopped(
     try:
         surface = pygame.display.set_mode(WINDOW_SIZE)
         settings = SensorySettings()
-        ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+        ctx = GameContext(settings=settings, clock=FrameClock(),
                           store=store, pipeline=pipeline, level_set=level_set,
-                          options={"seed": 0, "autoplay": True, "calibrate": False})
+                          options=RunOptions(seed=0, headless=True, calibrate=False))
         stack = SceneStack()
         flow = GameFlow(ctx, stack, session_factory(level_set, 0), data_dir=data_dir,
                         profile_name="Ava", close_after_session=True)
@@ -89,7 +91,7 @@ def test_sigint_during_a_trial_records_it_as_ended_and_the_session_as_stopped(
             return []
 
         app = App(ctx, surface, stack, frame_source=itertools.islice(frames(60), 60 * 90),
-                  event_source=events)
+                  event_source=AutoplayScript(stack, ctx.clock, source=events))
         pipeline.start()
         flow.begin()
         try:

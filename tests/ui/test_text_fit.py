@@ -53,7 +53,7 @@ from game.ui.scenes.settings_scene import ROWS as SETTINGS_ROWS
 from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.start import StartScene
 from game.ui.scenes.story import StoryScene
-from game.ui.scenes.trial import CueScene, MimicScene
+from game.ui.scenes.trial import CueScene, MimicScene, TrialScene
 from game.ui.settings import TEXT_SCALES
 from game.ui.widgets import layout_probe, wrap_text
 from game.ui.widgets.text import _NO_END
@@ -84,7 +84,7 @@ def _view(ctx: GameContext, mode: str, hint: bool) -> TrialView:
                      story="birthday_cake", active=True)
 
 
-def _trial(kind: type, hint: bool = False) -> Callable[[GameContext], GameScene]:
+def _trial(kind: type[TrialScene], hint: bool = False) -> Callable[[GameContext], GameScene]:
     return lambda c: kind(c, _view(c, kind.name, hint))
 
 

@@ -8,6 +8,7 @@ import dataclasses
 import pygame
 import pytest
 
+from game.paths import LEVELS_DIR
 from game.ui import fonts
 from game.ui.theme import CALM, HIGH_CONTRAST, PALETTES, Color, Palette, Theme, palette_named
 
@@ -105,7 +106,7 @@ def test_chinese_renders_real_glyphs_not_tofu() -> None:
 
 
 def test_phrases_and_levels_are_covered_when_present() -> None:
-    texts = fonts._phrase_texts() + fonts._level_texts(fonts.LEVELS_DIR)
+    texts = fonts._phrase_texts() + fonts._level_texts(LEVELS_DIR)
     if not texts:
         pytest.skip("game.phrases and levels/*.toml do not exist yet")
     assert fonts.missing_characters(texts) == "", "rebuild: python -m game.ui.fonts --subset"

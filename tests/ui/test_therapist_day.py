@@ -29,8 +29,9 @@ from game.play.level_loader import load_level_set
 from game.records import open_store, read_trace
 from game.ui.app import App
 from game.ui.clock import FrameClock, frames
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
+from game.ui.run_options import RunOptions
 from game.ui.runner import forget_fonts, session_factory
 from game.ui.scene_stack import SceneStack
 from game.ui.settings import SensorySettings
@@ -102,8 +103,8 @@ def test_two_children_play_one_after_the_other_in_one_app(
     cv2.imwrite(str(photo), cv2.cvtColor(np.asarray(astronaut_rgb), cv2.COLOR_RGB2BGR))
     data_dir = tmp_path / "data"
     with open_store(data_dir) as store:  # the children of the day, and some others
-        for other in ("Noah", "Zoe", "Liam"):
-            store.create_profile(other)
+        for name in ("Noah", "Zoe", "Liam"):
+            store.create_profile(name)
         ava = store.create_profile("Ava Chen", allow_frame_traces=True)
         ben = store.create_profile("Ben")
 
@@ -115,9 +116,9 @@ def test_two_children_play_one_after_the_other_in_one_app(
     try:
         surface = pygame.display.set_mode(WINDOW_SIZE)
         settings = SensorySettings()
-        ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+        ctx = GameContext(settings=settings, clock=FrameClock(),
                           store=store, pipeline=pipeline, level_set=level_set,
-                          options={"seed": 0, "autoplay": False, "calibrate": False})
+                          options=RunOptions(seed=0, calibrate=False))
         stack = SceneStack()
         flow = GameFlow(ctx, stack, session_factory(level_set, 0), data_dir=data_dir)
         therapist = Therapist(stack, flow, ["Ava", "Ben"])

@@ -5,20 +5,19 @@ made already stays."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from pathlib import Path
 from unittest.mock import Mock
 
 import pygame
 import pytest
 
-from game.expressions import HintKey, QualityFlag
 from game.play import events as ev
 from game.play.level_loader import load_level_set
+from game.play.readings import Reading
 from game.play.session import Session, SessionState
 from game.records import TherapistPin, memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -29,6 +28,7 @@ from game.ui.scenes.settings_scene import SettingsScene
 from game.ui.scenes.trial import TrialScene
 from game.ui.settings import SensorySettings
 from game.vision.pipeline import VisionPipeline
+from game.vision.records import ExpressionReading
 
 REPO = Path(__file__).resolve().parents[2]
 TIME_LIMIT_MS = 15_000  # first-faces' trials
@@ -38,17 +38,6 @@ TIME_LIMIT_MS = 15_000  # first-faces' trials
 def _pygame() -> None:
     pygame.display.init()
     pygame.font.init()
-
-
-@dataclass(frozen=True)
-class _Reading:
-    t_ms: int
-    target_score: float = 0.1
-    hint: HintKey | None = None
-    flags: frozenset[QualityFlag] = field(default_factory=frozenset)
-    trusted: bool = True
-    face_present: bool = True
-    motion: None = None
 
 
 class _Game:
@@ -64,24 +53,21 @@ class _Game:
         settings = SensorySettings()
         pipeline = Mock(spec=VisionPipeline)
         pipeline.latest.return_value = None
-        self.ctx = GameContext(settings=settings, theme=theme_for(settings),
-                               clock=FrameClock(lambda: self.ms / 1000.0), store=store,
-                               pipeline=pipeline,
-                               level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+        level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+        self.ctx = GameContext(settings=settings, clock=FrameClock(lambda: self.ms / 1000.0),
+                               store=store, pipeline=pipeline, level_set=level_set)
         self.stack = SceneStack()
-        self.events: list[object] = []
+        self.events: list[ev.Event] = []
+        events = self.events
+
+        class RecordingSession(Session):
+            def update(self, reading: Reading | None, now_ms: int) -> list[ev.Event]:
+                found = super().update(reading, now_ms)
+                events.extend(found)
+                return found
 
         def make(profile: object, now_ms: int) -> Session:
-            session = Session(self.ctx.level_set, random.Random(1))
-            update = session.update
-
-            def recording_update(reading: object, now: int) -> list[object]:
-                found = update(reading, now)  # type: ignore[arg-type]
-                self.events.extend(found)
-                return found  # type: ignore[return-value]
-
-            session.update = recording_update  # type: ignore[method-assign]
-            return session
+            return RecordingSession(level_set, random.Random(1))
 
         self.flow = GameFlow(self.ctx, self.stack, make, pin=therapist_pin if pin else None,
                              profile_name="Mia")
@@ -91,14 +77,16 @@ class _Game:
 
     @property
     def session(self) -> Session:
-        return self.ctx.session  # type: ignore[no-any-return]
+        session = self.ctx.session
+        assert session is not None
+        return session
 
     def run(self, ms: int, step_ms: int = 100) -> None:
         """Play on for `ms`: a new trusted (low-score) reading every step."""
         end = self.ms + ms
         while self.ms < end:
             self.ms += step_ms
-            self.ctx.reading = _Reading(t_ms=self.ms)
+            self.ctx.reading = ExpressionReading(t_ms=self.ms, probabilities={}, target_score=0.1)
             self.flow.tick(self.ms)
 
     def timeouts(self) -> int:

@@ -14,7 +14,7 @@ from game.play.level_loader import load_level_set
 from game.play.session import Session
 from game.records import TherapistPin, memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import WINDOW_SIZE, GameContext, theme_for
+from game.ui.context import WINDOW_SIZE, GameContext
 from game.ui.flow import GameFlow
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
@@ -47,13 +47,14 @@ def _flow(tmp_path: Path, children: int = 0, pin: str | None = None,
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.latest.return_value = None
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     stack = SceneStack()
 
     def make(profile: object, now_ms: int) -> Session:
-        return Session(ctx.level_set, random.Random(1))
+        return Session(level_set, random.Random(1))
 
     flow = GameFlow(ctx, stack, make, pin=therapist_pin, profile_name=profile_name)
     flow.begin()

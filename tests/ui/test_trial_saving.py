@@ -12,15 +12,16 @@ import pytest
 
 from game.play.level_loader import load_level_set
 from game.play.session import Session
-from game.records import ProgressStore, memory_store
+from game.play.trial_record import TrialRecord
+from game.records import ProgressStore, StoredTrial, memory_store
 from game.ui.clock import FrameClock
-from game.ui.context import GameContext, theme_for
+from game.ui.context import GameContext
 from game.ui.flow import GameFlow
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.reward import RewardScene
 from game.ui.settings import SensorySettings
 from game.vision.pipeline import VisionPipeline
-from tests.play.fakes import FakeReading
+from game.vision.records import ExpressionReading
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,11 +36,12 @@ def playing(store: ProgressStore) -> tuple[GameContext, GameFlow, SceneStack]:
     settings = SensorySettings()
     pipeline = Mock(spec=VisionPipeline)
     pipeline.finished = False
-    ctx = GameContext(settings=settings, theme=theme_for(settings), clock=FrameClock(),
+    level_set = load_level_set(REPO / "levels" / "first-faces.toml")
+    ctx = GameContext(settings=settings, clock=FrameClock(),
                       store=store, pipeline=pipeline,
-                      level_set=load_level_set(REPO / "levels" / "first-faces.toml"))
+                      level_set=level_set)
     stack = SceneStack()
-    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(ctx.level_set, random.Random(0)),
+    flow = GameFlow(ctx, stack, lambda profile, now_ms: Session(level_set, random.Random(0)),
                     profile_name="Mia")
     flow.begin()
     flow.calibration_finished(None)
@@ -52,14 +54,20 @@ def stored_count(store: ProgressStore) -> int:
     return len(store.trials_for(profile.profile_id))
 
 
+def session_of(ctx: GameContext) -> Session:
+    """The session being played."""
+    assert ctx.session is not None
+    return ctx.session
+
+
 def play_one_trial(ctx: GameContext, flow: GameFlow, now: int) -> int:
     """Frames of a strong face until the engine ends the next trial; returns the time."""
-    done = len(ctx.session.records)
+    done = len(session_of(ctx).records)
     for _frame in range(4000):
         now += 40
-        ctx.reading = FakeReading(now, 0.97)
+        ctx.reading = ExpressionReading(t_ms=now, probabilities={}, target_score=0.97)
         flow.tick(now)
-        if len(ctx.session.records) > done:
+        if len(session_of(ctx).records) > done:
             return now
     raise AssertionError("no trial ended within 160 s of a strong face")
 
@@ -80,22 +88,22 @@ def test_on_a_full_disk_the_trial_waits_in_memory_the_therapist_is_told_and_play
     real_add = store.add_trial
     disk_full = [True]
 
-    def add_trial(*args: object, **kwargs: object) -> object:
+    def add_trial(session_id: str, trial: TrialRecord, *, therapist_note: str = "") -> StoredTrial:
         if disk_full[0]:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_add(*args, **kwargs)  # type: ignore[arg-type]
+        return real_add(session_id, trial, therapist_note=therapist_note)
 
     monkeypatch.setattr(store, "add_trial", add_trial)
     now = play_one_trial(ctx, flow, 0)
     assert stored_count(store) == 0
-    assert ctx.therapist_line is not None and "not being saved" in ctx.therapist_line
+    assert "not being saved" in ctx.therapist_line
     now = play_one_trial(ctx, flow, now)  # the child plays on
-    assert len(ctx.session.records) == 2
+    assert len(session_of(ctx).records) == 2
     assert flow.driver is not None and flow.driver.keeper.waiting == 2
     disk_full[0] = False
     flow.tick(now + 3100)  # the next retry
     assert stored_count(store) == 2
-    assert ctx.therapist_line is None
+    assert ctx.therapist_line == ""
 
 
 def test_a_full_disk_at_calibration_keeps_the_calm_face_in_memory_and_play_starts(
@@ -115,5 +123,5 @@ def test_a_full_disk_at_calibration_keeps_the_calm_face_in_memory_and_play_start
     flow.calibration_finished(baseline)
     flow.start_play()  # past today's schedule (issue 23)
     assert ctx.profile is not None and ctx.profile.baseline == baseline.to_dict.return_value
-    assert ctx.therapist_line is not None
+    assert ctx.therapist_line != ""
     assert flow.driver is not None and not flow.driver.ended

@@ -31,7 +31,18 @@ def _hint_widget(s: pygame.Surface, th: Theme, lang: str) -> None:
                        phrases.text("hint.raise_brows", lang), th, part=part, arrow=arrow)
 
 
-WIDGETS: dict[str, Callable[[pygame.Surface, Theme, str], None]] = {
+def _card_text_widget(s: pygame.Surface, th: Theme, lang: str) -> None:
+    w.draw_card(s, pygame.Rect(100, 100, 700, 300), th)
+    w.draw_text(s, phrases.text("session_end", lang), th, (450, 250), size="title",
+                max_width=640)
+
+
+def _stickers_widget(s: pygame.Surface, th: Theme, lang: str) -> None:
+    for k in range(w.STICKER_KINDS):
+        w.draw_sticker(s, (100 + 120 * k, 250), 50, k, th)
+
+
+WIDGETS: dict[str, Callable[[pygame.Surface, Theme, str], object]] = {
     "gauge": lambda s, th, lang: w.draw_gauge(s, pygame.Rect(100, 200, 600, 60), 0.7, 0.6, th,
                                               hold=0.4),
     "hold_ring": lambda s, th, lang: w.draw_hold_ring(s, (450, 250), 80, 0.6, th),
@@ -46,14 +57,8 @@ WIDGETS: dict[str, Callable[[pygame.Surface, Theme, str], None]] = {
     "button": lambda s, th, lang: w.draw_button(
         s, pygame.Rect(250, 200, 400, 100), phrases.text("expression.happy", lang), th,
         focused=True),
-    "card_text": lambda s, th, lang: (
-        w.draw_card(s, pygame.Rect(100, 100, 700, 300), th),
-        w.draw_text(s, phrases.text("session_end", lang), th, (450, 250), size="title",
-                    max_width=640),
-    ),
-    "stickers": lambda s, th, lang: [
-        w.draw_sticker(s, (100 + 120 * k, 250), 50, k, th) for k in range(w.STICKER_KINDS)
-    ],
+    "card_text": _card_text_widget,
+    "stickers": _stickers_widget,
 }
 
 
@@ -71,7 +76,7 @@ def _is_alarm_red(rgb: np.ndarray) -> np.ndarray:
     c = v - flat.min(axis=1)
     s = np.where(v > 0, c / np.maximum(v, 1e-9), 0.0)
     red_hue = (v == r) & (c > 0) & (np.abs(g - b) / np.maximum(c, 1e-9) < 12 / 60)
-    return red_hue & (s > 0.6) & (v > 0.5)
+    return np.asarray(red_hue & (s > 0.6) & (v > 0.5))
 
 
 @pytest.mark.parametrize("lang", LANGS)

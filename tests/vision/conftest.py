@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from tests.vision.model_factory import write_model
 
 
 @pytest.fixture(scope="session")
-def image_tracker():
+def image_tracker() -> Iterator[FaceTracker]:
     with FaceTracker(TrackerSettings(mode="image")) as tracker:
         yield tracker
 

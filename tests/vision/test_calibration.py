@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 
 import numpy as np
 import pytest
@@ -35,7 +36,8 @@ rows = st.lists(
 
 
 @given(rows, st.randoms())
-def test_baseline_is_the_median_whatever_the_order(data: list[list[float]], rnd) -> None:
+def test_baseline_is_the_median_whatever_the_order(data: list[list[float]], rnd: random.Random
+) -> None:
     vectors = [_vec(r) for r in data]
     shuffled = list(vectors)
     rnd.shuffle(shuffled)
@@ -149,8 +151,8 @@ def test_stored_baseline_is_compact_and_older_forms_still_load() -> None:
     as_float64 = {
         k: v for k, v in stored.items() if k not in ("number_format", "medians", "spreads")
     }
-    for key, values in (("medians", baseline.medians), ("spreads", baseline.spreads)):
-        as_float64[key] = base64.b64encode(np.asarray(values, "<f8").tobytes()).decode("ascii")
+    for key, numbers in (("medians", baseline.medians), ("spreads", baseline.spreads)):
+        as_float64[key] = base64.b64encode(np.asarray(numbers, "<f8").tobytes()).decode("ascii")
     assert NeutralBaseline.from_dict(as_float64) == baseline
     with pytest.raises(CalibrationError, match="number format"):
         NeutralBaseline.from_dict({**stored, "number_format": "float16"})

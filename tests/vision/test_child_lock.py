@@ -8,7 +8,9 @@ FRAME = (640, 480)
 CHILD = (280.0, 200.0, 360.0, 290.0)  # 80 px wide, centred
 
 
-def shifted(box: tuple[float, float, float, float], dx: float, scale: float = 1.0):
+def shifted(
+    box: tuple[float, float, float, float], dx: float, scale: float = 1.0
+) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = box
     cx, cy, w, h = (x0 + x1) / 2 + dx, (y0 + y1) / 2, (x1 - x0) * scale, (y1 - y0) * scale
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 
@@ -11,7 +13,7 @@ from game.vision.records import Frame
 
 
 @pytest.fixture(scope="module")
-def image_tracker():
+def image_tracker() -> Iterator[FaceTracker]:
     with FaceTracker(TrackerSettings(mode="image")) as tracker:
         yield tracker
 

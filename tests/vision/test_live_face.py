@@ -5,6 +5,7 @@ hand over the mouth. Each video is written to a file and played through `faceque
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -38,7 +39,7 @@ def blank() -> np.ndarray:
     return np.full((SIZE[1], SIZE[0], 3), 110, np.uint8)
 
 
-def box_centre(record: dict) -> tuple[float, float]:
+def box_centre(record: dict[str, Any]) -> tuple[float, float]:
     x0, y0, x1, y1 = record["face_box"]
     return (x0 + x1) / 2, (y0 + y1) / 2
 
@@ -47,7 +48,7 @@ def lean_in_video(tmp_path: Path, child: tuple[np.ndarray, np.ndarray],
                   adult: tuple[np.ndarray, np.ndarray]) -> Path:
     """10 frames of the child alone (130 px, middle), then 15 with an adult's face 1.4 times
     bigger leaning in beside them, coming closer to the middle."""
-    frames = []
+    frames: list[np.ndarray] = []
     for i in range(25):
         canvas = blank()
         if i >= 10:
@@ -57,7 +58,7 @@ def lean_in_video(tmp_path: Path, child: tuple[np.ndarray, np.ndarray],
     return write_video(tmp_path / "lean_in.avi", frames, fps=10.0)
 
 
-def check_lean_in(records: list[dict]) -> None:
+def check_lean_in(records: list[dict[str, Any]]) -> None:
     assert len(records) == 25
     assert all(r["face"] for r in records[2:]), [r["face"] for r in records]
     for r in records[2:]:

@@ -95,8 +95,10 @@ def test_train_occlusion_end_to_end_on_a_few_children(
     assert "| clean |" in printed and "| pacifier_" in printed
     model = OcclusionModel.load(out)
     assert set(model.parts) == set(PARTS)
+    cv = model.info["cv"]
+    assert isinstance(cv, dict)
     for part in PARTS:
-        assert 0.0 <= model.info["cv"][part]["false_flag_rate"] <= 1.0  # type: ignore[index]
+        assert 0.0 <= cv[part]["false_flag_rate"] <= 1.0
     # the tracked crops are kept privately and reused: the second run gives the same model
     (kept,) = cache.iterdir()
     assert kept.stat().st_mode & 0o777 == 0o600

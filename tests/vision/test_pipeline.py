@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from game.expressions import Expression, QualityFlag
 from game.vision.calibration import CalibrationState
@@ -92,7 +93,7 @@ def test_calibration_through_the_pipeline_sets_the_baseline(astronaut_rgb: np.nd
 
 
 def test_lost_camera_gives_a_camera_lost_reading_then_recovers(
-    astronaut_rgb: np.ndarray,
+    astronaut_rgb: np.ndarray, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     face = in_frame(astronaut_rgb)
     seen: list[ExpressionReading] = []
@@ -106,7 +107,7 @@ def test_lost_camera_gives_a_camera_lost_reading_then_recovers(
             lost_seen.set()
         return frame
 
-    source.read = read  # type: ignore[method-assign]
+    monkeypatch.setattr(source, "read", read)
     pipeline = VisionPipeline(
         source, VisionChain.create(None), on_reading=lambda r, o: seen.append(r)
     )
@@ -119,7 +120,7 @@ def test_lost_camera_gives_a_camera_lost_reading_then_recovers(
         assert reading is not None
         lost_readings.append(reading)
 
-    pipeline._publish_lost = record_lost  # type: ignore[method-assign]
+    monkeypatch.setattr(pipeline, "_publish_lost", record_lost)
     with pipeline:
         assert pipeline.wait_finished(120)
     assert lost_seen.is_set()
@@ -133,9 +134,10 @@ def test_realtime_source_drops_stale_frames_and_counts_them(astronaut_rgb: np.nd
     source = _ListSource([in_frame(astronaut_rgb)] * 12, realtime=True)
     # The vision thread is held on its first reading until every frame has been captured:
     # all but the newest waiting frame must be dropped, never queued.
-    pipeline = VisionPipeline(
-        source, VisionChain.create(None), on_reading=lambda r, o: source.exhausted.wait(60)
-    )
+    def held(reading: ExpressionReading, observation: FaceObservation) -> None:
+        source.exhausted.wait(60)
+
+    pipeline = VisionPipeline(source, VisionChain.create(None), on_reading=held)
     with pipeline:
         assert pipeline.wait_finished(120)
         stats = pipeline.stats()
@@ -144,4 +146,5 @@ def test_realtime_source_drops_stale_frames_and_counts_them(astronaut_rgb: np.nd
     # and, once released, the newest: one or two readings, everything else dropped.
     assert stats.frames_processed in (1, 2)
     assert stats.frames_processed + stats.frames_dropped == 12
-    assert pipeline.latest() is not None and pipeline.latest().t_ms == 12 * 33
+    latest = pipeline.latest()
+    assert latest is not None and latest.t_ms == 12 * 33

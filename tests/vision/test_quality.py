@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -13,16 +15,20 @@ from game.vision.records import Frame
 from tests.vision.images import darkened, in_frame, rotated, two_faces
 
 
-def test_astronaut_has_no_quality_problem(image_tracker: FaceTracker, astronaut_rgb) -> None:
+def test_astronaut_has_no_quality_problem(
+    image_tracker: FaceTracker, astronaut_rgb: np.ndarray
+) -> None:
     obs = image_tracker.observe(Frame(0, in_frame(astronaut_rgb)))
     assert quality_flags(obs) == frozenset()
 
 
-def test_blank_frame_is_no_face(image_tracker: FaceTracker, blank_rgb) -> None:
+def test_blank_frame_is_no_face(image_tracker: FaceTracker, blank_rgb: np.ndarray) -> None:
     assert quality_flags(image_tracker.observe(Frame(0, blank_rgb))) == {QualityFlag.NO_FACE}
 
 
-def test_dark_frame_is_flagged_too_dark(image_tracker: FaceTracker, astronaut_rgb) -> None:
+def test_dark_frame_is_flagged_too_dark(
+    image_tracker: FaceTracker, astronaut_rgb: np.ndarray
+) -> None:
     obs = image_tracker.observe(Frame(0, darkened(in_frame(astronaut_rgb), 0.15)))
     flags = quality_flags(obs)
     assert obs.contrast is not None
@@ -30,7 +36,9 @@ def test_dark_frame_is_flagged_too_dark(image_tracker: FaceTracker, astronaut_rg
     assert QualityFlag.TOO_DARK in flags
 
 
-def test_a_dim_face_with_its_detail_is_scored(image_tracker: FaceTracker, astronaut_rgb) -> None:
+def test_a_dim_face_with_its_detail_is_scored(
+    image_tracker: FaceTracker, astronaut_rgb: np.ndarray
+) -> None:
     from game.vision.face_crop import EXPOSURE_TARGET, face_images
 
     dim = darkened(in_frame(astronaut_rgb), 0.45)
@@ -45,7 +53,7 @@ def test_a_dim_face_with_its_detail_is_scored(image_tracker: FaceTracker, astron
 
 
 def test_a_hand_over_the_mouth_is_named_and_glasses_are_not(
-    image_tracker: FaceTracker, astronaut_rgb
+    image_tracker: FaceTracker, astronaut_rgb: np.ndarray
 ) -> None:
     from game.vision.conditions import eyewear, occluded
 
@@ -63,7 +71,9 @@ def test_a_hand_over_the_mouth_is_named_and_glasses_are_not(
         assert not flags & {QualityFlag.EYES_COVERED, QualityFlag.MOUTH_COVERED}, style
 
 
-def test_rotated_face_is_found_and_roll_cancels(image_tracker: FaceTracker, astronaut_rgb) -> None:
+def test_rotated_face_is_found_and_roll_cancels(
+    image_tracker: FaceTracker, astronaut_rgb: np.ndarray
+) -> None:
     upright = image_tracker.observe(Frame(0, in_frame(astronaut_rgb)))
     tilted = image_tracker.observe(Frame(0, rotated(in_frame(astronaut_rgb), 25)))
     assert tilted.has_face
@@ -75,13 +85,13 @@ def test_rotated_face_is_found_and_roll_cancels(image_tracker: FaceTracker, astr
         assert b.get(name) == pytest.approx(a.get(name), rel=0.08), name
 
 
-def test_far_away_face_is_too_small(image_tracker: FaceTracker, astronaut_rgb) -> None:
+def test_far_away_face_is_too_small(image_tracker: FaceTracker, astronaut_rgb: np.ndarray) -> None:
     obs = image_tracker.observe(Frame(0, in_frame(astronaut_rgb, height=110)))
     flags = quality_flags(obs)
     assert flags & {QualityFlag.FACE_TOO_SMALL, QualityFlag.NO_FACE}
 
 
-def test_two_faces_are_advisory(image_tracker: FaceTracker, astronaut_rgb) -> None:
+def test_two_faces_are_advisory(image_tracker: FaceTracker, astronaut_rgb: np.ndarray) -> None:
     flags = quality_flags(image_tracker.observe(Frame(0, two_faces(astronaut_rgb))))
     assert QualityFlag.SEVERAL_FACES in flags
     assert QualityFlag.NO_FACE not in flags
@@ -89,7 +99,7 @@ def test_two_faces_are_advisory(image_tracker: FaceTracker, astronaut_rgb) -> No
 
 @pytest.mark.datasets
 def test_dataset_faces_pass_quality(
-    image_tracker: FaceTracker, children_dir, performers_dir
+    image_tracker: FaceTracker, children_dir: Path, performers_dir: Path
 ) -> None:
     from game.vision.population import pad_crop
     from game.vision.sources import read_image

@@ -3,6 +3,8 @@ their own words, and a cut-off face is never called covered."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -151,11 +153,13 @@ def test_the_new_flags_have_kind_words_in_both_languages() -> None:
 # -- real faces ---------------------------------------------------------------------------
 
 
-def _children_faces(image_tracker: FaceTracker, root, count: int = 4):
+def _children_faces(
+    image_tracker: FaceTracker, root: Path, count: int = 4
+) -> list[tuple[str, np.ndarray, FaceObservation]]:
     from game.vision.population import pad_crop
     from game.vision.sources import read_image
 
-    faces = []
+    faces: list[tuple[str, np.ndarray, FaceObservation]] = []
     for path in sorted((root / "images").iterdir())[::97][:count]:
         image = pad_crop(read_image(path))
         obs = image_tracker.observe(Frame(0, image))
@@ -166,7 +170,7 @@ def _children_faces(image_tracker: FaceTracker, root, count: int = 4):
 
 @pytest.mark.datasets
 def test_childrens_faces_cut_by_the_frame_are_out_of_view_not_covered(
-    image_tracker: FaceTracker, children_dir
+    image_tracker: FaceTracker, children_dir: Path
 ) -> None:
     from game.vision.conditions import partly_out
 
@@ -185,7 +189,7 @@ def test_childrens_faces_cut_by_the_frame_are_out_of_view_not_covered(
 
 @pytest.mark.datasets
 def test_childrens_faces_blurred_by_movement_are_flagged(
-    image_tracker: FaceTracker, children_dir
+    image_tracker: FaceTracker, children_dir: Path
 ) -> None:
     from game.vision.conditions import motion_blurred
 

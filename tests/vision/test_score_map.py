@@ -37,7 +37,7 @@ def test_score_map_round_trips_and_rejects_malformed_data() -> None:
 def test_a_missing_or_stale_map_falls_back_to_the_default_with_one_warning(
     tmp_path: Path, tiny_model_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    model = shutil.copy(tiny_model_path, tmp_path / "m.onnx")
+    model = Path(shutil.copy(tiny_model_path, tmp_path / "m.onnx"))
     with caplog.at_level(logging.WARNING, logger="game.vision.score_map"):
         assert ScoreMap.for_model(model) == ScoreMap.default()
     assert len(caplog.records) == 1

@@ -214,7 +214,7 @@ def test_wrinkle_your_nose_registers_on_posed_disgust(
             for row in csv.DictReader(fh):
                 firsts.setdefault((row["subject"], row["label"]), row["file"])
         subjects = sorted({s for s, label in firsts if label == "neutral"})
-        levels = []
+        levels: list[float] = []
         for subject in subjects:
             if (subject, "disgusted") not in firsts or len(levels) >= 20:
                 continue

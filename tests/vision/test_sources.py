@@ -31,7 +31,7 @@ def write_png(path: Path, rgb: np.ndarray) -> Path:
 
 def write_video(path: Path, frames: list[np.ndarray], fps: float = 10.0) -> Path:
     h, w = frames[0].shape[:2]
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (w, h))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (w, h))
     assert writer.isOpened()
     for rgb in frames:
         writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))

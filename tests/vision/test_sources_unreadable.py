@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.vision.sources import SourceError, open_source
+from game.vision.sources import ImageListSource, SourceError, open_source
 
 
 def test_an_unreadable_or_empty_picture_in_a_folder_is_skipped_with_a_warning(
@@ -20,6 +20,7 @@ def test_an_unreadable_or_empty_picture_in_a_folder_is_skipped_with_a_warning(
     (tmp_path / "c.jpg").write_bytes(b"not a jpeg at all")
     cv2.imwrite(str(tmp_path / "d.png"), blank_rgb)
     source = open_source(str(tmp_path))
+    assert isinstance(source, ImageListSource)
     frames = []
     while (frame := source.read()) is not None:
         frames.append(frame)

@@ -8,7 +8,7 @@ only shows the progress, speaks the instructions and hands the result to
 then absolute, which the vision engine flags as advisory only). A capture that gives no
 result within `CAPTURE_TIMEOUT_MS` counts as failed, and when the frame source has ended
 (the pipeline is finished: no frame will ever come) play goes on at once, so a session
-always starts. With `ctx.options["calibrate"]` False (pictures, see `game.ui.live_source`)
+always starts. With `ctx.options.calibrate` False (pictures, see `game.ui.live_source`)
 the scene hands over at once and play uses the population neutral.
 """
 
@@ -73,7 +73,7 @@ class CalibrationScene(GameScene):
 
     def update(self, dt_ms: int, now_ms: int) -> None:
         self.phase_ms += dt_ms
-        if self.phase == "intro" and not self.ctx.options.get("calibrate", True):
+        if self.phase == "intro" and not self.ctx.options.calibrate:
             logger.info("pictures are not calibrated: scoring uses the population neutral")
             self._hand_over(None, use_stored=False)
         elif self.phase == "intro" and self.phase_ms >= INTRO_MS:

@@ -20,7 +20,6 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pygame
 
@@ -66,6 +65,27 @@ ROWS: tuple[_Row, ...] = (
     _Row("ui.admin.delete", "delete", "action"),
     _Row("ui.admin.done", "done", "action"),
 )
+
+
+ProfileValue = str | int | bool | None  # what a text or switch row shows and saves
+
+
+def profile_value(profile: Profile, field: str) -> ProfileValue:
+    """The stored value of a text or switch row's field (`_Row.field`).
+
+    Raises:
+        ValueError: `field` is not one of those rows' fields.
+    """
+    match field:
+        case "display_name":
+            return profile.display_name
+        case "birth_year":
+            return profile.birth_year
+        case "notes":
+            return profile.notes
+        case "allow_frame_traces":
+            return profile.allow_frame_traces
+    raise ValueError(f"no text or switch row for the field {field!r}")
 
 
 class BirthYearError(ValueError):
@@ -191,11 +211,11 @@ class ChildAdminScene(GameScene):
         row = ROWS[index]
         self.message = ""
         if row.kind == "text":
-            value = getattr(self.profile, row.field)
+            value = profile_value(self.profile, row.field)
             self.editing, self.draft = row.field, "" if value is None else str(value)
             _text_input(True)
         elif row.kind == "switch":
-            self._save(**{row.field: not getattr(self.profile, row.field)})
+            self._save(**{row.field: not profile_value(self.profile, row.field)})
         elif row.kind == "open":
             if self._can_open(row):
                 opener = self.on_plan if row.field == "plan" else self.on_replay
@@ -256,7 +276,7 @@ class ChildAdminScene(GameScene):
             return False
         return any(p.profile_id != self.profile.profile_id for p in store.find_profiles(name))
 
-    def _save(self, **changes: Any) -> bool:
+    def _save(self, **changes: ProfileValue) -> bool:
         """Keep `changes` in the store; False (with one sentence shown) when refused."""
         try:
             self.profile = self.store.update_profile(self.profile.profile_id, **changes)
@@ -363,14 +383,14 @@ class ChildAdminScene(GameScene):
     def value_text(self, row: _Row) -> str:
         """The row's value in words (or the text being typed)."""
         if row.kind == "switch":
-            return self.t("ui.on" if getattr(self.profile, row.field) else "ui.off")
+            return self.t("ui.on" if profile_value(self.profile, row.field) else "ui.off")
         if row.kind == "avatar":
             return self.t(look_key(look_named(self.profile.avatar)))
         if row.kind != "text":
             return ""
         if self.editing == row.field:
             return self.draft + "|"
-        value = getattr(self.profile, row.field)
+        value = profile_value(self.profile, row.field)
         return str(value) if value not in (None, "") else self.t("ui.admin.not_set")
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -428,7 +448,7 @@ class ChildAdminScene(GameScene):
         if row.kind in ("text", "avatar"):
             value = tail_that_fits(value, self.font("body"), room) if editing else \
                 head_that_fits(value, self.font("body"), room)
-        color = p.text if editing or row.kind in ("switch", "avatar") or getattr(
+        color = p.text if editing or row.kind in ("switch", "avatar") or profile_value(
             self.profile, row.field) not in (None, "") else p.text_muted
         self.draw_text(surface, value, (rect.right - 24, label_mid[1]), anchor="midright",
                        color=color)

@@ -24,7 +24,6 @@ from game.ui.widgets import draw_card, draw_star, draw_sticker, fitting_size, la
 
 logger = logging.getLogger(__name__)
 
-AUTOPLAY_CLOSE_MS = 2000
 KEYS_AFTER_MS = 1000  # keys pressed in the first second (still playing) do not close it
 MAX_ROW_STARS = 10  # more stars are counted as "+N" after the row
 CARD_PADDING = 40  # the row of stars keeps this far from the card's sides
@@ -61,9 +60,6 @@ class EndScene(GameScene):
 
     def update(self, dt_ms: int, now_ms: int) -> None:
         self.elapsed_ms += dt_ms
-        autoplay = self.ctx.options.get("autoplay")
-        if autoplay and self.elapsed_ms >= AUTOPLAY_CLOSE_MS:
-            self._close()
 
     def _close(self) -> None:
         if self.closed:
@@ -81,7 +77,7 @@ class EndScene(GameScene):
 
     def footer(self) -> str:
         """The therapist's line: why it ended (when said) and what a key does now."""
-        closing = bool(self.ctx.options.get("autoplay"))  # headless runs end with the card
+        closing = self.ctx.options.headless  # headless runs end with the card
         parts = [self.t(self.reason_key)] if self.reason_key else []
         parts.append(self.t("ui.flow.closing" if closing else "ui.flow.back_to_start"))
         return "  ".join(parts)

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from game.home.plan import HomePlan
     from game.records.models import Profile
 
-AUTOPLAY_PICK_MS = 1200
 LINE_GAP = 8
 MARGIN = 80  # each side of the texts
 
@@ -43,7 +42,6 @@ class HomeScene(GameScene):
         self.week = WeekProgress(0, plan.days_per_week, 0.0, False)
         # the texts above the buttons: (text, size, bold, muted, top), set by `_lay_out`
         self.lines: list[tuple[str, str | int, bool, bool, int]] = []
-        self.elapsed_ms = 0
         self._lay_out()
 
     def set_week(self, week: WeekProgress) -> None:
@@ -90,12 +88,6 @@ class HomeScene(GameScene):
     def resume(self) -> None:
         self._lay_out()  # the language may have changed in the settings
         self._count()
-
-    def update(self, dt_ms: int, now_ms: int) -> None:
-        self.elapsed_ms += dt_ms
-        if self.ctx.options.get("autoplay") and self.elapsed_ms >= AUTOPLAY_PICK_MS:
-            self.elapsed_ms = -10**9  # once
-            self._choose(0)
 
     def _choose(self, index: int) -> None:
         flow = self.ctx.flow

@@ -190,21 +190,14 @@ class MessageCard(GameScene):
 
 class NoticeCard(GameScene):
     """A message for the therapist (`text_of(lang)` gives one sentence), shown over the first
-    scene until confirmed (Enter, Escape or a tap); in autoplay it closes by itself."""
+    scene until confirmed (Enter, Escape or a tap)."""
 
     name = "notice"
     transparent = True
-    AUTOPLAY_CLOSE_MS = 3000
 
     def __init__(self, ctx: GameContext, text_of: Callable[[str], str]) -> None:
         super().__init__(ctx)
         self.text_of = text_of
-        self.elapsed_ms = 0
-
-    def update(self, dt_ms: int, now_ms: int) -> None:
-        self.elapsed_ms += dt_ms
-        if self.ctx.options.get("autoplay") and self.elapsed_ms >= self.AUTOPLAY_CLOSE_MS:
-            self.leave()
 
     def handle(self, event: InputEvent) -> bool:
         if event.action in (Action.CONFIRM, Action.BACK, Action.POINT):

@@ -11,25 +11,33 @@ from __future__ import annotations
 import io
 import logging
 from collections import defaultdict
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pygame
 
 from game import phrases
 from game.expressions import Expression
+from game.records.models import StoredTrial
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
 from game.ui.widgets import draw_card, fitting_size, text_size
 
+if TYPE_CHECKING:
+    from game.play.trial_record import TrialRecord
+    from game.records.store import ProgressStore
+
 logger = logging.getLogger(__name__)
 
 
-def progress_rows(trials: list[Any]) -> list[tuple[str, int, int, int]]:
-    """(expression, trials, successes, independent successes) for each target seen."""
+def progress_rows(trials: Sequence[StoredTrial | TrialRecord],
+                  ) -> list[tuple[str, int, int, int]]:
+    """(expression, trials, successes, independent successes) for each target seen, from
+    the trials as stored (or as recorded)."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for stored in trials:
-        trial = getattr(stored, "trial", stored)
+        trial = stored.trial if isinstance(stored, StoredTrial) else stored
         row = counts[trial.target]
         row[0] += 1
         row[1] += int(trial.success)
@@ -44,7 +52,7 @@ PAGES = ("table", "made", "without_help")  # the table, then one chart per page
 CHART_DPI = 132  # at text size 1.0; scaled with the text size, so the chart's words grow
 
 
-def chart_images(store: Any, profile_id: str, lang: str = "en",
+def chart_images(store: ProgressStore, profile_id: str, lang: str = "en",
                  size: tuple[int, int] = (1180, 500), text_scale: float = 1.0,
                  ) -> list[pygame.Surface]:
     """The report's charts for this child as surfaces of `size` pixels, texts in `lang`,
@@ -143,7 +151,7 @@ class ProgressScene(GameScene):
         p = self.palette
         surface.fill(p.background)
         w, h = surface.get_size()
-        name = getattr(self.ctx.profile, "display_name", "")
+        name = self.ctx.profile.display_name if self.ctx.profile is not None else ""
         title = self.t("ui.progress.title", name=name) if name else self.t("ui.progress")
         size = fitting_size(title, self.theme, w - 2 * MARGIN, TOP - 16, ("title", "body"),
                             bold=True)

@@ -2,8 +2,7 @@
 
 It says what happened (the file was moved aside, empty records were started, the newest
 backup's name) and offers two buttons: "Restore the newest backup" (through the therapist
-PIN: `on_restore`) and "Start with empty records" (the notice just closes). In autoplay
-(headless scripted runs) it closes by itself, like the plain notice.
+PIN: `on_restore`) and "Start with empty records" (the notice just closes; Escape too).
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ class RestoreOfferCard(TwoButtonCard):
     calls `on_restore()`."""
 
     name = "restore_offer"
-    AUTOPLAY_CLOSE_MS = 3000
     CARD_HEIGHT = 560
 
     def __init__(self, ctx: GameContext, text_of: Callable[[str], str],
@@ -32,12 +30,6 @@ class RestoreOfferCard(TwoButtonCard):
         super().__init__(ctx, focus=RESTORE)
         self.text_of = text_of
         self.on_restore = on_restore
-        self.elapsed_ms = 0
-
-    def update(self, dt_ms: int, now_ms: int) -> None:
-        self.elapsed_ms += dt_ms
-        if self.ctx.options.get("autoplay") and self.elapsed_ms >= self.AUTOPLAY_CLOSE_MS:
-            self.leave()
 
     def body(self) -> str:
         return self.text_of(self.ctx.lang)

@@ -4,8 +4,7 @@ Shown after the child is chosen (and calibrated) and before the first trial, bui
 session's own plan (`game.play.schedule`): the title "Today", the row of picture cards with
 their words (`game.ui.widgets.schedule`), spoken "Look! This is what we do today.", and one
 line saying how to start. Any key, a click or a tap starts the session (`on_start`, once);
-the therapist's keys pass through to the game. In autoplay (headless scripted runs) it
-starts by itself after a moment. The same row is drawn, smaller, at each rest
+the therapist's keys pass through to the game. The same row is drawn, smaller, at each rest
 (`BreakScene`), with the step under way highlighted.
 """
 
@@ -26,7 +25,6 @@ from game.ui.widgets.schedule import draw_schedule
 
 logger = logging.getLogger(__name__)
 
-AUTOPLAY_START_MS = 1500
 ROW_MAX_H = 340  # the row's height at most (the pictures stay a calm size)
 KEYS_AFTER_MS = 600  # a key still held from the calibration does not skip the schedule
 
@@ -43,7 +41,7 @@ def step_label(step: ScheduleStep, lang: str) -> str:
 
 
 class ScheduleScene(GameScene):
-    """Today's schedule; `on_start` is called once when the child (or autoplay) goes on."""
+    """Today's schedule; `on_start` is called once when the child goes on."""
 
     name = "schedule"
 
@@ -60,8 +58,6 @@ class ScheduleScene(GameScene):
 
     def update(self, dt_ms: int, now_ms: int) -> None:
         self.elapsed_ms += dt_ms
-        if self.ctx.options.get("autoplay") and self.elapsed_ms >= AUTOPLAY_START_MS:
-            self._start()
 
     def handle(self, event: InputEvent) -> bool:
         if event.action in THERAPIST_ACTIONS or event.action is Action.QUIT:

@@ -16,10 +16,19 @@ from dataclasses import dataclass
 
 import pygame
 
+from game import phrases
+from game.locales import LANGUAGES
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
-from game.ui.settings import LANGUAGES, PALETTES, TEXT_SCALES, SensorySettings, cycle, step_volume
+from game.ui.settings import (
+    PALETTES,
+    TEXT_SCALES,
+    SensorySettings,
+    SettingValue,
+    cycle,
+    step_volume,
+)
 from game.ui.widgets import draw_card, fitting_size, layout_probe
 
 logger = logging.getLogger(__name__)
@@ -31,22 +40,23 @@ _TEXT_SIZE_KEYS = {1.0: "ui.text_size.small", 1.25: "ui.text_size.medium",
 @dataclass(frozen=True, slots=True)
 class _Row:
     label_key: str
-    field: str
+    field: str  # the `SensorySettings` field the row changes
     kind: str  # "volume" | "bool" | "palette" | "language" | "text_scale"
+    value: Callable[[SensorySettings], SettingValue]  # that field's value
 
 
 ROWS: tuple[_Row, ...] = (
-    _Row("ui.palette", "palette", "palette"),
-    _Row("ui.language", "language", "language"),
-    _Row("ui.text_size", "text_scale", "text_scale"),
-    _Row("ui.reduced_motion", "reduced_motion", "bool"),
-    _Row("ui.mute", "muted", "bool"),
-    _Row("ui.quiet_mode", "quiet_mode", "bool"),
-    _Row("ui.volume.voice", "voice_volume", "volume"),
-    _Row("ui.volume.effects", "effects_volume", "volume"),
-    _Row("ui.volume.music", "music_volume", "volume"),
-    _Row("ui.show_timer", "show_timer", "bool"),
-    _Row("ui.camera_view", "camera_view_allowed", "bool"),
+    _Row("ui.palette", "palette", "palette", lambda s: s.palette),
+    _Row("ui.language", "language", "language", lambda s: s.language),
+    _Row("ui.text_size", "text_scale", "text_scale", lambda s: s.text_scale),
+    _Row("ui.reduced_motion", "reduced_motion", "bool", lambda s: s.reduced_motion),
+    _Row("ui.mute", "muted", "bool", lambda s: s.muted),
+    _Row("ui.quiet_mode", "quiet_mode", "bool", lambda s: s.quiet_mode),
+    _Row("ui.volume.voice", "voice_volume", "volume", lambda s: s.voice_volume),
+    _Row("ui.volume.effects", "effects_volume", "volume", lambda s: s.effects_volume),
+    _Row("ui.volume.music", "music_volume", "volume", lambda s: s.music_volume),
+    _Row("ui.show_timer", "show_timer", "bool", lambda s: s.show_timer),
+    _Row("ui.camera_view", "camera_view_allowed", "bool", lambda s: s.camera_view_allowed),
 )
 
 TOP = 150  # the first row's top (below the title and whose settings they are)
@@ -58,13 +68,15 @@ LABEL_SIZES: tuple[str | int, ...] = ("body", "small", 22, 20, 18)  # a label st
 
 def changed(settings: SensorySettings, row: _Row, step: int) -> SensorySettings:
     """`settings` with the row's value moved one step (wrapping for choices)."""
-    value = getattr(settings, row.field)
+    value = row.value(settings)
     if row.kind == "volume":
-        return settings.with_changes(**{row.field: step_volume(value, step)})
+        return settings.with_changes(**{row.field: step_volume(float(value), step)})
     if row.kind == "bool":
         return settings.with_changes(**{row.field: not value})
-    options = {"palette": PALETTES, "language": LANGUAGES, "text_scale": TEXT_SCALES}[row.kind]
-    return settings.with_changes(**{row.field: cycle(options, value, step)})
+    if row.kind == "text_scale":
+        return settings.with_changes(**{row.field: cycle(TEXT_SCALES, value, step)})
+    names = {"palette": PALETTES, "language": LANGUAGES}[row.kind]
+    return settings.with_changes(**{row.field: cycle(names, value, step)})
 
 
 class SettingsScene(GameScene):
@@ -135,16 +147,16 @@ class SettingsScene(GameScene):
 
     def value_text(self, row: _Row) -> str:
         """The row's value in words (a volume is drawn as a bar; its text is a percentage)."""
-        value = getattr(self.ctx.settings, row.field)
+        value = row.value(self.ctx.settings)
         if row.kind == "volume":
-            return f"{round(value * 100)} %"
+            return f"{round(float(value) * 100)} %"
         if row.kind == "bool":
             return self.t("ui.on" if value else "ui.off")
         if row.kind == "palette":
             return self.t(f"ui.palette.{value}")
         if row.kind == "language":
-            return self.t(f"ui.language.{value}")
-        return self.t(_TEXT_SIZE_KEYS.get(value, "ui.text_size.medium"))
+            return phrases.language_name(str(value), self.ctx.lang)
+        return self.t(_TEXT_SIZE_KEYS.get(float(value), "ui.text_size.medium"))
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.palette
@@ -183,7 +195,7 @@ class SettingsScene(GameScene):
         value_at = (rect.right - 24, rect.centery)
         if row.kind == "volume":
             value_left = self._draw_volume(surface, value_at,
-                                           getattr(self.ctx.settings, row.field))
+                                           float(row.value(self.ctx.settings)))
         else:
             said = self.draw_text(surface, self.value_text(row), value_at, anchor="midright",
                                   max_width=rect.width // 2 - 48)

@@ -12,8 +12,7 @@ for Mia: Six feelings, step 2 of 3"; `set_next_step` gives the function that wor
 stands where the hint on finding a name stands otherwise.
 
 Picking a child starts the session flow (`ctx.flow.profile_chosen`). Adding a child,
-settings and progress sit behind the therapist PIN (the flow asks for it). In autoplay
-(headless scripted runs) the first child is picked after a moment.
+settings and progress sit behind the therapist PIN (the flow asks for it).
 
 Issue 23: the focused child's sticker book shows small at the top right, beside the title:
 the newest stickers and how many the book holds.
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-AUTOPLAY_PICK_MS = 1200
 MENU_TOP = 236
 MENU_COLUMNS = 3
 FIND_LINE_Y = MENU_TOP - 34  # the "Find: mi" line, above the buttons
@@ -82,7 +80,6 @@ class StartScene(GameScene):
                          max_columns=MENU_COLUMNS)
         self.profiles: list[Profile] = []  # the children on the page shown
         self.has_more = False
-        self.elapsed_ms = 0
         self.next_step: Callable[[Profile, str], str] | None = None
         self.next_lines: dict[str, str] = {}  # profile id -> its next step, worded
         self._lay_out()
@@ -176,12 +173,6 @@ class StartScene(GameScene):
 
     def resume(self) -> None:
         self._lay_out()  # the language may have changed in the settings
-
-    def update(self, dt_ms: int, now_ms: int) -> None:
-        self.elapsed_ms += dt_ms
-        if self.ctx.options.get("autoplay") and self.elapsed_ms >= AUTOPLAY_PICK_MS:
-            self.elapsed_ms = -10**9  # once
-            self._choose(0)
 
     def _add_child(self) -> None:
         if self.ctx.flow is not None:
