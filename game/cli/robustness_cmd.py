@@ -20,7 +20,8 @@ def register(subparsers: Subparsers) -> None:
         help="measure live scoring under webcam conditions on labelled face images",
         description=(
             "Apply a fixed, seeded set of webcam conditions (head roll 15/25/35 degrees, three "
-            "eyewear styles, hands, cloth and toys over the mouth or eyes, dark, backlight, "
+            "eyewear styles, hands, cloth and toys over the mouth or eyes, a pacifier, dark, "
+            "dim, backlight, strong side light, a cheap 320x240 webcam (JPEG q15), "
             "faces 48-180 px wide in 1280x720 frames, motion blur 8% and 16% of the face's "
             "width, a face 35% past the side of the frame or its chin below it, a second face "
             "beside or behind, a mirror) to labelled images (labels.csv: file,label,subject) "

@@ -1,5 +1,7 @@
-"""Webcam conditions made from labelled face images: tilt, eyewear, occluders, light, range,
-motion blur, a face partly out of the frame, a second face, a mirror.
+"""Webcam conditions made from labelled face images: tilt, eyewear, occluders (a pacifier
+among them), light (dark, dim, backlit, a strong side light), range, a cheap 320x240 webcam,
+motion blur, a face partly out of the frame, a second face, a mirror; and natural looks
+that cover nothing (a fringe, a beard, darker skin), the occlusion model's negatives.
 
 A posed photo is centred, full-size and unobstructed; a webcam frame is not (EXPRESSIONS.md,
 "What a webcam adds"). This module makes the webcam's world from a labelled image and the
@@ -364,6 +366,234 @@ def occluded(
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+# -- a pacifier -----------------------------------------------------------------------------
+
+PACIFIER_STYLES = ("oval", "heart", "butterfly")
+_PACIFIER_COLOURS = (  # RGB: the pastels and brights pacifier shields come in
+    (120, 190, 240), (250, 170, 200), (255, 255, 255), (170, 230, 170), (250, 220, 120),
+    (200, 170, 240), (240, 120, 90), (60, 120, 200), (40, 40, 40), (240, 240, 200),
+)
+
+
+def _shield_outline(style: str, samples: int = 48) -> np.ndarray:
+    """The outline of a pacifier's shield (points, x and y in [-1, 1], y down): "oval",
+    "heart" (a rounded heart, its point down) or "butterfly" (two round lobes with a notch
+    at the middle of the top and of the bottom edge)."""
+    t = np.linspace(0, 2 * np.pi, samples, endpoint=False)
+    if style == "oval":
+        x, y = np.cos(t), np.sin(t)
+    elif style == "heart":
+        x = 16 * np.sin(t) ** 3
+        y = -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))
+    elif style == "butterfly":
+        r = 1.0 - 0.35 * np.cos(2 * t) ** 8 * (np.abs(np.sin(t)) > 0.7)
+        x, y = np.cos(t) * (1 + 0.25 * np.cos(2 * t)), np.sin(t) * r * 0.9
+        y = y * (1 - 0.45 * np.exp(-(x / 0.35) ** 2))
+    else:
+        raise ValueError(f"unknown pacifier style {style!r}: {', '.join(PACIFIER_STYLES)}")
+    pts = np.stack([x, y], 1)
+    pts = pts - (pts.max(axis=0) + pts.min(axis=0)) / 2
+    return np.asarray(pts / np.abs(pts).max(axis=0), np.float64)
+
+
+def pacifier(
+    image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator, style: str
+) -> np.ndarray:
+    """A pacifier (dummy) in the mouth: a shield of `style` (`PACIFIER_STYLES`) 0.9-1.3
+    inter-ocular distances wide over the lips, of a seeded colour, opaque or translucent
+    (the lips show through), with two air holes, a button or a ring handle in front, turned
+    up to 15 degrees and shaded, its centre near the mouth's."""
+    centre, _ = part_centre_and_size(landmarks, "mouth")
+    _, iod, eye_angle = eye_line(landmarks)
+    h, w = image.shape[:2]
+    half_w = 0.5 * iod * rng.uniform(0.9, 1.3)
+    half_h = half_w * rng.uniform(0.6, 0.8)
+    centre = centre + rng.uniform(-0.08, 0.08, 2) * 2 * half_w
+    theta = eye_angle + np.radians(rng.uniform(-15, 15))
+    rot = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+
+    def to_image(local: np.ndarray) -> np.ndarray:
+        return np.asarray((local * [half_w, half_h]) @ rot.T + centre, np.int32)
+
+    colour = _shade(_PACIFIER_COLOURS[rng.integers(len(_PACIFIER_COLOURS))], rng)
+    shield = np.zeros((h, w), np.float32)
+    cv2.fillPoly(shield, [to_image(_shield_outline(style))], 1.0, cv2.LINE_AA)
+    holes = np.zeros((h, w), np.float32)
+    for side in (-1.0, 1.0):
+        ring = np.stack([np.cos(np.linspace(0, 2 * np.pi, 16)) * 0.13 + side * 0.55,
+                         np.sin(np.linspace(0, 2 * np.pi, 16)) * 0.2], 1)
+        cv2.fillPoly(holes, [to_image(ring)], 1.0, cv2.LINE_AA)
+    opacity = rng.uniform(0.35, 0.65) if rng.random() < 0.5 else rng.uniform(0.85, 1.0)
+    alpha = np.clip(shield - holes, 0, 1) * opacity
+    rim = np.zeros((h, w), np.float32)
+    cv2.polylines(rim, [to_image(_shield_outline(style))], True, 1.0,
+                  max(1, int(0.06 * half_w)), cv2.LINE_AA)
+    alpha = np.maximum(alpha, rim * min(1.0, opacity + 0.3))
+    yy = np.linspace(1.12, 0.82, h, dtype=np.float32)[:, None, None]
+    layer = np.broadcast_to(colour[None, None, :] * yy, (h, w, 3)).copy()
+    layer[rim > 0.5] *= 0.8
+    out = image.astype(np.float32) * (1 - alpha[..., None]) + layer * alpha[..., None]
+    # The handle, always opaque: a button, or a ring hanging in front of the chin.
+    handle_colour = _shade(_PACIFIER_COLOURS[rng.integers(len(_PACIFIER_COLOURS))], rng)
+    handle = np.zeros((h, w), np.uint8)
+    if rng.random() < 0.5:
+        radius = int(half_w * rng.uniform(0.22, 0.35))
+        cv2.circle(handle, tuple(int(v) for v in centre), radius, 255, -1, cv2.LINE_AA)
+    else:
+        drop = to_image(np.array([[0.0, rng.uniform(0.0, 0.7)]]))[0]
+        radius = int(half_w * rng.uniform(0.35, 0.55))
+        cv2.circle(handle, (int(drop[0]), int(drop[1])), radius, 255,
+                   max(2, int(0.14 * half_w)), cv2.LINE_AA)
+    a = (handle.astype(np.float32) / 255)[..., None]
+    out = out * (1 - a) + handle_colour[None, None, :] * yy * a
+    # A soft highlight where the light catches the shield.
+    glint = np.zeros((h, w), np.float32)
+    spot = to_image(np.array([[-0.35, -0.45]]))[0]
+    cv2.ellipse(glint, (int(spot[0]), int(spot[1])), (max(1, int(0.25 * half_w)),
+                max(1, int(0.1 * half_w))), float(np.degrees(theta)), 0, 360, 1.0, -1)
+    out = out + (glint * shield * 0.35 * rng.random())[..., None] * (255 - out)
+    return np.asarray(np.clip(out, 0, 255), np.uint8)
+
+
+# -- natural faces that are not covered -----------------------------------------------------
+
+_FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378,
+              400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54,
+              103, 67, 109)
+_LIPS_OUTER = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37,
+               39, 40, 185)
+_BROWS = (70, 63, 105, 66, 107, 336, 296, 334, 293, 300)
+_SUBNASALE = 2
+
+
+def _face_frame(image: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Every pixel's coordinates in the face's own frame, in inter-ocular distances: (u
+    along the eye line, v down the face, both from the eye midpoint), and the IOD in px."""
+    centre, iod, angle = eye_line(landmarks)
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    dx, dy = xx - float(centre[0]), yy - float(centre[1])
+    c, s = float(np.cos(angle)), float(np.sin(angle))
+    return (c * dx + s * dy) / iod, (-s * dx + c * dy) / iod, float(iod)
+
+
+def _in_face_frame(landmarks: np.ndarray, index: tuple[int, ...] | int) -> np.ndarray:
+    centre, iod, angle = eye_line(landmarks)
+    pts = np.atleast_2d(landmarks[np.atleast_1d(index), :2]) - centre
+    c, s = np.cos(angle), np.sin(angle)
+    return np.stack([c * pts[:, 0] + s * pts[:, 1], -s * pts[:, 0] + c * pts[:, 1]], 1) / iod
+
+
+def _oval_mask(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    mask = np.zeros(image.shape[:2], np.float32)
+    cv2.fillPoly(mask, [landmarks[list(_FACE_OVAL), :2].astype(np.int32)], 1.0)
+    return mask
+
+
+def fringe(image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Hair over the forehead down to about the brows (from a fifth of an inter-ocular
+    distance above them to just over them), in strands with a ragged lower edge, within the
+    head's outline, of a seeded hair colour: a natural face, not a covered one."""
+    u, v, _iod = _face_frame(image, landmarks)
+    brow_top = float(_in_face_frame(landmarks, _BROWS)[:, 1].min())
+    edge = brow_top - rng.uniform(-0.1, 0.2)
+    oval = _in_face_frame(landmarks, _FACE_OVAL)
+    half_width = 0.5 * float(oval[:, 0].max() - oval[:, 0].min()) * 1.08
+    # strands: a random brightness and length per strand across the forehead
+    strands = max(4, int(2 * half_width / rng.uniform(0.04, 0.09)))
+    shade = rng.normal(0, 0.18, strands).astype(np.float32)
+    length = rng.uniform(-0.1, 0.06, strands).astype(np.float32)
+    at = np.clip(((u + half_width) / (2 * half_width) * strands).astype(np.int32), 0,
+                 strands - 1)
+    head = (u / half_width) ** 2 + ((v - brow_top) / 1.9) ** 2 < 1
+    inside = head & (v < edge + length[at])
+    alpha = cv2.GaussianBlur(inside.astype(np.float32), (3, 3), 0)
+    tone = float(rng.choice([25.0, 45.0, 70.0, 110.0, 160.0, 200.0]))
+    hue = np.array([1.0, 0.85, 0.65]) if tone > 60 else np.array([1.0, 0.95, 0.9])
+    layer = (tone * hue)[None, None, :] * (1 + shade[at])[..., None]
+    layer = layer * (1 + rng.normal(0, 0.05, (*image.shape[:2], 1)))
+    out = image.astype(np.float32) * (1 - alpha[..., None]) + layer * alpha[..., None]
+    return np.asarray(np.clip(out, 0, 255), np.uint8)
+
+
+def beard(image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Facial hair: stubble (faint) or a beard (dense) on the jaw and chin, its upper edge
+    rising towards the ears, and half the time a moustache between the nose and the upper
+    lip; the lips stay bare."""
+    u, v, _ = _face_frame(image, landmarks)
+    drawn = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(drawn, [landmarks[list(_LIPS_OUTER), :2].astype(np.int32)], 255)
+    lips = np.asarray(cv2.dilate(drawn, np.ones((3, 3), np.uint8)))
+    lip_pts = _in_face_frame(landmarks, _LIPS_OUTER)
+    mouth_top = float(lip_pts[:, 1].min())
+    mouth_half = float(np.abs(lip_pts[:, 0]).max())
+    nose = float(_in_face_frame(landmarks, _SUBNASALE)[0, 1])
+    oval_pts = _in_face_frame(landmarks, _FACE_OVAL)
+    half_width = 0.5 * float(oval_pts[:, 0].max() - oval_pts[:, 0].min())
+    oval = _oval_mask(image, landmarks) > 0
+    base = mouth_top + rng.uniform(0.05, 0.35)
+    line = base - rng.uniform(0.3, 0.8) * (u / half_width) ** 2
+    region = oval & (v > line) & (lips == 0)
+    if rng.random() < 0.5:
+        region |= ((v > nose + 0.04) & (v < mouth_top + 0.05) & (np.abs(u) < mouth_half * 1.1)
+                   & (lips == 0))
+    dense = rng.random() < 0.5
+    density = rng.uniform(0.7, 0.95) if dense else rng.uniform(0.25, 0.5)
+    alpha = cv2.GaussianBlur(region.astype(np.float32), (5, 5), 0) * density
+    alpha *= np.clip(1 + rng.normal(0, 0.3, alpha.shape), 0, 1.5).astype(np.float32)
+    tone = float(rng.uniform(20, 90))
+    layer = np.array([tone, tone * 0.85, tone * 0.7], np.float32)[None, None, :]
+    out = image.astype(np.float32) * (1 - alpha[..., None]) + layer * alpha[..., None]
+    return np.asarray(np.clip(out, 0, 255), np.uint8)
+
+
+def darker_skin(
+    image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """The face (its landmark oval, feathered) at a darker skin tone: luma x0.35-0.65 and
+    a warm tint; the background as it was."""
+    mask = _oval_mask(image, landmarks)
+    _, iod, _ = eye_line(landmarks)
+    blur = max(3, int(0.3 * iod) | 1)
+    alpha = cv2.GaussianBlur(mask, (blur, blur), 0)[..., None]
+    gain = rng.uniform(0.35, 0.65) * np.array([1.08, 0.95, 0.85], np.float32)
+    out = image.astype(np.float32) * (1 - alpha + alpha * gain)
+    return np.asarray(np.clip(out, 0, 255), np.uint8)
+
+
+def side_lit(
+    image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator, shadow: float = 0.25
+) -> np.ndarray:
+    """A strong light from one side (seeded): the lit side of the face brightened up to
+    x1.4, the far side in shadow at `shadow` of its exposure, the change across the nose
+    over about half an inter-ocular distance; sensor noise (sigma 2 grey levels)."""
+    u, _, _ = _face_frame(image, landmarks)
+    side = float(rng.choice([-1.0, 1.0]))
+    bright = rng.uniform(1.15, 1.4)
+    ramp = 1 / (1 + np.exp(-side * (u - rng.uniform(-0.15, 0.15)) / 0.18))
+    gain = shadow + (bright - shadow) * ramp
+    out = image.astype(np.float32) * gain[..., None]
+    return sensor_noise(np.clip(out, 0, 255).astype(np.uint8), rng, 2.0)
+
+
+def cheap_webcam(
+    image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator, quality: int = 15,
+    width: tuple[float, float] = (70.0, 120.0),
+) -> np.ndarray:
+    """A cheap webcam's frame: 320x240, the face `width` px wide (seeded in the range) at a
+    seeded spot, sensor noise (sigma 3 grey levels), JPEG at `quality`."""
+    frame = at_range(image, landmarks, rng, float(rng.uniform(*width)), size=(320, 240))
+    frame = sensor_noise(frame, rng, 3.0)
+    ok, data = cv2.imencode(".jpg", frame[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
+    return frame if decoded is None else np.ascontiguousarray(decoded[:, :, ::-1])
+
+
+def dim(image: np.ndarray, rng: np.random.Generator, exposure: float = 0.4) -> np.ndarray:
+    """A dim room (not dark): luma times `exposure`, sensor noise (sigma 3 grey levels)."""
+    return dark(image, rng, exposure)
+
+
 # -- a second face --------------------------------------------------------------------------
 
 
@@ -452,6 +682,14 @@ def _cover(
     return occluded(image, lm, part, kind, rng)
 
 
+def _dummy(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return pacifier(image, lm, rng, PACIFIER_STYLES[int(rng.integers(len(PACIFIER_STYLES)))])
+
+
+def _dim(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return dim(image, rng)
+
+
 def _dark(image: np.ndarray, lm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return dark(image, rng)
 
@@ -497,7 +735,22 @@ def _catalogue() -> tuple[Condition, ...]:
                 occludes=part,
             ))
     conditions.append(Condition(
+        "mouth_pacifier", "a pacifier in the mouth (shield style, colour, opacity, handle "
+        "seeded)", _still(_dummy), occludes="mouth",
+    ))
+    conditions.append(Condition(
         "dark", "exposure x0.22 and sensor noise", _still(_dark)
+    ))
+    conditions.append(Condition(
+        "dim", "exposure x0.4 and sensor noise", _still(_dim)
+    ))
+    conditions.append(Condition(
+        "side_light", "a strong light from one side, the far side at 25% exposure",
+        _still(side_lit),
+    ))
+    conditions.append(Condition(
+        "webcam_320", "a cheap webcam: 320x240, the face 70-120 px wide, noise, JPEG q15",
+        _still(cheap_webcam),
     ))
     conditions.append(Condition(
         "backlight", "bright background, face at about half exposure",
