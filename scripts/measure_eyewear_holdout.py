@@ -13,8 +13,9 @@ measure styles the model trained on. Here, for each style S (thin, thick, tinted
 3. the cost of S per data set is the clean hit rate minus the glasses_S hit rate (target
    score >= the credit threshold; an untrusted reading never hits).
 
-Usage (from the repository root; about 10-15 CPU-minutes per style on the three dev sets at
---per-set 150 once the clean features are cached):
+Usage (from the repository root). Each set of fold models costs K fits of the recipe (about
+3 CPU-minutes each on the children's and adults' sets) plus the copies not yet in the cache
+(about 0.2 CPU-seconds each); --together trains one set for every chosen style:
 
     python scripts/measure_eyewear_holdout.py --data ../shared/datasets/cafe_children \\
         --data ../shared/datasets/tw_performers --data ../shared/datasets/ckplus48 \\
