@@ -54,6 +54,16 @@ def register(subparsers: Subparsers) -> None:
     )
     oof.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
                      help="the feature cache of the fold models' training")
+    oof.add_argument("--hold-out-style", default=None, metavar="STYLE",
+                     help="train the fold models without the glasses of an eyewear style "
+                     "(thin, thick or tinted; glasses_thin is read as thin; several "
+                     "comma-separated, or all) in their webcam-condition copies, so the "
+                     "glasses_STYLE condition measures glasses no training copy had "
+                     "(leave-one-style-out); only the copy each image trains on is made")
+    oof.add_argument("--picked-copies", action="store_true",
+                     help="make only the webcam-condition copy each image trains on (a "
+                     "quarter of the work when the copies are not cached), glasses of every "
+                     "style")
     parser.set_defaults(func=run)
 
 
@@ -80,10 +90,15 @@ def run(args: argparse.Namespace) -> int:
     model = args.model if args.model is not None else DEFAULT_MODEL_PATH
     check_out_of_fold(
         args,
-        only_with={"--cache-dir": args.cache_dir},
+        only_with={"--cache-dir": args.cache_dir, "--hold-out-style": args.hold_out_style,
+                   "--picked-copies": args.picked_copies},
         not_with={"--model": args.model is not None, "--exclude-trained": args.exclude_trained},
         why="trains its own models on people it then leaves out",
     )
+    eyewear_styles = _eyewear_styles(args.hold_out_style, args.picked_copies)
+    if eyewear_styles is not None and args.no_copies:
+        raise CliError("--hold-out-style and --picked-copies choose the copies the fold models "
+                       "train on: leave out --no-copies.")
 
     def progress(text: str) -> None:
         print(f"robustness: {text}", file=sys.stderr, flush=True)
@@ -94,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress, exclude_trained=args.exclude_trained,
             out_of_fold=args.out_of_fold, cache_dir=args.cache_dir,
             with_copies=not args.no_copies, population=args.map_population,
+            eyewear_styles=eyewear_styles,
         )
     except (DatasetError, ModelError) as exc:
         raise CliError(str(exc)) from None
@@ -106,9 +122,29 @@ def run(args: argparse.Namespace) -> int:
             "trained_images": run_.trained.as_dict(run_.excluded_trained),
             "trained_note": run_.note,
             "out_of_fold": run_.out_of_fold,
+            "by_set": ({name: as_json(results) for name, results in run_.by_set.items()}
+                       if run_.by_set is not None else None),
         }, indent=1))
     else:
         if run_.out_of_fold is not None:
             print(f"Out of fold: {run_.out_of_fold['description']}.\n")
         print(as_table(run_.conditions))
+        if run_.by_set is not None and len(run_.by_set) > 1:
+            for name, results in run_.by_set.items():
+                print(f"\n{name}:\n\n{as_table(results)}")
     return 0
+
+
+def _eyewear_styles(hold_out: str | None, picked: bool) -> tuple[str, ...] | None:
+    """The eyewear styles of the fold models' copies: None (every copy made, all styles)
+    unless a style is held out or only the picked copies are made."""
+    from game.training.augment import EYEWEAR_STYLES
+
+    if hold_out is None:
+        return EYEWEAR_STYLES if picked else None
+    names = [n.strip().removeprefix("glasses_") for n in hold_out.split(",") if n.strip()]
+    held = set(EYEWEAR_STYLES) if names == ["all"] else set(names)
+    if not held or not held <= set(EYEWEAR_STYLES):
+        raise CliError(f"--hold-out-style must name some of {', '.join(EYEWEAR_STYLES)} "
+                       f"(or all), not {hold_out!r}.")
+    return tuple(s for s in EYEWEAR_STYLES if s not in held)

@@ -21,8 +21,9 @@ an augmentation changes.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
@@ -40,6 +41,14 @@ MIN_ROLL_DEGREES = 8.0
 def eyewear(image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Glasses of a seeded style (`conditions.eyewear`: thin rims, thick frames, tinted)."""
     style = str(EYEWEAR_STYLES[int(rng.integers(len(EYEWEAR_STYLES)))])
+    return conditions.eyewear(image, landmarks, style, rng)
+
+
+def eyewear_of_styles(
+    image: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator, *, styles: tuple[str, ...]
+) -> np.ndarray:
+    """Glasses of a seeded style among `styles` (a leave-one-style-out training copy)."""
+    style = str(styles[int(rng.integers(len(styles)))])
     return conditions.eyewear(image, landmarks, style, rng)
 
 
@@ -127,6 +136,27 @@ def augmentation(name: str) -> Augmentation:
             return a
     known = ", ".join(a.name for a in AUGMENTATIONS)
     raise ValueError(f"unknown augmentation {name!r}; known: {known}")
+
+
+def eyewear_among(styles: Sequence[str]) -> Augmentation:
+    """The eyewear augmentation whose glasses are drawn among `styles` (of
+    `EYEWEAR_STYLES`): all three is the recipe's own "eyewear" (the same copies, the same
+    cache entries); fewer is a copy of its own name (`eyewear-thick-tinted`), so a model
+    can be trained without one style and measured on it (the style is never drawn, so a
+    held-out style's figures are not those of the code that made the training copies).
+    Raises ValueError for an unknown style or none."""
+    wanted = set(styles)
+    chosen = tuple(s for s in EYEWEAR_STYLES if s in wanted)
+    unknown = sorted(wanted - set(EYEWEAR_STYLES))
+    if unknown or not chosen:
+        raise ValueError(f"eyewear styles must be some of {', '.join(EYEWEAR_STYLES)}, "
+                         f"not {', '.join(unknown) or 'none'}")
+    if chosen == EYEWEAR_STYLES:
+        return augmentation("eyewear")
+    return Augmentation(
+        f"eyewear-{'-'.join(chosen)}", f"glasses: {', '.join(chosen)} only",
+        partial(eyewear_of_styles, styles=chosen),
+    )
 
 
 def augmentation_rng(sha: str, aug: Augmentation, seed: int) -> np.random.Generator:

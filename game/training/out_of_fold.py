@@ -30,6 +30,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from game.expressions import Expression
+from game.training.augment import EYEWEAR_STYLES
 from game.training.cv import class_order
 from game.training.dataset import LabelledImage
 from game.training.export import export_onnx
@@ -85,6 +86,7 @@ class FoldModels:
     with_copies: bool
     false_alarm_rate: float
     population: tuple[str, ...] | None
+    eyewear_styles: tuple[str, ...] | None = None  # picked copies' glasses (None: all made)
 
     @property
     def k(self) -> int:
@@ -110,6 +112,13 @@ class FoldModels:
         copies = ("with the recipe's webcam-condition copies" if self.with_copies
                   else "without the recipe's webcam-condition copies (clean and mirrored "
                        "images only)")
+        if self.with_copies and self.eyewear_styles is not None:
+            held = [s for s in EYEWEAR_STYLES if s not in self.eyewear_styles]
+            glasses = (f"no copy has {' or '.join(held)} glasses (held out)" if held
+                       else "glasses of every style")
+            if not self.eyewear_styles:
+                glasses = "no copy has glasses (every eyewear style held out)"
+            copies += f" (only the copy each image trains on made; {glasses})"
         return (f"{self.k} subject-wise folds of {', '.join(map(str, self.people_per_fold()))} "
                 f"people; each fold model trained on the other folds' people with the shipped "
                 f"recipe {copies}; its temperature and score map fitted on the other folds' "
@@ -117,12 +126,18 @@ class FoldModels:
 
 
 def _copies_for(
-    data: ExtractedSet, recipe: Recipe, cache_dir: Path | None, progress: bool | None
+    data: ExtractedSet, recipe: Recipe, cache_dir: Path | None, progress: bool | None,
+    eyewear_styles: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(features, class indices, source rows) of the recipe's training copies, or None."""
-    from game.training.copies import augmented_copies
+    """(features, class indices, subjects) of the recipe's training copies, or None.
+    `eyewear_styles` given: only the copy each image trains on is made, its glasses drawn
+    among those styles (`copies.picked_copies`)."""
+    from game.training.copies import augmented_copies, picked_copies
 
-    copies = augmented_copies(data, recipe, cache_dir, progress, scored=False)
+    if eyewear_styles is None:
+        copies = augmented_copies(data, recipe, cache_dir, progress, scored=False)
+    else:
+        copies = picked_copies(data, recipe, cache_dir, progress, eyewear_styles)
     if copies is None or not copies.train.any():
         return None
     classes = class_order(data.labels)
@@ -161,15 +176,19 @@ def build_fold_models(
     with_copies: bool = True,
     false_alarm_rate: float = FALSE_ALARM_RATE,
     population: Sequence[str] | None = None,
+    eyewear_styles: Sequence[str] | None = None,
 ) -> FoldModels:
     """Train the K fold models of `items` into `folder` (see the module docstring).
 
     `with_copies` False trains without the recipe's webcam-condition copies (faster when
     they are not in the feature cache; the card says so). `population`: the data sets whose
     non-target faces set the offsets (None: every set), as `facequest train
-    --map-population`.
+    --map-population`. `eyewear_styles` (with copies): make only the copy each image trains
+    on (`copies.picked_copies`), its glasses drawn among these styles; leaving a style out
+    measures it on glasses no training copy had (leave-one-style-out). None: every copy is
+    made, as `facequest train` makes them.
 
-    Raises ValueError (no face found, fewer people than folds).
+    Raises ValueError (no face found, fewer people than folds, an unknown eyewear style).
     """
     recipe = recipe or Recipe()
     data = extract(items, cache_dir=cache_dir, progress=progress)
@@ -178,7 +197,8 @@ def build_fold_models(
     classes = class_order(data.labels)
     truth = np.array([classes.index(label) for label in data.labels])
     fold = subject_folds(data.subjects, k)
-    copies = _copies_for(data, recipe, cache_dir, progress) if with_copies else None
+    copies = (_copies_for(data, recipe, cache_dir, progress, eyewear_styles) if with_copies
+              else None)
     probabilities = np.zeros((len(truth), len(classes)))
     folder.mkdir(parents=True, exist_ok=True)
     models: list[Path] = []
@@ -218,6 +238,7 @@ def build_fold_models(
     return FoldModels(
         tuple(models), fold, data, classes, probabilities, tuple(fits), fit_all, recipe,
         copies is not None, false_alarm_rate, tuple(population) if population else None,
+        tuple(eyewear_styles) if eyewear_styles is not None else None,
     )
 
 

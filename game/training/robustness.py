@@ -111,6 +111,7 @@ class RobustnessRun:
     trained: TrainedCheck
     excluded_trained: bool = False
     out_of_fold: dict[str, Any] | None = None  # the fold models' description (out of fold)
+    by_set: dict[str, list[ConditionResult]] | None = None  # out of fold: per data set
 
     @property
     def note(self) -> str | None:
@@ -135,6 +136,7 @@ def measure(
     cache_dir: Path | None = None,
     with_copies: bool = True,
     population: Sequence[str] | None = None,
+    eyewear_styles: Sequence[str] | None = None,
 ) -> RobustnessRun:
     """Each condition's figures on the labelled images of `data_dirs` (shares in [0, 1];
     `threshold` is the target score that counts as a hit); `exclude_trained` leaves out the
@@ -142,9 +144,9 @@ def measure(
 
     `out_of_fold` K: `model_path` is not used; K subject-wise fold models are trained on the
     people of `data_dirs` (`game.training.out_of_fold`, features from `cache_dir`;
-    `with_copies`, `population` as there) and each picked image is measured by the model
-    (with its temperature and score map) that never saw its person; counts are summed over
-    the folds.
+    `with_copies`, `population`, `eyewear_styles` as there) and each picked image is
+    measured by the model (with its temperature and score map) that never saw its person;
+    counts are summed over the folds, and also kept per data set (`RobustnessRun.by_set`).
 
     Raises DatasetError for a bad folder or picture (or when every image was trained on and
     left out, or too few people for the folds) and ModelError for a bad model.
@@ -153,7 +155,7 @@ def measure(
         return _measure_out_of_fold(
             data_dirs, out_of_fold, conditions=conditions, per_set=per_set, seed=seed,
             threshold=threshold, progress=progress, cache_dir=cache_dir,
-            with_copies=with_copies, population=population,
+            with_copies=with_copies, population=population, eyewear_styles=eyewear_styles,
         )
     listed = load_folders(list(data_dirs))
     try:
@@ -214,6 +216,7 @@ def _measure_out_of_fold(
     cache_dir: Path | None,
     with_copies: bool,
     population: Sequence[str] | None,
+    eyewear_styles: Sequence[str] | None = None,
 ) -> RobustnessRun:
     """`measure` with K fold models (see its docstring)."""
     import tempfile
@@ -228,29 +231,40 @@ def _measure_out_of_fold(
             progress(f"training {k} subject-wise fold models")
         try:
             folds = build_fold_models(listed, k, Path(tmp), cache_dir=cache_dir,
-                                      with_copies=with_copies, population=population)
+                                      with_copies=with_copies, population=population,
+                                      eyewear_styles=eyewear_styles)
         except ValueError as exc:
             raise DatasetError(str(exc)) from None
         fold_of = folds.fold_of()
-        totals = [_Counts() for _ in conditions]
+        sets = list(dict.fromkeys(item.dataset for item in items))
+        per_set_counts = {name: [_Counts() for _ in conditions] for name in sets}
         for f, model_path in enumerate(folds.models):
-            mine = [x for x in faces if fold_of.get(x[0].subject, 0) == f]
-            missed = sum(fold_of.get(item.subject, 0) == f for item in missed_items)
             with VisionChain.create(model_path, mode="video") as chain:
                 for index, cond in enumerate(conditions):
                     if progress is not None:
                         progress(f"fold {f + 1}/{k}: {cond.name} ({index + 1}/"
                                  f"{len(conditions)})")
-                    totals[index].add(
-                        _measure_one(chain, cond, mine, missed, seed, threshold, faces))
+                    for name in sets:
+                        mine = [x for x in faces
+                                if x[0].dataset == name and fold_of.get(x[0].subject, 0) == f]
+                        missed = sum(item.dataset == name and fold_of.get(item.subject, 0) == f
+                                     for item in missed_items)
+                        per_set_counts[name][index].add(
+                            _measure_one(chain, cond, mine, missed, seed, threshold, faces))
+    totals = [_Counts() for _ in conditions]
+    for counts in per_set_counts.values():
+        for total, part in zip(totals, counts, strict=True):
+            total.add(part)
     results = [c.result(cond) for c, cond in zip(totals, conditions, strict=True)]
+    by_set = {name: [c.result(cond) for c, cond in zip(counts, conditions, strict=True)]
+              for name, counts in per_set_counts.items()}
     described = {
         "folds": k,
         "people_per_fold": folds.people_per_fold(),
         "description": folds.describe(),
         "temperatures": [round(fit.temperature, 4) for fit in folds.fits],
     }
-    return RobustnessRun(results, TrainedCheck("unknown", (), {}), False, described)
+    return RobustnessRun(results, TrainedCheck("unknown", (), {}), False, described, by_set)
 
 
 def _sampled_up(image: np.ndarray, factor: float) -> np.ndarray:

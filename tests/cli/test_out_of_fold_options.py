@@ -30,6 +30,11 @@ def _folder(tmp_path: Path) -> Path:
         (["robustness", "--no-copies"], "need --out-of-fold"),
         (["robustness", "--out-of-fold", "3", "--model", "m.onnx"], "leave out --model"),
         (["robustness", "--out-of-fold", "3", "--map-population", "nope"], "not the name"),
+        (["robustness", "--hold-out-style", "thin"], "need --out-of-fold"),
+        (["robustness", "--picked-copies"], "need --out-of-fold"),
+        (["robustness", "--out-of-fold", "3", "--hold-out-style", "round"], "some of thin"),
+        (["robustness", "--out-of-fold", "3", "--hold-out-style", "thin", "--no-copies"],
+         "leave out --no-copies"),
     ],
 )
 def test_bad_out_of_fold_options_are_one_sentence(

@@ -128,3 +128,42 @@ def test_cv_trains_on_the_training_subjects_copies_only_and_scores_every_held_ou
     assert len(seen) == 3
     for trained_on in seen:
         assert len(trained_on) == 2  # two of the three subjects' copies, never the held-out
+
+
+def test_eyewear_among_every_style_is_the_recipes_own_copy() -> None:
+    from game.training.augment import EYEWEAR_STYLES, eyewear_among
+
+    assert eyewear_among(EYEWEAR_STYLES) is augmentation("eyewear")
+    assert eyewear_among(tuple(reversed(EYEWEAR_STYLES))) is augmentation("eyewear")
+
+
+def test_eyewear_among_fewer_styles_never_draws_the_held_out_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from game.training.augment import eyewear_among
+    from game.vision import conditions
+
+    drawn: list[str] = []
+    real = conditions.eyewear
+
+    def spy(image: np.ndarray, lm: np.ndarray, style: str, rng: Any) -> np.ndarray:
+        drawn.append(style)
+        return np.asarray(real(image, lm, style, rng))
+
+    monkeypatch.setattr(conditions, "eyewear", spy)
+    without_thin = eyewear_among(("tinted", "thick"))
+    assert without_thin.name == "eyewear-thick-tinted"
+    assert without_thin.key != augmentation("eyewear").key  # its own cache entries
+    image, landmarks = face()
+    for n in range(40):
+        out = augmented_image(image, landmarks, f"{n:02x}" * 32, without_thin, seed=0)
+        assert not np.array_equal(out, image)
+    assert set(drawn) == {"thick", "tinted"}
+
+
+@pytest.mark.parametrize("styles", [(), ("round",), ("thin", "aviator")])
+def test_eyewear_among_refuses_unknown_or_no_styles(styles: tuple[str, ...]) -> None:
+    from game.training.augment import eyewear_among
+
+    with pytest.raises(ValueError, match="eyewear styles must be some of thin"):
+        eyewear_among(styles)
