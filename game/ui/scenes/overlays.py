@@ -36,7 +36,7 @@ THERAPIST_KEYS: tuple[tuple[str, str], ...] = (
     ("C", "ui.camera_view"),
     ("F2", "ui.settings"),
     ("F3", "ui.progress"),
-    ("F1 / H", "ui.help"),
+    ("F1 / H", "ui.keys.help"),
     ("B", "ui.child.rest_key"),  # the child's own key
 )
 
@@ -71,7 +71,7 @@ class HelpOverlay(GameScene):
             key_rect = pygame.Rect(card.left + 48, y, 130, row_h - 8)
             pygame.draw.rect(surface, p.surface_alt, key_rect, border_radius=10)
             self.draw_text(surface, key, key_rect.center, size=size)
-            self.draw_text(surface, _label(self, label_key),
+            self.draw_text(surface, self.t(label_key),
                            (key_rect.right + 28, key_rect.centery), size=size,
                            anchor="midleft")
 
@@ -83,13 +83,6 @@ class HelpOverlay(GameScene):
             if row_h * len(THERAPIST_KEYS) <= height:
                 return base, row_h
         return 16, height // len(THERAPIST_KEYS)
-
-
-def _label(scene: GameScene, key: str) -> str:
-    try:
-        return scene.t(key)
-    except KeyError:
-        return "Help" if scene.ctx.lang == "en" else "帮助"
 
 
 class PauseOverlay(GameScene):
