@@ -128,6 +128,7 @@ def test_train_occlusion_bad_input_is_one_sentence(
         (["--out", str(out), "--out-of-fold", "1"], "--out-of-fold"),
         (["--out", str(out), "--every", "few"], "--every"),
         (["--out", str(out), "--samples-dir", str(tmp_path / "no")], "--samples-dir"),
+        (["--out", str(out), "--drawn-pacifiers", "2"], "--drawn-pacifiers"),
     ]
     for args, words in cases:
         assert main(["train-occlusion", "--data", str(folder), *args]) == 2, args
