@@ -306,26 +306,9 @@ def evaluate(
     scored, missed, uncalibrated = score_images(items, model, calibrated, progress)
     if not scored:
         raise EvaluationError("no image could be scored (no face found, or no neutral images)")
-    labels = [s.label for s in scored]
-    probabilities = np.array([s.probabilities for s in scored])
     class_names = tuple(c.value for c in model.classes)
-    report = summarise(labels, probabilities, class_names)
-    auc, hits, false_alarms = game_verification(scored, threshold)
-    flag_counts = Counter(f.value for s in scored for f in s.flags)
     ordered: dict[str, Any] = {
-        "n": report["n"],
-        "accuracy": report["accuracy"],
-        "balanced_accuracy": report["balanced_accuracy"],
-        "recall": report["recall"],
-        "auc": auc,
-        "confusion": report["confusion"],
-        "missed_faces": len(missed),
-        "flagged": sum(not s.trusted for s in scored),
-        "flags": dict(sorted(flag_counts.items())),
-        "hit_rate": hits,
-        "false_alarm_rate": false_alarms,
-        "threshold": threshold,
-        "model_auc": report["auc"],
+        **headline(scored, class_names, threshold, len(missed)),
         "model": str(model_path),
         "mode": "calibrated" if calibrated else "raw",
         "fused_with": str(raw_companion_path(model.path)) if model.fuse_with_raw else None,
@@ -398,6 +381,34 @@ def plot_confusion(report: dict[str, Any], path: Path) -> Path:
 
 
 CONFIDENT = 0.6  # a top-class probability at least this high is a confident reading
+
+
+def headline(
+    scored: Sequence[ScoredPicture], classes: tuple[str, ...], threshold: float, missed: int
+) -> dict[str, Any]:
+    """The figures `evaluate` reports first, in their order, for `scored` pictures (`missed`:
+    the number of pictures with no face found): accuracy, per-class recall and confusion of
+    the top class; the game's verification (ROC AUC of the target score, hit rate and
+    false-alarm rate at `threshold`); the quality flags raised; the model's own per-class
+    ROC AUC."""
+    report = summarise([s.label for s in scored], np.array([s.probabilities for s in scored]),
+                       classes)
+    auc, hits, false_alarms = game_verification(scored, threshold)
+    return {
+        "n": report["n"],
+        "accuracy": report["accuracy"],
+        "balanced_accuracy": report["balanced_accuracy"],
+        "recall": report["recall"],
+        "auc": auc,
+        "confusion": report["confusion"],
+        "missed_faces": missed,
+        "flagged": sum(not s.trusted for s in scored),
+        "flags": dict(sorted(Counter(f.value for s in scored for f in s.flags).items())),
+        "hit_rate": hits,
+        "false_alarm_rate": false_alarms,
+        "threshold": threshold,
+        "model_auc": report["auc"],
+    }
 
 
 def confident_wrong(scored: Sequence[ScoredPicture], classes: tuple[str, ...]) -> float:

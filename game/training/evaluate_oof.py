@@ -8,7 +8,6 @@ which build on the cross-validation that itself uses `evaluate`'s verification h
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from game.training.evaluate import (
     confident_wrong,
     flags_by_person,
     game_verification,
+    headline,
     score_images,
 )
 from game.training.forms import coded_variants
@@ -103,8 +103,6 @@ def evaluate_out_of_fold(
     before = np.vstack([untemper(row[None, :], t) for row, t in
                         zip(after, temperature_of, strict=True)])
     truth = np.array([class_names.index(label) for label in labels])
-    report = summarise(labels, after, class_names)
-    auc, hits, false_alarms = game_verification(scored, threshold)
     sets = list(dict.fromkeys(s.dataset for s in scored))
 
     def calibration_of(mask: np.ndarray) -> dict[str, Any]:
@@ -146,19 +144,7 @@ def evaluate_out_of_fold(
             per_set[name]["forms"] = forms
     everyone = np.ones(len(scored), bool)
     out: dict[str, Any] = {
-        "n": report["n"],
-        "accuracy": report["accuracy"],
-        "balanced_accuracy": report["balanced_accuracy"],
-        "recall": report["recall"],
-        "auc": auc,
-        "confusion": report["confusion"],
-        "missed_faces": missed_total,
-        "flagged": sum(not s.trusted for s in scored),
-        "flags": dict(sorted(Counter(f.value for s in scored for f in s.flags).items())),
-        "hit_rate": hits,
-        "false_alarm_rate": false_alarms,
-        "threshold": threshold,
-        "model_auc": report["auc"],
+        **headline(scored, class_names, threshold, missed_total),
         "mode": "raw",
         "model": f"{k} out-of-fold models",
         "out_of_fold": {
