@@ -3,7 +3,10 @@ is well. The checks run on the real files; a damaged copy of the models shows th
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,16 @@ def test_doctor_exits_1_and_names_each_problem(capsys: pytest.CaptureFixture[str
     problems = [line for line in out if line.startswith("PROBLEM")]
     assert len(problems) >= 2 and all("; fix: " in line for line in problems)
     assert out[-1].startswith(f"{len(problems)} problem(s) found")
+
+
+def test_a_language_added_here_is_told_to_render_its_voice_pack_not_to_reinstall() -> None:
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "FACEQUEST_LOCALES": str(root / "tests" / "data" / "locales"),
+           "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    done = subprocess.run([sys.executable, "-m", "game", "doctor", "--no-camera",
+                           "--no-display"], capture_output=True, text=True, env=env,
+                          cwd=root, timeout=300)
+    (line,) = [x for x in done.stdout.splitlines() if "voice eo" in x]
+    assert "the voice pack records 0 of" in line
+    assert "facequest voice render" in line and "reinstall" not in line
+    assert "Traceback" not in done.stderr

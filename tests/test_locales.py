@@ -188,3 +188,23 @@ def test_the_program_refuses_a_broken_catalogue_in_one_sentence(tmp_path: Path) 
     assert "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
     assert "eo.toml, line 3: key 'greeting' must have the same {fields}" in done.stderr
+
+
+@pytest.mark.parametrize("spelling", ["zh", "ZH_cn", "cmn", "zh-CN"])
+def test_every_lang_option_takes_a_catalogues_aliases(spelling: str) -> None:
+    from game.cli import build_parser
+
+    parser = build_parser()
+    for argv in (["report", "Mia", "--out", "r.html"], ["play"], ["levels", "list"],
+                 ["replay", "Mia", "--out", "r.gif"]):
+        assert parser.parse_args([*argv, "--lang", spelling]).lang == "zh-CN", argv
+
+
+def test_a_lang_option_refuses_an_unknown_language_in_one_sentence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from game.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["report", "Mia", "--out", "r.html", "--lang", "xx"])
+    assert "'xx' is not a language here (choose from en, zh-CN)" in capsys.readouterr().err

@@ -60,6 +60,18 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def language(text: str) -> str:
+    """argparse type: a language's code or one of its catalogue's `catalogue.aliases`
+    ("zh", "zh_cn", "cmn"), in any case, as its code in `game.locales.LANGUAGES`."""
+    from game.locales import LANGUAGES, spellings
+
+    found = spellings().get(text.strip().lower().replace("_", "-"))
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a language here (choose from {', '.join(LANGUAGES)})")
+    return found
+
+
 def describe_os_error(exc: OSError) -> str:
     """One sentence for a failed file operation: what, where, and what to do."""
     where = exc.filename if exc.filename is not None else ""

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from game.cli import CliError, Subparsers
+from game.cli import CliError, Subparsers, language
 from game.cli.terminal import shown
 from game.locales import LANGUAGES
 from game.paths import LEVELS_DIR, REPO_ROOT
@@ -29,7 +29,7 @@ def register(subparsers: Subparsers) -> None:
     listing = sub.add_parser("list", help="list level sets and their levels")
     listing.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                          help=f"files or folders (default: {LEVELS_DIR})")
-    listing.add_argument("--lang", default="en", choices=LANGUAGES,
+    listing.add_argument("--lang", default="en", type=language, choices=LANGUAGES,
                          help="language of the titles")
     doc = sub.add_parser("doc", help="print the field reference of docs/level-format.md")
     doc.add_argument("--write", action="store_true",

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.cli import CliError, Subparsers, existing_folder_or_new, positive_seconds
+from game.cli import CliError, Subparsers, existing_folder_or_new, language, positive_seconds
 from game.locales import LANGUAGES
 from game.paths import LEVELS_DIR, user_data_dir
 from game.system_check import describe_missing, missing_libraries
@@ -56,7 +56,8 @@ def register(subparsers: Subparsers) -> None:
                         help="end the session, then the program, after N seconds (a number "
                         "above 0)")
     parser.add_argument("--screenshots", type=Path, help="save a PNG at every scene change")
-    parser.add_argument("--lang", choices=LANGUAGES, help="language (default: profile's)")
+    parser.add_argument("--lang", type=language, choices=LANGUAGES,
+                        help="language (default: profile's)")
     parser.add_argument("--palette", choices=("calm", "high_contrast"),
                         help="colours (default: the profile's, else calm)")
     parser.add_argument("--seed", type=int, default=0, help="seed for orders and mazes")

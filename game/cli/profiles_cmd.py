@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from game.cli import CliError, Subparsers, existing_folder_or_new
 from game.cli.terminal import shown
-from game.locales import LANGUAGES
+from game.locales import LANGUAGES, spellings
 from game.paths import user_data_dir
 from game.records import (
     CorruptStoreError,
@@ -368,7 +368,9 @@ def setting_changes(args: argparse.Namespace) -> dict[str, Any]:
     as `game.ui.settings.SensorySettings` keeps them)."""
     changes: dict[str, Any] = {}
     if args.lang is not None:
-        changes["language"] = _choice("--lang", args.lang, {lang: lang for lang in LANGUAGES})
+        code = spellings().get(args.lang.strip().lower().replace("_", "-"))  # aliases too
+        changes["language"] = (code if code is not None else
+                               _choice("--lang", args.lang, {lang: lang for lang in LANGUAGES}))
     if args.text_size is not None:
         changes["text_scale"] = _choice("--text-size", args.text_size, TEXT_SIZES)
     if args.palette is not None:

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.cli import CliError, Subparsers
+from game.cli import CliError, Subparsers, language
 from game.locales import DEFAULT_LANGUAGE, LANGUAGES
 from game.records.storage import StoreError
 
@@ -57,7 +57,7 @@ def register(subparsers: Subparsers) -> None:
                         help="write a clip (.mp4 or .gif) instead of opening a window")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="records folder (default: the user's)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+    parser.add_argument("--lang", type=language, choices=LANGUAGES, default=None,
                         help="the words' language (default: the child's language setting)")
     parser.set_defaults(func=run)
 

@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from game.cli import CliError, Subparsers
+from game.cli import CliError, Subparsers, language
 from game.locales import LANGUAGES
 from game.records.storage import StoreError
 from game.reports.selection import (
@@ -34,7 +34,7 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     parser.add_argument(
-        "--lang", choices=LANGUAGES, default=None,
+        "--lang", type=language, choices=LANGUAGES, default=None,
         help="the report's language (default: the child's language setting)",
     )
     parser.set_defaults(func=run)

@@ -240,8 +240,8 @@ class Catalogues:
         reference = self.catalogue(DEFAULT_LANGUAGE).texts
         for key, value in parsed.texts.items():
             if key not in reference:
-                raise parsed.error(key, f"is not in the English catalogue "
-                                        f"({DEFAULT_LANGUAGE}{CATALOGUE_SUFFIX}); a typo?")
+                raise parsed.error(key, f"is not in the English catalogue ({DEFAULT_LANGUAGE}"
+                                        f"{CATALOGUE_SUFFIX}), so it may be misspelt")
             wanted = fields_of(reference[key])
             if fields_of(value) != wanted:
                 shown = ", ".join(f"{{{f}}}" for f in sorted(wanted)) or "none"
