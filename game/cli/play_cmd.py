@@ -64,7 +64,8 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--model", type=Path, help="expression model (.onnx) to use")
     parser.add_argument("--landmarker", type=Path, help="another face_landmarker.task to use")
     parser.add_argument("--stats", action="store_true",
-                        help="print the UI frame-time percentiles at the end")
+                        help="print the UI frame-time percentiles at the end (a headless run "
+                        "always does)")
     parser.set_defaults(func=run)
 
 
