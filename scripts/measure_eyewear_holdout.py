@@ -21,6 +21,11 @@ Usage (from the repository root). Each set of fold models costs K fits of the re
         --data ../shared/datasets/tw_performers --data ../shared/datasets/ckplus48 \\
         --out-of-fold 3 --per-set 150 --cache-dir DIR [--styles thin,tinted] [--json FILE]
 
+`--varied instead|extra`: the fold models' eyewear copies wear the varied training family
+(`game.training.augment.varied_glasses`, code apart from the measured styles) instead of the
+three styles, or every image also gets an extra copy wearing it; the styles are measured
+with one set of fold models, none of whose copies wore any of them.
+
 Prints a Markdown table (one row per style and data set) and, with --json, writes every
 figure. Exit 1 with one sentence for a bad folder or option.
 """
@@ -30,10 +35,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from game.training.augment import EYEWEAR_STYLES
 from game.training.dataset import DatasetError
+from game.training.recipe import Recipe
 from game.training.robustness import ConditionResult, as_json, as_table, measure
 from game.vision.conditions import condition
 from game.vision.model import ModelError
@@ -64,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--also", default="", metavar="NAMES",
                         help="more conditions measured with the first style's fold models "
                         "(e.g. motion_blur_8,out_side_35), printed per set")
+    parser.add_argument("--varied", choices=("instead", "extra"), default=None,
+                        help="train on the varied glasses family (`augment.varied_glasses`), "
+                        "never on the measured styles: 'instead' draws it as the eyewear copy "
+                        "(one copy per image, as the recipe), 'extra' also gives every image "
+                        "one more copy wearing varied glasses; every chosen style is then "
+                        "measured with one set of fold models")
     args = parser.parse_args(argv)
     styles = [s.strip().removeprefix("glasses_") for s in args.styles.split(",") if s.strip()]
     unknown = [s for s in styles if s not in EYEWEAR_STYLES]
@@ -84,6 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     rows: list[str] = []
     figures: dict[str, object] = {}
+    recipe = None
+    if args.varied is not None:
+        base = Recipe()
+        recipe = replace(
+            base, augmentations=tuple("eyewear_varied" if a == "eyewear" else a
+                                      for a in base.augmentations),
+            extra_copies=("eyewear_varied",) if args.varied == "extra" else (),
+        )
+        args.together = True
     rounds = [styles] if args.together else [[style] for style in styles]
     for n, held in enumerate(rounds):
         label = "+".join(held)
@@ -96,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                 per_set=args.per_set, seed=args.seed, progress=progress,
                 out_of_fold=args.out_of_fold, cache_dir=args.cache_dir,
                 eyewear_styles=tuple(s for s in EYEWEAR_STYLES if s not in held),
+                recipe=recipe,
             )
         except (DatasetError, ModelError) as exc:
             print(f"eyewear hold-out: {exc}", file=sys.stderr)
@@ -111,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n{name}, fold models without {label} glasses copies:\n\n"
                       f"{as_table(results)}", file=sys.stderr, flush=True)
         figures[label] = {
+            "varied": args.varied,
             "out_of_fold": run.out_of_fold,
             "all": as_json(run.conditions),
             "by_set": {name: as_json(results) for name, results in run.by_set.items()},
@@ -118,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(rows[made:]), file=sys.stderr, flush=True)
     held_how = ("every style held out of one set of" if args.together
                 else "each style held out of its own set of")
+    if args.varied is not None:
+        held_how = ("varied training glasses " + ("as an extra copy of every image"
+                    if args.varied == "extra" else "instead of the three styles")
+                    + "; every measured style held out of one set of")
     print(f"Out of fold, {args.out_of_fold} subject-wise folds; {held_how} "
           f"fold models' training copies; at most {args.per_set} images per set, seed "
           f"{args.seed}; cost = clean hit rate - glasses hit rate (target <= {TARGET_COST}).\n")

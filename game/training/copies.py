@@ -13,7 +13,13 @@ from typing import TypeVar
 
 import numpy as np
 
-from game.training.augment import AUGMENTATIONS, EYEWEAR_STYLES, augmentation, eyewear_among
+from game.training.augment import (
+    AUGMENTATIONS,
+    EYEWEAR_STYLES,
+    augmentation,
+    extra_copy,
+    eyewear_among,
+)
 from game.training.cv import Copies, make_copies
 from game.training.feature_cache import ExtractedSet, extract_augmented
 from game.training.recipe import Recipe
@@ -38,9 +44,42 @@ def augmented_copies(
     if not kinds:
         return None
     aug = extract_augmented(data, kinds, seed=recipe.seed, cache_dir=cache_dir, progress=progress)
-    return make_copies(
+    made = make_copies(
         aug.features, aug.source, aug.augmentations, data.labels, data.subjects,
         data.datasets, recipe.augmentations, recipe.seed,
+    )
+    return _with_extra_copies(made, data, recipe, cache_dir, progress)
+
+
+def _with_extra_copies(
+    copies: Copies | None,
+    data: ExtractedSet,
+    recipe: Recipe,
+    cache_dir: Path | None,
+    progress: bool | None,
+) -> Copies | None:
+    """`copies` and, per name of `recipe.extra_copies`, one more training copy of every
+    image (`augment.extra_copy`: its own seeded drawing, mirrored half of the time). Raises
+    ValueError for an unknown augmentation."""
+    parts = [] if copies is None else [copies]
+    for n, name in enumerate(recipe.extra_copies):
+        aug = extra_copy(augmentation(name))
+        made = extract_augmented(data, [aug], seed=recipe.seed, cache_dir=cache_dir,
+                                 progress=progress)
+        if len(made):
+            parts.append(make_copies(
+                made.features, made.source, made.augmentations, data.labels, data.subjects,
+                data.datasets, (aug.name,), recipe.seed + 1 + n,
+            ))
+    if not parts:
+        return None
+    return Copies(
+        np.vstack([p.features for p in parts]),
+        tuple(v for p in parts for v in p.labels),
+        tuple(v for p in parts for v in p.subjects),
+        tuple(v for p in parts for v in p.datasets),
+        tuple(v for p in parts for v in p.kinds),
+        np.concatenate([p.train for p in parts]),
     )
 
 
@@ -58,14 +97,16 @@ def picked_copies(
     glasses are drawn among `eyewear_styles` (`augment.eyewear_among`: all three are the
     recipe's own copies; none: no eyewear copy, the image's copy drawn among the recipe's
     other augmentations). Copies whose face the tracker missed are left out; every row is a
-    training row, mirrored half of the time as `make_copies` does. None when the recipe
-    makes no copies.
+    training row, mirrored half of the time as `make_copies` does; `recipe.extra_copies`
+    adds one more copy of every image per name. None when the recipe makes no copies.
 
     Raises ValueError for an unknown style."""
     kinds = [eyewear_among(eyewear_styles) if name == "eyewear" else augmentation(name)
              for name in recipe.augmentations if name != "eyewear" or eyewear_styles]
-    if not kinds or len(data) == 0:
+    if len(data) == 0:
         return None
+    if not kinds:
+        return _with_extra_copies(None, data, recipe, cache_dir, progress)
     drawn = np.random.default_rng(recipe.seed).integers(len(kinds), size=len(data))
     features: list[np.ndarray] = []
     source: list[np.ndarray] = []
@@ -80,13 +121,14 @@ def picked_copies(
         source.append(rows[made.source])
         names += [aug.name] * len(made)
     if not names:
-        return None
+        return _with_extra_copies(None, data, recipe, cache_dir, progress)
     order = np.argsort(np.concatenate(source), kind="stable")
     kinds_made = tuple(names[i] for i in order)
-    return make_copies(
+    picked = make_copies(
         np.vstack(features)[order], np.concatenate(source)[order], kinds_made, data.labels,
         data.subjects, data.datasets, tuple(dict.fromkeys(kinds_made)), recipe.seed,
     )
+    return _with_extra_copies(picked, data, recipe, cache_dir, progress)
 
 
 def _rows_of(data: ExtractedSet, rows: np.ndarray) -> ExtractedSet:

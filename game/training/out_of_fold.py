@@ -112,13 +112,20 @@ class FoldModels:
         copies = ("with the recipe's webcam-condition copies" if self.with_copies
                   else "without the recipe's webcam-condition copies (clean and mirrored "
                        "images only)")
+        varied = self.with_copies and "eyewear_varied" in (
+            self.recipe.augmentations + self.recipe.extra_copies)
         if self.with_copies and self.eyewear_styles is not None:
             held = [s for s in EYEWEAR_STYLES if s not in self.eyewear_styles]
             glasses = (f"no copy has {' or '.join(held)} glasses (held out)" if held
                        else "glasses of every style")
-            if not self.eyewear_styles:
-                glasses = "no copy has glasses (every eyewear style held out)"
+            if not self.eyewear_styles or "eyewear" not in self.recipe.augmentations:
+                glasses = ("no copy has glasses of the measured styles (every eyewear style "
+                           "held out)")
             copies += f" (only the copy each image trains on made; {glasses})"
+        if varied:
+            copies += (" (glasses of the varied training family, " +
+                       ("one more copy of every image" if "eyewear_varied"
+                        in self.recipe.extra_copies else "drawn as one of the copies") + ")")
         return (f"{self.k} subject-wise folds of {', '.join(map(str, self.people_per_fold()))} "
                 f"people; each fold model trained on the other folds' people with the shipped "
                 f"recipe {copies}; its temperature and score map fitted on the other folds' "

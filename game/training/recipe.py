@@ -76,6 +76,9 @@ class Recipe:
     mouth_c: float = 0.001
     mouth_inputs: tuple[str, ...] = ("delta",)
     augmentations: tuple[str, ...] = ("eyewear", "roll", "light", "lowres")
+    # augmentations of which every training image gets one more copy, beside the one drawn
+    # among `augmentations` (e.g. "eyewear_varied": each image also wears varied glasses)
+    extra_copies: tuple[str, ...] = ()
     n_jobs: int = 1  # processes fitting the MLPs of the vote (the same models either way)
     # the calibrated model's probabilities are fused with the raw model's (log-mean): on
     # subject-wise CV, children 0.800 -> 0.806, adults 0.723 -> 0.744 (models/MODEL_CARD.md)
@@ -105,6 +108,11 @@ class Recipe:
                 f"drawn among {', '.join(self.augmentations)} (game.training.augment)"
                 if self.augmentations
                 else "no webcam-condition copies"
+            )
+            + (
+                f"; and one more copy of every training image per {', '.join(self.extra_copies)}"
+                if self.extra_copies
+                else ""
             )
             + (
                 "; a calibrated child is scored by the calibrated (delta) model fused with the "

@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -49,6 +49,9 @@ from game.vision.conditions import CONDITIONS, Condition, Face
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.pipeline import VisionChain
 from game.vision.records import ExpressionReading, FaceObservation, Frame
+
+if TYPE_CHECKING:
+    from game.training.recipe import Recipe
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +140,7 @@ def measure(
     with_copies: bool = True,
     population: Sequence[str] | None = None,
     eyewear_styles: Sequence[str] | None = None,
+    recipe: Recipe | None = None,
 ) -> RobustnessRun:
     """Each condition's figures on the labelled images of `data_dirs` (shares in [0, 1];
     `threshold` is the target score that counts as a hit); `exclude_trained` leaves out the
@@ -144,7 +148,8 @@ def measure(
 
     `out_of_fold` K: `model_path` is not used; K subject-wise fold models are trained on the
     people of `data_dirs` (`game.training.out_of_fold`, features from `cache_dir`;
-    `with_copies`, `population`, `eyewear_styles` as there) and each picked image is
+    `with_copies`, `population`, `eyewear_styles` as there; `recipe` the fold models'
+    recipe, None the shipped one) and each picked image is
     measured by the model (with its temperature and score map) that never saw its person;
     counts are summed over the folds, and also kept per data set (`RobustnessRun.by_set`).
 
@@ -156,6 +161,7 @@ def measure(
             data_dirs, out_of_fold, conditions=conditions, per_set=per_set, seed=seed,
             threshold=threshold, progress=progress, cache_dir=cache_dir,
             with_copies=with_copies, population=population, eyewear_styles=eyewear_styles,
+            recipe=recipe,
         )
     listed = load_folders(list(data_dirs))
     try:
@@ -217,6 +223,7 @@ def _measure_out_of_fold(
     with_copies: bool,
     population: Sequence[str] | None,
     eyewear_styles: Sequence[str] | None = None,
+    recipe: Recipe | None = None,
 ) -> RobustnessRun:
     """`measure` with K fold models (see its docstring)."""
     import tempfile
@@ -232,7 +239,7 @@ def _measure_out_of_fold(
         try:
             folds = build_fold_models(listed, k, Path(tmp), cache_dir=cache_dir,
                                       with_copies=with_copies, population=population,
-                                      eyewear_styles=eyewear_styles)
+                                      eyewear_styles=eyewear_styles, recipe=recipe)
         except ValueError as exc:
             raise DatasetError(str(exc)) from None
         fold_of = folds.fold_of()
