@@ -174,12 +174,16 @@ def varied_glasses(
     rise = -down * rng.uniform(0.0, 0.12) * iod
     bridge = np.array([inner[0], (inner[0] + inner[1]) / 2 + rise, inner[1]])
     cv2.polylines(frame, [np.round(bridge).astype(np.int32)], False, paint, arm, cv2.LINE_AA)
+    middle = (eyes[0] + eyes[1]) / 2
     for lens, outward in ((lenses[0], -1.0), (lenses[1], 1.0)):
         rel = (lens - lens.mean(axis=0)) @ (along * outward)
         upper = (lens - lens.mean(axis=0)) @ down < 0
         start = lens[np.argmax(np.where(upper, rel, -np.inf))]
-        temple = along * outward * rng.uniform(0.25, 0.5) + down * rng.uniform(0.0, 0.1)
-        end = start + temple * iod
+        # the arm runs towards the ear and ends at the side of the face (it goes behind it)
+        side = float(np.max((pts - middle) @ (along * outward)))
+        room = max(0.0, side - float((start - middle) @ (along * outward)))
+        length = min(rng.uniform(0.15, 0.45) * iod, room)
+        end = start + (along * outward + down * rng.uniform(0.0, 0.25)) * length
         cv2.line(frame, (int(start[0]), int(start[1])), (int(end[0]), int(end[1])), paint, arm,
                  cv2.LINE_AA)
     return frame
