@@ -80,10 +80,10 @@ def lens_outline(shape: str, half_w: float, half_h: float, rng: np.random.Genera
     power = {"round": 2.0, "oval": 2.0, "cat_eye": 2.6}.get(shape, float(rng.uniform(3.5, 7.0)))
     x = half_w * np.sign(cos) * np.abs(cos) ** (2.0 / power)
     y = half_h * np.sign(sin) * np.abs(sin) ** (2.0 / power)
-    if shape == "cat_eye":  # the upper outer corner swept up and out
-        lift = rng.uniform(0.25, 0.55)
+    if shape == "cat_eye":  # the upper outer corner swept up (above the lens's top) and out
+        lift = rng.uniform(0.35, 0.6)
         outer_top = (y < 0) & (x > 0)
-        y = np.where(outer_top, y - lift * half_h * (x / half_w) ** 2, y)
+        y = np.where(outer_top, y - 1.6 * lift * half_h * (x / half_w) ** 2, y)
         x = np.where(outer_top, x + 0.12 * half_w * (x / half_w) ** 3, x)
     return np.column_stack([x, y])
 
