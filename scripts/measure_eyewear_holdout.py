@@ -35,12 +35,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from game.training.augment import EYEWEAR_STYLES
 from game.training.dataset import DatasetError
-from game.training.recipe import Recipe
+from game.training.recipe import VARIED_GLASSES_MODES, Recipe, with_varied_glasses
 from game.training.robustness import ConditionResult, as_json, as_table, measure
 from game.vision.conditions import condition
 from game.vision.model import ModelError
@@ -71,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--also", default="", metavar="NAMES",
                         help="more conditions measured with the first style's fold models "
                         "(e.g. motion_blur_8,out_side_35), printed per set")
-    parser.add_argument("--varied", choices=("instead", "extra"), default=None,
+    parser.add_argument("--varied", choices=VARIED_GLASSES_MODES, default=None,
                         help="train on the varied glasses family (`augment.varied_glasses`), "
                         "never on the measured styles: 'instead' draws it as the eyewear copy "
                         "(one copy per image, as the recipe), 'extra' also gives every image "
@@ -99,12 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, object] = {}
     recipe = None
     if args.varied is not None:
-        base = Recipe()
-        recipe = replace(
-            base, augmentations=tuple("eyewear_varied" if a == "eyewear" else a
-                                      for a in base.augmentations),
-            extra_copies=("eyewear_varied",) if args.varied == "extra" else (),
-        )
+        recipe = with_varied_glasses(Recipe(), args.varied)
         args.together = True
     rounds = [styles] if args.together else [[style] for style in styles]
     for n, held in enumerate(rounds):

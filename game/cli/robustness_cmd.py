@@ -64,6 +64,12 @@ def register(subparsers: Subparsers) -> None:
                      help="make only the webcam-condition copy each image trains on (a "
                      "quarter of the work when the copies are not cached), glasses of every "
                      "style")
+    oof.add_argument("--varied-glasses", choices=("instead", "extra"), default=None,
+                     help="the fold models' glasses copies wear a varied training family "
+                     "(shapes, rims, colours, tints, glare) drawn by code apart from the "
+                     "measured styles, never thin, thick or tinted: 'instead' as the "
+                     "image's one copy, 'extra' also one more copy of every image; the "
+                     "glasses_* conditions then measure styles no fold model saw")
     parser.set_defaults(func=run)
 
 
@@ -91,14 +97,24 @@ def run(args: argparse.Namespace) -> int:
     check_out_of_fold(
         args,
         only_with={"--cache-dir": args.cache_dir, "--hold-out-style": args.hold_out_style,
-                   "--picked-copies": args.picked_copies},
+                   "--picked-copies": args.picked_copies,
+                   "--varied-glasses": args.varied_glasses},
         not_with={"--model": args.model is not None, "--exclude-trained": args.exclude_trained},
         why="trains its own models on people it then leaves out",
     )
     eyewear_styles = _eyewear_styles(args.hold_out_style, args.picked_copies)
-    if eyewear_styles is not None and args.no_copies:
-        raise CliError("--hold-out-style and --picked-copies choose the copies the fold models "
-                       "train on: leave out --no-copies.")
+    if (eyewear_styles is not None or args.varied_glasses) and args.no_copies:
+        raise CliError("--hold-out-style, --picked-copies and --varied-glasses choose the "
+                       "copies the fold models train on: leave out --no-copies.")
+    recipe = None
+    if args.varied_glasses is not None:
+        from game.training.recipe import Recipe, with_varied_glasses
+
+        if args.hold_out_style is not None:
+            raise CliError("--varied-glasses already keeps every measured style out of the "
+                           "training copies: leave out --hold-out-style.")
+        recipe = with_varied_glasses(Recipe(), args.varied_glasses)
+        eyewear_styles = ()  # only the picked copies, none of the measured styles
 
     def progress(text: str) -> None:
         print(f"robustness: {text}", file=sys.stderr, flush=True)
@@ -109,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress, exclude_trained=args.exclude_trained,
             out_of_fold=args.out_of_fold, cache_dir=args.cache_dir,
             with_copies=not args.no_copies, population=args.map_population,
-            eyewear_styles=eyewear_styles,
+            eyewear_styles=eyewear_styles, recipe=recipe,
         )
     except (DatasetError, ModelError) as exc:
         raise CliError(str(exc)) from None

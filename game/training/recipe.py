@@ -123,6 +123,25 @@ class Recipe:
         )
 
 
+VARIED_GLASSES_MODES = ("instead", "extra")
+
+
+def with_varied_glasses(recipe: Recipe, how: str) -> Recipe:
+    """`recipe` whose glasses copies wear the varied training family ("eyewear_varied",
+    `game.training.augment.varied_glasses`) and never the measured styles: `how` "instead"
+    draws it as the image's one copy where the recipe drew "eyewear"; "extra" also gives
+    every training image one more copy wearing it. Raises ValueError for another `how`."""
+    if how not in VARIED_GLASSES_MODES:
+        raise ValueError(f"varied glasses go {' or '.join(VARIED_GLASSES_MODES)}, not {how!r}")
+    return replace(
+        recipe,
+        augmentations=tuple(dict.fromkeys(
+            "eyewear_varied" if a == "eyewear" else a for a in recipe.augmentations)),
+        extra_copies=tuple(dict.fromkeys(
+            (*recipe.extra_copies, "eyewear_varied") if how == "extra" else recipe.extra_copies)),
+    )
+
+
 MEMBERS = ("landmarks", "hog", "embedding")
 INPUT_KINDS = ("raw", "delta")
 _INPUT_WORDS = {"raw": "raw", "delta": "calibrated (delta)"}

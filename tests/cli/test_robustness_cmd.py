@@ -113,3 +113,24 @@ def test_it_counts_the_pictures_the_model_trained_on(
     }
     assert report["trained_note"] is None and "note:" not in result.stderr
     assert report["conditions"][0]["images"] == 1
+
+
+def test_varied_glasses_is_an_out_of_fold_option_refused_in_one_sentence(
+    tmp_path: Path, astronaut_rgb: np.ndarray
+) -> None:
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    write_png(folder / "a.png", astronaut_rgb)
+    (folder / "labels.csv").write_text("file,label,subject\na.png,happy,EC\n")
+    for args, words in (
+        (["--varied-glasses", "extra"], "need --out-of-fold K"),
+        (["--out-of-fold", "2", "--varied-glasses", "extra", "--no-copies"],
+         "leave out --no-copies"),
+        (["--out-of-fold", "2", "--varied-glasses", "instead", "--hold-out-style", "thin"],
+         "leave out --hold-out-style"),
+    ):
+        refused = robustness("--data", str(folder), "--conditions", "clean", *args)
+        assert refused.returncode == 2, (args, refused.stderr)
+        lines = [x for x in refused.stderr.splitlines() if x.startswith("facequest:")]
+        assert len(lines) == 1 and words in lines[0], (args, refused.stderr)
+        assert "Traceback" not in refused.stderr

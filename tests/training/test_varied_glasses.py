@@ -164,3 +164,46 @@ def test_recipe_trains_on_varied_glasses_instead_or_as_an_extra_copy(
     assert trained is not None
     assert trained.kinds.count("eyewear_varied-extra") == len(extras)
     assert not any(k == "eyewear" for k in trained.kinds)
+
+
+def test_with_varied_glasses_swaps_the_eyewear_copy_or_adds_one() -> None:
+    from game.training.recipe import Recipe, with_varied_glasses
+
+    base = Recipe()
+    instead = with_varied_glasses(base, "instead")
+    assert instead.augmentations == ("eyewear_varied", "roll", "light", "lowres")
+    assert instead.extra_copies == ()
+    extra = with_varied_glasses(base, "extra")
+    assert extra.augmentations == instead.augmentations
+    assert extra.extra_copies == ("eyewear_varied",)
+    assert with_varied_glasses(extra, "extra") == extra  # not added twice
+    assert base.extra_copies == () and "eyewear" in base.augmentations  # shipped recipe as was
+    with pytest.raises(ValueError, match="instead or extra"):
+        with_varied_glasses(base, "sometimes")
+
+
+@pytest.mark.slow
+@pytest.mark.datasets
+def test_robustness_out_of_fold_measures_the_styles_on_models_trained_on_varied_glasses(
+    tiny_children: Path, tmp_path: Path
+) -> None:
+    from game.training.recipe import Recipe, with_varied_glasses
+    from game.training.robustness import measure
+    from game.vision.conditions import condition
+
+    run = measure(
+        [tiny_children], Path("unused"),
+        conditions=[condition("clean"), condition("glasses_thick")],
+        out_of_fold=2, cache_dir=tmp_path / "cache", eyewear_styles=(),
+        recipe=with_varied_glasses(Recipe(), "extra"),
+    )
+    assert run.out_of_fold is not None
+    description = run.out_of_fold["description"]
+    assert "no copy has glasses of the measured styles" in description
+    assert "varied training family, one more copy of every image" in description
+    made = _variants(tmp_path / "cache")
+    assert any(v.startswith("aug-eyewear_varied-extra-") for v in made)
+    assert not any(v.startswith("aug-eyewear-v") for v in made)
+    clean, thick = run.conditions
+    assert clean.images == thick.images == 14
+    assert clean.found > 0.8 and thick.found > 0.8
