@@ -61,6 +61,8 @@ def _with_extra_copies(
     """`copies` and, per name of `recipe.extra_copies`, one more training copy of every
     image (`augment.extra_copy`: its own seeded drawing, mirrored half of the time). Raises
     ValueError for an unknown augmentation."""
+    if not recipe.extra_copies:
+        return copies
     parts = [] if copies is None else [copies]
     for n, name in enumerate(recipe.extra_copies):
         aug = extra_copy(augmentation(name))
