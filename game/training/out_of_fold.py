@@ -126,6 +126,9 @@ class FoldModels:
             copies += (" (glasses of the varied training family, " +
                        ("one more copy of every image" if "eyewear_varied"
                         in self.recipe.extra_copies else "drawn as one of the copies") + ")")
+        others = [n for n in self.recipe.extra_copies if n != "eyewear_varied"]
+        if self.with_copies and others:
+            copies += f" (one more copy of every image: {', '.join(others)})"
         return (f"{self.k} subject-wise folds of {', '.join(map(str, self.people_per_fold()))} "
                 f"people; each fold model trained on the other folds' people with the shipped "
                 f"recipe {copies}; its temperature and score map fitted on the other folds' "
