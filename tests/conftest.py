@@ -48,12 +48,3 @@ def children_dir() -> Path:
 @pytest.fixture(scope="session")
 def performers_dir() -> Path:
     return dataset_dir("tw_performers")
-
-
-@pytest.fixture
-def performer_video(performers_dir: Path, tmp_path: Path) -> Path:
-    """A video (built here, never stored) of a performer's calm face for the calibration,
-    then the happy face held (`tests.face_videos.performer_session_video`)."""
-    from tests.face_videos import performer_session_video
-
-    return performer_session_video(performers_dir, tmp_path / "session.avi")

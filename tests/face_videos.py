@@ -5,6 +5,7 @@ expression held."""
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -106,3 +107,16 @@ def performer_session_video(performers_dir: Path, out: Path, subject: str = "P01
     """A performer's calm face for 7 s, then their happy face held for 30 s."""
     faces = faces_by_subject(performers_dir)[subject]
     return write_video(out, [(faces["neutral"][0], 7.0), (faces["happy"][0], 30.0)])
+
+
+@dataclass(frozen=True, slots=True)
+class PlayedSession:
+    """The data folder and the screenshots of one headless run by the profile `name`, whose
+    profile allows per-frame records. Shared by tests: open `data` read-only, or copy it
+    before changing it."""
+
+    name: str
+    video: Path
+    levels: Path
+    data: Path
+    shots: Path

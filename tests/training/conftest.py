@@ -4,11 +4,14 @@ labels.csv in tmp_path points at the shared dataset files by absolute path)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from game.expressions import Expression
+from game.training.recipe import FusedClassifier, Recipe
 
 
 def write_subset(source: Path, dest: Path, subjects: int, per_label: int = 1) -> Path:
@@ -53,3 +56,59 @@ def feature_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_children(children_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """2 children x 7 expressions x 1 image = 14 real images."""
     return write_subset(children_dir, tmp_path_factory.mktemp("tiny_children"), 2, 1)
+
+
+def _fit_key(
+    features: np.ndarray,
+    labels: np.ndarray,
+    recipe: Recipe,
+    copies: tuple[np.ndarray, np.ndarray] | None,
+    input_kind: str,
+) -> str:
+    """A digest of everything `fit` reads: the same key means the same fitted model."""
+    digest = hashlib.blake2b(digest_size=20)
+    arrays = [np.asarray(features, np.float32), np.asarray(labels)]
+    if copies is not None:
+        arrays += [np.asarray(copies[0], np.float32), np.asarray(copies[1])]
+    for array in arrays:
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(f"{recipe!r}|{copies is None}|{input_kind}".encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def _fitted_models() -> dict[str, FusedClassifier]:
+    return {}
+
+
+@pytest.fixture
+def shared_fits(
+    _fitted_models: dict[str, FusedClassifier], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, FusedClassifier]:
+    """`game.training.recipe.fit`, fitted once per session for each distinct input.
+
+    The fit is seeded, so fitting the same rows, labels, recipe, copies and input kind again
+    gives the same model: the CV of `cross_validate`, `out_of_fold`, `score_fit.evidence` and
+    `train` on the tiny sets repeat many of the same folds, and each fit of them takes
+    seconds. Any different input (another fold, other rows, another recipe) is fitted for
+    real. The models are only read (predict_proba, export), never changed, so sharing them
+    leaks nothing between tests. Returns the cache (digest -> model)."""
+    from game.training import cv, out_of_fold, train, transfer
+    from game.training.recipe import fit
+
+    def cached(
+        features: np.ndarray,
+        labels: np.ndarray,
+        recipe: Recipe,
+        copies: tuple[np.ndarray, np.ndarray] | None = None,
+        input_kind: str = "raw",
+    ) -> FusedClassifier:
+        key = _fit_key(features, labels, recipe, copies, input_kind)
+        if key not in _fitted_models:
+            _fitted_models[key] = fit(features, labels, recipe, copies, input_kind)
+        return _fitted_models[key]
+
+    for module in (cv, out_of_fold, train, transfer):
+        monkeypatch.setattr(module, "fit", cached)
+    return _fitted_models

@@ -21,6 +21,7 @@ SMALL = Recipe(members=2, mlp_hidden=8, shape_components=10)
 
 @pytest.mark.datasets
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.usefixtures("shared_fits")
 def test_train_export_load_predict(
     tiny_adults: Path, feature_cache_dir: Path, tmp_path: Path
 ) -> None:
@@ -49,6 +50,7 @@ def test_train_export_load_predict(
 
 @pytest.mark.datasets
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.usefixtures("shared_fits")
 def test_subject_wise_cv_keeps_subjects_apart(tiny_adults: Path, feature_cache_dir: Path) -> None:
     data = extract(load_labels(tiny_adults), cache_dir=feature_cache_dir, progress=False)
     result = cross_validate(

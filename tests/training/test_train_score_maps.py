@@ -22,6 +22,7 @@ from tests.training.test_train_roundtrip import SMALL
 
 @pytest.mark.datasets
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.usefixtures("shared_fits")
 def test_train_writes_models_score_maps_and_card(
     tiny_adults: Path,
     feature_cache_dir: Path,
@@ -90,6 +91,7 @@ def test_train_writes_models_score_maps_and_card(
 
 @pytest.mark.datasets
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.usefixtures("shared_fits")
 def test_maps_from_the_cv_use_the_same_evidence_as_score_fit(
     tiny_adults: Path, feature_cache_dir: Path
 ) -> None:

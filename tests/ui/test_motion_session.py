@@ -7,6 +7,7 @@ a session for a child whose profile allows per-frame records.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,27 +16,22 @@ from game.cli import main
 from game.motion.metrics import measure_trial
 from game.records import open_store
 from game.records.motion_log import read_session_motion
-from tests.face_videos import THREE_MODES_LEVELS
+from tests.face_videos import PlayedSession
 
 
 @pytest.mark.slow
 @pytest.mark.datasets
 def test_the_stored_record_replays_to_the_live_metrics_and_delete_erases_it(
-        performer_video: Path, tmp_path: Path) -> None:
-    video = performer_video
-    levels = tmp_path / "levels.toml"
-    # a longer hold than the headless test's, so each trial spans enough scored frames to be
-    # measured even when a busy machine scores few frames a second
-    levels.write_text(THREE_MODES_LEVELS.replace("hold_ms = 400", "hold_ms = 1500"),
-                      encoding="utf-8")
+        played_session: PlayedSession, tmp_path: Path) -> None:
+    # Tess's session (allowed per-frame records) is the shared run of tests/ui/conftest.py;
+    # a copy of its data folder takes Uri's session and the deletion
     data = tmp_path / "data"
+    shutil.copytree(played_session.data, data)
     with open_store(data) as store:
-        store.create_profile("Tess", allow_frame_traces=True)
         store.create_profile("Uri")  # no consent: metrics, but no record
-    for name in ("Tess", "Uri"):
-        assert main(["play", "--headless", "--source", str(video), "--levels", str(levels),
-                     "--profile", name, "--data-dir", str(data), "--max-seconds", "30",
-                     "--seed", "3"]) == 0
+    assert main(["play", "--headless", "--source", str(played_session.video), "--levels",
+                 str(played_session.levels), "--profile", "Uri", "--data-dir", str(data),
+                 "--max-seconds", "30", "--seed", "3"]) == 0
 
     with open_store(data) as store:
         tess, uri = store.find_profiles("Tess")[0], store.find_profiles("Uri")[0]

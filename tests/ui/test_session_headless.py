@@ -9,39 +9,27 @@ TrialRecord is stored, and screenshots of the mimic, maze and reward scenes exis
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from game.cli import main
-from tests.face_videos import THREE_MODES_LEVELS
+from tests.face_videos import PlayedSession
 
 
 @pytest.mark.slow
 @pytest.mark.datasets
 def test_scripted_headless_session_records_a_success_and_shows_every_trial_scene(
-    performer_video: Path, tmp_path: Path
+    played_session: PlayedSession,
 ) -> None:
-    video = performer_video
-    levels = tmp_path / "levels.toml"
-    levels.write_text(THREE_MODES_LEVELS, encoding="utf-8")
-    shots, data = tmp_path / "shots", tmp_path / "data"
-    code = main([
-        "play", "--headless", "--source", str(video), "--levels", str(levels),
-        "--profile", "Tester", "--data-dir", str(data), "--max-seconds", "34",
-        "--screenshots", str(shots), "--seed", "3",
-    ])
-    assert code == 0
-
+    # the run (tests/ui/conftest.py): the video, the three-mode level set, --max-seconds 34,
+    # --screenshots, --seed 3; its records are shared, so they are opened read-only
     from game.records import open_store
 
-    with open_store(data) as store:
-        (profile,) = store.find_profiles("Tester")
+    with open_store(played_session.data, read_only=True) as store:
+        (profile,) = store.find_profiles(played_session.name)
         trials = [stored.trial for stored in store.trials_for(profile.profile_id)]
         (session,) = store.sessions_for(profile.profile_id)
         baseline = store.baseline_of(profile.profile_id)  # kept in calibration/<id>.json
     assert any(t.success for t in trials), [t.outcome for t in trials]
     assert session.ended_at is not None
     assert baseline is not None  # calibration on the calm frames worked
-    names = {p.stem.split("_", 1)[1] for p in shots.glob("*.png")}
+    names = {p.stem.split("_", 1)[1] for p in played_session.shots.glob("*.png")}
     assert {"calibration", "mimic", "reward", "maze"} <= names, sorted(names)
