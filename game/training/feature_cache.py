@@ -185,6 +185,16 @@ class FeatureCache(Closing):
     def commit(self) -> None:
         self._db.commit()
 
+    def feature_rows_per_variant(self) -> dict[str, int]:
+        """How many feature rows each augmented copy (`variant`, e.g. "eyewear-s0") has in
+        the cache; the images themselves (no variant) are not counted."""
+        counts: dict[str, int] = {}
+        for (key,) in self._db.execute("SELECT key FROM features"):
+            parts = str(key).split(":")
+            if len(parts) == 5:  # sha:preprocessing:variant:landmarker:spec
+                counts[parts[2]] = counts.get(parts[2], 0) + 1
+        return counts
+
 
 @dataclass(frozen=True, slots=True)
 class ExtractedSet:

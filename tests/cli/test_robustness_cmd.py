@@ -25,6 +25,15 @@ def robustness(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _one_face_folder(tmp_path: Path, astronaut_rgb: np.ndarray) -> Path:
+    """A labelled folder of one picture, the astronaut's smiling face."""
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    write_png(folder / "a.png", astronaut_rgb)
+    (folder / "labels.csv").write_text("file,label,subject\na.png,happy,EC\n")
+    return folder
+
+
 def test_the_astronaut_under_a_few_conditions(tmp_path: Path, astronaut_rgb: np.ndarray) -> None:
     folder = tmp_path / "faces"
     folder.mkdir()
@@ -53,10 +62,7 @@ def test_the_astronaut_under_a_few_conditions(tmp_path: Path, astronaut_rgb: np.
 def test_a_markdown_table_by_default_and_one_sentence_for_a_bad_condition(
     tmp_path: Path, astronaut_rgb: np.ndarray
 ) -> None:
-    folder = tmp_path / "faces"
-    folder.mkdir()
-    write_png(folder / "a.png", astronaut_rgb)
-    (folder / "labels.csv").write_text("file,label,subject\na.png,happy,EC\n")
+    folder = _one_face_folder(tmp_path, astronaut_rgb)
     result = robustness("--data", str(folder), "--conditions", "clean")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("| condition |") and "| clean | 1 |" in result.stdout
@@ -102,10 +108,7 @@ def test_it_counts_the_pictures_the_model_trained_on(
 ) -> None:
     """By content: the astronaut is no training picture, so no note; with --exclude-trained a
     folder of only her is measured as it is."""
-    folder = tmp_path / "faces"
-    folder.mkdir()
-    write_png(folder / "a.png", astronaut_rgb)
-    (folder / "labels.csv").write_text("file,label,subject\na.png,happy,EC\n")
+    folder = _one_face_folder(tmp_path, astronaut_rgb)
     result = robustness("--data", str(folder), "--conditions", "clean", "--json",
                         "--exclude-trained")
     assert result.returncode == 0, result.stderr
@@ -120,10 +123,7 @@ def test_it_counts_the_pictures_the_model_trained_on(
 def test_varied_glasses_is_an_out_of_fold_option_refused_in_one_sentence(
     tmp_path: Path, astronaut_rgb: np.ndarray
 ) -> None:
-    folder = tmp_path / "faces"
-    folder.mkdir()
-    write_png(folder / "a.png", astronaut_rgb)
-    (folder / "labels.csv").write_text("file,label,subject\na.png,happy,EC\n")
+    folder = _one_face_folder(tmp_path, astronaut_rgb)
     for args, words in (
         (["--varied-glasses", "extra"], "need --out-of-fold K"),
         (["--out-of-fold", "2", "--varied-glasses", "extra", "--no-copies"],

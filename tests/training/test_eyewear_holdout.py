@@ -4,7 +4,6 @@ out of fold measures that style on people no fold model saw, per data set."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -13,22 +12,15 @@ import pytest
 from game.training.augment import EYEWEAR_STYLES
 from game.training.copies import picked_copies
 from game.training.dataset import load_folders
-from game.training.feature_cache import CACHE_FILE, extract
+from game.training.feature_cache import FeatureCache, extract
 from game.training.recipe import Recipe
 
 pytestmark = pytest.mark.datasets
 
 
 def _variants(cache_dir: Path) -> dict[str, int]:
-    """Feature rows per augmented variant in the cache (key: sha:prep:variant:lm:spec)."""
-    with sqlite3.connect(cache_dir / CACHE_FILE) as db:
-        keys = [k for (k,) in db.execute("SELECT key FROM features")]
-    counts: dict[str, int] = {}
-    for key in keys:
-        parts = key.split(":")
-        if len(parts) == 5:
-            counts[parts[2]] = counts.get(parts[2], 0) + 1
-    return counts
+    with FeatureCache(cache_dir) as cache:
+        return cache.feature_rows_per_variant()
 
 
 def test_picked_copies_make_one_copy_per_image_without_the_held_out_style(

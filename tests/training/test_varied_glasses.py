@@ -4,7 +4,6 @@ that train on them (instead of the three styles, or as an extra copy of every im
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from game.training.augment import (
     lens_outline,
     varied_glasses,
 )
+from game.training.feature_cache import FeatureCache
 from game.vision.conditions import eyewear
 from game.vision.face_crop import eye_line
 from game.vision.face_tracker import FaceTracker, TrackerSettings
@@ -119,16 +119,8 @@ def test_eyewear_varied_is_a_training_augmentation_the_cv_does_not_score(
 
 
 def _variants(cache_dir: Path) -> dict[str, int]:
-    from game.training.feature_cache import CACHE_FILE
-
-    with sqlite3.connect(cache_dir / CACHE_FILE) as db:
-        keys = [k for (k,) in db.execute("SELECT key FROM features")]
-    counts: dict[str, int] = {}
-    for key in keys:
-        parts = key.split(":")
-        if len(parts) == 5:
-            counts[parts[2]] = counts.get(parts[2], 0) + 1
-    return counts
+    with FeatureCache(cache_dir) as cache:
+        return cache.feature_rows_per_variant()
 
 
 @pytest.mark.datasets
