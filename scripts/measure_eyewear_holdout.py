@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -82,8 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or not styles:
         print(f"--styles must name some of {', '.join(EYEWEAR_STYLES)}.", file=sys.stderr)
         return 1
-    if args.out_of_fold < 2 or args.per_set < 1:
-        print("--out-of-fold must be at least 2 and --per-set at least 1.", file=sys.stderr)
+    if args.out_of_fold < 2 or args.per_set < 1 or args.seed < 0:
+        print("--out-of-fold must be at least 2, --per-set at least 1 and --seed at least 0.",
+              file=sys.stderr)
+        return 1
+    if args.json is not None and (args.json.is_dir() or not args.json.parent.is_dir()
+                                  or not os.access(args.json.parent, os.W_OK)):
+        # Checked before the hours of training, not when the figures are written.
+        print(f"--json {args.json}: not a file that can be written in an existing folder.",
+              file=sys.stderr)
         return 1
 
     def progress(text: str) -> None:
@@ -148,7 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     if args.json is not None:
-        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+        try:
+            args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+        except OSError as exc:
+            print(f"--json {args.json}: cannot write it ({exc.strerror}); the table above "
+                  "has the figures.", file=sys.stderr)
+            return 1
     return 0
 
 

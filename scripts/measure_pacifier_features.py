@@ -33,8 +33,11 @@ a folder without caches or a bad option.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -164,18 +167,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, metavar="FILE")
     args = parser.parse_args(argv)
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    caches = sorted(args.samples_dir.glob("*.npz")) if args.samples_dir.is_dir() else []
-    bad = sorted(set(variants) - set(VARIANTS))
-    if bad or not variants:
-        print(f"--variants: choose among {', '.join(VARIANTS)}", file=sys.stderr)
-        return 1
-    if not caches or args.folds < 2 or args.epochs < 1:
-        print(f"{args.samples_dir} holds no train-occlusion caches (.npz), or --folds < 2 / "
-              "--epochs < 1", file=sys.stderr)
+    refusal = _refusal(args, variants)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
         return 1
     from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
-    samples = [s for c in caches for s in load_samples(c) if s.judged and "eyes" not in s.covered]
+    samples = []
+    for cache in sorted(args.samples_dir.glob("*.npz")):
+        try:
+            loaded = load_samples(cache)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            print(f"{cache} is not a cache that train-occlusion --samples-dir wrote.",
+                  file=sys.stderr)
+            return 1
+        samples += [s for s in loaded if s.judged and "eyes" not in s.covered]
+    people_count = len({f"{s.dataset}/{s.subject}" for s in samples})
+    if people_count < args.folds:
+        print(f"--folds {args.folds} needs at least that many people; the caches of "
+              f"{args.samples_dir} hold {people_count} with judged faces.", file=sys.stderr)
+        return 1
     crops = np.stack([s.crop for s in samples])
     people = np.array([f"{s.dataset}/{s.subject}" for s in samples])
     tags = np.array([s.tag.split("+", 1)[0] for s in samples])
@@ -224,8 +235,35 @@ def main(argv: list[str] | None = None) -> int:
     for row, by in table.items():
         print(f"| {row} | " + " | ".join(f"{by[v]:.3f}" for v in variants) + " |")
     if args.json is not None:
-        args.json.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+        try:
+            args.json.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+        except OSError as exc:
+            print(f"--json {args.json}: cannot write it ({exc.strerror}); the table above "
+                  "has the figures.", file=sys.stderr)
+            return 1
     return 0
+
+
+def _refusal(args: argparse.Namespace, variants: list[str]) -> str | None:
+    """One sentence on what is wrong with the options, checked before any work; None if
+    nothing is."""
+    if not variants or set(variants) - set(VARIANTS):
+        return f"--variants: choose among {', '.join(VARIANTS)}."
+    if not args.samples_dir.is_dir():
+        return f"{args.samples_dir} is not a folder."
+    if not any(args.samples_dir.glob("*.npz")):
+        return (f"{args.samples_dir} holds no train-occlusion caches (.npz): make them with "
+                "facequest train-occlusion --samples-dir.")
+    if args.folds < 2:
+        return "--folds must be a whole number of at least 2."
+    if args.epochs < 1:
+        return "--epochs must be a whole number of at least 1."
+    if {"net", "mean"} & set(variants) and importlib.util.find_spec("jax") is None:
+        return "the net and mean variants need JAX (pip install jax); hog and hog+emb do not."
+    if args.json is not None and (args.json.is_dir() or not args.json.parent.is_dir()
+                                  or not os.access(args.json.parent, os.W_OK)):
+        return f"--json {args.json}: not a file that can be written in an existing folder."
+    return None
 
 
 if __name__ == "__main__":

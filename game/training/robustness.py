@@ -93,11 +93,15 @@ def pick_images(items: list[LabelledImage], per_set: int | None, seed: int) -> l
         order = rng.permutation(len(group))
         subjects_seen: dict[str, int] = defaultdict(int)
         chosen: list[LabelledImage] = []
+        taken: set[int] = set()  # an image is picked once, never again in a later round
         # Round-robin over subjects: one image each before any gets a second.
         for round_ in range(len(group)):
             for i in order:
-                item = group[int(i)]
-                if subjects_seen[item.subject] == round_ and len(chosen) < per_set:
+                index = int(i)
+                item = group[index]
+                if (index not in taken and subjects_seen[item.subject] == round_
+                        and len(chosen) < per_set):
+                    taken.add(index)
                     subjects_seen[item.subject] += 1
                     chosen.append(item)
             if len(chosen) >= per_set:

@@ -36,4 +36,14 @@ def test_per_set_beyond_a_sets_size_takes_all_of_it_and_none_takes_everything() 
     items = _items("small", 1, 2) + _items("big", 4, 3)
     picked = pick_images(items, 5, seed=0)
     assert Counter(i.dataset for i in picked) == {"small": 2, "big": 5}
+    assert len({i.path for i in picked}) == 7  # the small set's two images, not one twice
     assert pick_images(items, None, seed=0) == items
+
+
+def test_no_image_is_picked_twice_when_a_subject_has_several() -> None:
+    items = _items("performers", 3, 4)
+    for per_set in (5, 12, 150):
+        picked = pick_images(items, per_set, seed=0)
+        assert len(picked) == min(per_set, len(items))
+        assert len({i.path for i in picked}) == len(picked)  # distinct images
+    assert set(pick_images(items, 150, seed=0)) == set(items)
