@@ -45,7 +45,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from game.training.occlusion_fit import MAX_FALSE_FLAGS, MIN_THRESHOLD, load_samples
+from game.training.occlusion_fit import flag_threshold, load_samples
 from game.vision.conditions import PACIFIER_STYLES
 from game.vision.occlusion import part_features
 
@@ -141,14 +141,6 @@ def _network(x: np.ndarray, y: np.ndarray, epochs: int, seed: int) -> Scorer:
                                      for i in range(0, len(z), 512)])
 
 
-def _threshold(scores: np.ndarray, y: np.ndarray, tags: np.ndarray) -> float:
-    threshold = MIN_THRESHOLD
-    for tag in set(tags[~y].tolist()):
-        threshold = max(threshold, float(np.quantile(scores[~y & (tags == tag)],
-                                                     1 - MAX_FALSE_FLAGS)))
-    return threshold
-
-
 def _score(scorers: dict[str, Scorer], inputs: dict[str, np.ndarray], name: str,
            rows: np.ndarray) -> np.ndarray:
     """P(covered) of `rows` by variant `name` (`mean`: of hog+emb and net)."""
@@ -213,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         if "net" in inputs:
             scorers["net"] = _network(inputs["net"][fit_rows], y[fit_rows], args.epochs, f)
         for name in variants:
-            threshold = _threshold(_score(scorers, inputs, name, thr_rows), y[thr_rows],
+            threshold = flag_threshold(_score(scorers, inputs, name, thr_rows), y[thr_rows],
                                    tags[thr_rows])
             flagged[name][test] = _score(scorers, inputs, name, test) >= threshold
             print(f"fold {f + 1}/{args.folds} {name}: threshold {threshold:.3f}",

@@ -40,7 +40,7 @@ from game.vision.records import Frame
 
 logger = logging.getLogger(__name__)
 
-MAX_FALSE_FLAGS = 0.005  # per uncovered version (`_threshold`)
+MAX_FALSE_FLAGS = 0.005  # per uncovered version (`flag_threshold`)
 C = 0.01  # the logistic regression's inverse regularisation strength
 HIDDEN_UNITS = 32  # a hidden layer of this many units (0: a logistic regression)
 MLP_ALPHA = 1e-3  # the perceptron's L2 penalty
@@ -326,7 +326,7 @@ class PartFigures:
     uncovered: int
 
 
-def _threshold(scores: np.ndarray, covered: np.ndarray, tags: np.ndarray) -> float:
+def flag_threshold(scores: np.ndarray, covered: np.ndarray, tags: np.ndarray) -> float:
     """The score at which at most `MAX_FALSE_FLAGS` of the uncovered faces of every version
     (`tags`: clean, side light, a fringe, ...) are flagged, and at least `MIN_THRESHOLD`: a
     threshold fitted to a tight synthetic distribution (0.04 was) flags real faces that are
@@ -412,7 +412,7 @@ class _Features:
 def _fit_model(features: _Features, rows: np.ndarray) -> OcclusionModel:
     """One logistic regression per part on the samples `rows` (indices) with that part
     covered or nothing covered, the threshold chosen on their subject-wise inner out-of-fold
-    scores (`_threshold`)."""
+    scores (`flag_threshold`)."""
     if len(set(features.groups[rows].tolist())) < 3:
         raise DatasetError("the occlusion model needs faces of at least 3 people to choose "
                            "its threshold subject-wise")
@@ -427,7 +427,7 @@ def _fit_model(features: _Features, rows: np.ndarray) -> OcclusionModel:
         mine = rows[~others]
         x, y = features.x[part][mine], features.y[part][mine]
         inner = _inner_scores(x, y, features.groups[mine])
-        threshold = _threshold(inner, y, features.tags[mine])
+        threshold = flag_threshold(inner, y, features.tags[mine])
         scaler, clf = _fitted(x, y)
         parts[part] = _part_model(scaler, clf, threshold)
     return OcclusionModel(parts)
