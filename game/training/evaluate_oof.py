@@ -28,6 +28,7 @@ from game.training.evaluate import (
 )
 from game.training.forms import coded_variants
 from game.training.metrics import summarise
+from game.training.recipe import Recipe
 from game.vision.model import ExpressionModel
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def evaluate_out_of_fold(
     population: Sequence[str] | None = None,
     write_scoring_to: Path | None = None,
     reliability_plot: Path | None = None,
+    recipe: Recipe | None = None,
 ) -> dict[str, Any]:
     """`evaluate` on people no model saw: K subject-wise fold models
     (`game.training.out_of_fold`), each scoring its held-out people's pictures through the
@@ -55,7 +57,8 @@ def evaluate_out_of_fold(
     on everyone's out-of-fold probabilities) and, per data set whose folder codes the form
     of each pose (`meta.csv` `variant`, e.g. the children's closed- and open-mouth anger),
     "forms" (`by_coded_form`). `write_scoring_to`: the shipped raw model whose
-    scoring file takes "fit_all". `reliability_plot`: a PNG/SVG of the diagram.
+    scoring file takes "fit_all". `reliability_plot`: a PNG/SVG of the diagram. `recipe`:
+    the fold models' recipe (default: the shipped one, `Recipe()`).
 
     Raises EvaluationError (nothing to score, too few people), DatasetError.
     """
@@ -78,7 +81,7 @@ def evaluate_out_of_fold(
         try:
             folds = build_fold_models(
                 items, k, Path(tmp), cache_dir=cache_dir, progress=progress,
-                with_copies=with_copies, population=population,
+                with_copies=with_copies, population=population, recipe=recipe,
             )
         except ValueError as exc:
             raise EvaluationError(str(exc)) from None

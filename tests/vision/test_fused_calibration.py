@@ -75,10 +75,14 @@ def test_the_shipped_calibrated_model_is_fused_with_the_raw_one(
     assert delta is not None and delta.fuse_with_raw
     scorer = Scorer(raw, target=Expression.HAPPY, calibrated_model=delta)
     assert scorer.score_map.fitted
+    smiling, _ = scorer.score(astronaut_observation)
     scorer.set_baseline(NeutralBaseline.from_vectors([extract_features(astronaut_observation)]))
     assert scorer.model is delta and scorer.score_map.fitted  # the map of the fused scores
     same_face, _ = scorer.score(astronaut_observation)
-    assert same_face.raw_score < 0.6  # a face unchanged from its neutral is still no smile
+    # a smile unchanged from its "neutral": the delta half sees no change, the raw half still
+    # sees the smile, so the fused model is far less sure of it than the raw model alone
+    assert same_face.probabilities[Expression.HAPPY] < 0.6 < smiling.probabilities[Expression.HAPPY]
+    assert same_face.raw_score < smiling.raw_score - 0.2
 
 
 def test_the_game_refuses_a_calibrated_model_given_as_its_model() -> None:
