@@ -162,9 +162,9 @@ def records(args: argparse.Namespace, *, write: bool) -> Iterator[ProgressStore]
     _need_records(folder)
     try:
         store = open_store(folder, read_only=not write)
-    except CorruptStoreError as exc:
-        raise CliError(f"{exc} Put the newest backup back with `facequest profiles "
-                       "restore-backup`.") from None
+    except CorruptStoreError as exc:  # "put a backup back" only where there is one
+        hint = " Put it back with `facequest profiles restore-backup`." if exc.backups else ""
+        raise CliError(f"{exc}{hint}") from None
     except StoreError as exc:
         raise CliError(str(exc)) from None
     try:

@@ -401,6 +401,25 @@ def test_restore_backup_after_a_corrupt_file(
     assert folder.zoe in listed and folder.leo in listed
 
 
+def test_a_corrupt_file_without_backups_is_not_told_to_restore_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    with open_store(data) as store:  # one opening that changed nothing new: no backup yet
+        store.create_profile("Ada")
+    assert not list((data / "backups").glob("progress.backup-*.json"))
+    (data / RECORDS_FILE).write_bytes(b'{"profiles": {"1": ')
+    assert run("list", data_dir=data) == 2
+    err = capsys.readouterr().err
+    assert "could not be read" in err and "No backup exists." in err
+    assert "restore-backup" not in err and err.count("\n") == 1
+    assert run("rename", "Ada", "Bea", data_dir=data) == 2  # a change moves the file aside
+    err = capsys.readouterr().err
+    assert "It was kept as progress.corrupt-" in err and "restore-backup" not in err
+    kept = list(data.glob("progress.corrupt-*.json"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b'{"profiles": {"1": '
+
+
 def test_restore_a_chosen_backup_by_name_and_list_them(
     folder: Folder, capsys: pytest.CaptureFixture[str]
 ) -> None:
