@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -80,6 +82,29 @@ def test_export_into_a_missing_folder_is_a_user_error(
     out = tmp_path / "nope" / "t.csv"
     assert main(["export", "--data-dir", str(data_dir), "--out", str(out)]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_into_a_folder_it_may_not_write_names_that_folder(
+    played: tuple[Path, dict[str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, fmt: str,
+) -> None:
+    """A read-only folder (here refused the way the kernel refuses a user other than root,
+    who may write anywhere): the sentence names the folder, not FaceQuest's temporary file."""
+    data_dir, _ = played
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o500)
+
+    def refused(*args: object, dir: str, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, "Permission denied", f"{dir}/.t.{fmt}.x1y2.tmp")
+
+    monkeypatch.setattr("game.records.fileio.tempfile.mkstemp", refused)
+    out = shared / f"t.{fmt}"
+    assert main(["export", "--data-dir", str(data_dir), "--format", fmt, "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"facequest: FaceQuest is not allowed to use {shared}; check its permissions.\n"
+    assert list(shared.iterdir()) == []
 
 
 def test_export_parquet_through_the_cli_reads_in_duckdb_with_the_csv_rows(
