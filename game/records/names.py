@@ -58,17 +58,25 @@ def clean_name(name: str) -> str:
 
 
 def check_name_free(name: str, profiles: Iterable[Profile], *, except_id: str = "") -> None:
-    """Refuse `name` when a child other than `except_id` already has it.
+    """Refuse `name` when a child other than `except_id` already has it, as a name or as an
+    id (a child called "C-4F98B8" could never be named: that text picks the child with that
+    id).
 
     Raises:
         DuplicateNameError: one sentence, without the name.
     """
     key = name_key(name)
     for profile in profiles:
-        if profile.profile_id != except_id and name_key(profile.display_name) == key:
+        if profile.profile_id == except_id:
+            continue
+        if name_key(profile.display_name) == key:
             raise DuplicateNameError(
                 f"another child ({profile.profile_id}) already has that name; "
                 "choose a different one, e.g. add an initial")
+        if profile.profile_id == name.strip().upper():
+            raise DuplicateNameError(
+                f"that is another child's id ({profile.profile_id}), and a name may not be "
+                "one; choose a different name")
 
 
 def matching(profiles: Iterable[Profile], name_or_id: str) -> list[Profile]:
