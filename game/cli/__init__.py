@@ -93,6 +93,15 @@ def describe_os_error(exc: OSError) -> str:
     return f"{reason.rstrip('.')}{':' + place if place else ''}"
 
 
+def _silence_stdout() -> None:
+    """Point standard output at the null device: what is still buffered for a reader that
+    has gone (a closed pipe) is dropped at exit, not raised again as a second error."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def existing_folder_or_new(path: Path, what: str) -> Path:
     """`path` for a folder FaceQuest may create: refuse it when it exists as a file."""
     if path.exists() and not path.is_dir():
@@ -178,6 +187,9 @@ def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
     except CliError as exc:
         print(f"facequest: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `facequest levels list | head -1`: the reader has had enough
+        _silence_stdout()
+        return 141  # as a shell reports a command stopped by SIGPIPE
     except OSError as exc:  # disk full, read-only, a file where a folder should be ...
         logging.getLogger(__name__).debug("file error", exc_info=True)
         print(f"facequest: {describe_os_error(exc)}.", file=sys.stderr)
