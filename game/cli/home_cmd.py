@@ -130,7 +130,10 @@ def run_setup(args: argparse.Namespace) -> int:
         raise CliError(f"{args.plan}: cannot be read ({exc.strerror or exc})") from None
     try:
         plan = HomePlan.from_json(raw.decode("utf-8"))
-    except (PlanError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise CliError(f"{args.plan}: that file is not a FaceQuest home plan (it is not "
+                       "text)") from None
+    except PlanError as exc:
         raise CliError(f"{args.plan}: {exc}") from None
     try:
         with open_store(folder) as store:

@@ -219,6 +219,19 @@ def test_a_plan_that_is_not_one_is_refused_in_one_sentence(
     assert len(err.strip().splitlines()) == 1
 
 
+def test_a_plan_that_is_not_text_is_refused_in_our_own_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Binary bytes (a picture or an archive sent instead of the plan): FaceQuest's sentence,
+    not Python's "'utf-8' codec can't decode byte 0xc4 in position 0"."""
+    bad = tmp_path / "plan.json"
+    bad.write_bytes(b"\xc4\x8f\xff\x00PK\x03\x04" * 40)
+    home = tmp_path / "h"
+    code, _, err = cli(capsys, "home", "setup", str(bad), "--data-dir", str(home))
+    assert code == 2
+    assert err == f"facequest: {bad}: that file is not a FaceQuest home plan (it is not text)\n"
+    assert not home.exists()
+
+
 def test_a_home_installation_keeps_to_its_one_child(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pair = make_pair(tmp_path, capsys)
