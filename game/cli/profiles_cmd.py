@@ -46,6 +46,7 @@ from game.records import (
 from game.records.backups import restore_trials_backup
 from game.records.layout import RECORDS_FILE
 from game.records.store import EARLIEST_BIRTH_YEAR
+from game.reports.selection import no_records_sentence
 from game.ui.settings import PALETTES, TEXT_SCALES
 
 # `profiles set --text-size`: the names the settings screen shows, for its scales
@@ -150,9 +151,7 @@ def data_folder(args: argparse.Namespace) -> Path:
 
 def _need_records(folder: Path) -> None:
     if not (folder / RECORDS_FILE).is_file():
-        hint = " (a backup can be put back with `facequest profiles restore-backup`)" \
-            if newest_backup(folder) is not None else ""
-        raise CliError(f"there are no FaceQuest records in {folder}{hint}")
+        raise CliError(no_records_sentence(folder))
 
 
 @contextmanager

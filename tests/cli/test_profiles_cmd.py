@@ -418,6 +418,16 @@ def test_a_corrupt_file_without_backups_is_not_told_to_restore_one(
     assert "It was kept as progress.corrupt-" in err and "restore-backup" not in err
     kept = list(data.glob("progress.corrupt-*.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == b'{"profiles": {"1": '
+    # the records file is gone now: every command says where it went, not "try --data-dir"
+    said = (f"there are no readable FaceQuest records in {data}: the records file could not "
+            f"be read and was kept as {kept[0].name}\n")
+    assert run("list", data_dir=data) == 2
+    assert capsys.readouterr().err == f"facequest: {said}"
+    for command in (["report", "Ada", "--out", str(tmp_path / "r.html")],
+                    ["export", "--out", str(tmp_path / "e.csv")]):
+        assert main([*command, "--data-dir", str(data)]) == 2
+        assert capsys.readouterr().err == f"facequest: {said}"
+    assert kept[0].read_bytes() == b'{"profiles": {"1": '
 
 
 def test_restore_a_chosen_backup_by_name_and_list_them(
