@@ -165,8 +165,8 @@ class Catalogues:
                                  f"{', '.join(self.languages)}")
         entry = self._sources[lang]
         source = str(entry)
-        try:
-            text = entry.read_bytes().decode("utf-8")
+        try:  # a byte-order mark (Notepad's "UTF-8 with BOM") is not part of the TOML
+            text = entry.read_bytes().decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             raise CatalogueError(f"the text catalogue {source} is not UTF-8 text (byte "
                                  f"{exc.start})") from exc
