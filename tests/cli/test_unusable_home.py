@@ -34,6 +34,23 @@ def test_the_records_command_says_one_sentence_and_nothing_before_it(home: str) 
     assert "--data-dir" in lines[0] and "HOME" in lines[0]
 
 
+def test_an_unusable_xdg_data_home_is_named_instead_of_a_good_home(tmp_path: Path) -> None:
+    """XDG_DATA_HOME, not HOME, chose the folder: the sentence blamed the (good) home folder."""
+    blocker = tmp_path / "data-home"
+    blocker.write_text("a file where a folder should be")
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("XDG_", "MPLCONFIGDIR"))}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(blocker), PYTHONPATH=str(REPO_ROOT))
+    result = subprocess.run([sys.executable, "-m", "game", "profiles", "list"],
+                            capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=300)
+    assert result.returncode != 0
+    assert result.stderr == (
+        f"facequest: FaceQuest cannot keep its records in {blocker}/facequest (Not a "
+        f"directory): XDG_DATA_HOME ({blocker}) is not a usable folder; set it to your own "
+        "folder or unset it, or give --data-dir FOLDER.\n")
+    assert blocker.read_text() == "a file where a folder should be"
+
+
 def test_a_headless_game_with_an_unusable_home_plays_without_a_traceback(
     tmp_path: Path, astronaut_rgb: object
 ) -> None:
