@@ -28,7 +28,7 @@ from game.play.trial_record import TrialRecord
 from game.records.backups import RestoredBackup, list_backups, newest_backup, restore_backup
 from game.records.calibration import CalibrationFiles
 from game.records.clinic_ledger import forget_child
-from game.records.damaged import count_docs, split_damaged
+from game.records.damaged import DAMAGE_KINDS, count_docs, damaged_names, split_damaged
 from game.records.erase import ChildMarks, ErasedCopies, child_in_copies, erase_from_copies
 from game.records.fileio import (
     AlreadyLockedError,
@@ -225,16 +225,16 @@ class ProgressStore(Closing):
     def _set_aside(self, damaged: dict[str, Any]) -> None:
         """Keep damaged profiles and sessions in a file of their own (`game.records.damaged`)
         and say so in one warning; a read-only store only leaves them out."""
-        count = count_docs(damaged)
+        count, which = count_docs(damaged), damaged_names(damaged)
         if self.read_only or self.data_dir is None:
-            logger.warning("%d damaged record(s) in %s were left out (NaN, Infinity or a "
-                           "missing field); they stay in the file", count, RECORDS_FILE)
+            logger.warning("%d damaged record(s) in %s were left out (%s: %s); they stay in "
+                           "the file", count, RECORDS_FILE, which, DAMAGE_KINDS)
             return
         target = stamped_path(Path(self.data_dir), Path(RECORDS_FILE).stem, "set-aside",
                               self._clock(), Path(RECORDS_FILE).suffix)
         atomic_write_text(target, json.dumps(damaged, ensure_ascii=False))
-        logger.warning("%d damaged record(s) (NaN, Infinity or a missing field) were set aside "
-                       "in %s; the other records work as before", count, target.name)
+        logger.warning("%d damaged record(s) (%s: %s) were set aside in %s; the other records "
+                       "work as before", count, which, DAMAGE_KINDS, target.name)
 
     def _adopt(self, docs: list[dict[str, Any]]) -> None:
         """Trials of an old single-file store, moved into one file per child (written before
