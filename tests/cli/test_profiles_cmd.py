@@ -377,6 +377,30 @@ def test_play_by_unique_name_plays_that_child(tmp_path: Path) -> None:
     assert profile_for_play("Bea", data_dir) == "Bea"
 
 
+def test_play_with_a_mistyped_id_is_refused_not_a_new_child(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`play --profile C-4F98B9` (one letter off Mia's id) added a child named "C-4F98B9" and
+    recorded the session for it."""
+    data_dir = tmp_path / "data"
+    picture = REPO_ROOT / "assets" / "bench" / "astronaut.jpg"
+    play = ["play", "--headless", "--source", str(picture), "--max-seconds", "2",
+            "--data-dir", str(data_dir), "--profile"]
+    assert main([*play, "C-4F98B9"]) == 2
+    assert capsys.readouterr().err == (
+        f"facequest: --profile: no child has the id C-4F98B9 (there are no records in "
+        f"{data_dir} yet); give the child's name to add a child\n")
+    with open_store(data_dir) as store:
+        mia = store.create_profile("Mia")
+    typo = "c-" + ("000000" if mia.profile_id != "C-000000" else "000001")
+    assert main([*play, typo]) == 2
+    assert capsys.readouterr().err == (
+        f"facequest: --profile: no child has that name or id (the ids here: {mia.profile_id})\n")
+    with open_store(data_dir, read_only=True) as store:
+        assert [p.profile_id for p in store.list_profiles()] == [mia.profile_id]
+        assert store.sessions_for(mia.profile_id) == []
+
+
 def test_restore_backup_after_a_corrupt_file(
     folder: Folder, capsys: pytest.CaptureFixture[str]
 ) -> None:
