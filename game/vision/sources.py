@@ -153,7 +153,8 @@ def _too_large(path: Path, claim: str) -> str:
 def usable_images(paths: list[Path], where: str) -> tuple[list[Path], list[Path]]:
     """`paths` split into the pictures whose header passes `image_size` and those that do
     not (non-pictures, pixel bombs, devices), the latter named in ONE warning for `where`
-    (a folder): a bad file among many pictures never ends a run, and never floods the log."""
+    (a folder): a bad file among many pictures never ends a run, and never floods the log.
+    When none passes there is no warning: the caller stops, saying why in one sentence."""
     good: list[Path] = []
     bad: list[tuple[Path, str]] = []
     for path in paths:
@@ -163,7 +164,7 @@ def usable_images(paths: list[Path], where: str) -> tuple[list[Path], list[Path]
             bad.append((path, str(exc)))
         else:
             good.append(path)
-    if bad:
+    if bad and good:
         names = ", ".join(path.name for path, _ in bad[:5])
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
         logger.warning("skipping a picture: %d of %d files in %s cannot be used (%s%s); the "
@@ -455,8 +456,14 @@ def open_source(
     if path.is_dir():
         listed = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         images, skipped = usable_images(listed, f"folder {path}")
-        if len(listed) == 1 and skipped:
-            image_size(listed[0])  # the one picture of the folder: say why in one sentence
+        if skipped and not images:  # nothing to show: why, in one sentence
+            try:
+                image_size(skipped[0])
+            except SourceError as exc:
+                if len(skipped) == 1:
+                    raise
+                raise SourceError(f"none of the {len(skipped)} pictures in folder {path} can "
+                                  f"be used; the first: {exc}") from None
         return ImageListSource(images, f"folder {path}", mirror=bool(mirror), skipped=skipped)
     if not path.exists():
         raise SourceError(f"{spec} does not exist (use --source webcam, or a video/image path)")

@@ -35,3 +35,23 @@ def test_a_single_unreadable_image_is_still_an_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError):
         source = open_source(str(bad))
         source.read()
+
+
+def test_a_folder_of_nothing_but_junk_is_one_sentence_without_a_warning_first(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every file unusable: there is nothing to skip to, so no "skipping a picture" warning
+    ahead of the sentence that stops the command (two lines said the same thing)."""
+    from game.cli import main
+
+    (tmp_path / "a.png").write_bytes(b"\x89PNG junk")
+    (tmp_path / "b.jpg").write_bytes(b"not a jpeg at all")
+    with pytest.raises(SourceError) as caught:
+        open_source(str(tmp_path))
+    assert str(caught.value) == (f"none of the 2 pictures in folder {tmp_path} can be used; "
+                                 f"the first: {tmp_path / 'a.png'} is not an image this program "
+                                 "can read")
+    assert "skipping a picture" not in caplog.text
+    assert main(["watch", "--source", str(tmp_path), "--no-model"]) == 2
+    assert capsys.readouterr().err == f"facequest: {caught.value}\n"
+    assert "skipping a picture" not in caplog.text
