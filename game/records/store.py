@@ -134,6 +134,12 @@ class ProgressStore(Closing):
         data_dir: the data folder (for traces); None for a memory store.
         clock: wall clock for timestamps (inject a fixed one in tests).
         read_only: refuse every change (reports and exports).
+
+    Attributes:
+        set_aside: the file the damaged profiles and sessions found on opening were moved to
+            (`progress.set-aside-*.json`), or None when there were none (or, read-only,
+            they were only left out); the game tells the therapist.
+        set_aside_count: how many were moved there.
     """
 
     def __init__(
@@ -147,6 +153,8 @@ class ProgressStore(Closing):
     ) -> None:
         self.data_dir = data_dir
         self.read_only = read_only
+        self.set_aside: Path | None = None
+        self.set_aside_count = 0
         self._lock = lock
         self._clock = clock
         self._storage = storage
@@ -233,6 +241,7 @@ class ProgressStore(Closing):
         target = stamped_path(Path(self.data_dir), Path(RECORDS_FILE).stem, "set-aside",
                               self._clock(), Path(RECORDS_FILE).suffix)
         atomic_write_text(target, json.dumps(damaged, ensure_ascii=False))
+        self.set_aside, self.set_aside_count = target, count
         logger.warning("%d damaged record(s) (%s: %s) were set aside in %s; the other records "
                        "work as before", count, which, DAMAGE_KINDS, target.name)
 

@@ -309,6 +309,11 @@ SCENES: dict[str, Build] = {
                           lambda c: NoticeCard(c, lambda lang: phrases.text(
                               "ui.records.set_aside", lang, moved="progress.corrupt.json",
                               backup="backups/progress.backup.json"))),
+    "damaged_notice_over_start": (lambda c: StartScene(c, []),
+                                  lambda c: NoticeCard(c, lambda lang: phrases.text(
+                                      "ui.records.damaged_set_aside", lang, count=2,
+                                      moved="/home/therapist/.local/share/facequest/"
+                                            "progress.set-aside-20261207-074638.json"))),
     "progress": (ProgressScene,),
     "progress_table": (_progress(0),),
     "progress_chart": (_progress(2),),
