@@ -107,6 +107,29 @@ def test_export_into_a_folder_it_may_not_write_names_that_folder(
     assert list(shared.iterdir()) == []
 
 
+def test_the_out_name_picks_the_format_and_a_contradiction_is_refused(
+    played: tuple[Path, dict[str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export --out site-a.parquet` without --format wrote a CSV file named .parquet, which
+    DuckDB's read_parquet then refused."""
+    data_dir, _ = played
+    base = ["export", "--data-dir", str(data_dir), "--out"]
+    assert main([*base, str(tmp_path / "site-a.parquet")]) == 0
+    assert (tmp_path / "site-a.parquet").read_bytes()[:4] == b"PAR1"
+    assert main([*base, str(tmp_path / "t.json")]) == 0
+    assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))["format"] == (
+        "facequest-trials")
+    assert main([*base, str(tmp_path / "t.txt")]) == 0  # no format's name: CSV, as before
+    assert (tmp_path / "t.txt").read_text(encoding="utf-8-sig").startswith("profile_id,")
+    capsys.readouterr()
+    wrong = tmp_path / "wrong.parquet"
+    assert main([*base, str(wrong), "--format", "csv"]) == 2
+    assert capsys.readouterr().err == ("facequest: --format csv does not write a .parquet "
+                                       "file; give --format parquet, or an --out name ending "
+                                       "in .csv\n")
+    assert not wrong.exists()
+
+
 def test_export_parquet_through_the_cli_reads_in_duckdb_with_the_csv_rows(
     played: tuple[Path, dict[str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
