@@ -93,6 +93,18 @@ def describe_os_error(exc: OSError) -> str:
     return f"{reason.rstrip('.')}{':' + place if place else ''}"
 
 
+def expand_home(args: argparse.Namespace) -> None:
+    """Every path option that starts with `~` made the user's home: the shell expands `~`
+    only at the start of a word, so `--data-dir=~/FaceQuest` arrives as it was typed and
+    would otherwise make a folder named `~` in the current one."""
+    for name, value in vars(args).items():
+        with contextlib.suppress(RuntimeError):  # no home to expand to: leave it as typed
+            if isinstance(value, Path):
+                setattr(args, name, value.expanduser())
+            elif isinstance(value, list) and value and all(isinstance(v, Path) for v in value):
+                setattr(args, name, [v.expanduser() for v in value])
+
+
 def _silence_stdout() -> None:
     """Point standard output at the null device: what is still buffered for a reader that
     has gone (a closed pipe) is dropped at exit, not raised again as a second error."""
@@ -180,6 +192,7 @@ def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
     if func is None:
         parser.print_help()
         return 0
+    expand_home(args)
     stay_offline()
     os.umask(0o077)  # everything FaceQuest writes is readable by this user only
     try:
