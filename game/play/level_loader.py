@@ -87,8 +87,8 @@ def read_level_text(path: Path) -> str:
     Raises:
         LevelFileError: one error naming the file and why it cannot be read.
     """
-    def refused(found: str) -> LevelFileError:
-        return LevelFileError([LevelError(str(path), 1, "(file)", found,
+    def refused(found: str, line: int = 1) -> LevelFileError:
+        return LevelFileError([LevelError(str(path), line, "(file)", found,
                                           f"a UTF-8 TOML file of at most "
                                           f"{MAX_LEVEL_FILE_BYTES // 2**20} MB")])
 
@@ -109,8 +109,9 @@ def read_level_text(path: Path) -> str:
         raise refused(f"a file of more than {MAX_LEVEL_FILE_BYTES:,} bytes")
     try:  # a byte-order mark (Windows Notepad's "UTF-8 with BOM") is not part of the TOML
         return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise refused(f"bytes that are not UTF-8 text (byte {exc.start})") from None
+    except UnicodeDecodeError as exc:  # the line of the first such byte (a GBK-saved text)
+        raise refused(f"bytes that are not UTF-8 text (byte {exc.start})",
+                      data.count(b"\n", 0, exc.start) + 1) from None
 
 
 def check_level_file(path: Path | str) -> list[LevelError]:

@@ -106,3 +106,17 @@ def test_a_utf8_byte_order_mark_is_read_past(
                        .encode("utf-8"))
     (error,) = check_level_file(broken)
     assert (error.line, error.field) == (19, "levels[0].trials")
+
+
+def test_a_file_saved_in_another_encoding_names_the_line_of_its_first_foreign_byte(
+    tmp_path: Path,
+) -> None:
+    """A Chinese text saved as GBK: the error said line 1 whatever line the text was on."""
+    text = (LEVELS_DIR / "first-faces.toml").read_text(encoding="utf-8")
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes(text.encode("gbk"))
+    (error,) = check_level_file(gbk)
+    first_chinese = next(i for i, line in enumerate(text.splitlines(), 1)
+                         if any(ord(ch) > 127 for ch in line))
+    assert error.line == first_chinese > 1
+    assert error.field == "(file)" and "not UTF-8" in error.found
