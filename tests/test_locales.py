@@ -116,6 +116,21 @@ def test_a_catalogue_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> Non
         Catalogues.in_folders(files("game.locales"), tmp_path).check()
 
 
+def test_a_catalogue_saved_as_gbk_names_the_line_of_its_first_foreign_byte(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "zh-CN.toml").write_bytes(
+        (files("game.locales") / "zh-CN.toml").read_text(encoding="utf-8").encode("gbk"))
+    (tmp_path / "en.toml").write_bytes((files("game.locales") / "en.toml").read_bytes())
+    with pytest.raises(CatalogueError) as caught:
+        Catalogues.in_folders(tmp_path).check()
+    text = (files("game.locales") / "zh-CN.toml").read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1)
+                if any(ord(ch) > 127 for ch in row))
+    assert f"zh-CN.toml, line {line}, is not UTF-8 text" in str(caught.value)
+    assert str(caught.value).endswith("save it as UTF-8")
+
+
 def test_a_badly_named_file_or_no_english_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="not named after a language code"):
         _folder(tmp_path, '"greeting" = "Hi"\n', name="Esperanto.toml").check()
