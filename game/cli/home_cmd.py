@@ -16,11 +16,13 @@ installation and encrypted to the clinic's key: mail it, or carry it on a USB st
 from __future__ import annotations
 
 import argparse
-from functools import partial
+from collections.abc import Callable
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any
 
 from game.cli import CliError, Subparsers
+from game.cli.play_cmd import SETUP_AGAIN
 from game.cli.profiles_cmd import child, data_folder, records, records_action
 from game.records.fileio import atomic_write_bytes, atomic_write_text
 from game.records.storage import local_now
@@ -44,18 +46,38 @@ def register(subparsers: Subparsers) -> None:
                       "first-faces)")
     plan.add_argument("--home-key", help="pair at once with this home installation's key "
                       "(fqhome1-...), when the family already has one")
-    plan.set_defaults(func=run_plan)
+    plan.set_defaults(func=home_sentences(run_plan))
     setup = action("setup", "(family) install a home plan in this data folder")
     setup.add_argument("plan", type=Path, help="the plan file from the clinic")
     setup.add_argument("--name", help="the child's name as shown here (never sent); default "
                        "the child's id")
-    setup.set_defaults(func=run_setup)
+    setup.set_defaults(func=home_sentences(run_setup))
     action("status", "(family) this installation's child, plan, week and key") \
-        .set_defaults(func=run_status)
+        .set_defaults(func=home_sentences(run_status))
     send = action("send", "(family) write a bundle of the sessions since the last one")
     send.add_argument("--out", type=Path, required=True, help="the bundle file to write")
     send.add_argument("--all", action="store_true", help="send every session again")
-    send.set_defaults(func=run_send)
+    send.set_defaults(func=home_sentences(run_send))
+
+
+Run = Callable[[argparse.Namespace], int]
+
+
+def home_sentences(run: Run) -> Run:
+    """`run` with every home-practice problem as one sentence (exit 2): a damaged key file,
+    plan or ledger, wherever in the command it is read (a key is read when it is printed)."""
+    @wraps(run)
+    def guarded(args: argparse.Namespace) -> int:
+        from game.home.clinic import ClinicError
+        from game.home.install import HomeError
+        from game.home.keys import KeyTextError
+        from game.home.plan import PlanError
+
+        try:
+            return run(args)
+        except (ClinicError, HomeError, KeyTextError, PlanError) as exc:
+            raise CliError(str(exc)) from None
+    return guarded
 
 
 def _now() -> str:
@@ -155,7 +177,7 @@ def _installation(folder: Path) -> Any:
     try:
         inst = find_installation(folder)
     except PlanError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(f"{exc}; {SETUP_AGAIN}") from None
     if inst is None:
         raise CliError(f"{folder} is not set up for home practice; run `facequest home setup "
                        "PLAN` first")

@@ -157,6 +157,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+SETUP_AGAIN = "install the clinic's plan file again with `facequest home setup PLAN`"
+
+
 def home_installation(data_dir: Path | None) -> HomePlan | None:
     """The home plan when the data folder is a home installation (`facequest home setup`);
     then `play` needs no `--profile`: it plays the plan's child, every session "home"."""
@@ -166,7 +169,7 @@ def home_installation(data_dir: Path | None) -> HomePlan | None:
     try:
         found = find_installation(user_data_dir(data_dir))
     except PlanError as exc:
-        raise CliError(f"the home plan of this data folder is damaged ({exc})") from None
+        raise CliError(f"{exc}; {SETUP_AGAIN}") from None
     return found.plan if found is not None else None
 
 

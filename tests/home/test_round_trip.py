@@ -333,3 +333,47 @@ def test_a_device_a_pipe_or_a_huge_file_is_refused_without_hanging(
         code, _, err = cli(capsys, "home", "setup", str(path), "--data-dir", str(tmp_path / "h2"))
         assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "h2" / "home").exists()
+
+
+def test_a_damaged_key_file_is_one_sentence_on_either_side(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key file cut short: `home send`, `home status`, `home setup` and `clinic import`
+    ended in a traceback (KeyTextError)."""
+    pair = make_pair(tmp_path, capsys)
+    record_home_sessions(pair, 1)
+    bundle = send(pair, capsys, tmp_path / "week1.fqb")
+    home_key = pair.home / "home" / "home-key.pem"
+    home_key.write_bytes(home_key.read_bytes()[:50])
+    for args in (("home", "send", "--all", "--out", str(tmp_path / "again.fqb")),
+                 ("home", "status"), ("home", "setup", str(pair.plan), "--name", CHILD)):
+        code, _, err = cli(capsys, *args, "--data-dir", str(pair.home))
+        assert code == 2, args
+        assert err == f"facequest: the key file {home_key} is damaged\n", args
+    clinic_key = pair.clinic / "clinic" / "clinic-key.pem"
+    clinic_key.write_bytes(clinic_key.read_bytes()[:50])
+    before = records_digest(pair.clinic)
+    code, _, err = cli(capsys, "clinic", "import", str(bundle), "--data-dir", str(pair.clinic))
+    assert code == 2 and err == f"facequest: the key file {clinic_key} is damaged\n"
+    assert records_digest(pair.clinic) == before  # nothing merged
+
+
+def test_a_damaged_home_plan_is_named_and_setting_up_again_mends_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """home/plan.json cut short: every command said "that file is not a FaceQuest home plan"
+    without naming it, and `home setup` (the way back) was refused the same way."""
+    pair = make_pair(tmp_path, capsys)
+    plan = pair.home / "home" / "plan.json"
+    plan.write_text('{"format": ', encoding="utf-8")
+    for args in (("home", "status"), ("home", "send", "--out", str(tmp_path / "b.fqb"))):
+        code, _, err = cli(capsys, *args, "--data-dir", str(pair.home))
+        assert code == 2, args
+        assert err.startswith(f"facequest: the home plan {plan} is damaged (") and \
+            err.endswith("; install the clinic's plan file again with `facequest home setup "
+                         "PLAN`\n"), err
+    code, out, err = cli(capsys, "home", "setup", str(pair.plan), "--name", CHILD,
+                         "--data-dir", str(pair.home))
+    assert code == 0, err
+    assert pair.home_key in out  # the same installation key: the pairing still holds
+    (kept,) = (pair.home / "home").glob("plan.damaged-*.json")
+    assert kept.read_text(encoding="utf-8") == '{"format": '
+    assert cli(capsys, "home", "status", "--data-dir", str(pair.home))[0] == 0
