@@ -81,6 +81,12 @@ def _home_hint(variable: str = "") -> str:
             "to your own folder")
 
 
+def default_data_path() -> Path:
+    """Where `user_data_dir` keeps the records when no folder is given; nothing is made
+    (a command given `--data-dir` only compares paths with it)."""
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
 def user_data_dir(override: Path | None = None) -> Path:
     """The folder for profiles and progress, created private to the user (mode 0700).
 
@@ -90,7 +96,7 @@ def user_data_dir(override: Path | None = None) -> Path:
     """
     if override is not None:
         return private_dir(override)
-    path = Path(platformdirs.user_data_dir(APP_NAME))
+    path = default_data_path()
     try:
         return private_dir(path)
     except OSError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from game.paths import user_data_dir
+from game.paths import default_data_path, user_data_dir
 from game.records.backups import newest_backup
 from game.records.clinic_ledger import CLINIC_DIR
 from game.records.default_settings import DEFAULT_SETTINGS_FILE
@@ -79,7 +79,7 @@ def check_not_own_records(out: Path, data_dir: Path | None) -> None:
     """
     target = Path(out).resolve()
     folders = {Path(data_dir).resolve()} if data_dir is not None else set()
-    folders.add(user_data_dir().resolve())
+    folders.add(default_data_path().resolve())  # compared only: never made here
     folders.update(folder for folder in target.parents if _holds_records(folder))
     for folder in sorted(folders):
         if target.parent == folder and (target.name in OWN_FILES
