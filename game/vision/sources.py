@@ -172,6 +172,19 @@ def usable_images(paths: list[Path], where: str) -> tuple[list[Path], list[Path]
     return good, [path for path, _ in bad]
 
 
+def _no_pictures(folder: Path) -> None:
+    """A folder without one picture FaceQuest reads: what it holds instead, in one sentence
+    (a folder of iPhone .HEIC photos is not "empty")."""
+    others = sorted(p.name for p in folder.iterdir()
+                    if p.is_file() and not p.name.startswith("."))
+    if not others:
+        raise SourceError(f"no images found in folder {folder}")
+    kinds = ", ".join(sorted(IMAGE_SUFFIXES))
+    raise SourceError(f"no pictures FaceQuest can read ({kinds}) in folder {folder}: it holds "
+                      f"{len(others)} other file(s), such as {others[0]}; give --source one "
+                      "video file, or a folder of JPEG or PNG pictures")
+
+
 def read_image(path: Path) -> np.ndarray:
     """An image file as RGB uint8 (H, W, 3); SourceError (one sentence) when it cannot be
     decoded or its header is refused by `image_size` before any decoding."""
@@ -455,6 +468,8 @@ def open_source(
     path = Path(spec).expanduser()
     if path.is_dir():
         listed = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not listed:
+            _no_pictures(path)
         images, skipped = usable_images(listed, f"folder {path}")
         if skipped and not images:  # nothing to show: why, in one sentence
             try:

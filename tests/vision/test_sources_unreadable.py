@@ -55,3 +55,21 @@ def test_a_folder_of_nothing_but_junk_is_one_sentence_without_a_warning_first(
     assert main(["watch", "--source", str(tmp_path), "--no-model"]) == 2
     assert capsys.readouterr().err == f"facequest: {caught.value}\n"
     assert "skipping a picture" not in caplog.text
+
+
+def test_a_folder_of_photos_in_a_format_it_does_not_read_says_what_it_holds(
+    tmp_path: Path,
+) -> None:
+    """iPhone photos (.HEIC) or clips in the folder: it said "no images found", as if empty."""
+    (tmp_path / "IMG_0001.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    (tmp_path / "IMG_0002.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00")
+    with pytest.raises(SourceError) as caught:
+        open_source(str(tmp_path))
+    said = str(caught.value)
+    assert f"in folder {tmp_path}: it holds 2 other file(s), such as IMG_0001.HEIC" in said
+    assert ".jpg" in said and "JPEG or PNG" in said and "\n" not in said
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(SourceError, match="no images found in folder"):
+        open_source(str(empty))
