@@ -43,17 +43,27 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
 
 
+# the longest name every screen is checked to show in full ("Victor Alexander-Montgomery",
+# tests/ui/test_text_fit.py); the game's own name fields stop at 24
+MAX_NAME_LENGTH = 27
+
+
 def clean_name(name: str) -> str:
     """The name as stored: trimmed, inner runs of spaces made one space.
 
     Raises:
-        StoreError: the name is empty, or shows nothing (only spaces, zero-width or control
-            characters).
+        StoreError: the name is empty, shows nothing (only spaces, zero-width or control
+            characters), or is longer than `MAX_NAME_LENGTH` (it would overflow the start
+            screen's buttons and the therapist's pages). Names kept before this rule load as
+            they are.
     """
     cleaned = " ".join(str(name).split())
     if not any(unicodedata.category(ch)[0] not in "CZ" for ch in cleaned):
         raise StoreError("a child needs a name; an empty name or one of only spaces is not "
                          "a name")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise StoreError(f"a child's name has at most {MAX_NAME_LENGTH} characters (a longer "
+                         f"one does not fit the game's screens); this one has {len(cleaned)}")
     return cleaned
 
 

@@ -70,6 +70,36 @@ def test_a_name_may_not_be_another_childs_id(
         assert store.resolve_profile(mia.profile_id).display_name == "Mia"
 
 
+def test_a_name_longer_than_the_game_shows_is_refused_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`profiles rename` and `play --profile` took a 5,000-letter name (the game's own fields
+    stop at 24), and the start screen's button then spilled over the other buttons."""
+    assert len("Victor Alexander-Montgomery") == 27  # tests/ui/test_text_fit.py's longest
+    from game.cli import main
+    from game.records.names import MAX_NAME_LENGTH
+
+    data = tmp_path / "data"
+    with open_store(data) as store:
+        mia = store.create_profile("Mia")
+        assert store.create_profile("Victor Alexander-Montgomery").display_name  # 27: fine
+        with pytest.raises(StoreError, match=f"at most {MAX_NAME_LENGTH} characters"):
+            store.create_profile("W" * (MAX_NAME_LENGTH + 1))
+        assert store.update_profile(mia.profile_id, display_name="  Mia " + " " * 40 + "R. ")
+    long = "Maximilian Alexander von Hohenberg"
+    assert main(["profiles", "rename", "Mia R.", long, "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"facequest: a child's name has at most {MAX_NAME_LENGTH} characters (a "
+                   f"longer one does not fit the game's screens); this one has {len(long)}\n")
+    picture = Path(__file__).resolve().parents[2] / "assets" / "bench" / "astronaut.jpg"
+    assert main(["play", "--headless", "--source", str(picture), "--data-dir", str(data),
+                 "--profile", long, "--max-seconds", "2"]) == 2
+    assert f"at most {MAX_NAME_LENGTH} characters" in capsys.readouterr().err
+    with open_store(data, read_only=True) as store:
+        assert sorted(p.display_name for p in store.list_profiles()) == [
+            "Mia R.", "Victor Alexander-Montgomery"]
+
+
 def test_names_compare_trimmed_spaced_and_case_folded() -> None:
     assert name_key("  Straße  Ö ") == name_key("STRASSE ö")
     assert name_key("小明") != name_key("小红")
