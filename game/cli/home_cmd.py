@@ -109,12 +109,29 @@ def check_out(out: Path, data_dir: Path) -> None:
         raise CliError(f"the folder {out.parent} does not exist")
 
 
+def _check_shipped_levels(levels: str) -> None:
+    """A home plan names a level set by id, and the family's FaceQuest has only the shipped
+    ones: an id that is not one of them (a typo, or a .toml of this computer) would make
+    every `play` at home fail, so it is refused here.
+
+    Raises:
+        CliError: one sentence with the known ids.
+    """
+    from game.paths import LEVELS_DIR
+
+    known = sorted(p.stem for p in LEVELS_DIR.glob("*.toml"))
+    if levels and levels not in known:
+        raise CliError(f"--levels {levels!r} is not a level set shipped with FaceQuest, so the "
+                       f"family's computer would not have it (known: {', '.join(known)})")
+
+
 def run_plan(args: argparse.Namespace) -> int:
     from game.home.clinic import ClinicError, issue_plan, pair
     from game.home.keys import KeyTextError
 
     folder = data_folder(args)
     check_out(args.out, folder)
+    _check_shipped_levels(args.levels)
     with records(args, write=True) as store:
         profile = child(store, args.child)
         try:

@@ -98,12 +98,17 @@ def run(args: argparse.Namespace) -> int:
                            "out --profile (it plays the plan's child)")
         args.profile = home.profile_id
     fixed_levels = args.levels is not None
-    if args.levels is None and home is not None and home.level_set_id:
+    from_plan = args.levels is None and home is not None and bool(home.level_set_id)
+    if from_plan and home is not None:
         args.levels, fixed_levels = home.level_set_id, True
     levels = args.levels if args.levels is not None else DEFAULT_LEVELS
     path = level_set_path(levels)
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in LEVELS_DIR.glob("*.toml")))
+        if from_plan:  # the family never typed it: the clinic's plan (or a newer FaceQuest's)
+            raise CliError(f"the home plan names the level set {levels!r}, which this "
+                           f"FaceQuest does not have (it has {known}); ask the clinic for a "
+                           "new plan, or install the FaceQuest version the clinic uses")
         raise CliError(f"no level set {levels!r} (known: {known}); "
                        "give an id from levels/ or a .toml path")
     try:

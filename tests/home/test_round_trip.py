@@ -377,3 +377,27 @@ def test_a_damaged_home_plan_is_named_and_setting_up_again_mends_it(
     (kept,) = (pair.home / "home").glob("plan.damaged-*.json")
     assert kept.read_text(encoding="utf-8") == '{"format": '
     assert cli(capsys, "home", "status", "--data-dir", str(pair.home))[0] == 0
+
+
+def test_a_home_plan_names_only_a_shipped_level_set(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`home plan Mia --levels six-feeling` (a typo) wrote the plan; the family installed it,
+    and every `play` at home then failed with "give an id from levels/ or a .toml path"."""
+    pair = make_pair(tmp_path, capsys)
+    out = tmp_path / "typo.plan.json"
+    code, _, err = cli(capsys, "home", "plan", CHILD, "--out", str(out), "--levels",
+                       "six-feeling", "--data-dir", str(pair.clinic))
+    assert code == 2 and not out.exists()
+    assert err.startswith("facequest: --levels 'six-feeling' is not a level set shipped with "
+                          "FaceQuest") and "six-feelings" in err
+    # a plan that names a set this FaceQuest lacks (a newer clinic's): the family is told why
+    plan = pair.home / "home" / "plan.json"
+    document = json.loads(plan.read_text(encoding="utf-8"))
+    document["level_set_id"] = "space-faces"
+    plan.write_text(json.dumps(document), encoding="utf-8")
+    picture = Path(__file__).resolve().parents[2] / "assets" / "bench" / "astronaut.jpg"
+    code, _, err = cli(capsys, "play", "--headless", "--source", str(picture),
+                       "--max-seconds", "2", "--data-dir", str(pair.home))
+    assert code == 2
+    assert err.startswith("facequest: the home plan names the level set 'space-faces', which "
+                          "this FaceQuest does not have")
