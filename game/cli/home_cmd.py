@@ -111,8 +111,8 @@ def check_out(out: Path, data_dir: Path) -> None:
 
 def _check_shipped_levels(levels: str) -> None:
     """A home plan names a level set by id, and the family's FaceQuest has only the shipped
-    ones: an id that is not one of them (a typo, or a .toml of this computer) would make
-    every `play` at home fail, so it is refused here.
+    ones: an id that is not one of them (a typo) would make every `play` at home fail, so it
+    is refused here. A .toml path that exists is a researcher's choice and is kept.
 
     Raises:
         CliError: one sentence with the known ids.
@@ -120,6 +120,8 @@ def _check_shipped_levels(levels: str) -> None:
     from game.paths import LEVELS_DIR
 
     known = sorted(p.stem for p in LEVELS_DIR.glob("*.toml"))
+    if levels.endswith(".toml") and Path(levels).expanduser().is_file():
+        return  # a research set by path: the same file must be there on the family's side
     if levels and levels not in known:
         raise CliError(f"--levels {levels!r} is not a level set shipped with FaceQuest, so the "
                        f"family's computer would not have it (known: {', '.join(known)})")
