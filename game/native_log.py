@@ -3,7 +3,9 @@
 MediaPipe, TFLite/LiteRT and ALSA write their own log lines straight to file descriptor 2
 from C++ threads, at start-up and at the first inference, whatever Python's logging says:
 `WARNING: Logging before InitGoogle()`, `W0000 00:00:... face_landmarker_graph.cc:181]`,
-`INFO: Created TensorFlow Lite XNNPACK delegate`, `ALSA lib confmisc.c:...`. Environment
+`INFO: Created TensorFlow Lite XNNPACK delegate`, `ALSA lib confmisc.c:...`, and FFmpeg's
+`[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55...] moov atom not found` under FaceQuest's own sentence
+for a video it cannot open. Environment
 variables do not silence all of them, so `quiet_native_logs` moves descriptor 2 onto a pipe
 read by a small thread that drops those lines and passes everything else on (a native error
 line, a crash message, a child process's complaint). Python's own `sys.stderr` keeps
@@ -33,6 +35,7 @@ NOISE = re.compile(
     rb"|Cannot connect to server (?:socket|request channel)"  # PortAudio probing JACK
     rb"|jack server is not running"
     rb"|JackShmReadWritePtr"
+    rb"|\[[\w,.-]+ @ 0x[0-9a-fA-F]+\] "  # FFmpeg (OpenCV's video reader): "[mov,mp4,... @ 0x55..]"
     rb")"
 )
 

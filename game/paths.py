@@ -15,6 +15,7 @@ import importlib.resources
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -68,8 +69,22 @@ class UnusableFolderError(OSError):
         super().__init__(None, sentence)
 
 
-def _home_hint() -> str:
-    return f"the home folder ({os.environ.get('HOME') or Path.home()}) is not usable"
+def _home_hint(variable: str = "") -> str:
+    """What made the default folder unusable: `variable` (XDG_DATA_HOME, XDG_CACHE_HOME)
+    where it is set, since platformdirs then takes the folder from it, not from HOME."""
+    xdg = os.name == "posix" and sys.platform != "darwin"  # where platformdirs reads XDG_*
+    chosen = os.environ.get(variable, "").strip() if variable and xdg else ""
+    if chosen:
+        return (f"{variable} ({chosen}) is not a usable folder; set it to your own folder or "
+                "unset it")
+    return (f"the home folder ({os.environ.get('HOME') or Path.home()}) is not usable; set HOME "
+            "to your own folder")
+
+
+def default_data_path() -> Path:
+    """Where `user_data_dir` keeps the records when no folder is given; nothing is made
+    (a command given `--data-dir` only compares paths with it)."""
+    return Path(platformdirs.user_data_dir(APP_NAME))
 
 
 def user_data_dir(override: Path | None = None) -> Path:
@@ -81,13 +96,13 @@ def user_data_dir(override: Path | None = None) -> Path:
     """
     if override is not None:
         return private_dir(override)
-    path = Path(platformdirs.user_data_dir(APP_NAME))
+    path = default_data_path()
     try:
         return private_dir(path)
     except OSError as exc:
         raise UnusableFolderError(
             f"FaceQuest cannot keep its records in {path} ({exc.strerror or exc}): "
-            f"{_home_hint()}; set HOME to your own folder, or give --data-dir FOLDER"
+            f"{_home_hint('XDG_DATA_HOME')}, or give --data-dir FOLDER"
         ) from None
 
 
@@ -110,7 +125,8 @@ def user_cache_dir(override: Path | None = None) -> Path:
             _fallback_cache = Path(tempfile.mkdtemp(prefix="facequest-cache-"))  # 0700
             atexit.register(shutil.rmtree, _fallback_cache, True)
             logger.warning("the cache folder %s cannot be used (%s: %s); caches are kept in "
-                           "%s for this run", path, exc.strerror or exc, _home_hint(),
+                           "%s for this run", path, exc.strerror or exc,
+                           _home_hint("XDG_CACHE_HOME"),
                            _fallback_cache)
         return _fallback_cache
 

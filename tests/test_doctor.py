@@ -83,6 +83,26 @@ def test_no_display_and_no_camera_are_problems_with_fixes(
     assert by_part["font"].ok
 
 
+def test_a_driver_sdl_fell_back_to_is_not_called_the_users_to_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No screen and no SDL_VIDEODRIVER: SDL picks 'offscreen' itself, and the fix said
+    "unset SDL_VIDEODRIVER", a variable the user never set."""
+    import pygame
+
+    from game.ui.display_check import check_display
+
+    monkeypatch.delenv("SDL_VIDEODRIVER", raising=False)
+    monkeypatch.setattr(pygame.display, "get_driver", lambda: "offscreen")
+    fell_back = check_display()
+    assert not fell_back.ok and "'offscreen'" in fell_back.text
+    assert "SDL_VIDEODRIVER" not in fell_back.fix and "--headless" in fell_back.fix
+    monkeypatch.undo()  # the real get_driver; now a driver set by hand
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    chosen = check_display()
+    assert not chosen.ok and "unset SDL_VIDEODRIVER" in chosen.fix
+
+
 @pytest.mark.skipif(bool(missing_libraries()) or not speech_engine_available(),
                     reason="needs the system packages (scripts/system-packages.sh)")
 def test_doctor_exits_0_when_all_is_well(capsys: pytest.CaptureFixture[str],

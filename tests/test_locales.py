@@ -102,6 +102,35 @@ def test_a_broken_catalogue_is_one_sentence_with_file_line_and_key(
         assert word in message, message
 
 
+def test_a_catalogue_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """A translator's Notepad saves "UTF-8 with BOM": the mark is not TOML (it was refused as
+    "not valid TOML: Invalid statement (at line 1, column 1)"); errors keep their lines."""
+    shipped = TEST_LOCALES / "eo.toml"
+    (tmp_path / "eo.toml").write_bytes(b"\xef\xbb\xbf" + shipped.read_bytes())
+    both = Catalogues.in_folders(files("game.locales"), tmp_path)
+    both.check()
+    assert both.catalogue("eo").name == "Esperanto"
+    assert both.catalogue("eo").texts["greeting"] == "Saluton! Ni ludu kun vizagoj!"
+    (tmp_path / "eo.toml").write_bytes(b"\xef\xbb\xbf" + b'"greeting" = 3\n')
+    with pytest.raises(CatalogueError, match="line 1: key 'greeting' must be a text"):
+        Catalogues.in_folders(files("game.locales"), tmp_path).check()
+
+
+def test_a_catalogue_saved_as_gbk_names_the_line_of_its_first_foreign_byte(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "zh-CN.toml").write_bytes(
+        (files("game.locales") / "zh-CN.toml").read_text(encoding="utf-8").encode("gbk"))
+    (tmp_path / "en.toml").write_bytes((files("game.locales") / "en.toml").read_bytes())
+    with pytest.raises(CatalogueError) as caught:
+        Catalogues.in_folders(tmp_path).check()
+    text = (files("game.locales") / "zh-CN.toml").read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1)
+                if any(ord(ch) > 127 for ch in row))
+    assert f"zh-CN.toml, line {line}, is not UTF-8 text" in str(caught.value)
+    assert str(caught.value).endswith("save it as UTF-8")
+
+
 def test_a_badly_named_file_or_no_english_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="not named after a language code"):
         _folder(tmp_path, '"greeting" = "Hi"\n', name="Esperanto.toml").check()

@@ -25,6 +25,8 @@ ASTRONAUT = REPO_ROOT / "assets" / "bench" / "astronaut.jpg"
     b"error: XDG_RUNTIME_DIR is invalid or not set in the environment.",
     b"Expression 'alsa_snd_pcm_hw_params(pcm, hwParams)' failed in 'src/hostapi/alsa/pa_'",
     b"jack server is not running or cannot be started",
+    b"[mov,mp4,m4a,3gp,3g2,mj2 @ 0x564b54765ec0] moov atom not found",
+    b"[h264 @ 0x7f3a2c01b2c0] error while decoding MB 12 7, bytestream -5",
 ])
 def test_third_party_lines_are_noise(line: bytes) -> None:
     assert is_noise(line)
@@ -68,3 +70,18 @@ def test_our_own_error_still_reaches_stderr(tmp_path: Path) -> None:
     )
     assert run.returncode == 2
     assert run.stderr.strip().startswith("facequest:") and len(run.stderr.splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_a_broken_video_is_one_sentence_without_ffmpegs_line(tmp_path: Path) -> None:
+    """A cut-off MP4 (no index): FaceQuest's sentence only, not FFmpeg's "moov atom not
+    found" after it (which could also land between the sentence and its line end)."""
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 8)
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-m", "game", "watch", "--source", str(clip)],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert run.returncode == 2
+    assert run.stderr == f"facequest: cannot open {clip} as a video\n"

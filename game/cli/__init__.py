@@ -93,6 +93,27 @@ def describe_os_error(exc: OSError) -> str:
     return f"{reason.rstrip('.')}{':' + place if place else ''}"
 
 
+def expand_home(args: argparse.Namespace) -> None:
+    """Every path option that starts with `~` made the user's home: the shell expands `~`
+    only at the start of a word, so `--data-dir=~/FaceQuest` arrives as it was typed and
+    would otherwise make a folder named `~` in the current one."""
+    for name, value in vars(args).items():
+        with contextlib.suppress(RuntimeError):  # no home to expand to: leave it as typed
+            if isinstance(value, Path):
+                setattr(args, name, value.expanduser())
+            elif isinstance(value, list) and value and all(isinstance(v, Path) for v in value):
+                setattr(args, name, [v.expanduser() for v in value])
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device: what is still buffered for a reader that
+    has gone (a closed pipe) is dropped at exit, not raised again as a second error."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def existing_folder_or_new(path: Path, what: str) -> Path:
     """`path` for a folder FaceQuest may create: refuse it when it exists as a file."""
     if path.exists() and not path.is_dir():
@@ -171,6 +192,7 @@ def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
     if func is None:
         parser.print_help()
         return 0
+    expand_home(args)
     stay_offline()
     os.umask(0o077)  # everything FaceQuest writes is readable by this user only
     try:
@@ -178,6 +200,9 @@ def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
     except CliError as exc:
         print(f"facequest: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `facequest levels list | head -1`: the reader has had enough
+        _silence_stdout()
+        return 141  # as a shell reports a command stopped by SIGPIPE
     except OSError as exc:  # disk full, read-only, a file where a folder should be ...
         logging.getLogger(__name__).debug("file error", exc_info=True)
         print(f"facequest: {describe_os_error(exc)}.", file=sys.stderr)

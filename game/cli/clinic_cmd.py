@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from game.cli import CliError, Subparsers
+from game.cli.home_cmd import home_sentences
 from game.cli.profiles_cmd import child, data_folder, records, records_action
 from game.records.storage import local_now
 
@@ -29,16 +30,16 @@ def register(subparsers: Subparsers) -> None:
     action = partial(records_action, actions)
 
     action("init", "make the clinic's key pair (the private key stays here, mode 0600)") \
-        .set_defaults(func=run_init)
+        .set_defaults(func=home_sentences(run_init))
     pair = action("pair", "register a family's home installation for a child and show the "
                   "code to read aloud")
     pair.add_argument("child", metavar="NAME|ID", help="the child's name or id")
     pair.add_argument("home_key", metavar="HOMEKEY",
                       help="the key `facequest home setup` printed (fqhome1-...)")
-    pair.set_defaults(func=run_pair)
+    pair.set_defaults(func=home_sentences(run_pair))
     imp = action("import", "verify, decrypt and merge bundles sent from home")
     imp.add_argument("files", metavar="FILE", nargs="+", type=Path, help="bundle files")
-    imp.set_defaults(func=run_import)
+    imp.set_defaults(func=home_sentences(run_import))
 
 
 def run_init(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from game.reports.selection import (
 logger = logging.getLogger(__name__)
 
 MOTION_FORMAT = "motion"
+SUFFIX_FORMATS = {f".{fmt}": fmt for fmt in FORMATS}  # --out trials.parquet: Parquet
 
 
 def register(subparsers: Subparsers) -> None:
@@ -45,9 +46,10 @@ def register(subparsers: Subparsers) -> None:
         "--data-dir", type=Path, default=None, help="records folder (default: the user's)"
     )
     parser.add_argument(
-        "--format", choices=(*FORMATS, MOTION_FORMAT), default="csv",
-        help="csv (default), json, or parquet (typed columns for DuckDB, Spark, pandas); "
-        "motion: one row per frame of the kept motion records, as Parquet",
+        "--format", choices=(*FORMATS, MOTION_FORMAT), default=None,
+        help="csv, json, or parquet (typed columns for DuckDB, Spark, pandas); default: what "
+        "--out's name ends in, else csv; motion: one row per frame of the kept motion "
+        "records, as Parquet",
     )
     parser.add_argument("--out", type=Path, required=True, help="the file to write")
     parser.add_argument(
@@ -56,6 +58,22 @@ def register(subparsers: Subparsers) -> None:
         help="leave the free-text note columns empty",
     )
     parser.set_defaults(func=run)
+
+
+def export_format(chosen: str | None, out: Path) -> str:
+    """The format to write: `chosen` (--format), else the one `out`'s name ends in, else csv.
+
+    Raises:
+        CliError: `out` ends in another format's suffix (`--out site-a.parquet` with
+            `--format csv` would be a CSV file that DuckDB cannot read as Parquet).
+    """
+    named = SUFFIX_FORMATS.get(out.suffix.lower())
+    if chosen is None:
+        return named or "csv"
+    if chosen in FORMATS and named is not None and named != chosen:
+        raise CliError(f"--format {chosen} does not write a {out.suffix} file; give --format "
+                       f"{named}, or an --out name ending in .{chosen}")
+    return chosen
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = open_records_for_reading(args.data_dir)
         check_not_own_records(out, store.data_dir)
+        args.format = export_format(args.format, out)
         ids = None
         if args.profile is not None:
             ids = [resolve_profile(store, args.profile).profile_id]

@@ -16,11 +16,13 @@ installation and encrypted to the clinic's key: mail it, or carry it on a USB st
 from __future__ import annotations
 
 import argparse
-from functools import partial
+from collections.abc import Callable
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any
 
 from game.cli import CliError, Subparsers
+from game.cli.play_cmd import SETUP_AGAIN
 from game.cli.profiles_cmd import child, data_folder, records, records_action
 from game.records.fileio import atomic_write_bytes, atomic_write_text
 from game.records.storage import local_now
@@ -44,18 +46,38 @@ def register(subparsers: Subparsers) -> None:
                       "first-faces)")
     plan.add_argument("--home-key", help="pair at once with this home installation's key "
                       "(fqhome1-...), when the family already has one")
-    plan.set_defaults(func=run_plan)
+    plan.set_defaults(func=home_sentences(run_plan))
     setup = action("setup", "(family) install a home plan in this data folder")
     setup.add_argument("plan", type=Path, help="the plan file from the clinic")
     setup.add_argument("--name", help="the child's name as shown here (never sent); default "
                        "the child's id")
-    setup.set_defaults(func=run_setup)
+    setup.set_defaults(func=home_sentences(run_setup))
     action("status", "(family) this installation's child, plan, week and key") \
-        .set_defaults(func=run_status)
+        .set_defaults(func=home_sentences(run_status))
     send = action("send", "(family) write a bundle of the sessions since the last one")
     send.add_argument("--out", type=Path, required=True, help="the bundle file to write")
     send.add_argument("--all", action="store_true", help="send every session again")
-    send.set_defaults(func=run_send)
+    send.set_defaults(func=home_sentences(run_send))
+
+
+Run = Callable[[argparse.Namespace], int]
+
+
+def home_sentences(run: Run) -> Run:
+    """`run` with every home-practice problem as one sentence (exit 2): a damaged key file,
+    plan or ledger, wherever in the command it is read (a key is read when it is printed)."""
+    @wraps(run)
+    def guarded(args: argparse.Namespace) -> int:
+        from game.home.clinic import ClinicError
+        from game.home.install import HomeError
+        from game.home.keys import KeyTextError
+        from game.home.plan import PlanError
+
+        try:
+            return run(args)
+        except (ClinicError, HomeError, KeyTextError, PlanError) as exc:
+            raise CliError(str(exc)) from None
+    return guarded
 
 
 def _now() -> str:
@@ -87,12 +109,31 @@ def check_out(out: Path, data_dir: Path) -> None:
         raise CliError(f"the folder {out.parent} does not exist")
 
 
+def _check_shipped_levels(levels: str) -> None:
+    """A home plan names a level set by id, and the family's FaceQuest has only the shipped
+    ones: an id that is not one of them (a typo) would make every `play` at home fail, so it
+    is refused here. A .toml path that exists is a researcher's choice and is kept.
+
+    Raises:
+        CliError: one sentence with the known ids.
+    """
+    from game.paths import LEVELS_DIR
+
+    known = sorted(p.stem for p in LEVELS_DIR.glob("*.toml"))
+    if levels.endswith(".toml") and Path(levels).expanduser().is_file():
+        return  # a research set by path: the same file must be there on the family's side
+    if levels and levels not in known:
+        raise CliError(f"--levels {levels!r} is not a level set shipped with FaceQuest, so the "
+                       f"family's computer would not have it (known: {', '.join(known)})")
+
+
 def run_plan(args: argparse.Namespace) -> int:
     from game.home.clinic import ClinicError, issue_plan, pair
     from game.home.keys import KeyTextError
 
     folder = data_folder(args)
     check_out(args.out, folder)
+    _check_shipped_levels(args.levels)
     with records(args, write=True) as store:
         profile = child(store, args.child)
         try:
@@ -130,7 +171,10 @@ def run_setup(args: argparse.Namespace) -> int:
         raise CliError(f"{args.plan}: cannot be read ({exc.strerror or exc})") from None
     try:
         plan = HomePlan.from_json(raw.decode("utf-8"))
-    except (PlanError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise CliError(f"{args.plan}: that file is not a FaceQuest home plan (it is not "
+                       "text)") from None
+    except PlanError as exc:
         raise CliError(f"{args.plan}: {exc}") from None
     try:
         with open_store(folder) as store:
@@ -152,7 +196,7 @@ def _installation(folder: Path) -> Any:
     try:
         inst = find_installation(folder)
     except PlanError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(f"{exc}; {SETUP_AGAIN}") from None
     if inst is None:
         raise CliError(f"{folder} is not set up for home practice; run `facequest home setup "
                        "PLAN` first")

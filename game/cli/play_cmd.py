@@ -98,12 +98,17 @@ def run(args: argparse.Namespace) -> int:
                            "out --profile (it plays the plan's child)")
         args.profile = home.profile_id
     fixed_levels = args.levels is not None
-    if args.levels is None and home is not None and home.level_set_id:
+    from_plan = args.levels is None and home is not None and bool(home.level_set_id)
+    if from_plan and home is not None:
         args.levels, fixed_levels = home.level_set_id, True
     levels = args.levels if args.levels is not None else DEFAULT_LEVELS
     path = level_set_path(levels)
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in LEVELS_DIR.glob("*.toml")))
+        if from_plan:  # the family never typed it: the clinic's plan (or a newer FaceQuest's)
+            raise CliError(f"the home plan names the level set {levels!r}, which this "
+                           f"FaceQuest does not have (it has {known}); ask the clinic for a "
+                           "new plan, or install the FaceQuest version the clinic uses")
         raise CliError(f"no level set {levels!r} (known: {known}); "
                        "give an id from levels/ or a .toml path")
     try:
@@ -157,6 +162,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+SETUP_AGAIN = "install the clinic's plan file again with `facequest home setup PLAN`"
+
+
 def home_installation(data_dir: Path | None) -> HomePlan | None:
     """The home plan when the data folder is a home installation (`facequest home setup`);
     then `play` needs no `--profile`: it plays the plan's child, every session "home"."""
@@ -166,35 +174,42 @@ def home_installation(data_dir: Path | None) -> HomePlan | None:
     try:
         found = find_installation(user_data_dir(data_dir))
     except PlanError as exc:
-        raise CliError(f"the home plan of this data folder is damaged ({exc})") from None
+        raise CliError(f"{exc}; {SETUP_AGAIN}") from None
     return found.plan if found is not None else None
 
 
 def profile_for_play(name_or_id: str | None, data_dir: Path | None) -> str | None:
     """What `--profile` stands for: the id of the one child with that name or id, or the text
     itself for a child to create. Two children of one name (records kept before names had to
-    differ) are refused in one sentence listing their ids, never one picked silently.
+    differ) are refused in one sentence listing their ids, never one picked silently; so is
+    an id (`C-4F98B9`) no child has, a mistyped id rather than a new child's name.
     Records that cannot be read here are left to the game, which says why."""
     if name_or_id is None:
         return None
     from game.records import AmbiguousNameError, StoreError, UnknownChildError, open_store
     from game.records.names import clean_name
-    from game.records.store import RECORDS_FILE
+    from game.records.store import PROFILE_ID, RECORDS_FILE
 
     try:
         clean_name(name_or_id)
     except StoreError as exc:  # "" or "   ": refused before anything starts
         raise CliError(f"--profile: {exc}") from None
 
+    an_id = PROFILE_ID.fullmatch(name_or_id.strip().upper()) is not None
     folder = user_data_dir(data_dir)
     if not (folder / RECORDS_FILE).is_file():
+        if an_id:
+            raise CliError(f"--profile: no child has the id {name_or_id.strip()} (there are no "
+                           f"records in {folder} yet); give the child's name to add a child")
         return name_or_id
     try:
         with open_store(folder, read_only=True) as store:
             return store.resolve_profile(name_or_id).profile_id
     except AmbiguousNameError as exc:
         raise CliError(f"--profile: {exc}") from None
-    except UnknownChildError:
+    except UnknownChildError as exc:
+        if an_id:  # a mistyped id: never a new child named "C-4F98B9"
+            raise CliError(f"--profile: {exc}") from None
         return name_or_id  # a new child, created when the game starts
     except StoreError:
         return name_or_id  # unreadable records: the game moves them aside and says so

@@ -46,6 +46,7 @@ from game.records import (
 from game.records.backups import restore_trials_backup
 from game.records.layout import RECORDS_FILE
 from game.records.store import EARLIEST_BIRTH_YEAR
+from game.reports.selection import no_records_sentence
 from game.ui.settings import PALETTES, TEXT_SCALES
 
 # `profiles set --text-size`: the names the settings screen shows, for its scales
@@ -150,9 +151,7 @@ def data_folder(args: argparse.Namespace) -> Path:
 
 def _need_records(folder: Path) -> None:
     if not (folder / RECORDS_FILE).is_file():
-        hint = " (a backup can be put back with `facequest profiles restore-backup`)" \
-            if newest_backup(folder) is not None else ""
-        raise CliError(f"there are no FaceQuest records in {folder}{hint}")
+        raise CliError(no_records_sentence(folder))
 
 
 @contextmanager
@@ -162,9 +161,9 @@ def records(args: argparse.Namespace, *, write: bool) -> Iterator[ProgressStore]
     _need_records(folder)
     try:
         store = open_store(folder, read_only=not write)
-    except CorruptStoreError as exc:
-        raise CliError(f"{exc} Put the newest backup back with `facequest profiles "
-                       "restore-backup`.") from None
+    except CorruptStoreError as exc:  # "put a backup back" only where there is one
+        hint = " Put it back with `facequest profiles restore-backup`." if exc.backups else ""
+        raise CliError(f"{exc}{hint}") from None
     except StoreError as exc:
         raise CliError(str(exc)) from None
     try:

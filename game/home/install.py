@@ -29,7 +29,8 @@ from game.home.keys import (
     parse_clinic_key,
 )
 from game.home.plan import HomePlan, PlanError
-from game.records.fileio import atomic_write_text, ensure_private_dir
+from game.records.fileio import atomic_write_text, ensure_private_dir, stamped_path
+from game.records.storage import local_now
 from game.records.store import ProgressStore
 
 HOME_DIR = "home"
@@ -69,14 +70,18 @@ def find_installation(data_dir: Path) -> Installation | None:
     """The home installation in `data_dir`, or None when it is not one.
 
     Raises:
-        PlanError: its plan file is damaged.
+        PlanError: its plan file is damaged (the sentence names the file).
     """
     path = Path(data_dir) / HOME_DIR / PLAN_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
+        plan = HomePlan.from_json(text)
     except FileNotFoundError:
         return None
-    return Installation(Path(data_dir), HomePlan.from_json(text))
+    except (PlanError, UnicodeDecodeError) as exc:
+        reason = str(exc) if isinstance(exc, PlanError) else "it is not text"
+        raise PlanError(f"the home plan {path} is damaged ({reason})") from None
+    return Installation(Path(data_dir), plan)
 
 
 def install(data_dir: Path, plan: HomePlan, store: ProgressStore, *,
@@ -90,9 +95,18 @@ def install(data_dir: Path, plan: HomePlan, store: ProgressStore, *,
     Raises:
         HomeError: the folder is set up for another child, or holds other children.
         PlanError: the plan's clinic key cannot be read.
+
+    A damaged installed plan (`find_installation` cannot read it) is moved aside as
+    `plan.damaged-<time>.json` and replaced by `plan`.
     """
     parse_clinic_key(plan.clinic_key)
-    current = find_installation(data_dir)
+    try:
+        current = find_installation(data_dir)
+    except PlanError:  # the clinic's plan mends a damaged one; the damaged file is kept
+        damaged = Path(data_dir) / HOME_DIR / PLAN_FILE
+        damaged.rename(stamped_path(damaged.parent, damaged.stem, "damaged", local_now(),
+                                    damaged.suffix))
+        current = None  # the check on other children's records below still holds
     if current is not None and current.plan.profile_id != plan.profile_id:
         raise HomeError("this FaceQuest is already set up for another child; use another "
                         "--data-dir for a second child")

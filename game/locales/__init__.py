@@ -165,11 +165,12 @@ class Catalogues:
                                  f"{', '.join(self.languages)}")
         entry = self._sources[lang]
         source = str(entry)
-        try:
-            text = entry.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise CatalogueError(f"the text catalogue {source} is not UTF-8 text (byte "
-                                 f"{exc.start})") from exc
+        try:  # a byte-order mark (Notepad's "UTF-8 with BOM") is not part of the TOML
+            text = entry.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:  # the line of the first such byte (saved as GBK)
+            line = bytes(exc.object).count(b"\n", 0, exc.start) + 1
+            raise CatalogueError(f"the text catalogue {source}, line {line}, is not UTF-8 text "
+                                 f"(byte {exc.start}); save it as UTF-8") from exc
         except OSError as exc:
             raise CatalogueError(f"the text catalogue {source} cannot be read "
                                  f"({exc.strerror or exc})") from exc

@@ -81,13 +81,14 @@ def check_level_text(text: str, file: str = "<text>") -> tuple[LevelSet | None, 
 
 def read_level_text(path: Path) -> str:
     """The text of a level-set file, read within bounds: a regular file (a link to /dev/zero
-    or a FIFO is refused without reading it), at most `MAX_LEVEL_FILE_BYTES`, UTF-8.
+    or a FIFO is refused without reading it), at most `MAX_LEVEL_FILE_BYTES`, UTF-8 (a
+    leading byte-order mark is dropped).
 
     Raises:
         LevelFileError: one error naming the file and why it cannot be read.
     """
-    def refused(found: str) -> LevelFileError:
-        return LevelFileError([LevelError(str(path), 1, "(file)", found,
+    def refused(found: str, line: int = 1) -> LevelFileError:
+        return LevelFileError([LevelError(str(path), line, "(file)", found,
                                           f"a UTF-8 TOML file of at most "
                                           f"{MAX_LEVEL_FILE_BYTES // 2**20} MB")])
 
@@ -106,10 +107,11 @@ def read_level_text(path: Path) -> str:
         data = handle.read(MAX_LEVEL_FILE_BYTES + 1)
     if len(data) > MAX_LEVEL_FILE_BYTES:  # it grew while being read
         raise refused(f"a file of more than {MAX_LEVEL_FILE_BYTES:,} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise refused(f"bytes that are not UTF-8 text (byte {exc.start})") from None
+    try:  # a byte-order mark (Windows Notepad's "UTF-8 with BOM") is not part of the TOML
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:  # the line of the first such byte (a GBK-saved text)
+        raise refused(f"bytes that are not UTF-8 text (byte {exc.start})",
+                      data.count(b"\n", 0, exc.start) + 1) from None
 
 
 def check_level_file(path: Path | str) -> list[LevelError]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -84,6 +85,29 @@ def split_damaged(
             (damaged if bad else sound).setdefault(name, {})[doc_id] = doc
         sound.setdefault(name, {})
     return sound, damaged
+
+
+# what a damaged profile or session is called in a warning: its pseudonymous id, never a name
+_ID_FIELDS = {"profiles": ("profile", "profile_id"), "sessions": ("session", "session_id")}
+_SHOWN_ID = re.compile(r"[CS]-[0-9A-F]{6,8}")
+DAMAGE_KINDS = "NaN, Infinity, a missing field or a value of the wrong type"
+
+
+def damaged_names(damaged: Mapping[str, Any]) -> str:
+    """The damaged documents of a TinyDB-layout document by their ids, for a warning
+    ("profile C-4F98B8, session S-BF150297"): a value that is not an id (a hand-edited file
+    may hold anything there) is shown as the document's number instead, so no child's name
+    reaches a log."""
+    shown = []
+    for table, docs in damaged.items():
+        kind, field = _ID_FIELDS.get(table, (f"{table} record", ""))
+        for doc_id, doc in docs.items():
+            value = doc.get(field) if field and isinstance(doc, dict) else None
+            if isinstance(value, str) and _SHOWN_ID.fullmatch(value):
+                shown.append(f"{kind} {value}")
+            else:
+                shown.append(f"{kind} #{doc_id}")
+    return ", ".join(shown)
 
 
 def count_docs(document: Mapping[str, Any]) -> int:

@@ -62,7 +62,9 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 
     The file ends with mode 0600. If the block (or the write) raises, the temporary file is
     removed and the old file is left as it was. A folder deleted meanwhile is made again
-    (private). For a large file written piece by piece (e.g. `pyarrow.parquet.ParquetWriter`).
+    (private); a folder the temporary file cannot be made in (read-only, not this user's)
+    raises the `OSError` with that folder, not the temporary file, as its file name. For a
+    large file written piece by piece (e.g. `pyarrow.parquet.ParquetWriter`).
 
     An existing special file (a device such as `/dev/full` or `/dev/stdout`, a FIFO) is
     written into directly: there is nothing to replace, and replacing it would put a
@@ -75,7 +77,11 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         return
     if not path.parent.is_dir():
         ensure_private_dir(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
+                                        dir=path.parent)
+    except OSError as exc:  # name the folder the user chose, not a temporary file's name
+        raise OSError(exc.errno, exc.strerror, str(path.parent)) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:

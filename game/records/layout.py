@@ -27,6 +27,13 @@ MOTION_DIR = "motion"  # here, not in motion_log, so that naming it needs no num
 BACKUPS_DIR = "backups"
 CALIBRATION_DIR = "calibration"
 BEFORE_SPLIT_BACKUP = "progress.schema1.json"  # the single-file records, kept when trials move
+CORRUPT_GLOB = "progress.corrupt-*.json"  # unreadable records files, moved aside
+
+
+def kept_aside_records(data_dir: Path) -> list[Path]:
+    """The unreadable records files moved aside in `data_dir`, oldest first (the names hold
+    the time they were moved)."""
+    return sorted(data_dir.glob(CORRUPT_GLOB))
 
 
 def motion_path(data_dir: Path, session_id: str) -> Path:

@@ -43,32 +43,50 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
 
 
+# the longest name every screen is checked to show in full ("Victor Alexander-Montgomery",
+# tests/ui/test_text_fit.py); the game's own name fields stop at 24
+MAX_NAME_LENGTH = 27
+
+
 def clean_name(name: str) -> str:
     """The name as stored: trimmed, inner runs of spaces made one space.
 
     Raises:
-        StoreError: the name is empty, or shows nothing (only spaces, zero-width or control
-            characters).
+        StoreError: the name is empty, shows nothing (only spaces, zero-width or control
+            characters), or is longer than `MAX_NAME_LENGTH` (it would overflow the start
+            screen's buttons and the therapist's pages). Names kept before this rule load as
+            they are.
     """
     cleaned = " ".join(str(name).split())
     if not any(unicodedata.category(ch)[0] not in "CZ" for ch in cleaned):
         raise StoreError("a child needs a name; an empty name or one of only spaces is not "
                          "a name")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise StoreError(f"a child's name has at most {MAX_NAME_LENGTH} characters (a longer "
+                         f"one does not fit the game's screens); this one has {len(cleaned)}")
     return cleaned
 
 
 def check_name_free(name: str, profiles: Iterable[Profile], *, except_id: str = "") -> None:
-    """Refuse `name` when a child other than `except_id` already has it.
+    """Refuse `name` when a child other than `except_id` already has it, as a name or as an
+    id (a child called "C-4F98B8" could never be named: that text picks the child with that
+    id).
 
     Raises:
         DuplicateNameError: one sentence, without the name.
     """
     key = name_key(name)
     for profile in profiles:
-        if profile.profile_id != except_id and name_key(profile.display_name) == key:
+        if profile.profile_id == except_id:
+            continue
+        if name_key(profile.display_name) == key:
             raise DuplicateNameError(
                 f"another child ({profile.profile_id}) already has that name; "
                 "choose a different one, e.g. add an initial")
+        if profile.profile_id == name.strip().upper():
+            raise DuplicateNameError(
+                f"that is another child's id ({profile.profile_id}), and a name may not be "
+                "one; choose a different name")
 
 
 def matching(profiles: Iterable[Profile], name_or_id: str) -> list[Profile]:

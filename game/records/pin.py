@@ -52,6 +52,14 @@ class PinError(StoreError):
     """A PIN that cannot be used (wrong length or not digits), or a wrong old PIN."""
 
 
+class PinFileDamagedError(PinError):
+    """The PIN file cannot be read, so no PIN can be checked (deleting it resets the PIN)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"the PIN file {path.name} is damaged; delete it to reset")
+
+
 class PinLockedError(PinError):
     """Too many wrong PINs: no PIN is checked until `seconds_left` have passed."""
 
@@ -116,7 +124,7 @@ class TherapistPin:
 
         Raises:
             PinLockedError: too many wrong PINs in a row; nothing was checked.
-            PinError: the PIN file is damaged.
+            PinFileDamagedError: the PIN file is damaged.
         """
         record = self._load()
         if record is None:
@@ -131,7 +139,7 @@ class TherapistPin:
             digest = _hash(pin, salt, *params, len(expected))
             failures = int(record.get("failures", 0))
         except (KeyError, ValueError, TypeError) as exc:
-            raise PinError(f"the PIN file {self.path.name} is damaged; delete it to reset") from exc
+            raise PinFileDamagedError(self.path) from exc
         if hmac.compare_digest(digest, expected):
             if params != (SCRYPT_N, SCRYPT_R, SCRYPT_P) or len(expected) != KEY_BYTES:
                 self._write(self._hashed(pin))  # re-hashed at today's cost
@@ -204,7 +212,7 @@ class TherapistPin:
         try:
             record = json.loads(text, parse_constant=float)  # NaN kept, then capped
         except ValueError as exc:
-            raise PinError(f"the PIN file {self.path.name} is damaged; delete it to reset") from exc
+            raise PinFileDamagedError(self.path) from exc
         if not isinstance(record, dict):
-            raise PinError(f"the PIN file {self.path.name} is damaged; delete it to reset")
+            raise PinFileDamagedError(self.path)
         return record

@@ -28,7 +28,7 @@ from game.play.trial_record import TrialRecord
 from game.records.backups import RestoredBackup, list_backups, newest_backup, restore_backup
 from game.records.calibration import CalibrationFiles
 from game.records.clinic_ledger import forget_child
-from game.records.damaged import count_docs, split_damaged
+from game.records.damaged import DAMAGE_KINDS, count_docs, damaged_names, split_damaged
 from game.records.erase import ChildMarks, ErasedCopies, child_in_copies, erase_from_copies
 from game.records.fileio import (
     AlreadyLockedError,
@@ -134,6 +134,12 @@ class ProgressStore(Closing):
         data_dir: the data folder (for traces); None for a memory store.
         clock: wall clock for timestamps (inject a fixed one in tests).
         read_only: refuse every change (reports and exports).
+
+    Attributes:
+        set_aside: the file the damaged profiles and sessions found on opening were moved to
+            (`progress.set-aside-*.json`), or None when there were none (or, read-only,
+            they were only left out); the game tells the therapist.
+        set_aside_count: how many were moved there.
     """
 
     def __init__(
@@ -147,6 +153,8 @@ class ProgressStore(Closing):
     ) -> None:
         self.data_dir = data_dir
         self.read_only = read_only
+        self.set_aside: Path | None = None
+        self.set_aside_count = 0
         self._lock = lock
         self._clock = clock
         self._storage = storage
@@ -225,16 +233,17 @@ class ProgressStore(Closing):
     def _set_aside(self, damaged: dict[str, Any]) -> None:
         """Keep damaged profiles and sessions in a file of their own (`game.records.damaged`)
         and say so in one warning; a read-only store only leaves them out."""
-        count = count_docs(damaged)
+        count, which = count_docs(damaged), damaged_names(damaged)
         if self.read_only or self.data_dir is None:
-            logger.warning("%d damaged record(s) in %s were left out (NaN, Infinity or a "
-                           "missing field); they stay in the file", count, RECORDS_FILE)
+            logger.warning("%d damaged record(s) in %s were left out (%s: %s); they stay in "
+                           "the file", count, RECORDS_FILE, which, DAMAGE_KINDS)
             return
         target = stamped_path(Path(self.data_dir), Path(RECORDS_FILE).stem, "set-aside",
                               self._clock(), Path(RECORDS_FILE).suffix)
         atomic_write_text(target, json.dumps(damaged, ensure_ascii=False))
-        logger.warning("%d damaged record(s) (NaN, Infinity or a missing field) were set aside "
-                       "in %s; the other records work as before", count, target.name)
+        self.set_aside, self.set_aside_count = target, count
+        logger.warning("%d damaged record(s) (%s: %s) were set aside in %s; the other records "
+                       "work as before", count, which, DAMAGE_KINDS, target.name)
 
     def _adopt(self, docs: list[dict[str, Any]]) -> None:
         """Trials of an old single-file store, moved into one file per child (written before

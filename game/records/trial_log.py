@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from game.records.damaged import DocumentCheck, loads_finite
+from game.records.damaged import DAMAGE_KINDS, DocumentCheck, loads_finite
 from game.records.fileio import (
     FILE_MODE,
     NOFOLLOW,
@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 TRIALS_DIR = "trials"
 SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+DAMAGED_LINE = f"{DAMAGE_KINDS}, or a line cut short"  # what a damaged trial line may hold
 
 Key = tuple[str, int]
 
@@ -186,9 +187,8 @@ class TrialLog:
         (one warning); read-only: leave them where they are and say so."""
         aside = self.set_aside_path(profile_id)
         if self.read_only or aside is None:
-            logger.warning("%d damaged trial line(s) of %s were left out (NaN, Infinity or a "
-                           "missing field); they stay in %s", len(damaged), profile_id,
-                           path.name)
+            logger.warning("%d damaged trial line(s) of %s were left out (%s); they stay in %s",
+                           len(damaged), profile_id, DAMAGED_LINE, path.name)
             return
         fd = os.open(aside, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
         try:
@@ -197,9 +197,9 @@ class TrialLog:
         finally:
             os.close(fd)
         self.rewrite(profile_id, docs.values())
-        logger.warning("%d damaged trial line(s) of %s (NaN, Infinity or a missing field) "
-                       "were set aside in %s; the child's other trials work as before",
-                       len(damaged), profile_id, aside.name)
+        logger.warning("%d damaged trial line(s) of %s (%s) were set aside in %s; the "
+                       "child's other trials work as before", len(damaged), profile_id,
+                       DAMAGED_LINE, aside.name)
 
     # -- writing -------------------------------------------------------------------------
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from game.paths import user_data_dir
+from game.paths import default_data_path, user_data_dir
+from game.records.backups import newest_backup
 from game.records.clinic_ledger import CLINIC_DIR
 from game.records.default_settings import DEFAULT_SETTINGS_FILE
-from game.records.layout import BACKUPS_DIR, CALIBRATION_DIR, LOCK_FILE, MOTION_DIR, TRACES_DIR
+from game.records.layout import (
+    BACKUPS_DIR,
+    CALIBRATION_DIR,
+    LOCK_FILE,
+    MOTION_DIR,
+    TRACES_DIR,
+    kept_aside_records,
+)
 from game.records.models import Profile
 from game.records.pin import PIN_FILE
 from game.records.storage import StoreError
@@ -30,8 +38,22 @@ def open_records_for_reading(data_dir: Path | None) -> ProgressStore:
     """
     folder = Path(data_dir) if data_dir is not None else user_data_dir()
     if not (folder / RECORDS_FILE).is_file():
-        raise StoreError(f"there are no FaceQuest records in {folder} (try --data-dir)")
+        raise StoreError(no_records_sentence(folder, otherwise=" (try --data-dir)"))
     return open_store(folder, read_only=True)
+
+
+def no_records_sentence(folder: Path, *, otherwise: str = "") -> str:
+    """Why `folder` has no records file, in one sentence without its full stop: its records
+    file was unreadable and kept aside (a command that changes the records moved it), or
+    there are none (`otherwise` added); either way the restore command where a backup
+    exists."""
+    restore = (" (a backup can be put back with `facequest profiles restore-backup`)"
+               if newest_backup(folder) is not None else "")
+    kept = kept_aside_records(folder)
+    if kept:
+        return (f"there are no readable FaceQuest records in {folder}: the records file could "
+                f"not be read and was kept as {kept[-1].name}{restore}")
+    return f"there are no FaceQuest records in {folder}{restore or otherwise}"
 
 
 def resolve_profile(store: ProgressStore, name_or_id: str) -> Profile:
@@ -57,7 +79,7 @@ def check_not_own_records(out: Path, data_dir: Path | None) -> None:
     """
     target = Path(out).resolve()
     folders = {Path(data_dir).resolve()} if data_dir is not None else set()
-    folders.add(user_data_dir().resolve())
+    folders.add(default_data_path().resolve())  # compared only: never made here
     folders.update(folder for folder in target.parents if _holds_records(folder))
     for folder in sorted(folders):
         if target.parent == folder and (target.name in OWN_FILES

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pygame
 
 from game.doctor import REINSTALL, Finding, good, problem
 from game.ui.fonts import FONT_FILE
 
 HEADLESS_DRIVERS = frozenset({"dummy", "offscreen"})
+NO_SCREEN_FIX = ("run FaceQuest from the desktop session, not over ssh or a console; or play "
+                 "without a window: facequest play --headless")
 
 
 def check_font() -> Finding:
@@ -33,14 +37,15 @@ def check_display() -> Finding:
         pygame.display.init()
         driver = pygame.display.get_driver()
         if driver in HEADLESS_DRIVERS:
+            # SDL falls back to 'offscreen' by itself where there is no screen: only a
+            # driver the user chose is theirs to unset
             return problem("display", f"no screen (SDL video driver {driver!r})",
                            "run FaceQuest from the desktop session (unset SDL_VIDEODRIVER), or "
-                           "play without a window: facequest play --headless")
+                           "play without a window: facequest play --headless"
+                           if os.environ.get("SDL_VIDEODRIVER") else NO_SCREEN_FIX)
         pygame.display.set_mode((64, 64), pygame.HIDDEN)
     except pygame.error as exc:
-        return problem("display", f"no window can open ({exc})",
-                       "run FaceQuest from the desktop session, not over ssh or a console; "
-                       "or play without a window: facequest play --headless")
+        return problem("display", f"no window can open ({exc})", NO_SCREEN_FIX)
     finally:
         pygame.display.quit()
     return good("display", f"a window opens (SDL video driver {driver!r})")

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from game import phrases
 from game.records import DuplicateNameError, Profile
 from game.records.default_settings import load_default_settings, save_default_settings
-from game.records.pin import PinLockedError
+from game.records.pin import PinFileDamagedError, PinLockedError
 from game.records.plans import SessionChoice, next_session
 from game.records.storage import StoreError
 from game.ui.avatar_params import look_named
@@ -363,7 +363,10 @@ class GameFlow:
             return bool(self.pin.verify(digits))
         except PinLockedError:  # the pad says how long to wait
             raise
-        except Exception:  # a damaged PIN file: stay closed, say why in the log
+        except PinFileDamagedError as exc:  # the pad says so: stays closed, no traceback
+            logger.warning("the therapist PIN could not be checked: %s", exc)
+            raise
+        except Exception:  # the disk refused the count of wrong PINs: stay closed
             logger.exception("the therapist PIN could not be checked")
             return False
 

@@ -2,8 +2,9 @@
 
 The shipped font is a subset of Noto Sans CJK SC Regular (SIL Open Font License 1.1, see
 `assets/fonts/OFL.txt`): ASCII and Latin-1, common punctuation, CJK punctuation and
-full-width forms, the 3755 most common hanzi (GB2312 level 1, which covers most
-children's names), and every character of `game.phrases` and `levels/*.toml`.
+full-width forms, the 6763 hanzi of GB2312 (level 1, the 3755 most common, and level 2,
+which holds many characters of given names: 昊, 睿, 萱, 鑫), and every character of
+`game.phrases` and `levels/*.toml`. A name's character outside them shows as a box.
 
 Rebuild it after adding texts with characters outside that set (the build needs the full
 Noto Sans CJK font, e.g. Debian's fonts-noto-cjk, and fontTools):
@@ -96,9 +97,11 @@ def missing_characters(text: str) -> str:
 # ---------------------------------------------------------------- building the subset
 
 
-def _gb2312_level1() -> str:
+def _gb2312_hanzi() -> str:
+    """Every hanzi of GB2312: level 1 (3755, the most common) and level 2 (3008), where many
+    given names' characters are (昊, 睿, 萱, 鑫, 妍, 煜...)."""
     chars = []
-    for hi in range(0xB0, 0xD8):
+    for hi in range(0xB0, 0xF8):
         for lo in range(0xA1, 0xFF):
             try:
                 chars.append(bytes([hi, lo]).decode("gb2312"))
@@ -127,7 +130,7 @@ def subset_characters(extra: Iterable[str] = (), levels_dir: Path = LEVELS_DIR) 
         "".join(chr(c) for c in range(0x3000, 0x3020)),  # CJK punctuation
         "".join(chr(c) for c in range(0xFF01, 0xFF5F)),  # full-width forms
         "·×÷°•…★☆♪✓←↑→↓",
-        _gb2312_level1(),
+        _gb2312_hanzi(),
         _phrase_texts(),
         _level_texts(levels_dir),
         *extra,

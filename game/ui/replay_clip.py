@@ -74,13 +74,17 @@ def write_clip(track: ReplayTrack, out: Path, lang: str, title: str, *,
 
     Raises:
         ValueError: `out` is neither .mp4 nor .gif.
-        OSError: the file cannot be written.
+        OSError: the file cannot be written (a folder that refuses the temporary file is
+            the error's file name).
     """
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"a clip is .mp4 or .gif, not {out.name}")
     frames = clip_frames(track, lang, title, fps=fps, size=size, theme=theme, look=look)
-    handle, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=suffix, dir=out.parent)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=suffix, dir=out.parent)
+    except OSError as exc:  # name the folder the user chose, not a temporary file's name
+        raise OSError(exc.errno, exc.strerror, str(out.parent)) from None
     os.close(handle)
     temp = Path(name)
     try:

@@ -145,6 +145,14 @@ def set_aside_sentence(error: CorruptStoreError, lang: str) -> str:
     return phrases.text("ui.records.set_aside_no_backup", lang, moved=moved)
 
 
+def damaged_sentence(moved: Path, count: int, lang: str) -> str:
+    """One sentence: damaged records of the progress file were kept aside (where), and the
+    rest works (a child whose profile was among them is missing from the list)."""
+    from game import phrases
+
+    return phrases.text("ui.records.damaged_set_aside", lang, count=count, moved=str(moved))
+
+
 def run_game(source: FrameSource, level_set: LevelSet, options: RunOptions) -> FrameStats:
     """Run the game until the therapist quits (or, headless, the session is over), or the
     time cap is reached. With a window the goodbye card leads back to the start screen, so
@@ -175,6 +183,8 @@ def run_game(source: FrameSource, level_set: LevelSet, options: RunOptions) -> F
         notice = functools.partial(set_aside_sentence, set_aside) if set_aside else None
         if notice is not None:
             print(f"facequest: {notice('en')}", file=sys.stderr)
+        elif store is not None and store.set_aside is not None:  # the log said it already
+            notice = functools.partial(damaged_sentence, store.set_aside, store.set_aside_count)
         model_path = resolve_model_path(options.model)
         chain = VisionChain.create(model_path, landmarker=options.landmarker)
         model_version, model_hash = describe_model(model_path)

@@ -95,7 +95,10 @@ class ExpressionModel:
                 str(path), sess_options=options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # onnxruntime raises its own untyped errors
-            raise ModelError(f"{path} is not a readable ONNX model: {exc}") from exc
+            # its text repeats the path after codes ("[ONNXRuntimeError] : 7 : INVALID_PROTOBUF
+            # : Load model from ... failed:Protobuf parsing failed."): only the last clause
+            detail = str(exc).rsplit(":", 1)[-1].strip().rstrip(".") or type(exc).__name__
+            raise ModelError(f"{path} is not a readable ONNX model ({detail})") from exc
         meta = dict(session.get_modelmeta().custom_metadata_map)
         missing = [key for key in REQUIRED_METADATA if key not in meta]
         if missing:

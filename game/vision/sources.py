@@ -153,7 +153,8 @@ def _too_large(path: Path, claim: str) -> str:
 def usable_images(paths: list[Path], where: str) -> tuple[list[Path], list[Path]]:
     """`paths` split into the pictures whose header passes `image_size` and those that do
     not (non-pictures, pixel bombs, devices), the latter named in ONE warning for `where`
-    (a folder): a bad file among many pictures never ends a run, and never floods the log."""
+    (a folder): a bad file among many pictures never ends a run, and never floods the log.
+    When none passes there is no warning: the caller stops, saying why in one sentence."""
     good: list[Path] = []
     bad: list[tuple[Path, str]] = []
     for path in paths:
@@ -163,12 +164,25 @@ def usable_images(paths: list[Path], where: str) -> tuple[list[Path], list[Path]
             bad.append((path, str(exc)))
         else:
             good.append(path)
-    if bad:
+    if bad and good:
         names = ", ".join(path.name for path, _ in bad[:5])
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
         logger.warning("skipping a picture: %d of %d files in %s cannot be used (%s%s); the "
                        "first: %s", len(bad), len(paths), where, names, more, bad[0][1])
     return good, [path for path, _ in bad]
+
+
+def _no_pictures(folder: Path) -> None:
+    """A folder without one picture FaceQuest reads: what it holds instead, in one sentence
+    (a folder of iPhone .HEIC photos is not "empty")."""
+    others = sorted(p.name for p in folder.iterdir()
+                    if p.is_file() and not p.name.startswith("."))
+    if not others:
+        raise SourceError(f"no images found in folder {folder}")
+    kinds = ", ".join(sorted(IMAGE_SUFFIXES))
+    raise SourceError(f"no pictures FaceQuest can read ({kinds}) in folder {folder}: it holds "
+                      f"{len(others)} other file(s), such as {others[0]}; give --source one "
+                      "video file, or a folder of JPEG or PNG pictures")
 
 
 def read_image(path: Path) -> np.ndarray:
@@ -454,9 +468,17 @@ def open_source(
     path = Path(spec).expanduser()
     if path.is_dir():
         listed = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not listed:
+            _no_pictures(path)
         images, skipped = usable_images(listed, f"folder {path}")
-        if len(listed) == 1 and skipped:
-            image_size(listed[0])  # the one picture of the folder: say why in one sentence
+        if skipped and not images:  # nothing to show: why, in one sentence
+            try:
+                image_size(skipped[0])
+            except SourceError as exc:
+                if len(skipped) == 1:
+                    raise
+                raise SourceError(f"none of the {len(skipped)} pictures in folder {path} can "
+                                  f"be used; the first: {exc}") from None
         return ImageListSource(images, f"folder {path}", mirror=bool(mirror), skipped=skipped)
     if not path.exists():
         raise SourceError(f"{spec} does not exist (use --source webcam, or a video/image path)")

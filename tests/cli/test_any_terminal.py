@@ -107,3 +107,19 @@ def test_shown_escapes_controls_and_keeps_every_letter() -> None:
     assert shown("Zoë 小明") == "Zoë 小明"
     assert shown("a\x1bb\x07c\rd\ne\x7f\x9b") == "a\\x1bb\\x07c\\x0dd\\x0ae\\x7f\\x9b"
     assert shown("abc\u202edef") == "abc\\u202edef"
+
+
+def test_a_reader_that_stops_early_gets_no_error_line(data_dir: Path) -> None:
+    """`facequest profiles list | head -1`: the pipe closes before the rest is written; the
+    command stops quietly (141, as if stopped by SIGPIPE), not with "facequest: Broken pipe."."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    command = [sys.executable, "-m", "game", "profiles", "list", "--data-dir", str(data_dir)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the reader is gone before the first line
+        err = process.stderr.read()
+    assert process.returncode == 141
+    assert err == b""
+    with open_store(data_dir, read_only=True) as store:  # nothing lost
+        assert len(store.list_profiles()) == len(NAMES)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -80,6 +82,52 @@ def test_export_into_a_missing_folder_is_a_user_error(
     out = tmp_path / "nope" / "t.csv"
     assert main(["export", "--data-dir", str(data_dir), "--out", str(out)]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_into_a_folder_it_may_not_write_names_that_folder(
+    played: tuple[Path, dict[str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, fmt: str,
+) -> None:
+    """A read-only folder (here refused the way the kernel refuses a user other than root,
+    who may write anywhere): the sentence names the folder, not FaceQuest's temporary file."""
+    data_dir, _ = played
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o500)
+
+    def refused(*args: object, dir: str, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, "Permission denied", f"{dir}/.t.{fmt}.x1y2.tmp")
+
+    monkeypatch.setattr("game.records.fileio.tempfile.mkstemp", refused)
+    out = shared / f"t.{fmt}"
+    assert main(["export", "--data-dir", str(data_dir), "--format", fmt, "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"facequest: FaceQuest is not allowed to use {shared}; check its permissions.\n"
+    assert list(shared.iterdir()) == []
+
+
+def test_the_out_name_picks_the_format_and_a_contradiction_is_refused(
+    played: tuple[Path, dict[str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export --out site-a.parquet` without --format wrote a CSV file named .parquet, which
+    DuckDB's read_parquet then refused."""
+    data_dir, _ = played
+    base = ["export", "--data-dir", str(data_dir), "--out"]
+    assert main([*base, str(tmp_path / "site-a.parquet")]) == 0
+    assert (tmp_path / "site-a.parquet").read_bytes()[:4] == b"PAR1"
+    assert main([*base, str(tmp_path / "t.json")]) == 0
+    assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))["format"] == (
+        "facequest-trials")
+    assert main([*base, str(tmp_path / "t.txt")]) == 0  # no format's name: CSV, as before
+    assert (tmp_path / "t.txt").read_text(encoding="utf-8-sig").startswith("profile_id,")
+    capsys.readouterr()
+    wrong = tmp_path / "wrong.parquet"
+    assert main([*base, str(wrong), "--format", "csv"]) == 2
+    assert capsys.readouterr().err == ("facequest: --format csv does not write a .parquet "
+                                       "file; give --format parquet, or an --out name ending "
+                                       "in .csv\n")
+    assert not wrong.exists()
 
 
 def test_export_parquet_through_the_cli_reads_in_duckdb_with_the_csv_rows(

@@ -377,6 +377,30 @@ def test_play_by_unique_name_plays_that_child(tmp_path: Path) -> None:
     assert profile_for_play("Bea", data_dir) == "Bea"
 
 
+def test_play_with_a_mistyped_id_is_refused_not_a_new_child(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`play --profile C-4F98B9` (one letter off Mia's id) added a child named "C-4F98B9" and
+    recorded the session for it."""
+    data_dir = tmp_path / "data"
+    picture = REPO_ROOT / "assets" / "bench" / "astronaut.jpg"
+    play = ["play", "--headless", "--source", str(picture), "--max-seconds", "2",
+            "--data-dir", str(data_dir), "--profile"]
+    assert main([*play, "C-4F98B9"]) == 2
+    assert capsys.readouterr().err == (
+        f"facequest: --profile: no child has the id C-4F98B9 (there are no records in "
+        f"{data_dir} yet); give the child's name to add a child\n")
+    with open_store(data_dir) as store:
+        mia = store.create_profile("Mia")
+    typo = "c-" + ("000000" if mia.profile_id != "C-000000" else "000001")
+    assert main([*play, typo]) == 2
+    assert capsys.readouterr().err == (
+        f"facequest: --profile: no child has that name or id (the ids here: {mia.profile_id})\n")
+    with open_store(data_dir, read_only=True) as store:
+        assert [p.profile_id for p in store.list_profiles()] == [mia.profile_id]
+        assert store.sessions_for(mia.profile_id) == []
+
+
 def test_restore_backup_after_a_corrupt_file(
     folder: Folder, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -399,6 +423,35 @@ def test_restore_backup_after_a_corrupt_file(
     assert run("list", data_dir=data) == 0
     listed = capsys.readouterr().out
     assert folder.zoe in listed and folder.leo in listed
+
+
+def test_a_corrupt_file_without_backups_is_not_told_to_restore_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    with open_store(data) as store:  # one opening that changed nothing new: no backup yet
+        store.create_profile("Ada")
+    assert not list((data / "backups").glob("progress.backup-*.json"))
+    (data / RECORDS_FILE).write_bytes(b'{"profiles": {"1": ')
+    assert run("list", data_dir=data) == 2
+    err = capsys.readouterr().err
+    assert "could not be read" in err and "No backup exists." in err
+    assert "restore-backup" not in err and err.count("\n") == 1
+    assert run("rename", "Ada", "Bea", data_dir=data) == 2  # a change moves the file aside
+    err = capsys.readouterr().err
+    assert "It was kept as progress.corrupt-" in err and "restore-backup" not in err
+    kept = list(data.glob("progress.corrupt-*.json"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b'{"profiles": {"1": '
+    # the records file is gone now: every command says where it went, not "try --data-dir"
+    said = (f"there are no readable FaceQuest records in {data}: the records file could not "
+            f"be read and was kept as {kept[0].name}\n")
+    assert run("list", data_dir=data) == 2
+    assert capsys.readouterr().err == f"facequest: {said}"
+    for command in (["report", "Ada", "--out", str(tmp_path / "r.html")],
+                    ["export", "--out", str(tmp_path / "e.csv")]):
+        assert main([*command, "--data-dir", str(data)]) == 2
+        assert capsys.readouterr().err == f"facequest: {said}"
+    assert kept[0].read_bytes() == b'{"profiles": {"1": '
 
 
 def test_restore_a_chosen_backup_by_name_and_list_them(

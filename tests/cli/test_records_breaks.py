@@ -140,6 +140,40 @@ def test_a_nan_in_a_session_is_left_out_and_the_rest_works(
     assert "NaN" not in (records / RECORDS_FILE).read_text(encoding="utf-8")
 
 
+def test_a_wrong_type_names_the_record_set_aside_by_its_id_never_the_name(
+    records: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A hand-edited `"birth_year": "2017"` (a text): the warning said "NaN, Infinity or a
+    missing field" and named nothing, so the therapist could not tell which child had gone."""
+    def edit(document: dict[str, Any]) -> None:
+        profile = next(iter(document["profiles"].values()))
+        profile["birth_year"] = "2017"
+
+    _edit_records(records, edit)
+    with open_store(records, read_only=True) as store:
+        assert store.list_profiles() == []
+    with open_store(records) as store:  # a writable open sets it aside, in a file
+        assert store.list_profiles() == []
+    (left_out, set_aside) = [r.getMessage() for r in caplog.records if "damaged" in r.message]
+    (aside,) = records.glob("progress.set-aside-*.json")
+    (kept,) = json.loads(aside.read_text(encoding="utf-8"))["profiles"].values()
+    assert kept["birth_year"] == "2017" and kept["display_name"] == "Ava"
+    for said in (left_out, set_aside):
+        assert f"profile {kept['profile_id']}" in said and "wrong type" in said
+        assert "Ava" not in said
+    assert aside.name in set_aside
+
+
+def test_a_name_written_where_an_id_belongs_never_reaches_the_warning() -> None:
+    from game.records.damaged import damaged_names
+
+    damaged = {"profiles": {"3": {"profile_id": "Ava Rossi", "display_name": "Ava Rossi"}},
+               "sessions": {"7": {"session_id": "S-BF150297"}, "8": {}},
+               "stickers": {"2": {"profile_id": "C-4F98B8"}}}
+    assert damaged_names(damaged) == ("profile #3, session S-BF150297, session #8, "
+                                      "stickers record #2")
+
+
 @pytest.mark.parametrize("damage", ["missing outcome", "nan", "infinity"])
 def test_a_damaged_trial_line_is_set_aside_and_the_child_s_other_trials_work(
     records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -4,6 +4,7 @@ without a record, a trial or session that is not there, or a wrong file name."""
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,26 @@ def test_an_mp4_of_a_chosen_trial_has_one_frame_per_15th_second(
     duration = ReplayTrack.from_motion(smiling_trial(1.5)).duration_ms
     assert duration == smiling_trial(1.5).frames[-1].t_ms
     assert _mp4_frames(out) == duration * CLIP_FPS // 1000 + 1
+
+
+def test_a_clip_into_a_folder_it_may_not_write_names_that_folder(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A read-only folder (refused here the way the kernel refuses a user other than root):
+    the sentence named a temporary file the user never chose (".clip.7efksfs5.gif")."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+
+    def refused(*args: object, dir: str, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, "Permission denied", f"{dir}/.clip.x1y2.gif")
+
+    monkeypatch.setattr("game.ui.replay_clip.tempfile.mkstemp", refused)
+    out = shared / "clip.gif"
+    assert main(["replay", NAME, "--data-dir", str(data_dir), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"facequest: FaceQuest is not allowed to use {shared}; check its permissions.\n"
+    assert list(shared.iterdir()) == []
 
 
 def test_a_clip_frame_names_no_child_and_every_text_fits() -> None:

@@ -34,6 +34,41 @@ def test_the_records_command_says_one_sentence_and_nothing_before_it(home: str) 
     assert "--data-dir" in lines[0] and "HOME" in lines[0]
 
 
+def test_an_unusable_xdg_data_home_is_named_instead_of_a_good_home(tmp_path: Path) -> None:
+    """XDG_DATA_HOME, not HOME, chose the folder: the sentence blamed the (good) home folder."""
+    blocker = tmp_path / "data-home"
+    blocker.write_text("a file where a folder should be")
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("XDG_", "MPLCONFIGDIR"))}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(blocker), PYTHONPATH=str(REPO_ROOT))
+    result = subprocess.run([sys.executable, "-m", "game", "profiles", "list"],
+                            capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=300)
+    assert result.returncode != 0
+    assert result.stderr == (
+        f"facequest: FaceQuest cannot keep its records in {blocker}/facequest (Not a "
+        f"directory): XDG_DATA_HOME ({blocker}) is not a usable folder; set it to your own "
+        "folder or unset it, or give --data-dir FOLDER.\n")
+    assert blocker.read_text() == "a file where a folder should be"
+
+
+def test_export_and_report_into_a_given_data_dir_need_no_usable_home(tmp_path: Path) -> None:
+    """They compared --out with the default data folder by making it: with HOME unusable they
+    stopped with "... or give --data-dir FOLDER" although --data-dir was given; with a good
+    HOME they made ~/.local/share/facequest, a folder the user never asked for."""
+    from game.records import open_store
+
+    data, good_home = tmp_path / "data", tmp_path / "home"
+    good_home.mkdir()
+    with open_store(data) as store:
+        store.create_profile("Ava")
+    for home in ("/dev/null", str(good_home)):
+        for command in (["export", "--out", str(tmp_path / "t.csv")],
+                        ["report", "Ava", "--out", str(tmp_path / "r.html")]):
+            result = facequest(home, *command, "--data-dir", str(data))
+            assert result.returncode == 0, (home, result.stderr)
+    assert not (good_home / ".local").exists()
+
+
 def test_a_headless_game_with_an_unusable_home_plays_without_a_traceback(
     tmp_path: Path, astronaut_rgb: object
 ) -> None:

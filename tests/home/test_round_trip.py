@@ -219,6 +219,19 @@ def test_a_plan_that_is_not_one_is_refused_in_one_sentence(
     assert len(err.strip().splitlines()) == 1
 
 
+def test_a_plan_that_is_not_text_is_refused_in_our_own_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Binary bytes (a picture or an archive sent instead of the plan): FaceQuest's sentence,
+    not Python's "'utf-8' codec can't decode byte 0xc4 in position 0"."""
+    bad = tmp_path / "plan.json"
+    bad.write_bytes(b"\xc4\x8f\xff\x00PK\x03\x04" * 40)
+    home = tmp_path / "h"
+    code, _, err = cli(capsys, "home", "setup", str(bad), "--data-dir", str(home))
+    assert code == 2
+    assert err == f"facequest: {bad}: that file is not a FaceQuest home plan (it is not text)\n"
+    assert not home.exists()
+
+
 def test_a_home_installation_keeps_to_its_one_child(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pair = make_pair(tmp_path, capsys)
@@ -320,3 +333,71 @@ def test_a_device_a_pipe_or_a_huge_file_is_refused_without_hanging(
         code, _, err = cli(capsys, "home", "setup", str(path), "--data-dir", str(tmp_path / "h2"))
         assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "h2" / "home").exists()
+
+
+def test_a_damaged_key_file_is_one_sentence_on_either_side(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key file cut short: `home send`, `home status`, `home setup` and `clinic import`
+    ended in a traceback (KeyTextError)."""
+    pair = make_pair(tmp_path, capsys)
+    record_home_sessions(pair, 1)
+    bundle = send(pair, capsys, tmp_path / "week1.fqb")
+    home_key = pair.home / "home" / "home-key.pem"
+    home_key.write_bytes(home_key.read_bytes()[:50])
+    for args in (("home", "send", "--all", "--out", str(tmp_path / "again.fqb")),
+                 ("home", "status"), ("home", "setup", str(pair.plan), "--name", CHILD)):
+        code, _, err = cli(capsys, *args, "--data-dir", str(pair.home))
+        assert code == 2, args
+        assert err == f"facequest: the key file {home_key} is damaged\n", args
+    clinic_key = pair.clinic / "clinic" / "clinic-key.pem"
+    clinic_key.write_bytes(clinic_key.read_bytes()[:50])
+    before = records_digest(pair.clinic)
+    code, _, err = cli(capsys, "clinic", "import", str(bundle), "--data-dir", str(pair.clinic))
+    assert code == 2 and err == f"facequest: the key file {clinic_key} is damaged\n"
+    assert records_digest(pair.clinic) == before  # nothing merged
+
+
+def test_a_damaged_home_plan_is_named_and_setting_up_again_mends_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """home/plan.json cut short: every command said "that file is not a FaceQuest home plan"
+    without naming it, and `home setup` (the way back) was refused the same way."""
+    pair = make_pair(tmp_path, capsys)
+    plan = pair.home / "home" / "plan.json"
+    plan.write_text('{"format": ', encoding="utf-8")
+    for args in (("home", "status"), ("home", "send", "--out", str(tmp_path / "b.fqb"))):
+        code, _, err = cli(capsys, *args, "--data-dir", str(pair.home))
+        assert code == 2, args
+        assert err.startswith(f"facequest: the home plan {plan} is damaged (") and \
+            err.endswith("; install the clinic's plan file again with `facequest home setup "
+                         "PLAN`\n"), err
+    code, out, err = cli(capsys, "home", "setup", str(pair.plan), "--name", CHILD,
+                         "--data-dir", str(pair.home))
+    assert code == 0, err
+    assert pair.home_key in out  # the same installation key: the pairing still holds
+    (kept,) = (pair.home / "home").glob("plan.damaged-*.json")
+    assert kept.read_text(encoding="utf-8") == '{"format": '
+    assert cli(capsys, "home", "status", "--data-dir", str(pair.home))[0] == 0
+
+
+def test_a_home_plan_names_only_a_shipped_level_set(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`home plan Mia --levels six-feeling` (a typo) wrote the plan; the family installed it,
+    and every `play` at home then failed with "give an id from levels/ or a .toml path"."""
+    pair = make_pair(tmp_path, capsys)
+    out = tmp_path / "typo.plan.json"
+    code, _, err = cli(capsys, "home", "plan", CHILD, "--out", str(out), "--levels",
+                       "six-feeling", "--data-dir", str(pair.clinic))
+    assert code == 2 and not out.exists()
+    assert err.startswith("facequest: --levels 'six-feeling' is not a level set shipped with "
+                          "FaceQuest") and "six-feelings" in err
+    # a plan that names a set this FaceQuest lacks (a newer clinic's): the family is told why
+    plan = pair.home / "home" / "plan.json"
+    document = json.loads(plan.read_text(encoding="utf-8"))
+    document["level_set_id"] = "space-faces"
+    plan.write_text(json.dumps(document), encoding="utf-8")
+    picture = Path(__file__).resolve().parents[2] / "assets" / "bench" / "astronaut.jpg"
+    code, _, err = cli(capsys, "play", "--headless", "--source", str(picture),
+                       "--max-seconds", "2", "--data-dir", str(pair.home))
+    assert code == 2
+    assert err.startswith("facequest: the home plan names the level set 'space-faces', which "
+                          "this FaceQuest does not have")

@@ -87,3 +87,36 @@ def test_levels_list_counts_every_error_of_a_file(
     with_unknown_fields(tmp_path / "many.toml", 120)
     assert main(["levels", "list", str(tmp_path)]) == 1
     assert "many.toml: 120 error(s)" in capsys.readouterr().err
+
+
+def test_a_utf8_byte_order_mark_is_read_past(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notepad's "UTF-8 with BOM": the mark is not TOML, the file is good (it said "Invalid
+    statement (at line 1, column 1)"); a broken field still gets its own line number."""
+    text = (LEVELS_DIR / "first-faces.toml").read_text(encoding="utf-8")
+    marked = tmp_path / "notepad.toml"
+    marked.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert check_level_file(marked) == []
+    assert load_level_set(marked).id == "first-faces"
+    assert main(["levels", "check", str(marked)]) == 0
+    assert capsys.readouterr().out == f"{marked}: ok\n"
+    broken = tmp_path / "broken.toml"
+    broken.write_bytes(b"\xef\xbb\xbf" + text.replace("trials = 6", 'trials = "six"', 1)
+                       .encode("utf-8"))
+    (error,) = check_level_file(broken)
+    assert (error.line, error.field) == (19, "levels[0].trials")
+
+
+def test_a_file_saved_in_another_encoding_names_the_line_of_its_first_foreign_byte(
+    tmp_path: Path,
+) -> None:
+    """A Chinese text saved as GBK: the error said line 1 whatever line the text was on."""
+    text = (LEVELS_DIR / "first-faces.toml").read_text(encoding="utf-8")
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes(text.encode("gbk"))
+    (error,) = check_level_file(gbk)
+    first_chinese = next(i for i, line in enumerate(text.splitlines(), 1)
+                         if any(ord(ch) > 127 for ch in line))
+    assert error.line == first_chinese > 1
+    assert error.field == "(file)" and "not UTF-8" in error.found

@@ -42,6 +42,64 @@ def test_renaming_onto_another_childs_name_is_refused_but_own_case_change_is_fin
     assert store.update_profile(leo.profile_id, display_name="Leo   B").display_name == "Leo B"
 
 
+def test_a_name_may_not_be_another_childs_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Leo renamed "C-4F98B8" (Mia's id) could no longer be named, and `profiles delete
+    C-4F98B8` would pick Mia; a name like an id that no child has is still a name."""
+    from game.cli import main
+
+    data = tmp_path / "data"
+    with open_store(data) as store:
+        mia = store.create_profile("Mia")
+        leo = store.create_profile("Leo")
+        for taken in (mia.profile_id, f" {mia.profile_id.lower()} "):
+            with pytest.raises(DuplicateNameError) as caught:
+                store.update_profile(leo.profile_id, display_name=taken)
+            assert mia.profile_id in str(caught.value) and "\n" not in str(caught.value)
+            with pytest.raises(DuplicateNameError):
+                store.create_profile(taken)
+        assert store.update_profile(mia.profile_id, display_name=mia.profile_id)  # its own
+        assert store.update_profile(mia.profile_id, display_name="Mia")
+    assert main(["profiles", "rename", "Leo", mia.profile_id, "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"facequest: that is another child's id ({mia.profile_id}), and a name "
+                   "may not be one; choose a different name\n")
+    with open_store(data, read_only=True) as store:
+        assert store.resolve_profile("Leo").profile_id == leo.profile_id
+        assert store.resolve_profile(mia.profile_id).display_name == "Mia"
+
+
+def test_a_name_longer_than_the_game_shows_is_refused_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`profiles rename` and `play --profile` took a 5,000-letter name (the game's own fields
+    stop at 24), and the start screen's button then spilled over the other buttons."""
+    assert len("Victor Alexander-Montgomery") == 27  # tests/ui/test_text_fit.py's longest
+    from game.cli import main
+    from game.records.names import MAX_NAME_LENGTH
+
+    data = tmp_path / "data"
+    with open_store(data) as store:
+        mia = store.create_profile("Mia")
+        assert store.create_profile("Victor Alexander-Montgomery").display_name  # 27: fine
+        with pytest.raises(StoreError, match=f"at most {MAX_NAME_LENGTH} characters"):
+            store.create_profile("W" * (MAX_NAME_LENGTH + 1))
+        assert store.update_profile(mia.profile_id, display_name="  Mia " + " " * 40 + "R. ")
+    long = "Maximilian Alexander von Hohenberg"
+    assert main(["profiles", "rename", "Mia R.", long, "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"facequest: a child's name has at most {MAX_NAME_LENGTH} characters (a "
+                   f"longer one does not fit the game's screens); this one has {len(long)}\n")
+    picture = Path(__file__).resolve().parents[2] / "assets" / "bench" / "astronaut.jpg"
+    assert main(["play", "--headless", "--source", str(picture), "--data-dir", str(data),
+                 "--profile", long, "--max-seconds", "2"]) == 2
+    assert f"at most {MAX_NAME_LENGTH} characters" in capsys.readouterr().err
+    with open_store(data, read_only=True) as store:
+        assert sorted(p.display_name for p in store.list_profiles()) == [
+            "Mia R.", "Victor Alexander-Montgomery"]
+
+
 def test_names_compare_trimmed_spaced_and_case_folded() -> None:
     assert name_key("  Straße  Ö ") == name_key("STRASSE ö")
     assert name_key("小明") != name_key("小红")

@@ -86,6 +86,31 @@ def test_an_unreadable_progress_file_is_set_aside_reported_and_play_goes_on(
     json.loads((data_dir / "progress.json").read_text(encoding="utf-8"))
 
 
+def test_a_damaged_profile_set_aside_at_start_is_shown_to_the_therapist(
+    tmp_path: Path, image: Path
+) -> None:
+    """A child's profile with a wrong-typed field leaves the start screen's list; the game
+    said so only in a log line, which a desktop launch never shows."""
+    from game.ui.runner import damaged_sentence
+
+    data_dir = tmp_path / "data"
+    with open_store(data_dir) as store:
+        store.create_profile("Mia")
+    document = json.loads((data_dir / "progress.json").read_text(encoding="utf-8"))
+    next(iter(document["profiles"].values()))["birth_year"] = "2017"
+    (data_dir / "progress.json").write_text(json.dumps(document), encoding="utf-8")
+    shots = tmp_path / "shots"
+    code = main(["play", "--headless", "--source", str(image), "--data-dir", str(data_dir),
+                 "--profile", "Leo", "--max-seconds", "1", "--screenshots", str(shots)])
+    assert code == 0
+    (kept,) = data_dir.glob("progress.set-aside-*.json")
+    assert "Mia" in kept.read_text(encoding="utf-8")
+    assert sorted(p.name for p in shots.iterdir())[0].endswith("_notice.png")
+    for lang in ("en", "zh-CN"):
+        assert str(kept) in damaged_sentence(kept, 1, lang)
+    assert damaged_sentence(kept, 1, "en").startswith("1 damaged record(s) of the progress")
+
+
 def test_open_records_says_when_no_backup_exists(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()

@@ -276,11 +276,19 @@ def _with_books(c: GameContext) -> GameScene:
     return StartScene(c, children)
 
 
+def _pin_file_damaged(c: GameContext) -> GameScene:
+    """The PIN pad after a PIN was typed against a damaged PIN file (the pad says so)."""
+    scene = PinScene(c, lambda pin: False, lambda: StartScene(c, []))
+    scene.damaged = True
+    return scene
+
+
 # every scene the child or therapist sees; overlays over the scene they are shown on
 SCENES: dict[str, Build] = {
     "start": (lambda c: StartScene(c, [Mock(display_name="Kim"), Mock(display_name="张小明")]),),
     "pin": (lambda c: PinScene(c, lambda pin: False, lambda: StartScene(c, [])),),
     "pin_setup": (lambda c: PinSetupScene(c, lambda pin: True, lambda: StartScene(c, [])),),
+    "pin_file_damaged": (_pin_file_damaged,),
     "name_entry": (lambda c: NameEntryScene(c, lambda name: None),),
     "settings": (SettingsScene,),
     "settings_scrolled": (lambda c: _scrolled(SettingsScene(c), 8),),
@@ -309,6 +317,11 @@ SCENES: dict[str, Build] = {
                           lambda c: NoticeCard(c, lambda lang: phrases.text(
                               "ui.records.set_aside", lang, moved="progress.corrupt.json",
                               backup="backups/progress.backup.json"))),
+    "damaged_notice_over_start": (lambda c: StartScene(c, []),
+                                  lambda c: NoticeCard(c, lambda lang: phrases.text(
+                                      "ui.records.damaged_set_aside", lang, count=2,
+                                      moved="/home/therapist/.local/share/facequest/"
+                                            "progress.set-aside-20261207-074638.json"))),
     "progress": (ProgressScene,),
     "progress_table": (_progress(0),),
     "progress_chart": (_progress(2),),

@@ -110,3 +110,10 @@ def test_phrases_and_levels_are_covered_when_present() -> None:
     if not texts:
         pytest.skip("game.phrases and levels/*.toml do not exist yet")
     assert fonts.missing_characters(texts) == "", "rebuild: python -m game.ui.fonts --subset"
+
+
+def test_the_font_draws_the_characters_of_common_given_names() -> None:
+    """GB2312 level 2 is where many given names' characters are: a child called 王睿 or 李昊
+    showed a box for the second character when the font held level 1 only."""
+    names = "王睿 李昊 张萱 刘鑫 陈妍 杨婧 赵煜 周琛 吴瑾 郑骁 孙骞 何昕 梁淼 宋焱 许熠 蒋翊 曾琰"
+    assert fonts.missing_characters(names) == ""

@@ -214,3 +214,23 @@ def test_after_five_wrong_pins_the_pad_says_how_long_to_wait_and_opens_nothing(
     surface = pygame.Surface(WINDOW_SIZE)
     scene.draw(surface)
     assert scene.t("ui.therapist.pin_locked", seconds=30).startswith("Too many wrong PINs")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_damaged_pin_file_is_said_on_the_pad_not_called_a_wrong_pin(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, lang: str
+) -> None:
+    """A PIN file cut short: every PIN was "That PIN did not match", forever, and the log got
+    a traceback; the pad now says the file is damaged and how to reset it."""
+    flow, stack, pin = _flow(tmp_path, children=1, pin="2468")
+    pin.path.write_text('{"salt": "', encoding="utf-8")
+    flow.ctx.settings = SensorySettings(language=lang)
+    flow.open_settings()
+    _type(stack, "2468")
+    scene = stack.top
+    assert isinstance(scene, PinScene) and scene.damaged and not scene.failed
+    scene.draw(pygame.Surface(WINDOW_SIZE))
+    said = scene.t("ui.therapist.pin_damaged", file=pin.path.name)
+    assert pin.path.name in said
+    assert "Traceback" not in caplog.text and "therapist-pin.json is damaged" in caplog.text
+    assert pin.path.read_text(encoding="utf-8") == '{"salt": "'  # kept as it was

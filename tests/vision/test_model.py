@@ -97,5 +97,7 @@ def test_missing_and_corrupt_files_are_clear_errors(tmp_path: Path) -> None:
         ExpressionModel.load(tmp_path / "nowhere.onnx")
     junk = tmp_path / "junk.onnx"
     junk.write_bytes(b"this is not a protobuf")
-    with pytest.raises(ModelError, match="not a readable ONNX model"):
+    with pytest.raises(ModelError, match="not a readable ONNX model") as caught:
         ExpressionModel.load(junk)
+    # one sentence: onnxruntime's error codes and its copy of the path are left out
+    assert str(caught.value) == f"{junk} is not a readable ONNX model (Protobuf parsing failed)"

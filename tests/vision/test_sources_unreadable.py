@@ -35,3 +35,41 @@ def test_a_single_unreadable_image_is_still_an_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError):
         source = open_source(str(bad))
         source.read()
+
+
+def test_a_folder_of_nothing_but_junk_is_one_sentence_without_a_warning_first(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every file unusable: there is nothing to skip to, so no "skipping a picture" warning
+    ahead of the sentence that stops the command (two lines said the same thing)."""
+    from game.cli import main
+
+    (tmp_path / "a.png").write_bytes(b"\x89PNG junk")
+    (tmp_path / "b.jpg").write_bytes(b"not a jpeg at all")
+    with pytest.raises(SourceError) as caught:
+        open_source(str(tmp_path))
+    assert str(caught.value) == (f"none of the 2 pictures in folder {tmp_path} can be used; "
+                                 f"the first: {tmp_path / 'a.png'} is not an image this program "
+                                 "can read")
+    assert "skipping a picture" not in caplog.text
+    assert main(["watch", "--source", str(tmp_path), "--no-model"]) == 2
+    assert capsys.readouterr().err == f"facequest: {caught.value}\n"
+    assert "skipping a picture" not in caplog.text
+
+
+def test_a_folder_of_photos_in_a_format_it_does_not_read_says_what_it_holds(
+    tmp_path: Path,
+) -> None:
+    """iPhone photos (.HEIC) or clips in the folder: it said "no images found", as if empty."""
+    (tmp_path / "IMG_0001.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    (tmp_path / "IMG_0002.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00")
+    with pytest.raises(SourceError) as caught:
+        open_source(str(tmp_path))
+    said = str(caught.value)
+    assert f"in folder {tmp_path}: it holds 2 other file(s), such as IMG_0001.HEIC" in said
+    assert ".jpg" in said and "JPEG or PNG" in said and "\n" not in said
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(SourceError, match="no images found in folder"):
+        open_source(str(empty))

@@ -5,7 +5,8 @@ Checking and keeping the PIN is the records layer's job (`check(pin) -> bool`, o
 `PinSetupScene` `save(pin) -> bool`, are passed in), so these scenes only collect digits.
 A digit typed on the keyboard moves the pad's focus to OK, so Enter submits. A wrong PIN
 clears the dots with a calm sentence, never a buzzer. After too many wrong PINs the check
-raises `PinLockedError`, and the pad says how long to wait.
+raises `PinLockedError`, and the pad says how long to wait; a PIN file that cannot be read
+raises `PinFileDamagedError`, and the pad says so (and how to reset it), not "wrong PIN".
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 import pygame
 
-from game.records.pin import MAX_DIGITS, MIN_DIGITS, PinLockedError
+from game.records.pin import MAX_DIGITS, MIN_DIGITS, PIN_FILE, PinFileDamagedError, PinLockedError
 from game.ui.context import GameContext
 from game.ui.input import Action, InputEvent
 from game.ui.scenes.base import GameScene
@@ -46,10 +47,13 @@ class PinScene(GameScene):
         self.failed = False
         self.too_short = False
         self.locked_s = 0  # seconds to wait, as the last try was told
+        self.damaged = False  # the PIN file cannot be read: no PIN can open the door
         self.focus = 0
 
     def prompt(self) -> str:
-        """The sentence above the dots."""
+        """The sentence above the dots (a damaged PIN file: that, in place of the request)."""
+        if self.damaged:
+            return self.t("ui.therapist.pin_damaged", file=PIN_FILE)
         return self.t(self.title_key)
 
     def _pad_rects(self, size: tuple[int, int]) -> list[pygame.Rect]:
@@ -84,6 +88,9 @@ class PinScene(GameScene):
             accepted = self.check(self.digits)
         except PinLockedError as exc:
             self.locked_s, self.failed, self.digits = exc.seconds_left, False, ""
+            return
+        except PinFileDamagedError:
+            self.damaged, self.failed, self.digits = True, False, ""
             return
         if accepted:
             logger.info("therapist PIN accepted")
