@@ -89,7 +89,7 @@ def test_fused_export_matches_the_python_fusion(tmp_path: Path) -> None:
     x[:, len(LANDMARK_FEATURE_NAMES) + 5] += 3.0 * y  # the HOG block carries the class too
     x[:, block_columns("embedding").start + 7] -= 2.0 * y  # and so does the embedding
     model = fit(x, y, SMALL)
-    assert list(model.members) == ["landmarks", "hog", "embedding"]
+    assert list(model.members) == ["landmarks", "hog", "embedding", "mouth"]
     each = [m.predict_proba(x) for m in model.members.values()]
     expected = fuse_probabilities(each)
     assert np.allclose(model.predict_proba(x), expected)
@@ -111,8 +111,10 @@ def test_the_delta_model_adds_the_mouth_member_and_exports_it(tmp_path: Path) ->
     y = np.arange(60) % 3
     x = rng.normal(size=(60, len(FEATURE_NAMES))).astype(np.float32)
     x[:, block_columns("mouth").start + 11] += 3.0 * y  # only the mouth block carries the class
-    assert list(fit(x, y, SMALL).members) == ["landmarks", "hog", "embedding"]
-    model = fit(x, y, SMALL, input_kind="delta")
+    calibrated_only = replace(SMALL, mouth_inputs=("delta",))
+    assert list(fit(x, y, calibrated_only).members) == ["landmarks", "hog", "embedding"]
+    assert list(fit(x, y, SMALL).members) == ["landmarks", "hog", "embedding", "mouth"]
+    model = fit(x, y, calibrated_only, input_kind="delta")
     assert list(model.members) == ["landmarks", "hog", "embedding", "mouth"]
     mouth = model.members["mouth"].predict_proba(x)
     assert np.mean(mouth.argmax(axis=1) == y) > 0.9  # the mouth member reads its own block
