@@ -364,6 +364,7 @@ def test_a_damaged_home_plan_is_named_and_setting_up_again_mends_it(
     pair = make_pair(tmp_path, capsys)
     plan = pair.home / "home" / "plan.json"
     plan.write_text('{"format": ', encoding="utf-8")
+    plan.chmod(0o644)
     for args in (("home", "status"), ("home", "send", "--out", str(tmp_path / "b.fqb"))):
         code, _, err = cli(capsys, *args, "--data-dir", str(pair.home))
         assert code == 2, args
@@ -376,6 +377,7 @@ def test_a_damaged_home_plan_is_named_and_setting_up_again_mends_it(
     assert pair.home_key in out  # the same installation key: the pairing still holds
     (kept,) = (pair.home / "home").glob("plan.damaged-*.json")
     assert kept.read_text(encoding="utf-8") == '{"format": '
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600  # kept aside private
     assert cli(capsys, "home", "status", "--data-dir", str(pair.home))[0] == 0
 
 
