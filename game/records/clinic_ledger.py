@@ -66,6 +66,14 @@ class PlanTerms:
                    minutes_per_day=int(data["minutes_per_day"]))
 
 
+class LedgerKeptAsideError(StoreError):
+    """The ledger was damaged, and is now kept aside (`kept_as`); a new one has started."""
+
+    def __init__(self, message: str, kept_as: Path) -> None:
+        super().__init__(message)
+        self.kept_as = kept_as
+
+
 def ledger_path(data_dir: Path) -> Path:
     return Path(data_dir) / CLINIC_DIR / LEDGER_FILE
 
@@ -78,7 +86,8 @@ class ClinicLedger:
     says so, names both files and how to carry on.
 
     Raises:
-        StoreError: the file exists but cannot be read, or is damaged (one sentence).
+        StoreError: the file exists but cannot be read, or is damaged (one sentence;
+            `LedgerKeptAsideError` once it is kept aside).
     """
 
     def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
@@ -133,10 +142,11 @@ class ClinicLedger:
         if self.homes or self.revoked or self.plans or self.sessions or self.bundles:
             self.save()
             start = "a new ledger keeps the entries that could be read"
-        return StoreError(f"{problem}; it was kept aside as {aside.name} and {start}: run the "
-                          "command again, and if a child's home plan or a family's pairing "
-                          "is then missing, make it again (`facequest home plan`, `facequest "
-                          "clinic pair` with the key `facequest home status` shows at home)")
+        return LedgerKeptAsideError(
+            f"{problem}; it was kept aside as {aside.name} and {start}: run the command again, "
+            "and if a child's home plan or a family's pairing is then missing, make it again "
+            "(`facequest home plan`, `facequest clinic pair` with the key `facequest home "
+            "status` shows at home)", aside)
 
     def save(self) -> None:
         doc = {
