@@ -79,9 +79,20 @@ def _load_baseline(path: Path | None) -> NeutralBaseline | None:
     from game.vision.calibration import CalibrationError, NeutralBaseline
 
     try:
-        return NeutralBaseline.from_dict(json.loads(path.read_text("utf-8")))
-    except (OSError, ValueError, CalibrationError) as exc:
-        raise CliError(f"cannot use the baseline {path}: {exc}") from exc
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        return NeutralBaseline.from_dict(data)
+    except OSError as exc:
+        reason = f"it cannot be read ({exc.strerror or exc})"
+    except UnicodeDecodeError:
+        reason = "it is not a text file, so not a baseline (JSON from calibration)"
+    except json.JSONDecodeError as exc:
+        reason = f"it is not valid JSON (damaged at line {exc.lineno}, column {exc.colno})"
+    except (TypeError, CalibrationError) as exc:
+        reason = str(exc) if isinstance(exc, CalibrationError) and exc.__cause__ is None \
+            else "it is not a baseline from calibration (a field is missing or wrong)"
+    raise CliError(f"cannot use the baseline {path}: {reason}")
 
 
 def reading_record(

@@ -29,7 +29,7 @@ from game.home.keys import (
     parse_clinic_key,
 )
 from game.home.plan import HomePlan, PlanError
-from game.records.fileio import atomic_write_text, ensure_private_dir, stamped_path
+from game.records.fileio import atomic_write_text, ensure_private_dir, move_aside
 from game.records.storage import local_now
 from game.records.store import ProgressStore
 
@@ -103,9 +103,7 @@ def install(data_dir: Path, plan: HomePlan, store: ProgressStore, *,
     try:
         current = find_installation(data_dir)
     except PlanError:  # the clinic's plan mends a damaged one; the damaged file is kept
-        damaged = Path(data_dir) / HOME_DIR / PLAN_FILE
-        damaged.rename(stamped_path(damaged.parent, damaged.stem, "damaged", local_now(),
-                                    damaged.suffix))
+        move_aside(Path(data_dir) / HOME_DIR / PLAN_FILE, "damaged", local_now())
         current = None  # the check on other children's records below still holds
     if current is not None and current.plan.profile_id != plan.profile_id:
         raise HomeError("this FaceQuest is already set up for another child; use another "

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from game.records.fileio import (
     AlreadyLockedError,
@@ -25,6 +26,7 @@ from game.records.fileio import (
 )
 from game.records.layout import LOCK_FILE, RECORDS_FILE
 from game.records.links import refuse_links
+from game.records.schema import SchemaError, schema_version
 from game.records.storage import CorruptStoreError, JSONFileStorage, StoreError, local_now
 from game.records.trial_backups import restore_trials
 
@@ -84,6 +86,9 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
                          "(it is not readable JSON)") from None
     if not isinstance(document, dict) or not all(isinstance(t, dict) for t in document.values()):
         raise StoreError(f"{backup.name} is not a FaceQuest records backup")
+    if not _holds_records(document):
+        raise StoreError(f"{backup.name} is not a FaceQuest records backup (it holds no "
+                         "FaceQuest records); nothing was replaced")
     with _locked_records(Path(data_dir)):
         storage = JSONFileStorage(Path(data_dir) / RECORDS_FILE)
         set_aside: Path | None = None
@@ -97,6 +102,15 @@ def restore_backup(data_dir: Path, backup: Path) -> RestoredBackup:
         atomic_write_bytes(storage.path, content)
         logger.info("records restored from %s", backup.name)
         return RestoredBackup(restored_from=backup, set_aside=set_aside, backed_up=backed_up)
+
+
+def _holds_records(document: dict[str, Any]) -> bool:
+    """A records document as FaceQuest writes it: a `profiles` table or a schema version
+    (`{}`, or another program's JSON of tables, is not one)."""
+    try:
+        return "profiles" in document or schema_version(document) > 0
+    except SchemaError:
+        return False
 
 
 def restore_trials_backup(data_dir: Path, backup: Path) -> str:

@@ -174,6 +174,23 @@ def stamped_path(folder: Path, stem: str, label: str, when: datetime, suffix: st
     return candidate
 
 
+def move_aside(path: Path, label: str, when: datetime) -> Path:
+    """Move an unreadable file out of the way, beside itself as `stamped_path(...)`
+    (`progress.corrupt-<time>.json`, `plan.damaged-<time>.json`), and return where it went.
+
+    The kept copy is made private (0600) whatever mode the file had: it holds a child's
+    data. A link is moved as it is (the file it points to is left alone).
+    """
+    target = stamped_path(path.parent, path.stem, label, when, path.suffix)
+    os.replace(path, target)
+    if not target.is_symlink():
+        try:
+            os.chmod(target, FILE_MODE)
+        except OSError as exc:  # e.g. another user's file in the user's folder
+            logger.info("could not make %s private (%s)", target.name, exc.strerror or exc)
+    return target
+
+
 class AlreadyLockedError(OSError):
     """Another process (or another open store in this one) holds the lock."""
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from game.records.fileio import (
     atomic_write_bytes,
     atomic_write_text,
     ensure_private_dir,
+    move_aside,
     read_no_follow,
     remove_stale_temp_files,
     stamped_path,
@@ -226,10 +226,7 @@ class JSONFileStorage(Storage):
     def _set_aside(self, reason: str) -> CorruptStoreError:
         moved_to = None
         if not self.read_only:
-            moved_to = stamped_path(
-                self.path.parent, self.path.stem, "corrupt", self._clock(), self.path.suffix
-            )
-            os.replace(self.path, moved_to)
+            moved_to = move_aside(self.path, "corrupt", self._clock())
             # the caller says so in one sentence (CorruptStoreError); the log keeps it quietly
             logger.info("unreadable records file %s moved to %s", self.path.name, moved_to.name)
         return CorruptStoreError(self.path, moved_to, self.list_backups(), reason)

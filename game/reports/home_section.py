@@ -59,7 +59,8 @@ def plans_for(data_dir: Path | None, profile_id: str) -> list[PlanTerms]:
         return []
     plans: dict[str, PlanTerms] = {}
     with contextlib.suppress(StoreError):
-        plans.update({p.plan_id: p for p in ClinicLedger(data_dir).plans_for(profile_id)})
+        ledger = ClinicLedger(data_dir, read_only=True)  # a report never moves a file
+        plans.update({p.plan_id: p for p in ledger.plans_for(profile_id)})
     try:
         doc = json.loads((Path(data_dir) / HOME_PLAN_FILE).read_text(encoding="utf-8"))
         terms = PlanTerms.from_dict(doc)

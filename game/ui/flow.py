@@ -446,6 +446,7 @@ class GameFlow:
         home plan` would: 4 days a week, 20 minutes a day, today's level set); returns the
         sentence the child's page shows."""
         from game.home.clinic import ClinicError, write_plan
+        from game.records.clinic_ledger import LedgerKeptAsideError
 
         store, lang = self.ctx.store, self.ctx.lang
         if store is None or store.data_dir is None:
@@ -455,6 +456,8 @@ class GameFlow:
             path = write_plan(store, store.data_dir, profile_id, level_set_id=level_set)
         except ClinicError:
             return phrases.text("ui.home.admin.no_clinic_key", lang)
+        except LedgerKeptAsideError:  # a new ledger has started: pressing again makes it
+            return phrases.text("ui.home.admin.ledger_kept_aside", lang)
         except (OSError, StoreError) as exc:
             logger.warning("the home plan could not be written (%s)", type(exc).__name__)
             return phrases.text("ui.home.admin.no_clinic_key", lang)

@@ -159,3 +159,26 @@ def test_bad_model_and_missing_file_are_clear_errors(tmp_path: Path, astronaut_p
     assert result.returncode == 2 and "not a readable ONNX model" in result.stderr
     result = watch("--source", str(tmp_path / "nothing.mp4"))
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b'{"spec_version": "1", ', "it is not valid JSON (damaged at line 1, column 23)"),
+    (b"\xff\xfe", "it is not a text file, so not a baseline (JSON from calibration)"),
+    (b"[1]", "it is not a baseline from calibration (a field is missing or wrong)"),
+    (b"{}", "it is not a baseline from calibration (a field is missing or wrong)"),
+    (None, "it cannot be read (No such file or directory)"),
+], ids=["cut-short", "not-text", "not-object", "no-fields", "missing"])
+def test_a_damaged_baseline_is_one_sentence_naming_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None,
+        words: str) -> None:
+    """A damaged --baseline showed the raw JSON error ("Expecting property name enclosed in
+    double quotes: line 1 column 23 (char 22)")."""
+    from game.cli import main
+    from tests.cli.helpers import one_sentence
+
+    baseline = tmp_path / "baseline.json"
+    if content is not None:
+        baseline.write_bytes(content)
+    code = main(["watch", "--baseline", str(baseline), "--source", str(tmp_path / "x.png")])
+    assert code == 2
+    assert one_sentence(capsys) == f"facequest: cannot use the baseline {baseline}: {words}"

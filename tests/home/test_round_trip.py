@@ -364,6 +364,7 @@ def test_a_damaged_home_plan_is_named_and_setting_up_again_mends_it(
     pair = make_pair(tmp_path, capsys)
     plan = pair.home / "home" / "plan.json"
     plan.write_text('{"format": ', encoding="utf-8")
+    plan.chmod(0o644)
     for args in (("home", "status"), ("home", "send", "--out", str(tmp_path / "b.fqb"))):
         code, _, err = cli(capsys, *args, "--data-dir", str(pair.home))
         assert code == 2, args
@@ -376,7 +377,76 @@ def test_a_damaged_home_plan_is_named_and_setting_up_again_mends_it(
     assert pair.home_key in out  # the same installation key: the pairing still holds
     (kept,) = (pair.home / "home").glob("plan.damaged-*.json")
     assert kept.read_text(encoding="utf-8") == '{"format": '
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600  # kept aside private
     assert cli(capsys, "home", "status", "--data-dir", str(pair.home))[0] == 0
+
+
+def test_a_damaged_ledger_is_kept_aside_and_the_clinic_carries_on(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """clinic/ledger.json cut short: `clinic import`, `clinic pair` and `home plan` all
+    failed with the JSON error, for good, and nothing kept a copy of the file."""
+    pair = make_pair(tmp_path, capsys)
+    record_home_sessions(pair, 1)
+    bundle = send(pair, capsys, tmp_path / "b.fqb")
+    ledger = pair.clinic / "clinic" / "ledger.json"
+    damaged = ledger.read_bytes()[:60]
+    for args in (("clinic", "import", str(bundle)), ("clinic", "pair", CHILD, pair.home_key),
+                 ("home", "plan", CHILD, "--out", str(tmp_path / "again.plan.json"))):
+        ledger.write_bytes(damaged)
+        ledger.chmod(0o644)
+        code, _, err = cli(capsys, *args, "--data-dir", str(pair.clinic))
+        assert code == 2 and err.count("\n") == 1, args
+        assert err.startswith(f"facequest: the clinic's ledger {ledger} is damaged (it is not "
+                              "readable JSON); it was kept aside as ledger.damaged-"), err
+        assert "a new, empty ledger starts: run the command again" in err
+        assert "facequest clinic pair" in err and "{" not in err
+        kept = sorted((pair.clinic / "clinic").glob("ledger.damaged-*.json"))[-1]
+        assert kept.read_bytes() == damaged and not ledger.exists()
+        assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
+        ledger.unlink(missing_ok=True)
+    # carrying on as the sentence says: a plan, the pairing, then the bundle merges
+    assert cli(capsys, "home", "plan", CHILD, "--out", str(tmp_path / "new.plan.json"),
+               "--home-key", pair.home_key, "--data-dir", str(pair.clinic))[0] == 0
+    code, out, err = cli(capsys, "clinic", "import", str(bundle), "--data-dir", str(pair.clinic))
+    assert code == 0 and "1 session(s) and 3 trial(s) merged" in out, err
+
+
+def test_a_ledger_with_damaged_entries_keeps_the_readable_ones(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One unreadable plan in the ledger lost every pairing with it."""
+    pair = make_pair(tmp_path, capsys)
+    record_home_sessions(pair, 1)
+    bundle = send(pair, capsys, tmp_path / "b.fqb")
+    ledger = pair.clinic / "clinic" / "ledger.json"
+    document = json.loads(ledger.read_text(encoding="utf-8"))
+    document["plans"][pair.plan_id]["days_per_week"] = 0
+    document["plans"]["P-JUNK"] = "junk"
+    ledger.write_text(json.dumps(document), encoding="utf-8")
+    code, _, err = cli(capsys, "clinic", "import", str(bundle), "--data-dir", str(pair.clinic))
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"facequest: the clinic's ledger {ledger} is damaged (2 of its "
+                          "entries cannot be read); it was kept aside as ledger.damaged-"), err
+    assert "a new ledger keeps the entries that could be read" in err
+    (kept,) = (pair.clinic / "clinic").glob("ledger.damaged-*.json")
+    assert json.loads(kept.read_text(encoding="utf-8")) == document
+    now = json.loads(ledger.read_text(encoding="utf-8"))
+    assert list(now["homes"]) == [pair.home_key] and now["plans"] == {}
+    code, out, err = cli(capsys, "clinic", "import", str(bundle), "--data-dir", str(pair.clinic))
+    assert code == 0 and "1 session(s) and 3 trial(s) merged" in out, err  # still paired
+    # deleting the child erases them from the kept-aside copy too (it cannot be rewritten)
+    assert cli(capsys, "profiles", "delete", CHILD, "--yes",
+               "--data-dir", str(pair.clinic))[0] == 0
+    assert not kept.exists() and pair.profile_id not in ledger.read_text(encoding="utf-8")
+
+
+def test_a_report_reads_a_damaged_ledger_without_moving_it(tmp_path: Path) -> None:
+    from game.reports.home_section import plans_for
+
+    ledger = tmp_path / "clinic" / "ledger.json"
+    ledger.parent.mkdir()
+    ledger.write_bytes(b'{"plans": ')
+    assert plans_for(tmp_path, "C-000001") == []
+    assert ledger.read_bytes() == b'{"plans": ' and len(list(ledger.parent.iterdir())) == 1
 
 
 def test_a_home_plan_names_only_a_shipped_level_set(

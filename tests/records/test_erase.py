@@ -162,6 +162,22 @@ def test_restore_backup_refuses_what_is_not_a_backup(tmp_path: Path) -> None:
         restore_backup(data, tmp_path / "missing.json")
 
 
+@pytest.mark.parametrize("content", ["{}", '{"settings": {"volume": {}}}', '{"_meta": {}}'])
+def test_restore_backup_refuses_json_that_holds_no_records(tmp_path: Path,
+                                                           content: str) -> None:
+    """`profiles restore-backup --backup` took `{}` and left records with no children."""
+    data = tmp_path / "data"
+    with open_store(data) as store:
+        store.create_profile("Ava")
+    before = (data / RECORDS_FILE).read_bytes()
+    junk = tmp_path / "other.json"
+    junk.write_text(content, encoding="utf-8")
+    with pytest.raises(StoreError, match=r"^other.json is not a FaceQuest records backup \(it "
+                       r"holds no FaceQuest records\); nothing was replaced$"):
+        restore_backup(data, junk)
+    assert (data / RECORDS_FILE).read_bytes() == before
+
+
 def test_the_game_restores_the_newest_backup_after_a_corrupt_file(tmp_path: Path) -> None:
     """The game's order: the fresh store opened after the corruption is closed, the newest
     backup restored, the records opened again."""

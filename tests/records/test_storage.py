@@ -127,6 +127,16 @@ def test_unreadable_file_is_moved_aside_with_a_timestamp_and_reported(
     assert "records.json" in str(error) and "records.corrupt-20250506-070809.json" in str(error)
 
 
+def test_a_file_moved_aside_is_private_whatever_its_mode_was(tmp_path: Path) -> None:
+    """A corrupt records file copied in with mode 0644 was kept aside as 0644."""
+    path = tmp_path / "records.json"
+    path.write_bytes(b"{bad")
+    path.chmod(0o644)
+    with pytest.raises(CorruptStoreError) as caught:
+        JSONFileStorage(path).read()
+    assert caught.value.moved_to is not None and mode(caught.value.moved_to) == 0o600
+
+
 def test_two_corrupt_files_in_the_same_second_are_both_kept(tmp_path: Path) -> None:
     path = tmp_path / "records.json"
     clock = StepClock(datetime(2025, 5, 6, 7, 8, 9), step=timedelta(0))

@@ -68,6 +68,26 @@ def test_make_a_home_plan_writes_the_plan_into_the_data_folder(tmp_path: Path) -
     assert plan["profile_id"] == child.profile_id and "Mia" not in written.read_text("utf-8")
 
 
+def test_make_a_home_plan_with_a_damaged_ledger_says_so_and_works_when_pressed_again(
+        tmp_path: Path) -> None:
+    """The button said "First run: facequest clinic init" for a damaged ledger, for ever."""
+    from game.ui.flow import GameFlow
+
+    init_clinic(tmp_path)
+    ledger = tmp_path / "clinic" / "ledger.json"
+    ledger.write_bytes(b'{"plans": {')
+    with open_store(tmp_path) as store:
+        child = store.create_profile("Mia")
+        ctx = _context("calm", "en")
+        ctx.store = store
+        flow = GameFlow(ctx, SceneStack(), no_session, data_dir=tmp_path)
+        said = flow.make_home_plan(child.profile_id)
+        assert said == "The clinic's ledger was damaged and kept aside: press again"
+        (kept,) = (tmp_path / "clinic").glob("ledger.damaged-*.json")
+        assert kept.read_bytes() == b'{"plans": {'
+        assert flow.make_home_plan(child.profile_id).startswith("Home plan saved as ")
+
+
 def test_the_child_page_shows_what_the_home_plan_button_said() -> None:
     ctx = _context("calm", "en")
     from tests.ui.test_text_fit import _MIA

@@ -238,13 +238,16 @@ def _row_of(field: str) -> int:
     return [row.field for row in ROWS].index(field)
 
 
-def _plan_written(c: GameContext) -> GameScene:
-    scene = ChildAdminScene(c, _MIA, on_home_plan=lambda: phrases.text(
-        "ui.home.admin.plan_written", c.lang, path="clinic/plans/P-1A2B3C4D.plan.json"))
-    for _ in range(_row_of("home_plan")):
-        scene.handle(InputEvent(Action.DOWN))
-    scene.handle(InputEvent(Action.CONFIRM))
-    return scene
+def _home_plan_said(key: str, **fields: str) -> Callable[[GameContext], GameScene]:
+    """The child's page after its "Make a home plan" button said `key`."""
+    def build(c: GameContext) -> GameScene:
+        scene = ChildAdminScene(c, _MIA, on_home_plan=lambda: phrases.text(key, c.lang,
+                                                                           **fields))
+        for _ in range(_row_of("home_plan")):
+            scene.handle(InputEvent(Action.DOWN))
+        scene.handle(InputEvent(Action.CONFIRM))
+        return scene
+    return build
 
 
 # issue 23: the schedule, the sticker book and the avatar's looks
@@ -374,7 +377,10 @@ SCENES: dict[str, Build] = {
     "home_done_today": (_home(done_today=True),),
     "home_no_child": (_home(named=False),),
     "child_admin_home_plan": (lambda c: StartScene(c, []), _admin(rows_down=_row_of("home_plan"))),
-    "child_admin_home_plan_written": (lambda c: StartScene(c, []), _plan_written),
+    "child_admin_home_plan_written": (lambda c: StartScene(c, []), _home_plan_said(
+        "ui.home.admin.plan_written", path="clinic/plans/P-1A2B3C4D.plan.json")),
+    "child_admin_home_plan_ledger_kept_aside": (lambda c: StartScene(c, []), _home_plan_said(
+        "ui.home.admin.ledger_kept_aside")),
     # issue 23 (2): the child's side
     "schedule": (lambda c: ScheduleScene(c, _schedule(), on_start=lambda: None),),
     "schedule_two_levels_of_12": (lambda c: ScheduleScene(
