@@ -39,10 +39,11 @@ the two blocks.
 Spec 6 appends the mouth's appearance: the same HOG (8-pixel cells, 2x2-cell blocks,
 9 bins) of the grey mouth crop at twice the face crop's scale (`FaceObservation.
 mouth_crop`, 192x128 with 80 pixels between the eyes, `game.vision.face_crop.align_mouth`):
-23 x 15 blocks = 12,420 values (`mouth_hog_<index>`), about 0.5 ms. It is read only by the
-calibrated model, as the change from the child's neutral mouth (a tongue shown, teeth
-bared, lips pressed): on subject-wise CV it raised the children's calibrated hit rates of
-the weakest targets (models/MODEL_CARD.md). Mirroring permutes it like the face's HOG.
+23 x 15 blocks = 12,420 values (`mouth_hog_<index>`), about 0.5 ms. The calibrated model
+reads it as the change from the child's neutral mouth (a tongue shown, teeth bared, lips
+pressed): on subject-wise CV it raised the children's calibrated hit rates of the weakest
+targets; since 2026-12-07 the raw model reads it too (children never seen: closed-mouth
+anger 0.62 -> 0.69; models/MODEL_CARD.md). Mirroring permutes it like the face's HOG.
 """
 
 from __future__ import annotations
