@@ -76,3 +76,40 @@ def test_eyewear_holdout_refuses_a_bad_seed_and_an_unwritable_json_before_traini
     out = tmp_path / "missing" / "x.json"
     assert "--json" in _refused(main, [*data, "--varied", "extra", "--json", str(out)], capsys)
     assert "--json" in _refused(main, [*data, "--json", str(tmp_path)], capsys)
+
+
+def test_calibrated_eyewear_refuses_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main = _main("measure_calibrated_eyewear")
+    data = ["--data", str(tmp_path / "no-such-folder")]
+    assert "--styles" in _refused(main, [*data, "--styles", "mirrored"], capsys)
+    assert "--out-of-fold" in _refused(main, [*data, "--out-of-fold", "1"], capsys)
+    assert "--json" in _refused(main, [*data, "--json", str(tmp_path / "no" / "x.json")], capsys)
+    assert "cannot measure" in _refused(main, data, capsys)
+
+
+def test_calibrated_eyewear_hits_at_the_other_folds_false_alarm_threshold() -> None:
+    import importlib.util as util
+
+    spec = util.spec_from_file_location("mce", ROOT / "scripts" / "measure_calibrated_eyewear.py")
+    assert spec is not None and spec.loader is not None
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = np.random.default_rng(0)
+    truth = np.arange(400) % 2
+    fold = (np.arange(400) // 2) % 2
+    first = np.where(truth == 0, rng.uniform(0.5, 1.0, 400), rng.uniform(0.0, 0.6, 400))
+    probabilities = np.column_stack([first, 1.0 - first])
+    probabilities[2] = np.nan  # a picture not read (no neutral to compare it with)
+    limits = module.thresholds(probabilities, truth, fold, 2)
+    for f in range(2):
+        others = probabilities[(fold != f) & (truth != 0), 0]
+        assert np.mean(others >= limits[f, 0]) == pytest.approx(0.04, abs=0.01)
+    hit, accuracy, n = module.hit_rate(probabilities, truth, fold, limits, truth == 0)
+    assert n == 199  # the unread picture is left out
+    assert accuracy == 1.0  # every label-0 picture has its label's probability over 0.5
+    expected = np.mean([probabilities[i, 0] >= limits[fold[i], 0]
+                        for i in np.flatnonzero(truth == 0) if i != 2])
+    assert 0.0 < hit < 1.0
+    assert hit == pytest.approx(expected)
