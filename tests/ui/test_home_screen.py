@@ -11,7 +11,8 @@ import pytest
 from game.home.clinic import init_clinic
 from game.home.plan import HomePlan
 from game.play.session import Session
-from game.records import Profile, open_store
+from game.records import Profile, ProgressStore, open_store
+from game.ui.flow import GameFlow
 from game.ui.input import Action, InputEvent
 from game.ui.scene_stack import SceneStack
 from game.ui.scenes.child_admin import ROWS, ChildAdminScene
@@ -52,40 +53,38 @@ def test_the_home_screen_counts_this_weeks_days_from_the_records(tmp_path: Path)
         assert "Mia" in texts and "This week: 1 of 4 days" in texts
 
 
-def test_make_a_home_plan_writes_the_plan_into_the_data_folder(tmp_path: Path) -> None:
-    from game.ui.flow import GameFlow
+def _flow_with_mia(tmp_path: Path, store: ProgressStore) -> tuple[GameFlow, str]:
+    """The game's flow over `store`, which now holds a child called Mia (her id)."""
+    child = store.create_profile("Mia")
+    ctx = _context("calm", "en")
+    ctx.store = store
+    return GameFlow(ctx, SceneStack(), no_session, data_dir=tmp_path), child.profile_id
 
+
+def test_make_a_home_plan_writes_the_plan_into_the_data_folder(tmp_path: Path) -> None:
     init_clinic(tmp_path)
     with open_store(tmp_path) as store:
-        child = store.create_profile("Mia")
-        ctx = _context("calm", "en")
-        ctx.store = store
-        flow = GameFlow(ctx, SceneStack(), no_session, data_dir=tmp_path)
-        said = flow.make_home_plan(child.profile_id)
+        flow, mia = _flow_with_mia(tmp_path, store)
+        said = flow.make_home_plan(mia)
     (written,) = (tmp_path / "clinic" / "plans").glob("*.plan.json")
     assert said == f"Home plan saved as clinic/plans/{written.name}"
     plan = json.loads(written.read_text(encoding="utf-8"))
-    assert plan["profile_id"] == child.profile_id and "Mia" not in written.read_text("utf-8")
+    assert plan["profile_id"] == mia and "Mia" not in written.read_text("utf-8")
 
 
 def test_make_a_home_plan_with_a_damaged_ledger_says_so_and_works_when_pressed_again(
         tmp_path: Path) -> None:
     """The button said "First run: facequest clinic init" for a damaged ledger, for ever."""
-    from game.ui.flow import GameFlow
-
     init_clinic(tmp_path)
     ledger = tmp_path / "clinic" / "ledger.json"
     ledger.write_bytes(b'{"plans": {')
     with open_store(tmp_path) as store:
-        child = store.create_profile("Mia")
-        ctx = _context("calm", "en")
-        ctx.store = store
-        flow = GameFlow(ctx, SceneStack(), no_session, data_dir=tmp_path)
-        said = flow.make_home_plan(child.profile_id)
+        flow, mia = _flow_with_mia(tmp_path, store)
+        said = flow.make_home_plan(mia)
         assert said == "The clinic's ledger was damaged and kept aside: press again"
         (kept,) = (tmp_path / "clinic").glob("ledger.damaged-*.json")
         assert kept.read_bytes() == b'{"plans": {'
-        assert flow.make_home_plan(child.profile_id).startswith("Home plan saved as ")
+        assert flow.make_home_plan(mia).startswith("Home plan saved as ")
 
 
 def test_the_child_page_shows_what_the_home_plan_button_said() -> None:
