@@ -60,7 +60,7 @@ def test_motion_is_pure_and_the_rules_engine_reads_only_it_and_the_vocabulary() 
     `facequest metrics`, records, reports and the replay: it imports only the vocabulary."""
     for part, allowed in (("motion", ("game.expressions", "game.motion")),
                           ("play", ("game.expressions", "game.locales", "game.motion",
-                                     "game.play"))):
+                                     "game.play", "game.utf8_text"))):
         for path in sorted((GAME_DIR / part).rglob("*.py")):
             bad = {m for m in _our_imports(path) if not m.startswith(allowed)}
             assert not bad, f"{path.relative_to(GAME_DIR)} imports {sorted(bad)}"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from game.cli import CliError, Subparsers
-from game.cli.play_cmd import SETUP_AGAIN
+from game.cli.play_cmd import SETUP_AGAIN, level_set_path, shipped_level_sets
 from game.cli.profiles_cmd import child, data_folder, records, records_action
 from game.records.fileio import atomic_write_bytes, atomic_write_text
 from game.records.storage import local_now
@@ -117,14 +117,10 @@ def _check_shipped_levels(levels: str) -> None:
     Raises:
         CliError: one sentence with the known ids.
     """
-    from game.paths import LEVELS_DIR
-
-    known = sorted(p.stem for p in LEVELS_DIR.glob("*.toml"))
-    if levels.endswith(".toml") and Path(levels).expanduser().is_file():
-        return  # a research set by path: the same file must be there on the family's side
-    if levels and levels not in known:
+    # a shipped id, or a research set by path (the same file must be there at home)
+    if levels and not level_set_path(levels).is_file():
         raise CliError(f"--levels {levels!r} is not a level set shipped with FaceQuest, so the "
-                       f"family's computer would not have it (known: {', '.join(known)})")
+                       f"family's computer would not have it (known: {shipped_level_sets()})")
 
 
 def run_plan(args: argparse.Namespace) -> int:

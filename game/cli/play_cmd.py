@@ -69,6 +69,11 @@ def register(subparsers: Subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def shipped_level_sets() -> str:
+    """The ids of the level sets shipped in levels/, comma-separated (for a sentence)."""
+    return ", ".join(sorted(p.stem for p in LEVELS_DIR.glob("*.toml")))
+
+
 def level_set_path(levels: str) -> Path:
     path = Path(levels).expanduser()
     if path.suffix == ".toml":
@@ -104,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     levels = args.levels if args.levels is not None else DEFAULT_LEVELS
     path = level_set_path(levels)
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in LEVELS_DIR.glob("*.toml")))
+        known = shipped_level_sets()
         if from_plan:  # the family never typed it: the clinic's plan (or a newer FaceQuest's)
             raise CliError(f"the home plan names the level set {levels!r}, which this "
                            f"FaceQuest does not have (it has {known}); ask the clinic for a "

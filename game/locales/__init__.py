@@ -33,6 +33,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from game.utf8_text import decode_edited_text, line_of_byte
+
 DEFAULT_LANGUAGE = "en"
 EXTRA_FOLDER_VARIABLE = "FACEQUEST_LOCALES"
 CATALOGUE_SUFFIX = ".toml"
@@ -165,10 +167,10 @@ class Catalogues:
                                  f"{', '.join(self.languages)}")
         entry = self._sources[lang]
         source = str(entry)
-        try:  # a byte-order mark (Notepad's "UTF-8 with BOM") is not part of the TOML
-            text = entry.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        try:
+            text = decode_edited_text(entry.read_bytes())
         except UnicodeDecodeError as exc:  # the line of the first such byte (saved as GBK)
-            line = bytes(exc.object).count(b"\n", 0, exc.start) + 1
+            line = line_of_byte(bytes(exc.object), exc.start)
             raise CatalogueError(f"the text catalogue {source}, line {line}, is not UTF-8 text "
                                  f"(byte {exc.start}); save it as UTF-8") from exc
         except OSError as exc:

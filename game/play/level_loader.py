@@ -39,6 +39,7 @@ from game.play.level_set import (
 )
 from game.play.level_validation import INVALID, Checker, LevelError, show
 from game.play.toml_lines import key_lines
+from game.utf8_text import decode_edited_text, line_of_byte
 
 logger = logging.getLogger(__name__)
 
@@ -107,11 +108,11 @@ def read_level_text(path: Path) -> str:
         data = handle.read(MAX_LEVEL_FILE_BYTES + 1)
     if len(data) > MAX_LEVEL_FILE_BYTES:  # it grew while being read
         raise refused(f"a file of more than {MAX_LEVEL_FILE_BYTES:,} bytes")
-    try:  # a byte-order mark (Windows Notepad's "UTF-8 with BOM") is not part of the TOML
-        return data.decode("utf-8").removeprefix("\ufeff")
+    try:
+        return decode_edited_text(data)
     except UnicodeDecodeError as exc:  # the line of the first such byte (a GBK-saved text)
         raise refused(f"bytes that are not UTF-8 text (byte {exc.start})",
-                      data.count(b"\n", 0, exc.start) + 1) from None
+                      line_of_byte(data, exc.start)) from None
 
 
 def check_level_file(path: Path | str) -> list[LevelError]:

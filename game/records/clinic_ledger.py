@@ -24,12 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from game.records.fileio import atomic_write_text, ensure_private_dir, move_aside
+from game.records.fileio import (
+    atomic_write_text,
+    ensure_private_dir,
+    move_aside,
+    stamped_paths,
+)
 from game.records.storage import StoreError, local_now
 
 CLINIC_DIR = "clinic"
 LEDGER_FILE = "ledger.json"
 FORMAT = 1
+DAMAGED_LABEL = "damaged"  # a damaged ledger, kept aside (`fileio.move_aside`)
 T = TypeVar("T")
 
 
@@ -135,7 +141,7 @@ class ClinicLedger:
         if read_only:
             return StoreError(problem)
         try:
-            aside = move_aside(self.path, "damaged", local_now())
+            aside = move_aside(self.path, DAMAGED_LABEL, local_now())
         except OSError as exc:
             return StoreError(f"{problem}, and it cannot be moved aside ({exc.strerror or exc})")
         start = "a new, empty ledger starts"
@@ -215,6 +221,6 @@ def forget_child(data_dir: Path, profile_id: str, session_ids: frozenset[str]) -
                            if k not in session_ids and v.get("profile_id") != profile_id}
         ledger.save()
     marks = [mark.encode("utf-8") for mark in (profile_id, *session_ids)]
-    for kept in path.parent.glob(f"{path.stem}.damaged-*{path.suffix}"):
+    for kept in stamped_paths(path.parent, path.stem, DAMAGED_LABEL, path.suffix):
         if kept.is_file() and any(mark in kept.read_bytes() for mark in marks):
             kept.unlink()

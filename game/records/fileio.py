@@ -77,12 +77,7 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         return
     if not path.parent.is_dir():
         ensure_private_dir(path.parent)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
-                                        dir=path.parent)
-    except OSError as exc:  # name the folder the user chose, not a temporary file's name
-        raise OSError(exc.errno, exc.strerror, str(path.parent)) from None
-    tmp = Path(tmp_name)
+    fd, tmp = temp_file_in(path.parent, f".{path.name}.", TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -95,6 +90,20 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def temp_file_in(folder: Path, prefix: str, suffix: str) -> tuple[int, Path]:
+    """A new temporary file in `folder` (`tempfile.mkstemp`: open descriptor, path).
+
+    Raises:
+        OSError: the folder refuses it (read-only, not this user's), with the folder the
+            user chose as the error's file name, not the temporary file's made-up name.
+    """
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(folder)) from None
+    return fd, Path(name)
 
 
 def read_no_follow(path: Path) -> bytes:
@@ -172,6 +181,12 @@ def stamped_path(folder: Path, stem: str, label: str, when: datetime, suffix: st
         candidate = folder / f"{base}-{counter}{suffix}"
         counter += 1
     return candidate
+
+
+def stamped_paths(folder: Path, stem: str, label: str, suffix: str) -> list[Path]:
+    """Every `stamped_path(folder, stem, label, ..., suffix)` there is, by name (oldest
+    first: the names hold the time)."""
+    return sorted(folder.glob(f"{stem}.{label}-*{suffix}"))
 
 
 def move_aside(path: Path, label: str, when: datetime) -> Path:

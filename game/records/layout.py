@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from game.records.fileio import stamped_paths
+
 RECORDS_FILE = "progress.json"
 LOCK_FILE = "progress.lock"
 TRACES_DIR = "traces"
@@ -27,13 +29,14 @@ MOTION_DIR = "motion"  # here, not in motion_log, so that naming it needs no num
 BACKUPS_DIR = "backups"
 CALIBRATION_DIR = "calibration"
 BEFORE_SPLIT_BACKUP = "progress.schema1.json"  # the single-file records, kept when trials move
-CORRUPT_GLOB = "progress.corrupt-*.json"  # unreadable records files, moved aside
+CORRUPT_LABEL = "corrupt"  # an unreadable records file, moved aside (`fileio.move_aside`)
 
 
 def kept_aside_records(data_dir: Path) -> list[Path]:
     """The unreadable records files moved aside in `data_dir`, oldest first (the names hold
     the time they were moved)."""
-    return sorted(data_dir.glob(CORRUPT_GLOB))
+    records = Path(RECORDS_FILE)
+    return stamped_paths(data_dir, records.stem, CORRUPT_LABEL, records.suffix)
 
 
 def motion_path(data_dir: Path, session_id: str) -> Path:

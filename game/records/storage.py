@@ -34,6 +34,7 @@ from game.records.fileio import (
     remove_stale_temp_files,
     stamped_path,
 )
+from game.records.layout import CORRUPT_LABEL
 from game.records.retention import backups_to_keep, stamp_time
 
 logger = logging.getLogger(__name__)
@@ -226,7 +227,7 @@ class JSONFileStorage(Storage):
     def _set_aside(self, reason: str) -> CorruptStoreError:
         moved_to = None
         if not self.read_only:
-            moved_to = move_aside(self.path, "corrupt", self._clock())
+            moved_to = move_aside(self.path, CORRUPT_LABEL, self._clock())
             # the caller says so in one sentence (CorruptStoreError); the log keeps it quietly
             logger.info("unreadable records file %s moved to %s", self.path.name, moved_to.name)
         return CorruptStoreError(self.path, moved_to, self.list_backups(), reason)

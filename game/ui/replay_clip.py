@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import numpy as np
 import pygame
 
 from game.motion.frame import TrialMotion
+from game.records.fileio import temp_file_in
 from game.ui.avatar_params import DEFAULT_LOOK, AvatarLook, look_named
 from game.ui.replay_view import ReplayTrack, draw_replay
 from game.ui.theme import DEFAULT_THEME, Theme
@@ -81,12 +81,8 @@ def write_clip(track: ReplayTrack, out: Path, lang: str, title: str, *,
     if suffix not in FORMATS:
         raise ValueError(f"a clip is .mp4 or .gif, not {out.name}")
     frames = clip_frames(track, lang, title, fps=fps, size=size, theme=theme, look=look)
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=suffix, dir=out.parent)
-    except OSError as exc:  # name the folder the user chose, not a temporary file's name
-        raise OSError(exc.errno, exc.strerror, str(out.parent)) from None
+    handle, temp = temp_file_in(out.parent, f".{out.stem}.", suffix)
     os.close(handle)
-    temp = Path(name)
     try:
         if suffix == ".mp4":
             from game.vision.video_out import write_mp4

@@ -100,7 +100,7 @@ def test_a_clip_into_a_folder_it_may_not_write_names_that_folder(
     def refused(*args: object, dir: str, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied", f"{dir}/.clip.x1y2.gif")
 
-    monkeypatch.setattr("game.ui.replay_clip.tempfile.mkstemp", refused)
+    monkeypatch.setattr("game.records.fileio.tempfile.mkstemp", refused)
     out = shared / "clip.gif"
     assert main(["replay", NAME, "--data-dir", str(data_dir), "--out", str(out)]) == 1
     err = capsys.readouterr().err
