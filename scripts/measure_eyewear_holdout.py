@@ -41,7 +41,8 @@ from pathlib import Path
 from game.training.augment import EYEWEAR_STYLES
 from game.training.dataset import DatasetError
 from game.training.recipe import VARIED_GLASSES_MODES, Recipe, with_varied_glasses
-from game.training.robustness import ConditionResult, as_json, as_table, measure
+from game.training.robustness import as_json, as_table, measure
+from game.training.robustness_reads import ConditionResult
 from game.vision.conditions import condition
 from game.vision.model import ModelError
 
@@ -77,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
                         "(one copy per image, as the recipe), 'extra' also gives every image "
                         "one more copy wearing varied glasses; every chosen style is then "
                         "measured with one set of fold models")
+    parser.add_argument("--calibrated", action="store_true",
+                        help="also train the fold models' calibrated companions and measure "
+                        "each style calibrated: every picture against the person's own "
+                        "neutral pictures wearing the same glasses, as a child who plays in "
+                        "glasses calibrates in them (`robustness --calibrated`); the raw rows "
+                        "are then on the same pictures (people with a neutral baseline)")
     args = parser.parse_args(argv)
     styles = [s.strip().removeprefix("glasses_") for s in args.styles.split(",") if s.strip()]
     unknown = [s for s in styles if s not in EYEWEAR_STYLES]
@@ -120,17 +127,22 @@ def main(argv: list[str] | None = None) -> int:
                 per_set=args.per_set, seed=args.seed, progress=progress,
                 out_of_fold=args.out_of_fold, cache_dir=args.cache_dir,
                 eyewear_styles=tuple(s for s in EYEWEAR_STYLES if s not in held),
-                recipe=recipe,
+                recipe=recipe, calibrated=args.calibrated,
             )
         except (DatasetError, ModelError) as exc:
             print(f"eyewear hold-out: {exc}", file=sys.stderr)
             return 1
         assert run.by_set is not None and run.out_of_fold is not None
         made = len(rows)
+        scorings = [("", run.conditions, run.by_set)]
+        if run.calibrated is not None and run.calibrated_by_set is not None:
+            scorings = [(" (raw)", run.conditions, run.by_set),
+                        (" (calibrated)", run.calibrated, run.calibrated_by_set)]
         for i, style in enumerate(held, start=1):
-            for name, results in run.by_set.items():
-                rows.append(_row(style, name, results[0], results[i]))
-            rows.append(_row(style, "all", run.conditions[0], run.conditions[i]))
+            for how, overall, per_set in scorings:
+                for name, results in per_set.items():
+                    rows.append(_row(style + how, name, results[0], results[i]))
+                rows.append(_row(style + how, "all", overall[0], overall[i]))
         if n == 0 and also:
             for name, results in [("all", run.conditions), *run.by_set.items()]:
                 print(f"\n{name}, fold models without {label} glasses copies:\n\n"
@@ -140,6 +152,11 @@ def main(argv: list[str] | None = None) -> int:
             "out_of_fold": run.out_of_fold,
             "all": as_json(run.conditions),
             "by_set": {name: as_json(results) for name, results in run.by_set.items()},
+            "calibrated": (None if run.calibrated is None else as_json(run.calibrated)),
+            "calibrated_by_set": (None if run.calibrated_by_set is None else
+                                  {name: as_json(results)
+                                   for name, results in run.calibrated_by_set.items()}),
+            "uncalibrated": run.uncalibrated,
         }
         print("\n".join(rows[made:]), file=sys.stderr, flush=True)
     held_how = ("every style held out of one set of" if args.together

@@ -8,10 +8,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.cli import CliError, Subparsers
 from game.cli.out_of_fold_options import add_out_of_fold_options, check_out_of_fold
 from game.paths import DEFAULT_MODEL_PATH
+
+if TYPE_CHECKING:
+    from game.training.robustness_reads import ConditionResult
 
 
 def register(subparsers: Subparsers) -> None:
@@ -70,12 +74,19 @@ def register(subparsers: Subparsers) -> None:
                      "measured styles, never thin, thick or tinted: 'instead' as the "
                      "image's one copy, 'extra' also one more copy of every image; the "
                      "glasses_* conditions then measure styles no fold model saw")
+    oof.add_argument("--calibrated", action="store_true",
+                     help="also train each fold model's calibrated companion and score every "
+                     "picture twice, raw (before calibration) and calibrated against the "
+                     "person's own neutral pictures (read under the condition when it lasts "
+                     "a session: glasses, light, camera, distance), as the game scores a "
+                     "child after the neutral calibration; people without a neutral picture "
+                     "are left out of both")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from game.training.dataset import DatasetError
-    from game.training.robustness import as_json, as_table, measure
+    from game.training.robustness import as_json, measure
     from game.vision.conditions import CONDITIONS, condition
     from game.vision.model import ModelError
 
@@ -98,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         args,
         only_with={"--cache-dir": args.cache_dir, "--hold-out-style": args.hold_out_style,
                    "--picked-copies": args.picked_copies,
-                   "--varied-glasses": args.varied_glasses},
+                   "--varied-glasses": args.varied_glasses, "--calibrated": args.calibrated},
         not_with={"--model": args.model is not None, "--exclude-trained": args.exclude_trained},
         why="trains its own models on people it then leaves out",
     )
@@ -125,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress, exclude_trained=args.exclude_trained,
             out_of_fold=args.out_of_fold, cache_dir=args.cache_dir,
             with_copies=not args.no_copies, population=args.map_population,
-            eyewear_styles=eyewear_styles, recipe=recipe,
+            eyewear_styles=eyewear_styles, recipe=recipe, calibrated=args.calibrated,
         )
     except (DatasetError, ModelError) as exc:
         raise CliError(str(exc)) from None
@@ -140,15 +151,37 @@ def run(args: argparse.Namespace) -> int:
             "out_of_fold": run_.out_of_fold,
             "by_set": ({name: as_json(results) for name, results in run_.by_set.items()}
                        if run_.by_set is not None else None),
+            "calibrated": (as_json(run_.calibrated) if run_.calibrated is not None
+                           else None),
+            "calibrated_by_set": ({name: as_json(results)
+                                   for name, results in run_.calibrated_by_set.items()}
+                                  if run_.calibrated_by_set is not None else None),
+            "uncalibrated": run_.uncalibrated,
         }, indent=1))
     else:
         if run_.out_of_fold is not None:
             print(f"Out of fold: {run_.out_of_fold['description']}.\n")
-        print(as_table(run_.conditions))
-        if run_.by_set is not None and len(run_.by_set) > 1:
-            for name, results in run_.by_set.items():
-                print(f"\n{name}:\n\n{as_table(results)}")
+        _print_tables(run_.conditions, run_.by_set,
+                      "Scored raw (before calibration)" if run_.calibrated is not None else None)
+        if run_.calibrated is not None:
+            left = sorted(set((run_.uncalibrated or {}).values()))
+            print(f"\nThe same pictures (every picture of a person with a neutral baseline; "
+                  f"{' to '.join(map(str, left)) or 0} left out per condition).")
+            _print_tables(run_.calibrated, run_.calibrated_by_set,
+                          "Scored calibrated (against the person's own neutral pictures)")
     return 0
+
+
+def _print_tables(conditions: list[ConditionResult],
+                  by_set: dict[str, list[ConditionResult]] | None, title: str | None) -> None:
+    from game.training.robustness import as_table
+
+    if title is not None:
+        print(f"\n{title}:\n")
+    print(as_table(conditions))
+    if by_set is not None and len(by_set) > 1:
+        for name, results in by_set.items():
+            print(f"\n{name}:\n\n{as_table(results)}")
 
 
 def _eyewear_styles(hold_out: str | None, picked: bool) -> tuple[str, ...] | None:

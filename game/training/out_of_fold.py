@@ -31,7 +31,7 @@ from sklearn.model_selection import GroupKFold
 
 from game.expressions import Expression
 from game.training.augment import EYEWEAR_STYLES
-from game.training.cv import class_order
+from game.training.cv import Copies, class_order
 from game.training.dataset import LabelledImage
 from game.training.export import export_onnx
 from game.training.feature_cache import ExtractedSet, extract
@@ -87,6 +87,7 @@ class FoldModels:
     false_alarm_rate: float
     population: tuple[str, ...] | None
     eyewear_styles: tuple[str, ...] | None = None  # picked copies' glasses (None: all made)
+    calibrated_fits: tuple[FoldFit, ...] | None = None  # with calibrated companions only
 
     @property
     def k(self) -> int:
@@ -138,10 +139,10 @@ class FoldModels:
 def _copies_for(
     data: ExtractedSet, recipe: Recipe, cache_dir: Path | None, progress: bool | None,
     eyewear_styles: Sequence[str] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(features, class indices, subjects) of the recipe's training copies, or None.
-    `eyewear_styles` given: only the copy each image trains on is made, its glasses drawn
-    among those styles (`copies.picked_copies`)."""
+) -> Copies | None:
+    """The recipe's training copies (training rows only), or None. `eyewear_styles` given:
+    only the copy each image trains on is made, its glasses drawn among those styles
+    (`copies.picked_copies`)."""
     from game.training.copies import augmented_copies, picked_copies
 
     if eyewear_styles is None:
@@ -150,11 +151,18 @@ def _copies_for(
         copies = picked_copies(data, recipe, cache_dir, progress, eyewear_styles)
     if copies is None or not copies.train.any():
         return None
-    classes = class_order(data.labels)
-    rows = np.flatnonzero(copies.train)
-    by_subject = np.asarray(copies.subjects)[rows]
-    labels = np.array([classes.index(copies.labels[i]) for i in rows])
-    return copies.features[rows], labels, by_subject
+    return copies.take(np.flatnonzero(copies.train))
+
+
+def _copy_rows(
+    copies: Copies | None, classes: tuple[str, ...], people: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(features, class indices) of the copies of `people` (None without copies)."""
+    if copies is None:
+        return None
+    mine = np.isin(np.asarray(copies.subjects), people)
+    labels = np.array([classes.index(label) for label in np.asarray(copies.labels)[mine]])
+    return copies.features[mine], labels
 
 
 def fit_scoring(
@@ -187,6 +195,7 @@ def build_fold_models(
     false_alarm_rate: float = FALSE_ALARM_RATE,
     population: Sequence[str] | None = None,
     eyewear_styles: Sequence[str] | None = None,
+    calibrated: bool = False,
 ) -> FoldModels:
     """Train the K fold models of `items` into `folder` (see the module docstring).
 
@@ -196,7 +205,9 @@ def build_fold_models(
     --map-population`. `eyewear_styles` (with copies): make only the copy each image trains
     on (`copies.picked_copies`), its glasses drawn among these styles; leaving a style out
     measures it on glasses no training copy had (leave-one-style-out). None: every copy is
-    made, as `facequest train` makes them.
+    made, as `facequest train` makes them. `calibrated`: each fold model also gets its
+    calibrated companion and that companion's scoring file (`_calibrated_companions`), so the
+    chain scores a calibrated person as the game does.
 
     Raises ValueError (no face found, fewer people than folds, an unknown eyewear style).
     """
@@ -215,10 +226,8 @@ def build_fold_models(
     subjects = np.asarray(data.subjects)
     for f in range(k):
         train, test = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
-        extra = None
-        if copies is not None:
-            mine = np.isin(copies[2], subjects[train])  # the training people's copies only
-            extra = (copies[0][mine], copies[1][mine])
+        # the training people's copies only
+        extra = _copy_rows(copies, classes, subjects[train])
         logger.info("fold %d/%d: training on %d images of %d people ...", f + 1, k,
                     len(train), len(set(subjects[train].tolist())))
         model = fit(data.features[train], truth[train], recipe, extra)
@@ -245,11 +254,89 @@ def build_fold_models(
             calibration_note="temperature fitted on the other folds' out-of-fold probabilities",
         ).write(score_map_path(path))
     fit_all = fit_scoring(evidence, np.arange(len(truth)), truth, false_alarm_rate, population)
+    companions = None
+    if calibrated:
+        companions = _calibrated_companions(
+            data, classes, truth, fold, copies, recipe, tuple(models), probabilities,
+            false_alarm_rate, population)
     return FoldModels(
         tuple(models), fold, data, classes, probabilities, tuple(fits), fit_all, recipe,
         copies is not None, false_alarm_rate, tuple(population) if population else None,
-        tuple(eyewear_styles) if eyewear_styles is not None else None,
+        tuple(eyewear_styles) if eyewear_styles is not None else None, companions,
     )
+
+
+def _calibrated_companions(
+    data: ExtractedSet,
+    classes: tuple[str, ...],
+    truth: np.ndarray,
+    fold: np.ndarray,
+    copies: Copies | None,
+    recipe: Recipe,
+    models: tuple[Path, ...],
+    raw_probabilities: np.ndarray,
+    false_alarm_rate: float,
+    population: Sequence[str] | None,
+) -> tuple[FoldFit, ...]:
+    """Beside each fold model, its calibrated ("delta") companion, trained as `facequest
+    train` trains the shipped one (each training person's pictures minus their own neutral
+    median, `cv.neutral_deltas`; the copies minus the same person's neutral copies under the
+    same augmentation, `cv.copy_deltas`), at `calibrated_model_path` of the fold model, so
+    `VisionChain` loads it; and its scoring file: the temperature and offsets fitted on the
+    other folds' out-of-fold calibrated probabilities (fused with the raw ones, as the game
+    fuses them), with each face's action scores against its own neutral. Returns the fits.
+
+    Raises ValueError when no person has a neutral picture or a fold's training people lack
+    an expression."""
+    from game.training.cv import copy_deltas, fuse_with_raw, neutral_deltas
+    from game.training.evaluate import subject_baselines
+    from game.vision.pipeline import calibrated_model_path
+
+    deltas = neutral_deltas(data.features, data.labels, data.subjects)
+    if not len(deltas.rows):
+        raise ValueError("no person has a neutral picture: a calibrated model needs one")
+    rows = deltas.rows
+    subjects = np.asarray(data.subjects)
+    delta_copies = copy_deltas(copies) if copies is not None else None
+    found = np.zeros((len(rows), len(classes)))
+    paths = []
+    for f, raw_path in enumerate(models):
+        train = fold[rows] != f
+        extra = _copy_rows(delta_copies, classes, subjects[fold != f])
+        model = fit(deltas.values[train], truth[rows][train], recipe, extra, "delta")
+        if list(model.classes_) != list(range(len(classes))):
+            raise ValueError(f"fold {f + 1}'s training people lack an expression: "
+                             "no calibrated model")
+        found[~train] = model.predict_proba(deltas.values[~train])
+        paths.append(export_onnx(
+            model, calibrated_model_path(raw_path), classes, "delta",
+            f"out-of-fold calibrated model {f + 1}/{len(models)}; features minus each "
+            "subject's neutral median", fuse_with_raw=recipe.calibrated_fuses_raw,
+        ))
+    if recipe.calibrated_fuses_raw:  # as the game scores a calibrated child
+        found = fuse_with_raw(found, classes, raw_probabilities[rows], classes)
+    baselines, _ = subject_baselines(data.features, data.labels, data.subjects)
+    if sorted(baselines) != rows.tolist():
+        raise ValueError("the calibrated rows differ from the rows with a baseline")
+    evidence = Evidence(
+        found, action_scores(data.features[rows], [baselines[int(i)] for i in rows]),
+        classes, np.asarray(data.labels)[rows], subjects[rows],
+        np.asarray(data.datasets)[rows],
+    )
+    fits = []
+    for f, path in enumerate(paths):
+        fitted = fit_scoring(evidence, np.flatnonzero(fold[rows] != f), truth[rows],
+                             false_alarm_rate, population)
+        fits.append(fitted)
+        ScoreMap(
+            offsets=fitted.offsets, model_sha256=file_sha256(path),
+            note=f"out-of-fold calibrated model {f + 1}/{len(models)}: offsets fitted on "
+                 "the other folds",
+            temperature=fitted.temperature,
+            calibration_note="temperature fitted on the other folds' out-of-fold "
+                             "calibrated probabilities",
+        ).write(score_map_path(path))
+    return tuple(fits)
 
 
 def write_scoring(model_path: Path, folds: FoldModels, note: str) -> Path:

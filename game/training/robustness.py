@@ -12,6 +12,8 @@ calibration. Per condition:
 - `found`: share of images where a face was followed to the last frame;
 - `flagged`: share of those whose reading was untrusted (a blocking quality flag);
 - `accuracy`: share of trusted readings whose top class is the posed label;
+- `ece`: the expected calibration error of the trusted readings' probabilities (15 bins,
+  `game.training.prob_calibration`);
 - `confident_wrong`: share of all images read trusted with a wrong top class of
   probability >= `CONFIDENT` (the outcome that rewards the wrong face);
 - `hit_rate`: share of images whose target score for the posed label reaches `threshold`
@@ -33,51 +35,40 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from game.expressions import ADVISORY_FLAGS, CREDIT_THRESHOLD, Expression
+from game.expressions import CREDIT_THRESHOLD, Expression
 from game.training.dataset import DatasetError, LabelledImage, load_folders
 from game.training.feature_cache import read_rgb
+from game.training.robustness_reads import (
+    ConditionResult,
+    Counts,
+    other_face,
+    read_last,
+    target_scores,
+)
 from game.training.trained_images import TrainedCheck, check_trained
 from game.vision.conditions import CONDITIONS, Condition, Face
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.pipeline import VisionChain
-from game.vision.records import ExpressionReading, FaceObservation, Frame
+from game.vision.records import Frame
 
 if TYPE_CHECKING:
+    from game.training.out_of_fold import FoldModels
     from game.training.recipe import Recipe
 
 logger = logging.getLogger(__name__)
 
-STILL_FRAMES = 4
 SOURCE_FACE_PX = 150  # smaller faces (CK+'s 48x48 crops) are first sampled up to this width
-FRAME_MS = 33
-CONFIDENT = 0.6
 DEFAULT_THRESHOLD = CREDIT_THRESHOLD  # the level schema's default target-score threshold
 
 
-@dataclass(frozen=True, slots=True)
-class ConditionResult:
-    """One condition's figures (shares in [0, 1]; see the module docstring)."""
-
-    condition: str
-    description: str
-    images: int
-    found: float
-    flagged: float
-    trusted: int
-    accuracy: float | None
-    confident_wrong: float
-    hit_rate: float
-    false_alarm_rate: float
-    kept_credit: float | None = None
-    flags: dict[str, int] = field(default_factory=dict)
 
 
 def pick_images(items: list[LabelledImage], per_set: int | None, seed: int) -> list[LabelledImage]:
@@ -119,6 +110,12 @@ class RobustnessRun:
     excluded_trained: bool = False
     out_of_fold: dict[str, Any] | None = None  # the fold models' description (out of fold)
     by_set: dict[str, list[ConditionResult]] | None = None  # out of fold: per data set
+    # out of fold with `calibrated`: the same pictures scored against each person's neutral
+    # (`conditions` and `by_set` then hold their raw scores; `robustness_calibrated`)
+    calibrated: list[ConditionResult] | None = None
+    calibrated_by_set: dict[str, list[ConditionResult]] | None = None
+    # per condition: picked pictures left out of both, their person having no baseline
+    uncalibrated: dict[str, int] | None = None
 
     @property
     def note(self) -> str | None:
@@ -145,6 +142,7 @@ def measure(
     population: Sequence[str] | None = None,
     eyewear_styles: Sequence[str] | None = None,
     recipe: Recipe | None = None,
+    calibrated: bool = False,
 ) -> RobustnessRun:
     """Each condition's figures on the labelled images of `data_dirs` (shares in [0, 1];
     `threshold` is the target score that counts as a hit); `exclude_trained` leaves out the
@@ -156,6 +154,9 @@ def measure(
     recipe, None the shipped one) and each picked image is
     measured by the model (with its temperature and score map) that never saw its person;
     counts are summed over the folds, and also kept per data set (`RobustnessRun.by_set`).
+    With `calibrated` (out of fold only) each fold model gets its calibrated companion and
+    every picture of a person with a neutral baseline is scored raw and calibrated, as the
+    game scores a child before and after calibration (`game.training.robustness_calibrated`).
 
     Raises DatasetError for a bad folder or picture (or when every image was trained on and
     left out, or too few people for the folds) and ModelError for a bad model.
@@ -165,8 +166,11 @@ def measure(
             data_dirs, out_of_fold, conditions=conditions, per_set=per_set, seed=seed,
             threshold=threshold, progress=progress, cache_dir=cache_dir,
             with_copies=with_copies, population=population, eyewear_styles=eyewear_styles,
-            recipe=recipe,
+            recipe=recipe, calibrated=calibrated,
         )
+    if calibrated:
+        raise ValueError("a calibrated measurement trains its own calibrated models: it "
+                         "runs out of fold only")
     listed = load_folders(list(data_dirs))
     try:
         seen = check_trained(listed, model_path)
@@ -228,6 +232,7 @@ def _measure_out_of_fold(
     population: Sequence[str] | None,
     eyewear_styles: Sequence[str] | None = None,
     recipe: Recipe | None = None,
+    calibrated: bool = False,
 ) -> RobustnessRun:
     """`measure` with K fold models (see its docstring)."""
     import tempfile
@@ -243,12 +248,16 @@ def _measure_out_of_fold(
         try:
             folds = build_fold_models(listed, k, Path(tmp), cache_dir=cache_dir,
                                       with_copies=with_copies, population=population,
-                                      eyewear_styles=eyewear_styles, recipe=recipe)
+                                      eyewear_styles=eyewear_styles, recipe=recipe,
+                                      calibrated=calibrated)
         except ValueError as exc:
             raise DatasetError(str(exc)) from None
+        if calibrated:
+            return _calibrated_run(folds, listed, items, faces, conditions, seed, threshold,
+                                   progress)
         fold_of = folds.fold_of()
         sets = list(dict.fromkeys(item.dataset for item in items))
-        per_set_counts = {name: [_Counts() for _ in conditions] for name in sets}
+        per_set_counts = {name: [Counts() for _ in conditions] for name in sets}
         for f, model_path in enumerate(folds.models):
             with VisionChain.create(model_path, mode="video") as chain:
                 for index, cond in enumerate(conditions):
@@ -262,20 +271,87 @@ def _measure_out_of_fold(
                                      for item in missed_items)
                         per_set_counts[name][index].add(
                             _measure_one(chain, cond, mine, missed, seed, threshold, faces))
-    totals = [_Counts() for _ in conditions]
+    totals = [Counts() for _ in conditions]
     for counts in per_set_counts.values():
         for total, part in zip(totals, counts, strict=True):
             total.add(part)
     results = [c.result(cond) for c, cond in zip(totals, conditions, strict=True)]
     by_set = {name: [c.result(cond) for c, cond in zip(counts, conditions, strict=True)]
               for name, counts in per_set_counts.items()}
-    described = {
-        "folds": k,
+    return RobustnessRun(results, TrainedCheck("unknown", (), {}), False, _described(folds),
+                         by_set)
+
+
+def _described(folds: FoldModels) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "folds": folds.k,
         "people_per_fold": folds.people_per_fold(),
         "description": folds.describe(),
         "temperatures": [round(fit.temperature, 4) for fit in folds.fits],
     }
-    return RobustnessRun(results, TrainedCheck("unknown", (), {}), False, described, by_set)
+    if folds.calibrated_fits is not None:
+        described["calibrated_temperatures"] = [round(fit.temperature, 4)
+                                                for fit in folds.calibrated_fits]
+    return described
+
+
+def _calibrated_run(
+    folds: FoldModels,
+    listed: Sequence[LabelledImage],
+    items: Sequence[LabelledImage],
+    faces: list[tuple[LabelledImage, Face]],
+    conditions: Sequence[Condition],
+    seed: int,
+    threshold: float,
+    progress: Callable[[str], None] | None,
+) -> RobustnessRun:
+    """`_measure_out_of_fold` with calibrated companions: raw and calibrated counts of the
+    same pictures (`robustness_calibrated.measure_calibrated`)."""
+    from game.training.robustness_calibrated import CalibratedCounts, measure_calibrated
+
+    picked = {item.subject for item in items}
+    taken = {item.path for item in items}
+    extra, _ = _found_faces([x for x in listed if x.label is Expression.NEUTRAL
+                             and x.subject in picked and x.path not in taken])
+    neutrals: dict[str, list[tuple[LabelledImage, Face]]] = defaultdict(list)
+    for item, face in [*faces, *extra]:
+        if item.label is Expression.NEUTRAL:
+            neutrals[item.subject].append((item, face))
+    fold_of = folds.fold_of()
+    sets = list(dict.fromkeys(item.dataset for item in items))
+    counts = {name: [CalibratedCounts(Counts(), Counts()) for _ in conditions]
+              for name in sets}
+    for f, model_path in enumerate(folds.models):
+        with VisionChain.create(model_path, mode="video") as chain:
+            if chain.scorer.calibrated_model is None:
+                raise DatasetError(f"fold {f + 1} has no calibrated model beside it")
+            clean_reads: dict[str, Any] = {}
+            for index, cond in enumerate(conditions):
+                if progress is not None:
+                    progress(f"fold {f + 1}/{folds.k}, calibrated: {cond.name} "
+                             f"({index + 1}/{len(conditions)})")
+                for name in sets:
+                    mine = [x for x in faces
+                            if x[0].dataset == name and fold_of.get(x[0].subject, 0) == f]
+                    counts[name][index].add(measure_calibrated(
+                        chain, cond, mine, neutrals, seed, threshold, faces, clean_reads))
+    totals = [CalibratedCounts(Counts(), Counts()) for _ in conditions]
+    for per_set in counts.values():
+        for total, part in zip(totals, per_set, strict=True):
+            total.add(part)
+
+    def results(of: list[CalibratedCounts], calibrated: bool) -> list[ConditionResult]:
+        return [(c.calibrated if calibrated else c.raw).result(cond)
+                for c, cond in zip(of, conditions, strict=True)]
+
+    return RobustnessRun(
+        results(totals, False), TrainedCheck("unknown", (), {}), False, _described(folds),
+        {name: results(per_set, False) for name, per_set in counts.items()},
+        calibrated=results(totals, True),
+        calibrated_by_set={name: results(per_set, True) for name, per_set in counts.items()},
+        uncalibrated={cond.name: c.uncalibrated
+                      for c, cond in zip(totals, conditions, strict=True)},
+    )
 
 
 def _sampled_up(image: np.ndarray, factor: float) -> np.ndarray:
@@ -286,85 +362,6 @@ def _sampled_up(image: np.ndarray, factor: float) -> np.ndarray:
     )
 
 
-def _other_face(
-    faces: list[tuple[LabelledImage, Face]], item: LabelledImage, rng: np.random.Generator
-) -> Face:
-    """Another person's face: from another data set when there is one (a parent beside a
-    child), else another subject of the same set."""
-    others = [f for it, f in faces if it.dataset != item.dataset]
-    if not others:
-        others = [f for it, f in faces if it.subject != item.subject] or [f for _, f in faces]
-    return others[int(rng.integers(len(others)))]
-
-
-def _read(chain: VisionChain, frames: list[np.ndarray]) -> FaceObservation:
-    """The observation of the last of `frames`, played from a fresh lock."""
-    if len(frames) == 1:
-        frames = frames * STILL_FRAMES
-    chain.tracker.reset_lock()
-    observation = FaceObservation.empty(0, (1, 1))
-    for i, rgb in enumerate(frames):
-        observation = chain.tracker.observe(Frame(i * FRAME_MS, np.ascontiguousarray(rgb)))
-    return observation
-
-
-def _target_scores(
-    chain: VisionChain, observation: FaceObservation, flag_counts: Counter[str] | None = None
-) -> tuple[ExpressionReading, dict[Expression, float]] | None:
-    """The reading and every class's unsmoothed target score; None when untrusted (its
-    blocking flags then counted in `flag_counts`)."""
-    chain.scorer.set_target(None)
-    reading, features = chain.scorer.score(observation)
-    if not reading.trusted or features is None or chain.scorer.model is None:
-        if flag_counts is not None:
-            flag_counts.update(f.value for f in reading.flags - ADVISORY_FLAGS)
-        return None
-    scores = chain.scorer.target_scores(features, reading.probabilities,
-                                        chain.scorer.model.classes)
-    return reading, scores
-
-
-@dataclass(slots=True)
-class _Counts:
-    """One condition's counts, summed over the images (and the fold models) measured."""
-
-    images: int = 0
-    found: int = 0
-    flagged: int = 0
-    trusted: int = 0
-    correct: int = 0
-    confident_wrong: int = 0
-    hits: int = 0
-    false_alarms: int = 0
-    pairs: int = 0
-    hit_alone: int = 0
-    kept: int = 0
-    flags: Counter[str] = field(default_factory=Counter)
-
-    def add(self, other: _Counts) -> None:
-        for name in ("images", "found", "flagged", "trusted", "correct", "confident_wrong",
-                     "hits", "false_alarms", "pairs", "hit_alone", "kept"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.flags.update(other.flags)
-
-    def result(self, cond: Condition) -> ConditionResult:
-        total, found, trusted = self.images, self.found, self.trusted
-        return ConditionResult(
-            condition=cond.name,
-            description=cond.description,
-            images=total,
-            found=found / total if total else 0.0,
-            flagged=self.flagged / found if found else 0.0,
-            trusted=trusted,
-            accuracy=self.correct / trusted if trusted else None,
-            confident_wrong=self.confident_wrong / total if total else 0.0,
-            hit_rate=self.hits / total if total else 0.0,
-            false_alarm_rate=self.false_alarms / self.pairs if self.pairs else 0.0,
-            kept_credit=self.kept / self.hit_alone if self.hit_alone else None,
-            flags=dict(sorted(self.flags.items())),
-        )
-
-
 def _measure_one(
     chain: VisionChain,
     cond: Condition,
@@ -373,39 +370,22 @@ def _measure_one(
     seed: int,
     threshold: float,
     others: list[tuple[LabelledImage, Face]] | None = None,
-) -> _Counts:
+) -> Counts:
     """The counts of one condition over `faces` (`missed`: images with no face found at
     all); the second face of a condition is drawn from `others` (default: `faces`)."""
-    c = _Counts(images=len(faces) + missed)
+    c = Counts(images=len(faces) + missed)
     pool = faces if others is None else others
     for k, (item, (image, landmarks)) in enumerate(faces):
         rng = np.random.default_rng([seed, k, sum(map(ord, cond.name))])
-        other = _other_face(pool, item, rng) if cond.needs_other else None
+        other = other_face(pool, item, rng) if cond.needs_other else None
         reference = copy.deepcopy(rng)
-        observation = _read(chain, cond.make(image, landmarks, rng, other))
+        observation = read_last(chain, cond.make(image, landmarks, rng, other))
         hit = False
         if observation.has_face:
-            c.found += 1
-            scored = _target_scores(chain, observation, c.flags)
-            if scored is None:
-                c.flagged += 1
-            else:
-                reading, scores = scored
-                c.trusted += 1
-                top = reading.top_expression
-                if top == item.label:
-                    c.correct += 1
-                elif top is not None and reading.probabilities[top] >= CONFIDENT:
-                    c.confident_wrong += 1
-                for target, score in scores.items():
-                    if target == item.label:
-                        hit = score >= threshold
-                    else:
-                        c.pairs += 1
-                        c.false_alarms += score >= threshold
+            hit = c.tally(target_scores(chain, observation, c.flags), item.label, threshold)
         c.hits += hit
         if cond.alone is not None:
-            alone = _target_scores(chain, _read(chain, cond.alone(image, landmarks, reference,
+            alone = target_scores(chain, read_last(chain, cond.alone(image, landmarks, reference,
                                                                   other)))
             if alone is not None and alone[1].get(item.label, 0.0) >= threshold:
                 c.hit_alone += 1
@@ -423,16 +403,17 @@ def as_json(results: list[ConditionResult]) -> list[dict[str, Any]]:
 def as_table(results: list[ConditionResult]) -> str:
     """A Markdown table, one row per condition."""
     head = (
-        "| condition | images | found | flagged | accuracy (trusted) | confident wrong "
-        "| hit rate | false alarms | kept credit |\n|---|---|---|---|---|---|---|---|---|"
+        "| condition | images | found | flagged | accuracy (trusted) | confident wrong | ECE "
+        "| hit rate | false alarms | kept credit |\n|---|---|---|---|---|---|---|---|---|---|"
     )
     rows = []
     for r in results:
         acc = "-" if r.accuracy is None else f"{r.accuracy:.2f}"
         kept = "-" if r.kept_credit is None else f"{r.kept_credit:.2f}"
+        ece = "-" if r.ece is None else f"{r.ece:.3f}"
         rows.append(
             f"| {r.condition} | {r.images} | {r.found:.2f} | {r.flagged:.2f} | {acc} "
-            f"| {r.confident_wrong:.3f} | {r.hit_rate:.2f} | {r.false_alarm_rate:.3f} "
+            f"| {r.confident_wrong:.3f} | {ece} | {r.hit_rate:.2f} | {r.false_alarm_rate:.3f} "
             f"| {kept} |"
         )
     return "\n".join([head, *rows])

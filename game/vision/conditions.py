@@ -62,6 +62,7 @@ class Condition:
     alone: Callable[[np.ndarray, np.ndarray, np.random.Generator, Face | None], Frames] | None = (
         None
     )
+    whole_session: bool = False
 
 
 Face = tuple[np.ndarray, np.ndarray]  # (image, landmarks)
@@ -714,8 +715,8 @@ def _cut(
 
 def _catalogue() -> tuple[Condition, ...]:
     conditions = [
-        Condition("clean", "the labelled image as it is", _still(_as_is)),
-        Condition("mirrored", "flipped left-right", _still(_mirror)),
+        Condition("clean", "the labelled image as it is", _still(_as_is), whole_session=True),
+        Condition("mirrored", "flipped left-right", _still(_mirror), whole_session=True),
     ]
     for deg in (15, 25, 35):
         conditions.append(Condition(
@@ -725,7 +726,7 @@ def _catalogue() -> tuple[Condition, ...]:
     for style in ("thin", "thick", "tinted"):
         conditions.append(Condition(
             f"glasses_{style}", f"{style} glasses drawn at the eyes",
-            _still(partial(_glasses, style=style)),
+            _still(partial(_glasses, style=style)), whole_session=True,
         ))
     for part in ("mouth", "eyes"):
         for kind in ("hand", "cloth", "toy"):
@@ -739,27 +740,27 @@ def _catalogue() -> tuple[Condition, ...]:
         "seeded)", _still(_dummy), occludes="mouth",
     ))
     conditions.append(Condition(
-        "dark", "exposure x0.22 and sensor noise", _still(_dark)
+        "dark", "exposure x0.22 and sensor noise", _still(_dark), whole_session=True,
     ))
     conditions.append(Condition(
-        "dim", "exposure x0.4 and sensor noise", _still(_dim)
+        "dim", "exposure x0.4 and sensor noise", _still(_dim), whole_session=True,
     ))
     conditions.append(Condition(
         "side_light", "a strong light from one side, the far side at 25% exposure",
-        _still(side_lit),
+        _still(side_lit), whole_session=True,
     ))
     conditions.append(Condition(
         "webcam_320", "a cheap webcam: 320x240, the face 70-120 px wide, noise, JPEG q15",
-        _still(cheap_webcam),
+        _still(cheap_webcam), whole_session=True,
     ))
     conditions.append(Condition(
         "backlight", "bright background, face at about half exposure",
-        _still(backlit),
+        _still(backlit), whole_session=True,
     ))
     for width in (48, 57, 64, 90, 128, 180):
         conditions.append(Condition(
             f"far_{width}px", f"face {width} px wide in a 1280x720 frame",
-            _still(partial(_far, width=width)),
+            _still(partial(_far, width=width)), whole_session=True,
         ))
     for percent in (8, 16):
         conditions.append(Condition(
