@@ -31,6 +31,7 @@ def _folder(tmp_path: Path) -> Path:
         (["robustness", "--out-of-fold", "3", "--model", "m.onnx"], "leave out --model"),
         (["robustness", "--out-of-fold", "3", "--map-population", "nope"], "not the name"),
         (["robustness", "--hold-out-style", "thin"], "need --out-of-fold"),
+        (["robustness", "--calibrated"], "need --out-of-fold"),
         (["robustness", "--picked-copies"], "need --out-of-fold"),
         (["robustness", "--out-of-fold", "3", "--hold-out-style", "round"], "some of thin"),
         (["robustness", "--out-of-fold", "3", "--hold-out-style", "thin", "--no-copies"],
