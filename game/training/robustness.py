@@ -7,7 +7,8 @@ child at a normal distance): a still condition is the same frame
 `STILL_FRAMES` times (33 ms apart), so the tracker's zoomed search has the frames a webcam
 gives it; a sequence (a second face arriving) is played as it is. The last frame is scored
 with the raw model and the population neutral (no calibration), as a child is scored before
-calibration. Per condition:
+calibration (out of fold with `calibrated`, each picture is also scored against the person's
+own neutral pictures, as after the calibration: `game.training.robustness_calibrated`). Per condition:
 
 - `found`: share of images where a face was followed to the last frame;
 - `flagged`: share of those whose reading was untrusted (a blocking quality flag);
