@@ -8,7 +8,8 @@ child at a normal distance): a still condition is the same frame
 gives it; a sequence (a second face arriving) is played as it is. The last frame is scored
 with the raw model and the population neutral (no calibration), as a child is scored before
 calibration (out of fold with `calibrated`, each picture is also scored against the person's
-own neutral pictures, as after the calibration: `game.training.robustness_calibrated`). Per condition:
+own neutral pictures, as after the calibration: `game.training.robustness_calibrated`).
+Per condition:
 
 - `found`: share of images where a face was followed to the last frame;
 - `flagged`: share of those whose reading was untrusted (a blocking quality flag);
