@@ -13,7 +13,7 @@ import pytest
 from game.expressions import Expression
 from game.training.dataset import LabelledImage
 from game.training.robustness_calibrated import _rng
-from game.vision.conditions import CONDITIONS, condition
+from game.vision.conditions import CONDITIONS, Condition, condition
 
 
 def test_conditions_that_last_a_session_are_the_ones_a_child_calibrates_under() -> None:
@@ -31,7 +31,10 @@ def test_a_person_wears_the_same_glasses_on_every_picture_but_a_hand_moves() -> 
 
     a1, a2, b1 = item("a1.jpg", "set/a"), item("a2.jpg", "set/a"), item("b1.jpg", "set/b")
     glasses, hand = condition("glasses_tinted"), condition("mouth_hand")
-    draw = lambda cond, it: _rng(0, cond, it).random(3).tolist()  # noqa: E731
+
+    def draw(cond: Condition, it: LabelledImage) -> list[float]:
+        return [float(x) for x in _rng(0, cond, it).random(3)]
+
     assert draw(glasses, a1) == draw(glasses, a2)  # one pair of glasses per person
     assert draw(glasses, a1) != draw(glasses, b1)
     assert draw(hand, a1) != draw(hand, a2)  # a hand lands anew on each picture
