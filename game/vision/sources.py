@@ -467,6 +467,9 @@ def open_source(
         CameraUnavailableError: no webcam at that index.
         SourceError: the path is missing or cannot be read.
     """
+    if not spec.strip():  # Path("") is the current folder, which nobody meant
+        raise SourceError("--source is empty: give webcam, webcam:N, a video file, a picture "
+                          "or a folder of pictures")
     index = parse_webcam_spec(spec)
     if index is not None:
         return WebcamSource(

@@ -125,3 +125,22 @@ def test_a_named_pipe_or_a_device_is_refused_at_once_in_one_sentence(
             "pictures; give one of those, or --source webcam:N for camera N\n")
     with pytest.raises(SourceError, match="named pipe"):
         _refused_without_waiting(fifo, lambda: int(bool(open_source(str(fifo)))))
+
+
+@pytest.mark.parametrize("command", ["watch", "play", "metrics"])
+def test_an_empty_source_is_refused_not_taken_as_the_current_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`--source ""` opened Path(""), the current folder, and complained about its files."""
+    from game.cli import main
+
+    extra = {"watch": ["--no-model"],
+             "play": ["--headless", "--data-dir", str(tmp_path / "data"), "--max-seconds", "5"],
+             "metrics": ["--target", "happy"]}[command]
+    for empty in ("", "  "):
+        assert main([command, "--source", empty, *extra]) == 2
+        assert capsys.readouterr().err == (
+            "facequest: --source is empty: give webcam, webcam:N, a video file, a picture or "
+            "a folder of pictures\n")
+    with pytest.raises(SourceError, match="--source is empty"):
+        open_source("")
