@@ -171,6 +171,7 @@ def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
     from game.locales import CatalogueError, check_catalogues
     from game.paths import quiet_matplotlib_config
 
+    os.umask(0o077)  # everything FaceQuest writes (matplotlib's folders too) is this user's only
     tolerant_output()  # any terminal: what its encoding cannot show is escaped, never fatal
     try:  # every text is read up front: a broken catalogue is one sentence, not a traceback
         check_catalogues()
@@ -194,7 +195,6 @@ def main(argv: Sequence[str] | None = None, *, terminal: bool = False) -> int:
         return 0
     expand_home(args)
     stay_offline()
-    os.umask(0o077)  # everything FaceQuest writes is readable by this user only
     try:
         return int(func(args))
     except CliError as exc:

@@ -73,11 +73,13 @@ class PlanTerms:
 
 
 class LedgerKeptAsideError(StoreError):
-    """The ledger was damaged, and is now kept aside (`kept_as`); a new one has started."""
+    """The ledger was damaged, and is now kept aside (`kept_as`); a new one has started
+    (`ledger`: what could be read, as saved)."""
 
-    def __init__(self, message: str, kept_as: Path) -> None:
+    def __init__(self, message: str, kept_as: Path, ledger: ClinicLedger) -> None:
         super().__init__(message)
         self.kept_as = kept_as
+        self.ledger = ledger
 
 
 def ledger_path(data_dir: Path) -> Path:
@@ -152,7 +154,7 @@ class ClinicLedger:
             f"{problem}; it was kept aside as {aside.name} and {start}: run the command again, "
             "and if a child's home plan or a family's pairing is then missing, make it again "
             "(`facequest home plan`, `facequest clinic pair` with the key `facequest home "
-            "status` shows at home)", aside)
+            "status` shows at home)", aside, self)
 
     def save(self) -> None:
         doc = {
@@ -209,8 +211,8 @@ def forget_child(data_dir: Path, profile_id: str, session_ids: frozenset[str]) -
     if path.is_file():
         try:
             ledger = ClinicLedger(data_dir)
-        except StoreError:  # damaged: kept aside; what could be read is the ledger now
-            ledger = ClinicLedger(data_dir)
+        except LedgerKeptAsideError as aside:  # what could be read is the ledger now
+            ledger = aside.ledger
         for key, home in list(ledger.homes.items()):
             if home.get("profile_id") == profile_id:
                 del ledger.homes[key]

@@ -432,6 +432,18 @@ def parse_webcam_spec(spec: str) -> int | None:
     return int(tail)
 
 
+def _not_a_file(path: Path) -> str:
+    """Why a path that is neither a folder nor a regular file is refused, in one sentence."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror or exc}"
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return (f"{path} is {kind}, not a video file, a picture or a folder of pictures; give one "
+            "of those, or --source webcam:N for camera N")
+
+
 def open_source(
     spec: str,
     *,
@@ -455,6 +467,9 @@ def open_source(
         CameraUnavailableError: no webcam at that index.
         SourceError: the path is missing or cannot be read.
     """
+    if not spec.strip():  # Path("") is the current folder, which nobody meant
+        raise SourceError("--source is empty: give webcam, webcam:N, a video file, a picture "
+                          "or a folder of pictures")
     index = parse_webcam_spec(spec)
     if index is not None:
         return WebcamSource(
@@ -482,6 +497,8 @@ def open_source(
         return ImageListSource(images, f"folder {path}", mirror=bool(mirror), skipped=skipped)
     if not path.exists():
         raise SourceError(f"{spec} does not exist (use --source webcam, or a video/image path)")
+    if not path.is_file():  # opening a FIFO would wait for a writer for ever
+        raise SourceError(_not_a_file(path))
     if path.suffix.lower() in IMAGE_SUFFIXES:
         image_size(path)  # a pixel bomb or a non-picture is refused before anything starts
         return ImageListSource([path], str(path), mirror=bool(mirror))

@@ -94,3 +94,26 @@ def test_the_cache_falls_back_to_one_private_temporary_folder(
     first, second = paths.user_cache_dir(), paths.user_cache_dir()
     assert first == second and first.is_dir() and (first.stat().st_mode & 0o777) == 0o700
     assert caplog.text.count("cannot be used") == 1
+
+
+def test_matplotlibs_folders_under_home_are_private_to_the_user(tmp_path: Path) -> None:
+    """~/.config/matplotlib was made 0755 before FaceQuest set its umask (under a usual
+    umask of 022): every folder a report makes under HOME is now this user's alone."""
+    from game.records import open_store
+
+    data, home = tmp_path / "data", tmp_path / "home"
+    home.mkdir()
+    with open_store(data) as store:
+        store.create_profile("Ava")
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("XDG_", "MPLCONFIGDIR"))}
+    env.update(HOME=str(home), PYTHONPATH=str(REPO_ROOT))
+    result = subprocess.run(
+        [sys.executable, "-m", "game", "report", "Ava", "--data-dir", str(data), "--out",
+         str(tmp_path / "r.html")], capture_output=True, text=True, env=env, cwd=REPO_ROOT,
+        timeout=300, umask=0o022)
+    assert result.returncode == 0, result.stderr
+    made = sorted(path for path in home.rglob("*") if path.is_dir())
+    assert home / ".config" / "matplotlib" in made
+    assert {str(path.relative_to(home)): oct(path.stat().st_mode & 0o777) for path in made} \
+        == {str(path.relative_to(home)): "0o700" for path in made}

@@ -3,7 +3,9 @@ adherence, and the store's merge."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -154,3 +156,43 @@ def test_a_session_place_is_clinic_or_home() -> None:
     with pytest.raises(ValueError, match="place"):
         SessionRecord(session_id="S-1", profile_id="C-1", started_at="x", level_set_id="x",
                       app_version="x", place="school")
+
+
+def test_forgetting_a_child_builds_a_damaged_ledger_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`forget_child` built the ledger twice when it was damaged (the second read the file
+    the first had started); a ledger that could not be moved aside was tried twice."""
+    from game.records import clinic_ledger
+
+    path = clinic_ledger.ledger_path(tmp_path)
+    path.parent.mkdir()
+    path.write_text(json.dumps({
+        "homes": {"KEY-A": {"profile_id": "C-000001"}, "KEY-B": {"profile_id": "C-000002"}},
+        "plans": {"P-JUNK": "junk"}, "sessions": {"S-1": {"profile_id": "C-000001"}}}))
+    built: list[Path] = []
+
+    class Counted(clinic_ledger.ClinicLedger):
+        def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+            built.append(data_dir)
+            super().__init__(data_dir, read_only=read_only)
+
+    monkeypatch.setattr(clinic_ledger, "ClinicLedger", Counted)
+    clinic_ledger.forget_child(tmp_path, "C-000001", frozenset({"S-1"}))
+    assert built == [tmp_path]
+    now = json.loads(path.read_text(encoding="utf-8"))
+    assert now["homes"] == {"KEY-B": {"profile_id": "C-000002"}}
+    assert now["revoked"] == ["KEY-A"] and now["plans"] == {} and now["sessions"] == {}
+    assert sorted(p.name for p in path.parent.iterdir()) == ["ledger.json"]  # copy named them
+
+    moves: list[Path] = []
+
+    def refuse(path: Path, label: str, when: datetime) -> Path:
+        moves.append(path)
+        raise PermissionError(13, "Permission denied")
+
+    path.write_bytes(b'{"plans": ')
+    monkeypatch.setattr(clinic_ledger, "move_aside", refuse)
+    with pytest.raises(StoreError, match="cannot be moved aside"):
+        clinic_ledger.forget_child(tmp_path, "C-000002", frozenset())
+    assert moves == [path] and path.read_bytes() == b'{"plans": '

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -73,3 +78,69 @@ def test_a_folder_of_photos_in_a_format_it_does_not_read_says_what_it_holds(
     empty.mkdir()
     with pytest.raises(SourceError, match="no images found in folder"):
         open_source(str(empty))
+
+
+def _refused_without_waiting(fifo: Path, call: Callable[[], int]) -> int:
+    """`call()`'s result (or its exception), failing (not hanging) when it blocks opening
+    `fifo`: after 10 s a writer opens the pipe, so that the blocked reader lets go."""
+    outcome: list[int | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(10)
+    if thread.is_alive():
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        thread.join(10)
+        pytest.fail(f"the command waited for a writer on the named pipe {fifo}")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+@pytest.mark.parametrize("command", ["watch", "play"])
+def test_a_named_pipe_or_a_device_is_refused_at_once_in_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`--source` a FIFO waited for ever for something to write into it; a device such as
+    /dev/null is no video either: both are refused before anything opens them."""
+    from game.cli import main
+
+    fifo = tmp_path / "clip.mp4"
+    os.mkfifo(fifo)
+    extra = ["--no-model"] if command == "watch" else [
+        "--headless", "--data-dir", str(tmp_path / "data"), "--max-seconds", "5"]
+    for source, kind in ((fifo, "a named pipe (FIFO)"), (Path("/dev/null"), "a device")):
+        code = _refused_without_waiting(
+            fifo, functools.partial(main, [command, "--source", str(source), *extra]))
+        assert code == 2
+        assert capsys.readouterr().err == (
+            f"facequest: {source} is {kind}, not a video file, a picture or a folder of "
+            "pictures; give one of those, or --source webcam:N for camera N\n")
+    with pytest.raises(SourceError, match="named pipe"):
+        _refused_without_waiting(fifo, lambda: int(bool(open_source(str(fifo)))))
+
+
+@pytest.mark.parametrize("command", ["watch", "play", "metrics"])
+def test_an_empty_source_is_refused_not_taken_as_the_current_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`--source ""` opened Path(""), the current folder, and complained about its files."""
+    from game.cli import main
+
+    extra = {"watch": ["--no-model"],
+             "play": ["--headless", "--data-dir", str(tmp_path / "data"), "--max-seconds", "5"],
+             "metrics": ["--target", "happy"]}[command]
+    for empty in ("", "  "):
+        assert main([command, "--source", empty, *extra]) == 2
+        assert capsys.readouterr().err == (
+            "facequest: --source is empty: give webcam, webcam:N, a video file, a picture or "
+            "a folder of pictures\n")
+    with pytest.raises(SourceError, match="--source is empty"):
+        open_source("")
