@@ -37,6 +37,8 @@ class ConditionResult:
     kept_credit: float | None = None
     flags: dict[str, int] = field(default_factory=dict)
     ece: float | None = None
+    # per target: the share of trusted readings of other posed labels reaching the threshold
+    false_alarms_by_target: dict[str, float] = field(default_factory=dict)
 
 
 def other_face(
@@ -95,6 +97,8 @@ class Counts:
     hits: int = 0
     false_alarms: int = 0
     pairs: int = 0
+    target_pairs: Counter[str] = field(default_factory=Counter)
+    target_false_alarms: Counter[str] = field(default_factory=Counter)
     hit_alone: int = 0
     kept: int = 0
     flags: Counter[str] = field(default_factory=Counter)
@@ -128,6 +132,8 @@ class Counts:
             else:
                 self.pairs += 1
                 self.false_alarms += score >= threshold
+                self.target_pairs[target.value] += 1
+                self.target_false_alarms[target.value] += score >= threshold
         return hit
 
     def add(self, other: Counts) -> None:
@@ -135,6 +141,8 @@ class Counts:
                      "hits", "false_alarms", "pairs", "hit_alone", "kept"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.flags.update(other.flags)
+        self.target_pairs.update(other.target_pairs)
+        self.target_false_alarms.update(other.target_false_alarms)
         self.readings.extend(other.readings)
 
     def result(self, cond: Condition) -> ConditionResult:
@@ -153,6 +161,8 @@ class Counts:
             kept_credit=self.kept / self.hit_alone if self.hit_alone else None,
             flags=dict(sorted(self.flags.items())),
             ece=self._ece(),
+            false_alarms_by_target={t: self.target_false_alarms[t] / n
+                                    for t, n in self.target_pairs.items() if n},
         )
 
     def _ece(self) -> float | None:

@@ -15,7 +15,8 @@ from tests.vision.test_sources import write_png
 
 REPO = Path(__file__).resolve().parents[2]
 FIELDS = {"condition", "description", "images", "found", "flagged", "trusted", "accuracy",
-          "confident_wrong", "hit_rate", "false_alarm_rate", "kept_credit", "flags", "ece"}
+          "confident_wrong", "hit_rate", "false_alarm_rate", "kept_credit", "flags", "ece",
+          "false_alarms_by_target"}
 
 
 def robustness(*args: str) -> subprocess.CompletedProcess[str]:

@@ -79,6 +79,10 @@ def test_calibrated_fold_models_score_each_picture_raw_and_against_its_own_neutr
         assert raw.images == calibrated.images == 42  # the same pictures, every one
         assert raw.found == calibrated.found and raw.found > 0.9
         assert raw.ece is not None and calibrated.ece is not None
+        for result in (raw, calibrated):  # per target, and pooled over the same pairs
+            by_target = result.false_alarms_by_target
+            assert len(by_target) == 7
+            assert min(by_target.values()) <= result.false_alarm_rate <= max(by_target.values())
     # the calibrated model reads other probabilities than the raw one on the same frames
     assert [r.ece for r in run.conditions] != [r.ece for r in run.calibrated]
     assert not np.isclose(run.conditions[0].ece or 0.0, run.calibrated[0].ece or 0.0)
