@@ -22,7 +22,7 @@ play: $(STAMP)
 ## venv outside the checkout and play from there (scripts/wheel-check.sh)
 test: $(STAMP)
 	scripts/system-packages.sh --test
-	$(BIN)/ruff check game tests
+	$(BIN)/ruff check game tests scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	@log=$$(mktemp); PYTHON=$(PYTHON) scripts/wheel-check.sh >"$$log" 2>&1 & pid=$$!; \

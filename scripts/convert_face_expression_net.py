@@ -158,7 +158,8 @@ def main(argv: list[str]) -> int:
     weights, digest = load_weights(Path(argv[0]))
     out = Path(argv[1])
     onnx.save(build(weights, digest), out)
-    print(f"wrote {out} ({out.stat().st_size} bytes, sha256 {hashlib.sha256(out.read_bytes()).hexdigest()})")
+    digest_out = hashlib.sha256(out.read_bytes()).hexdigest()
+    print(f"wrote {out} ({out.stat().st_size} bytes, sha256 {digest_out})")
     return 0
 
 

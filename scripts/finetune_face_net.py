@@ -75,8 +75,13 @@ def prepare_main(argv: list[str]) -> int:
     for k, (_, test) in enumerate(GroupKFold(5).split(y, y, data.subjects)):
         folds[test] = k
     np.savez_compressed(
-        folder / "data.npz", grey=grey, y=y, folds=folds, classes=np.array(classes),
-        datasets=np.array(data.datasets), subjects=np.array(data.subjects),
+        folder / "data.npz",
+        grey=grey,
+        y=y,
+        folds=folds,
+        classes=np.array(classes),
+        datasets=np.array(data.datasets),
+        subjects=np.array(data.subjects),
     )
     model = onnx.load(str(MODELS_DIR / "face_expression_net.onnx"))
     weights = {i.name.replace("/", "__"): numpy_helper.to_array(i) for i in model.graph.initializer}
@@ -116,6 +121,7 @@ def _define_modules() -> None:
                 self.dw.weight.data = torch.from_numpy(w[p + "__dw"]).float()
                 self.pw.weight.data = torch.from_numpy(w[p + "__pw"]).float()
                 self.pw.bias.data = torch.from_numpy(w[p + "__b"]).float()
+
         def forward(self, x):
             x = F.pad(x, (0, 1, 0, 1)) if self.stride == 2 else F.pad(x, (1, 1, 1, 1))
             return self.pw(self.dw(x))
@@ -134,19 +140,25 @@ def _define_modules() -> None:
             self.c1 = Sep(w, p + "__conv1", cout, cout, 1)
             self.c2 = Sep(w, p + "__conv2", cout, cout, 1)
             self.c3 = Sep(w, p + "__conv3", cout, cout, 1)
+
         def forward(self, x):
             o1 = F.relu(self.c0(F.pad(x, (0, 1, 0, 1))) if self.first else self.c0(x))
-            o2 = self.c1(o1); s12 = o1 + o2
-            o3 = self.c2(F.relu(s12)); s123 = s12 + o3
+            o2 = self.c1(o1)
+            s12 = o1 + o2
+            o3 = self.c2(F.relu(s12))
+            s123 = s12 + o3
             o4 = self.c3(F.relu(s123))
             return F.relu(s123 + o4)
 
     class Net(nn.Module):
         """input: (N,3,112,112) float 0-255 RGB. outputs logits (N,7), embedding (N,256)."""
+
         def __init__(self, w, n_classes=7, dropout=0.3):
             super().__init__()
             ch = [3, 32, 64, 128, 256]
-            self.blocks = nn.ModuleList([Dense(w, f"dense{i}", ch[i], ch[i + 1], i == 0) for i in range(4)])
+            self.blocks = nn.ModuleList(
+                [Dense(w, f"dense{i}", ch[i], ch[i + 1], i == 0) for i in range(4)]
+            )
             self.drop = nn.Dropout(dropout)
             self.fc = nn.Linear(256, n_classes)
             self.register_buffer("mean", MEAN.clone())
@@ -154,6 +166,7 @@ def _define_modules() -> None:
                 perm = [0, 1, 2, 3, 6, 4, 5]  # face-api order -> ours
                 self.fc.weight.data = torch.from_numpy(w["fc__w"].T[perm]).float()
                 self.fc.bias.data = torch.from_numpy(w["fc__b"][perm]).float()
+
         def forward(self, x):
             x = (x - self.mean) / 255.0
             for b in self.blocks:
@@ -164,12 +177,14 @@ def _define_modules() -> None:
 
 def augment(x, g):
     """x: (B,1,112,112) float 0-255 on device. webcam-like augmentation."""
-    B = x.shape[0]; dev = x.device
+    B = x.shape[0]
+    dev = x.device
     flip = torch.rand(B, device=dev) < 0.5
     x = torch.where(flip.view(B, 1, 1, 1), x.flip(3), x)
     ang = (torch.rand(B, device=dev) * 2 - 1) * math.radians(20)
     sc = 1 + (torch.rand(B, device=dev) * 2 - 1) * 0.1
-    tx = (torch.rand(B, device=dev) * 2 - 1) * 0.08; ty = (torch.rand(B, device=dev) * 2 - 1) * 0.08
+    tx = (torch.rand(B, device=dev) * 2 - 1) * 0.08
+    ty = (torch.rand(B, device=dev) * 2 - 1) * 0.08
     cos, sin = torch.cos(ang) / sc, torch.sin(ang) / sc
     theta = torch.stack([torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1)
     grid = F.affine_grid(theta, x.shape, align_corners=False)
@@ -193,64 +208,97 @@ def augment(x, g):
     # small occluder (random erase) on 25%
     er = torch.rand(B, device=dev) < 0.25
     for i in torch.nonzero(er).flatten().tolist():
-        h, w_ = np.random.randint(12, 32, 2); y0, x0 = np.random.randint(0, 112 - h), np.random.randint(0, 112 - w_)
-        x[i, :, y0:y0 + h, x0:x0 + w_] = float(np.random.uniform(0, 255))
+        h, w_ = np.random.randint(12, 32, 2)
+        y0, x0 = np.random.randint(0, 112 - h), np.random.randint(0, 112 - w_)
+        x[i, :, y0 : y0 + h, x0 : x0 + w_] = float(np.random.uniform(0, 255))
     return x.clamp(0, 255)
+
 
 def to3(x):
     return x.expand(-1, 3, -1, -1)
 
+
 def train_one(w, X, y, weights, cfg, dev, seed):
-    torch.manual_seed(seed); np.random.seed(seed)
+    torch.manual_seed(seed)
+    np.random.seed(seed)
     net = Net(w if cfg.get("pretrained", True) else None, dropout=cfg.get("dropout", 0.3)).to(dev)
-    head = list(net.fc.parameters()); body = [p for n, p in net.named_parameters() if not n.startswith("fc.")]
-    opt = torch.optim.AdamW([{"params": body, "lr": cfg["lr_body"]}, {"params": head, "lr": cfg["lr_head"]}], weight_decay=cfg.get("wd", 1e-3))
-    epochs = cfg["epochs"]; bs = cfg.get("bs", 64)
-    n = len(y); steps = epochs * math.ceil(n / bs)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[cfg["lr_body"], cfg["lr_head"]], total_steps=steps, pct_start=0.15)
-    Xt = torch.from_numpy(X).float().unsqueeze(1).to(dev); yt = torch.from_numpy(y).long().to(dev)
+    head = list(net.fc.parameters())
+    body = [p for n, p in net.named_parameters() if not n.startswith("fc.")]
+    opt = torch.optim.AdamW(
+        [{"params": body, "lr": cfg["lr_body"]}, {"params": head, "lr": cfg["lr_head"]}],
+        weight_decay=cfg.get("wd", 1e-3),
+    )
+    epochs = cfg["epochs"]
+    bs = cfg.get("bs", 64)
+    n = len(y)
+    steps = epochs * math.ceil(n / bs)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=[cfg["lr_body"], cfg["lr_head"]], total_steps=steps, pct_start=0.15
+    )
+    Xt = torch.from_numpy(X).float().unsqueeze(1).to(dev)
+    yt = torch.from_numpy(y).long().to(dev)
     wt = torch.from_numpy(weights).float().to(dev)
     net.train()
-    for ep in range(epochs):
+    for _epoch in range(epochs):
         perm = torch.randperm(n, device=dev)
         for i in range(0, n, bs):
-            idx = perm[i:i + bs]
+            idx = perm[i : i + bs]
             xb = augment(Xt[idx].clone(), None)
             logits, _ = net(to3(xb))
-            loss = (F.cross_entropy(logits, yt[idx], reduction="none", label_smoothing=cfg.get("ls", 0.1)) * wt[idx]).sum() / wt[idx].sum()
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+            loss = (
+                F.cross_entropy(
+                    logits, yt[idx], reduction="none", label_smoothing=cfg.get("ls", 0.1)
+                )
+                * wt[idx]
+            ).sum() / wt[idx].sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
     net.eval()
     return net
+
 
 @torch.no_grad()
 def predict(net, X, dev, tta=True):
     Xt = torch.from_numpy(X).float().unsqueeze(1).to(dev)
     outs, embs = [], []
     for i in range(0, len(Xt), 256):
-        xb = to3(Xt[i:i + 256])
-        l, e = net(xb)
-        p = F.softmax(l, 1)
+        xb = to3(Xt[i : i + 256])
+        logits, e = net(xb)
+        p = F.softmax(logits, 1)
         if tta:
-            l2, e2 = net(xb.flip(3)); p = (p + F.softmax(l2, 1)) / 2; e = (e + e2) / 2
-        outs.append(p.cpu()); embs.append(e.cpu())
+            l2, e2 = net(xb.flip(3))
+            p = (p + F.softmax(l2, 1)) / 2
+            e = (e + e2) / 2
+        outs.append(p.cpu())
+        embs.append(e.cpu())
     return torch.cat(outs).numpy(), torch.cat(embs).numpy()
 
+
 def train_main(argv):
-    z = np.load(argv[0]); out = argv[1]; quick = len(argv) > 2
+    z = np.load(argv[0])
+    out = argv[1]
+    quick = len(argv) > 2
     dev = "cuda" if torch.cuda.is_available() else "cpu"
     w = dict(np.load(argv[0].replace("data.npz", "faceapi_w.npz")))
-    X = z["grey"]; y = z["y"]; folds = z["folds"]; ds = z["datasets"]
-    classes = list(z["classes"])
-    # balance data sets: each set's total weight equal-ish (children count most: the game's population)
+    X = z["grey"]
+    y = z["y"]
+    folds = z["folds"]
+    ds = z["datasets"]
+    # balance data sets: each set's total weight equal-ish (children count most: the game's
+    # population)
     weights = np.ones(len(y), np.float32)
-    cfgs = json.loads(open(argv[0].replace("data.npz", "cfgs.json")).read())
+    cfgs = json.loads(Path(argv[0].replace("data.npz", "cfgs.json")).read_text())
     if quick:
-        cfgs = cfgs[:1]; cfgs[0]["epochs"] = 1
+        cfgs = cfgs[:1]
+        cfgs[0]["epochs"] = 1
     results = {}
     for ci, cfg in enumerate(cfgs):
         for s in range(cfg.get("seeds", 1)):
             t0 = time.time()
-            P = np.zeros((len(y), 7), np.float32); E = np.zeros((len(y), 256), np.float32)
+            P = np.zeros((len(y), 7), np.float32)
+            E = np.zeros((len(y), 256), np.float32)
             for k in range(folds.max() + 1):
                 tr, te = folds != k, folds == k
                 wts = weights.copy()
@@ -258,7 +306,8 @@ def train_main(argv):
                     wts[ds == name] *= f
                 net = train_one(w, X[tr], y[tr], wts[tr], cfg, dev, seed=s * 100 + k)
                 P[te], E[te] = predict(net, X[te], dev)
-                if quick: break
+                if quick:
+                    break
             acc = {d: float((P[ds == d].argmax(1) == y[ds == d]).mean()) for d in np.unique(ds)}
             print(ci, s, cfg, acc, f"{time.time() - t0:.0f}s", flush=True)
             np.savez_compressed(f"{out}/oof_c{ci}_s{s}.npz", P=P, E=E.astype(np.float16))
@@ -268,20 +317,33 @@ def train_main(argv):
             for name, f in cfg.get("set_weight", {}).items():
                 wts[ds == name] *= f
             net = train_one(w, X, y, wts, cfg, dev, seed=999).cpu().eval()
-            np.savez(f"{out}/final_c{ci}.npz", **{k: v.numpy() for k, v in net.state_dict().items()})
+            np.savez(
+                f"{out}/final_c{ci}.npz", **{k: v.numpy() for k, v in net.state_dict().items()}
+            )
             try:
+
                 class Wrap(nn.Module):
                     def __init__(self, n):
-                        super().__init__(); self.n = n
+                        super().__init__()
+                        self.n = n
+
                     def forward(self, image):
-                        l, e = self.n(image); return F.softmax(l, 1), e
-                torch.onnx.export(Wrap(net), torch.zeros(1, 3, 112, 112), f"{out}/final_c{ci}.onnx",
-                    input_names=["image"], output_names=["probabilities", "embedding"],
-                    dynamic_axes={"image": {0: "N"}}, opset_version=13, dynamo=False)
+                        logits, e = self.n(image)
+                        return F.softmax(logits, 1), e
+
+                torch.onnx.export(
+                    Wrap(net),
+                    torch.zeros(1, 3, 112, 112),
+                    f"{out}/final_c{ci}.onnx",
+                    input_names=["image"],
+                    output_names=["probabilities", "embedding"],
+                    dynamic_axes={"image": {0: "N"}},
+                    opset_version=13,
+                    dynamo=False,
+                )
             except Exception as exc:
                 print("onnx export failed", exc)
-    json.dump(results, open(f"{out}/results.json", "w"), indent=1)
-
+    Path(f"{out}/results.json").write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":
