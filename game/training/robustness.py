@@ -267,8 +267,7 @@ def _measure_out_of_fold(
                         progress(f"fold {f + 1}/{k}: {cond.name} ({index + 1}/"
                                  f"{len(conditions)})")
                     for name in sets:
-                        mine = [x for x in faces
-                                if x[0].dataset == name and fold_of.get(x[0].subject, 0) == f]
+                        mine = _held_out(faces, fold_of, f, name)
                         missed = sum(item.dataset == name and fold_of.get(item.subject, 0) == f
                                      for item in missed_items)
                         per_set_counts[name][index].add(
@@ -282,6 +281,13 @@ def _measure_out_of_fold(
               for name, counts in per_set_counts.items()}
     return RobustnessRun(results, TrainedCheck("unknown", (), {}), False, _described(folds),
                          by_set)
+
+
+def _held_out(
+    faces: list[tuple[LabelledImage, Face]], fold_of: dict[str, int], fold: int, dataset: str
+) -> list[tuple[LabelledImage, Face]]:
+    """The faces of `dataset` whose person is in `fold` (the fold model never saw them)."""
+    return [x for x in faces if x[0].dataset == dataset and fold_of.get(x[0].subject, 0) == fold]
 
 
 def _described(folds: FoldModels) -> dict[str, Any]:
@@ -333,10 +339,9 @@ def _calibrated_run(
                     progress(f"fold {f + 1}/{folds.k}, calibrated: {cond.name} "
                              f"({index + 1}/{len(conditions)})")
                 for name in sets:
-                    mine = [x for x in faces
-                            if x[0].dataset == name and fold_of.get(x[0].subject, 0) == f]
                     counts[name][index].add(measure_calibrated(
-                        chain, cond, mine, neutrals, seed, threshold, faces, clean_reads))
+                        chain, cond, _held_out(faces, fold_of, f, name), neutrals, seed,
+                        threshold, faces, clean_reads))
     totals = [CalibratedCounts(Counts(), Counts()) for _ in conditions]
     for per_set in counts.values():
         for total, part in zip(totals, per_set, strict=True):
