@@ -242,17 +242,8 @@ def build_fold_models(
         probabilities, action_scores(data.features, [None] * len(truth)), classes,
         np.asarray(data.labels), subjects, np.asarray(data.datasets),
     )
-    fits = []
-    for f, path in enumerate(models):
-        fitted = fit_scoring(evidence, np.flatnonzero(fold != f), truth, false_alarm_rate,
-                             population)
-        fits.append(fitted)
-        ScoreMap(
-            offsets=fitted.offsets, model_sha256=file_sha256(path),
-            note=f"out-of-fold model {f + 1}/{k}: offsets fitted on the other folds",
-            temperature=fitted.temperature,
-            calibration_note="temperature fitted on the other folds' out-of-fold probabilities",
-        ).write(score_map_path(path))
+    fits = _write_fold_maps(evidence, fold, truth, tuple(models), false_alarm_rate, population,
+                            "model", "out-of-fold probabilities")
     fit_all = fit_scoring(evidence, np.arange(len(truth)), truth, false_alarm_rate, population)
     companions = None
     if calibrated:
@@ -260,7 +251,7 @@ def build_fold_models(
             data, classes, truth, fold, copies, recipe, tuple(models), probabilities,
             false_alarm_rate, population)
     return FoldModels(
-        tuple(models), fold, data, classes, probabilities, tuple(fits), fit_all, recipe,
+        tuple(models), fold, data, classes, probabilities, fits, fit_all, recipe,
         copies is not None, false_alarm_rate, tuple(population) if population else None,
         tuple(eyewear_styles) if eyewear_styles is not None else None, companions,
     )
@@ -323,18 +314,34 @@ def _calibrated_companions(
         classes, np.asarray(data.labels)[rows], subjects[rows],
         np.asarray(data.datasets)[rows],
     )
+    return _write_fold_maps(evidence, fold[rows], truth[rows], tuple(paths), false_alarm_rate,
+                            population, "calibrated model",
+                            "out-of-fold calibrated probabilities")
+
+
+def _write_fold_maps(
+    evidence: Evidence,
+    fold: np.ndarray,
+    truth: np.ndarray,
+    models: tuple[Path, ...],
+    false_alarm_rate: float,
+    population: Sequence[str] | None,
+    what: str,
+    fitted_on: str,
+) -> tuple[FoldFit, ...]:
+    """Fit each fold model's scoring on the other folds' rows of `evidence` (`fold`, `truth`:
+    per evidence row) and write it beside the model; returns the fits. `what` and
+    `fitted_on` name the model and its probabilities in the file's notes."""
     fits = []
-    for f, path in enumerate(paths):
-        fitted = fit_scoring(evidence, np.flatnonzero(fold[rows] != f), truth[rows],
-                             false_alarm_rate, population)
+    for f, path in enumerate(models):
+        fitted = fit_scoring(evidence, np.flatnonzero(fold != f), truth, false_alarm_rate,
+                             population)
         fits.append(fitted)
         ScoreMap(
             offsets=fitted.offsets, model_sha256=file_sha256(path),
-            note=f"out-of-fold calibrated model {f + 1}/{len(models)}: offsets fitted on "
-                 "the other folds",
+            note=f"out-of-fold {what} {f + 1}/{len(models)}: offsets fitted on the other folds",
             temperature=fitted.temperature,
-            calibration_note="temperature fitted on the other folds' out-of-fold "
-                             "calibrated probabilities",
+            calibration_note=f"temperature fitted on the other folds' {fitted_on}",
         ).write(score_map_path(path))
     return tuple(fits)
 

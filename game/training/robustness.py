@@ -315,7 +315,7 @@ def _calibrated_run(
 ) -> RobustnessRun:
     """`_measure_out_of_fold` with calibrated companions: raw and calibrated counts of the
     same pictures (`robustness_calibrated.measure_calibrated`)."""
-    from game.training.robustness_calibrated import CalibratedCounts, measure_calibrated
+    from game.training.robustness_calibrated import CalibratedCounts, Read, measure_calibrated
 
     picked = {item.subject for item in items}
     taken = {item.path for item in items}
@@ -333,7 +333,7 @@ def _calibrated_run(
         with VisionChain.create(model_path, mode="video") as chain:
             if chain.scorer.calibrated_model is None:
                 raise DatasetError(f"fold {f + 1} has no calibrated model beside it")
-            clean_reads: dict[str, Any] = {}
+            clean_reads: dict[str, Read] = {}
             for index, cond in enumerate(conditions):
                 if progress is not None:
                     progress(f"fold {f + 1}/{folds.k}, calibrated: {cond.name} "

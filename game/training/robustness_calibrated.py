@@ -38,7 +38,7 @@ import numpy as np
 from game.training.dataset import LabelledImage
 from game.training.robustness_reads import Counts, other_face, read_last, target_scores
 from game.vision.calibration import NeutralBaseline
-from game.vision.conditions import Condition, Face
+from game.vision.conditions import Condition, Face, condition
 from game.vision.pipeline import VisionChain
 from game.vision.records import FaceObservation, FeatureVector
 
@@ -96,14 +96,12 @@ def measure_calibrated(
     docstring); `neutrals`: subject -> every neutral picture of that person with its face;
     `others`: the pool of second faces; `clean_reads`: path -> its clean read, filled and
     reused across conditions (the same chain, so the same read)."""
-    from game.vision.conditions import condition
-
     clean = condition("clean")
     out = CalibratedCounts(Counts(), Counts())
     pool = list(others)
 
     def read(item: LabelledImage, face: Face, under: Condition) -> Read:
-        if under is clean or under.name == "clean":
+        if under.name == clean.name:
             key = str(item.path)
             if key not in clean_reads:
                 clean_reads[key] = _read_features(chain, clean.make(*face, _rng(seed, clean,
