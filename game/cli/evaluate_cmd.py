@@ -160,6 +160,7 @@ def _out_of_fold(args: argparse.Namespace, model: Path, threshold: float) -> dic
     return evaluate_out_of_fold(
         list(args.data), args.out_of_fold, threshold=threshold, cache_dir=args.cache_dir,
         with_copies=not args.no_copies, population=args.map_population,
+        maps_on=args.maps_on or "video",
         write_scoring_to=model if args.write_scoring else None, reliability_plot=plot,
     )
 

@@ -14,9 +14,10 @@ from game.cli import CliError
 def add_out_of_fold_options(
     parser: argparse.ArgumentParser, description: str, folds_help: str
 ) -> argparse._ArgumentGroup:
-    """Add `--out-of-fold K`, `--no-copies` and `--map-population SET` to `parser`, in a
-    group "out of fold (people no model saw)" described by `description`; `folds_help` is
-    the help of `--out-of-fold`. Returns the group, for the command's own options of it."""
+    """Add `--out-of-fold K`, `--no-copies`, `--map-population SET` and `--maps-on` to
+    `parser`, in a group "out of fold (people no model saw)" described by `description`;
+    `folds_help` is the help of `--out-of-fold`. Returns the group, for the command's own
+    options of it."""
     group = parser.add_argument_group("out of fold (people no model saw)", description)
     group.add_argument("--out-of-fold", type=int, default=None, metavar="K", help=folds_help)
     group.add_argument("--no-copies", action="store_true",
@@ -25,6 +26,10 @@ def add_out_of_fold_options(
     group.add_argument("--map-population", action="append", default=None, metavar="SET",
                        help="a data set (folder name) whose faces set the score-map offsets, "
                        "as facequest train --map-population (default: every set)")
+    group.add_argument("--maps-on", choices=("video", "still"), default=None,
+                       help="fit the fold models' temperatures and score maps on every "
+                       "training picture read as the game reads it, as video (default), or "
+                       "on the still reads the models train on (as before 2026-12-07)")
     return group
 
 
@@ -46,7 +51,7 @@ def check_out_of_fold(
             refused option, or a `--map-population` that names no `--data` folder.
     """
     needing = {"--no-copies": args.no_copies, "--map-population": args.map_population,
-               **only_with}
+               "--maps-on": args.maps_on, **only_with}
     if args.out_of_fold is None:
         if any(needing.values()):
             raise CliError(f"{_listed(list(needing))} need --out-of-fold K.")

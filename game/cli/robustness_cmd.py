@@ -136,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress, exclude_trained=args.exclude_trained,
             out_of_fold=args.out_of_fold, cache_dir=args.cache_dir,
             with_copies=not args.no_copies, population=args.map_population,
+            maps_on=args.maps_on or "video",
             eyewear_styles=eyewear_styles, recipe=recipe, calibrated=args.calibrated,
         )
     except (DatasetError, ModelError) as exc:

@@ -45,6 +45,7 @@ def evaluate_out_of_fold(
     write_scoring_to: Path | None = None,
     reliability_plot: Path | None = None,
     recipe: Recipe | None = None,
+    maps_on: str = "video",
 ) -> dict[str, Any]:
     """`evaluate` on people no model saw: K subject-wise fold models
     (`game.training.out_of_fold`), each scoring its held-out people's pictures through the
@@ -57,8 +58,11 @@ def evaluate_out_of_fold(
     on everyone's out-of-fold probabilities) and, per data set whose folder codes the form
     of each pose (`meta.csv` `variant`, e.g. the children's closed- and open-mouth anger),
     "forms" (`by_coded_form`). `write_scoring_to`: the shipped raw model whose
-    scoring file takes "fit_all". `reliability_plot`: a PNG/SVG of the diagram. `recipe`:
-    the fold models' recipe (default: the shipped one, `Recipe()`).
+    scoring file takes "fit_all"; when the model has its calibrated companion beside it,
+    the fold models get theirs too and the companion's scoring file takes their fit on
+    everyone ("calibrated_fit_all"). `maps_on`: what the scoring is fitted on
+    (`out_of_fold.build_fold_models`). `reliability_plot`: a PNG/SVG of the diagram.
+    `recipe`: the fold models' recipe (default: the shipped one, `Recipe()`).
 
     Raises EvaluationError (nothing to score, too few people), DatasetError.
     """
@@ -76,12 +80,19 @@ def evaluate_out_of_fold(
     )
 
     items = load_folders(data_dirs)
+    companion = None
+    if write_scoring_to is not None:
+        from game.vision.pipeline import calibrated_model_path
+
+        companion = calibrated_model_path(write_scoring_to)
+        companion = companion if companion.is_file() else None
     variants = coded_variants(data_dirs)
     with tempfile.TemporaryDirectory(prefix="facequest-oof-") as tmp:
         try:
             folds = build_fold_models(
                 items, k, Path(tmp), cache_dir=cache_dir, progress=progress,
                 with_copies=with_copies, population=population, recipe=recipe,
+                calibrated=companion is not None, maps_on=maps_on,
             )
         except ValueError as exc:
             raise EvaluationError(str(exc)) from None
@@ -170,6 +181,7 @@ def evaluate_out_of_fold(
         "fit_all": {
             "temperature": round(folds.fit_all.temperature, 4),
             "offsets": {t.value: round(v, 4) for t, v in folds.fit_all.offsets.items()},
+            "maps_on": folds.maps_on,
         },
         "datasets": per_set,
     }
@@ -181,6 +193,12 @@ def evaluate_out_of_fold(
             f"{out['calibration']['ece_after']:.3f}, {date.today().isoformat()})",
         )
         out["scoring_file"] = str(written)
+        if companion is not None and folds.calibrated_fit_all is not None:
+            out["calibrated_scoring_file"] = str(write_scoring(
+                companion, folds,
+                f"temperature fitted on the out-of-fold calibrated probabilities of "
+                f"{folds.describe()} ({date.today().isoformat()})", calibrated=True,
+            ))
     if reliability_plot is not None:
         curves = {"before": reliability(before, truth), "after (temperature)":
                   reliability(after, truth)}

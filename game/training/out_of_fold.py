@@ -25,6 +25,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -38,6 +39,7 @@ from game.training.feature_cache import ExtractedSet, extract
 from game.training.prob_calibration import fit_temperature
 from game.training.recipe import Recipe, fit
 from game.training.score_fit import FALSE_ALARM_RATE, Evidence, action_scores, fit_offsets
+from game.training.video_reads import MAP_READS, read_as_video
 from game.vision.score_map import ScoreMap, file_sha256, score_map_path, temper_array
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,8 @@ class FoldModels:
     population: tuple[str, ...] | None
     eyewear_styles: tuple[str, ...] | None = None  # picked copies' glasses (None: all made)
     calibrated_fits: tuple[FoldFit, ...] | None = None  # with calibrated companions only
+    calibrated_fit_all: FoldFit | None = None  # with calibrated companions only
+    maps_on: str = "still"  # what the scoring was fitted on (`video_reads.MAP_READS`)
 
     @property
     def k(self) -> int:
@@ -133,7 +137,7 @@ class FoldModels:
         return (f"{self.k} subject-wise folds of {', '.join(map(str, self.people_per_fold()))} "
                 f"people; each fold model trained on the other folds' people with the shipped "
                 f"recipe {copies}; its temperature and score map fitted on the other folds' "
-                f"out-of-fold probabilities")
+                f"out-of-fold probabilities of {self.maps_on} reads")
 
 
 def _copies_for(
@@ -184,6 +188,46 @@ def fit_scoring(
     return FoldFit(temperature, offsets)
 
 
+@dataclass(frozen=True, slots=True)
+class MapReads:
+    """The reads a score map is fitted on: `features` (M, F) of the rows `rows` (indices
+    into the still rows of `ExtractedSet`, ascending), and what they are (`kind`, one of
+    `video_reads.MAP_READS`)."""
+
+    kind: str
+    features: np.ndarray
+    rows: np.ndarray
+
+
+def _map_reads(kind: str, data: ExtractedSet, items: Sequence[LabelledImage],
+               cache_dir: Path | None) -> MapReads:
+    """`kind` "still": the cached still reads themselves; "video": every picture read as the
+    game reads it (`video_reads.read_as_video`), the pictures with no face so read left
+    out. Raises ValueError for another kind or when no picture gave a video read."""
+    if kind == "still":
+        return MapReads(kind, data.features, np.arange(len(data)))
+    if kind != "video":
+        raise ValueError(f"score maps are fitted on {' or '.join(MAP_READS)} reads, not {kind!r}")
+    video = read_as_video(data.paths, items, cache_dir)
+    if not video.found.any():
+        raise ValueError("no picture gave a face read as video: no score map can be fitted")
+    rows = np.flatnonzero(video.found)
+    return MapReads(kind, video.features[rows], rows)
+
+
+def _predicted(models: Sequence[Any], fold: np.ndarray, values: np.ndarray,
+               n_classes: int) -> np.ndarray:
+    """Each row's probabilities (N, n_classes) from the model of its fold (`fold`: per row),
+    columns by class index."""
+    out = np.zeros((len(values), n_classes))
+    for f, model in enumerate(models):
+        mine = np.flatnonzero(fold == f)
+        if len(mine):
+            columns = np.asarray(model.classes_, int)
+            out[np.ix_(mine, columns)] = model.predict_proba(values[mine])
+    return out
+
+
 def build_fold_models(
     items: Sequence[LabelledImage],
     k: int,
@@ -196,6 +240,7 @@ def build_fold_models(
     population: Sequence[str] | None = None,
     eyewear_styles: Sequence[str] | None = None,
     calibrated: bool = False,
+    maps_on: str = "video",
 ) -> FoldModels:
     """Train the K fold models of `items` into `folder` (see the module docstring).
 
@@ -207,53 +252,63 @@ def build_fold_models(
     measures it on glasses no training copy had (leave-one-style-out). None: every copy is
     made, as `facequest train` makes them. `calibrated`: each fold model also gets its
     calibrated companion and that companion's scoring file (`_calibrated_companions`), so the
-    chain scores a calibrated person as the game does.
+    chain scores a calibrated person as the game does. `maps_on`: what the temperatures and
+    offsets are fitted on: "video" (default), every picture read as the game reads it
+    (`game.training.video_reads`); "still", the cached still reads the models train on.
 
-    Raises ValueError (no face found, fewer people than folds, an unknown eyewear style).
+    Raises ValueError (no face found, fewer people than folds, an unknown eyewear style or
+    `maps_on`).
     """
     recipe = recipe or Recipe()
     data = extract(items, cache_dir=cache_dir, progress=progress)
     if len(data) == 0:
         raise ValueError("no face was found in any image")
+    reads = _map_reads(maps_on, data, items, cache_dir)
     classes = class_order(data.labels)
     truth = np.array([classes.index(label) for label in data.labels])
     fold = subject_folds(data.subjects, k)
     copies = (_copies_for(data, recipe, cache_dir, progress, eyewear_styles) if with_copies
               else None)
-    probabilities = np.zeros((len(truth), len(classes)))
     folder.mkdir(parents=True, exist_ok=True)
     models: list[Path] = []
+    fitted: list[Any] = []
     subjects = np.asarray(data.subjects)
     for f in range(k):
-        train, test = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
+        train = np.flatnonzero(fold != f)
         # the training people's copies only
         extra = _copy_rows(copies, classes, subjects[train])
         logger.info("fold %d/%d: training on %d images of %d people ...", f + 1, k,
                     len(train), len(set(subjects[train].tolist())))
         model = fit(data.features[train], truth[train], recipe, extra)
-        columns = np.asarray(model.classes_, int)
-        probabilities[np.ix_(test, columns)] = model.predict_proba(data.features[test])
-        held = sorted(set(subjects[test].tolist()))
+        fitted.append(model)
+        held = sorted(set(subjects[fold == f].tolist()))
         models.append(export_onnx(
             model, folder / f"fold{f + 1}.onnx", classes, "raw",
             f"out-of-fold model {f + 1}/{k}: trained without {len(held)} people",
         ))
+    probabilities = _predicted(fitted, fold, data.features, len(classes))
+    read_probabilities = (probabilities if reads.kind == "still"
+                          else _predicted(fitted, fold[reads.rows], reads.features, len(classes)))
+    rows = reads.rows
     evidence = Evidence(
-        probabilities, action_scores(data.features, [None] * len(truth)), classes,
-        np.asarray(data.labels), subjects, np.asarray(data.datasets),
+        read_probabilities, action_scores(reads.features, [None] * len(rows)), classes,
+        np.asarray(data.labels)[rows], subjects[rows], np.asarray(data.datasets)[rows],
     )
-    fits = _write_fold_maps(evidence, fold, truth, tuple(models), false_alarm_rate, population,
-                            "model", "out-of-fold probabilities")
-    fit_all = fit_scoring(evidence, np.arange(len(truth)), truth, false_alarm_rate, population)
+    fits = _write_fold_maps(evidence, fold[rows], truth[rows], tuple(models), false_alarm_rate,
+                            population, "model", f"out-of-fold probabilities ({reads.kind} reads)")
+    fit_all = fit_scoring(evidence, np.arange(len(rows)), truth[rows], false_alarm_rate,
+                          population)
     companions = None
     if calibrated:
         companions = _calibrated_companions(
-            data, classes, truth, fold, copies, recipe, tuple(models), probabilities,
-            false_alarm_rate, population)
+            data, classes, truth, fold, copies, recipe, tuple(models), reads,
+            read_probabilities, false_alarm_rate, population)
     return FoldModels(
         tuple(models), fold, data, classes, probabilities, fits, fit_all, recipe,
         copies is not None, false_alarm_rate, tuple(population) if population else None,
-        tuple(eyewear_styles) if eyewear_styles is not None else None, companions,
+        tuple(eyewear_styles) if eyewear_styles is not None else None,
+        companions[0] if companions else None, companions[1] if companions else None,
+        reads.kind,
     )
 
 
@@ -265,17 +320,20 @@ def _calibrated_companions(
     copies: Copies | None,
     recipe: Recipe,
     models: tuple[Path, ...],
+    reads: MapReads,
     raw_probabilities: np.ndarray,
     false_alarm_rate: float,
     population: Sequence[str] | None,
-) -> tuple[FoldFit, ...]:
+) -> tuple[tuple[FoldFit, ...], FoldFit]:
     """Beside each fold model, its calibrated ("delta") companion, trained as `facequest
     train` trains the shipped one (each training person's pictures minus their own neutral
     median, `cv.neutral_deltas`; the copies minus the same person's neutral copies under the
     same augmentation, `cv.copy_deltas`), at `calibrated_model_path` of the fold model, so
     `VisionChain` loads it; and its scoring file: the temperature and offsets fitted on the
-    other folds' out-of-fold calibrated probabilities (fused with the raw ones, as the game
-    fuses them), with each face's action scores against its own neutral. Returns the fits.
+    other folds' out-of-fold calibrated probabilities of `reads` (each read minus the
+    person's other neutral reads, fused with `raw_probabilities`, the raw fold models'
+    probabilities of the same reads, as the game fuses them), with each face's action
+    scores against its own neutral. Returns the fits per fold and the fit on everyone.
 
     Raises ValueError when no person has a neutral picture or a fold's training people lack
     an expression."""
@@ -286,37 +344,49 @@ def _calibrated_companions(
     deltas = neutral_deltas(data.features, data.labels, data.subjects)
     if not len(deltas.rows):
         raise ValueError("no person has a neutral picture: a calibrated model needs one")
-    rows = deltas.rows
     subjects = np.asarray(data.subjects)
     delta_copies = copy_deltas(copies) if copies is not None else None
-    found = np.zeros((len(rows), len(classes)))
-    paths = []
+    fitted = []
     for f, raw_path in enumerate(models):
-        train = fold[rows] != f
+        train = fold[deltas.rows] != f
         extra = _copy_rows(delta_copies, classes, subjects[fold != f])
-        model = fit(deltas.values[train], truth[rows][train], recipe, extra, "delta")
+        model = fit(deltas.values[train], truth[deltas.rows][train], recipe, extra, "delta")
         if list(model.classes_) != list(range(len(classes))):
             raise ValueError(f"fold {f + 1}'s training people lack an expression: "
                              "no calibrated model")
-        found[~train] = model.predict_proba(deltas.values[~train])
-        paths.append(export_onnx(
+        fitted.append(model)
+        export_onnx(
             model, calibrated_model_path(raw_path), classes, "delta",
             f"out-of-fold calibrated model {f + 1}/{len(models)}; features minus each "
             "subject's neutral median", fuse_with_raw=recipe.calibrated_fuses_raw,
-        ))
+        )
+    # the reads' view: row r of `reads` is still row reads.rows[r]
+    labels = tuple(np.asarray(data.labels)[reads.rows].tolist())
+    read_subjects = tuple(subjects[reads.rows].tolist())
+    read_deltas = neutral_deltas(reads.features, labels, read_subjects)
+    if not len(read_deltas.rows):
+        raise ValueError(f"no person has a neutral picture read as {reads.kind}: no "
+                         "calibrated score map")
+    mine = read_deltas.rows  # rows of `reads`
+    read_fold, read_truth = fold[reads.rows], truth[reads.rows]
+    found = _predicted(fitted, read_fold[mine], read_deltas.values, len(classes))
     if recipe.calibrated_fuses_raw:  # as the game scores a calibrated child
-        found = fuse_with_raw(found, classes, raw_probabilities[rows], classes)
-    baselines, _ = subject_baselines(data.features, data.labels, data.subjects)
-    if sorted(baselines) != rows.tolist():
+        found = fuse_with_raw(found, classes, raw_probabilities[mine], classes)
+    baselines, _ = subject_baselines(reads.features, labels, read_subjects)
+    if sorted(baselines) != mine.tolist():
         raise ValueError("the calibrated rows differ from the rows with a baseline")
     evidence = Evidence(
-        found, action_scores(data.features[rows], [baselines[int(i)] for i in rows]),
-        classes, np.asarray(data.labels)[rows], subjects[rows],
-        np.asarray(data.datasets)[rows],
+        found, action_scores(reads.features[mine], [baselines[int(i)] for i in mine]),
+        classes, np.asarray(labels)[mine], np.asarray(read_subjects)[mine],
+        np.asarray(data.datasets)[reads.rows][mine],
     )
-    return _write_fold_maps(evidence, fold[rows], truth[rows], tuple(paths), false_alarm_rate,
+    paths = tuple(calibrated_model_path(path) for path in models)
+    fits = _write_fold_maps(evidence, read_fold[mine], read_truth[mine], paths, false_alarm_rate,
                             population, "calibrated model",
-                            "out-of-fold calibrated probabilities")
+                            f"out-of-fold calibrated probabilities ({reads.kind} reads)")
+    fit_all = fit_scoring(evidence, np.arange(len(mine)), read_truth[mine], false_alarm_rate,
+                          population)
+    return fits, fit_all
 
 
 def _write_fold_maps(
@@ -346,17 +416,27 @@ def _write_fold_maps(
     return tuple(fits)
 
 
-def write_scoring(model_path: Path, folds: FoldModels, note: str) -> Path:
+def write_scoring(model_path: Path, folds: FoldModels, note: str,
+                  calibrated: bool = False) -> Path:
     """Write the shipped model's scoring file from `folds.fit_all` (the temperature and the
     offsets fitted on every person's out-of-fold probabilities), bound to the model's
-    SHA-256; the action bonus is kept. Returns the file written."""
+    SHA-256; the action bonus is kept. `calibrated`: `model_path` is the shipped calibrated
+    companion and takes `folds.calibrated_fit_all`. Returns the file written.
+
+    Raises ValueError for `calibrated` when the fold models have no calibrated companions."""
+    fitted = folds.calibrated_fit_all if calibrated else folds.fit_all
+    if fitted is None:
+        raise ValueError("these fold models have no calibrated companions to fit a "
+                         "calibrated scoring file on")
     path = score_map_path(model_path)
+    what = "calibrated (fused with raw)" if calibrated else "raw"
     return ScoreMap(
-        offsets=folds.fit_all.offsets,
+        offsets=fitted.offsets,
         model_sha256=file_sha256(model_path),
-        note=(f"raw: offsets at {folds.false_alarm_rate:.0%} false alarms per data set of the "
-              f"population ({', '.join(folds.population or ('every data set',))}), fitted on "
-              f"the tempered out-of-fold probabilities of {folds.describe()}"),
-        temperature=folds.fit_all.temperature,
+        note=(f"{what}: offsets at {folds.false_alarm_rate:.0%} false alarms per data set "
+              f"of the population ({', '.join(folds.population or ('every data set',))}), "
+              f"fitted on the tempered out-of-fold {'calibrated ' if calibrated else ''}"
+              f"probabilities of {folds.describe()}"),
+        temperature=fitted.temperature,
         calibration_note=note,
     ).write(path)

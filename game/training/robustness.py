@@ -47,19 +47,17 @@ import numpy as np
 
 from game.expressions import CREDIT_THRESHOLD, Expression
 from game.training.dataset import DatasetError, LabelledImage, load_folders
-from game.training.feature_cache import read_rgb
 from game.training.robustness_reads import (
     ConditionResult,
     Counts,
+    found_faces,
     other_face,
     read_last,
     target_scores,
 )
 from game.training.trained_images import TrainedCheck, check_trained
 from game.vision.conditions import CONDITIONS, Condition, Face
-from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.pipeline import VisionChain
-from game.vision.records import Frame
 
 if TYPE_CHECKING:
     from game.training.out_of_fold import FoldModels
@@ -67,7 +65,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SOURCE_FACE_PX = 150  # smaller faces (CK+'s 48x48 crops) are first sampled up to this width
 DEFAULT_THRESHOLD = CREDIT_THRESHOLD  # the level schema's default target-score threshold
 
 
@@ -145,6 +142,7 @@ def measure(
     eyewear_styles: Sequence[str] | None = None,
     recipe: Recipe | None = None,
     calibrated: bool = False,
+    maps_on: str = "video",
 ) -> RobustnessRun:
     """Each condition's figures on the labelled images of `data_dirs` (shares in [0, 1];
     `threshold` is the target score that counts as a hit); `exclude_trained` leaves out the
@@ -152,8 +150,8 @@ def measure(
 
     `out_of_fold` K: `model_path` is not used; K subject-wise fold models are trained on the
     people of `data_dirs` (`game.training.out_of_fold`, features from `cache_dir`;
-    `with_copies`, `population`, `eyewear_styles` as there; `recipe` the fold models'
-    recipe, None the shipped one) and each picked image is
+    `with_copies`, `population`, `eyewear_styles`, `maps_on` as there; `recipe` the fold
+    models' recipe, None the shipped one) and each picked image is
     measured by the model (with its temperature and score map) that never saw its person;
     counts are summed over the folds, and also kept per data set (`RobustnessRun.by_set`).
     With `calibrated` (out of fold only) each fold model gets its calibrated companion and
@@ -168,7 +166,7 @@ def measure(
             data_dirs, out_of_fold, conditions=conditions, per_set=per_set, seed=seed,
             threshold=threshold, progress=progress, cache_dir=cache_dir,
             with_copies=with_copies, population=population, eyewear_styles=eyewear_styles,
-            recipe=recipe, calibrated=calibrated,
+            recipe=recipe, calibrated=calibrated, maps_on=maps_on,
         )
     if calibrated:
         raise ValueError("a calibrated measurement trains its own calibrated models: it "
@@ -184,7 +182,7 @@ def measure(
             raise DatasetError("the model trained on every image of these folders: none is "
                                "left to measure without them")
     items = pick_images(listed, per_set, seed)
-    faces, missed_items = _found_faces(items)
+    faces, missed_items = found_faces(items)
     missed = len(missed_items)
     results = []
     with VisionChain.create(model_path, mode="video") as chain:
@@ -194,30 +192,6 @@ def measure(
             results.append(_measure_one(chain, cond, faces, missed, seed, threshold)
                            .result(cond))
     return RobustnessRun(results, seen, exclude_trained)
-
-
-def _found_faces(
-    items: Sequence[LabelledImage],
-) -> tuple[list[tuple[LabelledImage, Face]], list[LabelledImage]]:
-    """Each image with its face (sampled up when small), and the images with no face."""
-    faces: list[tuple[LabelledImage, Face]] = []
-    missed: list[LabelledImage] = []
-    with FaceTracker(TrackerSettings(mode="image")) as still:
-        for item in items:
-            try:
-                image = read_rgb(item.path)
-            except ValueError as exc:
-                raise DatasetError(f"{exc}: not a readable picture") from None
-            obs = still.observe(Frame(0, image))
-            width = obs.face_box[2] - obs.face_box[0]
-            if obs.has_face and width < SOURCE_FACE_PX:
-                image = _sampled_up(image, SOURCE_FACE_PX / width)
-                obs = still.observe(Frame(0, image))
-            if obs.has_face:
-                faces.append((item, (image, obs.landmarks)))
-            else:
-                missed.append(item)
-    return faces, missed
 
 
 def _measure_out_of_fold(
@@ -235,6 +209,7 @@ def _measure_out_of_fold(
     eyewear_styles: Sequence[str] | None = None,
     recipe: Recipe | None = None,
     calibrated: bool = False,
+    maps_on: str = "video",
 ) -> RobustnessRun:
     """`measure` with K fold models (see its docstring)."""
     import tempfile
@@ -243,7 +218,7 @@ def _measure_out_of_fold(
 
     listed = load_folders(list(data_dirs))
     items = pick_images(listed, per_set, seed)
-    faces, missed_items = _found_faces(items)
+    faces, missed_items = found_faces(items)
     with tempfile.TemporaryDirectory(prefix="facequest-oof-") as tmp:
         if progress is not None:
             progress(f"training {k} subject-wise fold models")
@@ -251,7 +226,7 @@ def _measure_out_of_fold(
             folds = build_fold_models(listed, k, Path(tmp), cache_dir=cache_dir,
                                       with_copies=with_copies, population=population,
                                       eyewear_styles=eyewear_styles, recipe=recipe,
-                                      calibrated=calibrated)
+                                      calibrated=calibrated, maps_on=maps_on)
         except ValueError as exc:
             raise DatasetError(str(exc)) from None
         if calibrated:
@@ -319,7 +294,7 @@ def _calibrated_run(
 
     picked = {item.subject for item in items}
     taken = {item.path for item in items}
-    extra, _ = _found_faces([x for x in listed if x.label is Expression.NEUTRAL
+    extra, _ = found_faces([x for x in listed if x.label is Expression.NEUTRAL
                              and x.subject in picked and x.path not in taken])
     neutrals: dict[str, list[tuple[LabelledImage, Face]]] = defaultdict(list)
     for item, face in [*faces, *extra]:
@@ -358,14 +333,6 @@ def _calibrated_run(
         calibrated_by_set={name: results(per_set, True) for name, per_set in counts.items()},
         uncalibrated={cond.name: c.uncalibrated
                       for c, cond in zip(totals, conditions, strict=True)},
-    )
-
-
-def _sampled_up(image: np.ndarray, factor: float) -> np.ndarray:
-    import cv2
-
-    return np.ascontiguousarray(
-        cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
     )
 
 

@@ -1,23 +1,29 @@
-"""The pieces `facequest robustness` reads a face with: a condition's frames played to the
-chain from a fresh lock, a reading's unsmoothed target scores, and the counts of one
-condition (`ConditionResult` holds its figures; see `game.training.robustness`)."""
+"""The pieces `facequest robustness` reads a face with: each picture's face found (sampled up
+when small), a condition's frames played to the chain from a fresh lock, a reading's
+unsmoothed target scores, and the counts of one condition (`ConditionResult` holds its
+figures; see `game.training.robustness`). `game.training.video_reads` reads the training
+pictures with the same pieces, so the score maps are fitted on what robustness measures."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from game.expressions import ADVISORY_FLAGS, Expression
-from game.training.dataset import LabelledImage
+from game.training.dataset import DatasetError, LabelledImage
+from game.training.feature_cache import read_rgb
 from game.vision.conditions import Condition, Face
+from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.pipeline import VisionChain
 from game.vision.records import ExpressionReading, FaceObservation, FeatureVector, Frame
 
 STILL_FRAMES = 4  # frames a still condition is shown for, FRAME_MS apart
 FRAME_MS = 33
 CONFIDENT = 0.6
+SOURCE_FACE_PX = 150  # smaller faces (CK+'s 48x48 crops) are first sampled up to this width
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +45,41 @@ class ConditionResult:
     ece: float | None = None
     # per target: the share of trusted readings of other posed labels reaching the threshold
     false_alarms_by_target: dict[str, float] = field(default_factory=dict)
+
+
+def found_faces(
+    items: Sequence[LabelledImage],
+) -> tuple[list[tuple[LabelledImage, Face]], list[LabelledImage]]:
+    """Each picture with its face (an IMAGE-mode read of the unpadded picture, sampled up
+    to `SOURCE_FACE_PX` wide when the face is smaller), and the pictures with no face.
+
+    Raises DatasetError for a picture that cannot be read."""
+    faces: list[tuple[LabelledImage, Face]] = []
+    missed: list[LabelledImage] = []
+    with FaceTracker(TrackerSettings(mode="image")) as still:
+        for item in items:
+            try:
+                image = read_rgb(item.path)
+            except ValueError as exc:
+                raise DatasetError(f"{exc}: not a readable picture") from None
+            obs = still.observe(Frame(0, image))
+            width = obs.face_box[2] - obs.face_box[0]
+            if obs.has_face and width < SOURCE_FACE_PX:
+                image = _sampled_up(image, SOURCE_FACE_PX / width)
+                obs = still.observe(Frame(0, image))
+            if obs.has_face:
+                faces.append((item, (image, obs.landmarks)))
+            else:
+                missed.append(item)
+    return faces, missed
+
+
+def _sampled_up(image: np.ndarray, factor: float) -> np.ndarray:
+    import cv2
+
+    return np.ascontiguousarray(
+        cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    )
 
 
 def other_face(
