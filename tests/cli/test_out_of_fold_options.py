@@ -33,6 +33,8 @@ def _folder(tmp_path: Path) -> Path:
         (["robustness", "--hold-out-style", "thin"], "need --out-of-fold"),
         (["robustness", "--calibrated"], "need --out-of-fold"),
         (["robustness", "--picked-copies"], "need --out-of-fold"),
+        (["robustness", "--maps-on", "still"], "need --out-of-fold"),
+        (["evaluate", "--maps-on", "video"], "need --out-of-fold"),
         (["robustness", "--out-of-fold", "3", "--hold-out-style", "round"], "some of thin"),
         (["robustness", "--out-of-fold", "3", "--hold-out-style", "thin", "--no-copies"],
          "leave out --no-copies"),
