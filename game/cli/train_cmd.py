@@ -74,6 +74,11 @@ def register(subparsers: Subparsers) -> None:
         "the game scores; repeat for several; default: every data set). The shipped maps: "
         "--map-population cafe_children",
     )
+    parser.add_argument(
+        "--maps-on", choices=("video", "still"), default="video",
+        help="fit the target-score maps on every picture read as the game reads it, as "
+        "video (default), or on the still reads the models train on (as before 2026-12-07)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -131,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
             folds=args.folds,
             card=card,
             calibrated=not args.no_calibrated,
+            maps_on=args.maps_on,
             **extra,
         )
     except DatasetError as exc:

@@ -114,6 +114,14 @@ class Copies:
     def __len__(self) -> int:
         return len(self.labels)
 
+    def joined(self, other: Copies) -> Copies:
+        """These rows, then `other`'s."""
+        return Copies(
+            np.vstack([self.features, other.features]), self.labels + other.labels,
+            self.subjects + other.subjects, self.datasets + other.datasets,
+            self.kinds + other.kinds, np.concatenate([self.train, other.train]),
+        )
+
     def take(self, rows: np.ndarray) -> Copies:
         return Copies(
             self.features[rows], pick_rows(self.labels, rows), pick_rows(self.subjects, rows),

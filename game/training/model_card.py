@@ -26,6 +26,7 @@ from game.training.feature_cache import PREPROCESSING, ExtractedSet
 from game.training.metrics import confusion_text
 from game.training.recipe import Recipe
 from game.training.trained_images import trained_images_path
+from game.training.video_reads import READ_KIND
 from game.vision.features import FEATURE_NAMES, FEATURE_SPEC_VERSION
 from game.vision.score_map import ACTION_BONUS, ANCHOR_SCORE
 
@@ -594,6 +595,10 @@ def _held_out_copies_section(augmented: dict[str, Any]) -> list[str]:
         "`game.training.augment` (accuracy; an augmentation not trained on shows how the "
         "model copes with a condition it never saw):",
     ]
+    if READ_KIND in (augmented.get("raw") or {}):
+        out[-1] += (f" `{READ_KIND}` is no augmentation: the clean pictures read as the game "
+                    "reads a face (video frames, unpadded; `game.training.video_reads`), "
+                    "what the target-score maps are fitted on.")
     for mode in ("raw", "calibrated"):
         block = augmented.get(mode)
         if not block:

@@ -322,13 +322,15 @@ def fit_and_write(
     n_splits: int = 5,
     population: Sequence[str] | None = None,
     calibrate: bool = True,
+    reads: str = "still",
 ) -> dict[str, Any]:
     """Fit the map of the model at `model_path` on all of `ev` (with `calibrate`, its
     temperature first, then the offsets on the tempered probabilities; offsets set by the
     data sets of `population`; None: every set), write it beside the model (with the
     model's SHA-256), and report it: {"map", "offsets", "temperature", "ece", "model_sha256",
     "population", "default" (verification without a fitted map), "nested" (maps fitted
-    without the scored people)}."""
+    without the scored people)}. `reads` names what `ev` was read from in the file's notes
+    ("still" or "video", `game.training.video_reads`)."""
     truth = ev.truth()
     temperature = fit_temperature(ev.probabilities, truth) if calibrate else 1.0
     offsets = fit_offsets(ev.tempered(temperature), false_alarm_rate=false_alarm_rate,
@@ -341,12 +343,12 @@ def fit_and_write(
         note=(
             f"{mode}: offsets at {false_alarm_rate:.0%} false alarms per data set of "
             f"the population ({who}), "
-            f"out-of-fold ({recipe.describe()}) on {sets} faces"
+            f"out-of-fold ({recipe.describe()}) on {sets} faces ({reads} reads)"
         ),
         temperature=temperature,
         calibration_note=(
             f"temperature fitted on the {n_splits}-fold subject-wise out-of-fold "
-            f"probabilities of the same faces" if calibrate else ""),
+            f"probabilities of the same faces ({reads} reads)" if calibrate else ""),
     )
     written = fitted.write(score_map_path(model_path))
     logger.info("wrote the %s score map %s", mode, written)
@@ -359,6 +361,7 @@ def fit_and_write(
                 "after_nested": expected_calibration_error(
                     nested_tempered(ev, n_splits), truth)},
         "population": list(population) if population is not None else None,
+        "reads": reads,
         "default": verify(ev, scores_of(ev, ScoreMap.default())),
         "nested": nested_verification(ev, false_alarm_rate, n_splits, population, calibrate),
     }

@@ -12,7 +12,10 @@ Each model gets its target-score map beside it (`NAME.scoring.json`, `game.visio
 score_map`), fitted by `game.training.score_fit` on the CV's out-of-fold probabilities and
 checked nested (maps fitted without the scored people); the card reports those figures. The
 maps need the CV: with `folds` 0 none is written, and a map left beside an overwritten model
-(fitted for the old file) is removed.
+(fitted for the old file) is removed. With `maps_on` "video" (the default) the maps are
+fitted on every picture read as the game reads it (`game.training.video_reads`): those reads
+ride through the CV as copies no model trains on (kind `READ_KIND`), so each is scored by the
+CV model that never saw its person, raw and against the person's own neutral reads.
 """
 
 from __future__ import annotations
@@ -33,9 +36,10 @@ from game.training.cv import (
     copy_deltas,
     neutral_deltas,
     out_of_fold,
+    pick_rows,
     summarise_cv,
 )
-from game.training.dataset import load_folders
+from game.training.dataset import LabelledImage, load_folders
 from game.training.export import export_onnx
 from game.training.feature_cache import ExtractedSet, extract
 from game.training.forms import angry_forms, coded_variants
@@ -46,8 +50,9 @@ from game.training.model_card import (
     write_model_card,
 )
 from game.training.recipe import Recipe, fit
-from game.training.score_fit import FALSE_ALARM_RATE, evidence_from_cv, fit_and_write
+from game.training.score_fit import FALSE_ALARM_RATE, Evidence, evidence_from_cv, fit_and_write
 from game.training.trained_images import write_trained_images
+from game.training.video_reads import MAP_READS, READ_KIND, read_as_video
 from game.vision.score_map import score_map_path
 
 logger = logging.getLogger(__name__)
@@ -92,6 +97,7 @@ def train(
     progress: bool | None = None,
     false_alarm_rate: float = FALSE_ALARM_RATE,
     map_population: tuple[str, ...] | None = None,
+    maps_on: str = "video",
 ) -> TrainingResult:
     """Train and export the models; run subject-wise CV first when `folds` > 1 and fit each
     written model's target-score map from it (at `false_alarm_rate`, offsets set by the
@@ -108,6 +114,11 @@ def train(
     classes = class_order(data.labels)
     trained_on = summary_text(data)
     copies = augmented_copies(data, recipe, cache_dir, progress, scored=folds > 1)
+    if folds > 1 and maps_on == "video":
+        copies = _with_video_reads(data, items, copies, cache_dir)
+    elif maps_on not in MAP_READS:
+        raise ValueError(f"score maps are fitted on {' or '.join(MAP_READS)} reads, "
+                         f"not {maps_on!r}")
     cv = None
     oof = None
     if folds > 1:
@@ -144,7 +155,7 @@ def train(
     maps: list[Path] = []
     if cv is not None and oof is not None:
         cv["target_score"] = _fit_maps(
-            oof, data, out, cal_path, recipe, false_alarm_rate, map_population
+            oof, data, out, cal_path, recipe, false_alarm_rate, map_population, maps_on
         )
         maps = [Path(m["map"]) for m in cv["target_score"]["modes"].values()]
     for model in (out, cal_path):
@@ -224,8 +235,10 @@ def _fit_maps(
     recipe: Recipe,
     false_alarm_rate: float,
     population: tuple[str, ...] | None = None,
+    maps_on: str = "still",
 ) -> dict[str, Any]:
-    """Fit and write the score map of each written model (`score_fit`'s report shape)."""
+    """Fit and write the score map of each written model (`score_fit`'s report shape), on
+    the still reads or (`maps_on` "video") on the video reads among the CV's copies."""
     report: dict[str, Any] = {
         "false_alarm_rate": false_alarm_rate,
         "population": list(population) if population is not None else None,
@@ -236,13 +249,65 @@ def _fit_maps(
         targets.append(("calibrated", calibrated_model, True))
     for mode, path, is_calibrated in targets:
         logger.info("fitting the %s target-score map ...", mode)
-        ev = evidence_from_cv(
-            oof, data.features, data.labels, data.subjects, data.datasets, is_calibrated
-        )
+        if maps_on == "video":
+            ev = _video_evidence(oof, is_calibrated)
+        else:
+            ev = evidence_from_cv(
+                oof, data.features, data.labels, data.subjects, data.datasets, is_calibrated
+            )
         report["modes"][mode] = fit_and_write(
-            ev, path, mode, recipe, false_alarm_rate, oof.n_splits, population
+            ev, path, mode, recipe, false_alarm_rate, oof.n_splits, population, reads=maps_on
         )
     return report
+
+
+def _with_video_reads(
+    data: ExtractedSet, items: list[LabelledImage], copies: Copies | None,
+    cache_dir: Path | None,
+) -> Copies:
+    """`copies` (None: none) and, after them, every picture read as video that found a face
+    (`video_reads.read_as_video`), kind `READ_KIND`, trained on by no model."""
+    video = read_as_video(data.paths, items, cache_dir)
+    rows = np.flatnonzero(video.found)
+    reads = Copies(
+        video.features[rows], pick_rows(data.labels, rows), pick_rows(data.subjects, rows),
+        pick_rows(data.datasets, rows), (READ_KIND,) * len(rows), np.zeros(len(rows), bool),
+    )
+    return reads if copies is None else copies.joined(reads)
+
+
+def _video_evidence(oof: OutOfFold, calibrated: bool) -> Evidence:
+    """The score maps' evidence from the video reads among the CV's copies (`READ_KIND`):
+    raw, each read's out-of-fold probabilities with its action scores against the population
+    neutral; calibrated, each read minus the person's other neutral reads (`copy_deltas`),
+    with its action scores against the same reads' baseline."""
+    from game.training.evaluate import subject_baselines
+    from game.training.score_fit import action_scores
+
+    if oof.copies is None or oof.copies_raw is None:
+        raise ValueError("the CV scored no video reads")
+    mine = np.flatnonzero(np.asarray(oof.copies.kinds) == READ_KIND)
+    reads = oof.copies.take(mine)
+    if not calibrated:
+        return Evidence(
+            oof.copies_raw[mine], action_scores(reads.features, [None] * len(mine)),
+            oof.classes, np.asarray(reads.labels), np.asarray(reads.subjects),
+            np.asarray(reads.datasets),
+        )
+    if oof.copy_deltas is None or oof.copies_calibrated is None:
+        raise ValueError("the CV made no calibrated probabilities of the video reads")
+    kept = np.flatnonzero(np.asarray(oof.copy_deltas.kinds) == READ_KIND)
+    baselines, _ = subject_baselines(reads.features, reads.labels, reads.subjects)
+    rows = sorted(baselines)  # the reads with a baseline: those copy_deltas kept, in order
+    if len(rows) != len(kept):
+        raise ValueError("the calibrated video reads differ from the reads with a baseline")
+    return Evidence(
+        oof.copies_calibrated[kept],
+        action_scores(reads.features[rows], [baselines[i] for i in rows]),
+        oof.calibrated_classes, np.asarray(pick_rows(reads.labels, np.asarray(rows))),
+        np.asarray(pick_rows(reads.subjects, np.asarray(rows))),
+        np.asarray(pick_rows(reads.datasets, np.asarray(rows))),
+    )
 
 
 def _remove_stale_map(model: Path) -> None:

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 # read does not use: the variant is what tells the two apart).
 VARIANT = f"video{STILL_FRAMES}-unpadded"
 MAP_READS = ("video", "still")  # what a score map can be fitted on (`build_fold_models`)
+READ_KIND = "read_as_video"  # the copies' kind of a video read in `facequest train`'s CV
 CHUNK = 100  # pictures decoded at a time (the faces are kept in memory while read)
 
 

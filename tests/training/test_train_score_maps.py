@@ -43,11 +43,15 @@ def test_train_writes_models_score_maps_and_card(
         assert stored["model_sha256"] == file_sha256(model)
         fitted = ScoreMap.for_model(model)  # what the game loads: fitted, not the default
         assert fitted.fitted and set(fitted.offsets) == set(Expression)
+        # fitted on the pictures read as the game reads them (video), as the notes say
+        assert stored["note"].endswith("(video reads)")
+        assert stored["calibration_note"].endswith("(video reads)")
         assert str(score_map_path(model)) in printed
 
     report = json.loads(cv_json.read_text("utf-8"))["target_score"]
     assert set(report["modes"]) == {"raw", "calibrated"}
     raw = report["modes"]["raw"]
+    assert raw["reads"] == report["modes"]["calibrated"]["reads"] == "video"
     stored_offsets = ScoreMap.for_model(out).offsets
     assert raw["offsets"] == {
         t.value: pytest.approx(v, abs=1e-3) for t, v in stored_offsets.items()

@@ -94,3 +94,41 @@ def test_write_scoring_writes_the_calibrated_companions_file_too(
     assert written["note"].startswith("calibrated (fused with raw)")
     assert ScoreMap.for_model(companion).temperature == pytest.approx(written["temperature"])
     assert ScoreMap.for_model(model).temperature != pytest.approx(written["temperature"])
+
+
+@pytest.mark.datasets
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.usefixtures("shared_fits")
+def test_trains_maps_score_each_video_read_by_the_cv_model_that_never_saw_its_person(
+    tiny_adults: Path, feature_cache_dir: Path
+) -> None:
+    from sklearn.model_selection import GroupKFold
+
+    from game.training import cv as cv_module
+    from game.training.cv import class_order, out_of_fold
+    from game.training.evaluate import subject_baselines
+    from game.training.train import _video_evidence, _with_video_reads
+    from tests.training.test_train_roundtrip import SMALL
+
+    items = load_folders([tiny_adults])
+    data = extract(items, cache_dir=feature_cache_dir, progress=False)
+    copies = _with_video_reads(data, items, None, feature_cache_dir)
+    assert not copies.train.any()  # no model trains on a read
+    oof = out_of_fold(data.features, data.labels, data.subjects, SMALL, 3, copies)
+    raw = _video_evidence(oof, False)
+    video = read_as_video(data.paths, items, feature_cache_dir)
+    assert video.found.all() and raw.labels.tolist() == list(data.labels)
+    # by hand: each CV fold's model (same split, same fit) on its held-out people's reads
+    classes = class_order(data.labels)
+    y = np.array([classes.index(label) for label in data.labels])
+    none = (np.zeros((0, len(FEATURE_NAMES)), np.float32), np.zeros(0, int))
+    for train, test in GroupKFold(n_splits=3).split(data.features, y, data.subjects):
+        fit = cv_module.fit  # type: ignore[attr-defined]  # the session's shared fit
+        model = fit(data.features[train], y[train], SMALL, none, "raw")
+        columns = [int(c) for c in model.classes_]
+        assert np.allclose(raw.probabilities[np.ix_(test, columns)],
+                           model.predict_proba(video.features[test]), atol=1e-6)
+    calibrated = _video_evidence(oof, True)
+    baselines, _ = subject_baselines(video.features, data.labels, data.subjects)
+    assert len(calibrated.labels) == len(baselines) > 0  # each read against its own neutral
+    assert np.allclose(calibrated.probabilities.sum(axis=1), 1.0, atol=1e-5)
