@@ -203,11 +203,9 @@ def _map_reads(kind: str, data: ExtractedSet, items: Sequence[LabelledImage],
                cache_dir: Path | None) -> MapReads:
     """`kind` "still": the cached still reads themselves; "video": every picture read as the
     game reads it (`video_reads.read_as_video`), the pictures with no face so read left
-    out. Raises ValueError for another kind or when no picture gave a video read."""
+    out. Raises ValueError when no picture gave a video read."""
     if kind == "still":
         return MapReads(kind, data.features, np.arange(len(data)))
-    if kind != "video":
-        raise ValueError(f"score maps are fitted on {' or '.join(MAP_READS)} reads, not {kind!r}")
     video = read_as_video(data.paths, items, cache_dir)
     if not video.found.any():
         raise ValueError("no picture gave a face read as video: no score map can be fitted")
@@ -259,14 +257,17 @@ def build_fold_models(
     Raises ValueError (no face found, fewer people than folds, an unknown eyewear style or
     `maps_on`).
     """
+    if maps_on not in MAP_READS:
+        raise ValueError(f"score maps are fitted on {' or '.join(MAP_READS)} reads, "
+                         f"not {maps_on!r}")
     recipe = recipe or Recipe()
     data = extract(items, cache_dir=cache_dir, progress=progress)
     if len(data) == 0:
         raise ValueError("no face was found in any image")
-    reads = _map_reads(maps_on, data, items, cache_dir)
     classes = class_order(data.labels)
     truth = np.array([classes.index(label) for label in data.labels])
     fold = subject_folds(data.subjects, k)
+    reads = _map_reads(maps_on, data, items, cache_dir)
     copies = (_copies_for(data, recipe, cache_dir, progress, eyewear_styles) if with_copies
               else None)
     folder.mkdir(parents=True, exist_ok=True)

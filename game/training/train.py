@@ -105,7 +105,14 @@ def train(
 
     `card` is the model card to write (None: no card). The CV figures (`TrainingResult.cv`)
     include the maps' report under "target_score" (`score_fit.fit_and_write` per mode).
+    `maps_on`: the maps are fitted on the pictures read as "video" (as the game reads them,
+    the default) or on the "still" reads the models train on.
+
+    Raises ValueError (no face found, an unknown `maps_on`) and DatasetError.
     """
+    if maps_on not in MAP_READS:
+        raise ValueError(f"score maps are fitted on {' or '.join(MAP_READS)} reads, "
+                         f"not {maps_on!r}")
     recipe = recipe or Recipe()
     items = load_folders(data_dirs)
     data = extract(items, cache_dir=cache_dir, progress=progress)
@@ -116,9 +123,6 @@ def train(
     copies = augmented_copies(data, recipe, cache_dir, progress, scored=folds > 1)
     if folds > 1 and maps_on == "video":
         copies = _with_video_reads(data, items, copies, cache_dir)
-    elif maps_on not in MAP_READS:
-        raise ValueError(f"score maps are fitted on {' or '.join(MAP_READS)} reads, "
-                         f"not {maps_on!r}")
     cv = None
     oof = None
     if folds > 1:
