@@ -70,7 +70,7 @@ def evaluate_out_of_fold(
     from dataclasses import asdict, replace
     from datetime import date
 
-    from game.training.out_of_fold import build_fold_models, write_scoring
+    from game.training.out_of_fold import FoldModels, build_fold_models, write_scoring
     from game.training.prob_calibration import (
         ECE_BINS,
         expected_calibration_error,
@@ -88,12 +88,23 @@ def evaluate_out_of_fold(
         companion = companion if companion.is_file() else None
     variants = coded_variants(data_dirs)
     with tempfile.TemporaryDirectory(prefix="facequest-oof-") as tmp:
-        try:
-            folds = build_fold_models(
+        def build(calibrated: bool) -> FoldModels:
+            return build_fold_models(
                 items, k, Path(tmp), cache_dir=cache_dir, progress=progress,
                 with_copies=with_copies, population=population, recipe=recipe,
-                calibrated=companion is not None, maps_on=maps_on,
+                calibrated=calibrated, maps_on=maps_on,
             )
+
+        try:
+            try:
+                folds = build(companion is not None)
+            except ValueError as exc:
+                if companion is None:
+                    raise
+                # e.g. no person with a neutral picture: the raw file is still written
+                logger.warning("the calibrated scoring file is left as it is: %s", exc)
+                companion = None
+                folds = build(False)
         except ValueError as exc:
             raise EvaluationError(str(exc)) from None
         fold_of = folds.fold_of()

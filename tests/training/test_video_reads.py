@@ -132,3 +132,38 @@ def test_trains_maps_score_each_video_read_by_the_cv_model_that_never_saw_its_pe
     baselines, _ = subject_baselines(video.features, data.labels, data.subjects)
     assert len(calibrated.labels) == len(baselines) > 0  # each read against its own neutral
     assert np.allclose(calibrated.probabilities.sum(axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.datasets
+@pytest.mark.slow
+def test_write_scoring_without_a_neutral_picture_writes_the_raw_file_alone(
+    tiny_children: Path, feature_cache_dir: Path, tmp_path: Path
+) -> None:
+    import csv
+
+    from game.training.evaluate_oof import evaluate_out_of_fold
+
+    folder = tmp_path / "no_neutral"  # the same people, their neutral pictures left out
+    folder.mkdir()
+    with (tiny_children / "labels.csv").open(newline="", encoding="utf-8") as fh:
+        rows = [row for row in csv.DictReader(fh) if row["label"] != "neutral"]
+    with (folder / "labels.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, ["file", "label", "subject"])
+        writer.writeheader()
+        for row in rows:
+            link = folder / row["file"]
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to((tiny_children / row["file"]).resolve())
+            writer.writerow({k: row[k] for k in ("file", "label", "subject")})
+    model = tmp_path / "expression.onnx"
+    shutil.copy(DEFAULT_MODEL_PATH, model)
+    companion = calibrated_model_path(model)
+    shutil.copy(calibrated_model_path(DEFAULT_MODEL_PATH), companion)
+    before = score_map_path(DEFAULT_MODEL_PATH.with_name(companion.name)).read_bytes()
+    shutil.copy(score_map_path(DEFAULT_MODEL_PATH.with_name(companion.name)),
+                score_map_path(companion))
+    report = evaluate_out_of_fold([folder], 2, cache_dir=feature_cache_dir, progress=False,
+                                  with_copies=False, write_scoring_to=model)
+    assert report["scoring_file"] == str(score_map_path(model))
+    assert "calibrated_scoring_file" not in report
+    assert score_map_path(companion).read_bytes() == before  # left as it was
