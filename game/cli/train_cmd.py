@@ -75,9 +75,10 @@ def register(subparsers: Subparsers) -> None:
         "--map-population cafe_children",
     )
     parser.add_argument(
-        "--maps-on", choices=("video", "still"), default="video",
+        "--maps-on", choices=("video", "still"), default=None,
         help="fit the target-score maps on every picture read as the game reads it, as "
-        "video (default), or on the still reads the models train on (as before 2026-12-07)",
+        "video (default), or on the still reads the models train on (as before 2026-12-07); "
+        "the maps need --folds >= 2",
     )
     parser.set_defaults(func=run)
 
@@ -115,6 +116,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--folds must be 0 (no cross-validation) or at least 2.")
     if args.out.suffix != ".onnx":
         raise CliError(f"--out must name an .onnx file, not {args.out}.")
+    if args.maps_on is not None and args.folds == 0:
+        raise CliError("--maps-on needs --folds 2 or more: without cross-validation no "
+                       "target-score map is fitted.")
     if args.false_alarm is not None and not 0.0 < args.false_alarm < 1.0:
         raise CliError("--false-alarm must be a share between 0 and 1, such as 0.04.")
     card = args.card or args.out.with_name("MODEL_CARD.md")
@@ -136,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
             folds=args.folds,
             card=card,
             calibrated=not args.no_calibrated,
-            maps_on=args.maps_on,
+            maps_on=args.maps_on or "video",
             **extra,
         )
     except DatasetError as exc:

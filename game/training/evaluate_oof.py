@@ -70,7 +70,12 @@ def evaluate_out_of_fold(
     from dataclasses import asdict, replace
     from datetime import date
 
-    from game.training.out_of_fold import FoldModels, build_fold_models, write_scoring
+    from game.training.out_of_fold import (
+        FoldModels,
+        NoCalibratedCompanion,
+        build_fold_models,
+        write_scoring,
+    )
     from game.training.prob_calibration import (
         ECE_BINS,
         expected_calibration_error,
@@ -98,7 +103,7 @@ def evaluate_out_of_fold(
         try:
             try:
                 folds = build(companion is not None)
-            except ValueError as exc:
+            except NoCalibratedCompanion as exc:
                 if companion is None:
                     raise
                 # e.g. no person with a neutral picture: the raw file is still written
@@ -193,6 +198,11 @@ def evaluate_out_of_fold(
             "temperature": round(folds.fit_all.temperature, 4),
             "offsets": {t.value: round(v, 4) for t, v in folds.fit_all.offsets.items()},
             "maps_on": folds.maps_on,
+            **({"calibrated": {
+                "temperature": round(folds.calibrated_fit_all.temperature, 4),
+                "offsets": {t.value: round(v, 4)
+                            for t, v in folds.calibrated_fit_all.offsets.items()},
+            }} if folds.calibrated_fit_all is not None else {}),
         },
         "datasets": per_set,
     }
@@ -200,7 +210,8 @@ def evaluate_out_of_fold(
         written = write_scoring(
             write_scoring_to, folds,
             f"temperature fitted on the out-of-fold probabilities of {folds.describe()} "
-            f"(ECE on people never seen {out['calibration']['ece_before']:.3f} -> "
+            f"(ECE on people never seen, read as stills: "
+            f"{out['calibration']['ece_before']:.3f} -> "
             f"{out['calibration']['ece_after']:.3f}, {date.today().isoformat()})",
         )
         out["scoring_file"] = str(written)

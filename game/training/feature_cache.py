@@ -186,8 +186,9 @@ class FeatureCache(Closing):
         self._db.commit()
 
     def feature_rows_per_variant(self) -> dict[str, int]:
-        """How many feature rows each augmented copy (`variant`, e.g. "eyewear-s0") has in
-        the cache; the images themselves (no variant) are not counted."""
+        """How many feature rows each augmented copy (`variant`, e.g. "eyewear-s0") or other
+        read of the images (the video reads, `video_reads.VARIANT`) has in the cache; the
+        still reads themselves (no variant) are not counted."""
         counts: dict[str, int] = {}
         for (key,) in self._db.execute("SELECT key FROM features"):
             parts = str(key).split(":")

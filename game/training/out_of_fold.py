@@ -60,6 +60,11 @@ def subject_folds(subjects: Sequence[str], k: int) -> np.ndarray:
     return fold
 
 
+class NoCalibratedCompanion(ValueError):
+    """The fold models cannot have calibrated companions (no person with a neutral picture,
+    or a fold's training people lacking an expression)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FoldFit:
     """What fold k's scoring file holds, fitted on the other folds' people."""
@@ -336,15 +341,16 @@ def _calibrated_companions(
     probabilities of the same reads, as the game fuses them), with each face's action
     scores against its own neutral. Returns the fits per fold and the fit on everyone.
 
-    Raises ValueError when no person has a neutral picture or a fold's training people lack
-    an expression."""
+    Raises NoCalibratedCompanion (a ValueError) when no person has a neutral picture (or
+    none read as the map's reads) or a fold's training people lack an expression."""
     from game.training.cv import copy_deltas, fuse_with_raw, neutral_deltas
     from game.training.evaluate import subject_baselines
     from game.vision.pipeline import calibrated_model_path
 
     deltas = neutral_deltas(data.features, data.labels, data.subjects)
     if not len(deltas.rows):
-        raise ValueError("no person has a neutral picture: a calibrated model needs one")
+        raise NoCalibratedCompanion("no person has a neutral picture: a calibrated model "
+                                    "needs one")
     subjects = np.asarray(data.subjects)
     delta_copies = copy_deltas(copies) if copies is not None else None
     fitted = []
@@ -353,8 +359,8 @@ def _calibrated_companions(
         extra = _copy_rows(delta_copies, classes, subjects[fold != f])
         model = fit(deltas.values[train], truth[deltas.rows][train], recipe, extra, "delta")
         if list(model.classes_) != list(range(len(classes))):
-            raise ValueError(f"fold {f + 1}'s training people lack an expression: "
-                             "no calibrated model")
+            raise NoCalibratedCompanion(f"fold {f + 1}'s training people lack an "
+                                        "expression: no calibrated model")
         fitted.append(model)
         export_onnx(
             model, calibrated_model_path(raw_path), classes, "delta",
@@ -366,8 +372,8 @@ def _calibrated_companions(
     read_subjects = tuple(subjects[reads.rows].tolist())
     read_deltas = neutral_deltas(reads.features, labels, read_subjects)
     if not len(read_deltas.rows):
-        raise ValueError(f"no person has a neutral picture read as {reads.kind}: no "
-                         "calibrated score map")
+        raise NoCalibratedCompanion(f"no person has a neutral picture read as {reads.kind}: "
+                                    "no calibrated score map")
     mine = read_deltas.rows  # rows of `reads`
     read_fold, read_truth = fold[reads.rows], truth[reads.rows]
     found = _predicted(fitted, read_fold[mine], read_deltas.values, len(classes))
@@ -430,7 +436,10 @@ def write_scoring(model_path: Path, folds: FoldModels, note: str,
         raise ValueError("these fold models have no calibrated companions to fit a "
                          "calibrated scoring file on")
     path = score_map_path(model_path)
-    what = "calibrated (fused with raw)" if calibrated else "raw"
+    what = "raw"
+    if calibrated:
+        what = ("calibrated (fused with raw)" if folds.recipe.calibrated_fuses_raw
+                else "calibrated")
     return ScoreMap(
         offsets=fitted.offsets,
         model_sha256=file_sha256(model_path),

@@ -19,9 +19,11 @@ fitted on four subject folds, applied to the fifth (ROC AUC, hit rate and false-
 0.6).
 
 `facequest train` fits and writes the maps of the models it writes (`evidence_from_cv`
-reuses its cross-validation's probabilities; `fit_and_write`) and the model card reports
-them. To refit the maps of existing models alone (e.g. at another false-alarm rate; a stale
-map is ignored by the game with a warning):
+reuses its cross-validation's probabilities; `fit_and_write`; by default on the pictures read
+as video, `game.training.video_reads`) and the model card reports them. To refit the maps of
+existing models alone on the still reads (e.g. at another false-alarm rate; a stale map is
+ignored by the game with a warning; `facequest evaluate --out-of-fold K --write-scoring`
+refits them on video reads, as the shipped ones are):
     python -m game.training.score_fit --data DIR [--data DIR ...] [--model PATH]
 """
 

@@ -273,6 +273,9 @@ def _with_video_reads(
     (`video_reads.read_as_video`), kind `READ_KIND`, trained on by no model."""
     video = read_as_video(data.paths, items, cache_dir)
     rows = np.flatnonzero(video.found)
+    if not len(rows):
+        raise ValueError("no picture gave a face read as video: the score maps cannot be "
+                         "fitted on video reads (--maps-on still fits them on the still reads)")
     reads = Copies(
         video.features[rows], pick_rows(data.labels, rows), pick_rows(data.subjects, rows),
         pick_rows(data.datasets, rows), (READ_KIND,) * len(rows), np.zeros(len(rows), bool),

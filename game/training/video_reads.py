@@ -27,15 +27,24 @@ import numpy as np
 
 from game.training.dataset import LabelledImage
 from game.training.feature_cache import FeatureCache, file_sha256
-from game.training.robustness_reads import STILL_FRAMES, found_faces, read_last
+from game.training.robustness_reads import (
+    FRAME_MS,
+    SOURCE_FACE_PX,
+    STILL_FRAMES,
+    found_faces,
+    read_last,
+)
 from game.vision.features import FEATURE_NAMES, extract_features
 from game.vision.pipeline import VisionChain
 
 logger = logging.getLogger(__name__)
 
 # The cache variant of a video read (its key also names the still's padding, which a video
-# read does not use: the variant is what tells the two apart).
-VARIANT = f"video{STILL_FRAMES}-unpadded"
+# read does not use: the variant is what tells the two apart). It names what makes the read:
+# frames, their spacing, the width small faces are sampled up to and the read's own version
+# (raise READ_VERSION when the tracker's video logic changes what a read gives).
+READ_VERSION = 1
+VARIANT = (f"video{STILL_FRAMES}x{FRAME_MS}ms-up{SOURCE_FACE_PX}-unpadded-v{READ_VERSION}")
 MAP_READS = ("video", "still")  # what a score map can be fitted on (`build_fold_models`)
 READ_KIND = "read_as_video"  # the copies' kind of a video read in `facequest train`'s CV
 CHUNK = 100  # pictures decoded at a time (the faces are kept in memory while read)
@@ -61,10 +70,12 @@ def read_as_video(
     cache_dir: Path | None = None,
 ) -> VideoReads:
     """The video reads of the pictures at `paths` (each must be one of `items`: its face is
-    found as robustness finds it), from the cache where possible.
+    found as robustness finds it), from the cache where possible. Every read with a face is
+    kept, trusted or not (robustness counts the trusted ones; on clean pictures 0.1% are
+    flagged).
 
     Raises DatasetError (a ValueError) for a picture that cannot be read, KeyError for a
-    path not among `items`."""
+    path to read that is not among `items` (a cached one is not looked up)."""
     by_path = {item.path: item for item in items}
     rows: list[np.ndarray | None] = []
     with FeatureCache(cache_dir) as cache:

@@ -137,6 +137,11 @@ def test_train_rejects_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 2
     assert "--map-population teens is not the name of a --data folder" in (
         capsys.readouterr().err)
+    code = main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.onnx"),
+                 "--folds", "0", "--maps-on", "still"])  # no CV, no map: said, not ignored
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--maps-on needs --folds 2 or more" in err and len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.datasets

@@ -92,6 +92,9 @@ def test_write_scoring_writes_the_calibrated_companions_file_too(
     assert report["calibrated_scoring_file"] == str(score_map_path(companion))
     written = json.loads(score_map_path(companion).read_text("utf-8"))
     assert written["note"].startswith("calibrated (fused with raw)")
+    fitted = report["fit_all"]["calibrated"]  # the companions' fit on everyone, not the raw one
+    assert written["temperature"] == pytest.approx(fitted["temperature"], abs=1e-3)
+    assert written["offsets"] == pytest.approx(fitted["offsets"], abs=1e-3)
     assert ScoreMap.for_model(companion).temperature == pytest.approx(written["temperature"])
     assert ScoreMap.for_model(model).temperature != pytest.approx(written["temperature"])
 
@@ -131,6 +134,9 @@ def test_trains_maps_score_each_video_read_by_the_cv_model_that_never_saw_its_pe
     calibrated = _video_evidence(oof, True)
     baselines, _ = subject_baselines(video.features, data.labels, data.subjects)
     assert len(calibrated.labels) == len(baselines) > 0  # each read against its own neutral
+    with_baseline = sorted(baselines)  # the calibrated rows, in order, with their people
+    assert calibrated.labels.tolist() == [data.labels[i] for i in with_baseline]
+    assert calibrated.subjects.tolist() == [data.subjects[i] for i in with_baseline]
     assert np.allclose(calibrated.probabilities.sum(axis=1), 1.0, atol=1e-5)
 
 
