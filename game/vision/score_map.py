@@ -38,6 +38,8 @@ import hashlib
 import json
 import logging
 import math
+import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,8 +171,20 @@ class ScoreMap:
             raise ValueError(f"malformed score map: {exc}") from exc
 
     def write(self, path: Path) -> Path:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=1) + "\n", "utf-8")
-        return Path(path)
+        """Write the map as JSON at `path`, atomically: a temporary file beside it, then
+        `os.replace`, so a crash leaves the old file or the new one, never half of one
+        (the new file is private to the user, 0600). Returns the path; raises OSError."""
+        path = Path(path)
+        text = json.dumps(self.to_dict(), indent=1) + "\n"
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return path
 
     @classmethod
     def for_model(cls, model_path: Path | None) -> ScoreMap:

@@ -146,3 +146,24 @@ def test_watch_scores_the_astronaut_happy_with_the_shipped_model(
     assert record["target_score"] > 0.7
     assert set(record["flags"]) <= {f.value for f in ADVISORY_FLAGS}
     assert "score map" not in done.stderr and "lacks" not in done.stderr
+
+
+def test_a_score_map_is_written_atomically(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "expression.scoring.json"
+    ScoreMap({Expression.HAPPY: 1.5}).write(path)
+    before = path.read_bytes()
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk gone"):
+        ScoreMap({Expression.HAPPY: -2.0}).write(path)
+    assert path.read_bytes() == before  # the old map, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temporary left
+    monkeypatch.undo()
+    ScoreMap({Expression.HAPPY: -2.0}).write(path)
+    assert ScoreMap.from_dict(json.loads(path.read_text("utf-8"))).offsets[Expression.HAPPY] == -2.0
+    assert path.stat().st_mode & 0o077 == 0  # private to the user
