@@ -39,7 +39,7 @@ from game.training.feature_cache import ExtractedSet, extract
 from game.training.prob_calibration import fit_temperature
 from game.training.recipe import Recipe, fit
 from game.training.score_fit import FALSE_ALARM_RATE, Evidence, action_scores, fit_offsets
-from game.training.video_reads import MAP_READS, read_as_video
+from game.training.video_reads import check_map_reads, read_as_video
 from game.vision.score_map import ScoreMap, file_sha256, score_map_path, temper_array
 
 logger = logging.getLogger(__name__)
@@ -262,9 +262,7 @@ def build_fold_models(
     Raises ValueError (no face found, fewer people than folds, an unknown eyewear style or
     `maps_on`).
     """
-    if maps_on not in MAP_READS:
-        raise ValueError(f"score maps are fitted on {' or '.join(MAP_READS)} reads, "
-                         f"not {maps_on!r}")
+    check_map_reads(maps_on)
     recipe = recipe or Recipe()
     data = extract(items, cache_dir=cache_dir, progress=progress)
     if len(data) == 0:

@@ -52,7 +52,7 @@ from game.training.model_card import (
 from game.training.recipe import Recipe, fit
 from game.training.score_fit import FALSE_ALARM_RATE, Evidence, evidence_from_cv, fit_and_write
 from game.training.trained_images import write_trained_images
-from game.training.video_reads import MAP_READS, READ_KIND, read_as_video
+from game.training.video_reads import READ_KIND, check_map_reads, read_as_video
 from game.vision.score_map import score_map_path
 
 logger = logging.getLogger(__name__)
@@ -110,9 +110,7 @@ def train(
 
     Raises ValueError (no face found, an unknown `maps_on`) and DatasetError.
     """
-    if maps_on not in MAP_READS:
-        raise ValueError(f"score maps are fitted on {' or '.join(MAP_READS)} reads, "
-                         f"not {maps_on!r}")
+    check_map_reads(maps_on)
     recipe = recipe or Recipe()
     items = load_folders(data_dirs)
     data = extract(items, cache_dir=cache_dir, progress=progress)

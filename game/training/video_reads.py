@@ -47,6 +47,13 @@ READ_VERSION = 1
 VARIANT = (f"video{STILL_FRAMES}x{FRAME_MS}ms-up{SOURCE_FACE_PX}-unpadded-v{READ_VERSION}")
 MAP_READS = ("video", "still")  # what a score map can be fitted on (`build_fold_models`)
 READ_KIND = "read_as_video"  # the copies' kind of a video read in `facequest train`'s CV
+def check_map_reads(kind: str) -> None:
+    """Raise ValueError unless `kind` is one of `MAP_READS`."""
+    if kind not in MAP_READS:
+        raise ValueError(f"score maps are fitted on {' or '.join(MAP_READS)} reads, "
+                         f"not {kind!r}")
+
+
 CHUNK = 100  # pictures decoded at a time (the faces are kept in memory while read)
 
 
