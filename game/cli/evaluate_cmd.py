@@ -65,7 +65,9 @@ def register(subparsers: Subparsers) -> None:
     )
     oof.add_argument("--write-scoring", action="store_true",
                      help="write the temperature and offsets fitted on every person's "
-                     "out-of-fold probabilities into the scoring file of --model")
+                     "out-of-fold probabilities into the scoring file of --model, and into "
+                     "its calibrated companion's when that file is beside it (the old "
+                     "files are replaced)")
     oof.add_argument("--reliability-plot", type=Path, default=None, metavar="FILE",
                      help="save the reliability diagram as a .png or .svg")
     parser.set_defaults(func=run)
@@ -125,6 +127,14 @@ def _text(report: dict[str, Any]) -> str:
             f"{c['ece_after']:.3f} after (fold temperatures "
             f"{', '.join(f'{t:.2f}' for t in c['temperatures'])})",
         ]
+        fit = report.get("fit_all", {})
+        for key, fitted in (("scoring_file", fit), ("calibrated_scoring_file",
+                                                    fit.get("calibrated", {}))):
+            if key in report:
+                temperature = (f"temperature {fitted['temperature']:.2f}, "
+                               if "temperature" in fitted else "")
+                lines.append(f"wrote {report[key]} ({temperature}offsets fitted on "
+                             f"{fit.get('maps_on', 'still')} reads)")
     lines += ["", "confusion (rows: label, columns: predicted)", confusion_text(report)]
     for name, part in report.get("datasets", {}).items():
         lines += [

@@ -53,8 +53,10 @@ def check_out_of_fold(
     needing = {"--no-copies": args.no_copies, "--map-population": args.map_population,
                "--maps-on": args.maps_on, **only_with}
     if args.out_of_fold is None:
-        if any(needing.values()):
-            raise CliError(f"{_listed(list(needing))} need --out-of-fold K.")
+        given = [flag for flag, value in needing.items() if value]
+        if given:
+            verb = "needs" if len(given) == 1 else "need"
+            raise CliError(f"{_listed(given)} {verb} --out-of-fold K.")
         return
     if args.out_of_fold < 2:
         raise CliError("--out-of-fold must be a whole number of at least 2.")

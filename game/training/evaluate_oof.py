@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from game.training.forms import coded_variants
 from game.training.metrics import summarise
 from game.training.recipe import Recipe
 from game.vision.model import ExpressionModel
+
+if TYPE_CHECKING:
+    from game.training.out_of_fold import FoldModels
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +74,8 @@ def evaluate_out_of_fold(
     from datetime import date
 
     from game.training.out_of_fold import (
-        FoldModels,
         NoCalibratedCompanion,
         build_fold_models,
-        write_scoring,
     )
     from game.training.prob_calibration import (
         ECE_BINS,
@@ -207,20 +208,11 @@ def evaluate_out_of_fold(
         "datasets": per_set,
     }
     if write_scoring_to is not None:
-        written = write_scoring(
-            write_scoring_to, folds,
-            f"temperature fitted on the out-of-fold probabilities of {folds.describe()} "
-            f"(ECE on people never seen, read as stills: "
-            f"{out['calibration']['ece_before']:.3f} -> "
-            f"{out['calibration']['ece_after']:.3f}, {date.today().isoformat()})",
-        )
-        out["scoring_file"] = str(written)
-        if companion is not None and folds.calibrated_fit_all is not None:
-            out["calibrated_scoring_file"] = str(write_scoring(
-                companion, folds,
-                f"temperature fitted on the out-of-fold calibrated probabilities of "
-                f"{folds.describe()} ({date.today().isoformat()})", calibrated=True,
-            ))
+        try:
+            written = _write_scoring(write_scoring_to, companion, folds, out)
+        except ValueError as exc:
+            raise EvaluationError(str(exc)) from None
+        out.update(written)
     if reliability_plot is not None:
         curves = {"before": reliability(before, truth), "after (temperature)":
                   reliability(after, truth)}
@@ -231,6 +223,34 @@ def evaluate_out_of_fold(
                          f"({len(scored)} faces)")
         out["reliability_plot"] = str(reliability_plot)
     return out
+
+
+def _write_scoring(
+    model: Path, companion: Path | None, folds: FoldModels, out: dict[str, Any]
+) -> dict[str, str]:
+    """Write `model`'s scoring file from the fold models' fit on everyone and, with
+    `companion`, the calibrated companion's; returns the report's keys for the files
+    written. Raises ValueError (nothing written) when the model scores an expression the
+    fold models never learnt (`out_of_fold.write_scoring`)."""
+    from datetime import date
+
+    from game.training.out_of_fold import write_scoring
+
+    today = date.today().isoformat()
+    calibration = out["calibration"]
+    written = {"scoring_file": str(write_scoring(
+        model, folds,
+        f"temperature fitted on the out-of-fold probabilities of {folds.describe()} "
+        f"(ECE on people never seen, read as stills: {calibration['ece_before']:.3f} -> "
+        f"{calibration['ece_after']:.3f}, {today})",
+    ))}
+    if companion is not None and folds.calibrated_fit_all is not None:
+        written["calibrated_scoring_file"] = str(write_scoring(
+            companion, folds,
+            f"temperature fitted on the out-of-fold calibrated probabilities of "
+            f"{folds.describe()} ({today})", calibrated=True,
+        ))
+    return written
 
 
 def by_coded_form(

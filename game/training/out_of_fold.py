@@ -428,7 +428,16 @@ def write_scoring(model_path: Path, folds: FoldModels, note: str,
     SHA-256; the action bonus is kept. `calibrated`: `model_path` is the shipped calibrated
     companion and takes `folds.calibrated_fit_all`. Returns the file written.
 
-    Raises ValueError for `calibrated` when the fold models have no calibrated companions."""
+    Raises ValueError, before writing, for `calibrated` when the fold models have no
+    calibrated companions, or when the model scores an expression the fold models never
+    learnt (its offset would be lost and the temperature fitted on other classes)."""
+    from game.vision.model import ExpressionModel
+
+    scored = {e.value for e in ExpressionModel.load(model_path).classes}
+    if scored != set(folds.classes):
+        missing = ", ".join(sorted(scored - set(folds.classes))) or "none"
+        raise ValueError(f"{model_path.name} scores expressions these pictures do not all "
+                         f"show (missing: {missing}): its scoring file is left as it is")
     fitted = folds.calibrated_fit_all if calibrated else folds.fit_all
     if fitted is None:
         raise ValueError("these fold models have no calibrated companions to fit a "

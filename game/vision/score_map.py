@@ -172,12 +172,15 @@ class ScoreMap:
 
     def write(self, path: Path) -> Path:
         """Write the map as JSON at `path`, atomically: a temporary file beside it, then
-        `os.replace`, so a crash leaves the old file or the new one, never half of one
-        (the new file is private to the user, 0600). Returns the path; raises OSError."""
+        `os.replace`, so a crash leaves the old file or the new one, never half of one. A
+        file replaced keeps its permissions (a game run by another user still reads it); a
+        new one is private to the user (0600). Returns the path; raises OSError."""
         path = Path(path)
         text = json.dumps(self.to_dict(), indent=1) + "\n"
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
+            if path.exists():
+                os.chmod(temp, path.stat().st_mode & 0o777)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
             os.replace(temp, path)

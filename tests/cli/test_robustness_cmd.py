@@ -126,7 +126,7 @@ def test_varied_glasses_is_an_out_of_fold_option_refused_in_one_sentence(
 ) -> None:
     folder = _one_face_folder(tmp_path, astronaut_rgb)
     for args, words in (
-        (["--varied-glasses", "extra"], "need --out-of-fold K"),
+        (["--varied-glasses", "extra"], "needs --out-of-fold K"),
         (["--out-of-fold", "2", "--varied-glasses", "extra", "--no-copies"],
          "leave out --no-copies"),
         (["--out-of-fold", "2", "--varied-glasses", "instead", "--hold-out-style", "thin"],

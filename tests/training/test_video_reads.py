@@ -142,11 +142,12 @@ def test_trains_maps_score_each_video_read_by_the_cv_model_that_never_saw_its_pe
 
 @pytest.mark.datasets
 @pytest.mark.slow
-def test_write_scoring_without_a_neutral_picture_writes_the_raw_file_alone(
+def test_write_scoring_without_a_neutral_picture_is_refused_and_writes_nothing(
     tiny_children: Path, feature_cache_dir: Path, tmp_path: Path
 ) -> None:
     import csv
 
+    from game.training.evaluate import EvaluationError
     from game.training.evaluate_oof import evaluate_out_of_fold
 
     folder = tmp_path / "no_neutral"  # the same people, their neutral pictures left out
@@ -165,11 +166,25 @@ def test_write_scoring_without_a_neutral_picture_writes_the_raw_file_alone(
     shutil.copy(DEFAULT_MODEL_PATH, model)
     companion = calibrated_model_path(model)
     shutil.copy(calibrated_model_path(DEFAULT_MODEL_PATH), companion)
-    before = score_map_path(DEFAULT_MODEL_PATH.with_name(companion.name)).read_bytes()
-    shutil.copy(score_map_path(DEFAULT_MODEL_PATH.with_name(companion.name)),
-                score_map_path(companion))
-    report = evaluate_out_of_fold([folder], 2, cache_dir=feature_cache_dir, progress=False,
-                                  with_copies=False, write_scoring_to=model)
-    assert report["scoring_file"] == str(score_map_path(model))
-    assert "calibrated_scoring_file" not in report
-    assert score_map_path(companion).read_bytes() == before  # left as it was
+    for path in (model, companion):
+        shutil.copy(score_map_path(DEFAULT_MODEL_PATH.with_name(path.name)),
+                    score_map_path(path))
+    before = [score_map_path(path).read_bytes() for path in (model, companion)]
+    # the model scores neutral, these fold models never learnt it: its offset would be lost
+    with pytest.raises(EvaluationError, match="missing: neutral"):
+        evaluate_out_of_fold([folder], 2, cache_dir=feature_cache_dir, progress=False,
+                             with_copies=False, write_scoring_to=model)
+    assert [score_map_path(path).read_bytes() for path in (model, companion)] == before
+
+
+def test_the_text_report_names_the_scoring_files_written() -> None:
+    from game.cli.evaluate_cmd import _text
+    from game.paths import REPO_ROOT
+
+    report = json.loads((REPO_ROOT / "models" / "out_of_fold.json").read_text("utf-8"))
+    report["calibrated_scoring_file"] = "/x/expression_calibrated.scoring.json"
+    report["fit_all"]["calibrated"] = {"temperature": 0.66, "offsets": {}}
+    text = _text(report)
+    written = f"wrote {report['scoring_file']} (temperature 0.75, offsets fitted on video reads)"
+    assert written in text
+    assert "wrote /x/expression_calibrated.scoring.json (temperature 0.66" in text

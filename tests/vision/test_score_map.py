@@ -166,4 +166,7 @@ def test_a_score_map_is_written_atomically(
     monkeypatch.undo()
     ScoreMap({Expression.HAPPY: -2.0}).write(path)
     assert ScoreMap.from_dict(json.loads(path.read_text("utf-8"))).offsets[Expression.HAPPY] == -2.0
-    assert path.stat().st_mode & 0o077 == 0  # private to the user
+    assert path.stat().st_mode & 0o077 == 0  # a new file: private to the user
+    path.chmod(0o644)  # a shipped file others read keeps its permissions when replaced
+    ScoreMap({Expression.HAPPY: 1.0}).write(path)
+    assert path.stat().st_mode & 0o777 == 0o644
