@@ -127,6 +127,8 @@ def _text(report: dict[str, Any]) -> str:
             f"{c['ece_after']:.3f} after (fold temperatures "
             f"{', '.join(f'{t:.2f}' for t in c['temperatures'])})",
         ]
+        if "confidence_frontier" in report:  # a report made before it has none
+            lines.append(frontier_text(report["confidence_frontier"]))
         fit = report.get("fit_all", {})
         for key, fitted in (("scoring_file", fit), ("calibrated_scoring_file",
                                                     fit.get("calibrated", {}))):
@@ -151,11 +153,25 @@ def _text(report: dict[str, Any]) -> str:
                 f"  {label:<11} {value('recall'):>7} {value('auc'):>7} "
                 f"{value('hit_rate'):>9} {value('false_alarm_rate'):>7}"
             )
+        if "confidence_frontier" in part:
+            lines.append("  " + frontier_text(part["confidence_frontier"]))
         for label, per_code in part.get("forms", {}).items():
             lines.append(f"  {label} by form (hit rate at the threshold / recall): " + ", ".join(
                 f"{code} {v['hit_rate']:.3f} / {v['recall']:.3f} (n={v['n']})"
                 for code, v in per_code.items()))
     return "\n".join(lines)
+
+
+def frontier_text(frontier: dict[str, Any]) -> str:
+    """One line: the lowest confident-wrong share one more temperature reaches while the
+    ECE stays within its limit (`prob_calibration.confidence_frontier`)."""
+    limit = frontier["ece_limit"]
+    lowest = frontier["lowest_confident_wrong"]
+    if lowest is None:
+        return f"no temperature keeps the ECE within {limit:.2f}"
+    return (f"lowest confident wrong any temperature gives with ECE <= {limit:.2f}: "
+            f"{lowest['confident_wrong']:.3f} (ECE {lowest['ece']:.3f}, the fitted "
+            f"temperature x {lowest['factor']:.2f})")
 
 
 def _out_of_fold(args: argparse.Namespace, model: Path, threshold: float) -> dict[str, Any]:

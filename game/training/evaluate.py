@@ -36,6 +36,7 @@ import numpy as np
 from game.expressions import ADVISORY_FLAGS, CREDIT_THRESHOLD, Expression, QualityFlag
 from game.training.dataset import DatasetError, LabelledImage, load_folders
 from game.training.metrics import roc_auc, summarise
+from game.training.prob_calibration import CONFIDENT
 from game.training.trained_images import check_trained, sets_named
 from game.vision.calibration import NeutralBaseline
 from game.vision.face_tracker import FaceTracker, TrackerSettings
@@ -378,9 +379,6 @@ def plot_confusion(report: dict[str, Any], path: Path) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
-
-
-CONFIDENT = 0.6  # a top-class probability at least this high is a confident reading
 
 
 def headline(

@@ -56,7 +56,10 @@ def evaluate_out_of_fold(
 
     The report has `evaluate`'s figures (raw mode) plus "out_of_fold" (folds, people and
     images per fold, what the fold models are), "confident_wrong" (before and after the
-    temperature), "calibration" (ECE, 15 bins, before and after, per data set and all; the
+    temperature), "confidence_frontier" (per data set and all: the ECE and confident-wrong
+    share under extra temperatures on top of the fitted ones, and the lowest confident-wrong
+    share any reaches with ECE <= 0.05; `prob_calibration.confidence_frontier`),
+    "calibration" (ECE, 15 bins, before and after, per data set and all; the
     reliability bins; each fold's temperature), "fit_all" (temperature and offsets fitted
     on everyone's out-of-fold probabilities) and, per data set whose folder codes the form
     of each pose (`meta.csv` `variant`, e.g. the children's closed- and open-mouth anger),
@@ -79,6 +82,7 @@ def evaluate_out_of_fold(
     )
     from game.training.prob_calibration import (
         ECE_BINS,
+        confidence_frontier,
         expected_calibration_error,
         plot_reliability,
         reliability,
@@ -150,6 +154,12 @@ def evaluate_out_of_fold(
                       for s, p in zip(rows, probs, strict=True)]
         return confident_wrong(untempered, class_names)
 
+    trusted = np.array([s.trusted for s in scored])
+    everyone = np.ones(len(scored), bool)
+
+    def frontier_of(mask: np.ndarray) -> dict[str, object]:
+        return confidence_frontier(after[mask], truth[mask], trusted[mask]).as_dict()
+
     dataset_a = np.array([s.dataset for s in scored])
     per_set: dict[str, Any] = {}
     for name in sets:
@@ -167,13 +177,13 @@ def evaluate_out_of_fold(
             "confident_wrong": {"before": wrong_of(rows, before[mask]),
                                 "after": confident_wrong(rows, class_names)},
             "calibration": calibration_of(mask),
+            "confidence_frontier": frontier_of(mask),
             "flags_by_person": flags_by_person(rows),
             "confusion": block["confusion"],
         }
         forms = by_coded_form(rows, variants, threshold, class_names)
         if forms:
             per_set[name]["forms"] = forms
-    everyone = np.ones(len(scored), bool)
     out: dict[str, Any] = {
         **headline(scored, class_names, threshold, missed_total),
         "mode": "raw",
@@ -189,6 +199,7 @@ def evaluate_out_of_fold(
         },
         "confident_wrong": {"before": wrong_of(scored, before),
                             "after": confident_wrong(scored, class_names)},
+        "confidence_frontier": frontier_of(everyone),
         "calibration": {
             "method": "temperature scaling (Guo et al. 2017), one T per model",
             "bins": ECE_BINS,

@@ -693,6 +693,31 @@ def _wrong_above(calibration: dict[str, Any], when: str, line: float) -> float:
     return float(wrong / n) if n else 0.0
 
 
+def _frontier_lines(report: dict[str, Any]) -> list[str]:
+    """The card's sentence on what one more temperature could do for the confident-wrong
+    share (`prob_calibration.confidence_frontier`); none for a report made before it."""
+    blocks = {name: block["confidence_frontier"] for name, block in report["datasets"].items()
+              if "confidence_frontier" in block}
+    if not blocks:
+        return []
+    limit = next(iter(blocks.values()))["ece_limit"]
+    parts = []
+    for name, frontier in blocks.items():
+        lowest = frontier["lowest_confident_wrong"]
+        parts.append(f"{name} none" if lowest is None else
+                     f"{name} {lowest['confident_wrong']:.3f} (ECE {lowest['ece']:.3f}, "
+                     f"T x {lowest['factor']:.2f})")
+    return [
+        "",
+        "What a temperature cannot do: a softer temperature leaves fewer wrong readings at "
+        ">= 0.6 but makes the probabilities under-confident. The lowest confident-wrong "
+        f"share any one temperature (the fitted one times 0.5-3.0) reaches while the ECE stays "
+        f"<= {limit:.2f}: " + "; ".join(parts) + ". Where that is over 0.05, no recalibration "
+        "meets both lines: the model's ranking of the faces has to improve "
+        "(`prob_calibration.confidence_frontier`).",
+    ]
+
+
 def out_of_fold_section(report: dict[str, Any]) -> list[str]:
     """The card's section on people never seen, from an `evaluate_out_of_fold` report: per
     data set the confident-wrong share and the expected calibration error before and after
@@ -761,6 +786,7 @@ def out_of_fold_section(report: dict[str, Any]) -> list[str]:
             f"**{cal['ece_after']:.3f}** | {_mean(report['hit_rate']):.2f} | "
             f"{max(report['false_alarm_rate'].values()):.3f} |"
         )
+    out += _frontier_lines(report)
     out += [
         "",
         f"![Reliability diagram, {o['folds']}-fold out of fold, people never seen]"

@@ -11,6 +11,12 @@ p, about a share p is right.
   softmax(log p / T) on out-of-fold probabilities (temperature scaling, Guo et al. section
   4.2); it never changes the top class. The game applies it through the model's scoring file
   (`game.vision.score_map.ScoreMap.temperature`).
+- `confidence_frontier`: what no single temperature can do. A temperature moves every
+  top-class probability at once, so it trades the share of confident wrong readings against
+  the calibration error; the frontier gives both for a grid of extra temperatures applied
+  on top of the fitted one, and the lowest confident-wrong share any of them reaches while
+  the ECE stays within a limit. When that lowest share is over the target, recalibration
+  alone cannot meet both: the model's ranking of the faces is what must improve.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ from game.vision.score_map import LOG_FLOOR, temper_array
 
 ECE_BINS = 15
 T_BOUNDS = (0.05, 20.0)
+# Extra temperatures the frontier tries on top of the fitted one (1.0: as fitted):
+# sharper (< 1) to softer (> 1).
+FRONTIER_FACTORS = tuple(round(0.5 + 0.05 * i, 2) for i in range(51))  # 0.5 ... 3.0
+FRONTIER_ECE_LIMIT = 0.05  # issue 22's line: ECE <= 0.05 ...
+CONFIDENT = 0.6  # a top-class probability at least this high is a confident reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +150,73 @@ def plot_reliability(
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierPoint:
+    """One extra temperature `factor` (on top of the fitted one) and what it gives: the ECE
+    of the readings and the share of confident wrong readings."""
+
+    factor: float
+    ece: float
+    confident_wrong: float
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidenceFrontier:
+    """`confidence_frontier`'s grid, and its point with the lowest confident-wrong share
+    among those whose ECE is within `ece_limit` (None when none is)."""
+
+    points: tuple[FrontierPoint, ...]
+    ece_limit: float
+    lowest: FrontierPoint | None
+
+    def as_dict(self) -> dict[str, object]:
+        from dataclasses import asdict
+
+        return {
+            "ece_limit": self.ece_limit,
+            "confident": CONFIDENT,
+            "lowest_confident_wrong": None if self.lowest is None else asdict(self.lowest),
+            "points": [asdict(p) for p in self.points],
+        }
+
+
+def confidence_frontier(
+    probabilities: np.ndarray,
+    truth: np.ndarray,
+    counted: np.ndarray | None = None,
+    total: int | None = None,
+    factors: tuple[float, ...] = FRONTIER_FACTORS,
+    ece_limit: float = FRONTIER_ECE_LIMIT,
+) -> ConfidenceFrontier:
+    """The ECE and confident-wrong share of (N, C) `probabilities` (class indices `truth`)
+    after each extra temperature in `factors` (softmax(log p / factor); the top class never
+    changes, so accuracy does not move either).
+
+    The ECE is over all N rows (`ECE_BINS` bins). Confident wrong: rows in `counted` (a bool
+    mask, default all: e.g. only the trusted readings) whose top class is wrong with
+    probability >= `CONFIDENT`, over `total` (default N: e.g. every image measured,
+    found or not), as `facequest robustness` and `evaluate` count it.
+    Raises ValueError for no rows or mismatched shapes."""
+    p = np.asarray(probabilities, np.float64)
+    truth = np.asarray(truth)
+    if p.ndim != 2 or len(p) == 0 or len(p) != len(truth):
+        raise ValueError("probabilities must be (N, C), N >= 1, with one class index per row")
+    mask = np.ones(len(p), bool) if counted is None else np.asarray(counted, bool)
+    if mask.shape != (len(p),):
+        raise ValueError("counted must hold one flag per row")
+    denominator = len(p) if total is None else total
+    if denominator < len(p):
+        raise ValueError("total must count at least every row")
+    wrong = mask & (p.argmax(axis=1) != truth)
+    points = []
+    for factor in factors:
+        q = temper_array(p, factor)
+        confident_wrong = float((wrong & (q.max(axis=1) >= CONFIDENT)).sum())
+        points.append(FrontierPoint(float(factor), expected_calibration_error(q, truth),
+                                    confident_wrong / denominator))
+    within = [pt for pt in points if pt.ece <= ece_limit]
+    lowest = min(within, key=lambda pt: (pt.confident_wrong, abs(pt.factor - 1.0)),
+                 default=None)
+    return ConfidenceFrontier(tuple(points), ece_limit, lowest)

@@ -18,6 +18,10 @@ Per condition:
   `game.training.prob_calibration`);
 - `confident_wrong`: share of all images read trusted with a wrong top class of
   probability >= `CONFIDENT` (the outcome that rewards the wrong face);
+- `confidence_frontier`: the ECE and confident-wrong share under extra temperatures on top
+  of the fitted one (`prob_calibration.confidence_frontier`); the table's "lowest confident
+  wrong, ECE <= 0.05" is the least of those shares among the temperatures whose ECE stays
+  within 0.05: over the target, no recalibration can meet both lines;
 - `hit_rate`: share of images whose target score for the posed label reaches `threshold`
   (an untrusted reading never hits);
 - `false_alarm_rate`: share of (image, other target) pairs whose target score reaches it;
@@ -374,11 +378,21 @@ def as_json(results: list[ConditionResult]) -> list[dict[str, Any]]:
     ]
 
 
+def _lowest(result: ConditionResult) -> str:
+    """The frontier's lowest confident-wrong share with its temperature factor, or "-"."""
+    frontier = result.confidence_frontier or {}
+    lowest = frontier.get("lowest_confident_wrong")
+    if not isinstance(lowest, dict):
+        return "-"
+    return f"{lowest['confident_wrong']:.3f} (T x {lowest['factor']:.2f})"
+
+
 def as_table(results: list[ConditionResult]) -> str:
     """A Markdown table, one row per condition."""
     head = (
         "| condition | images | found | flagged | accuracy (trusted) | confident wrong | ECE "
-        "| hit rate | false alarms | kept credit |\n|---|---|---|---|---|---|---|---|---|---|"
+        "| lowest confident wrong, ECE <= 0.05 | hit rate | false alarms | kept credit |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|"
     )
     rows = []
     for r in results:
@@ -387,7 +401,7 @@ def as_table(results: list[ConditionResult]) -> str:
         ece = "-" if r.ece is None else f"{r.ece:.3f}"
         rows.append(
             f"| {r.condition} | {r.images} | {r.found:.2f} | {r.flagged:.2f} | {acc} "
-            f"| {r.confident_wrong:.3f} | {ece} | {r.hit_rate:.2f} | {r.false_alarm_rate:.3f} "
-            f"| {kept} |"
+            f"| {r.confident_wrong:.3f} | {ece} | {_lowest(r)} | {r.hit_rate:.2f} "
+            f"| {r.false_alarm_rate:.3f} | {kept} |"
         )
     return "\n".join([head, *rows])

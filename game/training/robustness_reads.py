@@ -15,6 +15,7 @@ import numpy as np
 from game.expressions import ADVISORY_FLAGS, Expression
 from game.training.dataset import DatasetError, LabelledImage
 from game.training.feature_cache import read_rgb
+from game.training.prob_calibration import CONFIDENT
 from game.vision.conditions import Condition, Face
 from game.vision.face_tracker import FaceTracker, TrackerSettings
 from game.vision.pipeline import VisionChain
@@ -22,7 +23,6 @@ from game.vision.records import ExpressionReading, FaceObservation, FeatureVecto
 
 STILL_FRAMES = 4  # frames a still condition is shown for, FRAME_MS apart
 FRAME_MS = 33
-CONFIDENT = 0.6
 SOURCE_FACE_PX = 150  # smaller faces (CK+'s 48x48 crops) are first sampled up to this width
 
 
@@ -45,6 +45,9 @@ class ConditionResult:
     ece: float | None = None
     # per target: the share of trusted readings of other posed labels reaching the threshold
     false_alarms_by_target: dict[str, float] = field(default_factory=dict)
+    # the ECE and confident-wrong share of the trusted readings under extra temperatures
+    # (`prob_calibration.confidence_frontier`, as_dict), None without a trusted reading
+    confidence_frontier: dict[str, object] | None = None
 
 
 def found_faces(
@@ -204,6 +207,7 @@ class Counts:
             ece=self._ece(),
             false_alarms_by_target={t: self.target_false_alarms[t] / n
                                     for t, n in self.target_pairs.items() if n},
+            confidence_frontier=self._frontier(),
         )
 
     def _ece(self) -> float | None:
@@ -214,3 +218,14 @@ class Counts:
             return None
         probabilities = np.array([p for p, _ in self.readings])
         return expected_calibration_error(probabilities, np.array([t for _, t in self.readings]))
+
+    def _frontier(self) -> dict[str, object] | None:
+        """`confidence_frontier` of the trusted readings, confident wrong counted over every
+        image (as `confident_wrong`); None without a trusted reading."""
+        from game.training.prob_calibration import confidence_frontier
+
+        if not self.readings:
+            return None
+        probabilities = np.array([p for p, _ in self.readings])
+        truth = np.array([t for _, t in self.readings])
+        return confidence_frontier(probabilities, truth, total=self.images).as_dict()

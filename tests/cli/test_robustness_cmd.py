@@ -16,7 +16,7 @@ from tests.vision.test_sources import write_png
 REPO = Path(__file__).resolve().parents[2]
 FIELDS = {"condition", "description", "images", "found", "flagged", "trusted", "accuracy",
           "confident_wrong", "hit_rate", "false_alarm_rate", "kept_credit", "flags", "ece",
-          "false_alarms_by_target"}
+          "false_alarms_by_target", "confidence_frontier"}
 
 
 def robustness(*args: str) -> subprocess.CompletedProcess[str]:
@@ -58,6 +58,11 @@ def test_the_astronaut_under_a_few_conditions(tmp_path: Path, astronaut_rgb: np.
     assert rows["second_face_beside_arrives"]["accuracy"] == 1.0
     assert rows["second_face_beside_arrives"]["kept_credit"] == 1.0
     assert rows["clean"]["kept_credit"] is None
+    # one right reading: no temperature makes it a confident wrong one
+    frontier = rows["clean"]["confidence_frontier"]
+    assert frontier["lowest_confident_wrong"]["confident_wrong"] == 0.0
+    assert all(p["confident_wrong"] == 0.0 for p in frontier["points"])
+    assert rows["mouth_hand"]["confidence_frontier"] is None  # no trusted reading
 
 
 def test_a_markdown_table_by_default_and_one_sentence_for_a_bad_condition(

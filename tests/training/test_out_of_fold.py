@@ -15,6 +15,9 @@ from game.expressions import Expression
 from game.paths import DEFAULT_MODEL_PATH
 from game.training.out_of_fold import subject_folds
 from game.training.prob_calibration import (
+    CONFIDENT,
+    FRONTIER_FACTORS,
+    confidence_frontier,
     expected_calibration_error,
     fit_temperature,
     reliability,
@@ -89,6 +92,46 @@ def test_temperature_recovers_an_overconfident_model() -> None:
     assert np.allclose(untemper(temper_array(shown, t), t), shown, atol=1e-9)
 
 
+def _confident_wrong(p: np.ndarray, truth: np.ndarray) -> float:
+    return float(((p.argmax(1) != truth) & (p.max(1) >= CONFIDENT)).mean())
+
+
+def test_the_confidence_frontier_trades_confident_wrong_for_calibration() -> None:
+    """A calibrated model that is right 70% of the time: one temperature cannot bring its
+    confident wrong readings under 5% with the ECE within 0.05; a far better ranking can."""
+    rng = np.random.default_rng(1)
+    logits = rng.normal(0, 2.0, (3000, 7))
+    true_p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    truth = np.array([rng.choice(7, p=row) for row in true_p])
+    frontier = confidence_frontier(true_p, truth)
+    assert [pt.factor for pt in frontier.points] == list(FRONTIER_FACTORS)
+    at_one = next(pt for pt in frontier.points if pt.factor == 1.0)
+    assert at_one.ece == pytest.approx(expected_calibration_error(true_p, truth))
+    assert at_one.confident_wrong == pytest.approx(_confident_wrong(true_p, truth))
+    shares = [pt.confident_wrong for pt in frontier.points]
+    assert shares == sorted(shares, reverse=True)  # softer: fewer readings reach 0.6
+    assert shares[-1] < 0.01 < 0.05 < shares[0]
+    lowest = frontier.lowest
+    assert lowest is not None and lowest.ece <= 0.05
+    assert lowest.confident_wrong == min(pt.confident_wrong for pt in frontier.points
+                                         if pt.ece <= 0.05)
+    assert lowest.confident_wrong > 0.05  # the line is out of a temperature's reach
+    sure = np.where(np.arange(7)[None, :] == truth[:, None], 0.9, 0.1 / 6)
+    assert confidence_frontier(sure, truth).lowest.confident_wrong == 0.0  # type: ignore[union-attr]
+    # counted over a mask and a larger total, as robustness counts trusted readings
+    half = np.arange(len(truth)) % 2 == 0
+    masked = confidence_frontier(true_p, truth, half, total=2 * len(truth))
+    at_one_masked = next(pt for pt in masked.points if pt.factor == 1.0)
+    wrong = half & (true_p.argmax(1) != truth) & (true_p.max(1) >= CONFIDENT)
+    assert at_one_masked.confident_wrong == pytest.approx(wrong.sum() / (2 * len(truth)))
+    assert confidence_frontier(true_p, truth, ece_limit=0.0).lowest is None
+    for bad in ((true_p[:0], truth[:0]), (true_p, truth[:5]), (true_p[0], truth[:1])):
+        with pytest.raises(ValueError):
+            confidence_frontier(*bad)
+    with pytest.raises(ValueError):
+        confidence_frontier(true_p, truth, total=10)
+
+
 def test_temper_and_the_scoring_file() -> None:
     probs = {Expression.HAPPY: 0.8, Expression.SAD: 0.15, Expression.ANGRY: 0.05}
     assert temper(probs, 1.0) == pytest.approx(probs)
@@ -152,6 +195,12 @@ def test_out_of_fold_evaluation_on_real_children(
     assert len(cal["temperatures"]) == 2 and all(t > 0 for t in cal["temperatures"])
     assert 0.0 <= cal["ece_before"] <= 1.0 and 0.0 <= cal["ece_after"] <= 1.0
     assert sum(b["count"] for b in cal["reliability_after"]) == report["n"]
+    frontier = report["confidence_frontier"]
+    assert frontier["ece_limit"] == 0.05 and len(frontier["points"]) == len(FRONTIER_FACTORS)
+    at_one = next(pt for pt in frontier["points"] if pt["factor"] == 1.0)
+    assert at_one["confident_wrong"] == pytest.approx(report["confident_wrong"]["after"])
+    assert at_one["ece"] == pytest.approx(cal["ece_after"])
+    assert set(report["datasets"][tiny_children.name]["confidence_frontier"]) == set(frontier)
     assert set(report["hit_rate"]) == {e.value for e in Expression}
     assert plot.stat().st_size > 1000
     written = json.loads(score_map_path(model).read_text("utf-8"))
@@ -167,6 +216,7 @@ def test_out_of_fold_evaluation_on_real_children(
     text = card.read_text("utf-8")
     assert text.count(OOF_BEGIN) == text.count(OOF_END) == 1
     assert "people never seen" in text and f"| {tiny_children.name} | 2 | " in text
+    assert "What a temperature cannot do" in text and f"{tiny_children.name} " in text
     assert text.index(OOF_END) < text.index("## Subject-wise cross-validation")
 
 
