@@ -32,7 +32,8 @@ class BuildPyWithData(build_py):
             dest = target / name
             if dest.exists():
                 shutil.rmtree(dest)
-            shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(source, dest, ignore=shutil.ignore_patterns(
+                "__pycache__", "*.pyc", "*.previous"))
 
 
 setup(cmdclass={"build_py": BuildPyWithData})

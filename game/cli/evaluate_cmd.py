@@ -66,8 +66,8 @@ def register(subparsers: Subparsers) -> None:
     oof.add_argument("--write-scoring", action="store_true",
                      help="write the temperature and offsets fitted on every person's "
                      "out-of-fold probabilities into the scoring file of --model, and into "
-                     "its calibrated companion's when that file is beside it (the old "
-                     "files are replaced)")
+                     "its calibrated companion's when that file is beside it (each file "
+                     "replaced is kept beside it as NAME.previous)")
     oof.add_argument("--reliability-plot", type=Path, default=None, metavar="FILE",
                      help="save the reliability diagram as a .png or .svg")
     parser.set_defaults(func=run)
@@ -137,6 +137,8 @@ def _text(report: dict[str, Any]) -> str:
                                if "temperature" in fitted else "")
                 lines.append(f"wrote {report[key]} ({temperature}offsets fitted on "
                              f"{fit.get('maps_on', 'still')} reads)")
+            if f"previous_{key}" in report:
+                lines.append(f"  the fit it replaced is kept as {report[f'previous_{key}']}")
     lines += ["", "confusion (rows: label, columns: predicted)", confusion_text(report)]
     for name, part in report.get("datasets", {}).items():
         lines += [

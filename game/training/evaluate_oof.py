@@ -241,14 +241,18 @@ def _write_scoring(
 ) -> dict[str, str]:
     """Write `model`'s scoring file from the fold models' fit on everyone and, with
     `companion`, the calibrated companion's; returns the report's keys for the files
-    written. Raises ValueError (nothing written) when the model scores an expression the
+    written, and for the copies kept of the files they replaced ("previous_..."). Raises ValueError (nothing written) when the model scores an expression the
     fold models never learnt (`out_of_fold.write_scoring`)."""
     from datetime import date
 
-    from game.training.out_of_fold import write_scoring
+    from game.training.out_of_fold import previous_path, write_scoring
+    from game.vision.score_map import score_map_path
 
     today = date.today().isoformat()
     calibration = out["calibration"]
+    kept = {key: previous_path(score_map_path(path)) for key, path in
+            (("previous_scoring_file", model), ("previous_calibrated_scoring_file", companion))
+            if path is not None and score_map_path(path).is_file()}
     written = {"scoring_file": str(write_scoring(
         model, folds,
         f"temperature fitted on the out-of-fold probabilities of {folds.describe()} "
@@ -261,7 +265,9 @@ def _write_scoring(
             f"temperature fitted on the out-of-fold calibrated probabilities of "
             f"{folds.describe()} ({today})", calibrated=True,
         ))
-    return written
+    else:
+        kept.pop("previous_calibrated_scoring_file", None)
+    return {**written, **{key: str(path) for key, path in kept.items()}}
 
 
 def by_coded_form(

@@ -22,6 +22,7 @@ Models are never cached (each run trains its K models afresh); features are.
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -421,6 +422,26 @@ def _write_fold_maps(
     return tuple(fits)
 
 
+PREVIOUS_SUFFIX = ".previous"  # the fit a --write-scoring replaced, kept beside it
+
+
+def previous_path(path: Path) -> Path:
+    """Where `keep_previous` keeps the file at `path`: the same name plus ".previous"."""
+    return path.with_name(path.name + PREVIOUS_SUFFIX)
+
+
+def keep_previous(path: Path) -> Path | None:
+    """Copy the scoring file at `path`, when there is one, to `previous_path(path)` (its
+    mode kept; an older copy there is replaced), so a refit that turns out worse can be put
+    back by renaming it. Returns the copy's path, or None when there was nothing to keep.
+    Raises OSError."""
+    if not path.is_file():
+        return None
+    previous = previous_path(path)
+    shutil.copy2(path, previous)
+    return previous
+
+
 def write_scoring(model_path: Path, folds: FoldModels, note: str,
                   calibrated: bool = False) -> Path:
     """Write the shipped model's scoring file from `folds.fit_all` (the temperature and the
@@ -443,6 +464,7 @@ def write_scoring(model_path: Path, folds: FoldModels, note: str,
         raise ValueError("these fold models have no calibrated companions to fit a "
                          "calibrated scoring file on")
     path = score_map_path(model_path)
+    keep_previous(path)
     what = "raw"
     if calibrated:
         what = ("calibrated (fused with raw)" if folds.recipe.calibrated_fuses_raw

@@ -13,7 +13,7 @@ import pytest
 
 from game.expressions import Expression
 from game.paths import DEFAULT_MODEL_PATH
-from game.training.out_of_fold import subject_folds
+from game.training.out_of_fold import previous_path, subject_folds
 from game.training.prob_calibration import (
     CONFIDENT,
     FRONTIER_FACTORS,
@@ -182,6 +182,8 @@ def test_out_of_fold_evaluation_on_real_children(
 
     model = tmp_path / "expression.onnx"
     shutil.copy(DEFAULT_MODEL_PATH, model)
+    shutil.copy(score_map_path(DEFAULT_MODEL_PATH), score_map_path(model))
+    shipped_fit = score_map_path(model).read_text("utf-8")
     plot = tmp_path / "reliability.png"
     report = evaluate_out_of_fold(
         [tiny_children], 2, cache_dir=feature_cache_dir, progress=False,
@@ -206,6 +208,11 @@ def test_out_of_fold_evaluation_on_real_children(
     written = json.loads(score_map_path(model).read_text("utf-8"))
     assert written["temperature"] == pytest.approx(report["fit_all"]["temperature"], abs=1e-3)
     assert ScoreMap.for_model(model).temperature == pytest.approx(written["temperature"])
+    # the fit it replaced is kept beside it, and the report says where
+    previous = Path(report["previous_scoring_file"])
+    assert previous == previous_path(score_map_path(model))
+    assert previous.read_text("utf-8") == shipped_fit != score_map_path(model).read_text("utf-8")
+    assert "previous_calibrated_scoring_file" not in report  # no companion beside it
     # the card's section: generated from the report, replaceable in place
     from game.training.model_card import OOF_BEGIN, OOF_END, refresh_card
 
