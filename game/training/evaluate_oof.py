@@ -241,8 +241,9 @@ def _write_scoring(
 ) -> dict[str, str]:
     """Write `model`'s scoring file from the fold models' fit on everyone and, with
     `companion`, the calibrated companion's; returns the report's keys for the files
-    written, and for the copies kept of the files they replaced ("previous_..."). Raises ValueError (nothing written) when the model scores an expression the
-    fold models never learnt (`out_of_fold.write_scoring`)."""
+    written, and for the copies kept of the files they replaced ("previous_..."). Raises
+    ValueError (nothing written) when the model scores an expression the fold models never
+    learnt (`out_of_fold.write_scoring`)."""
     from datetime import date
 
     from game.training.out_of_fold import previous_path, write_scoring
