@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def register(subparsers: Subparsers) -> None:
                      help="write the temperature and offsets fitted on every person's "
                      "out-of-fold probabilities into the scoring file of --model, and into "
                      "its calibrated companion's when that file is beside it (each file "
-                     "replaced is kept beside it as NAME.previous)")
+                     "replaced is first copied beside it, NAME.YYYYMMDD-HHMMSS.previous)")
     oof.add_argument("--reliability-plot", type=Path, default=None, metavar="FILE",
                      help="save the reliability diagram as a .png or .svg")
     parser.set_defaults(func=run)
@@ -139,6 +140,10 @@ def _text(report: dict[str, Any]) -> str:
                              f"{fit.get('maps_on', 'still')} reads)")
             if f"previous_{key}" in report:
                 lines.append(f"  the fit it replaced is kept as {report[f'previous_{key}']}")
+        if "scoring_file" in report and c["ece_after"] > c["ece_before"]:
+            lines.append(f"note: on these pictures the fitted temperature made the ECE worse "
+                         f"({c['ece_before']:.3f} -> {c['ece_after']:.3f}); the files it "
+                         "replaced are kept as named above")
     lines += ["", "confusion (rows: label, columns: predicted)", confusion_text(report)]
     for name, part in report.get("datasets", {}).items():
         lines += [
@@ -169,9 +174,14 @@ def frontier_text(frontier: dict[str, Any]) -> str:
     ECE stays within its limit (`prob_calibration.confidence_frontier`)."""
     limit = frontier["ece_limit"]
     lowest = frontier["lowest_confident_wrong"]
+    factors = [point["factor"] for point in frontier["points"]]
+    fitted = next((p for p in frontier["points"] if p["factor"] == 1.0), None)
+    start = ("" if fitted is None else f"confident wrong {fitted['confident_wrong']:.3f} at "
+             f"ECE {fitted['ece']:.3f} as fitted; ")
     if lowest is None:
-        return f"no temperature keeps the ECE within {limit:.2f}"
-    return (f"lowest confident wrong any temperature gives with ECE <= {limit:.2f}: "
+        return (f"{start}no temperature tried (the fitted one x {min(factors):.1f}-"
+                f"{max(factors):.1f}) keeps the ECE within {limit:.2f}")
+    return (f"{start}the lowest any temperature gives with ECE <= {limit:.2f}: "
             f"{lowest['confident_wrong']:.3f} (ECE {lowest['ece']:.3f}, the fitted "
             f"temperature x {lowest['factor']:.2f})")
 
@@ -185,6 +195,9 @@ def _out_of_fold(args: argparse.Namespace, model: Path, threshold: float) -> dic
         raise CliError("--reliability-plot must name a .png or .svg file.")
     if args.write_scoring and not model.is_file():
         raise CliError(f"--write-scoring: there is no model file {model}.")
+    if args.write_scoring and not os.access(model.parent, os.W_OK | os.X_OK):
+        raise CliError(f"--write-scoring: FaceQuest cannot write into {model.parent} "
+                       "(check its permissions); nothing was trained.")
     return evaluate_out_of_fold(
         list(args.data), args.out_of_fold, threshold=threshold, cache_dir=args.cache_dir,
         with_copies=not args.no_copies, population=args.map_population,

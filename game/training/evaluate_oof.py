@@ -8,6 +8,7 @@ which build on the cross-validation that itself uses `evaluate`'s verification h
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -240,35 +241,54 @@ def _write_scoring(
     model: Path, companion: Path | None, folds: FoldModels, out: dict[str, Any]
 ) -> dict[str, str]:
     """Write `model`'s scoring file from the fold models' fit on everyone and, with
-    `companion`, the calibrated companion's; returns the report's keys for the files
-    written, and for the copies kept of the files they replaced ("previous_..."). Raises
-    ValueError (nothing written) when the model scores an expression the fold models never
-    learnt (`out_of_fold.write_scoring`)."""
-    from datetime import date
+    `companion`, the calibrated companion's, as one change: both maps are made first, each
+    file replaced is first copied beside it (`out_of_fold.keep_previous`), and when the
+    second write fails the first file is put back as it was. Returns the report's keys for
+    the files written ("scoring_file", "calibrated_scoring_file") and for the copies kept
+    ("previous_scoring_file", ...). Raises ValueError (nothing written) when the model
+    scores an expression the fold models never learnt (`out_of_fold.scoring_for`); OSError
+    (the files as they were)."""
+    from datetime import date, datetime
 
-    from game.training.out_of_fold import previous_path, write_scoring
-    from game.vision.score_map import score_map_path
+    from game.training.out_of_fold import keep_previous, scoring_for
+    from game.vision.score_map import ScoreMap, score_map_path
 
     today = date.today().isoformat()
     calibration = out["calibration"]
-    kept = {key: previous_path(score_map_path(path)) for key, path in
-            (("previous_scoring_file", model), ("previous_calibrated_scoring_file", companion))
-            if path is not None and score_map_path(path).is_file()}
-    written = {"scoring_file": str(write_scoring(
+    maps: list[tuple[str, Path, ScoreMap]] = [("scoring_file", model, scoring_for(
         model, folds,
         f"temperature fitted on the out-of-fold probabilities of {folds.describe()} "
         f"(ECE on people never seen, read as stills: {calibration['ece_before']:.3f} -> "
         f"{calibration['ece_after']:.3f}, {today})",
-    ))}
+    ))]
     if companion is not None and folds.calibrated_fit_all is not None:
-        written["calibrated_scoring_file"] = str(write_scoring(
+        maps.append(("calibrated_scoring_file", companion, scoring_for(
             companion, folds,
             f"temperature fitted on the out-of-fold calibrated probabilities of "
             f"{folds.describe()} ({today})", calibrated=True,
-        ))
-    else:
-        kept.pop("previous_calibrated_scoring_file", None)
-    return {**written, **{key: str(path) for key, path in kept.items()}}
+        )))
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    report: dict[str, str] = {}
+    kept: dict[Path, Path | None] = {}
+    for key, path, _ in maps:
+        target = score_map_path(path)
+        kept[target] = keep_previous(target, stamp)
+        if kept[target] is not None:
+            report[f"previous_{key}"] = str(kept[target])
+    done: list[Path] = []
+    try:
+        for key, path, fitted in maps:
+            report[key] = str(fitted.write(score_map_path(path)))
+            done.append(score_map_path(path))
+    except BaseException:
+        for target in done:  # put the pair back as it was
+            copy = kept[target]
+            if copy is None:
+                target.unlink(missing_ok=True)
+            else:
+                shutil.copy2(copy, target)
+        raise
+    return report
 
 
 def by_coded_form(

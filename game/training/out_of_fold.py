@@ -22,6 +22,7 @@ Models are never cached (each run trains its K models afresh); features are.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,7 +54,8 @@ def subject_folds(subjects: Sequence[str], k: int) -> np.ndarray:
         raise ValueError("an out-of-fold measurement needs at least 2 folds")
     people = len(set(subjects))
     if people < k:
-        raise ValueError(f"{people} people cannot make {k} subject-wise folds")
+        raise ValueError(f"{people} {'person' if people == 1 else 'people'} cannot "
+                         f"make {k} subject-wise folds")
     fold = np.full(len(subjects), -1, int)
     rows = np.zeros((len(subjects), 1))
     for f, (_, test) in enumerate(GroupKFold(n_splits=k).split(rows, groups=list(subjects))):
@@ -422,36 +424,47 @@ def _write_fold_maps(
     return tuple(fits)
 
 
-PREVIOUS_SUFFIX = ".previous"  # the fit a --write-scoring replaced, kept beside it
+PREVIOUS_SUFFIX = ".previous"  # a scoring file a --write-scoring replaced, kept beside it
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def previous_path(path: Path) -> Path:
-    """Where `keep_previous` keeps the file at `path`: the same name plus ".previous"."""
-    return path.with_name(path.name + PREVIOUS_SUFFIX)
-
-
-def keep_previous(path: Path) -> Path | None:
-    """Copy the scoring file at `path`, when there is one, to `previous_path(path)` (its
-    mode kept; an older copy there is replaced), so a refit that turns out worse can be put
-    back by renaming it. Returns the copy's path, or None when there was nothing to keep.
-    Raises OSError."""
+def keep_previous(path: Path, stamp: str) -> Path | None:
+    """Copy the file at `path`, when there is one, to a new file beside it,
+    `NAME.STAMP.previous` (`NAME.STAMP-2.previous`, ... when that name is taken), with its
+    mode and times, so a refit that turns out worse can be put back by renaming the copy.
+    Never replaces, nor writes through, anything already there (a link, a folder, an older
+    copy). Returns the copy's path, or None when there was nothing to keep. Raises OSError."""
     if not path.is_file():
         return None
-    previous = previous_path(path)
-    shutil.copy2(path, previous)
-    return previous
+    data = path.read_bytes()
+    for n in range(1, 100):
+        copy = path.with_name(f"{path.name}.{stamp}{'' if n == 1 else f'-{n}'}"
+                              f"{PREVIOUS_SUFFIX}")
+        try:
+            fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            shutil.copystat(path, copy)
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            raise
+        return copy
+    raise FileExistsError(f"{path.parent}: 99 copies of {path.name} kept at {stamp} already")
 
 
-def write_scoring(model_path: Path, folds: FoldModels, note: str,
-                  calibrated: bool = False) -> Path:
-    """Write the shipped model's scoring file from `folds.fit_all` (the temperature and the
+def scoring_for(model_path: Path, folds: FoldModels, note: str,
+                calibrated: bool = False) -> ScoreMap:
+    """The shipped model's scoring map from `folds.fit_all` (the temperature and the
     offsets fitted on every person's out-of-fold probabilities), bound to the model's
     SHA-256; the action bonus is kept. `calibrated`: `model_path` is the shipped calibrated
-    companion and takes `folds.calibrated_fit_all`. Returns the file written.
+    companion and takes `folds.calibrated_fit_all`. `write_scoring` writes it.
 
-    Raises ValueError, before writing, for `calibrated` when the fold models have no
-    calibrated companions, or when the model scores an expression the fold models never
-    learnt (its offset would be lost and the temperature fitted on other classes)."""
+    Raises ValueError for `calibrated` when the fold models have no calibrated companions,
+    or when the model scores an expression the fold models never learnt (its offset would
+    be lost and the temperature fitted on other classes)."""
     from game.vision.model import ExpressionModel
 
     scored = {e.value for e in ExpressionModel.load(model_path).classes}
@@ -463,8 +476,6 @@ def write_scoring(model_path: Path, folds: FoldModels, note: str,
     if fitted is None:
         raise ValueError("these fold models have no calibrated companions to fit a "
                          "calibrated scoring file on")
-    path = score_map_path(model_path)
-    keep_previous(path)
     what = "raw"
     if calibrated:
         what = ("calibrated (fused with raw)" if folds.recipe.calibrated_fuses_raw
@@ -478,4 +489,11 @@ def write_scoring(model_path: Path, folds: FoldModels, note: str,
               f"probabilities of {folds.describe()}"),
         temperature=fitted.temperature,
         calibration_note=note,
-    ).write(path)
+    )
+
+
+def write_scoring(model_path: Path, folds: FoldModels, note: str,
+                  calibrated: bool = False) -> Path:
+    """Write `scoring_for(...)` as `model_path`'s scoring file (atomically, `ScoreMap.write`)
+    and return its path. Raises ValueError (`scoring_for`, before writing), OSError."""
+    return scoring_for(model_path, folds, note, calibrated).write(score_map_path(model_path))

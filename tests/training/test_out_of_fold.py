@@ -13,7 +13,7 @@ import pytest
 
 from game.expressions import Expression
 from game.paths import DEFAULT_MODEL_PATH
-from game.training.out_of_fold import previous_path, subject_folds
+from game.training.out_of_fold import PREVIOUS_SUFFIX, keep_previous, subject_folds
 from game.training.prob_calibration import (
     CONFIDENT,
     FRONTIER_FACTORS,
@@ -132,6 +132,72 @@ def test_the_confidence_frontier_trades_confident_wrong_for_calibration() -> Non
         confidence_frontier(true_p, truth, total=10)
 
 
+def test_a_replaced_scoring_file_is_kept_never_over_anything(tmp_path: Path) -> None:
+    scoring = tmp_path / "expression.scoring.json"
+    assert keep_previous(scoring, "20261207-120000") is None  # nothing to keep
+    scoring.write_text("first fit", "utf-8")
+    scoring.chmod(0o640)
+    first = keep_previous(scoring, "20261207-120000")
+    assert first == tmp_path / f"expression.scoring.json.20261207-120000{PREVIOUS_SUFFIX}"
+    assert first.read_text("utf-8") == "first fit" and (first.stat().st_mode & 0o777) == 0o640
+    scoring.write_text("second fit", "utf-8")
+    second = keep_previous(scoring, "20261207-120000")  # the same second: a new name
+    assert second is not None and second != first and second.name.endswith(f"-2{PREVIOUS_SUFFIX}")
+    assert first.read_text("utf-8") == "first fit" and second.read_text("utf-8") == "second fit"
+    # a link or a folder already named like the copy is neither followed nor replaced
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", "utf-8")
+    (tmp_path / f"expression.scoring.json.20261207-130000{PREVIOUS_SUFFIX}").symlink_to(victim)
+    (tmp_path / f"expression.scoring.json.20261207-130000-2{PREVIOUS_SUFFIX}").mkdir()
+    third = keep_previous(scoring, "20261207-130000")
+    assert third is not None and third.name.endswith(f"-3{PREVIOUS_SUFFIX}") and third.is_file()
+    assert victim.read_text("utf-8") == "keep me"
+
+
+def test_a_failed_second_write_puts_the_pair_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raw and calibrated scoring files are one change: the calibrated file's write
+    failing leaves both as they were (and the copies kept)."""
+    import game.training.out_of_fold as oof
+    from game.training.evaluate_oof import _write_scoring
+
+    raw, companion = tmp_path / "expression.onnx", tmp_path / "expression_calibrated.onnx"
+    score_map_path(raw).write_text("old raw", "utf-8")
+    score_map_path(companion).write_text("old calibrated", "utf-8")
+    fitted = {raw: ScoreMap.default(), companion: ScoreMap(offsets={}, temperature=0.5)}
+    monkeypatch.setattr(oof, "scoring_for", lambda path, *a, **k: fitted[path])
+    real_write = ScoreMap.write
+
+    def write(self: ScoreMap, path: Path) -> Path:
+        if self is fitted[companion]:
+            raise OSError(28, "No space left on device")
+        return real_write(self, path)
+
+    monkeypatch.setattr(ScoreMap, "write", write)
+
+    class Folds:  # what _write_scoring reads of FoldModels
+        calibrated_fit_all = object()
+
+        @staticmethod
+        def describe() -> str:
+            return "2 folds"
+
+    out = {"calibration": {"ece_before": 0.1, "ece_after": 0.05}}
+    with pytest.raises(OSError):
+        _write_scoring(raw, companion, Folds(), out)  # type: ignore[arg-type]
+    assert score_map_path(raw).read_text("utf-8") == "old raw"
+    assert score_map_path(companion).read_text("utf-8") == "old calibrated"
+    kept = sorted(q.read_text("utf-8") for q in tmp_path.glob(f"*{PREVIOUS_SUFFIX}"))
+    assert kept == ["old calibrated", "old raw"]
+    monkeypatch.setattr(ScoreMap, "write", real_write)
+    report = _write_scoring(raw, companion, Folds(), out)  # type: ignore[arg-type]
+    assert set(report) == {"scoring_file", "calibrated_scoring_file", "previous_scoring_file",
+                           "previous_calibrated_scoring_file"}
+    assert ScoreMap.from_dict(json.loads(score_map_path(companion).read_text("utf-8"))
+                              ).temperature == 0.5
+
+
 def test_temper_and_the_scoring_file() -> None:
     probs = {Expression.HAPPY: 0.8, Expression.SAD: 0.15, Expression.ANGRY: 0.05}
     assert temper(probs, 1.0) == pytest.approx(probs)
@@ -210,7 +276,8 @@ def test_out_of_fold_evaluation_on_real_children(
     assert ScoreMap.for_model(model).temperature == pytest.approx(written["temperature"])
     # the fit it replaced is kept beside it, and the report says where
     previous = Path(report["previous_scoring_file"])
-    assert previous == previous_path(score_map_path(model))
+    assert previous.parent == model.parent and previous.name.endswith(PREVIOUS_SUFFIX)
+    assert previous.name.startswith(score_map_path(model).name + ".")
     assert previous.read_text("utf-8") == shipped_fit != score_map_path(model).read_text("utf-8")
     assert "previous_calibrated_scoring_file" not in report  # no companion beside it
     # the card's section: generated from the report, replaceable in place
