@@ -141,9 +141,10 @@ def _text(report: dict[str, Any]) -> str:
             if f"previous_{key}" in report:
                 lines.append(f"  the fit it replaced is kept as {report[f'previous_{key}']}")
         if "scoring_file" in report and c["ece_after"] > c["ece_before"]:
+            kept = any(key.startswith("previous_") for key in report)
             lines.append(f"note: on these pictures the fitted temperature made the ECE worse "
-                         f"({c['ece_before']:.3f} -> {c['ece_after']:.3f}); the files it "
-                         "replaced are kept as named above")
+                         f"({c['ece_before']:.3f} -> {c['ece_after']:.3f})"
+                         + ("; the files it replaced are kept as named above" if kept else ""))
     lines += ["", "confusion (rows: label, columns: predicted)", confusion_text(report)]
     for name, part in report.get("datasets", {}).items():
         lines += [

@@ -8,7 +8,6 @@ which build on the cross-validation that itself uses `evaluate`'s verification h
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -250,7 +249,7 @@ def _write_scoring(
     (the files as they were)."""
     from datetime import date, datetime
 
-    from game.training.out_of_fold import keep_previous, scoring_for
+    from game.training.out_of_fold import keep_previous, put_back, scoring_for
     from game.vision.score_map import ScoreMap, score_map_path
 
     today = date.today().isoformat()
@@ -268,13 +267,17 @@ def _write_scoring(
             f"{folds.describe()} ({today})", calibrated=True,
         )))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    report: dict[str, str] = {}
     kept: dict[Path, Path | None] = {}
-    for key, path, _ in maps:
-        target = score_map_path(path)
-        kept[target] = keep_previous(target, stamp)
-        if kept[target] is not None:
-            report[f"previous_{key}"] = str(kept[target])
+    try:
+        for _, path, _ in maps:
+            kept[score_map_path(path)] = keep_previous(score_map_path(path), stamp)
+    except BaseException:
+        for copy in kept.values():  # no copy left behind that the report does not name
+            if copy is not None:
+                copy.unlink(missing_ok=True)
+        raise
+    report = {f"previous_{key}": str(kept[score_map_path(path)]) for key, path, _ in maps
+              if kept[score_map_path(path)] is not None}
     done: list[Path] = []
     try:
         for key, path, fitted in maps:
@@ -283,10 +286,14 @@ def _write_scoring(
     except BaseException:
         for target in done:  # put the pair back as it was
             copy = kept[target]
-            if copy is None:
-                target.unlink(missing_ok=True)
-            else:
-                shutil.copy2(copy, target)
+            try:
+                if copy is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    put_back(copy, target)
+            except OSError as again:
+                logger.error("%s could not be put back (%s); the fit it replaced is %s",
+                             target, again, copy or "none: there was no file")
         raise
     return report
 

@@ -700,7 +700,9 @@ def _frontier_lines(report: dict[str, Any]) -> list[str]:
               if "confidence_frontier" in block}
     if not blocks:
         return []
-    limit = next(iter(blocks.values()))["ece_limit"]
+    first = next(iter(blocks.values()))
+    limit = first["ece_limit"]
+    factors = [point["factor"] for point in first["points"]]
     parts = []
     for name, frontier in blocks.items():
         lowest = frontier["lowest_confident_wrong"]
@@ -710,11 +712,11 @@ def _frontier_lines(report: dict[str, Any]) -> list[str]:
     return [
         "",
         "What a temperature cannot do: a softer temperature leaves fewer wrong readings at "
-        ">= 0.6 but makes the probabilities under-confident. The lowest confident-wrong "
-        f"share any one temperature (the fitted one times 0.5-3.0) reaches while the ECE stays "
-        f"<= {limit:.2f}: " + "; ".join(parts) + ". Where that is over 0.05, no recalibration "
-        "meets both lines: the model's ranking of the faces has to improve "
-        "(`prob_calibration.confidence_frontier`).",
+        ">= 0.6 and, past a point, makes the probabilities under-confident. The lowest "
+        f"confident-wrong share any one temperature (the fitted one times {min(factors):.1f}-"
+        f"{max(factors):.1f}) reaches while the ECE stays <= {limit:.2f}: " + "; ".join(parts)
+        + ". Where that is over 0.05, no single temperature meets both lines: the model's "
+        "ranking of the faces has to improve (`prob_calibration.confidence_frontier`).",
     ]
 
 

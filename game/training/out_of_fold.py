@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -453,6 +454,21 @@ def keep_previous(path: Path, stamp: str) -> Path | None:
             raise
         return copy
     raise FileExistsError(f"{path.parent}: 99 copies of {path.name} kept at {stamp} already")
+
+
+def put_back(copy: Path, target: Path) -> None:
+    """Replace `target` with the bytes, mode and times of `copy` (a `keep_previous` copy),
+    atomically: a temporary file beside `target`, then `os.replace`. Raises OSError (the
+    target as it was)."""
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(copy.read_bytes())
+        shutil.copystat(copy, temp)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def scoring_for(model_path: Path, folds: FoldModels, note: str,

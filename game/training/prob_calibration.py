@@ -15,8 +15,9 @@ p, about a share p is right.
   top-class probability at once, so it trades the share of confident wrong readings against
   the calibration error; the frontier gives both for a grid of extra temperatures applied
   on top of the fitted one, and the lowest confident-wrong share any of them reaches while
-  the ECE stays within a limit. When that lowest share is over the target, recalibration
-  alone cannot meet both: the model's ranking of the faces is what must improve.
+  the ECE stays within a limit. When that lowest share is over the target, no single
+  temperature of the grid meets both (the lowest is picked on the very readings it is
+  measured on, so it flatters the temperature, not the model).
 """
 
 from __future__ import annotations

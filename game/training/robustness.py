@@ -21,7 +21,7 @@ Per condition:
 - `confidence_frontier`: the ECE and confident-wrong share under extra temperatures on top
   of the fitted one (`prob_calibration.confidence_frontier`); the table's "lowest confident
   wrong, ECE <= 0.05" is the least of those shares among the temperatures whose ECE stays
-  within 0.05: over the target, no recalibration can meet both lines;
+  within 0.05: over the target, no single temperature of the grid meets both lines;
 - `hit_rate`: share of images whose target score for the posed label reaches `threshold`
   (an untrusted reading never hits);
 - `false_alarm_rate`: share of (image, other target) pairs whose target score reaches it;
@@ -51,6 +51,7 @@ import numpy as np
 
 from game.expressions import CREDIT_THRESHOLD, Expression
 from game.training.dataset import DatasetError, LabelledImage, load_folders
+from game.training.prob_calibration import FRONTIER_ECE_LIMIT
 from game.training.robustness_reads import (
     ConditionResult,
     Counts,
@@ -391,7 +392,8 @@ def as_table(results: list[ConditionResult]) -> str:
     """A Markdown table, one row per condition."""
     head = (
         "| condition | images | found | flagged | accuracy (trusted) | confident wrong | ECE "
-        "| lowest confident wrong, ECE <= 0.05 | hit rate | false alarms | kept credit |\n"
+        f"| lowest confident wrong, ECE <= {FRONTIER_ECE_LIMIT:.2f} | hit rate | false alarms "
+        "| kept credit |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|"
     )
     rows = []

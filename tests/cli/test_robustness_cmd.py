@@ -65,6 +65,23 @@ def test_the_astronaut_under_a_few_conditions(tmp_path: Path, astronaut_rgb: np.
     assert rows["mouth_hand"]["confidence_frontier"] is None  # no trusted reading
 
 
+def test_the_frontier_counts_a_confident_wrong_reading_as_the_row_does(
+    tmp_path: Path, astronaut_rgb: np.ndarray
+) -> None:
+    """The smiling astronaut labelled sad: a confident wrong reading. The frontier's point
+    at the fitted temperature counts it as the row does; a soft enough one does not."""
+    folder = _one_face_folder(tmp_path, astronaut_rgb)
+    (folder / "labels.csv").write_text("file,label,subject\na.png,sad,EC\n")
+    result = robustness("--data", str(folder), "--conditions", "clean", "--json")
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)["conditions"]
+    assert row["accuracy"] == 0.0 and row["confident_wrong"] == 1.0
+    points = {p["factor"]: p for p in row["confidence_frontier"]["points"]}
+    assert points[1.0]["confident_wrong"] == row["confident_wrong"]
+    assert points[1.0]["ece"] == pytest.approx(row["ece"], abs=1e-4)
+    assert points[3.0]["confident_wrong"] == 0.0  # tempered x 3, under 0.6
+
+
 def test_a_markdown_table_by_default_and_one_sentence_for_a_bad_condition(
     tmp_path: Path, astronaut_rgb: np.ndarray
 ) -> None:

@@ -198,6 +198,64 @@ def test_a_failed_second_write_puts_the_pair_back(
                               ).temperature == 0.5
 
 
+def test_write_scoring_failures_lose_nothing_and_leave_no_stray_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import game.training.out_of_fold as oof
+    from game.training.evaluate_oof import _write_scoring
+
+    raw, companion = tmp_path / "expression.onnx", tmp_path / "expression_calibrated.onnx"
+    fitted = {raw: ScoreMap.default(), companion: ScoreMap(offsets={}, temperature=0.5)}
+    monkeypatch.setattr(oof, "scoring_for", lambda path, *a, **k: fitted[path])
+
+    class Folds:
+        calibrated_fit_all = object()
+
+        @staticmethod
+        def describe() -> str:
+            return "2 folds"
+
+    out = {"calibration": {"ece_before": 0.1, "ece_after": 0.05}}
+    real_write, real_keep = ScoreMap.write, oof.keep_previous
+
+    def failing(which: Path):  # type: ignore[no-untyped-def]
+        def write(self: ScoreMap, path: Path) -> Path:
+            if self is fitted[which]:
+                raise OSError(28, "No space left on device")
+            return real_write(self, path)
+        return write
+
+    # no raw file before, the companion's write fails: the new raw file is taken away
+    score_map_path(companion).write_text("old calibrated", "utf-8")
+    monkeypatch.setattr(ScoreMap, "write", failing(companion))
+    with pytest.raises(OSError):
+        _write_scoring(raw, companion, Folds(), out)  # type: ignore[arg-type]
+    assert not score_map_path(raw).exists()
+    assert score_map_path(companion).read_text("utf-8") == "old calibrated"
+    # the first write fails: nothing changed
+    score_map_path(raw).write_text("old raw", "utf-8")
+    monkeypatch.setattr(ScoreMap, "write", failing(raw))
+    with pytest.raises(OSError):
+        _write_scoring(raw, companion, Folds(), out)  # type: ignore[arg-type]
+    assert score_map_path(raw).read_text("utf-8") == "old raw"
+    assert score_map_path(companion).read_text("utf-8") == "old calibrated"
+    # keeping the second copy fails: no copy is left that no report names, nothing written
+    for copy in tmp_path.glob(f"*{PREVIOUS_SUFFIX}"):
+        copy.unlink()
+    monkeypatch.setattr(ScoreMap, "write", real_write)
+
+    def keep(path: Path, stamp: str) -> Path | None:
+        if path == score_map_path(companion):
+            raise PermissionError(13, "Permission denied")
+        return real_keep(path, stamp)
+
+    monkeypatch.setattr(oof, "keep_previous", keep)
+    with pytest.raises(PermissionError):
+        _write_scoring(raw, companion, Folds(), out)  # type: ignore[arg-type]
+    assert list(tmp_path.glob(f"*{PREVIOUS_SUFFIX}")) == []
+    assert score_map_path(raw).read_text("utf-8") == "old raw"
+
+
 def test_temper_and_the_scoring_file() -> None:
     probs = {Expression.HAPPY: 0.8, Expression.SAD: 0.15, Expression.ANGRY: 0.05}
     assert temper(probs, 1.0) == pytest.approx(probs)
