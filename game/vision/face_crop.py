@@ -126,22 +126,10 @@ def eye_line(landmarks: np.ndarray) -> tuple[np.ndarray, float, float]:
     return (eye_r + eye_l) / 2, dist, float(np.arctan2(dy, dx))
 
 
-def face_box_patch(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
-    """The square colour patch (uint8 RGB, FACE_PATCH_SIZE square) around `landmarks`,
-    turned upright by the eye line.
-
-    The landmarks are rotated about their centre so the eyes lie level; the patch is the box
-    around the rotated landmarks grown by `PATCH_PAD` and made square. A face with no roll
-    gives the same patch as a box cut square to the image axes (the network's training
-    input); a tilted head no longer reaches the network tilted.
-
-    Args:
-        rgb: the frame, RGB uint8 (H, W, 3).
-        landmarks: (478, 3) landmarks in pixels of `rgb`.
-
-    Raises:
-        ValueError: the landmarks are degenerate (eyes or all points on one pixel).
-    """
+def patch_matrix(landmarks: np.ndarray) -> np.ndarray:
+    """The (2, 3) affine map from frame pixels to `face_box_patch`'s pixels for these
+    (478, 3) landmarks (x' = M[:, :2] @ x + M[:, 2]). Raises ValueError for degenerate
+    landmarks (eyes or all points on one pixel)."""
     pts = np.asarray(landmarks, dtype=np.float64)[:, :2]
     _, _, angle = eye_line(landmarks)
     centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
@@ -157,6 +145,27 @@ def face_box_patch(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     matrix = np.zeros((2, 3))
     matrix[:, :2] = scale * turn
     matrix[:, 2] = FACE_PATCH_SIZE / 2 - scale * (box_centre + turn @ centre)
+    return matrix
+
+
+def face_box_patch(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """The square colour patch (uint8 RGB, FACE_PATCH_SIZE square) around `landmarks`,
+    turned upright by the eye line.
+
+    The landmarks are rotated about their centre so the eyes lie level; the patch is the box
+    around the rotated landmarks grown by `PATCH_PAD` and made square (`patch_matrix`). A
+    face with no roll gives the same patch as a box cut square to the image axes (the
+    network's training input); a tilted head no longer reaches the network tilted.
+
+    Args:
+        rgb: the frame, RGB uint8 (H, W, 3).
+        landmarks: (478, 3) landmarks in pixels of `rgb`.
+
+    Raises:
+        ValueError: the landmarks are degenerate (eyes or all points on one pixel).
+    """
+    matrix = patch_matrix(landmarks)
+    scale = float(np.hypot(matrix[0, 0], matrix[0, 1]))
     patch = cv2.warpAffine(
         np.ascontiguousarray(rgb),
         matrix,

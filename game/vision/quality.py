@@ -60,7 +60,9 @@ faces (`facequest robustness` on the dev sets; docs/robustness.md):
   A face flagged too small, too dark, turned or out of view is not judged for blur.
 - Covered parts (`game.vision.occlusion`): a hand, cloth, toy or pacifier over the mouth,
   or something over the eyes, is flagged by name, so the child hears what to uncover, and
-  that face is not scored. A face already flagged too small, too dark, turned, out of view
+  that face is not scored. The mouth is also flagged covered when its ellipse holds a
+  colour no skin or lip has (`game.vision.mouth_colour`: a pacifier's shield the grey
+  crop's edges miss). A face already flagged too small, too dark, turned, out of view
   or blurred is not judged for covered parts (`UNJUDGED_FOR_COVER`; `covered_flags`). On
   people the occlusion model never saw, clean faces are flagged covered 0.0% (0 of 1095),
   children's cheap-webcam, side-light and dim copies 0.0-0.1%; a chin cut 10-30% by the
@@ -75,6 +77,7 @@ import numpy as np
 
 from game.expressions import QualityFlag
 from game.vision.features import head_pose_degrees
+from game.vision.mouth_colour import MAX_ODD_COLOUR_SHARE, odd_colour_share
 from game.vision.occlusion import OcclusionModel, default_occlusion_model
 from game.vision.records import FaceObservation
 
@@ -204,19 +207,32 @@ def quality_flags(
         flags.add(QualityFlag.MOTION_BLUR)
     model = occlusion if occlusion is not None else default_occlusion_model()
     if model is not None and observation.face_crop.size and not flags & UNJUDGED_FOR_COVER:
-        flags.update(covered_flags(observation.face_crop, out_of_view(observation)[1], model))
+        flags.update(covered_flags(observation.face_crop, out_of_view(observation)[1], model,
+                                   mouth_colour(observation)))
     return frozenset(flags)
 
 
+def mouth_colour(observation: FaceObservation) -> float:
+    """`mouth_colour.odd_colour_share` of the observation's colour patch (0.0 when it has
+    none, or its landmarks are degenerate)."""
+    try:
+        return odd_colour_share(observation.face_patch, observation.landmarks)
+    except ValueError:
+        return 0.0
+
+
 def covered_flags(
-    face_crop: np.ndarray, below: float, model: OcclusionModel
+    face_crop: np.ndarray, below: float, model: OcclusionModel, odd_colour: float = 0.0
 ) -> frozenset[QualityFlag]:
     """The covered-part flags of a face judged for covered parts (its other flags not in
-    `UNJUDGED_FOR_COVER`): `model`'s covered parts of the (128, 128) uint8 face crop, except
-    that a "covered" mouth of a face whose chin is more than `CUT_CHIN` of its height
-    (`below`, `out_of_view`) past the frame's bottom edge is the frame's edge: flagged
-    `PARTLY_OUT_OF_VIEW` instead."""
+    `UNJUDGED_FOR_COVER`): `model`'s covered parts of the (128, 128) uint8 face crop, and
+    the mouth when its `odd_colour` share (`mouth_colour.odd_colour_share`) is over
+    `MAX_ODD_COLOUR_SHARE`; except that a "covered" mouth of a face whose chin is more than
+    `CUT_CHIN` of its height (`below`, `out_of_view`) past the frame's bottom edge is the
+    frame's edge: flagged `PARTLY_OUT_OF_VIEW` instead."""
     covered = {_COVERED_FLAGS[part] for part in model.covered(face_crop)}
+    if odd_colour > MAX_ODD_COLOUR_SHARE:
+        covered.add(QualityFlag.MOUTH_COVERED)
     if QualityFlag.MOUTH_COVERED in covered and below > CUT_CHIN:
         covered = {QualityFlag.PARTLY_OUT_OF_VIEW} | (covered - {QualityFlag.MOUTH_COVERED})
     return frozenset(covered)

@@ -1,0 +1,77 @@
+"""Something over the mouth whose colour no skin or lip has (a pacifier's shield, a toy).
+
+The occlusion check (`game.vision.occlusion`) reads the grey face crop's edges, and a smooth
+shield over the lips can look like lips to it: on people it never saw it flags a pacifier
+61-69% of the time. Most pacifier shields are pastel or bright plastic (blue, green, lilac,
+pink, yellow), colours a face does not have. This check reads the face's colour patch
+(`FaceObservation.face_patch`): in CIELAB, skin and lips of every tone lie in one band of
+hue (red to orange-yellow, `SKIN_HUES`) and differ mostly in lightness and chroma, so a
+pixel of some chroma (`MIN_CHROMA`) whose hue is outside that band is "odd". The measure is
+the share of odd pixels in an ellipse around the mouth (`MOUTH_ELLIPSE`, in inter-ocular
+distances, about the size of a shield) minus their share on the person's own cheeks
+(`CHEEKS`), so a colour cast of the light or the camera that tints the whole face cancels.
+
+A grey picture has no chroma, so on one the measure is 0 unless something coloured was
+drawn onto it: figures on the grey research sets flatter this check, the ones on colour
+faces do not (docs/robustness.md, "A pacifier's colour").
+
+White, black, clear or skin-coloured shields have no odd hue; this check does not see them.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from game.vision.face_crop import eye_line, patch_matrix
+
+MIN_CHROMA = 12.0  # CIELAB chroma (a*, b* in their usual units) of a coloured pixel
+SKIN_HUES = (10.0, 80.0)  # CIELAB hue angles (degrees) of skin and lips, every tone
+MOUTH_ELLIPSE = (0.6, 0.4)  # half-width and half-height, in inter-ocular distances
+CHEEKS = (50, 280, 205, 425)  # MediaPipe face-mesh points on both cheeks
+CHEEK_RADIUS = 0.12  # in inter-ocular distances
+_MOUTH_POINTS = (61, 291, 0, 17)  # the corners and the middle of the upper and lower lip
+# Over this share, the mouth is flagged covered: fitted by scripts/fit_mouth_colour.py
+# (2026-12-07) on 252 colour faces of the performers' set (12 of each of 21 people), each
+# in 9 uncovered versions (clean, 320x240 JPEG, side light, dim, darker skin, a beard, a
+# fringe, thick or tinted glasses): the least share keeping each version at <= 0.5%
+# flagged was 0.079 (0.072-0.085 on folds of 14 people). On the held-out third: 0.0-0.8%
+# of each uncovered version flagged, no person above 8.4%; a pacifier flagged 83-89% by
+# colour alone (docs/robustness.md, "A pacifier's colour").
+MAX_ODD_COLOUR_SHARE = 0.08
+
+
+def odd_colour_share(patch: np.ndarray, landmarks: np.ndarray) -> float:
+    """The share of odd-coloured pixels (see the module docstring) in the mouth's ellipse
+    minus that on the cheeks, in [-1, 1], of a face's colour patch (uint8 RGB, square, made
+    by `face_crop.face_box_patch` from the same (478, 3) frame `landmarks`). 0.0 for an
+    empty patch. Raises ValueError for degenerate landmarks."""
+    if patch.size == 0:
+        return 0.0
+    matrix = patch_matrix(landmarks)
+    pts = np.asarray(landmarks, np.float64)[:, :2] @ matrix[:, :2].T + matrix[:, 2]
+    _, iod_frame, _ = eye_line(landmarks)
+    iod = iod_frame * float(np.hypot(matrix[0, 0], matrix[0, 1]))
+    mouth = np.zeros(patch.shape[:2], np.uint8)
+    centre = pts[list(_MOUTH_POINTS)].mean(axis=0)
+    axes = (max(1, round(MOUTH_ELLIPSE[0] * iod)), max(1, round(MOUTH_ELLIPSE[1] * iod)))
+    cv2.ellipse(mouth, (round(centre[0]), round(centre[1])), axes, 0.0, 0.0, 360.0, 255, -1)
+    cheeks = np.zeros(patch.shape[:2], np.uint8)
+    for i in CHEEKS:
+        cv2.circle(cheeks, (round(pts[i, 0]), round(pts[i, 1])),
+                   max(1, round(CHEEK_RADIUS * iod)), 255, -1)
+    in_mouth, on_cheeks = mouth > 0, cheeks > 0
+    if not in_mouth.any():
+        return 0.0
+    lab = cv2.cvtColor(np.ascontiguousarray(patch), cv2.COLOR_RGB2LAB)
+    base = float(_odd(lab[on_cheeks]).mean()) if on_cheeks.any() else 0.0
+    return float(_odd(lab[in_mouth]).mean()) - base
+
+
+def _odd(lab: np.ndarray) -> np.ndarray:
+    """Which of (N, 3) uint8 CIELAB pixels (OpenCV's: a*, b* offset by 128) are odd."""
+    a = lab[:, 1].astype(np.float32) - 128.0
+    b = lab[:, 2].astype(np.float32) - 128.0
+    hue = np.degrees(np.arctan2(b, a)) % 360.0
+    return np.asarray((np.hypot(a, b) >= MIN_CHROMA)
+                      & ((hue < SKIN_HUES[0]) | (hue > SKIN_HUES[1])))
