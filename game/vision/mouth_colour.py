@@ -34,11 +34,12 @@ _MOUTH_POINTS = (61, 291, 0, 17)  # the corners and the middle of the upper and 
 # Over this share, the mouth is flagged covered: fitted by scripts/fit_mouth_colour.py
 # (2026-12-07) on 252 colour faces of the performers' set (12 of each of 21 people), each
 # in 9 uncovered versions (clean, 320x240 JPEG, side light, dim, darker skin, a beard, a
-# fringe, thick or tinted glasses): the least share keeping each version at <= 0.5%
-# flagged was 0.079 (0.072-0.085 on folds of 14 people). On the held-out third: 0.0-0.8%
-# of each uncovered version flagged, no person above 8.4%; a pacifier flagged 83-89% by
-# colour alone (docs/robustness.md, "A pacifier's colour").
-MAX_ODD_COLOUR_SHARE = 0.08
+# fringe, thick or tinted glasses): the least share keeping each version at <= 0.5% flagged
+# and no person's faces above 5% (0.072-0.093 on folds of 14 people). On the held-out
+# third: 0.0-0.8% of each uncovered version flagged, and one person (of 21) on
+# 8.4% of their faces; a pacifier flagged 82-88% by colour alone (docs/robustness.md, "A
+# pacifier's colour").
+MAX_ODD_COLOUR_SHARE = 0.093
 
 
 def odd_colour_share(patch: np.ndarray, landmarks: np.ndarray) -> float:
