@@ -28,7 +28,9 @@ or without each window cell's mean grey and edge strength as features; both rais
 mouth's threshold to 0.99+ and lost more on hands (0.97 -> 0.90) than hearts gained.
 
 Grey only, on purpose: the children's set is grey, so colour would teach "colour means an
-occluder".
+occluder". Colour has its own, learning-free check beside this one
+(`game.vision.mouth_colour`: a hue no skin or lip has over the mouth, one threshold fitted
+on uncovered colour faces), which brings a pacifier to 95-97% flagged through the chain.
 """
 
 from __future__ import annotations
