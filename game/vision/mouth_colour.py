@@ -4,12 +4,14 @@ The occlusion check (`game.vision.occlusion`) reads the grey face crop's edges, 
 shield over the lips can look like lips to it: on people it never saw it flags a pacifier
 61-69% of the time. Most pacifier shields are pastel or bright plastic (blue, green, lilac,
 pink, yellow), colours a face does not have. This check reads the face's colour patch
-(`FaceObservation.face_patch`): in CIELAB, skin and lips of every tone lie in one band of
-hue (red to orange-yellow, `SKIN_HUES`) and differ mostly in lightness and chroma, so a
-pixel of some chroma (`MIN_CHROMA`) whose hue is outside that band is "odd". The measure is
-the share of odd pixels in an ellipse around the mouth (`MOUTH_ELLIPSE`, in inter-ocular
-distances, about the size of a shield) minus their share on the person's own cheeks
-(`CHEEKS`), so a colour cast of the light or the camera that tints the whole face cancels.
+(`FaceObservation.face_patch`). In CIELAB, natural skin and lips of every tone lie in one
+band of hue (red to orange-yellow, `SKIN_HUES`) and differ mostly in lightness and chroma,
+so a pixel of some chroma (`MIN_CHROMA`) whose hue is outside that band is "odd" (pink or
+lilac lip make-up is odd too). The face's colours are first white-balanced on its own
+cheeks (`CHEEKS`: their median chroma moved to `SKIN_AB`), so a cool or warm light or
+camera does not push the lips out of the band. The measure is the share of odd pixels in
+an ellipse around the mouth (`MOUTH_ELLIPSE`, in inter-ocular distances, about the size of
+a shield) minus their share on the cheeks.
 
 A grey picture has no chroma, so on one the measure is 0 unless something coloured was
 drawn onto it: figures on the grey research sets flatter this check, the ones on colour
@@ -30,6 +32,9 @@ SKIN_HUES = (10.0, 80.0)  # CIELAB hue angles (degrees) of skin and lips, every 
 MOUTH_ELLIPSE = (0.6, 0.4)  # half-width and half-height, in inter-ocular distances
 CHEEKS = (50, 280, 205, 425)  # MediaPipe face-mesh points on both cheeks
 CHEEK_RADIUS = 0.12  # in inter-ocular distances
+# the cheeks' median (a*, b*) of the performers' clean faces (14-28, 18-29 for 15 of them):
+# a face's colours are moved so its cheeks sit here before the hues are judged
+SKIN_AB = (19.0, 23.0)
 _MOUTH_POINTS = (61, 291, 0, 17)  # the corners and the middle of the upper and lower lip
 # Over this share, the mouth is flagged covered: fitted by scripts/fit_mouth_colour.py
 # (2026-12-07) on 252 colour faces of the performers' set (12 of each of 21 people), each
@@ -65,14 +70,19 @@ def odd_colour_share(patch: np.ndarray, landmarks: np.ndarray) -> float:
     if not in_mouth.any():
         return 0.0
     lab = cv2.cvtColor(np.ascontiguousarray(patch), cv2.COLOR_RGB2LAB)
-    base = float(_odd(lab[on_cheeks]).mean()) if on_cheeks.any() else 0.0
-    return float(_odd(lab[in_mouth]).mean()) - base
+    ab = lab[..., 1:].astype(np.float32) - 128.0  # OpenCV's uint8 a*, b*: offset by 128
+    # white balance on the person's own skin: the cheeks' median chroma moved to SKIN_AB, so
+    # a cool or warm light or camera moves the lips and the cheeks back together
+    shift = np.asarray(SKIN_AB, np.float32)
+    if on_cheeks.any():
+        shift = shift - np.median(ab[on_cheeks], axis=0)
+    base = float(_odd(ab[on_cheeks] + shift).mean()) if on_cheeks.any() else 0.0
+    return float(_odd(ab[in_mouth] + shift).mean()) - base
 
 
-def _odd(lab: np.ndarray) -> np.ndarray:
-    """Which of (N, 3) uint8 CIELAB pixels (OpenCV's: a*, b* offset by 128) are odd."""
-    a = lab[:, 1].astype(np.float32) - 128.0
-    b = lab[:, 2].astype(np.float32) - 128.0
-    hue = np.degrees(np.arctan2(b, a)) % 360.0
-    return np.asarray((np.hypot(a, b) >= MIN_CHROMA)
+def _odd(ab: np.ndarray) -> np.ndarray:
+    """Which of (N, 2) CIELAB (a*, b*) pixels are odd: chroma >= MIN_CHROMA, hue outside
+    SKIN_HUES."""
+    hue = np.degrees(np.arctan2(ab[:, 1], ab[:, 0])) % 360.0
+    return np.asarray((np.hypot(ab[:, 0], ab[:, 1]) >= MIN_CHROMA)
                       & ((hue < SKIN_HUES[0]) | (hue > SKIN_HUES[1])))

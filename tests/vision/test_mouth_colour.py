@@ -47,10 +47,17 @@ def test_a_coloured_shield_is_odd_and_the_face_is_not(
 def test_a_coloured_light_on_the_whole_face_cancels(
     astronaut_observation: FaceObservation, astronaut_rgb: np.ndarray
 ) -> None:
-    """A bluish screen's light tints cheeks and mouth alike: the cheeks' share is taken off."""
+    """A cool or warm light or camera tints cheeks and lips alike: the face is white-balanced
+    on its cheeks first (a mild cool cast had pushed real lips out of the skin band)."""
     lm = astronaut_observation.landmarks
-    tinted = np.clip(astronaut_rgb.astype(np.float32) * (0.80, 0.92, 1.25), 0, 255)
-    assert _share(tinted.astype(np.uint8), lm) <= MAX_ODD_COLOUR_SHARE
+    def lit(rgb: np.ndarray, gains: tuple[float, float, float]) -> np.ndarray:
+        return np.asarray(np.clip(rgb.astype(np.float32) * gains, 0, 255), np.uint8)
+
+    shielded = _shield(astronaut_rgb, lm, (120, 190, 240))
+    for gains in ((0.80, 0.92, 1.25), (0.88, 1.0, 1.12), (0.85, 1.0, 1.2), (1.15, 1.0, 0.85)):
+        assert abs(_share(lit(astronaut_rgb, gains), lm)) <= MAX_ODD_COLOUR_SHARE / 2, gains
+        # and a blue shield under the same light is still odd
+        assert _share(lit(shielded, gains), lm) > 2 * MAX_ODD_COLOUR_SHARE, gains
 
 
 def test_the_chain_flags_a_coloured_shield_as_a_covered_mouth(
