@@ -8,8 +8,9 @@ pink, yellow), colours a face does not have. This check reads the face's colour 
 band of hue (red to orange-yellow, `SKIN_HUES`) and differ mostly in lightness and chroma,
 so a pixel of some chroma (`MIN_CHROMA`) whose hue is outside that band is "odd" (pink or
 lilac lip make-up is odd too). The face's colours are first white-balanced on its own
-cheeks (`CHEEKS`: their median chroma moved to `SKIN_AB`), so a cool or warm light or
-camera does not push the lips out of the band. The measure is the share of odd pixels in
+cheeks (`CHEEKS`: their median chroma moved towards `SKIN_AB`, by at most
+`MAX_WHITE_BALANCE`; only hues are judged after it, chroma as seen), so a cool or warm
+light or camera does not push the lips out of the band. The measure is the share of odd pixels in
 an ellipse around the mouth (`MOUTH_ELLIPSE`, in inter-ocular distances, about the size of
 a shield) minus their share on the cheeks.
 
@@ -35,6 +36,8 @@ CHEEK_RADIUS = 0.12  # in inter-ocular distances
 # the cheeks' median (a*, b*) of the performers' clean faces (14-28, 18-29 for 15 of them):
 # a face's colours are moved so its cheeks sit here before the hues are judged
 SKIN_AB = (19.0, 23.0)
+MAX_WHITE_BALANCE = 25.0  # the longest (a*, b*) shift the cheeks may ask for
+GREY_CHEEKS = 2.0  # cheeks of less chroma than this: a grey picture, nothing to balance
 _MOUTH_POINTS = (61, 291, 0, 17)  # the corners and the middle of the upper and lower lip
 # Over this share, the mouth is flagged covered: fitted by scripts/fit_mouth_colour.py
 # (2026-12-07) on 252 colour faces of the performers' set (12 of each of 21 people), each
@@ -73,16 +76,30 @@ def odd_colour_share(patch: np.ndarray, landmarks: np.ndarray) -> float:
     ab = lab[..., 1:].astype(np.float32) - 128.0  # OpenCV's uint8 a*, b*: offset by 128
     # white balance on the person's own skin: the cheeks' median chroma moved to SKIN_AB, so
     # a cool or warm light or camera moves the lips and the cheeks back together
-    shift = np.asarray(SKIN_AB, np.float32)
-    if on_cheeks.any():
-        shift = shift - np.median(ab[on_cheeks], axis=0)
-    base = float(_odd(ab[on_cheeks] + shift).mean()) if on_cheeks.any() else 0.0
-    return float(_odd(ab[in_mouth] + shift).mean()) - base
+    shift = _white_balance(ab[on_cheeks])
+    base = float(_odd(ab[on_cheeks], shift).mean()) if on_cheeks.any() else 0.0
+    return float(_odd(ab[in_mouth], shift).mean()) - base
 
 
-def _odd(ab: np.ndarray) -> np.ndarray:
-    """Which of (N, 2) CIELAB (a*, b*) pixels are odd: chroma >= MIN_CHROMA, hue outside
-    SKIN_HUES."""
-    hue = np.degrees(np.arctan2(ab[:, 1], ab[:, 0])) % 360.0
+def _white_balance(cheeks: np.ndarray) -> np.ndarray:
+    """The (a*, b*) shift that moves the cheek pixels' median to SKIN_AB, at most
+    MAX_WHITE_BALANCE long (a beard asks for a long one); none without cheek pixels or when
+    their median has no chroma (`GREY_CHEEKS`: a grey picture)."""
+    median = np.median(cheeks, axis=0) if len(cheeks) else np.zeros(2, np.float32)
+    if float(np.hypot(*median)) < GREY_CHEEKS:
+        return np.zeros(2, np.float32)
+    shift = np.asarray(SKIN_AB, np.float32) - median
+    length = float(np.hypot(*shift))
+    if length > MAX_WHITE_BALANCE:
+        shift *= MAX_WHITE_BALANCE / length
+    return np.asarray(shift, np.float32)
+
+
+def _odd(ab: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """Which of (N, 2) CIELAB (a*, b*) pixels are odd: chroma >= MIN_CHROMA as seen, and a
+    hue outside SKIN_HUES once white-balanced by `shift` (the shift turns hues; it never
+    gives a grey or brownish pixel the chroma to count)."""
+    moved = ab + shift
+    hue = np.degrees(np.arctan2(moved[:, 1], moved[:, 0])) % 360.0
     return np.asarray((np.hypot(ab[:, 0], ab[:, 1]) >= MIN_CHROMA)
                       & ((hue < SKIN_HUES[0]) | (hue > SKIN_HUES[1])))
