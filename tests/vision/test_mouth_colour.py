@@ -3,6 +3,8 @@ covered; the face as it is, in grey, or under a coloured light is not."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 
@@ -72,3 +74,24 @@ def test_the_chain_flags_a_coloured_shield_as_a_covered_mouth(
     assert QualityFlag.MOUTH_COVERED in quality_flags(obs)
     assert QualityFlag.MOUTH_COVERED not in quality_flags(astronaut_observation)
     assert mouth_colour(FaceObservation.empty(0, (480, 640))) == 0.0
+
+
+def test_real_colour_faces_and_their_pacifiers(performers_dir: Path) -> None:
+    """Performers' colour faces (every 40th picture): none flagged by colour as they are or
+    under a mild cool or warm white balance; with a drawn pacifier (any colour of the
+    drawing's palette, white and near-black too, opaque or translucent), at least half."""
+    from game.training.dataset import load_folders
+    from game.training.robustness_reads import found_faces
+    from game.vision import conditions as cond
+
+    items = load_folders([performers_dir])[::40]
+    faces, _ = found_faces(items)
+    assert len(faces) >= 20
+    caught = 0
+    for n, (_, (image, lm)) in enumerate(faces):
+        for gains in ((1.0, 1.0, 1.0), (0.9, 1.0, 1.1), (1.1, 1.0, 0.9)):
+            lit = np.asarray(np.clip(image.astype(np.float32) * gains, 0, 255), np.uint8)
+            assert _share(lit, lm) <= MAX_ODD_COLOUR_SHARE, (n, gains)
+        shielded = cond.pacifier(image, lm, np.random.default_rng(n), "oval")
+        caught += _share(shielded, lm) > MAX_ODD_COLOUR_SHARE
+    assert caught >= len(faces) // 2
