@@ -210,14 +210,18 @@ class Counts:
             confidence_frontier=self._frontier(),
         )
 
+    def _readings(self) -> tuple[np.ndarray, np.ndarray]:
+        """The trusted readings' (N, C) probabilities and their posed class indices."""
+        return (np.array([p for p, _ in self.readings]),
+                np.array([t for _, t in self.readings]))
+
     def _ece(self) -> float | None:
         """The expected calibration error of the trusted readings (None without one)."""
         from game.training.prob_calibration import expected_calibration_error
 
         if not self.readings:
             return None
-        probabilities = np.array([p for p, _ in self.readings])
-        return expected_calibration_error(probabilities, np.array([t for _, t in self.readings]))
+        return expected_calibration_error(*self._readings())
 
     def _frontier(self) -> dict[str, object] | None:
         """`confidence_frontier` of the trusted readings, confident wrong counted over every
@@ -226,6 +230,4 @@ class Counts:
 
         if not self.readings:
             return None
-        probabilities = np.array([p for p, _ in self.readings])
-        truth = np.array([t for _, t in self.readings])
-        return confidence_frontier(probabilities, truth, total=self.images).as_dict()
+        return confidence_frontier(*self._readings(), total=self.images).as_dict()
